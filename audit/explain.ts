@@ -1,0 +1,400 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Mention } from '../extract/records.js';
+import type { SourceRow } from '../pipeline/build.js';
+import { cmp, compareFacts, formatInterval, formatValue, loadBuild, type Build, type FactRow } from './load.js';
+
+export interface ExplainOptions {
+  buildDir: string;
+  /** the archived sources; when given, each mention's file is re-hashed against its sha256 */
+  sourcesDir?: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+/** JSON form of one mention (see audit/explain.schema.json). */
+export interface ExplainMention {
+  mention_id: string;
+  chosen: boolean;
+  value_text: string;
+  value: number;
+  unit: string;
+  bound: string;
+  lo: number | null;
+  hi: number | null;
+  metric: string | null;
+  subject: string | null;
+  period: string | null;
+  rule: string;
+  quote: string;
+  prefix: string;
+  suffix: string;
+  sentence: string;
+  /** the sentence with the quote wrapped in [[ ]] */
+  highlighted: string;
+  page: number | null;
+  char_start: number;
+  char_end: number;
+  byte_start: number | null;
+  byte_end: number | null;
+  source: {
+    source_id: string;
+    title: string | null;
+    publisher: string | null;
+    original_url: string | null;
+    published: string | null;
+    capture: string | null;
+    media_type: string | null;
+    file: string | null;
+    sha256: string;
+    /** true/false when the archived file was re-hashed, null when it was not available */
+    archived_sha256_ok: boolean | null;
+  };
+}
+
+export interface ExplainFact {
+  fact_id: string;
+  key: string;
+  metric: string;
+  subject: string;
+  period: string | null;
+  period_start: string | null;
+  period_end: string | null;
+  value: number | null;
+  unit: string;
+  lo: number | null;
+  hi: number | null;
+  lo_exclusive: boolean;
+  hi_exclusive: boolean;
+  interval: string;
+  status: string;
+  rule: string | null;
+  resolution: string | null;
+  is_target: boolean;
+  n_mentions: number;
+  n_sources: number;
+  chosen_mention_id: string | null;
+  mentions: ExplainMention[];
+}
+
+export type ExplainDocument =
+  | { query: string; match: 'fact_id' | 'mention_id' | 'key'; facts: ExplainFact[]; mentions: ExplainMention[] }
+  | { query: string; error: 'not_found'; message: string; suggestions: string[] };
+
+/** `metric:subject@period` of a fact. */
+export function factKey(f: Pick<FactRow, 'metric' | 'subject' | 'period'>): string {
+  return `${f.metric}:${f.subject}${f.period === null ? '' : `@${f.period}`}`;
+}
+
+/** Parses `metric[:subject][@period]`. */
+export function parseKey(q: string): { metric: string; subject: string | null; period: string | null } | null {
+  const m = /^([^:@\s]+)(?::([^@\s]+))?(?:@(\S+))?$/.exec(q.trim());
+  if (!m) return null;
+  return { metric: m[1]!, subject: m[2] ?? null, period: m[3] ?? null };
+}
+
+/** Levenshtein distance over code points. */
+export function editDistance(a: string, b: string): number {
+  const x = Array.from(a), y = Array.from(b);
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[y.length]!;
+}
+
+/** Up to `limit` fact keys (or ids) near the query: by prefix first, then by edit distance. */
+export function nearMatches(query: string, build: Build, limit = 5): string[] {
+  const q = query.trim().toLowerCase();
+  const candidates = new Set<string>();
+  for (const f of build.facts) {
+    candidates.add(factKey(f));
+    candidates.add(`${f.metric}:${f.subject}`);
+    candidates.add(f.metric);
+  }
+  if (/^[fm]_/i.test(q)) {
+    for (const f of build.facts) candidates.add(f.fact_id);
+    for (const m of build.mentions) candidates.add(m.mention_id);
+  }
+  const scored = [...candidates].map((c) => {
+    const lc = c.toLowerCase();
+    const prefix = lc.startsWith(q) || (q.length >= 3 && q.startsWith(lc)) ? 0 : 1;
+    const d = Math.min(editDistance(q, lc), editDistance(q, lc.slice(0, q.length)) + 1);
+    return { c, prefix, d };
+  });
+  const maxD = Math.max(2, Math.floor(q.length / 3));
+  return scored
+    .filter((s) => s.prefix === 0 || s.d <= maxD)
+    .sort((a, b) => a.prefix - b.prefix || a.d - b.d || cmp(a.c, b.c))
+    .slice(0, limit)
+    .map((s) => s.c);
+}
+
+/** The facts a query names, and how it matched. */
+export function resolveQuery(query: string, build: Build): { match: 'fact_id' | 'mention_id' | 'key'; facts: FactRow[]; mentions: Mention[] } | null {
+  const q = query.trim();
+  const fact = build.factById.get(q);
+  if (fact) return { match: 'fact_id', facts: [fact], mentions: [] };
+  const mention = build.mentionById.get(q);
+  if (mention) {
+    const facts = (build.factsOfMention.get(q) ?? []).map((id) => build.factById.get(id)).filter((f): f is FactRow => f !== undefined);
+    return { match: 'mention_id', facts: facts.sort(compareFacts), mentions: [mention] };
+  }
+  const key = parseKey(q);
+  if (!key) return null;
+  const facts = build.facts.filter((f) => {
+    if (f.metric !== key.metric) return false;
+    if (key.subject !== null && f.subject !== key.subject) return false;
+    if (key.period !== null) {
+      const p = f.period ?? '';
+      const yearPrefix = /^\d{4}$/.test(key.period) && (p.startsWith(key.period) || (f.period_end ?? '').startsWith(key.period));
+      if (p !== key.period && !yearPrefix) return false;
+    }
+    return true;
+  });
+  if (facts.length === 0) return null;
+  return { match: 'key', facts: facts.sort(compareFacts), mentions: [] };
+}
+
+/** Removes terminal control characters from document text (newlines and tabs become spaces). */
+export function sanitizeForTerminal(s: string): string {
+  return s.replace(/[\t\n\r\f\v]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+}
+
+/** Where the quote sits in the sentence (code units), using the prefix to choose among repeats. */
+export function locateQuote(m: Pick<Mention, 'sentence' | 'quote' | 'prefix'>): number {
+  const hits: number[] = [];
+  for (let i = m.sentence.indexOf(m.quote); i >= 0; i = m.sentence.indexOf(m.quote, i + 1)) hits.push(i);
+  if (hits.length <= 1) return hits[0] ?? -1;
+  let best = hits[0]!, bestScore = -1;
+  for (const h of hits) {
+    const before = m.sentence.slice(0, h);
+    let k = 0;
+    while (k < before.length && k < m.prefix.length && before[before.length - 1 - k] === m.prefix[m.prefix.length - 1 - k]) k++;
+    if (k > bestScore) (bestScore = k), (best = h);
+  }
+  return best;
+}
+
+/** The sentence with the quote marked: `open`/`close` around it (the parts are passed through `clean`). */
+export function highlightSentence(m: Pick<Mention, 'sentence' | 'quote' | 'prefix'>, open: string, close: string, clean: (s: string) => string = (s) => s): string {
+  const at = locateQuote(m);
+  if (at < 0) return `${clean(m.sentence)} (quote: ${open}${clean(m.quote)}${close})`;
+  return clean(m.sentence.slice(0, at)) + open + clean(m.quote) + close + clean(m.sentence.slice(at + m.quote.length));
+}
+
+function archivedOk(src: SourceRow | undefined, sourcesDir: string | undefined, cache: Map<string, boolean | null>): boolean | null {
+  if (!src || !sourcesDir) return null;
+  const cached = cache.get(src.source_id);
+  if (cached !== undefined) return cached;
+  const file = path.join(sourcesDir, src.file);
+  const ok = existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') === src.sha256 : null;
+  cache.set(src.source_id, ok);
+  return ok;
+}
+
+function mentionEntry(m: Mention, build: Build, chosen: boolean, sourcesDir: string | undefined, cache: Map<string, boolean | null>): ExplainMention {
+  const src = build.sourceById.get(m.source_id);
+  return {
+    mention_id: m.mention_id,
+    chosen,
+    value_text: m.value_text,
+    value: m.value,
+    unit: m.unit,
+    bound: m.bound,
+    lo: m.lo,
+    hi: m.hi,
+    metric: m.metric,
+    subject: m.subject,
+    period: m.period,
+    rule: m.rule,
+    quote: m.quote,
+    prefix: m.prefix,
+    suffix: m.suffix,
+    sentence: m.sentence,
+    highlighted: highlightSentence(m, '[[', ']]'),
+    page: m.page,
+    char_start: m.char_start,
+    char_end: m.char_end,
+    byte_start: m.byte_start,
+    byte_end: m.byte_end,
+    source: {
+      source_id: m.source_id,
+      title: src?.title ?? null,
+      publisher: src?.publisher ?? null,
+      original_url: src?.original_url ?? null,
+      published: src?.published ?? null,
+      capture: src?.capture ?? null,
+      media_type: src?.media_type ?? null,
+      file: src?.file ?? null,
+      sha256: src?.sha256 ?? m.source_sha256,
+      archived_sha256_ok: archivedOk(src, sourcesDir, cache),
+    },
+  };
+}
+
+function factEntry(f: FactRow, build: Build, sourcesDir: string | undefined, cache: Map<string, boolean | null>): ExplainFact {
+  const mentions = [...(f.mention_ids ?? [])]
+    .map((id) => build.mentionById.get(id))
+    .filter((m): m is Mention => m !== undefined)
+    .sort((a, b) => Number(b.mention_id === f.chosen_mention_id) - Number(a.mention_id === f.chosen_mention_id) || cmp(a.source_id, b.source_id) || a.char_start - b.char_start);
+  return {
+    fact_id: f.fact_id,
+    key: factKey(f),
+    metric: f.metric,
+    subject: f.subject,
+    period: f.period,
+    period_start: f.period_start,
+    period_end: f.period_end,
+    value: f.value,
+    unit: f.unit,
+    lo: f.lo,
+    hi: f.hi,
+    lo_exclusive: Boolean(f.lo_exclusive),
+    hi_exclusive: Boolean(f.hi_exclusive),
+    interval: formatInterval(f),
+    status: f.status,
+    rule: f.rule,
+    resolution: f.resolution,
+    is_target: Boolean(f.is_target),
+    n_mentions: f.n_mentions,
+    n_sources: f.n_sources,
+    chosen_mention_id: f.chosen_mention_id,
+    mentions: mentions.map((m) => mentionEntry(m, build, m.mention_id === f.chosen_mention_id, sourcesDir, cache)),
+  };
+}
+
+const ANSI = { bold: '\x1b[1m', dim: '\x1b[2m', hl: '\x1b[1;30;43m', reset: '\x1b[0m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m' };
+
+function statusColour(status: string): string {
+  return status === 'conflict' ? ANSI.red : status === 'corroborated' || status === 'resolved' ? ANSI.green : ANSI.yellow;
+}
+
+function renderMentionText(e: ExplainMention, color: boolean, indent: string): string[] {
+  const t = sanitizeForTerminal;
+  const s = e.source;
+  const lines = [
+    `${indent}${color ? ANSI.bold : ''}${e.mention_id}${color ? ANSI.reset : ''}${e.chosen ? '  (chosen)' : ''}  ${t(e.value_text)} → ${formatValue(e.value, e.unit)} (${e.bound}), rule ${t(e.rule)}`,
+    `${indent}  source:    ${t(s.title ?? s.source_id)} [${s.source_id}]`,
+    `${indent}  publisher: ${t(s.publisher ?? '—')}`,
+    `${indent}  url:       ${t(s.original_url ?? '—')}`,
+    `${indent}  capture:   ${t(s.capture ?? '—')}${s.published ? `, published ${t(s.published)}` : ''}`,
+    `${indent}  sha256:    ${s.sha256}${s.archived_sha256_ok === true ? ' (archived file matches)' : s.archived_sha256_ok === false ? ' (ARCHIVED FILE DOES NOT MATCH)' : ''}`,
+    `${indent}  where:     ${e.page !== null ? `page ${e.page}, ` : ''}chars ${e.char_start}–${e.char_end}${e.byte_start !== null ? `, bytes ${e.byte_start}–${e.byte_end}` : ''}`,
+  ];
+  const m = { sentence: e.sentence, quote: e.quote, prefix: e.prefix };
+  const sentence = color ? highlightSentence(m, ANSI.hl, ANSI.reset, t) : highlightSentence(m, '[[', ']]', t);
+  lines.push(`${indent}  “${sentence}”`);
+  return lines;
+}
+
+function renderFactText(f: ExplainFact, color: boolean): string[] {
+  const b = color ? ANSI.bold : '', r = color ? ANSI.reset : '';
+  const lines = [
+    `${b}${sanitizeForTerminal(f.key)}${r}  ${f.fact_id}${f.is_target ? '  (target)' : ''}`,
+    `  value:    ${formatValue(f.value, f.unit)}  interval ${f.interval}`,
+    `  status:   ${color ? statusColour(f.status) : ''}${f.status}${r}  (${f.n_mentions} mention${f.n_mentions === 1 ? '' : 's'}, ${f.n_sources} source${f.n_sources === 1 ? '' : 's'})`,
+    `  period:   ${f.period ?? '—'}${f.period_start ? ` (${f.period_start} … ${f.period_end ?? ''})` : ''}`,
+    `  rule:     ${sanitizeForTerminal(f.rule ?? '—')}`,
+    `  why:      ${sanitizeForTerminal(f.resolution ?? '—')}`,
+    `  mentions:`,
+  ];
+  for (const m of f.mentions) lines.push(...renderMentionText(m, color, '    '), '');
+  if (f.mentions.length === 0) lines.push('    (none found in mentions.json)', '');
+  return lines;
+}
+
+/** Explains a fact, a mention or a `metric[:subject][@period]` key: the figure and its trail back to the words. */
+export async function explain(query: string, opts: ExplainOptions): Promise<{ exitCode: number; output: string }> {
+  let build: Build;
+  try {
+    build = loadBuild(opts.buildDir);
+  } catch (e) {
+    return { exitCode: 1, output: `figtrail explain: cannot read build folder ${opts.buildDir}: ${(e as Error).message}\n` };
+  }
+  const resolved = resolveQuery(query, build);
+  if (!resolved) {
+    const suggestions = nearMatches(query, build);
+    const message = `no fact or mention matches "${query}"`;
+    if (opts.json) {
+      const doc: ExplainDocument = { query, error: 'not_found', message, suggestions };
+      return { exitCode: 2, output: `${JSON.stringify(doc, null, 2)}\n` };
+    }
+    const lines = [`figtrail explain: ${sanitizeForTerminal(message)}.`];
+    lines.push(suggestions.length ? `Did you mean:\n${suggestions.map((s) => `  ${sanitizeForTerminal(s)}`).join('\n')}` : 'No near matches. Queries are a fact id, a mention id or metric[:subject][@period].');
+    return { exitCode: 2, output: `${lines.join('\n')}\n` };
+  }
+  const cache = new Map<string, boolean | null>();
+  const facts = resolved.facts.map((f) => factEntry(f, build, opts.sourcesDir, cache));
+  const mentions = resolved.mentions.map((m) => mentionEntry(m, build, facts.some((f) => f.chosen_mention_id === m.mention_id), opts.sourcesDir, cache));
+  if (opts.json) {
+    const doc: ExplainDocument = { query, match: resolved.match, facts, mentions };
+    return { exitCode: 0, output: `${JSON.stringify(doc, null, 2)}\n` };
+  }
+  const color = Boolean(opts.color);
+  const lines: string[] = [];
+  if (resolved.match === 'mention_id') {
+    lines.push('mention:');
+    for (const m of mentions) lines.push(...renderMentionText(m, color, '  '), '');
+    lines.push(facts.length ? `part of ${facts.length} fact${facts.length === 1 ? '' : 's'}:` : 'part of no fact (not reconciled).', '');
+  } else if (facts.length > 1) {
+    lines.push(`${facts.length} facts match "${sanitizeForTerminal(query)}":`, '');
+  }
+  for (const f of facts) lines.push(...renderFactText(f, color));
+  return { exitCode: 0, output: `${lines.join('\n').replace(/\n+$/, '')}\n` };
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set to a non-empty value. */
+export function colorEnabled(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(isTTY) && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+}
+
+export interface CliIo {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
+const USAGE = `usage: figtrail explain <fact_id | mention_id | metric[:subject][@period]> [--build DIR] [--sources DIR] [--json]\n`;
+
+/** `figtrail explain …`: prints the explanation, returns the exit code (0 found, 2 unknown query or bad usage, 1 unreadable build). */
+export async function runExplainCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let buildDir = 'out/build';
+  let sourcesDir: string | undefined;
+  let json = false;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json') json = true;
+    else if (a === '--build' || a === '--sources') {
+      const v = argv[++i];
+      if (v === undefined) {
+        io.stderr.write(`figtrail explain: ${a} needs a folder\n${USAGE}`);
+        return 2;
+      }
+      if (a === '--build') buildDir = v;
+      else sourcesDir = v;
+    } else if (a.startsWith('--build=')) buildDir = a.slice(8);
+    else if (a.startsWith('--sources=')) sourcesDir = a.slice(10);
+    else if (a === '-h' || a === '--help') {
+      io.stdout.write(USAGE);
+      return 0;
+    } else if (a.startsWith('--')) {
+      io.stderr.write(`figtrail explain: unknown option ${a}\n${USAGE}`);
+      return 2;
+    } else rest.push(a);
+  }
+  if (rest.length !== 1) {
+    io.stderr.write(USAGE);
+    return 2;
+  }
+  if (sourcesDir === undefined && existsSync('sources/manifest.json')) sourcesDir = 'sources';
+  const r = await explain(rest[0]!, { buildDir, ...(sourcesDir === undefined ? {} : { sourcesDir }), json, color: !json && colorEnabled(io.stdout.isTTY, io.env) });
+  (r.exitCode === 0 || json ? io.stdout : io.stderr).write(r.output);
+  return r.exitCode;
+}

@@ -1,0 +1,97 @@
+/** HTML helpers for the audit site: escaping, safe file names, the page shell and its CSS. */
+
+/** Escapes text for HTML element content and double- or single-quoted attribute values. */
+export function escapeHtml(s: string | number | null | undefined): string {
+  if (s === null || s === undefined) return '';
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A file-name-safe form of an id (ids are normally [A-Za-z0-9_-] already and stay unchanged). */
+export function slug(id: string): string {
+  const s = id.replace(/[^A-Za-z0-9._-]/g, (c) => `~${c.codePointAt(0)!.toString(16)}`);
+  return s === '' || /^\.+$/.test(s) ? `~${s}` : s;
+}
+
+/** An href to a page: only http(s) URLs from documents become links. */
+export function safeUrl(u: string | null | undefined): string | null {
+  if (!u) return null;
+  return /^https?:\/\//i.test(u) ? u : null;
+}
+
+export const CSS = `
+:root { --fg:#1d1d1f; --muted:#666; --line:#ddd; --accent:#0b5cad; --mark:#ffe066; --bg:#fff; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: var(--fg); background: var(--bg); margin: 0; }
+header.site { background: #12324f; color: #fff; padding: .6rem 1.2rem; display: flex; gap: 1.2rem; align-items: baseline; flex-wrap: wrap; }
+header.site a { color: #fff; text-decoration: none; }
+header.site a:hover { text-decoration: underline; }
+header.site .brand { font-weight: bold; font-size: 1.1rem; }
+main { max-width: 1100px; margin: 0 auto; padding: 1rem 1.2rem 3rem; }
+a { color: var(--accent); }
+h1 { font-size: 1.5rem; margin: .6rem 0; }
+h2 { font-size: 1.2rem; margin-top: 1.6rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+th, td { border-bottom: 1px solid var(--line); padding: .3rem .45rem; text-align: left; vertical-align: top; }
+th { background: #f4f6f8; position: sticky; top: 0; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: .88em; word-break: break-all; }
+dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+dl.kv dt { color: var(--muted); }
+dl.kv dd { margin: 0; }
+.status { display: inline-block; padding: 0 .45rem; border-radius: .7rem; font-size: .85em; color: #fff; }
+.status-single { background: #7a7a7a; } .status-corroborated { background: #1b7f3b; }
+.status-resolved { background: #1f5fa8; } .status-conflict { background: #b3261e; }
+.sev-error { color: #b3261e; font-weight: bold; } .sev-warning { color: #a15c00; } .sev-info { color: #555; }
+.check-fail td:first-child { border-left: 4px solid #b3261e; } .check-pass td:first-child { border-left: 4px solid #1b7f3b; }
+.filters { display: flex; gap: 1rem; flex-wrap: wrap; margin: .6rem 0; align-items: center; }
+.filters label { font-size: .9rem; color: var(--muted); }
+.mention { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; margin: .8rem 0; }
+.mention.chosen { border-color: #1f5fa8; box-shadow: 0 0 0 1px #1f5fa8 inset; }
+.context { font-size: 1.02rem; background: #fafafa; padding: .4rem .6rem; border-left: 3px solid var(--line); }
+.context .pre, .context .suf { color: #444; }
+mark { background: var(--mark); padding: 0 1px; }
+mark:target, mark.target { outline: 3px solid #e8590c; background: #ffc078; }
+.textlayer { white-space: pre-wrap; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: .9rem; background: #fbfbfb; border: 1px solid var(--line); padding: .8rem; overflow-wrap: anywhere; }
+.pageview { position: relative; display: inline-block; max-width: 100%; border: 1px solid #bbb; box-shadow: 0 1px 4px rgba(0,0,0,.15); margin: .5rem 0 1rem; line-height: 0; }
+.pageview img { display: block; max-width: 100%; height: auto; }
+.pageview a.hl { position: absolute; display: block; background: rgba(255, 214, 0, .35); border: 2px solid rgba(230, 120, 0, .9); border-radius: 2px; }
+.pageview a.hl:target, .pageview a.hl.target { background: rgba(255, 140, 0, .45); border-color: #c92a2a; box-shadow: 0 0 0 3px rgba(201,42,42,.35); }
+.muted { color: var(--muted); }
+.notice { background: #fff4e5; border: 1px solid #f0c36d; padding: .5rem .8rem; border-radius: 4px; }
+.charts { display: flex; flex-wrap: wrap; gap: 1.2rem; }
+.charts figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: .4rem; background: #fff; }
+.charts svg { max-width: 100%; height: auto; }
+.counts { display: flex; gap: 1rem; flex-wrap: wrap; }
+.counts div { background: #f4f6f8; border-radius: 6px; padding: .5rem .9rem; }
+.counts b { display: block; font-size: 1.3rem; }
+`;
+
+export interface PageOptions {
+  title: string;
+  /** '' for pages at the site root, '../' for pages one folder down */
+  root: string;
+  body: string;
+  /** classic inline script (never built from document text) */
+  script?: string;
+}
+
+/** The page shell: one stylesheet file, a nav bar, no external assets. */
+export function page(o: PageOptions): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(o.title)} — figtrail audit</title>
+<link rel="stylesheet" href="${o.root}style.css">
+</head>
+<body>
+<header class="site"><a class="brand" href="${o.root}index.html">figtrail audit</a>
+<nav><a href="${o.root}index.html">Overview</a> · <a href="${o.root}facts.html">Facts</a> · <a href="${o.root}checks.html">Checks</a> · <a href="${o.root}index.html#sources">Sources</a></nav></header>
+<main>
+${o.body}
+</main>
+${o.script ? `<script>\n${o.script}\n</script>\n` : ''}</body>
+</html>
+`;
+}

@@ -1,0 +1,225 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Mention } from '../extract/records.js';
+import type { SourceRow } from '../pipeline/build.js';
+
+/** A row of facts.json. */
+export interface FactRow {
+  fact_id: string;
+  metric: string;
+  subject: string;
+  period: string | null;
+  period_start: string | null;
+  period_end: string | null;
+  value: number | null;
+  unit: string;
+  lo: number | null;
+  hi: number | null;
+  lo_exclusive: boolean;
+  hi_exclusive: boolean;
+  status: string;
+  n_mentions: number;
+  n_sources: number;
+  mention_ids: string[];
+  chosen_mention_id: string | null;
+  rule: string | null;
+  resolution: string | null;
+  is_target: boolean;
+}
+
+/** A row of series.json. */
+export interface SeriesRow {
+  fact_id: string;
+  metric: string;
+  subject: string;
+  period: string | null;
+  period_end: string | null;
+  value: number | null;
+  unit: string;
+  lo: number | null;
+  hi: number | null;
+  status: string;
+}
+
+export interface CheckPlace {
+  source_id: string | null;
+  page: number | null;
+  char_start: number | null;
+  char_end: number | null;
+  mention_id: string | null;
+  fact_id: string | null;
+  table: string | null;
+}
+
+/** A row of checks.json, with `place` always nested (flattened `place_*` columns are folded back). */
+export interface CheckRow {
+  rule_id: string;
+  severity: string;
+  status: string;
+  message: string;
+  place: CheckPlace;
+  actual: string | null;
+  expected: string | null;
+}
+
+export interface LayoutPage {
+  page: number;
+  width: number;
+  height: number;
+  char_start: number;
+  char_end: number;
+}
+export interface LayoutItem {
+  page: number;
+  char_start: number;
+  char_end: number;
+  bbox: [number, number, number, number];
+}
+export interface Layout {
+  pages: LayoutPage[];
+  items: LayoutItem[];
+}
+
+export interface Build {
+  dir: string;
+  sources: SourceRow[];
+  mentions: Mention[];
+  facts: FactRow[];
+  series: SeriesRow[];
+  checks: CheckRow[];
+  sourceById: Map<string, SourceRow>;
+  mentionById: Map<string, Mention>;
+  factById: Map<string, FactRow>;
+  /** fact ids by mention id */
+  factsOfMention: Map<string, string[]>;
+}
+
+function readJson<T>(file: string, fallback: T | undefined): T {
+  if (!existsSync(file)) {
+    if (fallback !== undefined) return fallback;
+    throw new Error(`missing ${file}`);
+  }
+  const v = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (fallback !== undefined && Array.isArray(fallback) && !Array.isArray(v)) throw new Error(`${file}: expected a JSON array`);
+  return v as T;
+}
+
+const PLACE_KEYS = ['source_id', 'page', 'char_start', 'char_end', 'mention_id', 'fact_id', 'table'] as const;
+
+/** Accepts a check row with a nested `place` or with flattened `place_*` columns. */
+export function normaliseCheck(raw: Record<string, unknown>): CheckRow {
+  const nested = (raw.place && typeof raw.place === 'object' ? raw.place : {}) as Record<string, unknown>;
+  const place = {} as Record<string, unknown>;
+  for (const k of PLACE_KEYS) {
+    const v = nested[k] ?? raw[`place_${k}`] ?? null;
+    place[k] = v === undefined ? null : v;
+  }
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    rule_id: String(raw.rule_id ?? ''),
+    severity: String(raw.severity ?? ''),
+    status: String(raw.status ?? ''),
+    message: String(raw.message ?? ''),
+    place: place as unknown as CheckPlace,
+    actual: str(raw.actual),
+    expected: str(raw.expected),
+  };
+}
+
+/** Reads a build folder (`out/build/` or `out/vX.Y.Z/`). sources, mentions and facts are required. */
+export function loadBuild(buildDir: string): Build {
+  const dir = path.resolve(buildDir);
+  const sources = readJson<SourceRow[]>(path.join(dir, 'sources.json'), undefined);
+  const mentions = readJson<Mention[]>(path.join(dir, 'mentions.json'), undefined);
+  const facts = readJson<FactRow[]>(path.join(dir, 'facts.json'), undefined);
+  const series = readJson<SeriesRow[]>(path.join(dir, 'series.json'), []);
+  const checks = readJson<Record<string, unknown>[]>(path.join(dir, 'checks.json'), []).map(normaliseCheck);
+  for (const [name, rows] of [['sources', sources], ['mentions', mentions], ['facts', facts]] as const) {
+    if (!Array.isArray(rows)) throw new Error(`${path.join(dir, name)}.json: expected a JSON array`);
+  }
+  const factsOfMention = new Map<string, string[]>();
+  for (const f of facts) {
+    for (const m of f.mention_ids ?? []) {
+      const l = factsOfMention.get(m) ?? [];
+      l.push(f.fact_id);
+      factsOfMention.set(m, l);
+    }
+  }
+  return {
+    dir,
+    sources,
+    mentions,
+    facts,
+    series,
+    checks,
+    sourceById: new Map(sources.map((s) => [s.source_id, s])),
+    mentionById: new Map(mentions.map((m) => [m.mention_id, m])),
+    factById: new Map(facts.map((f) => [f.fact_id, f])),
+    factsOfMention,
+  };
+}
+
+/** The text layer of a source, or null when the build has none. */
+export function readText(build: Build, sourceId: string): string | null {
+  const file = path.join(build.dir, 'text', `${sourceId}.txt`);
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}
+
+export function readLayout(build: Build, sourceId: string): Layout | null {
+  const file = path.join(build.dir, 'layout', `${sourceId}.json`);
+  if (!existsSync(file)) return null;
+  const l = JSON.parse(readFileSync(file, 'utf8')) as Partial<Layout>;
+  return { pages: l.pages ?? [], items: l.items ?? [] };
+}
+
+/** Code-point indexable view of a text (published offsets are code points, never UTF-16). */
+export function codePoints(text: string): string[] {
+  return Array.from(text);
+}
+
+/** A stable sort key for facts: metric, subject, period, fact id. */
+export function compareFacts(a: FactRow, b: FactRow): number {
+  const ka = [a.metric, a.subject, a.period ?? '', a.fact_id];
+  const kb = [b.metric, b.subject, b.period ?? '', b.fact_id];
+  for (let i = 0; i < ka.length; i++) {
+    const x = ka[i]!, y = kb[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Byte-wise string order (locale independent). */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Human display of a number with its unit ("7.8 trillion CNY", "105", "18 %"). */
+export function formatValue(v: number | null, unit: string): string {
+  if (v === null || v === undefined) return '—';
+  const abs = Math.abs(v);
+  const scales: [number, string][] = [[1e12, 'trillion'], [1e9, 'billion'], [1e6, 'million']];
+  let num = trimNum(v);
+  if (unit === 'CNY' || unit === 'USD') {
+    for (const [s, w] of scales) {
+      if (abs >= s) {
+        num = `${trimNum(v / s)} ${w}`;
+        break;
+      }
+    }
+    return `${num} ${unit}`;
+  }
+  if (unit === 'percent') return `${num} %`;
+  if (unit === 'count' || unit === 'unknown') return num;
+  return `${num} ${unit}`;
+}
+
+function trimNum(n: number): string {
+  return String(Math.round(n * 1e6) / 1e6);
+}
+
+/** "[lo, hi]" with exclusive ends as parentheses and missing ends as ±∞. */
+export function formatInterval(f: { lo: number | null; hi: number | null; lo_exclusive?: boolean; hi_exclusive?: boolean; unit: string }): string {
+  const lo = f.lo === null ? '−∞' : formatValue(f.lo, f.unit);
+  const hi = f.hi === null ? '+∞' : formatValue(f.hi, f.unit);
+  return `${f.lo === null || f.lo_exclusive ? '(' : '['}${lo}, ${hi}${f.hi === null || f.hi_exclusive ? ')' : ']'}`;
+}

@@ -1,0 +1,121 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Mention } from '../extract/records.js';
+import { chromiumUnavailableReason, ensureChromium } from './ensureChromium.js';
+import type { FactRow } from './load.js';
+import { writeAuditSite } from './site.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.dirname(here);
+const buildDir = path.join(here, 'fixtures', 'build');
+const sourcesDir = path.join(here, 'fixtures', 'sources');
+const artifacts = path.join(root, 'test-artifacts');
+const mentions = JSON.parse(readFileSync(path.join(buildDir, 'mentions.json'), 'utf8')) as Mention[];
+const facts = JSON.parse(readFileSync(path.join(buildDir, 'facts.json'), 'utf8')) as FactRow[];
+
+/** The DOM types this test needs (the project's tsconfig has no DOM lib). */
+interface Rect { left: number; right: number; top: number; bottom: number; width: number; height: number }
+interface Boxed { getBoundingClientRect(): Rect }
+interface Img { complete: boolean; naturalWidth: number; addEventListener(type: string, f: () => void): void }
+const rectOf = (el: unknown): Rect => {
+  const r = (el as Boxed).getBoundingClientRect();
+  return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height };
+};
+
+const executablePath = ensureChromium();
+if (!executablePath) {
+  if (process.env.CI) throw new Error(`Chromium is required in CI for the audit site browser test: ${chromiumUnavailableReason}`);
+  console.warn(`SKIPPING audit site browser test: no Chromium (${chromiumUnavailableReason})`);
+}
+
+describe.skipIf(!executablePath)('audit site in Chromium (file://)', () => {
+  let browser: Browser;
+  let page: Page;
+  let site: string;
+  const fact = facts.find((f) => f.metric === 'zone_count' && f.subject === 'national' && f.period === '2009')!;
+  const htmlMention = mentions.find((m) => fact.mention_ids.includes(m.mention_id) && m.page === null)!;
+  const pdfMention = mentions.find((m) => fact.mention_ids.includes(m.mention_id) && m.page !== null)!;
+
+  beforeAll(async () => {
+    site = mkdtempSync(path.join(os.tmpdir(), 'audit-site-browser-'));
+    await writeAuditSite(buildDir, site, { sourcesDir });
+    mkdirSync(artifacts, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: executablePath!,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const failed: string[] = [];
+    page.on('requestfailed', (r) => failed.push(r.url()));
+    page.on('pageerror', (err) => failed.push(`pageerror: ${err.message}`));
+    (page as Page & { failed?: string[] }).failed = failed;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(site, { recursive: true, force: true });
+  });
+
+  it('goes from the overview to the fact, to the quote in the HTML source and the box on the PDF page', async () => {
+    const failed = (page as Page & { failed?: string[] }).failed!;
+    expect(fact.value).toBe(105);
+    expect(htmlMention.quote).toBe('reached 105');
+
+    // overview with its charts
+    await page.goto(pathToFileURL(path.join(site, 'index.html')).href);
+    expect(await page.locator('svg#chart-zone-count circle.point').count()).toBe(3);
+    expect(await page.locator('svg#chart-operating-revenue line.interval').count()).toBeGreaterThan(0);
+    const chartBox = await page.locator('svg#chart-zone-count').boundingBox();
+    expect(chartBox!.width).toBeGreaterThan(200);
+    await page.screenshot({ path: path.join(artifacts, 'audit-overview.png'), fullPage: true });
+
+    // facts list, filtered by the inline script, then the zone_count 2009 fact
+    await page.click('header.site a[href="facts.html"]');
+    await page.selectOption('#f-metric', 'zone_count');
+    expect(await page.locator('#facts tbody tr:visible').count()).toBe(facts.filter((f) => f.metric === 'zone_count').length);
+    await page.click('a.fact-link[data-key="zone_count:national@2009"]');
+    expect(page.url()).toBe(pathToFileURL(path.join(site, 'fact', `${fact.fact_id}.html`)).href);
+    expect(await page.locator('.fact-value').innerText()).toBe('105');
+    await page.screenshot({ path: path.join(artifacts, 'audit-fact.png'), fullPage: true });
+
+    // the HTML mention: the highlighted element holds exactly the quote
+    await page.click(`section#${htmlMention.mention_id} a.to-source`);
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#${htmlMention.mention_id}`);
+    const mark = page.locator(`mark#${htmlMention.mention_id}`);
+    expect(await mark.innerText()).toBe(htmlMention.quote);
+    expect(await mark.getAttribute('data-quote')).toBe(htmlMention.quote);
+    expect(await mark.evaluate((el) => el.classList.contains('target'))).toBe(true);
+    expect(await mark.isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(artifacts, 'audit-quote-html.png') });
+
+    // the PDF mention: its box lies inside the image of its page, not another page's
+    await page.goBack();
+    await page.click(`section#${pdfMention.mention_id} a.to-source`);
+    const img = page.locator(`img.page-image[data-page="${pdfMention.page}"]`);
+    await img.evaluate((el) => { const i = el as unknown as Img; return i.complete ? null : new Promise<void>((r) => i.addEventListener('load', () => r())); });
+    expect(await img.evaluate((el) => (el as unknown as Img).naturalWidth)).toBeGreaterThan(100);
+    const hl = page.locator(`a.hl#${pdfMention.mention_id}`);
+    expect(await hl.getAttribute('data-page')).toBe(String(pdfMention.page));
+    const [box, pageRect, otherRects] = await Promise.all([
+      hl.evaluate(rectOf),
+      img.evaluate(rectOf),
+      page.locator(`img.page-image:not([data-page="${pdfMention.page}"])`).evaluateAll((els) => els.map((el) => { const r = (el as unknown as Boxed).getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; })),
+    ]);
+    expect(box.width).toBeGreaterThan(5);
+    expect(box.height).toBeGreaterThan(5);
+    expect(box.left).toBeGreaterThanOrEqual(pageRect.left - 0.5);
+    expect(box.right).toBeLessThanOrEqual(pageRect.right + 0.5);
+    expect(box.top).toBeGreaterThanOrEqual(pageRect.top - 0.5);
+    expect(box.bottom).toBeLessThanOrEqual(pageRect.bottom + 0.5);
+    for (const o of otherRects) expect(box.top >= o.bottom || box.bottom <= o.top).toBe(true);
+    expect(await page.locator(`mark#t-${pdfMention.mention_id}`).textContent()).toBe(pdfMention.quote);
+    await hl.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, 'audit-quote-pdf.png') });
+
+    // everything came from disk
+    expect(failed).toEqual([]);
+  });
+});

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Mention } from '../extract/records.js';
+import { escapeHtml } from './html.js';
+import { normaliseCheck, type FactRow } from './load.js';
+import { mentionBoxes, writeAuditSite } from './site.js';
+import { niceTicks, renderChart } from './svgChart.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const buildDir = path.join(here, 'fixtures', 'build');
+const sourcesDir = path.join(here, 'fixtures', 'sources');
+const mentions = JSON.parse(readFileSync(path.join(buildDir, 'mentions.json'), 'utf8')) as Mention[];
+const facts = JSON.parse(readFileSync(path.join(buildDir, 'facts.json'), 'utf8')) as FactRow[];
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+function tree(dir: string, base = dir): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const n of readdirSync(dir).sort()) {
+    const p = path.join(dir, n);
+    if (statSync(p).isDirectory()) for (const [k, v] of tree(p, base)) out.set(k, v);
+    else out.set(path.relative(base, p), sha(readFileSync(p)));
+  }
+  return out;
+}
+
+describe('audit fixture build', () => {
+  it('has offsets consistent with its text layers and archived files', () => {
+    const sources = JSON.parse(readFileSync(path.join(buildDir, 'sources.json'), 'utf8')) as { source_id: string; file: string; sha256: string }[];
+    for (const s of sources) expect(sha(readFileSync(path.join(sourcesDir, s.file)))).toBe(s.sha256);
+    for (const m of mentions) {
+      const cps = Array.from(readFileSync(path.join(buildDir, 'text', `${m.source_id}.txt`), 'utf8'));
+      expect(cps.slice(m.char_start, m.char_end).join('')).toBe(m.quote);
+      if (m.byte_start !== null) {
+        const raw = readFileSync(path.join(sourcesDir, sources.find((s) => s.source_id === m.source_id)!.file));
+        expect(raw.subarray(m.byte_start, m.byte_end!).toString('utf8')).toBe(m.quote);
+      } else {
+        expect(cps.slice(0, m.char_start).filter((c) => c === '\f').length + 1).toBe(m.page);
+      }
+    }
+    const f = facts.find((x) => x.metric === 'zone_count' && x.subject === 'national' && x.period === '2009')!;
+    expect(f.value).toBe(105);
+    expect(f.mention_ids.map((id) => mentions.find((m) => m.mention_id === id)!.quote)).toEqual(['reached 105', 'reached 105']);
+  });
+});
+
+describe('writeAuditSite', () => {
+  let a: string, b: string;
+  beforeAll(async () => {
+    a = mkdtempSync(path.join(os.tmpdir(), 'audit-site-a-'));
+    b = mkdtempSync(path.join(os.tmpdir(), 'audit-site-b-'));
+    await writeAuditSite(buildDir, a, { sourcesDir });
+    await writeAuditSite(buildDir, b, { sourcesDir });
+  });
+  afterAll(() => {
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+  });
+
+  it('writes the same bytes twice (PNG pages included)', () => {
+    const ta = tree(a), tb = tree(b);
+    expect([...ta.keys()]).toEqual(expect.arrayContaining(['index.html', 'facts.html', 'checks.html', 'style.css', 'source/fixture-brochure-pdf/page-1.png', 'source/fixture-brochure-pdf/page-2.png', 'source/fixture-news-html.html']));
+    expect(ta.size).toBe(4 + facts.length + 2 + 2); // index, facts, checks, style.css; fact pages; source pages; PNG pages
+    expect([...ta.entries()]).toEqual([...tb.entries()]);
+  });
+
+  it('uses no modules, fetches or remote assets', () => {
+    for (const [f] of tree(a)) {
+      if (!f.endsWith('.html')) continue;
+      const html = readFileSync(path.join(a, f), 'utf8');
+      expect(html).not.toMatch(/type="module"|\bfetch\(|XMLHttpRequest|\bimport\s*\(/);
+      expect(html).not.toMatch(/(src|href)="(https?:)?\/\/(?!example\.org)/);
+    }
+  });
+
+  it('escapes document text: quotes and angle brackets are data', () => {
+    const src = readFileSync(path.join(a, 'source', 'fixture-news-html.html'), 'utf8');
+    expect(src).toContain('<h1>Zones &quot;news&quot; &amp; &lt;notes&gt;</h1>');
+    expect(src).toContain('Fixture Daily &lt;b&gt;');
+    expect(src).toContain('&quot;a &lt;milestone&gt;&quot;');
+    expect(src).not.toContain('<milestone>');
+    expect(src).not.toContain('<b>');
+    const checks = readFileSync(path.join(a, 'checks.html'), 'utf8');
+    expect(checks).toContain('&lt;CNY&gt; &quot;unresolved&quot;');
+    expect(escapeHtml(`"'<>&`)).toBe('&quot;&#39;&lt;&gt;&amp;');
+  });
+
+  it('marks HTML mentions at code-point offsets (an astral character precedes them)', () => {
+    const src = readFileSync(path.join(a, 'source', 'fixture-news-html.html'), 'utf8');
+    for (const m of mentions.filter((x) => x.source_id === 'fixture-news-html')) {
+      const re = new RegExp(`<mark id="${m.mention_id}"[^>]*>([^<]*)</mark>`);
+      expect(re.exec(src)?.[1]).toBe(escapeHtml(m.quote));
+    }
+  });
+
+  it('links facts to mentions to sources, and checks to facts and sources (flattened places too)', () => {
+    const f = facts.find((x) => x.metric === 'zone_count' && x.period === '2009')!;
+    const list = readFileSync(path.join(a, 'facts.html'), 'utf8');
+    expect(list).toContain(`href="fact/${f.fact_id}.html" data-key="zone_count:national@2009"`);
+    const fp = readFileSync(path.join(a, 'fact', `${f.fact_id}.html`), 'utf8');
+    for (const id of f.mention_ids) {
+      const m = mentions.find((x) => x.mention_id === id)!;
+      expect(fp).toContain(`href="../source/${m.source_id}.html#${id}"`);
+    }
+    expect(fp).toContain('Two sources state exactly 105; they agree.');
+    const checks = readFileSync(path.join(a, 'checks.html'), 'utf8');
+    const conflict = facts.find((x) => x.status === 'conflict')!;
+    expect(checks).toContain(`href="fact/${conflict.fact_id}.html"`);
+    const m105 = mentions.find((x) => x.source_id === 'fixture-news-html' && x.quote === 'reached 105')!;
+    expect(checks).toContain(`href="source/fixture-news-html.html#${m105.mention_id}"`);
+    expect(normaliseCheck({ rule_id: 'r', place_fact_id: 'f_1', place_page: 3 }).place).toMatchObject({ fact_id: 'f_1', page: 3, source_id: null });
+  });
+
+  it('draws PDF boxes in page percentages, one per mention', () => {
+    const src = readFileSync(path.join(a, 'source', 'fixture-brochure-pdf.html'), 'utf8');
+    for (const m of mentions.filter((x) => x.source_id === 'fixture-brochure-pdf')) {
+      expect(src).toMatch(new RegExp(`<a class="hl" id="${m.mention_id}"[^>]* data-page="${m.page}"`));
+      expect(src).toMatch(new RegExp(`<mark id="t-${m.mention_id}"[^>]*>${m.quote.replace(/\./g, '\\.')}</mark>`));
+    }
+  });
+
+  it('renders both charts with a point per series row', () => {
+    const index = readFileSync(path.join(a, 'index.html'), 'utf8');
+    const zone = /<svg[^>]*id="chart-zone-count"[\s\S]*?<\/svg>/.exec(index)![0];
+    expect(zone.match(/class="point"/g)).toHaveLength(3);
+    expect(zone).toContain('<polyline');
+    const rev = /<svg[^>]*id="chart-operating-revenue"[\s\S]*?<\/svg>/.exec(index)![0];
+    expect(rev.match(/class="point"/g)).toHaveLength(3);
+    expect(rev.match(/class="interval"/g)).toHaveLength(3);
+    for (const s of ['single', 'corroborated', 'resolved', 'conflict']) expect(rev).toContain(`>${s}</text>`);
+  });
+});
+
+describe('svg chart and boxes', () => {
+  it('picks nice ticks that cover the data', () => {
+    expect(niceTicks(0, 114)).toEqual([0, 20, 40, 60, 80, 100, 120]);
+    const t = niceTicks(0, 13.2e12);
+    expect(t[0]).toBe(0);
+    expect(t[t.length - 1]!).toBeGreaterThanOrEqual(13.2e12);
+  });
+
+  it('places a point by its value and escapes labels', () => {
+    const svg = renderChart({ title: 'T <x>', xLabel: 'year', yLabel: 'y', colors: [['a', '#f00']], points: [{ x: 2000, y: 0, category: 'a', label: '"zero"' }, { x: 2002, y: 10, category: 'a', label: 'ten' }], width: 400, height: 300 });
+    expect(svg).toContain('T &lt;x&gt;');
+    expect(svg).toContain('<title>&quot;zero&quot;</title>');
+    const cy = [...svg.matchAll(/class="point" cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    // plot area: top 36, bottom 300 - 48 = 252; y=0 sits on the bottom, y=10 on the top tick (10)
+    expect(cy).toEqual([252, 36]);
+  });
+
+  it('cuts a layout item to the share of characters the mention covers, clipped to the page', () => {
+    const layout = { pages: [{ page: 1, width: 100, height: 100, char_start: 0, char_end: 20 }], items: [{ page: 1, char_start: 0, char_end: 10, bbox: [0, 10, 100, 20] as [number, number, number, number] }, { page: 1, char_start: 11, char_end: 20, bbox: [0, 30, 120, 40] as [number, number, number, number] }] };
+    expect(mentionBoxes(layout, { char_start: 5, char_end: 10 }).get(1)).toEqual([50, 10, 100, 20]);
+    expect(mentionBoxes(layout, { char_start: 8, char_end: 20 }).get(1)).toEqual([0, 10, 100, 40]);
+  });
+});

@@ -1,0 +1,439 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Mention } from '../extract/records.js';
+import type { SourceRow } from '../pipeline/build.js';
+import { factKey } from './explain.js';
+import { CSS, escapeHtml as e, page, safeUrl, slug } from './html.js';
+import { cmp, codePoints, compareFacts, formatInterval, formatValue, loadBuild, readLayout, readText, type Build, type CheckRow, type FactRow, type Layout } from './load.js';
+import { renderPdfPages } from './renderPdf.js';
+import { renderChart, type ChartPoint } from './svgChart.js';
+
+export interface AuditSiteOptions {
+  sourcesDir: string;
+  /** PDF render scale (default 1.5) */
+  scale?: number;
+}
+
+export const STATUS_COLORS: [string, string][] = [
+  ['single', '#7a7a7a'],
+  ['corroborated', '#1b7f3b'],
+  ['resolved', '#1f5fa8'],
+  ['conflict', '#b3261e'],
+];
+
+const factHref = (root: string, id: string) => `${root}fact/${slug(id)}.html`;
+const sourceHref = (root: string, id: string) => `${root}source/${slug(id)}.html`;
+const mentionHref = (root: string, m: Pick<Mention, 'source_id' | 'mention_id'>) => `${sourceHref(root, m.source_id)}#${encodeURIComponent(m.mention_id)}`;
+
+function statusBadge(s: string): string {
+  return `<span class="status status-${e(s.replace(/[^a-z]/g, ''))}">${e(s)}</span>`;
+}
+
+function yearOf(f: { period_end: string | null; period: string | null }): number | null {
+  const m = /^(\d{4})/.exec(f.period_end ?? f.period ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+/** "7.8 trillion" style axis labels. */
+function axisNumber(v: number): string {
+  const a = Math.abs(v);
+  for (const [s, w] of [[1e12, 'tn'], [1e9, 'bn'], [1e6, 'm']] as const) if (a >= s) return `${Math.round((v / s) * 100) / 100} ${w}`;
+  return String(Math.round(v * 100) / 100);
+}
+
+function chartPoints(build: Build, metric: string, subject: string, root: string): ChartPoint[] {
+  const rows = build.series.length ? build.series : build.facts;
+  const pts: ChartPoint[] = [];
+  for (const r of rows) {
+    if (r.metric !== metric || r.subject !== subject || r.value === null) continue;
+    const full = build.factById.get(r.fact_id);
+    if (full?.is_target) continue;
+    const x = yearOf(r);
+    if (x === null) continue;
+    pts.push({
+      x,
+      y: r.value,
+      lo: r.lo,
+      hi: r.hi,
+      category: r.status,
+      label: `${r.period ?? x}: ${formatValue(r.value, r.unit)} ${formatInterval({ ...r, lo_exclusive: full?.lo_exclusive ?? false, hi_exclusive: full?.hi_exclusive ?? false })} (${r.status})`,
+      href: factHref(root, r.fact_id),
+    });
+  }
+  return pts.sort((a, b) => a.x - b.x || a.y - b.y || cmp(a.href ?? '', b.href ?? ''));
+}
+
+/** A text layer with <mark>s at the mentions' code-point offsets. Overlapping mentions nest when contained. */
+export function markedText(chars: string[], from: number, to: number, mentions: Mention[], idOf: (m: Mention) => string, build: Build): string {
+  const ms = mentions
+    .filter((m) => m.char_start < to && m.char_end > from && m.char_end > m.char_start)
+    .sort((a, b) => a.char_start - b.char_start || b.char_end - a.char_end || cmp(a.mention_id, b.mention_id));
+  const out: string[] = [];
+  let pos = from;
+  const stack: number[] = []; // ends of open marks
+  const closeUntil = (p: number) => {
+    while (stack.length && stack[stack.length - 1]! <= p) {
+      const end = stack.pop()!;
+      out.push(e(chars.slice(pos, end).join('')), '</mark>');
+      pos = end;
+    }
+  };
+  for (const m of ms) {
+    const s = Math.max(m.char_start, from), t = Math.min(m.char_end, to);
+    closeUntil(s);
+    if (stack.length && t > stack[stack.length - 1]!) {
+      // partial overlap with an open mark: an anchor at its start, no second highlight
+      out.push(e(chars.slice(pos, s).join('')));
+      pos = s;
+      out.push(`<span class="overlap" id="${e(idOf(m))}" title="${e(m.quote)}"></span>`);
+      continue;
+    }
+    out.push(e(chars.slice(pos, s).join('')));
+    pos = s;
+    const facts = build.factsOfMention.get(m.mention_id) ?? [];
+    const title = `${m.metric ?? 'no metric'} ${m.subject ?? ''} ${m.period ?? ''}: ${formatValue(m.value, m.unit)}`;
+    out.push(`<mark id="${e(idOf(m))}" data-mention="${e(m.mention_id)}" data-quote="${e(m.quote)}"${facts[0] ? ` data-fact="${e(facts[0])}"` : ''} title="${e(title)}">`);
+    stack.push(t);
+  }
+  closeUntil(to);
+  out.push(e(chars.slice(pos, to).join('')));
+  return out.join('');
+}
+
+/** Boxes (page units, origin top-left) of a mention on each page: union of the overlapping layout items, each cut to the part of the item the span covers (by character share) and clipped to the page. */
+export function mentionBoxes(layout: Layout, m: Pick<Mention, 'char_start' | 'char_end'>): Map<number, [number, number, number, number]> {
+  const boxes = new Map<number, [number, number, number, number]>();
+  const pages = new Map(layout.pages.map((p) => [p.page, p]));
+  for (const it of layout.items) {
+    if (!(it.char_start < m.char_end && it.char_end > m.char_start)) continue;
+    const len = it.char_end - it.char_start;
+    const [x0, y0, x1, y1] = it.bbox;
+    let a = x0, b = x1;
+    if (len > 0) {
+      a = x0 + ((Math.max(m.char_start, it.char_start) - it.char_start) / len) * (x1 - x0);
+      b = x0 + ((Math.min(m.char_end, it.char_end) - it.char_start) / len) * (x1 - x0);
+    }
+    const pg = pages.get(it.page);
+    const W = pg?.width ?? Infinity, H = pg?.height ?? Infinity;
+    const box: [number, number, number, number] = [Math.max(0, Math.min(a, W)), Math.max(0, Math.min(y0, H)), Math.max(0, Math.min(b, W)), Math.max(0, Math.min(y1, H))];
+    const prev = boxes.get(it.page);
+    boxes.set(it.page, prev ? [Math.min(prev[0], box[0]), Math.min(prev[1], box[1]), Math.max(prev[2], box[2]), Math.max(prev[3], box[3])] : box);
+  }
+  return boxes;
+}
+
+function pngSize(png: Uint8Array): { width: number; height: number } {
+  const b = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+const pct = (v: number, of: number) => `${(Math.round((v / of) * 1e6) / 1e4).toFixed(4)}%`;
+
+function sourceMeta(s: SourceRow, root: string): string {
+  const url = safeUrl(s.original_url);
+  return `<dl class="kv">
+<dt>source id</dt><dd><code>${e(s.source_id)}</code></dd>
+<dt>publisher</dt><dd>${e(s.publisher ?? '—')}</dd>
+<dt>original URL</dt><dd>${url ? `<a href="${e(url)}" rel="noreferrer noopener">${e(s.original_url)}</a>` : e(s.original_url ?? '—')}</dd>
+<dt>published</dt><dd>${e(s.published ?? '—')}</dd>
+<dt>capture</dt><dd>${e(s.capture ?? '—')}</dd>
+<dt>media type</dt><dd>${e(s.media_type)}</dd>
+<dt>archived file</dt><dd><code>${e(s.file)}</code>${s.bytes !== null ? ` (${e(s.bytes)} bytes)` : ''}</dd>
+<dt>sha256</dt><dd><code>${e(s.sha256)}</code></dd>
+<dt>build status</dt><dd>${e(s.status)}${s.error_reason ? ` — ${e(s.error_reason)}` : ''}</dd>
+${s.notes ? `<dt>notes</dt><dd>${e(s.notes)}</dd>` : ''}
+</dl>${root ? '' : ''}`;
+}
+
+function mentionCard(m: Mention, build: Build, root: string, chosen: boolean): string {
+  const s = build.sourceById.get(m.source_id);
+  const where = `${m.page !== null ? `page ${e(m.page)}, ` : ''}chars ${e(m.char_start)}–${e(m.char_end)}${m.byte_start !== null ? `, bytes ${e(m.byte_start)}–${e(m.byte_end)}` : ''}`;
+  return `<section class="mention${chosen ? ' chosen' : ''}" id="${e(m.mention_id)}">
+<p><b>${e(formatValue(m.value, m.unit))}</b> <span class="muted">(${e(m.bound)}${m.lo !== null || m.hi !== null ? `, ${e(formatInterval(m))}` : ''})</span>${chosen ? ' — <b>chosen</b>' : ''} · <code>${e(m.mention_id)}</code> · rule <code>${e(m.rule)}</code></p>
+<p class="context"><span class="pre">…${e(m.prefix)}</span><mark data-quote="${e(m.quote)}">${e(m.quote)}</mark><span class="suf">${e(m.suffix)}…</span></p>
+<p><a class="to-source" href="${e(mentionHref(root, m))}">${e(s?.title ?? m.source_id)}</a> · ${e(s?.publisher ?? '')} · ${where}</p>
+<details><summary>sentence and provenance</summary>
+<p>${e(m.sentence)}</p>
+<dl class="kv"><dt>metric</dt><dd>${e(m.metric ?? '—')}</dd><dt>subject</dt><dd>${e(m.subject ?? '—')}</dd><dt>period</dt><dd>${e(m.period ?? '—')} (${e(m.period_basis)})</dd><dt>original URL</dt><dd>${e(s?.original_url ?? '—')}</dd><dt>capture</dt><dd>${e(s?.capture ?? '—')}</dd><dt>source sha256</dt><dd><code>${e(m.source_sha256)}</code></dd></dl>
+</details>
+</section>`;
+}
+
+function factPage(f: FactRow, build: Build, checks: CheckRow[]): string {
+  const root = '../';
+  const ms = (f.mention_ids ?? [])
+    .map((id) => build.mentionById.get(id))
+    .filter((m): m is Mention => m !== undefined)
+    .sort((a, b) => Number(b.mention_id === f.chosen_mention_id) - Number(a.mention_id === f.chosen_mention_id) || cmp(a.source_id, b.source_id) || a.char_start - b.char_start);
+  const missing = (f.mention_ids ?? []).filter((id) => !build.mentionById.has(id));
+  const related = checks.filter((c) => c.place.fact_id === f.fact_id);
+  const body = `<h1>${e(factKey(f))}</h1>
+<dl class="kv">
+<dt>value</dt><dd><b class="fact-value">${e(formatValue(f.value, f.unit))}</b></dd>
+<dt>interval</dt><dd>${e(formatInterval(f))}</dd>
+<dt>status</dt><dd>${statusBadge(f.status)} — ${e(f.n_mentions)} mention(s) in ${e(f.n_sources)} source(s)</dd>
+<dt>period</dt><dd>${e(f.period ?? '—')}${f.period_start ? ` (${e(f.period_start)} … ${e(f.period_end)})` : ''}</dd>
+<dt>rule</dt><dd><code>${e(f.rule ?? '—')}</code></dd>
+<dt>reasoning</dt><dd>${e(f.resolution ?? '—')}</dd>
+${f.is_target ? '<dt>target</dt><dd>yes — a stated goal, not an outcome</dd>' : ''}
+<dt>fact id</dt><dd><code>${e(f.fact_id)}</code></dd>
+</dl>
+<h2>Mentions</h2>
+${ms.map((m) => mentionCard(m, build, root, m.mention_id === f.chosen_mention_id)).join('\n')}
+${missing.length ? `<p class="notice">Mentions not found in mentions.json: ${missing.map((m) => `<code>${e(m)}</code>`).join(', ')}</p>` : ''}
+${related.length ? `<h2>Checks on this fact</h2><ul>${related.map((c) => `<li>${statusWord(c)} <code>${e(c.rule_id)}</code> — ${e(c.message)}</li>`).join('')}</ul>` : ''}`;
+  return page({ title: factKey(f), root, body });
+}
+
+function statusWord(c: CheckRow): string {
+  return `<span class="sev-${e(c.severity.replace(/[^a-z]/g, ''))}">${e(c.status)} (${e(c.severity)})</span>`;
+}
+
+function factsPage(build: Build): string {
+  const facts = [...build.facts].sort(compareFacts);
+  const opts = (vals: string[]) => [...new Set(vals)].sort(cmp).map((v) => `<option value="${e(v)}">${e(v)}</option>`).join('');
+  const rows = facts
+    .map(
+      (f) => `<tr data-metric="${e(f.metric)}" data-subject="${e(f.subject)}" data-status="${e(f.status)}">
+<td><a class="fact-link" href="${e(factHref('', f.fact_id))}" data-key="${e(factKey(f))}">${e(f.metric)}</a></td><td>${e(f.subject)}</td><td>${e(f.period ?? '—')}</td>
+<td class="num">${e(formatValue(f.value, f.unit))}</td><td class="num">${e(formatInterval(f))}</td><td>${statusBadge(f.status)}</td><td class="num">${e(f.n_mentions)}</td><td class="num">${e(f.n_sources)}</td><td>${f.is_target ? 'target' : ''}</td></tr>`,
+    )
+    .join('\n');
+  const body = `<h1>Facts</h1>
+<div class="filters">
+<label>metric <select id="f-metric"><option value="">all</option>${opts(facts.map((f) => f.metric))}</select></label>
+<label>subject <select id="f-subject"><option value="">all</option>${opts(facts.map((f) => f.subject))}</select></label>
+<label>status <select id="f-status"><option value="">all</option>${opts(facts.map((f) => f.status))}</select></label>
+<span id="f-count" class="muted">${facts.length} of ${facts.length}</span>
+</div>
+<table id="facts"><thead><tr><th>metric</th><th>subject</th><th>period</th><th>value</th><th>interval</th><th>status</th><th>mentions</th><th>sources</th><th></th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>`;
+  const script = `(function () {
+  var keys = ['metric', 'subject', 'status'];
+  var sel = keys.map(function (k) { return document.getElementById('f-' + k); });
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#facts tbody tr'));
+  function apply() {
+    var shown = 0;
+    rows.forEach(function (r) {
+      var ok = keys.every(function (k, i) { return !sel[i].value || r.getAttribute('data-' + k) === sel[i].value; });
+      r.hidden = !ok; if (ok) shown++;
+    });
+    document.getElementById('f-count').textContent = shown + ' of ' + rows.length;
+    var q = keys.map(function (k, i) { return sel[i].value ? k + '=' + encodeURIComponent(sel[i].value) : ''; }).filter(Boolean).join('&');
+    if (history.replaceState) { try { history.replaceState(null, '', q ? '#' + q : location.pathname); } catch (e) {} }
+  }
+  var h = location.hash.replace(/^#/, '').split('&');
+  h.forEach(function (kv) { var p = kv.split('='); var i = keys.indexOf(p[0]); if (i >= 0) sel[i].value = decodeURIComponent(p[1] || ''); });
+  sel.forEach(function (s) { s.addEventListener('change', apply); });
+  apply();
+})();`;
+  return page({ title: 'Facts', root: '', body, script });
+}
+
+function checksPage(build: Build): string {
+  const order = (c: CheckRow) => (c.status === 'fail' ? 0 : 1);
+  const sev = (c: CheckRow) => ({ error: 0, warning: 1, info: 2 })[c.severity] ?? 3;
+  const checks = build.checks.map((c, i) => ({ c, i })).sort((a, b) => order(a.c) - order(b.c) || sev(a.c) - sev(b.c) || cmp(a.c.rule_id, b.c.rule_id) || a.i - b.i).map((x) => x.c);
+  const place = (c: CheckRow) => {
+    const p = c.place;
+    const out: string[] = [];
+    if (p.fact_id) {
+      const f = build.factById.get(p.fact_id);
+      out.push(f ? `fact <a href="${e(factHref('', f.fact_id))}">${e(factKey(f))}</a>` : `fact <code>${e(p.fact_id)}</code>`);
+    }
+    if (p.mention_id) {
+      const m = build.mentionById.get(p.mention_id);
+      out.push(m ? `mention <a href="${e(mentionHref('', m))}">“${e(m.quote)}”</a>` : `mention <code>${e(p.mention_id)}</code>`);
+    }
+    if (p.source_id) {
+      const s = build.sourceById.get(p.source_id);
+      const loc = `${p.page !== null ? ` p. ${e(p.page)}` : ''}${p.char_start !== null ? ` chars ${e(p.char_start)}–${e(p.char_end)}` : ''}`;
+      out.push(s ? `source <a href="${e(sourceHref('', s.source_id))}">${e(s.source_id)}</a>${loc}` : `source <code>${e(p.source_id)}</code>${loc}`);
+    }
+    if (p.table) out.push(`table <code>${e(p.table)}</code>`);
+    return out.join('<br>');
+  };
+  const nFail = checks.filter((c) => c.status === 'fail').length;
+  const body = `<h1>Checks</h1>
+<p>${e(checks.length)} findings, ${e(nFail)} failing.</p>
+<table id="checks"><thead><tr><th>status</th><th>severity</th><th>rule</th><th>message</th><th>actual</th><th>expected</th><th>where</th></tr></thead><tbody>
+${checks.map((c) => `<tr class="check-${e(c.status.replace(/[^a-z]/g, ''))}"><td>${e(c.status)}</td><td class="sev-${e(c.severity.replace(/[^a-z]/g, ''))}">${e(c.severity)}</td><td><code>${e(c.rule_id)}</code></td><td>${e(c.message)}</td><td>${e(c.actual ?? '')}</td><td>${e(c.expected ?? '')}</td><td>${place(c)}</td></tr>`).join('\n')}
+</tbody></table>`;
+  return page({ title: 'Checks', root: '', body });
+}
+
+function indexPage(build: Build): string {
+  const zone = renderChart({
+    id: 'chart-zone-count',
+    title: 'National high-tech zones (zone_count, national)',
+    xLabel: 'year',
+    yLabel: 'zones',
+    points: chartPoints(build, 'zone_count', 'national', ''),
+    colors: STATUS_COLORS,
+    line: true,
+    intervals: true,
+  });
+  const rev = renderChart({
+    id: 'chart-operating-revenue',
+    title: 'National operating revenue by year (CNY)',
+    xLabel: 'year',
+    yLabel: 'CNY',
+    points: chartPoints(build, 'operating_revenue', 'national', ''),
+    colors: STATUS_COLORS,
+    intervals: true,
+    yFormat: axisNumber,
+  });
+  const byStatus = new Map<string, number>();
+  for (const f of build.facts) byStatus.set(f.status, (byStatus.get(f.status) ?? 0) + 1);
+  const fails = build.checks.filter((c) => c.status === 'fail').length;
+  const sources = [...build.sources].sort((a, b) => cmp(a.source_id, b.source_id));
+  const nMentions = new Map<string, number>();
+  for (const m of build.mentions) nMentions.set(m.source_id, (nMentions.get(m.source_id) ?? 0) + 1);
+  const body = `<h1>Audit trail</h1>
+<div class="counts">
+<div><b>${e(build.sources.length)}</b>sources</div><div><b>${e(build.mentions.length)}</b>mentions</div><div><b>${e(build.facts.length)}</b>facts</div>
+${STATUS_COLORS.map(([s]) => `<div><b>${e(byStatus.get(s) ?? 0)}</b><a href="facts.html#status=${e(s)}">${e(s)}</a></div>`).join('')}
+<div><b>${e(fails)}</b><a href="checks.html">failing checks</a></div>
+</div>
+<h2>Charts</h2>
+<div class="charts">
+<figure>${zone}<figcaption class="muted">Each point is a fact; click it for its mentions. Colour = reconciliation status.</figcaption></figure>
+<figure>${rev}<figcaption class="muted">Bars show the fact's interval (lo–hi); an arrow means unbounded on that side.</figcaption></figure>
+</div>
+<h2 id="sources">Sources</h2>
+<table><thead><tr><th>source</th><th>publisher</th><th>type</th><th>status</th><th>mentions</th><th>sha256</th></tr></thead><tbody>
+${sources.map((s) => `<tr><td><a href="${e(sourceHref('', s.source_id))}">${e(s.title ?? s.source_id)}</a><br><code>${e(s.source_id)}</code></td><td>${e(s.publisher ?? '—')}</td><td>${e(s.media_type)}</td><td>${e(s.status)}${s.error_reason ? ` (${e(s.error_reason)})` : ''}</td><td class="num">${e(nMentions.get(s.source_id) ?? 0)}</td><td><code>${e(s.sha256.slice(0, 16))}…</code></td></tr>`).join('\n')}
+</tbody></table>`;
+  return page({ title: 'Overview', root: '', body });
+}
+
+/** Highlights the element named by the URL fragment (mark or PDF box) and scrolls to it; classic script. */
+const SOURCE_SCRIPT = `(function () {
+  function show() {
+    var id = decodeURIComponent(location.hash.replace(/^#/, ''));
+    Array.prototype.forEach.call(document.querySelectorAll('.target'), function (el) { el.classList.remove('target'); });
+    if (!id) return;
+    var el = document.getElementById(id);
+    if (!el) return;
+    el.classList.add('target');
+    var t = document.getElementById('t-' + id);
+    if (t) t.classList.add('target');
+    el.scrollIntoView({ block: 'center' });
+  }
+  window.addEventListener('hashchange', show);
+  show();
+})();`;
+
+async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, siteDir: string): Promise<string> {
+  const root = '../';
+  const mentions = build.mentions.filter((m) => m.source_id === s.source_id).sort((a, b) => a.char_start - b.char_start || cmp(a.mention_id, b.mention_id));
+  const text = readText(build, s.source_id);
+  const chars = text === null ? null : codePoints(text);
+  const parts: string[] = [`<h1>${e(s.title ?? s.source_id)}</h1>`, sourceMeta(s, root)];
+  const mentionList = mentions.length
+    ? `<details><summary>${e(mentions.length)} mention(s)</summary><ul>${mentions.map((m) => `<li><a href="#${e(encodeURIComponent(m.mention_id))}">“${e(m.quote)}”</a> ${m.page !== null ? `p. ${e(m.page)} ` : ''}— ${e(m.metric ?? 'no metric')} ${e(formatValue(m.value, m.unit))}${(build.factsOfMention.get(m.mention_id) ?? []).map((fid) => ` · <a href="${e(factHref(root, fid))}">fact</a>`).join('')}</li>`).join('')}</ul></details>`
+    : '<p class="muted">No mentions in this source.</p>';
+  parts.push(mentionList);
+  const isPdf = s.media_type === 'application/pdf';
+  if (isPdf) {
+    const file = path.join(opts.sourcesDir, s.file);
+    let rendered: Awaited<ReturnType<typeof renderPdfPages>> = [];
+    let problem: string | null = null;
+    if (!existsSync(file)) problem = `the archived file ${s.file} is not in the sources folder`;
+    else {
+      const data = readFileSync(file);
+      if (createHash('sha256').update(data).digest('hex') !== s.sha256) problem = `the archived file ${s.file} does not match its sha256`;
+      else {
+        try {
+          rendered = await renderPdfPages(data, opts.scale ?? 1.5);
+        } catch (err) {
+          problem = `the PDF could not be rendered: ${(err as Error).message}`;
+        }
+      }
+    }
+    const layout = readLayout(build, s.source_id);
+    if (problem) parts.push(`<p class="notice">Page images unavailable: ${e(problem)}. The text layer is shown below.</p>`);
+    if (!layout) parts.push(`<p class="notice">No layout for this source in the build; highlights are shown in the text layer only.</p>`);
+    const boxesByPage = new Map<number, { m: Mention; box: [number, number, number, number]; first: boolean }[]>();
+    if (layout) {
+      for (const m of mentions) {
+        const boxes = [...mentionBoxes(layout, m).entries()].sort((a, b) => a[0] - b[0]);
+        boxes.forEach(([pg, box], i) => {
+          const l = boxesByPage.get(pg) ?? [];
+          l.push({ m, box, first: i === 0 });
+          boxesByPage.set(pg, l);
+        });
+      }
+    }
+    const pageSpans = new Map((layout?.pages ?? []).map((p) => [p.page, p]));
+    // page text spans: from the layout, else by splitting the text layer at form feeds
+    const textSpans: { page: number; start: number; end: number }[] = [];
+    if (chars) {
+      let start = 0, pg = 1;
+      for (let i = 0; i <= chars.length; i++) {
+        if (i === chars.length || chars[i] === '\f') {
+          textSpans.push({ page: pg, start, end: i });
+          start = i + 1;
+          pg++;
+        }
+      }
+    }
+    const nPages = Math.max(rendered.length, textSpans.length, s.pages ?? 0);
+    const dir = path.join(siteDir, 'source', slug(s.source_id));
+    if (rendered.length) mkdirSync(dir, { recursive: true });
+    for (let p = 1; p <= nPages; p++) {
+      parts.push(`<h2 id="page-${p}">Page ${p}</h2>`);
+      const r = rendered.find((x) => x.page === p);
+      const lp = pageSpans.get(p);
+      if (r) {
+        const png = `page-${p}.png`;
+        writeFileSync(path.join(dir, png), r.png);
+        const { width, height } = pngSize(r.png);
+        const W = lp?.width ?? width / (opts.scale ?? 1.5), H = lp?.height ?? height / (opts.scale ?? 1.5);
+        const boxes = (boxesByPage.get(p) ?? []).map(({ m, box, first }) => {
+          const [x0, y0, x1, y1] = box;
+          const style = `left:${pct(x0, W)};top:${pct(y0, H)};width:${pct(Math.max(0, x1 - x0), W)};height:${pct(Math.max(0, y1 - y0), H)}`;
+          return `<a class="hl" ${first ? `id="${e(m.mention_id)}" ` : ''}data-mention="${e(m.mention_id)}" data-page="${p}" data-quote="${e(m.quote)}" href="#${e(encodeURIComponent(m.mention_id))}" title="${e(`${m.quote} — ${formatValue(m.value, m.unit)}`)}" style="${style}"></a>`;
+        });
+        parts.push(`<div class="pageview" data-page="${p}"><img class="page-image" data-page="${p}" src="${e(encodeURIComponent(slug(s.source_id)))}/${png}" width="${width}" height="${height}" alt="page ${p} of ${e(s.title ?? s.source_id)}">${boxes.join('')}</div>`);
+      }
+      const span = textSpans.find((t) => t.page === p);
+      if (chars && span) {
+        // in a PDF view the box holds the mention id; a mark without a box takes the id itself
+        const hasBox = new Set((r ? boxesByPage.get(p) ?? [] : []).filter((b) => b.first).map((b) => b.m.mention_id));
+        const pageMentions = mentions.filter((m) => m.char_start < span.end && m.char_end > span.start);
+        const html = markedText(chars, span.start, span.end, pageMentions, (m) => (hasBox.has(m.mention_id) ? `t-${m.mention_id}` : m.mention_id), build);
+        parts.push(`<details${r ? '' : ' open'}><summary>text layer of page ${p}</summary><div class="textlayer" data-page="${p}">${html}</div></details>`);
+      }
+    }
+  } else if (chars) {
+    parts.push(`<h2>Text layer</h2><div class="textlayer">${markedText(chars, 0, chars.length, mentions, (m) => m.mention_id, build)}</div>`);
+  } else {
+    parts.push(`<p class="notice">No text layer for this source in the build.</p>`);
+  }
+  return page({ title: s.title ?? s.source_id, root, body: parts.join('\n'), script: SOURCE_SCRIPT });
+}
+
+/**
+ * Writes the static audit site for a build folder: index.html (charts), facts.html, fact/<id>.html,
+ * source/<id>.html (+ page PNGs for PDFs), checks.html and style.css. Opens from file://, no network,
+ * no ES modules; the same build gives byte-identical files.
+ */
+export async function writeAuditSite(buildDir: string, siteDir: string, opts: AuditSiteOptions): Promise<void> {
+  const build = loadBuild(buildDir);
+  const out = path.resolve(siteDir);
+  for (const d of ['fact', 'source']) rmSync(path.join(out, d), { recursive: true, force: true });
+  mkdirSync(path.join(out, 'fact'), { recursive: true });
+  mkdirSync(path.join(out, 'source'), { recursive: true });
+  writeFileSync(path.join(out, 'style.css'), CSS.trimStart());
+  writeFileSync(path.join(out, 'index.html'), indexPage(build));
+  writeFileSync(path.join(out, 'facts.html'), factsPage(build));
+  writeFileSync(path.join(out, 'checks.html'), checksPage(build));
+  for (const f of [...build.facts].sort(compareFacts)) writeFileSync(path.join(out, 'fact', `${slug(f.fact_id)}.html`), factPage(f, build, build.checks));
+  for (const s of [...build.sources].sort((a, b) => cmp(a.source_id, b.source_id))) {
+    writeFileSync(path.join(out, 'source', `${slug(s.source_id)}.html`), await sourcePage(s, build, opts, out));
+  }
+}

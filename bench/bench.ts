@@ -1,0 +1,211 @@
+/**
+ * `npm run bench [-- --quick]`: performance and scale figures, printed with the core count and the targets
+ * (met / not met). Generates its scale corpus into a temp folder at run time (deterministic seed).
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PDFParse } from 'pdf-parse';
+import { loadLexicon } from '../extract/lexicon.js';
+import { readManifest, sha256Hex } from '../extract/manifest.js';
+import { projectRoot } from '../pipeline/build.js';
+import { extractAll } from '../pipeline/extractAll.js';
+import { WorkerPool } from '../pipeline/pool.js';
+import { makeCorpus, type CorpusEntry } from './corpus.js';
+
+const quick = process.argv.includes('--quick');
+const root = projectRoot();
+const here = path.dirname(fileURLToPath(import.meta.url));
+const childJs = path.join(here, 'child.js');
+const cores = os.availableParallelism();
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'figtrail-bench-'));
+const SIZE = quick ? { pdfs: 20, pages: 10, htmls: 50, mentions: 100_000 } : { pdfs: 200, pages: 10, htmls: 500, mentions: 1_000_000 };
+
+const lines: string[] = [];
+const say = (l: string) => {
+  lines.push(l);
+  process.stdout.write(`${l}\n`);
+};
+const targets: { name: string; met: boolean; detail: string }[] = [];
+const target = (name: string, met: boolean, detail: string) => targets.push({ name, met, detail });
+const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+
+interface ChildRun {
+  seconds: number;
+  maxRssKb: number;
+  exitCode: number;
+  [k: string]: unknown;
+}
+
+/** Runs bench/child.js in a fresh node; wall time from spawn to exit, peak RSS reported by the child. */
+function child(args: string[]): Promise<ChildRun> {
+  const reportFile = path.join(tmp, `report-${Math.random().toString(36).slice(2)}.json`);
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = spawn(process.execPath, [childJs, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FIGTRAIL_BENCH_REPORT: reportFile } });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('error', reject);
+    p.on('exit', () => {
+      const wall = (performance.now() - t0) / 1000;
+      try {
+        const r = JSON.parse(readFileSync(reportFile, 'utf8')) as ChildRun;
+        if (args[0] === 'reconcile' && r.exitCode !== 0) throw new Error('reconcile failed');
+        if (args[0] === 'cli' && r.exitCode > 1) throw new Error(`figtrail exited ${r.exitCode}`);
+        resolve({ ...r, wall, seconds: typeof r.seconds === 'number' ? r.seconds : wall });
+      } catch {
+        reject(new Error(`bench child ${args.join(' ')} failed:\n${err.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { seconds: (performance.now() - t0) / 1000, value };
+}
+
+function ensurePdftotext(): boolean {
+  const has = () => spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).status === 0;
+  if (has()) return true;
+  if (process.getuid?.() === 0) {
+    say('installing poppler-utils for pdftotext …');
+    spawnSync('apt-get', ['install', '-y', 'poppler-utils'], { stdio: 'ignore' });
+    if (!has()) {
+      spawnSync('apt-get', ['update'], { stdio: 'ignore' });
+      spawnSync('apt-get', ['install', '-y', 'poppler-utils'], { stdio: 'ignore' });
+    }
+  }
+  return has();
+}
+
+async function main(): Promise<void> {
+  say(`figtrail bench${quick ? ' (--quick)' : ''}: ${cores} cores (os.availableParallelism), node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}`);
+  const cli = (...a: string[]) => child(['cli', ...a]);
+
+  // ---------------------------------------------------------------- 1. the five real sources
+  const five = path.join(root, 'sources');
+  const fiveRuns: ChildRun[] = [];
+  for (let k = 0; k < 3; k++) fiveRuns.push(await cli('build', '--quiet', '--no-cache', '--sources', five, '--out', path.join(tmp, 'five')));
+  const best = fiveRuns.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
+  const noSiteRuns: ChildRun[] = [];
+  for (let k = 0; k < 2; k++) noSiteRuns.push(await cli('build', '--quiet', '--no-cache', '--no-site', '--sources', five, '--out', path.join(tmp, 'five-nosite')));
+  const noSite = noSiteRuns.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
+  const cacheDir5 = path.join(tmp, 'cache5');
+  await cli('build', '--quiet', '--cache', cacheDir5, '--sources', five, '--out', path.join(tmp, 'five-w'));
+  const warm5 = await cli('build', '--quiet', '--cache', cacheDir5, '--sources', five, '--out', path.join(tmp, 'five-w'));
+  const warm5ns = await cli('build', '--quiet', '--cache', cacheDir5, '--no-site', '--sources', five, '--out', path.join(tmp, 'five-w'));
+  say('');
+  say('five real sources (CLI in a child process, wall incl. node start-up; best of runs):');
+  say(`  cold build (no cache, audit site incl.)   ${f2(best.seconds)} s   peak RSS ${mb(best.maxRssKb)}   [runs: ${fiveRuns.map((r) => f2(r.seconds)).join(', ')}]`);
+  say(`  cold build without the audit site         ${f2(noSite.seconds)} s   peak RSS ${mb(noSite.maxRssKb)}   (site = ${f2(best.seconds - noSite.seconds)} s: page PNGs)`);
+  say(`  warm-cache rebuild / without site          ${f2(warm5.seconds)} s / ${f2(warm5ns.seconds)} s`);
+  target('cold build of the five sources ≤ 2 s wall', best.seconds <= 2, `${f2(best.seconds)} s (without the audit site ${f2(noSite.seconds)} s)`);
+
+  // ---------------------------------------------------------------- 2. scale corpus
+  const corpusDir = path.join(tmp, 'corpus');
+  const gen = await timed(() => makeCorpus(corpusDir, { ...SIZE, seed: 20240724 }));
+  const entries = gen.value;
+  const pdfs = entries.filter((e) => e.media_type === 'application/pdf');
+  const htmls = entries.filter((e) => e.media_type === 'text/html');
+  say('');
+  say(`scale corpus: ${pdfs.length} two-column PDFs × ${SIZE.pages} pages + ${htmls.length} HTML pages (generated in ${f1(gen.seconds)} s, seed 20240724)`);
+
+  // PDF text extraction with positions: figtrail readPdfTextLayer over the pool
+  const pool = new WorkerPool(cores);
+  const ours = await timed(async () => {
+    const outs = await Promise.all(pdfs.map((e) => pool.run({ kind: 'pdfText', file: path.join(corpusDir, e.file) })));
+    return outs.reduce((s, o) => s + (o.kind === 'text' ? o.pages : 0), 0);
+  });
+  await pool.close();
+  const pages = ours.value;
+  const pdfParse = await timed(async () => {
+    let n = 0;
+    for (const e of pdfs) {
+      const parser = new PDFParse({ data: new Uint8Array(readFileSync(path.join(corpusDir, e.file))) });
+      try {
+        n += (await parser.getText()).total;
+      } finally {
+        await parser.destroy();
+      }
+    }
+    return n;
+  });
+  const popplerOk = ensurePdftotext();
+  const poppler = popplerOk
+    ? await timed(async () => {
+        for (const e of pdfs) execFileSync('pdftotext', [path.join(corpusDir, e.file), path.join(tmp, 'pdftotext.txt')]);
+        return pages;
+      })
+    : null;
+  const oursPps = pages / ours.seconds;
+  const parsePps = pdfParse.value / pdfParse.seconds;
+  say('');
+  say('PDF text extraction, pages/s over the scale PDFs:');
+  say(`  figtrail readPdfTextLayer (positions, layout) via ${cores} workers   ${f1(oursPps)} pages/s  (${pages} pages in ${f2(ours.seconds)} s, incl. worker start-up)`);
+  say(`  pdf-parse getText(), one process                           ${f1(parsePps)} pages/s  → figtrail / pdf-parse = ${f2(oursPps / parsePps)}×`);
+  if (poppler) say(`  pdftotext (poppler), one process                           ${f1(pages / poppler.seconds)} pages/s  → figtrail / pdftotext = ${f2(oursPps / (pages / poppler.seconds))}×`);
+  else say('  pdftotext: not available');
+  target('PDF extraction with positions ≥ 1.8× single-process pdf-parse pages/s', oursPps / parsePps >= 1.8, `${f2(oursPps / parsePps)}×`);
+
+  // HTML documents/s: full extraction (text layer + mentions), default jobs, no cache
+  const htmlDir = path.join(tmp, 'html-only');
+  mkdirSync(htmlDir);
+  for (const e of htmls) copyFileSync(path.join(corpusDir, e.file), path.join(htmlDir, e.file));
+  writeFileSync(path.join(htmlDir, 'manifest.json'), JSON.stringify(htmls));
+  const lexicon = loadLexicon(path.join(root, 'extract', 'lexicon'));
+  const htmlManifest = readManifest(htmlDir);
+  const html = await timed(() => extractAll(htmlManifest, { sourcesDir: htmlDir, lexiconDir: path.join(root, 'extract', 'lexicon'), lexicon, cacheDir: null, onResult: () => {} }));
+  say(`HTML: ${f1(htmls.length / html.seconds)} documents/s (text layer + mentions, ${html.value.jobs} worker(s), ${htmls.length} pages in ${f2(html.seconds)} s)`);
+
+  // full build of the scale corpus: cold, no change, one changed source (the audit site is left out: see below)
+  const cache = path.join(tmp, 'cache');
+  const scaleOut = path.join(tmp, 'scale-out');
+  const cold = await cli('build', '--quiet', '--keep-going', '--no-site', '--cache', cache, '--sources', corpusDir, '--out', scaleOut);
+  const same = await cli('build', '--quiet', '--keep-going', '--no-site', '--cache', cache, '--sources', corpusDir, '--out', scaleOut);
+  const changedEntry = htmls[Math.floor(htmls.length / 2)]!;
+  const body = Buffer.concat([readFileSync(path.join(corpusDir, changedEntry.file)), Buffer.from('<!-- edited: The zone added 42 incubators in 2023. -->\n')]);
+  writeFileSync(path.join(corpusDir, changedEntry.file), body);
+  const manifest = JSON.parse(readFileSync(path.join(corpusDir, 'manifest.json'), 'utf8')) as CorpusEntry[];
+  manifest.find((e) => e.id === changedEntry.id)!.sha256 = sha256Hex(body);
+  writeFileSync(path.join(corpusDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  const one = await cli('build', '--quiet', '--keep-going', '--no-site', '--cache', cache, '--sources', corpusDir, '--out', scaleOut);
+  const counts = JSON.parse(readFileSync(path.join(scaleOut, 'mentions.json'), 'utf8')) as unknown[];
+  say('');
+  say(`scale build (${entries.length} sources, ${counts.length} mentions; CLI, default jobs, --no-site):`);
+  say(`  cold (empty cache)        ${f2(cold.seconds)} s   peak RSS ${mb(cold.maxRssKb)}  exit ${cold.exitCode}`);
+  say(`  no-change rebuild         ${f2(same.seconds)} s   = ${f1((100 * same.seconds) / cold.seconds)} % of cold`);
+  say(`  one source changed        ${f2(one.seconds)} s   = ${f1((100 * one.seconds) / cold.seconds)} % of cold`);
+  target('no-change rebuild ≤ 15 % of cold', same.seconds <= 0.15 * cold.seconds, `${f1((100 * same.seconds) / cold.seconds)} %`);
+  target('one changed source ≤ 25 % of cold', one.seconds <= 0.25 * cold.seconds, `${f1((100 * one.seconds) / cold.seconds)} %`);
+  const rssRatio = cold.maxRssKb / noSite.maxRssKb;
+  say(`  peak RSS scale build / five-source build (both --no-site): ${mb(cold.maxRssKb)} / ${mb(noSite.maxRssKb)} = ${f2(rssRatio)}×`);
+  target('scale build peak RSS ≤ 1.5× the five-source build', rssRatio <= 1.5, `${f2(rssRatio)}×`);
+  const pdfPages = pdfs.length * SIZE.pages;
+  const perPage = (best.seconds - noSite.seconds) / 10;
+  say(`  (the audit site renders every PDF page to PNG on every build, uncached: ≈ ${f2(perPage)} s/page from the five-source build → ≈ ${f1(perPage * pdfPages)} s more per scale build)`);
+
+  // ---------------------------------------------------------------- 3. reconcile N synthetic mentions in DuckDB
+  const recWork = path.join(tmp, 'reconcile');
+  mkdirSync(recWork);
+  const rec = await child(['reconcile', String(SIZE.mentions), path.join(tmp, 'five', 'mentions.json'), recWork]);
+  say('');
+  say(`reconcile ${SIZE.mentions.toLocaleString('en-US')} synthetic mentions (transform/run.ts runTransform, child process): ${f2(rec.seconds)} s, peak RSS ${mb(rec.maxRssKb)}, ${String(rec.facts)} facts`);
+  target(`${SIZE.mentions.toLocaleString('en-US')} mentions reconciled ≤ 10 s and ≤ 2 GB peak RSS`, rec.seconds <= 10 && rec.maxRssKb <= 2 * 1024 * 1024, `${f2(rec.seconds)} s, ${mb(rec.maxRssKb)}`);
+
+  say('');
+  say(`targets${quick ? ' (--quick: smaller corpus and 100,000 mentions; run without --quick for the real figures)' : ''}:`);
+  for (const t of targets) say(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.detail}`);
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  rmSync(tmp, { recursive: true, force: true });
+  process.exitCode = 1;
+});

@@ -1,0 +1,105 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { Check, CheckContext, Finding } from '../types.js';
+import { finding } from '../util.js';
+
+export const RULE_ID = 'schema-valid';
+/** bad rows listed per table; the rest are counted in one summary finding */
+export const MAX_ROW_FINDINGS = 20;
+
+type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
+// ajv-formats is CommonJS: the default import is the plugin itself at run time, `.default` in its types
+const addFormats: FormatsPlugin =
+  (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
+
+function newAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+function describe(errors: readonly ErrorObject[]): string {
+  return errors.map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
+}
+
+function rowKey(row: unknown): { source_id?: string; mention_id?: string; fact_id?: string } {
+  if (typeof row !== 'object' || row === null) return {};
+  const r = row as Record<string, unknown>;
+  const out: { source_id?: string; mention_id?: string; fact_id?: string } = {};
+  if (typeof r['source_id'] === 'string') out.source_id = r['source_id'];
+  if (typeof r['mention_id'] === 'string') out.mention_id = r['mention_id'];
+  if (typeof r['fact_id'] === 'string') out.fact_id = r['fact_id'];
+  return out;
+}
+
+/**
+ * Validates every published table against its JSON Schema (draft 2020-12, all errors, formats).
+ * The schema may describe one row, or the whole table (`type: array`): errors are then grouped by row.
+ */
+async function run(ctx: CheckContext): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const name of [...ctx.tables.keys()].sort()) {
+    const { rows, schema } = ctx.tables.get(name)!;
+    let validate: ValidateFunction;
+    try {
+      validate = newAjv().compile(schema);
+    } catch (e) {
+      out.push(finding(RULE_ID, 'error', 'fail', `table ${name}: its JSON Schema does not compile: ${(e as Error).message}`, { table: name }));
+      continue;
+    }
+    const isArraySchema = (schema as { type?: unknown }).type === 'array';
+    const bad = new Map<number, ErrorObject[]>();
+    if (isArraySchema) {
+      if (!validate(rows)) {
+        for (const e of validate.errors ?? []) {
+          const m = /^\/(\d+)(\/.*)?$/.exec(e.instancePath);
+          const row = m ? Number(m[1]) : -1; // -1: the table as a whole (e.g. minItems)
+          const list = bad.get(row) ?? [];
+          list.push({ ...e, instancePath: m ? (m[2] ?? '') : e.instancePath });
+          bad.set(row, list);
+        }
+      }
+    } else {
+      rows.forEach((row, i) => {
+        if (!validate(row)) bad.set(i, [...(validate.errors ?? [])]);
+      });
+    }
+    const badRows = [...bad.keys()].sort((a, b) => a - b);
+    let listed = 0;
+    for (const i of badRows) {
+      if (listed === MAX_ROW_FINDINGS) break;
+      listed++;
+      const where = i < 0 ? 'table' : `row ${i}`;
+      out.push(
+        finding(RULE_ID, 'error', 'fail', `table ${name}, ${where}: ${describe(bad.get(i)!)}`, {
+          table: name,
+          ...(i < 0 ? {} : rowKey(rows[i])),
+        }),
+      );
+    }
+    if (badRows.length > 0) {
+      const more = badRows.length - listed;
+      out.push(
+        finding(
+          RULE_ID,
+          'error',
+          'fail',
+          `table ${name}: ${badRows.length} of ${rows.length} rows invalid` + (more > 0 ? ` (${more} not listed)` : ''),
+          { table: name },
+          `${badRows.length} invalid`,
+          '0 invalid',
+        ),
+      );
+    } else {
+      out.push(finding(RULE_ID, 'info', 'pass', `table ${name}: ${rows.length} rows valid`, { table: name }));
+    }
+  }
+  return out;
+}
+
+export const check: Check = {
+  ruleId: RULE_ID,
+  description: 'Every published table validates against its JSON Schema (draft 2020-12).',
+  run,
+};

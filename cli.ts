@@ -1,0 +1,189 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatFindingsTable, writeGithubReport } from './checks/report.js';
+import { ManifestError, verifySources } from './extract/manifest.js';
+import { build, extractShard, projectRoot } from './pipeline/build.js';
+import { parseShardSpec, ShardError } from './pipeline/shards.js';
+
+const USAGE = `figtrail — figures with provenance from documents on China's national high-tech zones
+
+usage:
+  figtrail build [--sources DIR] [--out DIR] [--keep-going] [--max-bytes N] [--quiet]
+                 [--jobs N] [--cache DIR | --no-cache] [--from-shards DIR...] [--no-site]
+  figtrail extract --shard i/n --out DIR [--sources DIR] [--jobs N] [--cache DIR | --no-cache] [--max-bytes N]
+  figtrail sources verify [--sources DIR]
+  figtrail release --bump patch|minor|major [--build DIR] [--out DIR]
+  figtrail check-release [--build DIR] [--out DIR]
+  figtrail explain <fact id | mention id | metric[:subject][@period]> [--build DIR] [--json]
+  figtrail site [--build DIR] [--sources DIR]     (re)write DIR/site, the static audit site
+
+defaults: --sources sources/  --out out/build/ (build)  --build out/build/  --out out/ (release)
+  --jobs: one extraction worker per core (1 = in-process)  --cache: .cache/figtrail/ (safe to delete)
+  extract --shard i/n writes DIR/shard-i-of-n.json; build --from-shards DIR... merges a complete set of shards
+  (the same --sources manifest) and reconciles, checks and publishes exactly as a normal build
+exit codes: 0 ok, 1 a source failed or a check found an error, 2 bad usage or manifest`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const root = projectRoot();
+  switch (command) {
+    case 'build': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: {
+          sources: { type: 'string', default: path.join(root, 'sources') },
+          out: { type: 'string', default: path.join(root, 'out', 'build') },
+          'keep-going': { type: 'boolean', default: false },
+          'max-bytes': { type: 'string' },
+          quiet: { type: 'boolean', short: 'q', default: false },
+          jobs: { type: 'string', short: 'j' },
+          cache: { type: 'string' },
+          'no-cache': { type: 'boolean', default: false },
+          'from-shards': { type: 'string', multiple: true },
+          'no-site': { type: 'boolean', default: false },
+        },
+        strict: true,
+        allowPositionals: true,
+      });
+      const fromShards = values['from-shards'] === undefined ? undefined : [...values['from-shards'], ...positionals];
+      if (positionals.length && !fromShards) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+      const maxBytes = positiveInt(values['max-bytes'], '--max-bytes');
+      const result = await build({
+        sourcesDir: values.sources!,
+        outDir: values.out!,
+        keepGoing: values['keep-going']!,
+        quiet: values.quiet!,
+        ...(maxBytes === undefined ? {} : { maxBytes }),
+        ...jobsAndCache(values),
+        ...(fromShards ? { fromShards } : {}),
+        ...(values['no-site'] ? { site: false } : {}),
+      });
+      if (!values.quiet) {
+        const c = result.counts;
+        process.stderr.write(
+          `${formatFindingsTable(result.findings)}\n` +
+            `built ${path.relative(process.cwd(), path.resolve(values.out!)) || '.'}: ${c.sources} sources (${c.failed} failed), ` +
+            `${c.mentions} mentions (${c.mentionsWithoutMetric} without metric), ${c.skips} skipped numbers, ${c.facts} facts ` +
+            `${Object.entries(c.byStatus)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}\n`,
+        );
+        for (const e of result.errors) process.stderr.write(`failed source ${e.source_id}: ${e.reason}: ${e.message}\n`);
+      }
+      await writeGithubReport(result.findings);
+      return result.exitCode;
+    }
+    case 'extract': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          shard: { type: 'string', default: '1/1' },
+          sources: { type: 'string', default: path.join(root, 'sources') },
+          out: { type: 'string' },
+          'max-bytes': { type: 'string' },
+          quiet: { type: 'boolean', short: 'q', default: false },
+          jobs: { type: 'string', short: 'j' },
+          cache: { type: 'string' },
+          'no-cache': { type: 'boolean', default: false },
+        },
+        strict: true,
+      });
+      if (values.out === undefined) throw new UsageError('extract needs --out DIR');
+      let shard;
+      try {
+        shard = parseShardSpec(values.shard!);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      const maxBytes = positiveInt(values['max-bytes'], '--max-bytes');
+      const r = await extractShard({
+        sourcesDir: values.sources!,
+        outDir: values.out,
+        shard,
+        quiet: values.quiet!,
+        ...(maxBytes === undefined ? {} : { maxBytes }),
+        ...jobsAndCache(values),
+      });
+      // a failed source is data in the shard; the build that merges the shards reports it and sets the exit code
+      if (!values.quiet) process.stderr.write(`wrote ${path.relative(process.cwd(), r.file) || r.file}\n`);
+      return 0;
+    }
+    case 'sources': {
+      const [sub, ...args] = rest;
+      if (sub !== 'verify') throw new UsageError(`unknown: sources ${sub ?? ''}`);
+      const { values } = parseArgs({ args, options: { sources: { type: 'string', default: path.join(root, 'sources') } }, strict: true });
+      const results = verifySources(values.sources!);
+      for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.id}${r.ok ? '' : `  ${r.reason}: ${r.message}`}\n`);
+      return results.every((r) => r.ok) ? 0 : 1;
+    }
+    case 'release':
+    case 'check-release': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          bump: { type: 'string' },
+          build: { type: 'string', default: path.join(root, 'out', 'build') },
+          out: { type: 'string', default: path.join(root, 'out') },
+        },
+        strict: true,
+      });
+      const { runReleaseCommand } = await import('./pipeline/releaseCommand.js');
+      return runReleaseCommand(command, { bump: values.bump, buildDir: values.build!, outDir: values.out! });
+    }
+    case 'explain': {
+      const { runExplainCli } = await import('./audit/explain.js');
+      return runExplainCli(rest);
+    }
+    case 'site': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { build: { type: 'string', default: path.join(root, 'out', 'build') }, sources: { type: 'string', default: path.join(root, 'sources') } },
+        strict: true,
+      });
+      const { writeAuditSite } = await import('./audit/site.js');
+      await writeAuditSite(values.build!, path.join(values.build!, 'site'), { sourcesDir: values.sources! });
+      return 0;
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command: ${command}`);
+  }
+}
+
+class UsageError extends Error {}
+
+function positiveInt(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n > 0)) throw new UsageError(`${flag} takes a positive whole number`);
+  return n;
+}
+
+function jobsAndCache(values: { jobs?: string | undefined; cache?: string | undefined; 'no-cache'?: boolean | undefined }): { jobs?: number; cacheDir?: string | null } {
+  if (values.cache !== undefined && values['no-cache']) throw new UsageError('--cache and --no-cache exclude each other');
+  const jobs = positiveInt(values.jobs, '--jobs');
+  return {
+    ...(jobs === undefined ? {} : { jobs }),
+    ...(values['no-cache'] ? { cacheDir: null } : values.cache !== undefined ? { cacheDir: path.resolve(values.cache) } : {}),
+  };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || err instanceof ManifestError || err instanceof ShardError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`figtrail: ${(err as Error).message}\n${err instanceof UsageError ? `\n${USAGE}\n` : ''}`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`figtrail: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,772 @@
+import type { Lexicon, MetricDef, SubjectDef } from './lexicon.js';
+import type { Span } from './offsets.js';
+import { segment, splitClauses, type Sentence } from './sentences.js';
+import type { Region } from './textLayer.js';
+
+/**
+ * Reads what a figure is about from the words around it: metric, subject, period, target flag.
+ *
+ * Everything domain-specific comes from the lexicon (extract/lexicon/*.yaml); the rules here are generic
+ * and ordered by how close the evidence sits to the figure: its own bracket, its clause, its sentence,
+ * then what the section said before (carried), then the source's publication date. Each context records
+ * the rules that fired in `rule`, so a wrong reading can be traced to a rule or a lexicon entry.
+ * When the evidence is missing or contradictory the field stays null: a null is counted, a guess is not.
+ */
+
+export interface FigureRef {
+  start: number;
+  end: number;
+  value: number;
+  unit: string;
+  unitWord: string | null;
+  bound: string;
+}
+
+export type PeriodBasis = 'stated' | 'carried' | 'publication' | 'none';
+
+export interface FigureContext {
+  metric: string | null;
+  subject: string | null;
+  /** '2012', '2012-H1', '2013-Q1/2013-Q3', '2024-07', '2024-07-24', ranges '2009/2011' */
+  period: string | null;
+  periodBasis: PeriodBasis;
+  isTarget: boolean;
+  /** UTF-16 span of the sentence holding the figure */
+  sentence: Span;
+  rule: string;
+}
+
+export interface ContextOptions {
+  /** the source's publication date 'YYYY-MM-DD', or null when unknown */
+  publication: string | null;
+  regions?: Region[];
+  /** 'soft' (PDF, default) or 'hard' (HTML: every "\n" separates blocks) */
+  lineBreaks?: 'soft' | 'hard';
+}
+
+// ---------------------------------------------------------------- phrase matching
+
+const BEFORE = '(?<![A-Za-z0-9])';
+const AFTER = '(?![A-Za-z0-9])';
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A phrase as a regex source: any whitespace (line breaks included) between words, a hyphen that may be
+ * missing or followed by a line break ("hi-tech", "hitech", "hi-\ntech"), straight or curly apostrophes.
+ */
+function phraseSource(p: string, regionAlt: string): string {
+  return p
+    .trim()
+    .split(/\s+/)
+    .map((w) => {
+      if (w === '{region}') return regionAlt;
+      return [...w]
+        .map((ch) => (ch === '-' ? '[-\u2010\u2011]?\\s*' : ch === "'" || ch === '’' ? "['’]" : escapeRe(ch)))
+        .join('');
+    })
+    .join('\\s+');
+}
+
+interface MetricPhrase {
+  metric: MetricDef;
+  phrase: string;
+  noun: boolean;
+  re: RegExp; // global
+  sticky: RegExp; // for the counted-noun scan
+}
+
+interface SubjectPhrase {
+  subject: SubjectDef;
+  phrase: string;
+  re: RegExp;
+}
+
+interface Compiled {
+  metricPhrases: MetricPhrase[];
+  nounPhrases: MetricPhrase[];
+  subjectPhrases: SubjectPhrase[];
+  anaphora: RegExp;
+  metricById: Map<string, MetricDef>;
+  growthBefore: RegExp;
+  notGrowthBefore: RegExp;
+  growthAfter: RegExp;
+  shareTotal: RegExp;
+  approx: string;
+  denominatorCue: RegExp;
+  targetCue: RegExp;
+  presentCue: RegExp;
+  releaseCue: RegExp;
+  thisYear: RegExp;
+  yearPreps: RegExp;
+  comparison: RegExp;
+  monthAlt: string;
+  months: Map<string, number>;
+  numberAlt: string;
+  numbers: Map<string, number>;
+  ordinalAlt: string;
+  ordinals: Map<string, number>;
+}
+
+const compiledCache = new WeakMap<Lexicon, Compiled>();
+
+function alternation(words: readonly string[], regionAlt = ''): string {
+  return [...words]
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+    .map((w) => phraseSource(w, regionAlt))
+    .join('|');
+}
+
+function compile(lex: Lexicon): Compiled {
+  const hit = compiledCache.get(lex);
+  if (hit) return hit;
+  const regionAliases = lex.subjects.filter((s) => s.kind === 'region').flatMap((s) => s.aliases);
+  const regionAlt = `(?:(?:the\\s+)?(?:${alternation(regionAliases)})(?:['’]s)?)`;
+  const metricPhrases: MetricPhrase[] = [];
+  for (const m of lex.metrics) {
+    const entries: [string, boolean][] = [...m.synonyms.map((s): [string, boolean] => [s, false]), ...m.nouns.map((s): [string, boolean] => [s, true])];
+    for (const [phrase, noun] of entries) {
+      // a final plural is optional: "tax revenue" also reads "Tax revenues"
+      const src = `${BEFORE}(?:${phraseSource(phrase, regionAlt)})(?:s|es)?${AFTER}`;
+      metricPhrases.push({ metric: m, phrase, noun, re: new RegExp(src, 'gi'), sticky: new RegExp(src, 'iy') });
+    }
+  }
+  // longest first: the scan takes the first noun that matches at a position
+  const nounPhrases = metricPhrases.filter((p) => p.noun).sort((a, b) => b.phrase.length - a.phrase.length || (a.phrase < b.phrase ? -1 : 1));
+  const subjectPhrases: SubjectPhrase[] = [];
+  for (const s of lex.subjects) {
+    for (const a of [...s.aliases]) {
+      subjectPhrases.push({ subject: s, phrase: a, re: new RegExp(`${BEFORE}(?:${phraseSource(a, regionAlt)})${AFTER}`, 'gi') });
+    }
+  }
+  const words = (ws: readonly string[]) => new RegExp(`${BEFORE}(?:${alternation(ws)})${AFTER}`, 'gi');
+  const p = lex.periods;
+  // month names only with a capital: "may" is a verb, "May" a month
+  const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
+  const c: Compiled = {
+    metricPhrases,
+    nounPhrases,
+    subjectPhrases,
+    anaphora: words(lex.anaphora),
+    metricById: new Map(lex.metrics.map((m) => [m.id, m])),
+    growthBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.growth_before)})\\s*$`, 'i'),
+    notGrowthBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.not_growth_before)})\\s*$`, 'i'),
+    growthAfter: new RegExp(`^\\s*(?:${alternation(lex.cues.growth_after)})${AFTER}`, 'i'),
+    shareTotal: words(lex.cues.share_of_national_total),
+    approx: alternation(lex.cues.approximators),
+    denominatorCue: new RegExp(`(?:${BEFORE}(?:${alternation(lex.denominator_cues.filter((w) => /^[A-Za-z]/.test(w)))})${AFTER})|%`, 'i'),
+    targetCue: words(p.target_cues),
+    presentCue: words(p.present_cues),
+    releaseCue: words(p.release_cues),
+    thisYear: words(p.this_year),
+    yearPreps: new RegExp(`${BEFORE}(?:${alternation(p.year_prepositions)})(?:\\s+the)?[\\s-]*$`, 'i'),
+    comparison: new RegExp(`${BEFORE}(?:${alternation(p.comparison_cues)})(?:\\s+the)?\\s*$`, 'i'),
+    monthAlt: Object.keys(p.months)
+      .sort((a, b) => b.length - a.length)
+      .map(cap)
+      .join('|'),
+    months: new Map(Object.entries(p.months)),
+    numberAlt: Object.keys(p.numbers)
+      .sort((a, b) => b.length - a.length)
+      .join('|'),
+    numbers: new Map(Object.entries(p.numbers)),
+    ordinalAlt: Object.keys(p.ordinals)
+      .sort((a, b) => b.length - a.length)
+      .join('|'),
+    ordinals: new Map(Object.entries(p.ordinals)),
+  };
+  compiledCache.set(lex, c);
+  return c;
+}
+
+// ---------------------------------------------------------------- occurrences in a sentence
+
+interface MetricOcc extends Span {
+  metric: MetricDef;
+  phrase: string;
+  noun: boolean;
+}
+
+interface SubjectOcc extends Span {
+  subject: SubjectDef | null; // null: an anaphor
+  phrase: string;
+  denominator: boolean;
+}
+
+function findAll(re: RegExp, text: string, from: number, to: number): Span[] {
+  const out: Span[] = [];
+  re.lastIndex = from;
+  const slice = text.slice(0, to);
+  for (let m = re.exec(slice); m; m = re.exec(slice)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    out.push({ start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+function metricOccurrences(c: Compiled, text: string, s: Span): MetricOcc[] {
+  const out: MetricOcc[] = [];
+  for (const p of c.metricPhrases) {
+    for (const sp of findAll(p.re, text, s.start, s.end)) out.push({ ...sp, metric: p.metric, phrase: p.phrase, noun: p.noun });
+  }
+  return out;
+}
+
+/** Leftmost-longest, non-overlapping. */
+function nonOverlapping<T extends Span>(xs: T[]): T[] {
+  const sorted = [...xs].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: T[] = [];
+  let end = -1;
+  for (const x of sorted) {
+    if (x.start >= end) {
+      out.push(x);
+      end = x.end;
+    }
+  }
+  return out;
+}
+
+function clauseAt(clauses: Span[], pos: number): Span | null {
+  for (const c of clauses) if (pos >= c.start && pos < c.end) return c;
+  return null;
+}
+
+function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[]): SubjectOcc[] {
+  const raw: SubjectOcc[] = [];
+  for (const p of c.subjectPhrases) {
+    for (const sp of findAll(p.re, text, s.start, s.end)) raw.push({ ...sp, subject: p.subject, phrase: p.phrase, denominator: false });
+  }
+  for (const sp of findAll(c.anaphora, text, s.start, s.end)) raw.push({ ...sp, subject: null, phrase: text.slice(sp.start, sp.end), denominator: false });
+  const occ = nonOverlapping(raw);
+  for (const o of occ) {
+    const cl = clauseAt(clauses, o.start);
+    if (!cl) continue;
+    // "X percent of Beijing's GDP", "higher than the national average": the place is a denominator
+    const left = text.slice(cl.start, o.start);
+    if (/(?:^|[^A-Za-z])(?:of|than)\s+(?:the\s+)?$/i.test(left) && c.denominatorCue.test(left)) o.denominator = true;
+  }
+  return occ;
+}
+
+// ---------------------------------------------------------------- dates
+
+type DateKind = 'data' | 'by' | 'release' | 'comparison' | 'relative';
+
+interface DateOcc extends Span {
+  period: string | null;
+  kind: DateKind;
+  text: string;
+  /** first year of the period, for target checks */
+  year: number | null;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const YEAR = '((?:19|20)\\d{2})';
+
+function monthsPeriod(y: string, n: number): string {
+  if (n === 3) return `${y}-Q1`;
+  if (n === 6) return `${y}-H1`;
+  if (n === 9) return `${y}-Q1/${y}-Q3`;
+  if (n === 12) return y;
+  return `${y}-01/${y}-${pad(n)}`;
+}
+
+function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures: FigureRef[], publication: string | null): DateOcc[] {
+  const pubYear = publication ? publication.slice(0, 4) : null;
+  const found: DateOcc[] = [];
+  const taken: Span[] = [];
+  const free = (a: number, b: number) => taken.every((t) => b <= t.start || a >= t.end);
+  const add = (a: number, b: number, period: string | null, kind: DateKind, year: number | null) => {
+    if (!free(a, b)) return;
+    taken.push({ start: a, end: b });
+    found.push({ start: a, end: b, period, kind, text: text.slice(a, b), year });
+  };
+  const num = (w: string) => c.numbers.get(w.toLowerCase()) ?? (/^\d+$/.test(w) ? Number(w) : null);
+  const month = (w: string) => c.months.get(w.toLowerCase().replace(/\.$/, '')) ?? null;
+  const run = (src: string, flags: string, f: (m: RegExpExecArray, a: number, b: number) => void) => {
+    const re = new RegExp(src, flags);
+    re.lastIndex = s.start;
+    const slice = text.slice(0, s.end);
+    for (let m = re.exec(slice); m; m = re.exec(slice)) f(m, m.index, m.index + m[0].length);
+  };
+  const W = '\\s+';
+  // most specific first; later patterns skip text already taken
+  run(`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi', (m, a, b) => {
+    const n = num(m[1]!);
+    if (n && n >= 1 && n <= 12) add(a, b, monthsPeriod(m[2]!, n), 'data', Number(m[2]));
+  });
+  run(`${BEFORE}first${W}(${c.numberAlt}|\\d)${W}quarters${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi', (m, a, b) => {
+    const n = num(m[1]!);
+    if (n && n >= 2 && n <= 4) add(a, b, n === 4 ? m[2]! : `${m[2]}-Q1/${m[2]}-Q${n}`, 'data', Number(m[2]));
+  });
+  run(`${BEFORE}(${c.ordinalAlt})${W}quarter${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi', (m, a, b) => {
+    const n = c.ordinals.get(m[1]!.toLowerCase());
+    if (n) add(a, b, `${m[2]}-Q${n}`, 'data', Number(m[2]));
+  });
+  run(`${BEFORE}(${c.ordinalAlt})${W}half${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi', (m, a, b) => {
+    const n = c.ordinals.get(m[1]!.toLowerCase());
+    if (n === 1 || n === 2) add(a, b, `${m[2]}-H${n}`, 'data', Number(m[2]));
+  });
+  run(`${BEFORE}(${c.monthAlt})\\.?${W}(\\d{1,2})(?:st|nd|rd|th)?,?${W}${YEAR}${AFTER}`, 'g', (m, a, b) => {
+    const mo = month(m[1]!);
+    const d = Number(m[2]);
+    if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
+  });
+  run(`${BEFORE}(\\d{1,2})(?:st|nd|rd|th)?${W}(${c.monthAlt})\\.?,?${W}${YEAR}${AFTER}`, 'g', (m, a, b) => {
+    const mo = month(m[2]!);
+    const d = Number(m[1]);
+    if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
+  });
+  run(`${BEFORE}(${c.monthAlt})\\.?,?${W}(?:of${W})?${YEAR}${AFTER}`, 'g', (m, a, b) => {
+    const mo = month(m[1]!);
+    if (mo) add(a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
+  });
+  // "as of the end of November": the month of the publication's year
+  run(`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, 'g', (m, a, b) => {
+    const mo = month(m[1]!);
+    if (mo) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
+  });
+  // ranges: "2009-2011", "between 1991 and 1992", "from 2009 to 2011"
+  run(`${BEFORE}(?:(?:between|from)${W})?${YEAR}\\s*(?:[-–—]|${W}(?:and|to)${W})\\s*${YEAR}${AFTER}`, 'gi', (m, a, b) => {
+    const y1 = Number(m[1]);
+    const y2 = Number(m[2]);
+    const explicit = /^(?:between|from)/i.test(m[0]) || /[-–—]/.test(m[0]);
+    if (explicit && y2 > y1) add(a, b, `${y1}/${y2}`, 'data', y1);
+  });
+  for (const sp of findAll(c.thisYear, text, s.start, s.end)) {
+    add(sp.start, sp.end, pubYear, 'relative', pubYear ? Number(pubYear) : null);
+  }
+  // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
+  // such as "around 2000 hi-tech companies" is not a date; "over 2011" is a comparison base
+  run(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'g', (m, a, b) => {
+    if (figures.some((f) => a < f.end && b > f.start)) return;
+    const left = text.slice(Math.max(s.start, a - 40), a);
+    if (c.comparison.test(left)) add(a, b, m[1]!, 'comparison', Number(m[1]));
+    else if (c.yearPreps.test(left) || new RegExp(`(?:${c.monthAlt})\\.?,?\\s*$`).test(left)) {
+      add(a, b, m[1]!, /(?:^|[^A-Za-z])by\s+(?:the\s+end\s+of\s+)?$/i.test(left) ? 'by' : 'data', Number(m[1]));
+    }
+  });
+  // a date after a release cue in its clause dates the document, not the figure
+  for (const d of found) {
+    if (d.kind !== 'data') continue;
+    const cl = clauseAt(clauses, d.start);
+    if (cl && c.releaseCue.test(text.slice(cl.start, d.start))) d.kind = 'release';
+    c.releaseCue.lastIndex = 0;
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+// ---------------------------------------------------------------- helpers
+
+function distance(a: Span, f: Span): number {
+  if (a.end <= f.start) return f.start - a.end;
+  if (a.start >= f.end) return a.start - f.end;
+  return 0;
+}
+
+function nearest<T extends Span>(xs: T[], f: Span, penalty?: (x: T) => number): T | null {
+  let best: T | null = null;
+  let bd = Infinity;
+  for (const x of xs) {
+    const d = distance(x, f) + (penalty ? penalty(x) : 0);
+    if (d < bd) {
+      bd = d;
+      best = x;
+    }
+  }
+  return best;
+}
+
+function compatible(m: MetricDef, unit: string): boolean {
+  if (m.unit_kinds.includes(unit)) return true;
+  // a bare number whose unit the grammar could not tell may still be a count
+  return unit === 'unknown' && (m.unit_kinds.includes('count') || m.unit_kinds.includes('persons'));
+}
+
+function within(x: Span, s: Span): boolean {
+  return x.start >= s.start && x.end <= s.end;
+}
+
+/** Drops occurrences inside a longer occurrence of the same set ("revenues" inside "Tax revenues"). */
+function outermost<T extends Span>(xs: T[]): T[] {
+  return xs.filter((x) => !xs.some((y) => y !== x && y.start <= x.start && y.end >= x.end && y.end - y.start > x.end - x.start));
+}
+
+function quote(text: string, s: Span): string {
+  return text.slice(s.start, s.end).replace(/\s+/g, ' ').replace(/[;=()]/g, '');
+}
+
+/** Where the digits of a figure end ("14" in "14 million employees", "20, 000" kept whole). */
+function numberEnd(text: string, f: FigureRef): number {
+  const m = /\d(?:[\d.,]|,? (?=\d{3}(?!\d)))*/.exec(text.slice(f.start, f.end));
+  return m ? f.start + m.index + m[0].length : f.end;
+}
+
+/** The figure sits first inside brackets: "(24105)", "(11.4 for 10,000)". Returns the "(" position. */
+function bracketBefore(text: string, f: FigureRef, sentence: Span): number {
+  let i = f.start - 1;
+  while (i >= sentence.start && /\s/.test(text[i]!)) i--;
+  return i >= sentence.start && text[i] === '(' ? i : -1;
+}
+
+const STOP_WORDS = new Set([
+  'of', 'in', 'with', 'for', 'from', 'by', 'at', 'on', 'to', 'and', 'or', 'which', 'that', 'who', 'was', 'were',
+  'is', 'are', 'has', 'have', 'had', 'be', 'been', 'the', 'a', 'an', 'its', 'their', 'each', 'than', 'as', 'while',
+  'but', 'into', 'among', 'including', 'such', 'like', 'reached', 'totaled', 'totalled', 'exceeded',
+]);
+
+// ---------------------------------------------------------------- per-figure reading
+
+interface SentenceState {
+  text: string;
+  sentence: Span;
+  clauses: Span[];
+  metricOcc: MetricOcc[];
+  subjectOcc: SubjectOcc[];
+  dates: DateOcc[];
+  figures: FigureRef[];
+  resolved: (string | null)[];
+}
+
+function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (Span & { np: MetricPhrase }) | null {
+  const { text } = st;
+  let pos = numberEnd(text, f);
+  let k = 0;
+  while (k <= 4 && pos < clause.end) {
+    while (pos < clause.end && /\s/.test(text[pos]!)) pos++;
+    if (pos >= clause.end) break;
+    for (const np of c.nounPhrases) {
+      if (!compatible(np.metric, f.unit)) continue;
+      np.sticky.lastIndex = pos;
+      const m = np.sticky.exec(text);
+      if (m && m.index + m[0].length <= clause.end) return { start: m.index, end: m.index + m[0].length, np };
+    }
+    const w = /^(?:\([^()\n]{0,30}\)|[^\s,;:.()]+)/.exec(text.slice(pos, clause.end));
+    if (!w) break;
+    const inside = pos < f.end; // unit and scale words of the figure itself do not count
+    if (!inside && STOP_WORDS.has(w[0].toLowerCase())) break;
+    pos += w[0].length;
+    if (!inside) k++;
+  }
+  return null;
+}
+
+function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): { metric: string | null; rule: string } {
+  const f = st.figures[fi]!;
+  const { text } = st;
+  const inClause = st.metricOcc.filter((o) => within(o, clause));
+  const compat = outermost(inClause.filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null));
+  const between = (o: Span) => st.figures.some((g) => g !== f && (o.end <= f.start ? g.start >= o.end && g.end <= f.start : g.start >= f.end && g.end <= o.start));
+  const penalty = (o: Span) => (between(o) ? 1000 : 0);
+
+  if (bracket >= 0) {
+    // "(24105)" reads the noun phrase right before the bracket
+    const scope = { start: Math.max(clause.start, lastDelimiter(text, clause.start, bracket)), end: bracket };
+    const cands = outermost(st.metricOcc.filter((o) => within(o, scope) && compatible(o.metric, f.unit) && o.metric.growth_of === null));
+    const best = nearest(cands, f);
+    if (best) return { metric: best.metric.id, rule: `paren(${best.phrase})` };
+    for (let j = fi - 1; j >= 0; j--) {
+      const m = st.resolved[j];
+      const def = m ? c.metricById.get(m) : undefined;
+      if (def && compatible(def, f.unit)) return { metric: def.id, rule: `paren-compared(${def.id})` };
+    }
+  }
+
+  if (f.unit === 'percent') {
+    const g = growthBase(c, st, fi, clause);
+    if (g) return g;
+    const ratios = compat.filter((o) => o.metric.kind === 'ratio');
+    const r = nearest(ratios, f, (o) => penalty(o) + (o.end <= f.start ? 5 : 0));
+    if (r) return { metric: r.metric.id, rule: `ratio(${r.phrase})` };
+    const after = text.slice(f.end, clause.end);
+    c.shareTotal.lastIndex = 0;
+    const st2 = c.shareTotal.exec(after);
+    if (st2) {
+      const base = baseMetric(c, st, fi, clause);
+      const share = base ? [...c.metricById.values()].find((m) => m.share_of === base.id) : undefined;
+      if (share) return { metric: share.id, rule: `share-total(${st2[0]};base=${base!.id})` };
+      return { metric: null, rule: `share-total(${st2[0]};no-share-metric)` };
+    }
+    return { metric: null, rule: 'none(percent)' };
+  }
+
+  const qual = nearest(compat.filter((o) => o.metric.qualifier), f, penalty);
+  if (qual) return { metric: qual.metric.id, rule: `qualifier(${qual.phrase})` };
+
+  const noun = counted(c, st, f, clause);
+  if (noun) return { metric: noun.np.metric.id, rule: `noun(${noun.np.phrase})` };
+  if (f.unitWord) {
+    const uw = c.nounPhrases.find((np) => compatible(np.metric, f.unit) && np.sticky.source && new RegExp(`^(?:${np.sticky.source})$`, 'i').test(f.unitWord!));
+    if (uw) return { metric: uw.metric.id, rule: `unit-word(${f.unitWord})` };
+  }
+
+  // a counted noun that belongs to another figure ("7 engineering research centers") names that one only
+  const claimed = st.figures
+    .filter((g) => g !== f)
+    .map((g) => counted(c, st, g, clauseAt(st.clauses, g.start) ?? st.sentence))
+    .filter((x): x is Span & { np: MetricPhrase } => x !== null);
+  const free = compat.filter((o) => !claimed.some((x) => o.start < x.end && o.end > x.start));
+  const best = nearest(free, f, penalty);
+  if (best) return { metric: best.metric.id, rule: `synonym(${best.phrase})` };
+  return { metric: null, rule: 'none' };
+}
+
+function lastDelimiter(text: string, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) if (/[,;:()]/.test(text[i]!)) return i + 1;
+  return from;
+}
+
+/** The metric a percentage grows from, when a growth cue stands right before or after it. */
+function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): { metric: string | null; rule: string } | null {
+  const f = st.figures[fi]!;
+  const { text } = st;
+  // approximators may stand between cue and number ("up more than 30 percent")
+  const before = text
+    .slice(Math.max(clause.start, f.start - 60), f.start)
+    .replace(new RegExp(`(?:\\s*(?:${c.approx}))+\\s*$`, 'i'), ' ');
+  const after = text.slice(f.end, clause.end).replace(/^\s*(?:percent|per cent|%)/i, '');
+  const b = c.notGrowthBefore.test(before) ? null : c.growthBefore.exec(before);
+  const a = c.growthAfter.exec(after);
+  const cue = b ? b[0].trim() : a ? a[0].trim() : null;
+  if (cue === null) return null;
+  const base = baseMetric(c, st, fi, clause);
+  if (!base) return { metric: null, rule: `growth(${cue};no-base)` };
+  const g = [...c.metricById.values()].find((m) => m.growth_of === base.id);
+  return g ? { metric: g.id, rule: `growth(${cue};base=${base.id})` } : { metric: null, rule: `growth(${cue};no-growth-metric=${base.id})` };
+}
+
+/** What a percentage is a growth or a share of: the amount named in its clause or stated just before. */
+function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): MetricDef | null {
+  const f = st.figures[fi]!;
+  const levels = outermost(st.metricOcc.filter((o) => o.metric.kind !== 'ratio' || o.metric.qualifier)).filter((o) => o.metric.kind !== 'ratio');
+  const inClauseBefore = levels.filter((o) => within(o, clause) && o.end <= f.start);
+  const nb = nearest(inClauseBefore, f);
+  if (nb) return nb.metric;
+  for (let j = fi - 1; j >= 0; j--) {
+    const m = st.resolved[j];
+    const def = m ? c.metricById.get(m) : undefined;
+    if (def && def.kind !== 'ratio') return def;
+  }
+  const na = nearest(levels.filter((o) => within(o, clause) && o.start >= f.end), f);
+  if (na) return na.metric;
+  const ns = nearest(levels.filter((o) => o.end <= f.start), f);
+  return ns ? ns.metric : null;
+}
+
+function readSubject(st: SentenceState, f: FigureRef, clause: Span, bracket: number, topic: SubjectDef | null): { subject: SubjectDef | null; rule: string } {
+  const { text } = st;
+  if (bracket >= 0) {
+    // "(24105) of Wuhan", "the national average (11.4 …)": the bracket's own noun phrase names the subject
+    const close = text.indexOf(')', f.end);
+    let tail = close >= 0 ? close + 1 : f.end;
+    const m = /^\s+of\s+[^,;:.()]+/.exec(text.slice(tail, clause.end));
+    tail = m ? tail + m[0].length : tail;
+    const scope = { start: Math.max(clause.start, lastDelimiter(text, clause.start, bracket)), end: tail };
+    const named = st.subjectOcc.filter((o) => o.subject && within(o, scope) && (o.start < bracket || o.start > f.end));
+    const best = nearest(named, f);
+    if (best) return { subject: best.subject, rule: `paren-alias(${best.phrase})` };
+  }
+  const resolve = (o: SubjectOcc): SubjectDef | null => {
+    if (o.subject) return o.subject;
+    // an anaphor points at the last zone named before it in the sentence, else at the section's topic
+    const prior = st.subjectOcc.filter((x) => x.subject && x.subject.kind !== 'region' && !x.denominator && x.end <= o.start);
+    return prior.length ? prior[prior.length - 1]!.subject : topic;
+  };
+  // zones, the aggregate and anaphors first (clause, then sentence); a region only when nothing else is named
+  const passes: [Span, boolean][] = [
+    [clause, true],
+    [st.sentence, true],
+    [clause, false],
+    [st.sentence, false],
+  ];
+  for (const [scope, strong] of passes) {
+    const cands = st.subjectOcc.filter((o) => within(o, scope) && !o.denominator);
+    const pick = strong
+      ? nearest(cands.filter((o) => (o.subject === null ? resolve(o) !== null : o.subject.kind !== 'region')), f)
+      : nearest(cands.filter((o) => o.subject !== null), f);
+    if (pick) {
+      const s = resolve(pick);
+      const where = scope === clause ? '' : '@sentence';
+      return pick.subject ? { subject: s, rule: `alias${where}(${pick.phrase})` } : { subject: s, rule: `anaphor${where}(${pick.phrase}→${s?.id ?? 'none'})` };
+    }
+  }
+  if (topic) return { subject: topic, rule: `carried(${topic.id})` };
+  return { subject: null, rule: 'none' };
+}
+
+interface PeriodReading {
+  period: string | null;
+  basis: PeriodBasis;
+  rule: string;
+  isTarget: boolean;
+  targetRule: string | null;
+}
+
+function readPeriod(
+  c: Compiled,
+  st: SentenceState,
+  f: FigureRef,
+  clause: Span,
+  publication: string | null,
+  carried: { period: string; rule: string } | null,
+): PeriodReading {
+  const { text } = st;
+  const pubYear = publication ? Number(publication.slice(0, 4)) : null;
+  const dates = st.dates.filter((d) => d.kind !== 'comparison');
+
+  // a goal: a target cue in the figure's clause or earlier in the sentence, or "by <future year>"
+  let targetRule: string | null = null;
+  c.targetCue.lastIndex = 0;
+  const cue = findAll(c.targetCue, text, st.sentence.start, clause.end)[0];
+  if (cue) targetRule = `cue(${quote(text, cue)})`;
+  const byFuture = dates.find((d) => d.kind === 'by' && pubYear !== null && d.year !== null && d.year > pubYear);
+  if (!targetRule && byFuture) targetRule = `future(${quote(text, byFuture)})`;
+  if (targetRule) {
+    const ty = nearest(dates.filter((d) => d.kind === 'by'), f) ?? nearest(dates.filter((d) => d.kind === 'data' && d.start >= (cue?.start ?? st.sentence.start)), f);
+    if (ty && ty.period) return { period: ty.period, basis: 'stated', rule: `target(${quote(text, ty)})`, isTarget: true, targetRule };
+    return { period: null, basis: 'none', rule: 'target(no-year)', isTarget: true, targetRule };
+  }
+
+  const data = dates.filter((d) => d.kind === 'data' || d.kind === 'by' || d.kind === 'relative');
+  const pub = (why: string): PeriodReading =>
+    publication
+      ? { period: publication, basis: 'publication', rule: `publication(${why})`, isTarget: false, targetRule: null }
+      : { period: null, basis: 'none', rule: `none(${why};no-publication-date)`, isTarget: false, targetRule: null };
+  const fromDate = (d: DateOcc, where: string): PeriodReading => {
+    if (d.kind === 'relative') {
+      return d.period
+        ? { period: d.period, basis: 'publication', rule: `relative${where}(${quote(text, d)})`, isTarget: false, targetRule: null }
+        : { period: null, basis: 'none', rule: `relative${where}(${quote(text, d)};no-publication-date)`, isTarget: false, targetRule: null };
+    }
+    return { period: d.period, basis: 'stated', rule: `stated${where}(${quote(text, d)})`, isTarget: false, targetRule: null };
+  };
+  const inClause = nearest(data.filter((d) => within(d, clause)), f);
+  if (inClause) return fromDate(inClause, '');
+  c.presentCue.lastIndex = 0;
+  const presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0];
+  if (presentClause) return pub(`present:${quote(text, presentClause)}`);
+  const inSentence = nearest(data, f);
+  if (inSentence) return fromDate(inSentence, '@sentence');
+  const presentSentence = findAll(c.presentCue, text, st.sentence.start, st.sentence.end)[0];
+  if (presentSentence) return pub(`present:${quote(text, presentSentence)}`);
+  const release = nearest(dates.filter((d) => d.kind === 'release'), f);
+  if (release) return { period: release.period, basis: 'stated', rule: `stated-release(${quote(text, release)})`, isTarget: false, targetRule: null };
+  if (carried) return { period: carried.period, basis: 'carried', rule: `carried(${carried.period})`, isTarget: false, targetRule: null };
+  return pub('no-date');
+}
+
+// ---------------------------------------------------------------- entry point
+
+/** One context per figure, in the order given. */
+export function readContexts(text: string, figures: FigureRef[], opts: ContextOptions, lexicon: Lexicon): FigureContext[] {
+  const c = compile(lexicon);
+  const out: (FigureContext | null)[] = figures.map(() => null);
+  if (figures.length === 0) return [];
+  const segOpts: { regions?: Region[]; lineBreaks?: 'soft' | 'hard' } = {};
+  if (opts.regions) segOpts.regions = opts.regions;
+  if (opts.lineBreaks) segOpts.lineBreaks = opts.lineBreaks;
+  const segs = segment(text, segOpts);
+  const order = figures.map((_, i) => i).sort((a, b) => figures[a]!.start - figures[b]!.start || a - b);
+
+  // figures by segment: the content segment holding the figure's start, else a lifted region segment
+  const bySeg = new Map<Sentence, number[]>();
+  const orphans: number[] = [];
+  for (const i of order) {
+    const f = figures[i]!;
+    const holding = segs.filter((s) => f.start >= s.start && f.start < s.end);
+    const seg = holding.find((s) => s.content) ?? holding[0];
+    if (!seg) orphans.push(i);
+    else bySeg.set(seg, [...(bySeg.get(seg) ?? []), i]);
+  }
+
+  // phrases are matched on a copy where page furniture inside a sentence is blanked out (same offsets):
+  // "every ten thousand\n3\nprofessionals" must read as "every ten thousand professionals"
+  const lifted = (opts.regions ?? []).filter((r) => r.kind !== 'content' && r.kind !== 'heading');
+  let masked = text;
+  if (lifted.length) {
+    const chars = text.split(''); // UTF-16 units, so offsets stay put
+    for (const r of lifted) for (let i = Math.max(0, r.start); i < Math.min(text.length, r.end); i++) chars[i] = ' ';
+    masked = chars.join('').replace(/\f/g, ' ');
+  }
+
+  let section = -1;
+  let topic: SubjectDef | null = null;
+  let carried: { period: string; rule: string } | null = null;
+  for (const seg of segs) {
+    if (!seg.content) {
+      // page furniture: read on its own, carries nothing in or out
+      const idx = bySeg.get(seg);
+      if (idx) readSentence(c, text, seg, idx, figures, opts.publication, null, null, out);
+      continue;
+    }
+    if (seg.section !== section) {
+      section = seg.section;
+      topic = null;
+      carried = null;
+    }
+    const idx = bySeg.get(seg) ?? [];
+    const res = readSentence(c, masked, seg, idx, figures, opts.publication, topic, carried, out);
+    topic = res.topic ?? topic;
+    if (idx.length) carried = res.carried;
+  }
+  for (const i of orphans) {
+    const f = figures[i]!;
+    out[i] = { metric: null, subject: null, period: opts.publication, periodBasis: opts.publication ? 'publication' : 'none', isTarget: false, sentence: { start: f.start, end: f.end }, rule: 'ctx:no-sentence' };
+  }
+  return out.map((x) => x!);
+}
+
+function readSentence(
+  c: Compiled,
+  text: string,
+  sentence: Span,
+  idx: number[],
+  all: FigureRef[],
+  publication: string | null,
+  topic: SubjectDef | null,
+  carried: { period: string; rule: string } | null,
+  out: (FigureContext | null)[],
+): { topic: SubjectDef | null; carried: { period: string; rule: string } | null } {
+  const clauses = splitClauses(text, sentence);
+  const figures = idx.map((i) => all[i]!);
+  const subjectOcc = subjectOccurrences(c, text, sentence, clauses);
+  // the section's topic: the first zone (else the aggregate) named as more than a denominator
+  const named = subjectOcc.filter((o) => o.subject && !o.denominator);
+  const newTopic = named.find((o) => o.subject!.kind === 'zone')?.subject ?? named.find((o) => o.subject!.kind === 'aggregate')?.subject ?? null;
+  if (figures.length === 0) return { topic: newTopic, carried };
+
+  const st: SentenceState = {
+    text,
+    sentence,
+    clauses,
+    metricOcc: metricOccurrences(c, text, sentence),
+    subjectOcc,
+    dates: findDates(c, text, sentence, clauses, all, publication),
+    figures,
+    resolved: [],
+  };
+  let lastCarry: { period: string; rule: string } | null = null;
+  let anyPlain = false;
+  figures.forEach((f, k) => {
+    const clause = clauseAt(clauses, f.start) ?? sentence;
+    const bracket = bracketBefore(text, f, sentence);
+    const m = readMetric(c, st, k, clause, bracket);
+    st.resolved.push(m.metric);
+    const s = readSubject(st, f, clause, bracket, topic);
+    const p = readPeriod(c, st, f, clause, publication, carried);
+    if (!p.isTarget) {
+      anyPlain = true;
+      lastCarry = p.period !== null && (p.basis === 'stated' || p.basis === 'carried') ? { period: p.period, rule: p.rule } : null;
+    }
+    const rule = [`ctx:metric=${m.rule}`, `subject=${s.rule}`, `period=${p.rule}`, ...(p.isTarget ? [`target=${p.targetRule}`] : [])]
+      .join(';')
+      .replace(/\s+/g, ' ');
+    out[idx[k]!] = { metric: m.metric, subject: s.subject?.id ?? null, period: p.period, periodBasis: p.basis, isTarget: p.isTarget, sentence: { start: sentence.start, end: sentence.end }, rule };
+  });
+  return { topic: newTopic, carried: anyPlain ? lastCarry : carried };
+}

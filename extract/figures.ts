@@ -1,0 +1,912 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { readLexicon } from './lexiconFile.js';
+import { UNITS, type Bound, type Unit } from './records.js';
+
+/**
+ * The figure grammar: finds every number stated in a text and says whether it is a figure (with value,
+ * unit, bound and interval) or something else (a year, a phone number, a list label …).
+ *
+ * The grammar (how digits, words and punctuation combine) is code; every word of the language
+ * (scale words, currencies, unit words, qualifiers, month names …) is data in lexicon/units.yaml,
+ * because the scanner runs on documents nobody here has seen.
+ *
+ * One pass per phase, all regexes compiled once at module load; a byte mask of claimed UTF-16 units
+ * makes "every digit run is covered by exactly one figure or skip" hold by construction:
+ *   A. structural skips (URLs, emails, phones, dates, ordinals, codes …) — unambiguous shapes first;
+ *   B. digit numbers → figure, or a contextual skip (year, time span, denominator);
+ *   C. word numbers ("five billion", "two hundred companies") → figure when the context says so;
+ *   D. any digit run still unclaimed → skip 'code' (a safety net, so nothing is silently dropped).
+ * Then same-amount pairs in two currencies ("27.9 trillion yuan ($4 trillion)") are linked.
+ * Values are built from decimal strings (mantissa × 10^exp) so "20.3 trillion" is the nearest double
+ * to 2.03e13 and its rounding interval [20.25, 20.35] trillion carries no float drift.
+ */
+
+export interface FigureMatch {
+  /** UTF-16 offsets of the whole figure: qualifier + currency + number + scale + unit words */
+  start: number;
+  end: number;
+  /** just the numeric part (digits or number words) */
+  numberStart: number;
+  numberEnd: number;
+  valueText: string;
+  /** value in base units (yuan, dollars, percent points of 100, persons, km²) */
+  value: number;
+  unit: Unit;
+  /** the counted noun after the figure ("enterprises", "people"), null when none */
+  unitWord: string | null;
+  bound: Bound;
+  lo: number | null;
+  hi: number | null;
+  loExclusive: boolean;
+  hiExclusive: boolean;
+  rule: string;
+  /** index into `figures` of the same amount stated in another currency in parentheses */
+  pairedWith: number | null;
+}
+
+export type SkipReason =
+  | 'year'
+  | 'date'
+  | 'year_range'
+  | 'ordinal'
+  | 'list_number'
+  | 'phone'
+  | 'registration_number'
+  | 'page_number'
+  | 'product_name'
+  | 'copyright'
+  | 'url'
+  | 'email'
+  | 'time_span'
+  | 'part_of_name'
+  | 'code'
+  /** the base of a rate stated on its own ("per 10,000 people") */
+  | 'rate_base';
+
+export interface SkipMatch {
+  start: number;
+  end: number;
+  text: string;
+  reason: SkipReason;
+}
+
+// ------------------------------------------------------------------ lexicon
+
+const UnitWordSchema = z.union([z.string(), z.object({ word: z.string(), factor: z.number().positive() })]);
+const QualSchema = z.object({
+  text: z.string().min(1),
+  bound: z.enum(['lower', 'upper', 'approx']),
+  exclusive: z.boolean().optional(),
+  not_after: z.array(z.string().min(1)).optional(),
+});
+const WordList = z.array(z.string().min(1));
+
+const LexiconSchema = z.object({
+  version: z.number(),
+  scales: z.array(
+    z.object({
+      word: z.string().min(1),
+      factor: z.number().positive(),
+      attached: z.boolean().optional(),
+      needs_currency: z.boolean().optional(),
+    }),
+  ),
+  currencies: z.record(z.string(), z.object({ prefix: WordList, suffix: WordList })),
+  units: z.record(z.string(), z.array(UnitWordSchema)),
+  rate_per_10k: z.object({ links: WordList, bases: WordList }),
+  person_nouns: WordList,
+  invariant_nouns: WordList,
+  count_nouns: WordList,
+  time_nouns: WordList,
+  stop_words: WordList,
+  noun_window: z.number().int().min(1).max(12),
+  qualifiers: z.array(QualSchema),
+  post_qualifiers: z.array(QualSchema),
+  interval: z.object({ approx_relative: z.number().min(0).max(1), rounded_units: WordList }),
+  word_numbers: z.object({
+    ones: z.record(z.string(), z.number().int()),
+    tens: z.record(z.string(), z.number().int()),
+    hundred: z.string(),
+    article: z.string(),
+    article_before: WordList,
+  }),
+  range_joiners: WordList,
+  denominator_words: WordList,
+  years: z.object({ min: z.number().int(), max: z.number().int(), prepositions: WordList }),
+  months: WordList,
+  name_prefixes: WordList,
+  phone_labels: WordList,
+  registration_labels: WordList,
+  copyright_markers: WordList,
+  product_patterns: WordList,
+});
+type Lexicon = z.infer<typeof LexiconSchema>;
+
+const lexFile = readLexicon('units.yaml');
+const LEX: Lexicon = LexiconSchema.parse(lexFile.data);
+
+/** Grammar version: code version + a hash of the vocabulary, so a lexicon edit changes it too. */
+export const GRAMMAR_VERSION = `1.0.0+${createHash('sha256').update(lexFile.text).digest('hex').slice(0, 8)}`;
+
+function asUnit(u: string): Unit {
+  if (!(UNITS as readonly string[]).includes(u)) throw new Error(`units.yaml: unknown unit ${u}`);
+  return u as Unit;
+}
+
+/** factors are powers of ten, so values can be built from decimal strings without float drift */
+function exponentOf(factor: number): number {
+  const e = Math.round(Math.log10(factor));
+  if (Math.abs(10 ** e - factor) > 1e-9 * factor) throw new Error(`units.yaml: factor ${factor} is not a power of ten`);
+  return e;
+}
+
+// ------------------------------------------------------------------ regex building blocks
+
+const HS = '[ \\t\\u00a0]';
+/** optional whitespace with at most one line break (PDF text wraps inside phrases, not across blocks) */
+const WS0 = `${HS}*(?:\\r?\\n${HS}*)?`;
+/** required whitespace, at most one line break */
+const WS1 = `(?:${HS}+(?:\\r?\\n${HS}*)?|\\r?\\n${HS}*)`;
+
+function esc(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** a lexicon phrase as a regex: words joined by flexible whitespace, a word boundary after a final letter */
+function phrase(s: string): string {
+  const body = s.trim().split(/\s+/).map(esc).join(WS1);
+  return /[A-Za-z0-9.]$/.test(s) ? `${body}(?![A-Za-z0-9])` : body;
+}
+
+/** a phrase that needs a non-letter before it when it starts with a letter */
+function leftBounded(s: string): string {
+  return /^[A-Za-z]/.test(s) ? `(?<![\\p{L}\\p{N}])${phrase(s)}` : phrase(s);
+}
+
+function alt(list: readonly string[], f: (s: string) => string = phrase): string {
+  return [...new Set(list)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(f).join('|');
+}
+
+function norm(s: string): string {
+  return s.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+// ------------------------------------------------------------------ compiled vocabulary
+
+interface ScaleEntry {
+  exp: number;
+  needsCurrency: boolean;
+}
+const SCALES = new Map<string, ScaleEntry>();
+for (const s of LEX.scales) SCALES.set(norm(s.word), { exp: exponentOf(s.factor), needsCurrency: !!s.needs_currency });
+const SCALE_RE = new RegExp(`(?:${WS0}|-)(${alt(LEX.scales.map((s) => s.word))})`, 'iuy');
+
+interface UnitEntry {
+  unit: Unit;
+  exp: number;
+}
+const SUFFIX_UNITS = new Map<string, UnitEntry>();
+const CURRENCY_PREFIX = new Map<string, Unit>();
+for (const [u, c] of Object.entries(LEX.currencies)) {
+  for (const w of c.suffix) SUFFIX_UNITS.set(norm(w), { unit: asUnit(u), exp: 0 });
+  for (const w of c.prefix) CURRENCY_PREFIX.set(norm(w), asUnit(u));
+}
+for (const [u, words] of Object.entries(LEX.units)) {
+  for (const w of words) {
+    if (typeof w === 'string') SUFFIX_UNITS.set(norm(w), { unit: asUnit(u), exp: 0 });
+    else SUFFIX_UNITS.set(norm(w.word), { unit: asUnit(u), exp: exponentOf(w.factor) });
+  }
+}
+const MONEY_UNITS = new Set<Unit>(Object.keys(LEX.currencies).map(asUnit));
+const CURRENCY_SUFFIX_WORDS = Object.values(LEX.currencies).flatMap((c) => c.suffix);
+const UNIT_SUFFIX_RE = new RegExp(`(?:${WS0}|-)(${alt([...CURRENCY_SUFFIX_WORDS, ...Object.values(LEX.units).flat().map((w) => (typeof w === 'string' ? w : w.word))])})`, 'iuy');
+const CURRENCY_SUFFIX_RE = new RegExp(`${WS0}(${alt(CURRENCY_SUFFIX_WORDS)})`, 'iuy');
+const CURRENCY_PREFIX_LAST = new Set(
+  Object.values(LEX.currencies).flatMap((c) => c.prefix.map((p) => p.slice(-1).toLowerCase())),
+);
+function lastNonSpace(text: string, at: number): string {
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  return i >= 0 ? text[i]!.toLowerCase() : '';
+}
+const CURRENCY_PREFIX_RE = new RegExp(
+  `(${alt(Object.values(LEX.currencies).flatMap((c) => c.prefix), (s) => (/^[A-Za-z$]/.test(s) ? `(?<![A-Za-z])${esc(s)}` : esc(s)))})${WS0}$`,
+  'iu',
+);
+
+const QUALS = new Map<string, { bound: Bound; exclusive: boolean }>();
+for (const q of LEX.qualifiers) QUALS.set(norm(q.text), { bound: q.bound, exclusive: q.exclusive ?? false });
+const QUAL_RE = new RegExp(
+  `(${LEX.qualifiers
+    .slice()
+    .sort((a, b) => b.text.length - a.text.length)
+    .map((q) => (q.not_after?.length ? `(?<!(?<![\\p{L}])(?:${q.not_after.map(esc).join('|')})${WS1})` : '') + leftBounded(q.text))
+    .join('|')})${WS0}$`,
+  'iu',
+);
+/** what the token before a number must be for a qualifier to be possible (see qualifierBefore) */
+const QUAL_LAST_WORDS = new Set(
+  LEX.qualifiers.filter((q) => /^[\x20-\x7e]+$/.test(q.text)).map((q) => norm(q.text).split(' ').pop()!.replace(/^.*[\s]/, '')),
+);
+const QUAL_CJK = LEX.qualifiers.filter((q) => !/^[\x20-\x7e]+$/.test(q.text)).map((q) => q.text);
+/** longest qualifier with its "not_after" word and line-break slack */
+const QUAL_MAX_LEN = Math.max(...LEX.qualifiers.map((q) => q.text.length + Math.max(0, ...(q.not_after ?? []).map((w) => w.length + 1)))) + 16;
+const POST_QUALS = new Map<string, { bound: Bound; exclusive: boolean }>();
+for (const q of LEX.post_qualifiers) POST_QUALS.set(norm(q.text), { bound: q.bound, exclusive: q.exclusive ?? false });
+// same line only, and "+" must not start another number ("5 +3")
+// "… centers and more than 250, 000 professionals": "and more" followed by "than" is the next qualifier
+const POST_QUAL_RE = new RegExp(`${HS}*(${alt(LEX.post_qualifiers.map((q) => q.text))})(?!${HS}*\\d|${WS1}than(?![\\p{L}]))`, 'iuy');
+
+const RATE_RE = new RegExp(`${WS1}(?:${alt(LEX.rate_per_10k.links)})${WS1}(?:${alt(LEX.rate_per_10k.bases)})(?!\\d|,\\d)`, 'iuy');
+const RATE_BASE_RE = new RegExp(`^(?:${alt(LEX.rate_per_10k.bases)})`, 'iu');
+
+const PERSON_NOUNS = new Set(LEX.person_nouns.map(norm));
+const COUNT_NOUNS = new Set(LEX.count_nouns.map(norm));
+const TIME_NOUNS = new Set(LEX.time_nouns.map(norm));
+const STOP_WORDS = new Set([...LEX.stop_words.map(norm), ...LEX.qualifiers.map((q) => norm(q.text).split(' ')[0]!)]);
+const DENOMINATOR_WORDS = new Set(LEX.denominator_words.map(norm));
+const YEAR_PREPS = new Set(LEX.years.prepositions.map(norm));
+const ROUNDED_UNITS = new Set(LEX.interval.rounded_units.map(asUnit));
+
+/** a word after a number: a letter run (hyphens, apostrophes, & inside), or a short parenthetical */
+const WORD_RE = new RegExp(`(?:${WS0}|-)(\\([^()\\n]{1,30}\\)|\\p{L}(?:[\\p{L}\\p{M}&'’-]*\\p{L})?)`, 'uy');
+const LETTER = /\p{L}/u;
+const PUNCT = /[^\p{L}\p{N}\n\s]/u;
+
+/** the word before `at`, over trailing spaces and up to two punctuation marks ("than, ", "of (") */
+function prevWordAt(text: string, at: number): string | null {
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  for (let k = 0; k < 2 && i >= 0 && PUNCT.test(text[i]!); k++) i--;
+  const end = i + 1;
+  while (i >= 0 && LETTER.test(text[i]!)) i--;
+  return end > i + 1 ? text.slice(i + 1, end) : null;
+}
+
+const INVARIANT_NOUNS = new Set(LEX.invariant_nouns.map(norm));
+
+/** a noun that can head a plural count: a plural form, or one that does not inflect ("people") */
+function isPluralForm(word: string): boolean {
+  const w = norm(word).replace(/['’]s$/, '');
+  if (INVARIANT_NOUNS.has(w)) return true;
+  return w.endsWith('s') && !PERSON_NOUNS.has(w) && !COUNT_NOUNS.has(w) && !TIME_NOUNS.has(w);
+}
+
+/** lexicon noun lookup with naive plural folding (-ies → -y, -es, -s) */
+function nounClass(word: string): 'person' | 'count' | 'time' | 'stop' | null {
+  const w = norm(word).replace(/['’]s$/, '');
+  const forms = [w];
+  if (w.endsWith('ies')) forms.push(w.slice(0, -3) + 'y');
+  if (w.endsWith('es')) forms.push(w.slice(0, -2));
+  if (w.endsWith('s')) forms.push(w.slice(0, -1));
+  if (STOP_WORDS.has(w)) return 'stop';
+  for (const f of forms) {
+    if (PERSON_NOUNS.has(f)) return 'person';
+    if (TIME_NOUNS.has(f)) return 'time';
+    if (COUNT_NOUNS.has(f)) return 'count';
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ phase A patterns
+
+const MONTH_ALT = [...new Set(LEX.months.flatMap((m) => [m, m.toUpperCase()]))]
+  .sort((a, b) => b.length - a.length)
+  .map((m) => `${esc(m)}\\.?`)
+  .join('|');
+// months are always capitalised in English, so "may" the verb never matches (no i flag here)
+const MONTH = `(?<![A-Za-z])(?:${MONTH_ALT})(?![A-Za-z])`;
+const SP = '[ \\t\\u00a0\\r\\n]+';
+const DAY = '(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?';
+const YEAR4 = '(?:1[5-9]|20)\\d{2}';
+
+interface SkipPattern {
+  re: RegExp;
+  reason: SkipReason;
+  /** capture group whose span is the skip (default: whole match) */
+  group?: number;
+  /** extra test on the match; false = not this pattern */
+  accept?: (m: RegExpExecArray, text: string) => boolean;
+  /** the skip span when it is not the match (or a group); null = no skip */
+  spanOf?: (m: RegExpExecArray, text: string) => [number, number] | null;
+}
+
+const PRODUCT_ALT = LEX.product_patterns.join('|');
+const NAME_PREFIX_ALT = alt(LEX.name_prefixes, (s) => esc(s));
+const PHONE_LABEL_ALT = alt(LEX.phone_labels, (s) => esc(s));
+const REG_LABEL_ALT = alt(LEX.registration_labels, (s) => esc(s).replace(/ /g, '\\s*'));
+const COPY_ALT = alt(LEX.copyright_markers, (s) => esc(s));
+/** letters+digits tokens the figure grammar itself reads ("CNY13", "5bn", "km2") */
+const ATTACHED_OK = new RegExp(
+  `^(?:${alt(Object.values(LEX.currencies).flatMap((c) => c.prefix).filter((p) => /^[A-Za-z]+$/.test(p)), esc)})?\\d*(?:${alt(
+    [...LEX.scales.map((s) => s.word), ...SUFFIX_UNITS.keys()].filter((w) => /^[a-z0-9]+$/i.test(w)),
+    esc,
+  )})?$`,
+  'i',
+);
+
+function nextLineStartsWithUnit(text: string, end: number): boolean {
+  const rest = text.slice(end, end + 40).replace(/^[ \t]*\r?\n[ \t]*/, '');
+  SCALE_RE.lastIndex = 0;
+  UNIT_SUFFIX_RE.lastIndex = 0;
+  return SCALE_RE.test(rest) || UNIT_SUFFIX_RE.test(rest);
+}
+
+const SKIP_PATTERNS: SkipPattern[] = [
+  // token-shaped patterns start only at a token start and are length-bounded, so a long run without
+  // spaces costs one scan, not one per position
+  {
+    // found from its "@" (a fast scan) and widened left over the local part
+    re: /@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){1,8}/gu,
+    reason: 'email',
+    spanOf: (m, text) => {
+      let i = m.index;
+      while (i > 0 && m.index - i < 64 && /[\p{L}\p{N}._%+-]/u.test(text[i - 1]!)) i--;
+      return i < m.index ? [i, m.index + m[0].length] : null;
+    },
+  },
+  { re: /(?<![\w.:/-])(?:https?:\/\/|www\.)[^\s<>"'()[\]{}]{1,2000}/gu, reason: 'url' },
+  { re: /(?<![\w./%-])[\w./%-]{0,200}[\w-]\.(?:s?html?|aspx?|php|jsp|pdf|cgi|xml|json|jpe?g|png|gif)(?![A-Za-z])(?:[?#][^\s()<>"']{0,2000})?/gu, reason: 'url' },
+  { re: /(?<![^\s()<>"'])[^\s()<>"'?&]{0,200}[?&][\w%.-]{1,100}=[^\s()<>"']{0,2000}/gu, reason: 'url' },
+  { re: new RegExp(`(?:${COPY_ALT})\\s*(?:©\\s*)?(?:${YEAR4})(?:\\s*[-–—]\\s*(?:${YEAR4}))?`, 'gu'), reason: 'copyright' },
+  { re: new RegExp(`(?<![A-Za-z])(?:${PHONE_LABEL_ALT})\\s*[:：.]?[ \\t\\u00a0]*\\+?\\(?\\d[\\d \\u00a0().\\-–/]{5,}\\d`, 'gu'), reason: 'phone' },
+  { re: /\+\d{1,3}(?:[ .-]\(?\d{1,4}\)?){2,5}(?!\d)/gu, reason: 'phone' },
+  { re: /(?<![\d.,])\(0\d{2,3}\)[ -]?\d{7,8}(?!\d)/gu, reason: 'phone' },
+  // ISO and Chinese dates before the generic hyphen-group phone shape
+  { re: new RegExp(`(?<![\\d.,])${YEAR4}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\\d|3[01])(?!\\d)`, 'gu'), reason: 'date' },
+  { re: /(?<!\d)\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|(?<!\d)\d{1,2}月\d{1,2}日/gu, reason: 'date' },
+  { re: /(?<![\d.,-])\d{2,4}(?:-\d{2,4}){2,}(?![\d-])/gu, reason: 'phone' },
+  { re: new RegExp(`(?<![\\d.,])${DAY}(?:\\s*[-–]\\s*${DAY})?${SP}(?:of${SP})?${MONTH},?${SP}${YEAR4}(?!\\d)`, 'gu'), reason: 'date' },
+  { re: new RegExp(`${MONTH}${SP}${DAY}(?:\\s*[-–]\\s*${DAY})?,?${SP}${YEAR4}(?!\\d)`, 'gu'), reason: 'date' },
+  // "May 1988": a month and a year is a year reference
+  { re: new RegExp(`${MONTH},?${SP}${YEAR4}(?!\\d|[,.]\\d)`, 'gu'), reason: 'year' },
+  { re: new RegExp(`${MONTH}${SP}${DAY}(?![\\d.,]\\d|\\d)`, 'gu'), reason: 'date' },
+  { re: new RegExp(`(?<![\\d.,])${DAY}${SP}(?:of${SP})?${MONTH}`, 'gu'), reason: 'date' },
+  { re: /(?<![\d.,])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?![\d:])/gu, reason: 'date' },
+  // dotted version or section numbers ("1.2.3", "v2.0.1") are labels, not quantities
+  { re: /(?<![\d.,])\d+(?:\.\d+){2,}(?![\d])/gu, reason: 'code' },
+  {
+    re: new RegExp(`(?<![\\d.,])${YEAR4}${HS}*[-–—~/]${HS}*(?:${YEAR4}|\\d{2})(?![\\d.,]\\d|\\d|${HS}*(?:%|percent))`, 'gu'),
+    reason: 'year_range',
+  },
+  { re: /(?<![\d.,])(?:(?:1[5-9]|20)\d0|['’]?\d0)s(?![\p{L}])/gu, reason: 'time_span' },
+  { re: new RegExp(`(?:${REG_LABEL_ALT})[^\\s\\d]{0,3}\\d[\\d-]*`, 'gu'), reason: 'registration_number' },
+  { re: /(?<![\d.,])\d{8,}(?![\d]|[.,]\d)/gu, reason: 'registration_number' },
+  { re: /(?<![\d.,])\d+(?:st|nd|rd|th)(?![A-Za-z])/giu, reason: 'ordinal' },
+  { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${PRODUCT_ALT})(?![\\p{L}\\p{N}])`, 'gu'), reason: 'product_name' },
+  { re: new RegExp(`(?<![\\p{L}])(?:${NAME_PREFIX_ALT})${HS}*\\d+(?:[.-]\\d+)*(?!\\d|,\\d)`, 'gu'), reason: 'part_of_name' },
+  {
+    // "1. Strengthening", "2) Improving": a small number opening a line, then a capitalised word
+    re: /(?<=^|[\n\f])[ \t]*(\(?\d{1,2}[.)])(?=[ \t]+[\p{Lu}“"])/gdu,
+    reason: 'list_number',
+    group: 1,
+    accept: (m, text) => {
+      // not when the previous line ends mid-phrase ("… totaled\n42. The") — then it is a wrapped figure
+      const before = text.slice(Math.max(0, m.index - 40), m.index).trimEnd();
+      const w = prevWordAt(before, before.length);
+      return !(w && /[\p{L}]$/u.test(before) && nounClass(w) === 'stop');
+    },
+  },
+  {
+    // a page's first or last line that is only a number ("2", "- 3 -", "Page 4", "4 / 12")
+    re: /(?<=^|\f)[ \t]*((?:[Pp]age[ \t]+)?-?[ \t]*\d{1,4}[ \t]*-?(?:[ \t]*(?:\/|of)[ \t]*\d{1,4})?)[ \t]*(?=\r?\n|\f|$)/gdu,
+    reason: 'page_number',
+    group: 1,
+    accept: (m, text) => !nextLineStartsWithUnit(text, m.index + m[0].length),
+  },
+  {
+    re: /(?<=^|\n)[ \t]*((?:[Pp]age[ \t]+)?-?[ \t]*\d{1,4}[ \t]*-?(?:[ \t]*(?:\/|of)[ \t]*\d{1,4})?)[ \t]*(?:\r?\n[ \t]*)*(?=\f|$)/gdu,
+    reason: 'page_number',
+    group: 1,
+  },
+    // "0755" (area codes, ids); not the "000" of the "20, 000" artefact
+  { re: /(?<![\d.,]|\d,\s)0\d+(?![\d.]|,\d)/gu, reason: 'code' },
+];
+
+/** a run of consecutive small integers ("1 2 3 … 11") is a pagination row */
+const PAGINATION_RE = /(?<![\d.,])\d{1,3}(?:[ \t\u00a0\r\n]+\d{1,3}){2,}(?![\d.,%])/gu;
+/** letters glued to digits ("H7N9", "1200px", "tci2015"): codes, unless the figure grammar reads them */
+const ALNUM_RE = /(?<![A-Za-z0-9_])[A-Za-z0-9_]*(?:[A-Za-z_]\d|\d[A-Za-z_])[A-Za-z0-9_]*/gu;
+const ORDINAL_TOKEN = /^\d+(?:st|nd|rd|th)$/i;
+
+// ------------------------------------------------------------------ phase B/C patterns
+
+/** a number: thousands groups with "," or the PDF artefact ", " (exactly three digits), or plain digits */
+/** "5-10 percent": joiner + the second number of a range */
+const RANGE_RE = new RegExp(
+  `${HS}*(?:${alt(LEX.range_joiners, (s) => (/^[A-Za-z]/.test(s) ? `${esc(s)}(?=${HS})` : esc(s)))})${HS}*((?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?)(?!\\d)`,
+  'uy',
+);
+const RANGE_BACK_RE = new RegExp(
+  `${CURRENCY_PREFIX_RE.source.slice(0, -`${WS0}$`.length)}${HS}*\\d[\\d,]*(?:\\.\\d+)?${HS}*(?:${alt(LEX.range_joiners, esc)})${HS}*$`,
+  'iu',
+);
+const LIST_END_RE = /^\s+(?:and|or|&)\s+\d/u;
+const NUMBER_RE = /(?<!\d|\d[.,])(?:\d{1,3}(?:(?:,|, )\d{3}(?!\d))+|\d+)(?:\.\d+)?(?!\d)/gu;
+
+const W = LEX.word_numbers;
+const ONES_ALT = alt(Object.keys(W.ones), esc);
+const TENS_ALT = alt(Object.keys(W.tens), esc);
+const UNIT_WORD_NUM = `(?:(?:${TENS_ALT})(?:-(?:${ONES_ALT}))?|${ONES_ALT})`;
+const WORD_NUMBER_RE = new RegExp(
+  `(?<![\\p{L}\\p{N}-])(?:${UNIT_WORD_NUM}|${esc(W.article)}(?=${WS1}(?:${alt(W.article_before, esc)})(?![\\p{L}])))` +
+    `(?:${WS1}${esc(W.hundred)}(?:${WS1}(?:and${WS1})?${UNIT_WORD_NUM})?)?(?![\\p{L}\\p{N}])`,
+  'giu',
+);
+
+// ------------------------------------------------------------------ decimal arithmetic
+
+/** value = mant × 10^exp, kept exact so bounds like 20.25e12 come out as the nearest double */
+interface Decimal {
+  mant: bigint;
+  exp: number;
+}
+function dec(d: Decimal): number {
+  return Number(`${d.mant}e${d.exp}`);
+}
+function parseDigits(s: string): Decimal {
+  const clean = s.replace(/,\s?/g, '');
+  const [int, frac = ''] = clean.split('.');
+  return { mant: BigInt(`${int}${frac}`), exp: -frac.length };
+}
+
+// ------------------------------------------------------------------ scanner
+
+interface Suffix {
+  end: number;
+  scaleExp: number;
+  unit: Unit | null;
+  unitExp: number;
+  unitWord: string | null;
+  /** the number is a duration ("20 years"): span end */
+  timeEnd: number | null;
+  postQual: { bound: Bound; exclusive: boolean } | null;
+}
+
+function readSuffix(text: string, p: number, currency: Unit | null, single: boolean): Suffix {
+  const out: Suffix = { end: p, scaleExp: 0, unit: currency, unitExp: 0, unitWord: null, timeEnd: null, postQual: null };
+  SCALE_RE.lastIndex = p;
+  const sm = SCALE_RE.exec(text);
+  if (sm) {
+    const entry = SCALES.get(norm(sm[1]!))!;
+    let ok = true;
+    if (entry.needsCurrency && !currency) {
+      CURRENCY_SUFFIX_RE.lastIndex = SCALE_RE.lastIndex;
+      ok = CURRENCY_SUFFIX_RE.test(text);
+    }
+    // an attached abbreviation must not be the start of a longer word ("5 meters")
+    if (ok) {
+      out.scaleExp = entry.exp;
+      out.end = SCALE_RE.lastIndex;
+    }
+  }
+  UNIT_SUFFIX_RE.lastIndex = out.end;
+  const um = UNIT_SUFFIX_RE.exec(text);
+  if (um) {
+    const e = SUFFIX_UNITS.get(norm(um[1]!))!;
+    // "$5 billion dollars" keeps one currency; a different suffix currency after a prefix is not read
+    if (!currency || e.unit === currency) {
+      out.unit = e.unit;
+      out.unitExp = e.exp;
+      out.end = UNIT_SUFFIX_RE.lastIndex;
+    }
+  }
+  // "1,000 or more firms", "20,000-odd staff": a post-qualifier may sit before the counted noun
+  POST_QUAL_RE.lastIndex = out.end;
+  const early = POST_QUAL_RE.exec(text);
+  if (early) {
+    out.postQual = POST_QUALS.get(norm(early[1]!)) ?? null;
+    out.end = POST_QUAL_RE.lastIndex;
+  }
+  if (!out.unit) {
+    // "11.4 for 10,000"
+    RATE_RE.lastIndex = out.end;
+    if (RATE_RE.exec(text)) {
+      out.unit = 'per_10k';
+      out.end = RATE_RE.lastIndex;
+    }
+  }
+  if (!out.unit) {
+    // look ahead for the counted noun over a few modifiers: "206 national (municipal) research institutes"
+    let q = out.end;
+    let found: { cls: 'person' | 'count'; word: string; end: number } | null = null;
+    for (let i = 0; i < LEX.noun_window; i++) {
+      WORD_RE.lastIndex = q;
+      const wm = WORD_RE.exec(text);
+      if (!wm) break;
+      const w = wm[1]!;
+      q = WORD_RE.lastIndex;
+      if (w.startsWith('(')) continue;
+      const cls = nounClass(w);
+      if (cls === 'stop') break;
+      if (cls === 'time') {
+        if (!found) out.timeEnd = q;
+        break;
+      }
+      if (cls === 'person' || cls === 'count') {
+        found = { cls, word: w, end: q };
+        // a singular noun after a plural number is a modifier ("29 university science parks"): go on
+        if (single || isPluralForm(w)) break;
+      }
+    }
+    if (found) {
+      out.unit = found.cls === 'person' ? 'persons' : 'count';
+      out.unitWord = found.word;
+      out.end = found.end;
+      RATE_RE.lastIndex = found.end;
+      if (RATE_RE.exec(text)) {
+        out.unit = 'per_10k';
+        out.end = RATE_RE.lastIndex;
+      }
+    }
+  }
+  if (out.timeEnd === null && !out.postQual) {
+    POST_QUAL_RE.lastIndex = out.end;
+    const pm = POST_QUAL_RE.exec(text);
+    if (pm) {
+      out.postQual = POST_QUALS.get(norm(pm[1]!)) ?? null;
+      out.end = POST_QUAL_RE.lastIndex;
+    }
+  }
+  return out;
+}
+
+function ruleFor(unit: Unit, scaleExp: number): string {
+  if (MONEY_UNITS.has(unit)) return scaleExp ? 'grammar.currency.scale' : 'grammar.currency';
+  switch (unit) {
+    case 'percent':
+      return 'grammar.percent';
+    case 'percentage_points':
+      return 'grammar.percentage_points';
+    case 'times':
+      return 'grammar.multiple';
+    case 'km2':
+      return 'grammar.area';
+    case 'per_10k':
+      return 'grammar.rate_per_10k';
+    case 'persons':
+      return 'grammar.persons';
+    default:
+      return scaleExp ? 'grammar.count.scale' : 'grammar.count';
+  }
+}
+
+/** lo/hi from the bound and from the rounding of the stated digits (see units.yaml `interval`) */
+function interval(
+  d: Decimal,
+  unit: Unit,
+  scaled: boolean,
+  bound: Bound,
+  exclusive: boolean,
+): Pick<FigureMatch, 'lo' | 'hi' | 'loExclusive' | 'hiExclusive'> {
+  const v = dec(d);
+  // half a unit of the last stated digit, when the statement is a rounded one
+  const rounded = d.exp < 0 || scaled || ROUNDED_UNITS.has(unit);
+  const halfLo = rounded ? dec({ mant: d.mant * 10n - 5n, exp: d.exp - 1 }) : v;
+  const halfHi = rounded ? dec({ mant: d.mant * 10n + 5n, exp: d.exp - 1 }) : v;
+  switch (bound) {
+    case 'exact':
+      return { lo: halfLo, hi: halfHi, loExclusive: false, hiExclusive: false };
+    case 'lower':
+      return { lo: v, hi: null, loExclusive: exclusive, hiExclusive: false };
+    case 'upper':
+      return { lo: null, hi: v, loExclusive: false, hiExclusive: exclusive };
+    case 'approx': {
+      const w = Math.max(LEX.interval.approx_relative * Math.abs(v), halfHi - v);
+      return { lo: v - w, hi: v + w, loExclusive: false, hiExclusive: false };
+    }
+  }
+}
+
+class Scanner {
+  readonly text: string;
+  readonly claimed: Uint8Array;
+  readonly figures: FigureMatch[] = [];
+  readonly skips: SkipMatch[] = [];
+
+  constructor(text: string) {
+    this.text = text;
+    this.claimed = new Uint8Array(text.length);
+  }
+
+  free(start: number, end: number): boolean {
+    for (let i = start; i < end; i++) if (this.claimed[i]) return false;
+    return true;
+  }
+
+  claim(start: number, end: number): void {
+    this.claimed.fill(1, start, end);
+  }
+
+  skip(start: number, end: number, reason: SkipReason): boolean {
+    if (end <= start || !this.free(start, end)) return false;
+    if (!/\d/.test(this.text.slice(start, end))) return false;
+    this.claim(start, end);
+    this.skips.push({ start, end, text: this.text.slice(start, end), reason });
+    return true;
+  }
+
+  // -------------------------------------------------------------- phase A
+  structural(): void {
+    const t = this.text;
+    for (const p of SKIP_PATTERNS) {
+      p.re.lastIndex = 0;
+      for (let m = p.re.exec(t); m; m = p.re.exec(t)) {
+        if (m[0].length === 0) {
+          p.re.lastIndex++;
+          continue;
+        }
+        if (p.accept && !p.accept(m, t)) continue;
+        const span: [number, number] | null | undefined = p.spanOf
+          ? p.spanOf(m, t)
+          : p.group !== undefined
+            ? m.indices?.[p.group]
+            : [m.index, m.index + m[0].length];
+        if (span) this.skip(span[0], span[1], p.reason);
+      }
+    }
+    PAGINATION_RE.lastIndex = 0;
+    for (let m = PAGINATION_RE.exec(t); m; m = PAGINATION_RE.exec(t)) {
+      const nums = [...m[0].matchAll(/\d+/g)];
+      const consecutive = nums.every((n, i) => i === 0 || Number(n[0]) === Number(nums[i - 1]![0]) + 1);
+      if (!consecutive) continue;
+      for (const n of nums) this.skip(m.index + n.index, m.index + n.index + n[0].length, 'page_number');
+    }
+    ALNUM_RE.lastIndex = 0;
+    for (let m = ALNUM_RE.exec(t); m; m = ALNUM_RE.exec(t)) {
+      const tok = m[0];
+      if (ATTACHED_OK.test(tok) || ORDINAL_TOKEN.test(tok)) continue;
+      this.skip(m.index, m.index + tok.length, 'code');
+    }
+  }
+
+  /** the qualifier ending right before `at`, if any */
+  qualifierBefore(at: number): { start: number; bound: Bound; exclusive: boolean } | null {
+    // cheap filter first: the token before `at` must be able to end a qualifier
+    const t = this.text;
+    let i = at - 1;
+    while (i >= 0 && /\s/.test(t[i]!)) i--;
+    const tokEnd = i + 1;
+    while (i >= 0 && tokEnd - i <= 24 && /[\p{L}.~]/u.test(t[i]!)) i--;
+    const tok = t.slice(i + 1, tokEnd).toLowerCase();
+    if (!QUAL_LAST_WORDS.has(tok) && !QUAL_CJK.some((q) => tok.endsWith(q))) return null;
+    const from = Math.max(0, at - QUAL_MAX_LEN);
+    const m = QUAL_RE.exec(this.text.slice(from, at));
+    if (!m) return null;
+    const q = QUALS.get(norm(m[1]!));
+    return q ? { start: from + m.index, ...q } : null;
+  }
+
+  prevWord(at: number): string | null {
+    const w = prevWordAt(this.text, at);
+    return w ? norm(w) : null;
+  }
+
+  addFigure(f: Omit<FigureMatch, 'valueText' | 'pairedWith'>): void {
+    this.claim(f.start, f.end);
+    this.figures.push({ ...f, valueText: this.text.slice(f.start, f.end), pairedWith: null });
+  }
+
+  /** builds the figure around a number at [ns, ne) with value d; null when the context says it is none */
+  figureAt(
+    ns: number,
+    ne: number,
+    d: Decimal,
+    kind: 'digits' | 'words',
+    artefact: boolean,
+    bare = false,
+  ): { fig: Omit<FigureMatch, 'valueText' | 'pairedWith'> | null; skip?: { start: number; end: number; reason: SkipReason } } {
+    const t = this.text;
+    let currency: Unit | null = null;
+    let s0 = ns;
+    if (kind === 'digits' && !bare) {
+      const cm = CURRENCY_PREFIX_LAST.has(lastNonSpace(t, ns)) ? CURRENCY_PREFIX_RE.exec(t.slice(Math.max(0, ns - 16), ns)) : null;
+      if (cm) {
+        currency = CURRENCY_PREFIX.get(norm(cm[1]!)) ?? null;
+        if (currency) s0 = ns - (cm[0].length);
+      } else {
+        // the high end of "$3-4 billion" carries the currency stated before the low end
+        const rb = RANGE_BACK_RE.exec(t.slice(Math.max(0, ns - 40), ns));
+        if (rb) currency = CURRENCY_PREFIX.get(norm(rb[1]!)) ?? null;
+      }
+    }
+    let suf: Suffix = bare
+      ? { end: ne, scaleExp: 0, unit: null, unitExp: 0, unitWord: null, timeEnd: null, postQual: null }
+      : readSuffix(t, ne, currency, d.exp === 0 && d.mant === 1n);
+    let ranged = false;
+    if (!bare && kind === 'digits' && (suf.unit ?? currency) === currency && !suf.scaleExp && suf.end === ne) {
+      RANGE_RE.lastIndex = ne;
+      const rm = RANGE_RE.exec(t);
+      const lowIsYear = d.exp === 0 && ne - ns === 4 && Number(d.mant) >= LEX.years.min && Number(d.mant) <= LEX.years.max;
+      // "fell in 2012 to 5 percent" is a year then a figure, not a range
+      if (rm && !(lowIsYear && /[A-Za-z]/.test(rm[0]))) {
+        // the low end of "5-10 percent" / "$3-4 billion" borrows what follows the high end
+        const high = readSuffix(t, RANGE_RE.lastIndex, currency, false);
+        if (high.timeEnd !== null) return { fig: null, skip: { start: ns, end: ne, reason: 'time_span' } };
+        if (high.scaleExp || high.unit) {
+          suf = { ...high, end: ne, postQual: null };
+          ranged = true;
+        }
+      }
+    }
+    if (suf.timeEnd !== null && !suf.unit) return { fig: null, skip: { start: ns, end: suf.timeEnd, reason: 'time_span' } };
+    const prev = this.prevWord(s0);
+    if (prev && DENOMINATOR_WORDS.has(prev) && !currency) {
+      return { fig: null, skip: RATE_BASE_RE.test(t.slice(ns, ne)) ? { start: ns, end: ne, reason: 'rate_base' } : undefined };
+    }
+    const qual = bare ? null : this.qualifierBefore(s0);
+    const scaled = suf.scaleExp !== 0;
+    if (kind === 'digits' && d.exp === 0 && !artefact && !scaled && !suf.unit && !/,/.test(t.slice(ns, ne))) {
+      const v = Number(d.mant);
+      if (v >= LEX.years.min && v <= LEX.years.max && ne - ns === 4) {
+        return { fig: null, skip: { start: ns, end: ne, reason: 'year' } };
+      }
+    }
+    if (kind === 'digits' && d.exp === 0 && ne - ns === 4 && !scaled && (suf.unit === 'count' || suf.unit === 'persons')) {
+      // "around 2000 hi-tech companies" is a count; "In 2000 companies …" reads as a year
+      const v = Number(d.mant);
+      if (v >= LEX.years.min && v <= LEX.years.max && prev && YEAR_PREPS.has(prev) && !qual) {
+        return { fig: null, skip: { start: ns, end: ne, reason: 'year' } };
+      }
+    }
+    if (kind === 'words') {
+      const isFigure = scaled || !!suf.unit || (qual !== null && dec(d) !== 1);
+      if (!isFigure) return { fig: null };
+    }
+    const unit: Unit = suf.unit ?? 'count';
+    const value: Decimal = { mant: d.mant, exp: d.exp + suf.scaleExp + suf.unitExp };
+    const bq = suf.postQual ?? (qual ? { bound: qual.bound, exclusive: qual.exclusive } : null);
+    const bound: Bound = bq?.bound ?? 'exact';
+    const start = qual ? qual.start : s0;
+    const rule =
+      kind === 'words'
+        ? 'grammar.word_number'
+        : artefact
+          ? 'grammar.thousands_space_artifact'
+          : ranged
+            ? 'grammar.range'
+            : ruleFor(unit, suf.scaleExp);
+    return {
+      fig: {
+        start,
+        end: suf.end,
+        numberStart: ns,
+        numberEnd: ne,
+        value: dec(value),
+        unit,
+        unitWord: suf.unitWord,
+        bound,
+        ...interval(value, unit, scaled, bound, bq?.exclusive ?? false),
+        rule,
+      },
+    };
+  }
+
+  // -------------------------------------------------------------- phase B
+  digits(): void {
+    const t = this.text;
+    NUMBER_RE.lastIndex = 0;
+    for (let m = NUMBER_RE.exec(t); m; m = NUMBER_RE.exec(t)) {
+      const ns = m.index;
+      let ne = ns + m[0].length;
+      if (this.claimed[ns]) continue;
+      let numText = m[0];
+      let artefact = numText.includes(', ');
+      // "16, 206, 671 and 90" is a list, not 16206671: the artefact does not continue a comma list, and
+      // a multi-group one ("1, 000, 000") is a list when an "and/or N" ends it
+      if (
+        artefact &&
+        (/^,\s?\d/.test(t.slice(ne, ne + 3)) ||
+          /\d,\s?$/.test(t.slice(Math.max(0, ns - 3), ns)) ||
+          (numText.split(', ').length > 2 && LIST_END_RE.test(t.slice(ne, ne + 12))))
+      ) {
+        numText = numText.slice(0, numText.indexOf(','));
+        ne = ns + numText.length;
+        artefact = false;
+        NUMBER_RE.lastIndex = ne;
+      }
+      if (!this.free(ns, ne)) {
+        // a number running into a claimed span: cover the free digits as a code, never a figure
+        for (let i = ns; i < ne; i++) if (!this.claimed[i] && /\d/.test(t[i]!)) this.skip(i, i + 1, 'code');
+        continue;
+      }
+      const r = this.figureAt(ns, ne, parseDigits(numText), 'digits', artefact);
+      if (r.fig && this.free(r.fig.start, r.fig.end)) {
+        this.addFigure(r.fig);
+        NUMBER_RE.lastIndex = Math.max(NUMBER_RE.lastIndex, r.fig.end);
+      } else if (r.fig) {
+        // its qualifier or unit words collide with a structural skip: keep the bare number
+        const bare = this.figureAt(ns, ne, parseDigits(numText), 'digits', artefact, true);
+        if (bare.fig) this.addFigure(bare.fig);
+        else this.skip(ns, ne, bare.skip?.reason ?? 'code');
+      } else if (r.skip && this.skip(r.skip.start, r.skip.end, r.skip.reason)) {
+        NUMBER_RE.lastIndex = Math.max(NUMBER_RE.lastIndex, r.skip.end);
+      } else {
+        this.skip(ns, ne, 'code');
+      }
+    }
+  }
+
+  // -------------------------------------------------------------- phase C
+  words(): void {
+    const t = this.text;
+    WORD_NUMBER_RE.lastIndex = 0;
+    for (let m = WORD_NUMBER_RE.exec(t); m; m = WORD_NUMBER_RE.exec(t)) {
+      const ns = m.index;
+      const ne = ns + m[0].length;
+      if (!this.free(ns, ne)) continue;
+      // compounds ("one-plus-six", "Five-year") are adjectives or names, not counts
+      if (/^-\p{L}/u.test(t.slice(ne, ne + 2))) continue;
+      // a capitalised number word inside a sentence is a name ("One Space Technology")
+      if (/^\p{Lu}/u.test(m[0]) && !/(?:^|[.!?:;"“”(\[\n\f])\s*$/u.test(t.slice(Math.max(0, ns - 4), ns))) continue;
+      let v = 0;
+      for (const w of m[0].toLowerCase().split(/[\s-]+/)) {
+        if (w === W.hundred) v = (v || 1) * 100;
+        else if (w === W.article) v += 1;
+        else v += W.ones[w] ?? W.tens[w] ?? 0;
+      }
+      const r = this.figureAt(ns, ne, { mant: BigInt(v), exp: 0 }, 'words', false);
+      if (r.fig && this.free(r.fig.start, r.fig.end)) {
+        this.addFigure(r.fig);
+        WORD_NUMBER_RE.lastIndex = Math.max(WORD_NUMBER_RE.lastIndex, r.fig.end);
+      } else if (r.skip?.reason === 'time_span' && this.free(r.skip.start, r.skip.end)) {
+        // word durations are recorded like digit ones ("two decades"), so the reader sees why
+        this.claim(r.skip.start, r.skip.end);
+        this.skips.push({ ...r.skip, text: t.slice(r.skip.start, r.skip.end) });
+      }
+    }
+  }
+
+  // -------------------------------------------------------------- phase D
+  leftovers(): void {
+    const re = /\d+/g;
+    for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
+      let i = m.index;
+      const end = i + m[0].length;
+      while (i < end) {
+        if (this.claimed[i]) {
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j < end && !this.claimed[j]) j++;
+        this.skip(i, j, 'code');
+        i = j;
+      }
+    }
+  }
+
+  /** "27.9 trillion yuan ($4 trillion)": the same amount in two currencies */
+  pair(): void {
+    const f = this.figures;
+    for (let i = 0; i + 1 < f.length; i++) {
+      const a = f[i]!;
+      const b = f[i + 1]!;
+      if (!MONEY_UNITS.has(a.unit) || !MONEY_UNITS.has(b.unit) || a.unit === b.unit) continue;
+      const between = this.text.slice(a.end, b.start);
+      const after = this.text.slice(b.end, b.end + 3);
+      if (/^\s*[(（]\s*(?:or\s+|i\.e\.\s*|about\s+)?$/u.test(between) && /^\s*[)）]/u.test(after)) {
+        a.pairedWith = i + 1;
+        b.pairedWith = i;
+      }
+    }
+  }
+}
+
+/**
+ * Finds every figure and every non-figure number in `text`. Both lists are sorted by start; every
+ * digit run of the text lies inside exactly one figure or one skip. Word numbers appear only when
+ * they are figures (or durations, as 'time_span' skips).
+ */
+export function scanFigures(text: string): { figures: FigureMatch[]; skips: SkipMatch[] } {
+  const s = new Scanner(text);
+  s.structural();
+  s.digits();
+  s.words();
+  s.leftovers();
+  s.figures.sort((a, b) => a.start - b.start);
+  s.skips.sort((a, b) => a.start - b.start);
+  s.pair();
+  return { figures: s.figures, skips: s.skips };
+}

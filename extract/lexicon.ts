@@ -1,0 +1,329 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { UNITS } from './records.js';
+
+/**
+ * The domain lexicon for reading a figure's context: metrics, subjects, period words.
+ * It is data (extract/lexicon/{metrics,subjects,periods}.yaml); this module only loads, validates and
+ * normalises it, so that the rules in context.ts stay generic.
+ */
+
+export type MetricKind = 'stock' | 'flow' | 'ratio';
+export type SubjectKind = 'aggregate' | 'zone' | 'region';
+
+export interface MetricDef {
+  id: string;
+  kind: MetricKind;
+  /** units (records.ts Unit values) the metric may take: CNY, USD, count, persons, percent, km2, per_10k … */
+  unit_kinds: string[];
+  definition: string;
+  /** phrases naming the metric anywhere in the figure's clause */
+  synonyms: string[];
+  /** counted nouns right after a count ("78,000 enterprises") */
+  nouns: string[];
+  /** ratio metrics: the base metric whose national total is the denominator */
+  share_of: string | null;
+  /** derived growth metrics: the base metric */
+  growth_of: string | null;
+  /** a qualifier phrase ("every ten thousand professionals") wins over counted nouns */
+  qualifier: boolean;
+}
+
+export interface SubjectDef {
+  id: string;
+  kind: SubjectKind;
+  name: string;
+  aliases: string[];
+}
+
+export interface MetricCues {
+  growth_before: string[];
+  not_growth_before: string[];
+  growth_after: string[];
+  share_of_national_total: string[];
+  approximators: string[];
+}
+
+export interface PeriodLexicon {
+  months: Record<string, number>;
+  numbers: Record<string, number>;
+  ordinals: Record<string, number>;
+  year_prepositions: string[];
+  comparison_cues: string[];
+  release_cues: string[];
+  present_cues: string[];
+  this_year: string[];
+  target_cues: string[];
+}
+
+export interface Lexicon {
+  metrics: MetricDef[];
+  subjects: SubjectDef[];
+  periods: PeriodLexicon;
+  cues: MetricCues;
+  /** words pointing back to the last named subject ("its", "the Zone") */
+  anaphora: string[];
+  /** cues that make a place named after "of"/"than" a denominator ("20 percent of Beijing's GDP") */
+  denominator_cues: string[];
+  /** sha256 of the canonical contents of the three YAML files, for cache keys */
+  hash: string;
+}
+
+export const LEXICON_FILES = ['metrics.yaml', 'subjects.yaml', 'periods.yaml'] as const;
+
+// ---------------------------------------------------------------- schemas
+
+const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'ids are lower_snake_case');
+const phrase = z.string().trim().min(1);
+const phrases = z.array(phrase);
+
+const MetricSchema = z
+  .object({
+    id,
+    kind: z.enum(['stock', 'flow', 'ratio']),
+    unit_kinds: z.array(z.enum(UNITS)).min(1),
+    definition: z.string().trim().min(10, 'a metric needs a one-line definition'),
+    synonyms: phrases.default([]),
+    nouns: phrases.default([]),
+    share_of: id.nullable().default(null),
+    qualifier: z.boolean().default(false),
+  })
+  .strict();
+
+const MetricsFileSchema = z
+  .object({
+    version: z.number().int(),
+    cues: z
+      .object({
+        growth_before: phrases,
+        not_growth_before: phrases,
+        growth_after: phrases,
+        share_of_national_total: phrases,
+        approximators: phrases,
+      })
+      .strict(),
+    metrics: z.array(MetricSchema).min(1),
+  })
+  .strict();
+
+const SubjectSchema = z
+  .object({
+    id,
+    kind: z.enum(['aggregate', 'zone', 'region']),
+    name: z.string().trim().min(1),
+    aliases: phrases.min(1),
+  })
+  .strict();
+
+const SubjectsFileSchema = z
+  .object({
+    version: z.number().int(),
+    anaphora: phrases,
+    denominator_cues: phrases,
+    subjects: z.array(SubjectSchema).min(1),
+  })
+  .strict();
+
+const smallInts = (max: number) => z.record(z.string().min(1), z.number().int().min(1).max(max));
+
+const PeriodsFileSchema = z
+  .object({
+    version: z.number().int(),
+    months: smallInts(12),
+    numbers: smallInts(12),
+    ordinals: smallInts(4),
+    year_prepositions: phrases,
+    comparison_cues: phrases,
+    release_cues: phrases,
+    present_cues: phrases,
+    this_year: phrases,
+    target_cues: phrases,
+  })
+  .strict();
+
+// ---------------------------------------------------------------- helpers
+
+/**
+ * The key two phrases share when they would match the same text: lower case, letters/digits/&/$/% only
+ * (context.ts matches hyphens and apostrophes loosely), a final plural "s" dropped for metric phrases.
+ */
+export function phraseKey(p: string, dropPlural = true): string {
+  const k = p
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/[^a-z0-9&$%{}\u4e00-\u9fff]/g, '');
+  return dropPlural && k.endsWith('s') && k.length > 3 ? k.slice(0, -1) : k;
+}
+
+/** Canonical JSON (sorted keys) so that comments and formatting do not change the hash. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function formatIssues(file: string, error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${file}: ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('\n');
+}
+
+function readYaml(dir: string, name: string): unknown {
+  const path = join(dir, name);
+  if (!existsSync(path)) throw new Error(`lexicon: ${path} not found`);
+  const text = readFileSync(path, 'utf8');
+  try {
+    // uniqueKeys: a key written twice is a mistake, not an override
+    return parse(text, { uniqueKeys: true, prettyErrors: true });
+  } catch (e) {
+    if (e instanceof YAMLParseError) {
+      const at = e.linePos?.[0];
+      throw new Error(`lexicon: ${path}${at ? `:${at.line}:${at.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
+    }
+    throw e;
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, data: unknown, path: string): T {
+  const r = schema.safeParse(data);
+  if (!r.success) throw new Error(`lexicon: invalid file\n${formatIssues(path, r.error)}`);
+  return r.data;
+}
+
+/** Where the YAML lives: beside this file (running the .ts) or back in extract/ (running dist/extract/). */
+export function defaultLexiconDir(): string {
+  const candidates = [new URL('./lexicon/', import.meta.url), new URL('../../extract/lexicon/', import.meta.url)];
+  for (const u of candidates) {
+    const p = fileURLToPath(u);
+    if (existsSync(join(p, 'metrics.yaml'))) return p;
+  }
+  throw new Error(`lexicon: directory not found (looked in ${candidates.map((u) => fileURLToPath(u)).join(', ')})`);
+}
+
+// ---------------------------------------------------------------- load
+
+/** Loads and validates the lexicon; throws an Error naming the file and the field on any problem. */
+export function loadLexicon(dir?: string): Lexicon {
+  const base = dir ?? defaultLexiconDir();
+  const raw = LEXICON_FILES.map((f) => readYaml(base, f));
+  const m = parseWith(MetricsFileSchema, raw[0], join(base, 'metrics.yaml'));
+  const s = parseWith(SubjectsFileSchema, raw[1], join(base, 'subjects.yaml'));
+  const p = parseWith(PeriodsFileSchema, raw[2], join(base, 'periods.yaml'));
+
+  const problems: string[] = [];
+
+  // metrics: unique ids, share_of refers to a known non-ratio metric, a phrase names one metric only
+  const metricIds = new Set<string>();
+  for (const x of m.metrics) {
+    if (metricIds.has(x.id)) problems.push(`metrics.yaml: metric id ${x.id} appears twice`);
+    metricIds.add(x.id);
+  }
+  const byId = new Map(m.metrics.map((x) => [x.id, x]));
+  const phraseOwner = new Map<string, string>();
+  for (const x of m.metrics) {
+    if (x.share_of !== null) {
+      const b = byId.get(x.share_of);
+      if (!b) problems.push(`metrics.yaml: ${x.id}.share_of: unknown metric ${x.share_of}`);
+      else if (b.kind === 'ratio') problems.push(`metrics.yaml: ${x.id}.share_of: ${x.share_of} is itself a ratio`);
+      if (x.kind !== 'ratio') problems.push(`metrics.yaml: ${x.id}: share_of is only for ratio metrics`);
+    }
+    if (x.synonyms.length + x.nouns.length === 0) problems.push(`metrics.yaml: ${x.id}: no synonyms and no nouns`);
+    for (const ph of new Set([...x.synonyms, ...x.nouns].map((y) => phraseKey(y)))) {
+      const owner = phraseOwner.get(ph);
+      if (owner !== undefined && owner !== x.id) problems.push(`metrics.yaml: phrase "${ph}" is claimed by ${owner} and ${x.id}`);
+      phraseOwner.set(ph, x.id);
+    }
+  }
+
+  // subjects: unique ids, an alias belongs to one subject only (an ambiguous alias cannot be resolved)
+  const subjectIds = new Set<string>();
+  const aliasOwner = new Map<string, string>();
+  for (const x of s.subjects) {
+    if (subjectIds.has(x.id)) problems.push(`subjects.yaml: subject id ${x.id} appears twice`);
+    subjectIds.add(x.id);
+    // subject aliases match exactly (no optional plural): "the zones" is not the anaphor "the zone"
+    for (const a of new Set(x.aliases.map((y) => phraseKey(y, false)))) {
+      const owner = aliasOwner.get(a);
+      if (owner !== undefined && owner !== x.id) problems.push(`subjects.yaml: alias "${a}" is claimed by ${owner} and ${x.id}`);
+      aliasOwner.set(a, x.id);
+    }
+  }
+  for (const a of s.anaphora) {
+    const owner = aliasOwner.get(phraseKey(a, false));
+    if (owner !== undefined) problems.push(`subjects.yaml: anaphor "${a}" is also an alias of ${owner}`);
+  }
+  if (problems.length) throw new Error(`lexicon: invalid content\n${problems.join('\n')}`);
+
+  const metrics: MetricDef[] = [];
+  for (const x of m.metrics) {
+    metrics.push({
+      id: x.id,
+      kind: x.kind,
+      unit_kinds: [...x.unit_kinds],
+      definition: x.definition,
+      synonyms: x.synonyms,
+      nouns: x.nouns,
+      share_of: x.share_of,
+      growth_of: null,
+      qualifier: x.qualifier,
+    });
+  }
+  // Growth rates are derived rather than listed: every level or amount can be said to grow, and the
+  // phrases that say so ("up 13 percent") are generic cues, not per-metric words.
+  for (const x of m.metrics) {
+    if (x.kind === 'ratio') continue;
+    const gid = `${x.id}_growth`;
+    if (metricIds.has(gid)) continue;
+    metrics.push({
+      id: gid,
+      kind: 'ratio',
+      unit_kinds: ['percent'],
+      definition: `Growth rate over the previous period of ${x.id}: ${x.definition}`,
+      synonyms: [],
+      nouns: [],
+      share_of: null,
+      growth_of: x.id,
+      qualifier: false,
+    });
+  }
+
+  const hash = createHash('sha256')
+    .update(LEXICON_FILES.map((f, i) => `${f}\n${canonical(raw[i])}\n`).join(''))
+    .digest('hex');
+
+  return {
+    metrics,
+    subjects: s.subjects.map((x) => ({ id: x.id, kind: x.kind, name: x.name, aliases: x.aliases })),
+    periods: {
+      months: lowerKeys(p.months),
+      numbers: lowerKeys(p.numbers),
+      ordinals: lowerKeys(p.ordinals),
+      year_prepositions: p.year_prepositions,
+      comparison_cues: p.comparison_cues,
+      release_cues: p.release_cues,
+      present_cues: p.present_cues,
+      this_year: p.this_year,
+      target_cues: p.target_cues,
+    },
+    cues: m.cues,
+    anaphora: s.anaphora,
+    denominator_cues: s.denominator_cues,
+    hash,
+  };
+}
+
+function lowerKeys(r: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(r)) out[k.toLowerCase()] = r[k]!;
+  return out;
+}

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { SourceError } from './textLayer.js';
+
+/**
+ * The manifest is figtrail's public source format: an array of archived documents.
+ * Users bring their own folder with a manifest.json of this shape.
+ */
+export const MEDIA_TYPES = ['application/pdf', 'text/html'] as const;
+
+export const ManifestEntrySchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'id must be letters, digits, ".", "_" or "-" (it names output files)'),
+    file: z.string().min(1),
+    media_type: z.enum(MEDIA_TYPES),
+    title: z.string(),
+    publisher: z.string().nullable(),
+    original_url: z.string().nullable(),
+    published: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'published must be YYYY-MM-DD')
+      .nullable(),
+    capture: z.string(),
+    notes: z.string().nullable().optional().transform((v) => v ?? null),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex digits'),
+    /** optional: the charset of an HTML file when its bytes do not say */
+    charset: z.string().nullable().optional().transform((v) => v ?? null),
+  })
+  .strict();
+export type ManifestEntry = z.infer<typeof ManifestEntrySchema>;
+
+export const ManifestSchema = z.array(ManifestEntrySchema);
+
+export class ManifestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManifestError';
+  }
+}
+
+/** Parses and validates a manifest; errors name the entry (by id where it has one). */
+export function parseManifest(json: unknown): ManifestEntry[] {
+  if (!Array.isArray(json)) throw new ManifestError('manifest.json must be a JSON array of sources');
+  const entries: ManifestEntry[] = [];
+  const problems: string[] = [];
+  json.forEach((raw, i) => {
+    const r = ManifestEntrySchema.safeParse(raw);
+    const label = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : `#${i}`;
+    if (!r.success) {
+      for (const issue of r.error.issues) problems.push(`${label}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`);
+    } else entries.push(r.data);
+  });
+  const seen = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.id)) problems.push(`${e.id}: duplicate id`);
+    seen.add(e.id);
+  }
+  if (problems.length) throw new ManifestError(`invalid manifest:\n  ${problems.join('\n  ')}`);
+  return entries;
+}
+
+export function readManifest(sourcesDir: string): ManifestEntry[] {
+  const file = path.join(sourcesDir, 'manifest.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ManifestError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ManifestError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseManifest(json);
+}
+
+/**
+ * Resolves an entry's file inside the sources folder. A path that escapes the folder (absolute,
+ * "..", or a symlink pointing outside) is refused: manifests come from users.
+ */
+export function resolveSourcePath(sourcesDir: string, entry: ManifestEntry): string {
+  const root = path.resolve(sourcesDir);
+  if (path.isAbsolute(entry.file) || entry.file.includes('\0')) {
+    throw new SourceError(entry.id, 'path_outside_sources', `file "${entry.file}" must be a relative path inside the sources folder`);
+  }
+  const full = path.resolve(root, entry.file);
+  const rel = path.relative(root, full);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new SourceError(entry.id, 'path_outside_sources', `file "${entry.file}" escapes the sources folder`);
+  }
+  let real: string;
+  try {
+    real = realpathSync(full);
+  } catch {
+    throw new SourceError(entry.id, 'missing_file', `file "${entry.file}" not found in ${sourcesDir}`);
+  }
+  const realRoot = realpathSync(root);
+  const realRel = path.relative(realRoot, real);
+  if (realRel.startsWith('..') || path.isAbsolute(realRel)) {
+    throw new SourceError(entry.id, 'path_outside_sources', `file "${entry.file}" links outside the sources folder`);
+  }
+  return real;
+}
+
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+
+/** Reads an archived file after checking path, size cap and sha256. */
+export function readSourceBytes(sourcesDir: string, entry: ManifestEntry, opts: { maxBytes?: number } = {}): Buffer {
+  const file = resolveSourcePath(sourcesDir, entry);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const size = statSync(file).size;
+  if (size > maxBytes) {
+    throw new SourceError(entry.id, 'too_large', `file is ${size} bytes, over the cap of ${maxBytes} bytes (--max-bytes)`);
+  }
+  const bytes = readFileSync(file);
+  const actual = sha256Hex(bytes);
+  if (actual !== entry.sha256) {
+    throw new SourceError(entry.id, 'sha256_mismatch', `sha256 is ${actual}, manifest says ${entry.sha256}`);
+  }
+  if (bytes.length === 0) throw new SourceError(entry.id, 'empty_file', 'file is empty (0 bytes)');
+  return bytes;
+}
+
+export interface VerifyResult {
+  id: string;
+  ok: boolean;
+  reason: string | null;
+  message: string;
+}
+
+/** `figtrail sources verify`: every entry's file exists inside the folder and matches its sha256. */
+export function verifySources(sourcesDir: string, opts: { maxBytes?: number } = {}): VerifyResult[] {
+  const entries = readManifest(sourcesDir);
+  return entries.map((e) => {
+    try {
+      readSourceBytes(sourcesDir, e, opts);
+      return { id: e.id, ok: true, reason: null, message: 'ok' };
+    } catch (err) {
+      if (err instanceof SourceError) return { id: e.id, ok: false, reason: err.reason, message: err.message };
+      throw err;
+    }
+  });
+}

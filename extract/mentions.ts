@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { readContexts, type FigureRef } from './context.js';
+import { GRAMMAR_VERSION, scanFigures } from './figures.js';
+import type { Lexicon } from './lexicon.js';
+import { OffsetIndex, pageAt, toByteSpan, type Span } from './offsets.js';
+import type { Mention, Skip } from './records.js';
+import { regionAt, type RegionKind, type TextLayer } from './textLayer.js';
+
+/** Bumped by hand when the mention-building rules below change. */
+export const MENTIONS_VERSION = '1';
+
+export function extractorVersion(): string {
+  return `grammar-${GRAMMAR_VERSION}/mentions-${MENTIONS_VERSION}`;
+}
+
+/** Regions whose numbers are site furniture, not statements about the subject. */
+const NOT_CONTENT: ReadonlySet<RegionKind> = new Set(['chrome', 'header', 'footer', 'page_number']);
+
+/** W3C TextQuoteSelector uses up to 32 characters of context either side. */
+const CONTEXT_CODE_POINTS = 32;
+
+export interface SourceMeta {
+  sourceId: string;
+  sha256: string;
+  /** 'YYYY-MM-DD' or null */
+  published: string | null;
+}
+
+export interface ExtractedMentions {
+  mentions: Mention[];
+  skips: Skip[];
+}
+
+export function mentionId(sourceSha256: string, charStart: number, charEnd: number): string {
+  const h = createHash('sha256').update(`${sourceSha256}:${charStart}:${charEnd}`).digest('hex');
+  return `m_${h.slice(0, 16)}`;
+}
+
+/**
+ * Text layer → mentions: the grammar finds figures and non-figures, the lexicon reads their context,
+ * and every figure gets its full trail (code-point offsets, page or raw bytes, quote and context).
+ */
+export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lexicon): ExtractedMentions {
+  const { text } = layer;
+  const index = new OffsetIndex(text);
+  const scan = scanFigures(text);
+  const version = extractorVersion();
+
+  const place = (span: Span) => {
+    const cp = index.spanToCodePoints(span);
+    const page = layer.pages.length ? pageAt(layer.pages, span.start)?.page ?? null : null;
+    const bytes = layer.byteMap ? toByteSpan(layer.byteMap, span) : null;
+    return { cp, page, bytes };
+  };
+
+  const skips: Skip[] = scan.skips.map((s) => {
+    const p = place(s);
+    return {
+      source_id: meta.sourceId,
+      page: p.page,
+      char_start: p.cp.start,
+      char_end: p.cp.end,
+      text: s.text,
+      reason: s.reason,
+    };
+  });
+
+  // Figures in page furniture (navigation, running headers, footers) are recorded as skips, not mentions.
+  const kept: number[] = [];
+  scan.figures.forEach((f, i) => {
+    const kind = regionAt(layer, f.numberStart);
+    if (NOT_CONTENT.has(kind)) {
+      const p = place(f);
+      skips.push({
+        source_id: meta.sourceId,
+        page: p.page,
+        char_start: p.cp.start,
+        char_end: p.cp.end,
+        text: f.valueText,
+        reason: `not_content:${kind}`,
+      });
+    } else kept.push(i);
+  });
+
+  const figures = kept.map((i) => scan.figures[i]!);
+  const refs: FigureRef[] = figures.map((f) => ({
+    start: f.start,
+    end: f.end,
+    value: f.value,
+    unit: f.unit,
+    unitWord: f.unitWord,
+    bound: f.bound,
+  }));
+  const contexts = readContexts(text, refs, {
+    publication: meta.published,
+    regions: layer.regions,
+    // HTML blocks are already one per line; PDF lines wrap mid-sentence
+    lineBreaks: layer.mediaType === 'text/html' ? 'hard' : 'soft',
+  }, lexicon);
+
+  const ids = figures.map((f) => {
+    const cp = index.spanToCodePoints(f);
+    return mentionId(meta.sha256, cp.start, cp.end);
+  });
+  const idByScanIndex = new Map<number, string>();
+  kept.forEach((scanIndex, k) => idByScanIndex.set(scanIndex, ids[k]!));
+
+  const mentions: Mention[] = figures.map((f, k) => {
+    const ctx = contexts[k]!;
+    const p = place(f);
+    const prefixStart = Math.max(0, p.cp.start - CONTEXT_CODE_POINTS);
+    const suffixEnd = Math.min(index.cpLength, p.cp.end + CONTEXT_CODE_POINTS);
+    return {
+      mention_id: ids[k]!,
+      source_id: meta.sourceId,
+      source_sha256: meta.sha256,
+      page: p.page,
+      char_start: p.cp.start,
+      char_end: p.cp.end,
+      byte_start: p.bytes ? p.bytes.start : null,
+      byte_end: p.bytes ? p.bytes.end : null,
+      quote: text.slice(f.start, f.end),
+      prefix: index.sliceCodePoints(prefixStart, p.cp.start),
+      suffix: index.sliceCodePoints(p.cp.end, suffixEnd),
+      sentence: text.slice(ctx.sentence.start, ctx.sentence.end),
+      value_text: f.valueText,
+      value: f.value,
+      unit: f.unit,
+      bound: f.bound,
+      lo: f.lo,
+      hi: f.hi,
+      lo_exclusive: f.loExclusive,
+      hi_exclusive: f.hiExclusive,
+      metric: ctx.metric,
+      subject: ctx.subject,
+      period: ctx.period,
+      period_basis: ctx.periodBasis,
+      is_target: ctx.isTarget,
+      paired_mention_id: f.pairedWith === null ? null : idByScanIndex.get(f.pairedWith) ?? null,
+      region: regionAt(layer, f.numberStart),
+      rule: `${f.rule};${ctx.rule}`,
+      extractor_version: version,
+    };
+  });
+
+  mentions.sort((a, b) => a.char_start - b.char_start || a.char_end - b.char_end);
+  skips.sort((a, b) => a.char_start - b.char_start || a.char_end - b.char_end);
+  return { mentions, skips };
+}

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ByteMapBuilder,
+  codePointLength,
+  fromPageOffset,
+  joinPages,
+  OffsetIndex,
+  pageAt,
+  toByteSpan,
+  toPageSpan,
+  utf16ToUtf8Offset,
+  utf8Length,
+  utf8UnitRanges,
+} from './offsets.js';
+
+describe('code points and UTF-16', () => {
+  it('counts code points, not UTF-16 units', () => {
+    expect(codePointLength('a😀b')).toBe(3);
+    expect('a😀b'.length).toBe(4);
+    expect(utf8Length('a😀b中')).toBe(1 + 4 + 1 + 3);
+  });
+
+  it('maps both ways around astral characters', () => {
+    const idx = new OffsetIndex('x😀y中😀');
+    expect(idx.cpLength).toBe(5);
+    expect(idx.toUtf16(2)).toBe(3);
+    expect(idx.toCodePoint(3)).toBe(2);
+    expect(idx.sliceCodePoints(1, 3)).toBe('😀y');
+    expect(() => idx.toUtf16(6)).toThrow(RangeError);
+  });
+
+  it('round-trips every offset for random strings (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (s) => {
+        const idx = new OffsetIndex(s);
+        expect(idx.cpLength).toBe([...s].length);
+        for (let cp = 0; cp <= idx.cpLength; cp++) expect(idx.toCodePoint(idx.toUtf16(cp))).toBe(cp);
+        const cps = [...s];
+        for (let a = 0; a <= cps.length; a++) expect(idx.sliceCodePoints(0, a)).toBe(cps.slice(0, a).join(''));
+      }),
+    );
+  });
+});
+
+describe('pages', () => {
+  const { text, pages } = joinPages(['one', '', 'three']);
+  it('joins pages with form feeds and locates them', () => {
+    expect(text).toBe('one\f\fthree');
+    expect(pages.map((p) => [p.page, p.start, p.end])).toEqual([
+      [1, 0, 3],
+      [2, 4, 4],
+      [3, 5, 10],
+    ]);
+    expect(pageAt(pages, 6)?.page).toBe(3);
+    expect(toPageSpan(pages, { start: 6, end: 8 })).toEqual({ page: 3, start: 1, end: 3 });
+    expect(fromPageOffset(pages, 3, 1)).toBe(6);
+  });
+  it('refuses a span that crosses a page break', () => {
+    expect(toPageSpan(pages, { start: 2, end: 7 })).toBeNull();
+  });
+});
+
+describe('bytes', () => {
+  it('gives UTF-8 ranges per UTF-16 unit', () => {
+    const s = 'a中😀';
+    const { starts, ends } = utf8UnitRanges(s, 10);
+    expect(starts).toEqual([10, 11, 14, 14]);
+    expect(ends).toEqual([11, 14, 18, 18]);
+    expect(utf16ToUtf8Offset(s, 2)).toBe(4);
+  });
+  it('maps text spans to raw byte spans', () => {
+    const b = new ByteMapBuilder();
+    b.push(1, 0, 5); // "&amp;" → "&"
+    const r = utf8UnitRanges('b中', 5);
+    b.pushEach(r.starts, r.ends);
+    b.push(1, 9, 9); // inserted separator
+    const map = b.build();
+    expect(toByteSpan(map, { start: 0, end: 2 })).toEqual({ start: 0, end: 6 });
+    expect(toByteSpan(map, { start: 1, end: 3 })).toEqual({ start: 5, end: 9 });
+    expect(toByteSpan(map, { start: 3, end: 4 })).toEqual({ start: 9, end: 9 });
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { segment, splitClauses, splitSentences } from './sentences.js';
+
+const texts = (t: string, opts = {}) => splitSentences(t, opts).map((s) => t.slice(s.start, s.end));
+
+describe('splitSentences', () => {
+  it.each([
+    ['decimals', 'Revenue was 20.3 trillion yuan. Exports rose 5.1%.', ['Revenue was 20.3 trillion yuan.', 'Exports rose 5.1%.']],
+    ['abbreviations', 'Exports to the U.S. rose, e.g. in Q1. See No. 5 for details.', ['Exports to the U.S. rose, e.g. in Q1.', 'See No. 5 for details.']],
+    ['titles', 'Thank you, Mr. Jin. The conference is concluded.', ['Thank you, Mr. Jin.', 'The conference is concluded.']],
+    ['lower case after a period is no boundary', 'It cost 5 bn. yuan in total.', ['It cost 5 bn. yuan in total.']],
+    ['closing quote after the period', 'He said "it works." Then he left.', ['He said "it works."', 'Then he left.']],
+    ['PDF line breaks inside a sentence', 'The zones employ\n12,695 thousand people\nin 2012. Next one.', ['The zones employ\n12,695 thousand people\nin 2012.', 'Next one.']],
+    ['blank line', 'First block without stop\n\nSecond block', ['First block without stop', 'Second block']],
+    ['form feed without regions', 'page one ends here\fpage two', ['page one ends here', 'page two']],
+    ['list enumerators', 'following goals:\n1. Strengthening capacity. The zones will grow.', ['following goals:', '1. Strengthening capacity.', 'The zones will grow.']],
+    ['heading line', 'Latest Progress in National High-tech Zones\nAccording to the data, revenue\ngrew.', ['Latest Progress in National High-tech Zones', 'According to the data, revenue\ngrew.']],
+  ])('%s', (_name, text, expected) => {
+    expect(texts(text)).toEqual(expected);
+  });
+
+  it('hard line breaks (HTML blocks) end sentences and short lines become headings', () => {
+    const t = 'Yizhuang zone\nOver 262 products were shown\nBy 2020, the zone will build 20 centers.';
+    expect(texts(t, { lineBreaks: 'hard' })).toEqual(['Yizhuang zone', 'Over 262 products were shown', 'By 2020, the zone will build 20 centers.']);
+    const segs = segment(t, { lineBreaks: 'hard' });
+    expect(segs.map((s) => s.heading)).toEqual([true, false, false]);
+    expect(segs[1]!.section).toBe(segs[0]!.section);
+  });
+
+  it('continues a sentence across a page break whose footer is a region, and returns the footer apart', () => {
+    const t = 'every ten thousand\f3\nprofessionals own 107.5 patents. Next.';
+    const at = t.indexOf('3\n');
+    const segs = segment(t, { regions: [{ start: at, end: at + 1, kind: 'page_number' }] });
+    const content = segs.filter((s) => s.content).map((s) => t.slice(s.start, s.end));
+    expect(content).toEqual(['every ten thousand\f3\nprofessionals own 107.5 patents.', 'Next.']);
+    const furniture = segs.filter((s) => !s.content).map((s) => t.slice(s.start, s.end));
+    expect(furniture).toEqual(['3']);
+  });
+
+  it('headings start sections; spans are trimmed and ordered', () => {
+    const t = 'Intro text here.\nExamples of High-tech Zones in Main Areas\nThe gross revenue rose.\n';
+    const segs = segment(t);
+    expect(segs.map((s) => t.slice(s.start, s.end))).toEqual(['Intro text here.', 'Examples of High-tech Zones in Main Areas', 'The gross revenue rose.']);
+    expect(segs[1]!.heading).toBe(true);
+    expect(segs[2]!.section).toBe(segs[1]!.section);
+    expect(segs[0]!.section).not.toBe(segs[1]!.section);
+    for (let i = 1; i < segs.length; i++) expect(segs[i]!.start).toBeGreaterThanOrEqual(segs[i - 1]!.end);
+  });
+
+  it('handles empty and whitespace-only text', () => {
+    expect(splitSentences('')).toEqual([]);
+    expect(splitSentences(' \n\n ')).toEqual([]);
+  });
+});
+
+describe('splitClauses', () => {
+  it('splits at commas and semicolons but not inside digit groups', () => {
+    const t = 'In 2012, the zones employ 12,695 thousand people; 20, 000 returnees came, up 5%.';
+    const got = splitClauses(t, { start: 0, end: t.length }).map((s) => t.slice(s.start, s.end));
+    expect(got).toEqual(['In 2012', 'the zones employ 12,695 thousand people', '20, 000 returnees came', 'up 5%.']);
+  });
+});

@@ -1,0 +1,414 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasErrors } from '../checks/report.js';
+import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
+import { readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import { readPdfPageTexts } from '../extract/pdf.js';
+import type { Mention, Skip, SourceErrorRecord } from '../extract/records.js';
+import { runChecks, loadRelations } from '../checks/index.js';
+import type { Finding } from '../checks/types.js';
+import { runTransform } from '../transform/run.js';
+import { publishTables, writeSha256Sums, type PublishMeta } from './publish.js';
+import { writeAuditSite } from '../audit/site.js';
+import { TABLE_SCHEMAS } from './schemas.js';
+import type { SourceResult } from './extractSource.js';
+import { extractionVersions } from './cache.js';
+import { extractAll, type ExtractStats } from './extractAll.js';
+import { Progress } from './progress.js';
+import { manifestHash, readShards, SHARD_FORMAT, ShardError, shardEntries, ShardWriter, sortManifest, type ShardSet, type ShardSpec } from './shards.js';
+
+/** The project root (works from both the .ts sources and the compiled dist/). */
+export function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find the figtrail project root');
+    dir = up;
+  }
+  return dir;
+}
+
+export interface BuildOptions {
+  sourcesDir: string;
+  outDir: string;
+  keepGoing?: boolean;
+  maxBytes?: number;
+  quiet?: boolean;
+  lexiconDir?: string;
+  /** curated decisions; defaults to transform/decisions.yaml of the project */
+  decisionsPath?: string;
+  log?: (line: string) => void;
+  /** worker threads for extraction; default os.availableParallelism(); 1 = in-process, no workers */
+  jobs?: number;
+  /** extraction cache folder; default .cache/figtrail/ in the project root; null = no cache */
+  cacheDir?: string | null;
+  /** build from shard files (figtrail extract --shard) instead of extracting; files or folders */
+  fromShards?: string[];
+  /** write the audit site (default true); false only for measurements */
+  site?: boolean;
+}
+
+export interface BuildResult {
+  exitCode: number;
+  errors: SourceErrorRecord[];
+  findings: Finding[];
+  counts: { sources: number; failed: number; mentions: number; mentionsWithoutMetric: number; skips: number; facts: number; byStatus: Record<string, number> };
+  /** extraction figures: how many sources were read by the extractor and how many came from the cache */
+  extract: ExtractStats;
+}
+
+export interface SourceRow {
+  source_id: string;
+  file: string;
+  media_type: string;
+  title: string;
+  publisher: string | null;
+  original_url: string | null;
+  published: string | null;
+  capture: string;
+  notes: string | null;
+  sha256: string;
+  bytes: number | null;
+  pages: number | null;
+  text_chars: number | null;
+  text_sha256: string | null;
+  status: 'ok' | 'error';
+  error_reason: string | null;
+}
+
+export function sourceRow(entry: ManifestEntry, r: SourceResult): SourceRow {
+  return {
+    source_id: entry.id,
+    file: entry.file,
+    media_type: entry.media_type,
+    title: entry.title,
+    publisher: entry.publisher,
+    original_url: entry.original_url,
+    published: entry.published,
+    capture: entry.capture,
+    notes: entry.notes,
+    sha256: entry.sha256,
+    bytes: r.bytes,
+    pages: r.pages,
+    text_chars: r.textChars,
+    text_sha256: r.text === null ? null : sha256Hex(Buffer.from(r.text, 'utf8')),
+    status: r.error ? 'error' : 'ok',
+    error_reason: r.error ? r.error.reason : null,
+  };
+}
+
+function gitCommit(root: string): string {
+  if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function figtrailVersion(root = projectRoot()): string {
+  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function fileHash(file: string): string | null {
+  return existsSync(file) ? sha256Hex(readFileSync(file)) : null;
+}
+
+/** The lexicon metric kinds, as the transform stage reads them. */
+export function metricKinds(lexicon: Lexicon): { id: string; kind: string; unit_kinds: string[] }[] {
+  return lexicon.metrics.map((m) => ({ id: m.id, kind: m.kind, unit_kinds: [...m.unit_kinds] })).sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** A Map of source id → text layer that reads text/<id>.txt on demand (the corpus is never all in memory). */
+class TextFiles extends Map<string, string> {
+  constructor(
+    private readonly dir: string,
+    private readonly ids: readonly string[],
+  ) {
+    super();
+  }
+  override get(id: string): string | undefined {
+    return this.ids.includes(id) ? readFileSync(path.join(this.dir, `${id}.txt`), 'utf8') : undefined;
+  }
+  override has(id: string): boolean {
+    return this.ids.includes(id);
+  }
+  override get size(): number {
+    return this.ids.length;
+  }
+  override *keys(): MapIterator<string> {
+    yield* this.ids;
+  }
+  override *values(): MapIterator<string> {
+    for (const id of this.ids) yield this.get(id)!;
+  }
+  override *entries(): MapIterator<[string, string]> {
+    for (const id of this.ids) yield [id, this.get(id)!];
+  }
+  override [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+  override forEach(fn: (value: string, key: string, map: Map<string, string>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+}
+
+/** The default extraction cache: .cache/figtrail/ in the project root (outside out/, safe to delete). */
+export function defaultCacheDir(root = projectRoot()): string {
+  return path.join(root, '.cache', 'figtrail');
+}
+
+export interface ExtractShardOptions {
+  sourcesDir: string;
+  outDir: string;
+  shard: ShardSpec;
+  maxBytes?: number;
+  jobs?: number;
+  cacheDir?: string | null;
+  lexiconDir?: string;
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+/** `figtrail extract --shard i/n`: extracts one shard of the sources into <outDir>/shard-<i>-of-<n>.json. */
+export async function extractShard(opts: ExtractShardOptions): Promise<{ file: string; stats: ExtractStats; errors: SourceErrorRecord[] }> {
+  const root = projectRoot();
+  const log = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
+  const sourcesDir = path.resolve(opts.sourcesDir);
+  const lexiconDir = opts.lexiconDir ?? path.join(root, 'extract', 'lexicon');
+  const manifest = sortManifest(readManifest(sourcesDir));
+  const lexicon = loadLexicon(lexiconDir);
+  const entries = shardEntries(manifest, opts.shard);
+  const header = {
+    format: SHARD_FORMAT,
+    shard: opts.shard,
+    versions: extractionVersions(),
+    lexicon_hash: lexicon.hash,
+    manifest_sha256: manifestHash(manifest),
+    manifest_sources: manifest.length,
+  };
+  const writer = new ShardWriter(path.resolve(opts.outDir), header, entries);
+  const errors: SourceErrorRecord[] = [];
+  const stage = new Progress({ quiet: opts.quiet ?? false }).stage(`extract shard ${opts.shard.index}/${opts.shard.count}`, entries.length);
+  try {
+    const stats = await extractAll(entries, {
+      sourcesDir,
+      lexiconDir,
+      lexicon,
+      ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
+      cacheDir: opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir,
+      progress: stage,
+      ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+      onResult: (_entry, r) => {
+        if (r.error) {
+          errors.push(r.error);
+          log(`error  ${r.error.message}`);
+        }
+        writer.add(r);
+      },
+    });
+    const file = writer.close();
+    const f = stage.end();
+    log(`extract: shard ${opts.shard.index}/${opts.shard.count}: ${entries.length} of ${manifest.length} sources, ${errors.length} failed, ${stats.cacheHits} from cache (${f.pages} pages, ${f.seconds.toFixed(1)} s) → ${file}`);
+    return { file, stats, errors };
+  } catch (e) {
+    stage.end();
+    writer.abort();
+    throw e;
+  }
+}
+
+/**
+ * The whole build: sources → text layers + mentions → facts → checks → publish. Extraction runs over a worker
+ * pool (or in-process with jobs 1, or comes from shard files) with the content-hash cache in front; each
+ * source's text and layout are written as its result arrives, only mentions and skips stay in memory.
+ * Output is assembled in a temporary folder and moved into place at the end, so a crash never leaves a
+ * half-written build behind.
+ */
+export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const root = projectRoot();
+  const log = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
+  const progress = new Progress({ quiet: (opts.quiet ?? false) || opts.log !== undefined });
+  const sourcesDir = path.resolve(opts.sourcesDir);
+  const outDir = path.resolve(opts.outDir);
+  const lexiconDir = opts.lexiconDir ?? path.join(root, 'extract', 'lexicon');
+  const decisionsPath = opts.decisionsPath ?? path.join(root, 'transform', 'decisions.yaml');
+  const rulesPath = path.join(root, 'transform', 'rules.yaml');
+  const relationsPath = path.join(root, 'checks', 'relations.yaml');
+
+  const lexicon = loadLexicon(lexiconDir);
+  let manifest = sortManifest(readManifest(sourcesDir));
+  let shardSet: ShardSet | null = null;
+  if (opts.fromShards) {
+    shardSet = readShards(opts.fromShards);
+    if (shardSet.header.versions !== extractionVersions()) throw new ShardError(`the shards were extracted by another extractor (${shardSet.header.versions}; this is ${extractionVersions()})`);
+    if (shardSet.header.lexicon_hash !== lexicon.hash) throw new ShardError(`the shards were extracted with another lexicon (${shardSet.header.lexicon_hash.slice(0, 12)}…; this one is ${lexicon.hash.slice(0, 12)}…)`);
+    if (shardSet.header.manifest_sha256 !== manifestHash(manifest)) throw new ShardError(`the shards were extracted from another manifest than ${path.join(sourcesDir, 'manifest.json')}`);
+    manifest = shardSet.manifest;
+  }
+
+  mkdirSync(path.dirname(outDir), { recursive: true });
+  const stage = mkdtempSync(path.join(path.dirname(outDir), `.${path.basename(outDir)}.tmp-`));
+  const work = mkdtempSync(path.join(os.tmpdir(), 'figtrail-work-'));
+  try {
+    mkdirSync(path.join(stage, 'text'));
+    mkdirSync(path.join(stage, 'layout'));
+    // 1. sources → text layers → mentions, written as they arrive (a bad source is recorded and skipped)
+    const perSource: { row: SourceRow; error: SourceErrorRecord | null; mentions: Mention[]; skips: Skip[] }[] = new Array(manifest.length);
+    const withText: string[] = [];
+    const take = (entry: ManifestEntry, r: SourceResult, i: number) => {
+      if (r.error) log(`error  ${r.error.message}`);
+      if (r.text !== null) {
+        writeFileSync(path.join(stage, 'text', `${entry.id}.txt`), r.text, 'utf8');
+        withText.push(entry.id);
+      }
+      if (r.layout) writeFileSync(path.join(stage, 'layout', `${entry.id}.json`), `${JSON.stringify(r.layout)}\n`, 'utf8');
+      perSource[i] = { row: sourceRow(entry, r), error: r.error, mentions: r.mentions, skips: r.skips };
+    };
+    const stageProgress = progress.stage('extract', manifest.length);
+    let stats: ExtractStats;
+    let ext: ReturnType<typeof stageProgress.end>;
+    try {
+      if (shardSet) {
+        stats = { sources: manifest.length, extracted: 0, cacheHits: 0, failed: 0, pages: 0, jobs: 0 };
+        const st = stats;
+        await shardSet.forEach((entry, r, i) => {
+          if (r.error) st.failed++;
+          st.pages += r.pages ?? 0;
+          stageProgress.tick(r.pages ?? 0);
+          take(entry, r, i);
+        });
+      } else {
+        stats = await extractAll(manifest, {
+          sourcesDir,
+          lexiconDir,
+          lexicon,
+          ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
+          cacheDir: opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir,
+          progress: stageProgress,
+          ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+          onResult: take,
+        });
+      }
+    } finally {
+      ext = stageProgress.end();
+    }
+    const sources: SourceRow[] = [];
+    const mentions: Mention[] = [];
+    const skips: Skip[] = [];
+    const errors: SourceErrorRecord[] = [];
+    for (let i = 0; i < perSource.length; i++) {
+      const p = perSource[i]!;
+      sources.push(p.row);
+      if (p.error) errors.push(p.error);
+      for (const m of p.mentions) mentions.push(m);
+      for (const k of p.skips) skips.push(k);
+      perSource[i] = undefined as never;
+    }
+    const texts = new TextFiles(path.join(stage, 'text'), manifest.map((e) => e.id).filter((id) => withText.includes(id)));
+    log(
+      `extract: ${manifest.length} sources, ${errors.length} failed` +
+        (shardSet
+          ? ` (from ${shardSet.files.length} shards)`
+          : ` (${stats.extracted} read, ${stats.cacheHits} from cache, jobs ${stats.jobs}; ${ext.pages} pages in ${ext.seconds.toFixed(1)} s)`),
+    );
+
+    // 2. mentions → facts and series (DuckDB)
+    const mentionsPath = path.join(work, 'mentions.json');
+    const sourcesPath = path.join(work, 'sources.json');
+    const metricsPath = path.join(work, 'metrics.json');
+    writeFileSync(mentionsPath, JSON.stringify(mentions));
+    writeFileSync(sourcesPath, JSON.stringify(sources));
+    writeFileSync(metricsPath, JSON.stringify(metricKinds(lexicon)));
+    const transformed = await runTransform({
+      mentionsPath,
+      sourcesPath,
+      metricsPath,
+      ...(existsSync(decisionsPath) ? { decisionsPath } : {}),
+      ...(existsSync(rulesPath) ? { rulesPath } : {}),
+    });
+    log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
+
+    // 3. checks over everything that will be published
+    const tableRows: Record<string, unknown[]> = {
+      sources,
+      mentions,
+      skips,
+      facts: transformed.facts,
+      series: transformed.series,
+      errors,
+    };
+    const tables = new Map<string, { rows: unknown[]; schema: object }>();
+    for (const [name, rows] of Object.entries(tableRows)) {
+      const schema = (TABLE_SCHEMAS as Record<string, object>)[name];
+      if (schema) tables.set(name, { rows, schema });
+    }
+    const rawPath = new Map(manifest.map((e) => [e.id, path.join(sourcesDir, e.file)]));
+    const findings = await runChecks({
+      sources,
+      mentions,
+      skips,
+      facts: transformed.facts as never,
+      texts,
+      tables,
+      readRaw: async (id: string) => readFileSync(rawPath.get(id)!),
+      rereadPdfPages: readPdfPageTexts,
+      relations: loadRelations(relationsPath),
+    } as never);
+    const failing = findings.filter((f) => f.status === 'fail');
+    log(`checks: ${findings.length} findings, ${failing.filter((f) => f.severity === 'error').length} errors, ${failing.filter((f) => f.severity === 'warning').length} warnings`);
+
+    // 4. publish tables (JSON + schema + Parquet), data package and checksums
+    const inputHashes: Record<string, string> = {};
+    for (const e of manifest) inputHashes[`source:${e.id}`] = e.sha256;
+    inputHashes['lexicon'] = lexicon.hash;
+    for (const [k, f] of [
+      ['rules', rulesPath],
+      ['decisions', decisionsPath],
+      ['relations', relationsPath],
+    ] as const) {
+      const h = fileHash(f);
+      if (h) inputHashes[k] = h;
+    }
+    const meta: PublishMeta = {
+      datasetVersion: 'unreleased',
+      figtrailVersion: figtrailVersion(root),
+      gitCommit: gitCommit(root),
+      inputHashes,
+      sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
+    };
+    await publishTables(stage, { ...tableRows, checks: findings } as never, meta);
+
+    // 5. the audit site reads the published tables; checksums are rewritten to cover it
+    if (opts.site !== false) {
+      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir });
+      writeSha256Sums(stage);
+      log('site: written');
+    }
+
+    // 6. move into place
+    const old = `${outDir}.old-${process.pid}`;
+    if (existsSync(outDir)) renameSync(outDir, old);
+    renameSync(stage, outDir);
+    rmSync(old, { recursive: true, force: true });
+
+    const byStatus = transformed.summary.by_status;
+    const counts = {
+      sources: manifest.length,
+      failed: errors.length,
+      mentions: mentions.length,
+      mentionsWithoutMetric: mentions.filter((m) => m.metric === null).length,
+      skips: skips.length,
+      facts: transformed.facts.length,
+      byStatus,
+    };
+    const exitCode = (errors.length > 0 && !opts.keepGoing) || hasErrors(findings) ? 1 : 0;
+    return { exitCode, errors, findings, counts, extract: stats };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(stage, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Content-hash cache of per-source extraction results.
+ *
+ * A source's SourceResult is a pure function of (file bytes, extractor code, lexicon, the manifest fields the
+ * extractor reads). The key hashes exactly those: the file's sha256 (computed from the bytes, not trusted from
+ * the manifest), the text-layer and mention extractor versions, the lexicon hash and the entry's id,
+ * media_type, published, charset and sha256. Entries live in `<dir>/v1/<k0k1>/<key>.json`, are written to a
+ * temporary file and renamed into place (a reader never sees half a file), and carry their own key: an entry
+ * that does not parse or does not match is ignored (and rewritten after the re-extraction). The folder can be
+ * deleted at any time.
+ *
+ * Errors are never cached: most of them (missing file, sha256 mismatch, size cap) depend on the environment
+ * rather than on the bytes, and the deterministic ones (a corrupt PDF) are cheap to reproduce.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { HTML_TEXT_LAYER_VERSION } from '../extract/html.js';
+import type { ManifestEntry } from '../extract/manifest.js';
+import { extractorVersion } from '../extract/mentions.js';
+import { PDF_TEXT_LAYER_VERSION } from '../extract/pdf.js';
+import type { SourceResult } from './extractSource.js';
+
+export const CACHE_FORMAT = 'figtrail-extract-cache/1';
+
+/** Everything in the code that changes what extraction returns for the same bytes. */
+export function extractionVersions(): string {
+  return `pdf:${PDF_TEXT_LAYER_VERSION}|html:${HTML_TEXT_LAYER_VERSION}|mentions:${extractorVersion()}`;
+}
+
+export interface CacheKeyParts {
+  fileSha256: string;
+  versions: string;
+  lexiconHash: string;
+  entry: Pick<ManifestEntry, 'id' | 'media_type' | 'published' | 'sha256'> & { charset?: string | null | undefined };
+}
+
+export function cacheKey(p: CacheKeyParts): string {
+  const e = p.entry;
+  const material = JSON.stringify([
+    CACHE_FORMAT,
+    p.fileSha256,
+    p.versions,
+    p.lexiconHash,
+    e.id,
+    e.media_type,
+    e.published ?? null,
+    e.charset ?? null,
+    e.sha256,
+  ]);
+  return createHash('sha256').update(material).digest('hex');
+}
+
+interface CacheFile {
+  format: string;
+  key: string;
+  result: SourceResult;
+}
+
+export class ExtractCache {
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = path.resolve(dir);
+  }
+
+  file(key: string): string {
+    return path.join(this.dir, 'v1', key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The cached result, or null when absent, unreadable, corrupt or for another key. */
+  get(key: string): SourceResult | null {
+    let raw: string;
+    try {
+      raw = readFileSync(this.file(key), 'utf8');
+    } catch {
+      return null;
+    }
+    try {
+      const parsed = JSON.parse(raw) as Partial<CacheFile>;
+      if (parsed.format !== CACHE_FORMAT || parsed.key !== key) return null;
+      const r = parsed.result;
+      if (!isSourceResult(r) || r.error !== null) return null;
+      return r;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Atomic write (temp file + rename); errors are never stored; a failed write is not an error. */
+  put(key: string, result: SourceResult): boolean {
+    if (result.error !== null) return false;
+    const target = this.file(key);
+    const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      mkdirSync(path.dirname(target), { recursive: true });
+      const body: CacheFile = { format: CACHE_FORMAT, key, result };
+      writeFileSync(tmp, JSON.stringify(body));
+      renameSync(tmp, target);
+      return true;
+    } catch {
+      rmSync(tmp, { force: true });
+      return false;
+    }
+  }
+}
+
+function isSourceResult(r: unknown): r is SourceResult {
+  if (typeof r !== 'object' || r === null) return false;
+  const o = r as Record<string, unknown>;
+  return (
+    typeof o.id === 'string' &&
+    'error' in o &&
+    (o.text === null || typeof o.text === 'string') &&
+    Array.isArray(o.mentions) &&
+    Array.isArray(o.skips) &&
+    (o.layout === null || (typeof o.layout === 'object' && Array.isArray((o.layout as { pages?: unknown }).pages)))
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * Extraction of all sources: in-process one after the other (jobs = 1) or spread over a worker pool, with the
+ * content-hash cache in front. Results are handed to `onResult` strictly in manifest order (a reorder buffer of
+ * at most `window` finished results), so the caller can stream them to disk and the output does not depend on
+ * which worker finished first. A source error stays data: a worker that crashes turns into an extract_failed
+ * result for its source.
+ */
+import type { Lexicon } from '../extract/lexicon.js';
+import type { ManifestEntry } from '../extract/manifest.js';
+import type { SourceResult } from './extractSource.js';
+import { defaultJobs, WorkerPool } from './pool.js';
+import type { StageProgress } from './progress.js';
+import { probeCache, runSourceTask, type SourceOutcome, type SourceTask } from './worker.js';
+import { ExtractCache } from './cache.js';
+import { existsSync } from 'node:fs';
+
+export interface ExtractAllOptions {
+  sourcesDir: string;
+  lexiconDir: string;
+  /** the loaded lexicon (used in-process; workers load lexiconDir themselves) */
+  lexicon: Lexicon;
+  maxBytes?: number;
+  /**
+   * worker threads; 1 = in-process, no workers; N > 1 = a pool of N (at most one per source to extract);
+   * undefined = one per core, but in-process when fewer than AUTO_PARALLEL_MIN sources need the extractor
+   */
+  jobs?: number;
+  /** null or undefined: no cache */
+  cacheDir?: string | null;
+  progress?: StageProgress;
+  /** a pool to reuse (not closed here); otherwise one is made and closed */
+  pool?: WorkerPool;
+  /** at most this many results finished ahead of the next one to hand out (default 4 × jobs) */
+  window?: number;
+  onResult(entry: ManifestEntry, result: SourceResult, index: number): void | Promise<void>;
+}
+
+export interface ExtractStats {
+  sources: number;
+  /** sources the extractor actually read (cache misses) */
+  extracted: number;
+  cacheHits: number;
+  failed: number;
+  pages: number;
+  jobs: number;
+}
+
+/**
+ * With jobs left to the default, sources needing the extractor are spread over workers only when there are at
+ * least this many: a worker costs about half a second to start (pdf.js, lexicon), more than a small source
+ * takes to read in-process.
+ */
+export const AUTO_PARALLEL_MIN = 8;
+
+export async function extractAll(manifest: readonly ManifestEntry[], opts: ExtractAllOptions): Promise<ExtractStats> {
+  const n = manifest.length;
+  const cacheDir = opts.cacheDir ?? null;
+  const cache = cacheDir === null ? null : new ExtractCache(cacheDir);
+  const taskOf = (entry: ManifestEntry, cacheKey: string | null): SourceTask => ({
+    kind: 'source',
+    sourcesDir: opts.sourcesDir,
+    entry,
+    lexiconDir: opts.lexiconDir,
+    cacheDir,
+    cacheKey,
+    ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+  });
+
+  // which sources the cache probably holds (the entry file exists; it is parsed when its turn comes)
+  const keys = manifest.map((e) => (cache ? probeCache(taskOf(e, null), opts.lexicon.hash) : null));
+  const cached = keys.map((k) => k !== null && existsSync(cache!.file(k)));
+  const misses: number[] = [];
+  cached.forEach((c, i) => c || misses.push(i));
+
+  const wanted = opts.jobs ?? defaultJobs();
+  const parallel = opts.pool !== undefined || (wanted > 1 && misses.length > 1 && (opts.jobs !== undefined || misses.length >= AUTO_PARALLEL_MIN));
+  const pool = parallel ? (opts.pool ?? new WorkerPool(Math.min(wanted, misses.length))) : null;
+  const stats: ExtractStats = { sources: n, extracted: 0, cacheHits: 0, failed: 0, pages: 0, jobs: pool ? pool.size : 1 };
+
+  const inProcess = (i: number): Promise<SourceOutcome> => runSourceTask(taskOf(manifest[i]!, keys[i] ?? null), opts.lexicon);
+  const inPool = (i: number): Promise<SourceOutcome> =>
+    pool!.run(taskOf(manifest[i]!, keys[i] ?? null)).then(
+      (o) => o as SourceOutcome,
+      (err: unknown) => ({ kind: 'source', cacheHit: false, result: crashed(manifest[i]!, err) }),
+    );
+  const window = Math.max(1, opts.window ?? 4 * (pool?.size ?? 1));
+  const pending = new Map<number, Promise<SourceOutcome>>();
+  let nextMiss = 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      // keep up to `window` extractions under way ahead of the result handed out next
+      if (pool) {
+        while (nextMiss < misses.length && misses[nextMiss]! < i + window * 2 && pending.size < window) {
+          const j = misses[nextMiss++]!;
+          pending.set(j, inPool(j));
+        }
+      }
+      const entry = manifest[i]!;
+      let o: SourceOutcome | null = null;
+      if (cached[i]) {
+        const hit = cache!.get(keys[i]!);
+        if (hit && hit.id === entry.id) o = { kind: 'source', result: hit, cacheHit: true };
+      }
+      if (!o) {
+        const p = pending.get(i);
+        pending.delete(i);
+        o = p ? await p : await inProcess(i); // a corrupt cache entry is re-extracted here and rewritten
+      }
+      if (o.cacheHit) stats.cacheHits++;
+      else stats.extracted++;
+      if (o.result.error) stats.failed++;
+      stats.pages += o.result.pages ?? 0;
+      opts.progress?.tick(o.result.pages ?? 0);
+      await opts.onResult(entry, o.result, i);
+    }
+  } finally {
+    if (pool && !opts.pool) await pool.close();
+  }
+  return stats;
+}
+
+function crashed(entry: ManifestEntry, err: unknown): SourceResult {
+  const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+  return {
+    id: entry.id,
+    error: { source_id: entry.id, reason: 'extract_failed', message: `${entry.id}: extract_failed: ${msg}` },
+    bytes: null,
+    pages: null,
+    text: null,
+    textChars: null,
+    mentions: [],
+    skips: [],
+    layout: null,
+  };
+}

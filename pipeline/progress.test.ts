@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { formatLine, Progress } from './progress.js';
+
+function sink(isTTY: boolean) {
+  const writes: string[] = [];
+  return { writes, s: { isTTY, write: (x: string) => writes.push(x) } };
+}
+
+describe('progress', () => {
+  it('on a TTY redraws one line with done/total, pages/s and ETA, and clears it at the end', () => {
+    let t = 0;
+    const { writes, s } = sink(true);
+    const stage = new Progress({ sink: s, now: () => t }).stage('extract', 4);
+    t = 1000;
+    stage.tick(10);
+    t = 2000;
+    stage.tick(10);
+    const f = stage.end();
+    expect(f).toEqual({ done: 2, total: 4, pages: 20, seconds: 2, pagesPerSecond: 10 });
+    expect(writes.every((w) => w.startsWith('\r'))).toBe(true);
+    expect(writes.some((w) => w.includes('extract: 2/4 sources, 20 pages, 10.0 pages/s, ETA 2 s'))).toBe(true);
+    expect(writes.at(-1)).toBe('\r\x1b[2K');
+  });
+
+  it('off a TTY and with quiet it writes nothing (the build log prints one line per stage)', () => {
+    for (const [tty, quiet] of [
+      [false, false],
+      [true, true],
+    ] as const) {
+      const { writes, s } = sink(tty);
+      const stage = new Progress({ sink: s, quiet }).stage('extract', 2);
+      stage.tick(1);
+      stage.tick(1);
+      expect(stage.end().done).toBe(2);
+      expect(writes).toEqual([]);
+    }
+  });
+
+  it('formats ETAs over a minute in minutes and seconds', () => {
+    expect(formatLine('x', { done: 1, total: 3, pages: 0, pagesPerSecond: 0 }, 125)).toBe('x: 1/3 sources, ETA 2 min 5 s');
+  });
+});

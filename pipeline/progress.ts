@@ -1,0 +1,69 @@
+/**
+ * Per-stage progress on stderr. On a TTY one line is redrawn (done/total, pages/s, ETA); off a TTY nothing is
+ * redrawn and the stage's one summary line (the build log) is all that is written; `quiet` silences both.
+ * Never writes to stdout.
+ */
+export interface ProgressSink {
+  isTTY?: boolean;
+  write(s: string): unknown;
+}
+
+export interface StageProgress {
+  /** one unit done (a source), with how many pages it had */
+  tick(pages?: number): void;
+  /** clears the redrawn line; returns the stage's figures for its summary line */
+  end(): { done: number; total: number; pages: number; seconds: number; pagesPerSecond: number };
+}
+
+export class Progress {
+  private readonly sink: ProgressSink | null;
+  private readonly now: () => number;
+  constructor(opts: { quiet?: boolean; sink?: ProgressSink; now?: () => number } = {}) {
+    const sink = opts.sink ?? process.stderr;
+    this.sink = opts.quiet ? null : sink;
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  get live(): boolean {
+    return this.sink?.isTTY === true;
+  }
+
+  stage(name: string, total: number): StageProgress {
+    const start = this.now();
+    let done = 0;
+    let pages = 0;
+    let lastDraw = -Infinity;
+    const figures = () => {
+      const seconds = (this.now() - start) / 1000;
+      return { done, total, pages, seconds, pagesPerSecond: seconds > 0 ? pages / seconds : 0 };
+    };
+    const draw = (force: boolean) => {
+      if (!this.live || !this.sink) return;
+      const t = this.now();
+      if (!force && t - lastDraw < 100) return;
+      lastDraw = t;
+      const f = figures();
+      const eta = f.done > 0 && f.done < f.total ? (f.seconds / f.done) * (f.total - f.done) : null;
+      this.sink.write(`\r\x1b[2K${formatLine(name, f, eta)}`);
+    };
+    draw(true);
+    return {
+      tick: (p = 0) => {
+        done++;
+        pages += p;
+        draw(done === total);
+      },
+      end: () => {
+        if (this.live && this.sink) this.sink.write('\r\x1b[2K');
+        return figures();
+      },
+    };
+  }
+}
+
+export function formatLine(name: string, f: { done: number; total: number; pages: number; pagesPerSecond: number }, etaSeconds: number | null): string {
+  const parts = [`${name}: ${f.done}/${f.total} sources`];
+  if (f.pages > 0) parts.push(`${f.pages} pages, ${f.pagesPerSecond.toFixed(1)} pages/s`);
+  if (etaSeconds !== null) parts.push(`ETA ${etaSeconds < 60 ? `${Math.ceil(etaSeconds)} s` : `${Math.floor(etaSeconds / 60)} min ${Math.ceil(etaSeconds % 60)} s`}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,440 @@
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import duckdb, { DuckDBInstance } from '@duckdb/node-api';
+import Ajv2020Module from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { columnsOf, primaryKeyOf, TABLE_NAMES, TABLE_SCHEMAS, type Column, type TableName } from './schemas.js';
+
+/**
+ * Publishing: the tables as JSON + JSON Schema + Parquet, a data dictionary, a Frictionless data
+ * package and SHA256SUMS. Same inputs → byte-identical files.
+ */
+
+export interface PublishMeta {
+  datasetVersion: string;
+  figtrailVersion: string;
+  gitCommit: string;
+  /** source_id → sha256, plus lexicon / rules hashes */
+  inputHashes: Record<string, string>;
+  /** seconds since 1970 (SOURCE_DATE_EPOCH); null: no dates are written */
+  sourceDateEpoch: number | null;
+}
+
+export class PublishError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PublishError';
+  }
+}
+
+// ajv and ajv-formats are CommonJS; under NodeNext their default export sits on `.default`.
+type AjvCtor = typeof import('ajv/dist/2020.js').default;
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: AjvCtor }).default ?? Ajv2020Module) as AjvCtor;
+type AddFormats = typeof import('ajv-formats').default;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as AddFormats;
+
+let ajvInstance: InstanceType<AjvCtor> | null = null;
+function ajv(): InstanceType<AjvCtor> {
+  if (!ajvInstance) {
+    ajvInstance = new Ajv2020({ allErrors: true, strict: true });
+    addFormats(ajvInstance);
+  }
+  return ajvInstance;
+}
+
+/** Files publishTables writes for each table. */
+export function tableFiles(name: TableName): string[] {
+  return [`${name}.json`, `${name}.schema.json`, `${name}.parquet`];
+}
+/** Every file publishTables itself writes (everything else in the folder is the caller's). */
+export function publishedFiles(): string[] {
+  return [...TABLE_NAMES.flatMap(tableFiles), 'dictionary.md', 'datapackage.json', 'SHA256SUMS'];
+}
+
+// ---------------------------------------------------------------------------------------------
+// rows
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * A check finding `{rule_id, severity, status, message, place: {...}, actual, expected}` becomes a
+ * flat checks row (place → place_* columns). Rows that are already flat pass through unchanged.
+ */
+export function flattenCheckRow(row: Record<string, unknown>): Record<string, unknown> {
+  if (!('place' in row)) return row;
+  const { place, ...rest } = row;
+  const p: Record<string, unknown> = isPlainObject(place) ? place : {};
+  const shown = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+  const out: Record<string, unknown> = { ...rest, status: rest.status ?? 'fail', actual: shown(rest.actual), expected: shown(rest.expected) };
+  for (const k of ['source_id', 'page', 'char_start', 'char_end', 'mention_id', 'fact_id', 'table']) out[`place_${k}`] = p[k] ?? null;
+  return out;
+}
+
+function coerce(col: Column, v: unknown): unknown {
+  if (v === undefined) return v;
+  if (typeof v === 'bigint') {
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) return v; // rejected below
+    return Number(v);
+  }
+  // DuckDB's JSON row reader renders BIGINT as a decimal string
+  if (col.kind === 'integer' && typeof v === 'string' && /^-?\d{1,15}$/.test(v)) return Number(v);
+  if (col.kind === 'date' && v instanceof Date) return v.toISOString().slice(0, 10);
+  // a list that some writer left as a JSON-encoded or comma-separated string
+  if (col.kind === 'string[]' && typeof v === 'string') {
+    if (v.trimStart().startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(v);
+        if (Array.isArray(parsed)) return parsed;
+      } catch {
+        /* validation reports it */
+      }
+      return v;
+    }
+    return v.trim() === '' ? [] : v.split(',').map((x) => x.trim());
+  }
+  return v;
+}
+
+/**
+ * Validates rows against the table's JSON Schema and returns them with keys in column order.
+ * Throws a PublishError naming the first offending rows.
+ */
+export function prepareRows(name: TableName, rows: readonly unknown[]): Record<string, unknown>[] {
+  const cols = columnsOf(name);
+  const colNames = new Set(cols.map((c) => c.name));
+  const problems: string[] = [];
+  const out: Record<string, unknown>[] = [];
+  rows.forEach((raw, i) => {
+    if (!isPlainObject(raw)) {
+      problems.push(`${name}[${i}]: not an object`);
+      return;
+    }
+    const src = name === 'checks' ? flattenCheckRow(raw) : raw;
+    const row: Record<string, unknown> = {};
+    for (const c of cols) {
+      if (!(c.name in src) || src[c.name] === undefined) {
+        problems.push(`${name}[${i}]: missing column ${c.name}`);
+        continue;
+      }
+      const v = coerce(c, src[c.name]);
+      if (typeof v === 'number' && !Number.isFinite(v)) problems.push(`${name}[${i}].${c.name}: ${v} is not a finite number`);
+      row[c.name] = v;
+    }
+    for (const k of Object.keys(src)) if (!colNames.has(k)) problems.push(`${name}[${i}]: unknown column ${k}`);
+    out.push(row);
+  });
+  if (problems.length === 0) {
+    const validate = ajv().compile(TABLE_SCHEMAS[name]);
+    if (!validate(out)) {
+      for (const e of validate.errors ?? []) {
+        const m = /^\/(\d+)(\/.*)?$/.exec(e.instancePath);
+        problems.push(`${name}${m ? `[${m[1]}]${(m[2] ?? '').replace(/\//g, '.')}` : e.instancePath}: ${e.message ?? 'invalid'}`);
+      }
+    }
+  }
+  if (problems.length) {
+    const shown = problems.slice(0, 20);
+    throw new PublishError(`invalid ${name} rows:\n  ${shown.join('\n  ')}${problems.length > shown.length ? `\n  … ${problems.length - shown.length} more` : ''}`);
+  }
+  return out;
+}
+
+/** The published JSON text of a table: an array with one row per line, keys in column order. */
+export function tableJson(rows: readonly Record<string, unknown>[]): string {
+  if (rows.length === 0) return '[]\n';
+  return `[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// hashing
+
+export function sha256File(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** Every regular file under dir (relative, '/'-separated), in byte order of the path. Symlinks are refused. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const ent of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${ent.name}` : ent.name;
+      if (ent.isDirectory()) walk(r);
+      else if (ent.isFile()) out.push(r);
+      else throw new PublishError(`${path.join(dir, r)}: only regular files and folders can be published`);
+    }
+  };
+  walk('');
+  return out.sort(byteOrder);
+}
+
+/** Writes SHA256SUMS over every file in dir except SHA256SUMS itself; returns its text. */
+export function writeSha256Sums(dir: string): string {
+  const lines = listFiles(dir)
+    .filter((f) => f !== 'SHA256SUMS')
+    .map((f) => {
+      if (/[\n\\]/.test(f)) throw new PublishError(`${f}: file names with newlines or backslashes cannot be listed in SHA256SUMS`);
+      return `${sha256File(path.join(dir, f))}  ${f}\n`;
+    });
+  const text = lines.join('');
+  writeFileSync(path.join(dir, 'SHA256SUMS'), text);
+  return text;
+}
+
+/** Checks dir against its SHA256SUMS: returns the problems (empty = all good). */
+export function verifySha256Sums(dir: string): string[] {
+  const sumsPath = path.join(dir, 'SHA256SUMS');
+  if (!existsSync(sumsPath)) return ['SHA256SUMS: missing'];
+  const problems: string[] = [];
+  const listed = new Set<string>();
+  readFileSync(sumsPath, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line === '') return;
+      const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
+      if (!m) {
+        problems.push(`SHA256SUMS line ${i + 1}: malformed`);
+        return;
+      }
+      const [, hash, rel] = m as unknown as [string, string, string];
+      listed.add(rel);
+      const full = path.resolve(dir, rel);
+      const inside = path.relative(path.resolve(dir), full);
+      if (inside.startsWith('..') || path.isAbsolute(inside)) problems.push(`${rel}: outside the folder`);
+      else if (!existsSync(full) || !lstatSync(full).isFile()) problems.push(`${rel}: missing`);
+      else if (sha256File(full) !== hash) problems.push(`${rel}: sha256 mismatch`);
+    });
+  for (const f of listFiles(dir)) if (f !== 'SHA256SUMS' && !listed.has(f)) problems.push(`${f}: not listed in SHA256SUMS`);
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// schema, dictionary, data package
+
+function schemaFileJson(name: TableName): string {
+  return `${JSON.stringify(TABLE_SCHEMAS[name], null, 2)}\n`;
+}
+
+/** Frictionless Table Schema fields derived from the JSON Schema. */
+export function tableSchemaOf(name: TableName): Record<string, unknown> {
+  const fields = columnsOf(name).map((c) => {
+    const f: Record<string, unknown> = { name: c.name };
+    if (c.kind === 'string[]') Object.assign(f, { type: 'list', itemType: 'string' });
+    else f.type = c.kind;
+    f.description = c.description;
+    const constraints: Record<string, unknown> = {};
+    if (!c.nullable) constraints.required = true;
+    if (c.enum) constraints.enum = [...c.enum];
+    if (c.pattern && c.kind === 'string') constraints.pattern = c.pattern;
+    if (Object.keys(constraints).length) f.constraints = constraints;
+    return f;
+  });
+  const schema: Record<string, unknown> = { fields, missingValues: [] };
+  const pk = primaryKeyOf(name);
+  if (pk.length) schema.primaryKey = pk;
+  return schema;
+}
+
+const FOREIGN_KEYS: Partial<Record<TableName, { fields: string; table: TableName; key: string }[]>> = {
+  mentions: [{ fields: 'source_id', table: 'sources', key: 'source_id' }],
+  skips: [{ fields: 'source_id', table: 'sources', key: 'source_id' }],
+  series: [{ fields: 'fact_id', table: 'facts', key: 'fact_id' }],
+};
+
+function mdCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** The data dictionary: per table, per column name, type, nullability and description. */
+export function dictionaryMarkdown(datasetVersion: string): string {
+  const out: string[] = [`# figtrail data dictionary (${datasetVersion})`, ''];
+  out.push('Every table is published as `<table>.json` (JSON array, one row per line), `<table>.parquet` (zstd) and `<table>.schema.json` (JSON Schema 2020-12).');
+  out.push('Types are the DuckDB / Parquet column types. Character offsets are Unicode code points into `text/<source_id>.txt`, end exclusive.');
+  out.push('');
+  for (const name of TABLE_NAMES) {
+    const s = TABLE_SCHEMAS[name];
+    out.push(`## ${name}`, '', s.description, '');
+    const pk = primaryKeyOf(name);
+    if (pk.length) out.push(`Key: ${pk.map((k) => `\`${k}\``).join(', ')}`, '');
+    out.push('| column | type | null | description |', '| --- | --- | --- | --- |');
+    for (const c of columnsOf(name)) {
+      const extra = c.enum ? ` One of: ${c.enum.map((e) => `\`${e}\``).join(', ')}.` : '';
+      out.push(`| \`${c.name}\` | ${c.duckdbType} | ${c.nullable ? 'yes' : 'no'} | ${mdCell(c.description + extra)} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function isoFromEpoch(epoch: number): string {
+  return new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function resourceName(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+}
+
+function fileResource(dir: string, rel: string, extra: Record<string, unknown>): Record<string, unknown> {
+  const full = path.join(dir, rel);
+  return { ...extra, hash: `sha256:${sha256File(full)}`, bytes: lstatSync(full).size };
+}
+
+function dataPackage(dir: string, meta: PublishMeta, sources: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const resources: Record<string, unknown>[] = [];
+  for (const name of TABLE_NAMES) {
+    const schema = tableSchemaOf(name);
+    for (const [fmt, mediatype] of [
+      ['json', 'application/json'],
+      ['parquet', 'application/vnd.apache.parquet'],
+    ] as const) {
+      const fks = (FOREIGN_KEYS[name] ?? []).map((fk) => ({ fields: [fk.fields], reference: { resource: `${fk.table}-${fmt}`, fields: [fk.key] } }));
+      resources.push(
+        fileResource(dir, `${name}.${fmt}`, {
+          name: `${name}-${fmt}`,
+          type: 'table',
+          path: `${name}.${fmt}`,
+          format: fmt,
+          mediatype,
+          ...(fmt === 'json' ? { encoding: 'utf-8' } : {}),
+          title: `${name} (${fmt})`,
+          description: TABLE_SCHEMAS[name].description,
+          schema: fks.length ? { ...schema, foreignKeys: fks } : schema,
+        }),
+      );
+    }
+    resources.push(
+      fileResource(dir, `${name}.schema.json`, {
+        name: `${name}-json-schema`,
+        path: `${name}.schema.json`,
+        format: 'json',
+        mediatype: 'application/schema+json',
+        title: `JSON Schema of ${name}.json`,
+      }),
+    );
+  }
+  resources.push(fileResource(dir, 'dictionary.md', { name: 'dictionary', path: 'dictionary.md', format: 'md', mediatype: 'text/markdown', title: 'Data dictionary' }));
+  const textDir = path.join(dir, 'text');
+  if (existsSync(textDir)) {
+    const used = new Set(resources.map((r) => r.name as string));
+    for (const rel of listFiles(textDir).filter((f) => f.endsWith('.txt'))) {
+      let rn = `text-${resourceName(rel.replace(/\.txt$/, ''))}`;
+      for (let k = 2; used.has(rn); k++) rn = `text-${resourceName(rel.replace(/\.txt$/, ''))}-${k}`;
+      used.add(rn);
+      resources.push(
+        fileResource(dir, `text/${rel}`, {
+          name: rn,
+          path: `text/${rel}`,
+          format: 'txt',
+          mediatype: 'text/plain',
+          encoding: 'utf-8',
+          title: `Text layer of ${rel.replace(/\.txt$/, '')}`,
+        }),
+      );
+    }
+  }
+  const pkg: Record<string, unknown> = {
+    $schema: 'https://datapackage.org/profiles/2.0/datapackage.json',
+    name: 'figtrail',
+    title: "figtrail: figures on China's national high-tech industrial development zones, with provenance",
+    version: meta.datasetVersion,
+  };
+  if (meta.sourceDateEpoch !== null) pkg.created = isoFromEpoch(meta.sourceDateEpoch);
+  pkg.sources = sources.map((s) => {
+    const src: Record<string, unknown> = { title: s.title ?? s.source_id };
+    if (typeof s.original_url === 'string') src.path = s.original_url;
+    src.source_id = s.source_id;
+    if (s.publisher !== null && s.publisher !== undefined) src.publisher = s.publisher;
+    if (s.published !== null && s.published !== undefined) src.published = s.published;
+    src.sha256 = s.sha256;
+    return src;
+  });
+  pkg.figtrail = { figtrail_version: meta.figtrailVersion, git_commit: meta.gitCommit, input_hashes: sortedObject(meta.inputHashes) };
+  pkg.resources = resources;
+  return pkg;
+}
+
+function sortedObject(o: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(o).sort(byteOrder)) out[k] = o[k] as string;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parquet
+
+/** The DuckDB version written into every Parquet file's metadata (e.g. "v1.5.6"). */
+export function duckdbVersion(): string {
+  return duckdb.version();
+}
+
+function readJsonColumns(name: TableName): string {
+  // identifiers and types come from our own schema, never from data
+  return `{${columnsOf(name)
+    .map((c) => `${c.name}: '${c.duckdbType}'`)
+    .join(', ')}}`;
+}
+
+async function writeParquet(dir: string, names: readonly TableName[], meta: PublishMeta): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const conn = await instance.connect();
+  try {
+    await conn.run('SET preserve_insertion_order = true');
+    const inputHashes = JSON.stringify(sortedObject(meta.inputHashes));
+    for (const name of names) {
+      for (const c of columnsOf(name)) if (!/^[a-z_][a-z0-9_]*$/.test(c.name)) throw new PublishError(`bad column name ${c.name}`);
+      const sql =
+        `COPY (SELECT * FROM read_json($1, format = 'array', records = true, columns = ${readJsonColumns(name)})) ` +
+        `TO $2 (FORMAT parquet, COMPRESSION zstd, ` +
+        `KV_METADATA {dataset_version: $3, figtrail_version: $4, git_commit: $5, input_hashes: $6, duckdb_version: $7, table_name: $8})`;
+      const stmt = await conn.prepare(sql);
+      stmt.bindVarchar(1, path.join(dir, `${name}.json`));
+      stmt.bindVarchar(2, path.join(dir, `${name}.parquet`));
+      stmt.bindVarchar(3, meta.datasetVersion);
+      stmt.bindVarchar(4, meta.figtrailVersion);
+      stmt.bindVarchar(5, meta.gitCommit);
+      stmt.bindVarchar(6, inputHashes);
+      stmt.bindVarchar(7, duckdbVersion());
+      stmt.bindVarchar(8, name);
+      await stmt.run();
+    }
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Writes every table into dir as JSON, JSON Schema and Parquet, then dictionary.md, datapackage.json
+ * and finally SHA256SUMS over every file in dir (including text/ and anything else the caller put there
+ * before calling). Rows keep the order given; checks rows may be check findings with a nested place.
+ */
+export async function publishTables(dir: string, tables: Record<TableName, unknown[]>, meta: PublishMeta): Promise<void> {
+  if (meta.sourceDateEpoch !== null && !(Number.isInteger(meta.sourceDateEpoch) && meta.sourceDateEpoch >= 0)) {
+    throw new PublishError(`sourceDateEpoch must be a non-negative integer (SOURCE_DATE_EPOCH), got ${meta.sourceDateEpoch}`);
+  }
+  const unknown = Object.keys(tables).filter((k) => !(TABLE_NAMES as readonly string[]).includes(k));
+  if (unknown.length) throw new PublishError(`unknown tables: ${unknown.join(', ')}`);
+  const prepared = {} as Record<TableName, Record<string, unknown>[]>;
+  for (const name of TABLE_NAMES) {
+    const rows = tables[name];
+    if (!Array.isArray(rows)) throw new PublishError(`table ${name} is missing`);
+    prepared[name] = prepareRows(name, rows);
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const name of TABLE_NAMES) {
+    writeFileSync(path.join(dir, `${name}.json`), tableJson(prepared[name]));
+    writeFileSync(path.join(dir, `${name}.schema.json`), schemaFileJson(name));
+  }
+  await writeParquet(dir, TABLE_NAMES, meta);
+  writeFileSync(path.join(dir, 'dictionary.md'), dictionaryMarkdown(meta.datasetVersion));
+  writeFileSync(path.join(dir, 'datapackage.json'), `${JSON.stringify(dataPackage(dir, meta, prepared.sources), null, 2)}\n`);
+  writeSha256Sums(dir);
+}

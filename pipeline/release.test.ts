@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parquetMetadata } from 'hyparquet';
+import { publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
+import { compareBuildToVersion, compareVersions, latestVersion, nextVersion, release, type Changes, type VersionEntry } from './release.js';
+import type { TableName } from './schemas.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fixtureDir = path.join(here, 'fixtures', 'publish');
+type Tables = Record<TableName, Record<string, unknown>[]>;
+const fixture = (): Tables => JSON.parse(readFileSync(path.join(fixtureDir, 'tables.json'), 'utf8')) as Tables;
+
+const meta: Omit<PublishMeta, 'datasetVersion'> = {
+  figtrailVersion: '0.1.0',
+  gitCommit: 'deadbeef',
+  inputHashes: { lexicon: 'a'.repeat(64) },
+  sourceDateEpoch: 1700000000,
+};
+
+let tmp: string;
+let n = 0;
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'figtrail-release-test-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** a build folder as the build writes it: text/, site/, tables published as "unreleased" */
+async function makeBuild(tables: Tables): Promise<string> {
+  const dir = path.join(tmp, `build-${n++}`);
+  mkdirSync(dir, { recursive: true });
+  cpSync(path.join(fixtureDir, 'text'), path.join(dir, 'text'), { recursive: true });
+  mkdirSync(path.join(dir, 'site'));
+  writeFileSync(path.join(dir, 'site', 'index.html'), '<p>figtrail</p>\n');
+  await publishTables(dir, tables, { ...meta, datasetVersion: 'unreleased', sourceDateEpoch: null });
+  return dir;
+}
+
+function freshOut(): string {
+  const d = path.join(tmp, `out-${n++}`);
+  mkdirSync(d);
+  return d;
+}
+
+const kv = (file: string) => {
+  const buf = readFileSync(file);
+  const md = parquetMetadata(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+  return Object.fromEntries((md.key_value_metadata ?? []).map((e) => [e.key, e.value]));
+};
+const versions = (out: string) => JSON.parse(readFileSync(path.join(out, 'versions.json'), 'utf8')) as VersionEntry[];
+
+describe('version numbers', () => {
+  it.each([
+    [null, 'major', '1.0.0'],
+    [null, 'minor', '0.1.0'],
+    [null, 'patch', '0.0.1'],
+    ['1.2.3', 'patch', '1.2.4'],
+    ['1.2.3', 'minor', '1.3.0'],
+    ['1.2.3', 'major', '2.0.0'],
+  ] as const)('%s + %s → %s', (latest, bump, expected) => {
+    expect(nextVersion(latest, bump)).toBe(expected);
+  });
+  it('compares numerically', () => {
+    expect(compareVersions('1.10.0', '1.9.0')).toBeGreaterThan(0);
+    expect(['1.10.0', '0.2.0', '1.9.3'].sort(compareVersions)).toEqual(['0.2.0', '1.9.3', '1.10.0']);
+  });
+  it('latestVersion reads out/versions.json; none → null', () => {
+    const out = freshOut();
+    expect(latestVersion(out)).toBeNull();
+    writeFileSync(path.join(out, 'versions.json'), JSON.stringify([{ version: '1.10.0' }, { version: '1.9.0' }]));
+    expect(latestVersion(out)).toBe('1.10.0');
+  });
+});
+
+describe('release', () => {
+  let out: string;
+  let build1: string;
+  let first: { version: string; changelog: string };
+
+  beforeAll(async () => {
+    out = freshOut();
+    build1 = await makeBuild(fixture());
+    first = await release({ buildDir: build1, outDir: out, bump: 'major', meta });
+  });
+
+  it('first major release is 1.0.0, complete and intact, with the version in the Parquet metadata', () => {
+    expect(first.version).toBe('1.0.0');
+    const v = path.join(out, 'v1.0.0');
+    expect(verifySha256Sums(v)).toEqual([]);
+    for (const f of ['facts.parquet', 'facts.json', 'datapackage.json', 'dictionary.md', 'CHANGELOG.md', 'changes.json', 'text/demo-news.txt', 'site/index.html']) {
+      expect(existsSync(path.join(v, f)), f).toBe(true);
+    }
+    expect(kv(path.join(v, 'facts.parquet')).dataset_version).toBe('1.0.0');
+    expect(kv(path.join(build1, 'facts.parquet')).dataset_version).toBe('unreleased');
+    expect((JSON.parse(readFileSync(path.join(v, 'datapackage.json'), 'utf8')) as { version: string }).version).toBe('1.0.0');
+    // the data rows are the build's
+    for (const t of ['facts', 'mentions', 'series', 'sources', 'checks']) {
+      expect(readFileSync(path.join(v, `${t}.json`), 'utf8')).toBe(readFileSync(path.join(build1, `${t}.json`), 'utf8'));
+    }
+    // nothing half-written left behind
+    expect(readdirSync(out).sort()).toEqual(['v1.0.0', 'versions.json']);
+  });
+
+  it('records the version in versions.json', () => {
+    const sums = createHash('sha256').update(readFileSync(path.join(out, 'v1.0.0', 'SHA256SUMS'))).digest('hex');
+    expect(versions(out)).toEqual([{ version: '1.0.0', date: '2023-11-14', facts: 3, mentions: 3, sha256sums: sums }]);
+    expect(latestVersion(out)).toBe('1.0.0');
+  });
+
+  it('the first changelog lists every fact with the quotes behind it', () => {
+    expect(first.changelog).toContain('# figtrail data v1.0.0');
+    expect(first.changelog).toContain('First release: 3 facts from 2 sources (3 mentions).');
+    expect(first.changelog).toContain('`f_operating_revenue_2022`');
+    expect(first.changelog).toContain('`m_00000000000000a1` demo-brochure p. 1: “27.9 trillion yuan”');
+    expect(readFileSync(path.join(out, 'v1.0.0', 'CHANGELOG.md'), 'utf8')).toBe(first.changelog);
+  });
+
+  it('refuses to release when nothing changed', async () => {
+    const again = await makeBuild(fixture());
+    await expect(release({ buildDir: again, outDir: out, bump: 'patch', meta })).rejects.toThrow('no change since v1.0.0; nothing to release');
+    expect(readdirSync(out).sort()).toEqual(['v1.0.0', 'versions.json']);
+  });
+
+  it('compareBuildToVersion: same data → same; a changed quote → named difference', async () => {
+    expect(await compareBuildToVersion(build1, path.join(out, 'v1.0.0'))).toEqual({ same: true, differences: [] });
+    const t = fixture();
+    t.mentions[1]!.quote = 'more than 0.2%';
+    const changed = await makeBuild(t);
+    const cmp = await compareBuildToVersion(changed, path.join(out, 'v1.0.0'));
+    expect(cmp.same).toBe(false);
+    expect(cmp.differences).toEqual(['mentions: 0 added, 0 removed, 1 changed', 'mentions: changed m_00000000000000b2 (quote)']);
+  });
+
+  it('a checks-only change is not a data change', async () => {
+    const t = fixture();
+    t.checks[1]!.message = 'another message';
+    const b = await makeBuild(t);
+    expect((await compareBuildToVersion(b, path.join(out, 'v1.0.0'))).same).toBe(true);
+  });
+
+  it('releases a change as the next version with a fact changelog', async () => {
+    const t = fixture();
+    // changed value and interval
+    Object.assign(t.facts[0]!, { value: 28000000000000, hi: 28000000000000 });
+    t.series[0]!.value = 28000000000000;
+    // removed
+    t.facts.splice(1, 1);
+    // added
+    t.facts.push({ ...structuredClone(t.facts[0]!), fact_id: 'f_new', metric: 'new_metric', mention_ids: ['m_00000000000000b2'], chosen_mention_id: 'm_00000000000000b2' });
+    const b = await makeBuild(t);
+    const r = await release({ buildDir: b, outDir: out, bump: 'minor', meta: { ...meta, sourceDateEpoch: null } });
+    expect(r.version).toBe('1.1.0');
+    const changes = JSON.parse(readFileSync(path.join(out, 'v1.1.0', 'changes.json'), 'utf8')) as Changes;
+    expect(changes.previous).toBe('1.0.0');
+    expect(changes.added.map((c) => c.fact_id)).toEqual(['f_new']);
+    expect(changes.added[0]?.mentions).toEqual([{ mention_id: 'm_00000000000000b2', source_id: 'demo-news', page: null, quote: 'more than 0.1%' }]);
+    expect(changes.removed.map((c) => c.fact_id)).toEqual(['f_output_growth_2022']);
+    expect(changes.removed[0]?.mentions.map((m) => m.quote)).toEqual(['more than 0.1%']);
+    expect(changes.changed).toHaveLength(1);
+    expect(changes.changed[0]?.fields).toEqual(['value', 'hi']);
+    expect(changes.changed[0]?.before?.value).toBe(27900000000000);
+    expect(changes.changed[0]?.after?.value).toBe(28000000000000);
+    expect(changes.changed[0]?.mentions.map((m) => m.mention_id)).toEqual(['m_00000000000000a1', 'm_00000000000000c3']);
+    expect(r.changelog).toContain('Compared with v1.0.0: 1 facts added, 1 changed, 1 removed');
+    expect(r.changelog).toContain('value 27900000000000 → 28000000000000; hi 27900000000000 → 28000000000000');
+    expect(kv(path.join(out, 'v1.1.0', 'facts.parquet')).dataset_version).toBe('1.1.0');
+    expect(versions(out).map((v) => [v.version, v.date, v.facts])).toEqual([
+      ['1.0.0', '2023-11-14', 3],
+      ['1.1.0', null, 3],
+    ]);
+    // the earlier version is untouched
+    expect(verifySha256Sums(path.join(out, 'v1.0.0'))).toEqual([]);
+  });
+});
+
+describe('release refuses', () => {
+  it('a build with a failing error check', async () => {
+    const t = fixture();
+    t.checks[0]!.status = 'fail';
+    const b = await makeBuild(t);
+    const out = freshOut();
+    await expect(release({ buildDir: b, outDir: out, bump: 'major', meta })).rejects.toThrow(/1 failing error check\(s\) \(quote_matches_text\)/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('a build with source errors', async () => {
+    const t = fixture();
+    t.errors.push({ source_id: 'demo-news', reason: 'missing_file', message: 'not found' });
+    const b = await makeBuild(t);
+    await expect(release({ buildDir: b, outDir: freshOut(), bump: 'major', meta })).rejects.toThrow(/1 source error\(s\) \(demo-news\)/);
+  });
+
+  it('a build that does not match its SHA256SUMS', async () => {
+    const b = await makeBuild(fixture());
+    writeFileSync(path.join(b, 'facts.json'), '[]\n');
+    await expect(release({ buildDir: b, outDir: freshOut(), bump: 'major', meta })).rejects.toThrow(/facts\.json: sha256 mismatch/);
+  });
+
+  it('to overwrite an existing version folder', async () => {
+    const out = freshOut();
+    mkdirSync(path.join(out, 'v1.0.0'));
+    writeFileSync(path.join(out, 'v1.0.0', 'keep.txt'), 'keep');
+    await expect(release({ buildDir: await makeBuild(fixture()), outDir: out, bump: 'major', meta })).rejects.toThrow(/v1\.0\.0 already exists; refusing to overwrite/);
+    expect(readdirSync(path.join(out, 'v1.0.0'))).toEqual(['keep.txt']);
+  });
+
+  it('and leaves nothing behind when publishing fails midway', async () => {
+    const t = fixture();
+    const b = await makeBuild(t);
+    // a row the publisher rejects, with checksums made to match so the release gets as far as publishing
+    const facts = JSON.parse(readFileSync(path.join(b, 'facts.json'), 'utf8')) as Record<string, unknown>[];
+    facts[0]!.unit = 'furlongs';
+    writeFileSync(path.join(b, 'facts.json'), `${JSON.stringify(facts)}\n`);
+    const { writeSha256Sums } = await import('./publish.js');
+    writeSha256Sums(b);
+    const out = freshOut();
+    await expect(release({ buildDir: b, outDir: out, bump: 'major', meta })).rejects.toThrow(/invalid facts rows/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+});

@@ -1,0 +1,446 @@
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { publishedFiles, publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
+import { columnsOf, DATA_TABLES, primaryKeyOf, TABLE_NAMES, type TableName } from './schemas.js';
+
+/**
+ * Releases: a build (out/build) becomes an immutable, versioned folder out/vX.Y.Z with a data
+ * changelog, and out/versions.json indexes every version.
+ *
+ * Version numbers: with no released version, `major` → 1.0.0, `minor` → 0.1.0, `patch` → 0.0.1
+ * (i.e. the bump is applied to 0.0.0); afterwards the usual semver bump of the latest version.
+ */
+
+export type Bump = 'patch' | 'minor' | 'major';
+
+export class ReleaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReleaseError';
+  }
+}
+
+export interface VersionEntry {
+  version: string;
+  /** YYYY-MM-DD from SOURCE_DATE_EPOCH at release time, or null */
+  date: string | null;
+  facts: number;
+  mentions: number;
+  /** sha256 of the version's SHA256SUMS file */
+  sha256sums: string;
+}
+
+function parseVersion(v: string): [number, number, number] {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(v);
+  if (!m) throw new ReleaseError(`not a version: ${v}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+export function compareVersions(a: string, b: string): number {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
+  return 0;
+}
+
+export function nextVersion(latest: string | null, bump: Bump): string {
+  const [ma, mi, pa] = latest ? parseVersion(latest) : [0, 0, 0];
+  if (bump === 'major') return `${ma + 1}.0.0`;
+  if (bump === 'minor') return `${ma}.${mi + 1}.0`;
+  if (bump === 'patch') return `${ma}.${mi}.${pa + 1}`;
+  throw new ReleaseError(`bump must be patch, minor or major, got ${String(bump)}`);
+}
+
+function readVersionsFile(outDir: string): VersionEntry[] {
+  const file = path.join(outDir, 'versions.json');
+  if (!existsSync(file)) return [];
+  const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!Array.isArray(json)) throw new ReleaseError(`${file} must be a JSON array`);
+  return json as VersionEntry[];
+}
+
+/** The latest released version ("1.2.3", no "v") according to out/versions.json; null if none. */
+export function latestVersion(outDir: string): string | null {
+  const sorted = readVersionsFile(outDir)
+    .map((e) => e.version)
+    .filter((v) => /^\d+\.\d+\.\d+$/.test(v))
+    .sort(compareVersions);
+  return sorted.at(-1) ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// table comparison
+
+type Row = Record<string, unknown>;
+
+function readTable(dir: string, name: TableName): Row[] {
+  const file = path.join(dir, `${name}.json`);
+  if (!existsSync(file)) throw new ReleaseError(`${file} is missing`);
+  const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!Array.isArray(json)) throw new ReleaseError(`${file} must be a JSON array`);
+  return json as Row[];
+}
+
+/** Row content in column order (a column missing from the row shows as such). */
+function canonical(name: TableName, row: Row): string {
+  return JSON.stringify(columnsOf(name).map((c) => (c.name in row ? row[c.name] : { missing: true })));
+}
+
+function keyed(name: TableName, rows: Row[]): Map<string, Row> {
+  const pk = primaryKeyOf(name);
+  const out = new Map<string, Row>();
+  const seen = new Map<string, number>();
+  for (const r of rows) {
+    const base = pk.length ? JSON.stringify(pk.map((k) => r[k])) : canonical(name, r);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    out.set(n ? `${base}#${n}` : base, r);
+  }
+  return out;
+}
+
+function keyLabel(k: string): string {
+  try {
+    const v: unknown = JSON.parse(k.replace(/#\d+$/, ''));
+    return Array.isArray(v) ? v.map(String).join('/') : k;
+  } catch {
+    return k;
+  }
+}
+
+interface TableDiff {
+  added: string[];
+  removed: string[];
+  changed: { key: string; columns: string[] }[];
+}
+
+function diffTable(name: TableName, before: Row[], after: Row[]): TableDiff {
+  const a = keyed(name, before);
+  const b = keyed(name, after);
+  const cols = columnsOf(name).map((c) => c.name);
+  const diff: TableDiff = { added: [], removed: [], changed: [] };
+  for (const [k, r] of b) {
+    const old = a.get(k);
+    if (!old) diff.added.push(k);
+    else if (canonical(name, old) !== canonical(name, r)) {
+      diff.changed.push({ key: k, columns: cols.filter((c) => JSON.stringify(old[c]) !== JSON.stringify(r[c])) });
+    }
+  }
+  for (const k of a.keys()) if (!b.has(k)) diff.removed.push(k);
+  return diff;
+}
+
+/**
+ * Compares the data tables (facts, mentions, series, sources — JSON row contents, not file bytes) of a
+ * build with a released version.
+ */
+export async function compareBuildToVersion(buildDir: string, versionDir: string): Promise<{ same: boolean; differences: string[] }> {
+  const differences: string[] = [];
+  const MAX_EXAMPLES = 5;
+  for (const name of DATA_TABLES) {
+    let before: Row[];
+    let after: Row[];
+    try {
+      after = readTable(buildDir, name);
+      before = readTable(versionDir, name);
+    } catch (e) {
+      differences.push(`${name}: ${(e as Error).message}`);
+      continue;
+    }
+    const d = diffTable(name, before, after);
+    if (!d.added.length && !d.removed.length && !d.changed.length) continue;
+    differences.push(`${name}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`);
+    for (const k of d.added.slice(0, MAX_EXAMPLES)) differences.push(`${name}: added ${keyLabel(k)}`);
+    for (const k of d.removed.slice(0, MAX_EXAMPLES)) differences.push(`${name}: removed ${keyLabel(k)}`);
+    for (const c of d.changed.slice(0, MAX_EXAMPLES)) differences.push(`${name}: changed ${keyLabel(c.key)} (${c.columns.join(', ')})`);
+  }
+  return { same: differences.length === 0, differences };
+}
+
+// ---------------------------------------------------------------------------------------------
+// changelog
+
+export interface MentionRef {
+  mention_id: string;
+  source_id: string | null;
+  page: number | null;
+  quote: string | null;
+}
+
+export interface FactChange {
+  fact_id: string;
+  metric: unknown;
+  subject: unknown;
+  period: unknown;
+  unit: unknown;
+  /** changed facts: which of value, unit, status, lo, hi, lo_exclusive, hi_exclusive differ */
+  fields?: string[];
+  before?: Row;
+  after?: Row;
+  mentions: MentionRef[];
+}
+
+export interface Changes {
+  version: string;
+  previous: string | null;
+  summary: {
+    facts_added: number;
+    facts_changed: number;
+    facts_removed: number;
+    /** facts whose value, status and interval are the same but whose evidence (mentions, rule …) changed */
+    facts_revised: number;
+    mentions_added: number;
+    mentions_removed: number;
+    sources_added: number;
+    sources_removed: number;
+  };
+  added: FactChange[];
+  changed: FactChange[];
+  removed: FactChange[];
+}
+
+const FACT_VALUE_FIELDS = ['value', 'unit', 'status', 'lo', 'hi', 'lo_exclusive', 'hi_exclusive'] as const;
+
+function pick(r: Row, keys: readonly string[]): Row {
+  const o: Row = {};
+  for (const k of keys) o[k] = r[k] ?? null;
+  return o;
+}
+
+function mentionRefs(fact: Row, mentions: Map<string, Row>): MentionRef[] {
+  const ids = Array.isArray(fact.mention_ids) ? (fact.mention_ids as unknown[]).map(String) : [];
+  return [...ids].sort().map((id) => {
+    const m = mentions.get(id);
+    return {
+      mention_id: id,
+      source_id: typeof m?.source_id === 'string' ? m.source_id : null,
+      page: typeof m?.page === 'number' ? m.page : null,
+      quote: typeof m?.quote === 'string' ? m.quote : null,
+    };
+  });
+}
+
+function byId(rows: Row[], key: string): Map<string, Row> {
+  return new Map(rows.map((r) => [String(r[key]), r]));
+}
+
+export function computeChanges(
+  version: string,
+  previous: string | null,
+  before: { facts: Row[]; mentions: Row[]; sources: Row[] },
+  after: { facts: Row[]; mentions: Row[]; sources: Row[] },
+): Changes {
+  const oldFacts = byId(before.facts, 'fact_id');
+  const newFacts = byId(after.facts, 'fact_id');
+  const oldMentions = byId(before.mentions, 'mention_id');
+  const newMentions = byId(after.mentions, 'mention_id');
+  const head = (f: Row) => ({ fact_id: String(f.fact_id), metric: f.metric ?? null, subject: f.subject ?? null, period: f.period ?? null, unit: f.unit ?? null });
+  const order = (a: FactChange, b: FactChange) => (a.fact_id < b.fact_id ? -1 : a.fact_id > b.fact_id ? 1 : 0);
+  const added: FactChange[] = [];
+  const changed: FactChange[] = [];
+  const removed: FactChange[] = [];
+  let revised = 0;
+  for (const [id, f] of newFacts) {
+    const old = oldFacts.get(id);
+    if (!old) {
+      added.push({ ...head(f), after: pick(f, FACT_VALUE_FIELDS), mentions: mentionRefs(f, newMentions) });
+      continue;
+    }
+    const fields = FACT_VALUE_FIELDS.filter((k) => JSON.stringify(old[k] ?? null) !== JSON.stringify(f[k] ?? null));
+    if (fields.length) {
+      changed.push({ ...head(f), fields, before: pick(old, FACT_VALUE_FIELDS), after: pick(f, FACT_VALUE_FIELDS), mentions: mentionRefs(f, newMentions) });
+    } else if (canonical('facts', old) !== canonical('facts', f)) revised++;
+  }
+  for (const [id, f] of oldFacts) {
+    if (!newFacts.has(id)) removed.push({ ...head(f), before: pick(f, FACT_VALUE_FIELDS), mentions: mentionRefs(f, oldMentions) });
+  }
+  const count = (a: Map<string, Row>, b: Map<string, Row>) => [...b.keys()].filter((k) => !a.has(k)).length;
+  const oldSources = byId(before.sources, 'source_id');
+  const newSources = byId(after.sources, 'source_id');
+  return {
+    version,
+    previous,
+    summary: {
+      facts_added: added.length,
+      facts_changed: changed.length,
+      facts_removed: removed.length,
+      facts_revised: revised,
+      mentions_added: count(oldMentions, newMentions),
+      mentions_removed: count(newMentions, oldMentions),
+      sources_added: count(oldSources, newSources),
+      sources_removed: count(newSources, oldSources),
+    },
+    added: added.sort(order),
+    changed: changed.sort(order),
+    removed: removed.sort(order),
+  };
+}
+
+function fmtNum(v: unknown): string {
+  return v === null || v === undefined ? '–' : String(v);
+}
+
+function fmtInterval(r: Row | undefined): string {
+  if (!r) return '–';
+  const lo = r.lo === null || r.lo === undefined ? '-∞' : String(r.lo);
+  const hi = r.hi === null || r.hi === undefined ? '∞' : String(r.hi);
+  return `${r.lo_exclusive ? '(' : '['}${lo}, ${hi}${r.hi_exclusive ? ')' : ']'}`;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function factTitle(c: FactChange): string {
+  return `**${oneLine(String(c.metric ?? '?'))}** · ${oneLine(String(c.subject ?? '?'))} · ${c.period === null ? 'no period' : oneLine(String(c.period))} (\`${c.fact_id}\`)`;
+}
+
+function mentionLines(c: FactChange): string[] {
+  return c.mentions.map((m) => {
+    const where = `${m.source_id ?? '?'}${m.page !== null ? ` p. ${m.page}` : ''}`;
+    return `  - \`${m.mention_id}\` ${where}: ${m.quote === null ? '(mention not found)' : `“${oneLine(m.quote)}”`}`;
+  });
+}
+
+export function changelogMarkdown(ch: Changes): string {
+  const s = ch.summary;
+  const out: string[] = [`# figtrail data v${ch.version}`, ''];
+  out.push(
+    ch.previous === null
+      ? `First release: ${s.facts_added} facts from ${s.sources_added} sources (${s.mentions_added} mentions).`
+      : `Compared with v${ch.previous}: ${s.facts_added} facts added, ${s.facts_changed} changed, ${s.facts_removed} removed, ` +
+          `${s.facts_revised} with revised evidence only; mentions +${s.mentions_added} −${s.mentions_removed}; sources +${s.sources_added} −${s.sources_removed}.`,
+  );
+  out.push('');
+  const section = (title: string, list: FactChange[], body: (c: FactChange) => string) => {
+    out.push(`## ${title} (${list.length})`, '');
+    if (!list.length) out.push('None.', '');
+    for (const c of list) out.push(`- ${factTitle(c)}: ${body(c)}`, ...mentionLines(c));
+    if (list.length) out.push('');
+  };
+  const state = (r: Row | undefined) => (r ? `${fmtNum(r.value)} ${String(r.unit ?? '')} ${fmtInterval(r)} [${String(r.status ?? '')}]` : '–');
+  section('Added', ch.added, (c) => state(c.after));
+  section('Changed', ch.changed, (c) =>
+    (c.fields ?? [])
+      .map((f) => `${f} ${fmtNum(c.before?.[f])} → ${fmtNum(c.after?.[f])}`)
+      .join('; '),
+  );
+  section('Removed', ch.removed, (c) => `was ${state(c.before)}`);
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// versions.json
+
+function sha256Of(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+function entryFromDir(outDir: string, version: string): VersionEntry {
+  const dir = path.join(outDir, `v${version}`);
+  let date: string | null = null;
+  const pkgFile = path.join(dir, 'datapackage.json');
+  if (existsSync(pkgFile)) {
+    const created = (JSON.parse(readFileSync(pkgFile, 'utf8')) as { created?: unknown }).created;
+    if (typeof created === 'string') date = created.slice(0, 10);
+  }
+  return {
+    version,
+    date,
+    facts: readTable(dir, 'facts').length,
+    mentions: readTable(dir, 'mentions').length,
+    sha256sums: sha256Of(path.join(dir, 'SHA256SUMS')),
+  };
+}
+
+/** Adds (or refreshes) the entry of a released version folder in out/versions.json, sorted by version. */
+export function recordVersion(outDir: string, version: string): VersionEntry[] {
+  const entries = new Map(readVersionsFile(outDir).map((e) => [e.version, e]));
+  entries.set(version, entryFromDir(outDir, version));
+  const list = [...entries.values()].sort((a, b) => compareVersions(a.version, b.version));
+  const tmp = path.join(outDir, `.versions.json.tmp-${process.pid}`);
+  writeFileSync(tmp, `${JSON.stringify(list, null, 2)}\n`);
+  renameSync(tmp, path.join(outDir, 'versions.json'));
+  return list;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function refuseIfBuildFails(buildDir: string): void {
+  if (!existsSync(buildDir) || !statSync(buildDir).isDirectory()) throw new ReleaseError(`build folder ${buildDir} not found; run the build first`);
+  const integrity = verifySha256Sums(buildDir);
+  if (integrity.length) throw new ReleaseError(`build folder ${buildDir} does not match its SHA256SUMS:\n  ${integrity.slice(0, 10).join('\n  ')}`);
+  const checks = readTable(buildDir, 'checks');
+  const failing = checks.filter((c) => c.severity === 'error' && c.status === 'fail');
+  if (failing.length) {
+    const rules = [...new Set(failing.map((c) => String(c.rule_id)))].sort();
+    throw new ReleaseError(`the build has ${failing.length} failing error check(s) (${rules.join(', ')}); fix them before releasing`);
+  }
+  const errors = readTable(buildDir, 'errors');
+  if (errors.length) {
+    const ids = [...new Set(errors.map((e) => String(e.source_id)))].sort();
+    throw new ReleaseError(`the build has ${errors.length} source error(s) (${ids.join(', ')}); fix them before releasing`);
+  }
+}
+
+/** Files of the build that are not re-published tables: copied into the release as they are. */
+function copyExtras(buildDir: string, dest: string): void {
+  const skip = new Set([...publishedFiles(), 'CHANGELOG.md', 'changes.json']);
+  for (const ent of readdirSync(buildDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (skip.has(ent.name)) continue;
+    cpSync(path.join(buildDir, ent.name), path.join(dest, ent.name), { recursive: true });
+  }
+}
+
+/**
+ * Releases the build in buildDir as the next version in outDir. Refuses when the build has failing
+ * error checks or source errors, when the version folder exists, or when the data tables equal the
+ * latest version's. The version folder is assembled in a temporary folder inside outDir and renamed
+ * into place; then out/versions.json is rewritten.
+ */
+export async function release(opts: {
+  buildDir: string;
+  outDir: string;
+  bump: Bump;
+  meta: Omit<PublishMeta, 'datasetVersion'>;
+}): Promise<{ version: string; changelog: string }> {
+  const buildDir = path.resolve(opts.buildDir);
+  const outDir = path.resolve(opts.outDir);
+  refuseIfBuildFails(buildDir);
+  const previous = latestVersion(outDir);
+  const version = nextVersion(previous, opts.bump);
+  const target = path.join(outDir, `v${version}`);
+  if (existsSync(target)) throw new ReleaseError(`${target} already exists; refusing to overwrite a released version`);
+  const prevDir = previous === null ? null : path.join(outDir, `v${previous}`);
+  if (prevDir !== null) {
+    if (!existsSync(prevDir)) throw new ReleaseError(`v${previous} is listed in out/versions.json but ${prevDir} is missing`);
+    const cmp = await compareBuildToVersion(buildDir, prevDir);
+    if (cmp.same) throw new ReleaseError(`no change since v${previous}; nothing to release`);
+  }
+
+  const tables = {} as Record<TableName, Row[]>;
+  for (const name of TABLE_NAMES) tables[name] = readTable(buildDir, name);
+  const before = prevDir
+    ? { facts: readTable(prevDir, 'facts'), mentions: readTable(prevDir, 'mentions'), sources: readTable(prevDir, 'sources') }
+    : { facts: [], mentions: [], sources: [] };
+  const changes = computeChanges(version, previous, before, { facts: tables.facts, mentions: tables.mentions, sources: tables.sources });
+  const changelog = changelogMarkdown(changes);
+
+  mkdirSync(outDir, { recursive: true });
+  const staging = mkdtempSync(path.join(outDir, `.release-v${version}-`));
+  try {
+    copyExtras(buildDir, staging);
+    writeFileSync(path.join(staging, 'CHANGELOG.md'), changelog);
+    writeFileSync(path.join(staging, 'changes.json'), `${JSON.stringify(changes, null, 2)}\n`);
+    await publishTables(staging, tables, { ...opts.meta, datasetVersion: version });
+    const problems = verifySha256Sums(staging);
+    if (problems.length) throw new ReleaseError(`release folder failed its own SHA256SUMS: ${problems.join('; ')}`);
+    if (existsSync(target)) throw new ReleaseError(`${target} already exists; refusing to overwrite a released version`);
+    renameSync(staging, target);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  recordVersion(outDir, version);
+  return { version, changelog };
+}

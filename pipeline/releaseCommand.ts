@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { figtrailVersion, projectRoot } from './build.js';
+import { compareBuildToVersion, latestVersion, release } from './release.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+
+function gitCommit(): string {
+  if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Reads the input hashes the build recorded, so the release carries the same provenance. */
+function buildInputHashes(buildDir: string): Record<string, string> {
+  const sources = path.join(buildDir, 'sources.json');
+  const out: Record<string, string> = {};
+  if (existsSync(sources)) {
+    for (const s of JSON.parse(readFileSync(sources, 'utf8')) as { source_id: string; sha256: string }[]) out[`source:${s.source_id}`] = s.sha256;
+  }
+  return out;
+}
+
+export async function runReleaseCommand(
+  command: 'release' | 'check-release',
+  opts: { bump: string | undefined; buildDir: string; outDir: string },
+): Promise<number> {
+  if (command === 'check-release') {
+    const latest = latestVersion(opts.outDir);
+    if (!latest) {
+      process.stderr.write('check-release: no released version yet; run `npm run release -- --bump major`\n');
+      return 1;
+    }
+    const cmp = await compareBuildToVersion(opts.buildDir, path.join(opts.outDir, `v${latest}`));
+    if (cmp.same) {
+      process.stdout.write(`check-release: the build's data equals v${latest}\n`);
+      return 0;
+    }
+    process.stderr.write(
+      `check-release: the data changed since v${latest} but no new version was released:\n  ${cmp.differences.slice(0, 20).join('\n  ')}\n` +
+        'run `npm run release -- --bump patch|minor|major` and commit out/\n',
+    );
+    return 1;
+  }
+  if (opts.bump !== 'patch' && opts.bump !== 'minor' && opts.bump !== 'major') {
+    process.stderr.write('release: --bump patch|minor|major is required\n');
+    return 2;
+  }
+  try {
+    const r = await release({
+      buildDir: opts.buildDir,
+      outDir: opts.outDir,
+      bump: opts.bump,
+      meta: {
+        figtrailVersion: figtrailVersion(),
+        gitCommit: gitCommit(),
+        inputHashes: buildInputHashes(opts.buildDir),
+        sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
+      },
+    });
+    process.stdout.write(`released v${r.version}\n${r.changelog}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`release: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

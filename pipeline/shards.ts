@@ -1,0 +1,183 @@
+/**
+ * Sharded extraction for CI fan-out. `figtrail extract --shard i/n` extracts the sources whose position in the
+ * id-sorted manifest is ≡ i-1 (mod n) and writes `shard-<i>-of-<n>.json`: a header (format, shard, extractor
+ * versions, lexicon hash, hash of the whole sorted manifest), the shard's manifest entries and their
+ * SourceResults. `figtrail build --from-shards DIR...` reads them back (readShards) after checking that the set
+ * is complete, without duplicates and consistent (one manifest, one extractor, one lexicon).
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { ManifestEntry } from '../extract/manifest.js';
+import type { SourceResult } from './extractSource.js';
+
+export const SHARD_FORMAT = 'figtrail-shard/1';
+
+export class ShardError extends Error {
+  override name = 'ShardError';
+}
+
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+export function parseShardSpec(s: string): ShardSpec {
+  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !(count >= 1) || !(index >= 1) || index > count) throw new ShardError(`--shard takes i/n with 1 ≤ i ≤ n (got "${s}")`);
+  return { index, count };
+}
+
+export function sortManifest(manifest: readonly ManifestEntry[]): ManifestEntry[] {
+  return [...manifest].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The entries of shard i/n: position in the id-sorted manifest mod n == i-1. */
+export function shardEntries(sorted: readonly ManifestEntry[], spec: ShardSpec): ManifestEntry[] {
+  return sorted.filter((_, k) => k % spec.count === spec.index - 1);
+}
+
+export function manifestHash(sorted: readonly ManifestEntry[]): string {
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+}
+
+export interface ShardHeader {
+  format: string;
+  shard: ShardSpec;
+  versions: string;
+  lexicon_hash: string;
+  manifest_sha256: string;
+  manifest_sources: number;
+}
+
+export interface ShardFile extends ShardHeader {
+  entries: ManifestEntry[];
+  results: SourceResult[];
+}
+
+export function shardFileName(spec: ShardSpec): string {
+  return `shard-${spec.index}-of-${spec.count}.json`;
+}
+
+/** Writes a shard file result by result (no whole-shard string in memory), atomically (temp + rename). */
+export class ShardWriter {
+  readonly file: string;
+  private readonly tmp: string;
+  private fd: number;
+  private n = 0;
+  constructor(outDir: string, header: ShardHeader, entries: readonly ManifestEntry[]) {
+    mkdirSync(outDir, { recursive: true });
+    this.file = path.join(outDir, shardFileName(header.shard));
+    this.tmp = `${this.file}.tmp-${process.pid}`;
+    this.fd = openSync(this.tmp, 'w');
+    const head = JSON.stringify({ ...header, entries });
+    writeSync(this.fd, `${head.slice(0, -1)},"results":[\n`);
+  }
+  add(result: SourceResult): void {
+    writeSync(this.fd, `${this.n++ ? ',\n' : ''}${JSON.stringify(result)}`);
+  }
+  close(): string {
+    writeSync(this.fd, '\n]}\n');
+    closeSync(this.fd);
+    renameSync(this.tmp, this.file);
+    return this.file;
+  }
+  abort(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+    rmSync(this.tmp, { force: true });
+  }
+}
+
+/** Shard files named in `paths` (files, or folders holding shard-*-of-*.json). */
+export function findShardFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) throw new ShardError(`no such shard file or folder: ${p}`);
+    if (statSync(p).isDirectory()) {
+      for (const f of readdirSync(p).sort()) if (/^shard-\d+-of-\d+\.json$/.test(f)) files.push(path.join(p, f));
+    } else files.push(p);
+  }
+  if (!files.length) throw new ShardError(`no shard files (shard-<i>-of-<n>.json) in ${paths.join(', ')}`);
+  return [...new Set(files.map((f) => path.resolve(f)))];
+}
+
+function readShardFile(file: string): ShardFile {
+  let s: ShardFile;
+  try {
+    s = JSON.parse(readFileSync(file, 'utf8')) as ShardFile;
+  } catch (e) {
+    throw new ShardError(`${file}: not a readable shard file (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (s?.format !== SHARD_FORMAT) throw new ShardError(`${file}: not a figtrail shard (format ${JSON.stringify(s?.format)}, expected ${SHARD_FORMAT})`);
+  if (!Array.isArray(s.entries) || !Array.isArray(s.results) || s.entries.length !== s.results.length || s.entries.some((e, k) => e.id !== s.results[k]?.id)) {
+    throw new ShardError(`${file}: entries and results do not match (truncated or edited shard?)`);
+  }
+  return s;
+}
+
+export interface ShardSet {
+  header: Omit<ShardHeader, 'shard'>;
+  /** the whole id-sorted manifest the shards were made from */
+  manifest: ManifestEntry[];
+  files: string[];
+  /** reads the shards one at a time (only one in memory), handing out (entry, result, position in manifest) */
+  forEach(fn: (entry: ManifestEntry, result: SourceResult, index: number) => void | Promise<void>): Promise<void>;
+}
+
+/** Reads the headers of all shards and refuses a set that is incomplete, has duplicates or does not agree. */
+export function readShards(paths: readonly string[]): ShardSet {
+  const files = findShardFiles(paths);
+  // keep headers and entries only: results are read again, one shard at a time, by forEach
+  const shards = files.map((f) => ({ file: f, s: { ...readShardFile(f), results: [] as SourceResult[] } }));
+  const first = shards[0]!;
+  for (const { file, s } of shards) {
+    for (const k of ['versions', 'lexicon_hash', 'manifest_sha256', 'manifest_sources'] as const) {
+      if (s[k] !== first.s[k]) throw new ShardError(`inconsistent shards: ${path.basename(file)} has ${k} ${JSON.stringify(s[k])}, ${path.basename(first.file)} has ${JSON.stringify(first.s[k])}`);
+    }
+    if (s.shard?.count !== first.s.shard?.count) throw new ShardError(`inconsistent shards: ${path.basename(file)} is one of ${s.shard?.count}, ${path.basename(first.file)} one of ${first.s.shard?.count}`);
+  }
+  const count = first.s.shard.count;
+  const byIndex = new Map<number, string>();
+  for (const { file, s } of shards) {
+    const seen = byIndex.get(s.shard.index);
+    if (seen) throw new ShardError(`duplicate shard ${s.shard.index}/${count}: ${seen} and ${file}`);
+    byIndex.set(s.shard.index, file);
+  }
+  const missing: string[] = [];
+  for (let i = 1; i <= count; i++) if (!byIndex.has(i)) missing.push(`${i}/${count}`);
+  if (missing.length) throw new ShardError(`missing shard(s) ${missing.join(', ')} (have ${[...byIndex.keys()].sort((a, b) => a - b).map((i) => `${i}/${count}`).join(', ')})`);
+
+  const manifest = sortManifest(shards.flatMap(({ s }) => s.entries));
+  const ids = new Set<string>();
+  for (const e of manifest) {
+    if (ids.has(e.id)) throw new ShardError(`source ${e.id} is in more than one shard`);
+    ids.add(e.id);
+  }
+  if (manifest.length !== first.s.manifest_sources || manifestHash(manifest) !== first.s.manifest_sha256) {
+    throw new ShardError(`inconsistent shards: together they hold ${manifest.length} of ${first.s.manifest_sources} sources, or entries that differ from the manifest they were made from`);
+  }
+  for (const { file, s } of shards) {
+    const expected = shardEntries(manifest, s.shard).map((e) => e.id);
+    if (JSON.stringify(expected) !== JSON.stringify(s.entries.map((e) => e.id))) throw new ShardError(`${file}: does not hold the sources of shard ${s.shard.index}/${count}`);
+  }
+  const order = new Map(manifest.map((e, k) => [e.id, k]));
+  const orderedFiles = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, f]) => f);
+  const { versions, lexicon_hash, manifest_sha256, manifest_sources } = first.s;
+  return {
+    header: { format: SHARD_FORMAT, versions, lexicon_hash, manifest_sha256, manifest_sources },
+    manifest,
+    files: orderedFiles,
+    async forEach(fn) {
+      for (const f of orderedFiles) {
+        const s = readShardFile(f);
+        for (let k = 0; k < s.entries.length; k++) await fn(s.entries[k]!, s.results[k]!, order.get(s.entries[k]!.id)!);
+      }
+    },
+  };
+}

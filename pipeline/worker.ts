@@ -1,0 +1,109 @@
+/**
+ * One extraction task, run either in-process (--jobs 1) or in a worker thread (pipeline/pool.ts). The worker
+ * entry is the compiled dist/pipeline/worker.js; it listens only when started by the pool (workerData marks it).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { readHtmlTextLayer } from '../extract/html.js';
+import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
+import { DEFAULT_MAX_BYTES, resolveSourcePath, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import { readPdfTextLayer } from '../extract/pdf.js';
+import { cacheKey, ExtractCache, extractionVersions } from './cache.js';
+import { extractSource, type SourceResult } from './extractSource.js';
+
+export interface SourceTask {
+  kind: 'source';
+  sourcesDir: string;
+  entry: ManifestEntry;
+  lexiconDir: string;
+  maxBytes?: number;
+  /** null: no cache */
+  cacheDir: string | null;
+  /** the cache key when the caller already worked it out (probeCache); the result is stored under it */
+  cacheKey?: string | null;
+}
+
+/** Text layer only (bench): how many pages and characters a file gives. */
+export interface TextLayerTask {
+  kind: 'pdfText' | 'htmlText';
+  file: string;
+}
+
+export type Task = SourceTask | TextLayerTask;
+
+export interface SourceOutcome {
+  kind: 'source';
+  result: SourceResult;
+  /** true: the result came from the cache and the extractor was not called */
+  cacheHit: boolean;
+}
+
+export interface TextLayerOutcome {
+  kind: 'text';
+  pages: number;
+  chars: number;
+}
+
+export type Outcome = SourceOutcome | TextLayerOutcome;
+
+const lexicons = new Map<string, Lexicon>();
+function lexiconFor(dir: string, given?: Lexicon): Lexicon {
+  let l = lexicons.get(dir);
+  if (!l) {
+    l = given ?? loadLexicon(dir);
+    lexicons.set(dir, l);
+  }
+  return l;
+}
+
+/**
+ * The cache key of a source, or null when it cannot have a cache entry (no cache, file missing, too large or
+ * not matching its manifest sha256: the extractor reports those). Reads and hashes the file.
+ */
+export function probeCache(task: SourceTask, lexiconHash: string): string | null {
+  if (task.cacheDir === null) return null;
+  try {
+    const file = resolveSourcePath(task.sourcesDir, task.entry);
+    if (statSync(file).size > (task.maxBytes ?? DEFAULT_MAX_BYTES)) return null;
+    const fileSha256 = sha256Hex(readFileSync(file));
+    if (fileSha256 !== task.entry.sha256) return null;
+    return cacheKey({ fileSha256, versions: extractionVersions(), lexiconHash, entry: task.entry });
+  } catch {
+    return null;
+  }
+}
+
+/** Cache lookup (unless the key is given), else extraction + cache write. Never throws for a bad source. */
+export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promise<SourceOutcome> {
+  const lex = lexiconFor(task.lexiconDir, lexicon);
+  const cache = task.cacheDir === null ? null : new ExtractCache(task.cacheDir);
+  let key = task.cacheKey;
+  if (cache && key === undefined) {
+    key = probeCache(task, lex.hash);
+    const hit = key === null ? null : cache.get(key);
+    if (hit && hit.id === task.entry.id) return { kind: 'source', result: hit, cacheHit: true };
+  }
+  const result = await extractSource(task.sourcesDir, task.entry, { lexicon: lex, ...(task.maxBytes === undefined ? {} : { maxBytes: task.maxBytes }) });
+  if (cache && key && result.error === null) cache.put(key, result);
+  return { kind: 'source', result, cacheHit: false };
+}
+
+export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {
+  if (task.kind === 'source') return runSourceTask(task, lexicon);
+  const bytes = readFileSync(task.file);
+  const meta = { sourceId: 'bench', sha256: '0'.repeat(64) };
+  const layer = task.kind === 'pdfText' ? await readPdfTextLayer(bytes, meta) : readHtmlTextLayer(bytes, meta);
+  return { kind: 'text', pages: layer.pages.length || 1, chars: layer.text.length };
+}
+
+export const WORKER_MARK = 'figtrail-extract-worker';
+
+if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
+  const port = parentPort;
+  port.on('message', (msg: { id: number; task: Task }) => {
+    runTask(msg.task).then(
+      (outcome) => port.postMessage({ id: msg.id, outcome }),
+      (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+    );
+  });
+}

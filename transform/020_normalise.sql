@@ -1,0 +1,51 @@
+-- Normalise. Mention values already are in base units (yuan, not "trillion yuan"); here:
+--  1. a USD figure stated beside its CNY figure ("27.9 trillion yuan ($4 trillion)", linked by
+--     paired_mention_id in either direction) is the SAME figure: the USD mention becomes an alternate of the
+--     CNY one and is not reconciled on its own. No exchange rate is used or invented.
+--  2. each metric gets one canonical unit: the one its series is published in.
+--  3. each mention gets the reason it is left out of reconciliation, if any (excluded_reason).
+
+CREATE OR REPLACE TABLE currency_pairs AS
+SELECT DISTINCT usd.mention_id AS alt_mention_id, cny.mention_id AS primary_mention_id
+FROM mentions_read usd
+JOIN mentions_read cny
+  ON usd.paired_mention_id = cny.mention_id OR cny.paired_mention_id = usd.mention_id
+WHERE usd.unit = 'USD' AND cny.unit = 'CNY';
+
+-- canonical unit of a metric: the first unit the lexicon lists for it (a class 'currency' means CNY);
+-- for a metric the lexicon does not type, the unit most of its mentions use (ties: alphabetical).
+CREATE OR REPLACE TABLE metric_units AS
+WITH from_lexicon AS (
+  SELECT metric, list_filter(
+           list_transform(unit_kinds, k -> CASE
+             WHEN k IN ('CNY', 'USD', 'percent', 'count', 'persons', 'km2', 'times', 'per_10k') THEN k
+             WHEN k IN ('currency', 'money') THEN 'CNY'
+           END),
+           u -> u IS NOT NULL)[1] AS unit
+  FROM stg_metrics
+),
+from_mentions AS (
+  SELECT metric, unit
+  FROM mentions_read
+  WHERE metric IS NOT NULL AND mention_id NOT IN (SELECT alt_mention_id FROM currency_pairs)
+  GROUP BY metric, unit
+  QUALIFY row_number() OVER (PARTITION BY metric ORDER BY count(*) DESC, unit) = 1
+)
+SELECT metric, coalesce(l.unit, m.unit) AS canonical_unit
+FROM (SELECT metric FROM from_lexicon UNION SELECT metric FROM from_mentions) AS all_metrics
+LEFT JOIN from_lexicon l USING (metric)
+LEFT JOIN from_mentions m USING (metric);
+
+CREATE OR REPLACE TABLE mentions_norm AS
+SELECT
+  m.*,
+  CASE WHEN m.unit IN ('CNY', 'USD') THEN 'currency' ELSE m.unit END AS unit_class,
+  mu.canonical_unit,
+  cp.primary_mention_id AS alternate_of,
+  CASE
+    WHEN cp.primary_mention_id IS NOT NULL THEN 'alternate_currency'   -- carried by its CNY mention
+    WHEN m.metric IS NULL OR m.subject IS NULL THEN 'unattributed'     -- no metric/subject: counted only
+  END AS excluded_reason
+FROM mentions_read m
+LEFT JOIN currency_pairs cp ON cp.alt_mention_id = m.mention_id
+LEFT JOIN metric_units mu USING (metric);

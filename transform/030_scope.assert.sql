@@ -1,0 +1,16 @@
+-- assert: scoping keeps one row per mention
+SELECT (SELECT count(*) FROM mentions_scoped) AS scoped_rows, (SELECT count(*) FROM mentions_norm) AS norm_rows
+WHERE (SELECT count(*) FROM mentions_scoped) <> (SELECT count(*) FROM mentions_norm);
+
+-- assert: a mention kept for reconciliation has a metric, a subject and a period
+SELECT mention_id, metric, subject, period FROM mentions_scoped
+WHERE excluded_reason IS NULL AND (metric IS NULL OR subject IS NULL OR period IS NULL);
+
+-- assert: only stocks are dated by their publication date
+SELECT mention_id, metric, metric_kind FROM mentions_scoped
+WHERE period_basis = 'publication' AND metric_kind IS DISTINCT FROM 'stock' AND pinned_by IS NULL
+  AND mention_id NOT IN (SELECT mention_id FROM stg_mentions WHERE period_basis = 'publication');
+
+-- assert: every period kept for reconciliation parses to dates, start <= end
+SELECT mention_id, period, period_start, period_end FROM mentions_scoped
+WHERE excluded_reason IS NULL AND (period_start IS NULL OR period_end IS NULL OR period_start > period_end);

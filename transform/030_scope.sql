@@ -1,0 +1,32 @@
+-- Scope: when does a figure hold? The metric's kind comes from the lexicon (stg_metrics):
+--   stock (a level: number of zones, firms, employees) holds AS OF a date;
+--   flow  (an amount over a period: revenue, output, exports) needs a period;
+--   ratio (share, growth rate) is treated like a flow: without a period it is not dated.
+-- A stock stated with no period is taken as of its source's publication date (period_basis 'publication').
+-- A flow/ratio with no period, a stock whose source has no publication date, and any figure whose metric the
+-- lexicon does not type, are 'unscoped': counted, never reconciled into a dated fact.
+
+CREATE OR REPLACE TABLE mentions_scoped AS
+WITH dated AS (
+  SELECT
+    m.* EXCLUDE (period, period_basis),
+    k.metric_kind,
+    s.published_on,
+    CASE
+      WHEN m.period IS NOT NULL THEN m.period
+      WHEN k.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN strftime(s.published_on, '%Y-%m-%d')
+    END AS period,
+    CASE
+      WHEN m.period IS NOT NULL THEN m.period_basis
+      WHEN k.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN 'publication'
+      ELSE 'none'
+    END AS period_basis
+  FROM mentions_norm m
+  LEFT JOIN stg_metrics k USING (metric)
+  LEFT JOIN stg_sources s USING (source_id)
+)
+SELECT
+  * REPLACE (coalesce(excluded_reason, CASE WHEN period IS NULL THEN 'unscoped' END) AS excluded_reason),
+  period_start(period) AS period_start,
+  period_end(period)   AS period_end
+FROM dated;

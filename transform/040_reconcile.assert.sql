@@ -1,0 +1,52 @@
+-- Invariants of the reconciled facts: each query lists offending rows and must return none.
+
+-- assert: fact_id is unique
+SELECT fact_id, count(*) AS n FROM facts GROUP BY fact_id HAVING count(*) > 1;
+
+-- assert: every fact has at least one mention, and n_mentions counts them
+SELECT fact_id, n_mentions, len(mention_ids) AS listed FROM facts
+WHERE len(mention_ids) < 1 OR len(mention_ids) <> n_mentions;
+
+-- assert: mention_ids are mentions (no invented provenance)
+SELECT f.fact_id, u.mention_id
+FROM facts f, unnest(f.mention_ids) AS u(mention_id)
+WHERE u.mention_id NOT IN (SELECT mention_id FROM stg_mentions);
+
+-- assert: every mention kept for reconciliation is in exactly one fact
+SELECT m.mention_id, count(u.mention_id) AS n_facts
+FROM mentions_scoped m
+LEFT JOIN (SELECT unnest(mention_ids) AS mention_id FROM facts) u USING (mention_id)
+WHERE m.excluded_reason IS NULL
+GROUP BY m.mention_id HAVING count(u.mention_id) <> 1;
+
+-- assert: a non-conflict fact has a value, with lo <= value <= hi
+SELECT fact_id, status, lo, value, hi FROM facts
+WHERE status <> 'conflict' AND (value IS NULL OR NOT in_closed(value, lo, hi));
+
+-- assert: a non-conflict fact names the rule and the mention that gave its value, one of its own
+SELECT fact_id, status, rule, chosen_mention_id FROM facts
+WHERE status <> 'conflict'
+  AND (rule IS NULL OR chosen_mention_id IS NULL OR NOT list_contains(mention_ids, chosen_mention_id));
+
+-- assert: a conflict fact has no value and its mentions' intervals really do not intersect
+SELECT f.fact_id, f.value FROM facts f JOIN fact_agreement g USING (fact_id)
+WHERE f.status = 'conflict' AND (f.value IS NOT NULL OR g.agreement <> 'conflict');
+
+-- assert: status single ⇔ one mention; corroborated ⇒ two or more
+SELECT fact_id, status, n_mentions FROM facts
+WHERE (status = 'single') <> (n_mentions = 1) OR (status = 'corroborated' AND n_mentions < 2);
+
+-- assert: a decision that chooses a mention settles a conflict (else it is stale: fix or remove it)
+SELECT d.decision_id, dm.mention_id, f.fact_id, f.status
+FROM stg_decisions d
+JOIN decision_matches dm USING (decision_id)
+LEFT JOIN facts f ON list_contains(f.mention_ids, dm.mention_id)
+WHERE d.choose AND (f.fact_id IS NULL OR f.rule IS DISTINCT FROM 'decision:' || d.decision_id);
+
+-- assert: at most one decision chooses within a fact
+SELECT fact_id, list(set_rule ORDER BY set_rule) AS decisions FROM mention_sets
+WHERE set_rule LIKE 'decision:%' GROUP BY fact_id HAVING count(DISTINCT set_rule) > 1;
+
+-- assert: every fact's period parses to dates, start <= end
+SELECT fact_id, period, period_start, period_end FROM facts
+WHERE period_start IS NULL OR period_end IS NULL OR period_start > period_end;

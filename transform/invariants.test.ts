@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { InvariantError, listModels, parseAsserts, runAsserts, runTransform } from './run.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+describe('assert files', () => {
+  it('parses one named query per "-- assert:" block', () => {
+    const parsed = parseAsserts('-- header\n\n-- assert: a holds\nSELECT 1 WHERE false;\n\n-- assert: b holds\nSELECT 2\nWHERE false;\n');
+    expect(parsed).toEqual([
+      { name: 'a holds', sql: 'SELECT 1 WHERE false' },
+      { name: 'b holds', sql: 'SELECT 2\nWHERE false' },
+    ]);
+  });
+
+  it('every model runs in number order and the reconcile model has its invariants', () => {
+    const models = listModels();
+    const names = models.map((m) => m.name);
+    expect(names).toEqual([...names].sort());
+    expect(names).toContain('040_reconcile.sql');
+    const reconcile = models.find((m) => m.name === '040_reconcile.sql')!;
+    expect(reconcile.asserts.map((a) => a.name)).toEqual(
+      expect.arrayContaining([
+        'every fact has at least one mention, and n_mentions counts them',
+        'mention_ids are mentions (no invented provenance)',
+        'a non-conflict fact has a value, with lo <= value <= hi',
+      ]),
+    );
+  });
+});
+
+describe('invariants catch a broken model', () => {
+  async function builtDb() {
+    const dbPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'figtrail-inv-')), 't.duckdb');
+    await runTransform({
+      mentionsPath: fixture('nested.json'),
+      sourcesPath: fixture('sources.json'),
+      metricsPath: fixture('metrics.json'),
+      dbPath,
+    });
+    const instance = await DuckDBInstance.create(dbPath);
+    const con = await instance.connect();
+    const asserts = parseAsserts(readFileSync(path.join(here, '040_reconcile.assert.sql'), 'utf8'));
+    return { instance, con, asserts };
+  }
+
+  it('a sound build passes every reconcile invariant', async () => {
+    const { instance, con, asserts } = await builtDb();
+    try {
+      await expect(runAsserts(con, '040_reconcile.sql', asserts)).resolves.toBeUndefined();
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it('a value outside [lo, hi] is caught', async () => {
+    const { instance, con, asserts } = await builtDb();
+    try {
+      await con.run(`UPDATE facts SET value = hi * 2`);
+      const err = await runAsserts(con, '040_reconcile.sql', asserts).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvariantError);
+      expect((err as InvariantError).assertion).toBe('a non-conflict fact has a value, with lo <= value <= hi');
+      expect((err as Error).message).toContain('040_reconcile.sql');
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it('a fact citing a mention that does not exist is caught', async () => {
+    const { instance, con, asserts } = await builtDb();
+    try {
+      await con.run(`UPDATE facts SET mention_ids = list_append(mention_ids, 'm_ffffffffffffffff'), n_mentions = n_mentions + 1`);
+      const err = await runAsserts(con, '040_reconcile.sql', asserts).catch((e: unknown) => e);
+      expect((err as InvariantError).assertion).toBe('mention_ids are mentions (no invented provenance)');
+      expect((err as Error).message).toContain('m_ffffffffffffffff');
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it('a fact with no mention is caught', async () => {
+    const { instance, con, asserts } = await builtDb();
+    try {
+      await con.run(`INSERT INTO facts BY NAME SELECT * REPLACE ('f_0000000000000000' AS fact_id, CAST([] AS VARCHAR[]) AS mention_ids) FROM facts`);
+      const err = await runAsserts(con, '040_reconcile.sql', asserts).catch((e: unknown) => e);
+      expect((err as InvariantError).assertion).toBe('every fact has at least one mention, and n_mentions counts them');
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+    }
+  });
+});
+
+describe('period and number macros', () => {
+  it('turn period strings into first and last days', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const con = await instance.connect();
+    try {
+      await con.run(readFileSync(path.join(here, '000_macros.sql'), 'utf8'));
+      const cases: [string, string | null, string | null][] = [
+        ['2012', '2012-01-01', '2012-12-31'],
+        ['2012-H1', '2012-01-01', '2012-06-30'],
+        ['2012-H2', '2012-07-01', '2012-12-31'],
+        ['2013-Q1', '2013-01-01', '2013-03-31'],
+        ['2013-Q4', '2013-10-01', '2013-12-31'],
+        ['2012-02', '2012-02-01', '2012-02-29'],
+        ['2024-07-24', '2024-07-24', '2024-07-24'],
+        ['2013-Q1/2013-Q3', '2013-01-01', '2013-09-30'],
+        ['2010/2012', '2010-01-01', '2012-12-31'],
+        ['last year', null, null],
+      ];
+      for (const [p, start, end] of cases) {
+        const rows = (await con.runAndReadAll(`SELECT period_start(?) AS s, period_end(?) AS e`, [p, p])).getRowObjectsJson();
+        expect([p, rows[0]?.s, rows[0]?.e]).toEqual([p, start, end]);
+      }
+      const nums = (await con.runAndReadAll(`SELECT fmt_num(3e12) a, fmt_num(27.9e12) b, fmt_num(1234.5) c, fmt_num(156) d`)).getRowObjectsJson();
+      expect(nums[0]).toEqual({ a: '3e12', b: '2.79e13', c: '1234.5', d: '156' });
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+    }
+  });
+});

@@ -1,0 +1,393 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { UNITS } from '../extract/records.js';
+
+/**
+ * mentions.json + sources.json (+ metric kinds, rules, curated decisions) → facts and series, in DuckDB.
+ *
+ * The SQL models `NNN_name.sql` in this folder run in file-name order; after each, the queries in its
+ * `NNN_name.assert.sql` (if any) must return zero rows, or the run fails naming the broken invariant.
+ */
+
+// ---------------------------------------------------------------------------------------------- records
+
+export const FACT_STATUSES = ['single', 'corroborated', 'conflict', 'resolved'] as const;
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** One row of the published `facts` table. */
+export const FactSchema = z.object({
+  /** 'f_' + first 16 hex of sha256('metric|subject|period|unit'), '|target' appended for targets */
+  fact_id: z.string().regex(/^f_[0-9a-f]{16}$/),
+  metric: z.string(),
+  subject: z.string(),
+  period: z.string(),
+  period_start: isoDate,
+  period_end: isoDate,
+  /** 'publication' when every mention was dated by its source's publication date (a stock with no date) */
+  period_basis: z.string(),
+  /** the lexicon's kind of the metric: stock | flow | ratio */
+  metric_kind: z.string().nullable(),
+  /** NULL only for an unresolved conflict */
+  value: z.number().nullable(),
+  unit: z.enum(UNITS),
+  /** the interval the fact's value is known to lie in; NULL = unbounded (open) */
+  lo: z.number().nullable(),
+  hi: z.number().nullable(),
+  lo_exclusive: z.boolean(),
+  hi_exclusive: z.boolean(),
+  status: z.enum(FACT_STATUSES),
+  n_mentions: z.number().int().positive(),
+  n_sources: z.number().int().positive(),
+  mention_ids: z.array(z.string()).min(1),
+  /** the same figure stated in another currency (USD beside CNY), linked, never converted */
+  alt_mention_ids: z.array(z.string()),
+  chosen_mention_id: z.string().nullable(),
+  /** the rule id (rules.yaml) or 'decision:<id>' (decisions.yaml) that gave the value; NULL for a conflict */
+  rule: z.string().nullable(),
+  resolution: z.string().min(1),
+  /** a target ("to reach … by 2020"): a fact, but never a series point */
+  is_target: z.boolean(),
+  /** whether the fact is a point of `series` (not a target, and in its metric's canonical unit) */
+  in_series: z.boolean(),
+});
+export type Fact = z.infer<typeof FactSchema>;
+
+/** One row of the published `series` table: one point per (metric, subject, period), linked to its fact. */
+export const SeriesRowSchema = z.object({
+  fact_id: z.string().regex(/^f_[0-9a-f]{16}$/),
+  metric: z.string(),
+  subject: z.string(),
+  period: z.string(),
+  period_end: isoDate,
+  value: z.number().nullable(),
+  unit: z.enum(UNITS),
+  lo: z.number().nullable(),
+  hi: z.number().nullable(),
+  status: z.enum(FACT_STATUSES),
+});
+export type SeriesRow = z.infer<typeof SeriesRowSchema>;
+
+// ------------------------------------------------------------------------------------- rules, decisions
+
+export const RULE_NAMES = ['prefer_precise_inside', 'prefer_statistical_release', 'latest_publication'] as const;
+
+export const RulesFileSchema = z
+  .object({
+    source_kinds: z.array(
+      z.object({ kind: z.string().min(1), publisher_pattern: z.string().min(1) }).strict(),
+    ),
+    rules: z.array(
+      z.object({ id: z.string().regex(/^R\d+$/), name: z.enum(RULE_NAMES), description: z.string().min(1) }).strict(),
+    ),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    const ids = f.rules.map((r) => r.id);
+    const names = f.rules.map((r) => r.name);
+    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'rule ids must be unique' });
+    if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', message: 'each rule name may appear once' });
+    if (!names.includes('prefer_precise_inside'))
+      ctx.addIssue({ code: 'custom', message: 'prefer_precise_inside is required: it chooses the value of agreeing mentions' });
+    for (const k of f.source_kinds) {
+      try {
+        new RegExp(k.publisher_pattern);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `source kind ${k.kind}: bad publisher_pattern` });
+      }
+    }
+  });
+export type RulesFile = z.infer<typeof RulesFileSchema>;
+
+const PERIOD_RE = /^\d{4}(-(H[12]|Q[1-4]|\d{2}(-\d{2})?))?(\/\d{4}(-(H[12]|Q[1-4]|\d{2}(-\d{2})?))?)?$/;
+
+export const DecisionSchema = z
+  .object({
+    id: z.string().min(1),
+    /** select by id … */
+    mention_id: z.string().regex(/^m_[0-9a-f]{16}$/).optional(),
+    /** … or by quote: source + exact quote + (optional) text just before it */
+    source_id: z.string().min(1).optional(),
+    exact: z.string().min(1).optional(),
+    prefix: z.string().min(1).optional(),
+    /** pin how the mention is read */
+    pin: z
+      .object({
+        metric: z.string().min(1).optional(),
+        subject: z.string().min(1).optional(),
+        period: z.string().regex(PERIOD_RE, 'period like 2012, 2012-H1, 2013-Q1/2013-Q3, 2012-07, 2024-07-24').optional(),
+      })
+      .strict()
+      .optional(),
+    /** settle the conflict the mention is part of, in its favour */
+    choose: z.literal(true).optional(),
+    reason: z.string().min(1),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    const byId = d.mention_id !== undefined;
+    const byQuote = d.source_id !== undefined || d.exact !== undefined || d.prefix !== undefined;
+    if (byId === byQuote) ctx.addIssue({ code: 'custom', message: `decision ${d.id}: give either mention_id or source_id + exact (+ prefix)` });
+    if (byQuote && (d.source_id === undefined || d.exact === undefined))
+      ctx.addIssue({ code: 'custom', message: `decision ${d.id}: a quote selector needs source_id and exact` });
+    const pins = d.pin === undefined ? 0 : Object.keys(d.pin).length;
+    if ((pins > 0) === (d.choose === true))
+      ctx.addIssue({ code: 'custom', message: `decision ${d.id}: give either a non-empty pin or choose: true` });
+  });
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export const DecisionsFileSchema = z
+  .object({ decisions: z.array(DecisionSchema) })
+  .strict()
+  .superRefine((f, ctx) => {
+    const ids = f.decisions.map((d) => d.id);
+    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'decision ids must be unique' });
+  });
+
+function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): T {
+  const parsed = schema.safeParse(parseYaml(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`${what} ${file} is invalid: ${issues}`);
+  }
+  return parsed.data;
+}
+
+export const loadRules = (file: string): RulesFile => readYaml(file, RulesFileSchema, 'rules file');
+export const loadDecisions = (file: string): Decision[] => readYaml(file, DecisionsFileSchema, 'decisions file').decisions;
+
+// ----------------------------------------------------------------------------------------- the models
+
+/** The folder holding the SQL models and rules.yaml (from the .ts sources, or from dist/transform/). */
+export function transformDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const dir of [here, path.join(here, '..', '..', 'transform')]) {
+    if (existsSync(path.join(dir, '010_stage_mentions.sql'))) return dir;
+  }
+  throw new Error(`cannot find the transform SQL models near ${here}`);
+}
+
+export interface Model {
+  name: string;
+  sql: string;
+  asserts: AssertQuery[];
+}
+
+/** `NNN_name.sql` in run order, each with the invariants of `NNN_name.assert.sql`. */
+export function listModels(dir = transformDir()): Model[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((f) => {
+      const assertFile = path.join(dir, f.replace(/\.sql$/, '.assert.sql'));
+      return {
+        name: f,
+        sql: readFileSync(path.join(dir, f), 'utf8'),
+        asserts: existsSync(assertFile) ? parseAsserts(readFileSync(assertFile, 'utf8')) : [],
+      };
+    });
+}
+
+export interface AssertQuery {
+  name: string;
+  sql: string;
+}
+
+/** An assert file: blocks that each start with a `-- assert: <what must hold>` line, one query each. */
+export function parseAsserts(text: string): AssertQuery[] {
+  const out: AssertQuery[] = [];
+  let current: { name: string; lines: string[] } | null = null;
+  const flush = () => {
+    if (!current) return;
+    const sql = current.lines.join('\n').trim().replace(/;\s*$/, '');
+    if (sql === '') throw new Error(`assertion "${current.name}" has no query`);
+    out.push({ name: current.name, sql });
+  };
+  for (const line of text.split('\n')) {
+    const m = /^--\s*assert:\s*(.+)$/.exec(line);
+    if (m) {
+      flush();
+      current = { name: m[1]!.trim(), lines: [] };
+    } else if (current) current.lines.push(line);
+  }
+  flush();
+  return out;
+}
+
+export class InvariantError extends Error {
+  constructor(
+    readonly model: string,
+    readonly assertion: string,
+    readonly rows: Record<string, unknown>[],
+  ) {
+    const shown = rows.slice(0, 5).map((r) => JSON.stringify(r)).join('\n  ');
+    super(
+      `transform invariant broken after ${model}: "${assertion}" — ${rows.length} offending row(s):\n  ${shown}` +
+        (rows.length > 5 ? `\n  … and ${rows.length - 5} more` : ''),
+    );
+    this.name = 'InvariantError';
+  }
+}
+
+/** Run invariant queries; the first that returns rows throws an InvariantError naming it. */
+export async function runAsserts(con: DuckDBConnection, model: string, asserts: AssertQuery[]): Promise<void> {
+  for (const a of asserts) {
+    const reader = await con.runAndReadAll(a.sql);
+    const rows = reader.getRowObjectsJson();
+    if (rows.length > 0) throw new InvariantError(model, a.name, rows);
+  }
+}
+
+// ------------------------------------------------------------------------------------------ loading
+
+const MENTION_COLUMNS = `{
+  mention_id: 'VARCHAR', source_id: 'VARCHAR', source_sha256: 'VARCHAR', page: 'INTEGER',
+  char_start: 'BIGINT', char_end: 'BIGINT', byte_start: 'BIGINT', byte_end: 'BIGINT',
+  quote: 'VARCHAR', prefix: 'VARCHAR', suffix: 'VARCHAR', sentence: 'VARCHAR', value_text: 'VARCHAR',
+  value: 'DOUBLE', unit: 'VARCHAR', bound: 'VARCHAR', lo: 'DOUBLE', hi: 'DOUBLE',
+  lo_exclusive: 'BOOLEAN', hi_exclusive: 'BOOLEAN', metric: 'VARCHAR', subject: 'VARCHAR', period: 'VARCHAR',
+  period_basis: 'VARCHAR', is_target: 'BOOLEAN', paired_mention_id: 'VARCHAR', region: 'VARCHAR',
+  rule: 'VARCHAR', extractor_version: 'VARCHAR'
+}`;
+
+const SOURCE_COLUMNS = `{
+  source_id: 'VARCHAR', file: 'VARCHAR', media_type: 'VARCHAR', title: 'VARCHAR', publisher: 'VARCHAR',
+  original_url: 'VARCHAR', published: 'VARCHAR', capture: 'VARCHAR', notes: 'VARCHAR', sha256: 'VARCHAR',
+  bytes: 'BIGINT', pages: 'INTEGER', text_chars: 'BIGINT', text_sha256: 'VARCHAR', status: 'VARCHAR',
+  error_reason: 'VARCHAR'
+}`;
+
+const METRIC_COLUMNS = `{ id: 'VARCHAR', kind: 'VARCHAR', unit_kinds: 'VARCHAR[]' }`;
+
+async function loadInputs(con: DuckDBConnection, input: TransformInput, rules: RulesFile, decisions: Decision[]): Promise<void> {
+  const readJson = (columns: string) => `SELECT * FROM read_json(?, format = 'array', columns = ${columns})`;
+  await con.run(`CREATE OR REPLACE TABLE raw_mentions AS ${readJson(MENTION_COLUMNS)}`, [input.mentionsPath]);
+  await con.run(`CREATE OR REPLACE TABLE raw_sources AS ${readJson(SOURCE_COLUMNS)}`, [input.sourcesPath]);
+  if (input.metricsPath !== undefined) {
+    await con.run(`CREATE OR REPLACE TABLE raw_metrics AS ${readJson(METRIC_COLUMNS)}`, [input.metricsPath]);
+  } else {
+    await con.run(`CREATE OR REPLACE TABLE raw_metrics (id VARCHAR, kind VARCHAR, unit_kinds VARCHAR[])`);
+  }
+
+  await con.run(`CREATE OR REPLACE TABLE raw_rules (rule_id VARCHAR, rule_name VARCHAR, rule_order INTEGER, description VARCHAR)`);
+  for (const [i, r] of rules.rules.entries()) {
+    await con.run(`INSERT INTO raw_rules VALUES (?, ?, ?, ?)`, [r.id, r.name, i + 1, r.description]);
+  }
+  await con.run(`CREATE OR REPLACE TABLE raw_source_kinds (source_kind VARCHAR, publisher_pattern VARCHAR, kind_rank INTEGER)`);
+  for (const [i, k] of rules.source_kinds.entries()) {
+    await con.run(`INSERT INTO raw_source_kinds VALUES (?, ?, ?)`, [k.kind, k.publisher_pattern, i + 1]);
+  }
+
+  await con.run(`CREATE OR REPLACE TABLE raw_decisions (
+    decision_id VARCHAR, decision_order INTEGER, mention_id VARCHAR, source_id VARCHAR, exact VARCHAR, prefix VARCHAR,
+    pin_metric VARCHAR, pin_subject VARCHAR, pin_period VARCHAR, choose BOOLEAN, reason VARCHAR)`);
+  for (const [i, d] of decisions.entries()) {
+    await con.run(`INSERT INTO raw_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      d.id,
+      i + 1,
+      d.mention_id ?? null,
+      d.source_id ?? null,
+      d.exact ?? null,
+      d.prefix ?? null,
+      d.pin?.metric ?? null,
+      d.pin?.subject ?? null,
+      d.pin?.period ?? null,
+      d.choose === true,
+      d.reason,
+    ]);
+  }
+}
+
+// ------------------------------------------------------------------------------------------- the run
+
+export interface TransformInput {
+  mentionsPath: string;
+  sourcesPath: string;
+  /** JSON array [{id, kind: 'stock'|'flow'|'ratio', unit_kinds: [...]}] written by the build from the lexicon */
+  metricsPath?: string;
+  /** curated decisions (YAML); none when omitted */
+  decisionsPath?: string;
+  /** rules (YAML); the project's transform/rules.yaml when omitted */
+  rulesPath?: string;
+  /** default ':memory:'; a file keeps every intermediate table for inspection */
+  dbPath?: string;
+}
+
+export interface TransformResult {
+  facts: Fact[];
+  series: SeriesRow[];
+  summary: {
+    by_status: Record<string, number>;
+    /** mentions with metric + subject but no period and not datable (flows, ratios, undated stocks) */
+    unscoped: number;
+    decisions_applied: number;
+    /** what became of every mention: reconciled | alternate_currency | unattributed | unscoped */
+    by_fate: Record<string, number>;
+  };
+}
+
+const FACT_COLUMNS = `fact_id, metric, subject, period, period_start, period_end, period_basis, metric_kind, value, unit,
+  lo, hi, lo_exclusive, hi_exclusive, status, n_mentions, n_sources, mention_ids, alt_mention_ids,
+  chosen_mention_id, rule, resolution, is_target, (NOT is_target AND unit = canonical_unit) AS in_series`;
+
+async function countsBy(con: DuckDBConnection, sql: string): Promise<Record<string, number>> {
+  const rows = (await con.runAndReadAll(sql)).getRowObjectsJson();
+  const out: Record<string, number> = {};
+  for (const r of rows) out[String(r.k)] = Number(r.n);
+  return out;
+}
+
+export async function runTransform(input: TransformInput): Promise<TransformResult> {
+  const rules = loadRules(input.rulesPath ?? path.join(transformDir(), 'rules.yaml'));
+  const decisions = input.decisionsPath === undefined ? [] : loadDecisions(input.decisionsPath);
+  const models = listModels();
+
+  const instance = await DuckDBInstance.create(input.dbPath ?? ':memory:');
+  const con = await instance.connect();
+  try {
+    await loadInputs(con, input, rules, decisions);
+    for (const model of models) {
+      try {
+        await con.run(model.sql);
+      } catch (e) {
+        throw new Error(`transform model ${model.name} failed: ${(e as Error).message}`);
+      }
+      await runAsserts(con, model.name, model.asserts);
+    }
+
+    const factRows = (
+      await con.runAndReadAll(
+        `SELECT ${FACT_COLUMNS} FROM facts ORDER BY metric, subject, period_end, period_start, period, unit, is_target, fact_id`,
+      )
+    ).getRowObjectsJson();
+    const seriesRows = (
+      await con.runAndReadAll(
+        `SELECT fact_id, metric, subject, period, period_end, value, unit, lo, hi, status
+         FROM series ORDER BY metric, subject, period_end, period_start DESC, period, fact_id`,
+      )
+    ).getRowObjectsJson();
+    const facts = factRows.map((r) => FactSchema.parse(r));
+    const series = seriesRows.map((r) => SeriesRowSchema.parse(r));
+
+    const by_status = await countsBy(con, `SELECT status AS k, count(*) AS n FROM facts GROUP BY status ORDER BY status`);
+    const by_fate = await countsBy(con, `SELECT fate AS k, count(*) AS n FROM mention_fates GROUP BY fate ORDER BY fate`);
+    const applied = (
+      await con.runAndReadAll(
+        `SELECT count(*) AS n FROM (
+           SELECT decision_id FROM decision_pins
+           UNION SELECT substr(rule, length('decision:') + 1) FROM facts WHERE rule LIKE 'decision:%')`,
+      )
+    ).getRowObjectsJson();
+    return {
+      facts,
+      series,
+      summary: { by_status, unscoped: by_fate.unscoped ?? 0, decisions_applied: Number(applied[0]?.n ?? 0), by_fate },
+    };
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+}
