@@ -9,7 +9,7 @@ const USAGE = `figtrail — figures with provenance from documents on China's na
 
 usage:
   figtrail build [--sources DIR] [--out DIR] [--keep-going] [--max-bytes N] [--quiet]
-                 [--jobs N] [--cache DIR | --no-cache] [--from-shards DIR...] [--no-site]
+                 [--jobs N] [--cache DIR | --no-cache] [--from-shards DIR...] [--force] [--no-site]
   figtrail extract --shard i/n --out DIR [--sources DIR] [--jobs N] [--cache DIR | --no-cache] [--max-bytes N]
   figtrail sources verify [--sources DIR]
   figtrail release --bump patch|minor|major [--build DIR] [--out DIR]
@@ -19,6 +19,7 @@ usage:
 
 defaults: --sources sources/  --out out/build/ (build)  --build out/build/  --out out/ (release)
   --jobs: one extraction worker per core (1 = in-process)  --cache: .cache/figtrail/ (safe to delete)
+  a build whose inputs, code and options are unchanged and whose --out still verifies is skipped (--force rebuilds)
   extract --shard i/n writes DIR/shard-i-of-n.json; build --from-shards DIR... merges a complete set of shards
   (the same --sources manifest) and reconciles, checks and publishes exactly as a normal build
 exit codes: 0 ok, 1 a source failed or a check found an error, 2 bad usage or manifest`;
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
           'no-cache': { type: 'boolean', default: false },
           'from-shards': { type: 'string', multiple: true },
           'no-site': { type: 'boolean', default: false },
+          force: { type: 'boolean', default: false },
         },
         strict: true,
         allowPositionals: true,
@@ -57,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
         ...jobsAndCache(values),
         ...(fromShards ? { fromShards } : {}),
         ...(values['no-site'] ? { site: false } : {}),
+        ...(values.force ? { force: true } : {}),
       });
       if (!values.quiet) {
         const c = result.counts;
@@ -105,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
         ...jobsAndCache(values),
       });
       // a failed source is data in the shard; the build that merges the shards reports it and sets the exit code
-      if (!values.quiet) process.stderr.write(`wrote ${path.relative(process.cwd(), r.file) || r.file}\n`);
+      if (!values.quiet) process.stderr.write(`wrote ${r.file}\n`);
       return 0;
     }
     case 'sources': {

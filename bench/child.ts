@@ -38,8 +38,8 @@ if (mode === 'cli') {
     const t = from[Math.floor(r() * from.length)]!;
     const src = `syn-${Math.floor(r() * nSources)}`;
     const year = String(2005 + Math.floor(r() * 19));
-    const factor = r() < 0.8 ? 1 : 0.9 + r() * 0.2;
-    const value = Math.round(t.value * factor * 100) / 100;
+    const factor = r() < 0.8 ? 1 : [0.9, 0.95, 1.05, 1.1][Math.floor(r() * 4)]!;
+    const value = t.value * factor;
     const m: Mention = {
       ...t,
       mention_id: `m_${createHash('sha256').update(`${i}`).digest('hex').slice(0, 16)}`,

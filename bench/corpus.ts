@@ -53,7 +53,7 @@ export interface CorpusEntry {
 
 function makePdf(r: () => number, title: string, pages: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, autoFirstPage: false, info: { Title: title, CreationDate: new Date(0), ModDate: new Date(0) } });
+    const doc = new PDFDocument({ size: 'A4', margins: { top: 20, bottom: 20, left: 50, right: 50 }, autoFirstPage: false, info: { Title: title, CreationDate: new Date(0), ModDate: new Date(0) } });
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
@@ -62,9 +62,13 @@ function makePdf(r: () => number, title: string, pages: number): Promise<Buffer>
       doc.addPage();
       doc.font('Helvetica').fontSize(8).text(`China High-tech Zones Bulletin · ${title}`, 50, 30, { width: 495, lineBreak: false });
       if (p === 1) doc.font('Helvetica-Bold').fontSize(15).text(title, 50, 55, { width: 495 });
-      const body: string[] = [];
-      for (let k = 0; k < 5; k++) body.push(paragraph(r, 4 + Math.floor(r() * 3)));
-      doc.font('Times-Roman').fontSize(9.5).text(body.join('\n\n'), 50, p === 1 ? 90 : 60, { columns: 2, columnGap: 18, width: 495, height: 700, align: 'justify' });
+      // two columns, each set on its own (pdfkit's `columns` only reaches the second one on a full page)
+      const top = p === 1 ? 90 : 60;
+      for (const x of [50, 307]) {
+        const body: string[] = [];
+        for (let k = 0; k < 3; k++) body.push(paragraph(r, 3 + Math.floor(r() * 3)));
+        doc.font('Times-Roman').fontSize(9.5).text(body.join('\n\n'), x, top, { width: 238, height: 700, align: 'justify' });
+      }
       doc.font('Helvetica').fontSize(8).text(String(p), 50, 800, { width: 495, align: 'center', lineBreak: false });
     }
     doc.end();

@@ -77,7 +77,8 @@ describe('readContexts on phrasings from the sources', () => {
     const got = check(
       text,
       [
-        ['51', 'count', 'zone_count', 'national', '2009', 'stated'],
+        // "another 51 provincial zones were elevated": an increment of the set, not the number of zones
+        ['51', 'count', null, 'national', '2009', 'stated'],
         ['105', 'count', 'zone_count', 'national', '2009', 'carried'],
         ['274.91 billion yuan', 'CNY', 'rnd_expenditure', 'national', '2012', 'stated'],
         ['35.6%', 'percent', 'share_of_national_rnd', 'national', '2012', 'stated'],
@@ -167,5 +168,53 @@ describe('readContexts on other phrasings', () => {
     const text = fixture('newsletter-2013.txt');
     const figs = [fig(text, '114', 'count'), fig(text, '20.3 trillion yuan', 'CNY'), fig(text, '10%', 'percent')];
     expect(readContexts(text, figs, { publication: null }, lex)).toEqual(readContexts(text, figs, { publication: null }, lex));
+  });
+});
+
+describe('readContexts: whole sets, subsets, thresholds and shares', () => {
+  it('counts the whole set only after a totality cue', () => {
+    const text = 'In 2015, there were 146 national high-tech zones. Of them, 12 zones were upgraded and another 9 zones were approved in 2015.';
+    check(text, [
+      ['146', 'count', 'zone_count', 'national', '2015', 'stated'],
+      ['12', 'count', null, 'national', '2015', 'stated'],
+      ['9', 'count', null, 'national', '2015', 'stated'],
+    ]);
+  });
+
+  it('reads an amount right after a bare count as a threshold, not as revenue', () => {
+    const text = 'In 2016, 8 high-tech zones achieved more than 500 billion yuan in revenue and 40 reached 100 billion yuan in revenue.';
+    check(text, [
+      ['8 high-tech zones', 'count', null, 'national', '2016', 'stated'],
+      ['more than 500 billion yuan', 'CNY', null, 'national', '2016', 'stated'],
+      ['40', 'count', null, 'national', '2016', 'stated'],
+      ['100 billion yuan', 'CNY', null, 'national', '2016', 'stated'],
+    ]);
+  });
+
+  it('binds a share to the noun phrase after "of"', () => {
+    const text = 'In 2020, the national high-tech zones gathered 35% of all high-tech enterprises and 25% of unicorn firms.';
+    check(text, [
+      ['35%', 'percent', 'share_of_national_high_tech_enterprises', 'national', '2020', 'stated'],
+      ['25%', 'percent', null, 'national', '2020', 'stated'],
+    ]);
+  });
+
+  it('does not give a count with its own noun the metric of a noun elsewhere in the clause', () => {
+    const text = 'In 2018, Zhangjiang set up three service platforms to support the high-tech zones.';
+    check(text, [['three service platforms', 'count', null, 'zhangjiang', '2018', 'stated', 0]]);
+  });
+});
+
+describe('readContexts: present-tense sentences', () => {
+  it('does not carry an earlier year to a figure stated in the present tense', () => {
+    const text = 'The zone was established in May 1995 with an area of 20 square kilometers. It has 12 research institutes.';
+    check(
+      text,
+      [
+        ['20 square kilometers', 'km2', 'area', null, '1995-05', 'stated'],
+        ['12', 'count', 'research_institute_count', null, '2020-01-31', 'publication'],
+      ],
+      '2020-01-31',
+    );
   });
 });

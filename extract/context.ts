@@ -20,6 +20,8 @@ export interface FigureRef {
   unit: string;
   unitWord: string | null;
   bound: string;
+  /** where the number itself ends (digits or number words); found from the digits when absent */
+  numberEnd?: number;
 }
 
 export type PeriodBasis = 'stated' | 'carried' | 'publication' | 'none';
@@ -95,9 +97,12 @@ interface Compiled {
   growthAfter: RegExp;
   shareTotal: RegExp;
   approx: string;
+  wholeBefore: RegExp;
+  shareAnaphora: RegExp;
   denominatorCue: RegExp;
   targetCue: RegExp;
   presentCue: RegExp;
+  presentState: RegExp;
   releaseCue: RegExp;
   thisYear: RegExp;
   yearPreps: RegExp;
@@ -156,9 +161,12 @@ function compile(lex: Lexicon): Compiled {
     growthAfter: new RegExp(`^\\s*(?:${alternation(lex.cues.growth_after)})${AFTER}`, 'i'),
     shareTotal: words(lex.cues.share_of_national_total),
     approx: alternation(lex.cues.approximators),
+    wholeBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.whole_before)})\\s*$`, 'i'),
+    shareAnaphora: new RegExp(`^\\s*of\\s+(?:${alternation(lex.cues.share_anaphora)})${AFTER}`, 'i'),
     denominatorCue: new RegExp(`(?:${BEFORE}(?:${alternation(lex.denominator_cues.filter((w) => /^[A-Za-z]/.test(w)))})${AFTER})|%`, 'i'),
     targetCue: words(p.target_cues),
     presentCue: words(p.present_cues),
+    presentState: words(p.present_state_cues),
     releaseCue: words(p.release_cues),
     thisYear: words(p.this_year),
     yearPreps: new RegExp(`${BEFORE}(?:${alternation(p.year_prepositions)})(?:\\s+the)?[\\s-]*$`, 'i'),
@@ -403,6 +411,7 @@ function quote(text: string, s: Span): string {
 
 /** Where the digits of a figure end ("14" in "14 million employees", "20, 000" kept whole). */
 function numberEnd(text: string, f: FigureRef): number {
+  if (f.numberEnd !== undefined) return f.numberEnd;
   const m = /\d(?:[\d.,]|,? (?=\d{3}(?!\d)))*/.exec(text.slice(f.start, f.end));
   return m ? f.start + m.index + m[0].length : f.end;
 }
@@ -459,6 +468,17 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
 function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): { metric: string | null; rule: string } {
   const f = st.figures[fi]!;
   const { text } = st;
+
+  // "2 achieved more than 1 trillion yuan in revenue, 6 over 500 billion yuan": an amount right after a
+  // count (one or two verbs between) is the threshold that count is measured against, not an amount of
+  // any subject.
+  const prev = fi > 0 ? st.figures[fi - 1]! : null;
+  if (prev && prev.unit === 'count' && f.unit !== 'count' && f.unit !== 'persons' && within(prev, clause)) {
+    const gap = text.slice(prev.end, f.start);
+    // "21,500 or 36.5 percent" restates the count as a share: a conjunction is no threshold verb
+    if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !/\b(?:or|and)\b/i.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})` };
+  }
+
   const inClause = st.metricOcc.filter((o) => within(o, clause));
   const compat = outermost(inClause.filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null));
   const between = (o: Span) => st.figures.some((g) => g !== f && (o.end <= f.start ? g.start >= o.end && g.end <= f.start : g.start >= f.end && g.end <= o.start));
@@ -480,6 +500,19 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   if (f.unit === 'percent') {
     const g = growthBase(c, st, fi, clause);
     if (g) return g;
+    // "40% of 'little giant' enterprises": the noun phrase after "of" is the base of this share, and
+    // only a share named there is this figure's (not one named for the figure before it)
+    const after0 = text.slice(f.end, clause.end);
+    if (/^\s*of\s/i.test(after0) && !c.shareAnaphora.test(after0)) {
+      const stop = /[,;:()]|\s(?:and|or|while|but|which|that)\s/i.exec(after0);
+      const np = { start: f.end, end: f.end + (stop ? stop.index : after0.length) };
+      const named = compat.filter((o) => o.metric.kind === 'ratio' && o.start < np.end && o.end > np.start);
+      const n = nearest(named, f);
+      if (n) return { metric: n.metric.id, rule: `share-of(${n.phrase})` };
+      c.shareTotal.lastIndex = 0;
+      const tot = c.shareTotal.exec(text.slice(np.start, np.end));
+      if (!tot) return { metric: null, rule: `none(share-of ${quote(text, np).trim()})` };
+    }
     const ratios = compat.filter((o) => o.metric.kind === 'ratio');
     const r = nearest(ratios, f, (o) => penalty(o) + (o.end <= f.start ? 5 : 0));
     if (r) return { metric: r.metric.id, rule: `ratio(${r.phrase})` };
@@ -498,11 +531,19 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   const qual = nearest(compat.filter((o) => o.metric.qualifier), f, penalty);
   if (qual) return { metric: qual.metric.id, rule: `qualifier(${qual.phrase})` };
 
+  // a metric that counts a whole set takes a counted noun only after a totality cue ("the 114 zones")
+  const wholeOrSubset = (m: MetricDef, why: string): { metric: string | null; rule: string } => {
+    if (!m.whole_count_only) return { metric: m.id, rule: why };
+    const before = text.slice(Math.max(st.sentence.start, f.start - 40), f.start);
+    // a possessive names the whole set as well: "China's 169 national high-tech zones"
+    const whole = c.wholeBefore.test(before) || /[A-Za-z]['’]s\s*$/.test(before);
+    return whole ? { metric: m.id, rule: `${why};whole` } : { metric: null, rule: `subset(${why})` };
+  };
   const noun = counted(c, st, f, clause);
-  if (noun) return { metric: noun.np.metric.id, rule: `noun(${noun.np.phrase})` };
+  if (noun) return wholeOrSubset(noun.np.metric, `noun(${noun.np.phrase})`);
   if (f.unitWord) {
     const uw = c.nounPhrases.find((np) => compatible(np.metric, f.unit) && np.sticky.source && new RegExp(`^(?:${np.sticky.source})$`, 'i').test(f.unitWord!));
-    if (uw) return { metric: uw.metric.id, rule: `unit-word(${f.unitWord})` };
+    if (uw) return wholeOrSubset(uw.metric, `unit-word(${f.unitWord})`);
   }
 
   // a counted noun that belongs to another figure ("7 engineering research centers") names that one only
@@ -510,9 +551,13 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     .filter((g) => g !== f)
     .map((g) => counted(c, st, g, clauseAt(st.clauses, g.start) ?? st.sentence))
     .filter((x): x is Span & { np: MetricPhrase } => x !== null);
-  const free = compat.filter((o) => !claimed.some((x) => o.start < x.end && o.end > x.start));
+  // a counted noun elsewhere in the clause ("… to support the demonstration zones") names what stands
+  // right before it, not a figure that has a noun of its own
+  // (a figure with a counted noun of its own, "one regional platform"); a bare figure ("more than 21,500
+  // or 36.5 percent of which are registered as high-tech enterprises") may take a noun later in the clause
+  const free = compat.filter((o) => !(o.noun && f.unitWord) && !claimed.some((x) => o.start < x.end && o.end > x.start));
   const best = nearest(free, f, penalty);
-  if (best) return { metric: best.metric.id, rule: `synonym(${best.phrase})` };
+  if (best) return best.noun ? wholeOrSubset(best.metric, `clause-noun(${best.phrase})`) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };
   return { metric: null, rule: 'none' };
 }
 
@@ -656,7 +701,11 @@ function readPeriod(
   if (presentSentence) return pub(`present:${quote(text, presentSentence)}`);
   const release = nearest(dates.filter((d) => d.kind === 'release'), f);
   if (release) return { period: release.period, basis: 'stated', rule: `stated-release(${quote(text, release)})`, isTarget: false, targetRule: null };
-  if (carried) return { period: carried.period, basis: 'carried', rule: `carried(${carried.period})`, isTarget: false, targetRule: null };
+  if (carried) {
+    const state = findAll(c.presentState, text, st.sentence.start, st.sentence.end)[0];
+    if (state) return pub(`present-state:${quote(text, state)}`);
+    return { period: carried.period, basis: 'carried', rule: `carried(${carried.period})`, isTarget: false, targetRule: null };
+  }
   return pub('no-date');
 }
 

@@ -31,6 +31,11 @@ export interface MetricDef {
   growth_of: string | null;
   /** a qualifier phrase ("every ten thousand professionals") wins over counted nouns */
   qualifier: boolean;
+  /**
+   * counts of the whole set only: a counted noun gives this metric only after a totality cue
+   * ("the 114 zones", "there are 178 zones"); "25 zones are named …" counts a subset
+   */
+  whole_count_only: boolean;
 }
 
 export interface SubjectDef {
@@ -46,6 +51,10 @@ export interface MetricCues {
   growth_after: string[];
   share_of_national_total: string[];
   approximators: string[];
+  /** words right before a count that make it the count of the whole set ("the", "there are", "a total of") */
+  whole_before: string[];
+  /** words right after "N percent of" that point back to a set named before ("of which", "of them") */
+  share_anaphora: string[];
 }
 
 export interface PeriodLexicon {
@@ -56,6 +65,9 @@ export interface PeriodLexicon {
   comparison_cues: string[];
   release_cues: string[];
   present_cues: string[];
+  /** present-tense verbs of having ("has", "boasts", "is home to"): a figure they state is current, so a
+   *  date from an earlier sentence is not carried to it */
+  present_state_cues: string[];
   this_year: string[];
   target_cues: string[];
 }
@@ -91,6 +103,7 @@ const MetricSchema = z
     nouns: phrases.default([]),
     share_of: id.nullable().default(null),
     qualifier: z.boolean().default(false),
+    whole_count_only: z.boolean().default(false),
   })
   .strict();
 
@@ -104,6 +117,8 @@ const MetricsFileSchema = z
         growth_after: phrases,
         share_of_national_total: phrases,
         approximators: phrases,
+        whole_before: phrases,
+        share_anaphora: phrases,
       })
       .strict(),
     metrics: z.array(MetricSchema).min(1),
@@ -140,6 +155,7 @@ const PeriodsFileSchema = z
     comparison_cues: phrases,
     release_cues: phrases,
     present_cues: phrases,
+    present_state_cues: phrases,
     this_year: phrases,
     target_cues: phrases,
   })
@@ -276,6 +292,7 @@ export function loadLexicon(dir?: string): Lexicon {
       share_of: x.share_of,
       growth_of: null,
       qualifier: x.qualifier,
+      whole_count_only: x.whole_count_only,
     });
   }
   // Growth rates are derived rather than listed: every level or amount can be said to grow, and the
@@ -294,6 +311,7 @@ export function loadLexicon(dir?: string): Lexicon {
       share_of: null,
       growth_of: x.id,
       qualifier: false,
+      whole_count_only: false,
     });
   }
 
@@ -312,6 +330,7 @@ export function loadLexicon(dir?: string): Lexicon {
       comparison_cues: p.comparison_cues,
       release_cues: p.release_cues,
       present_cues: p.present_cues,
+      present_state_cues: p.present_state_cues,
       this_year: p.this_year,
       target_cues: p.target_cues,
     },

@@ -7,7 +7,7 @@ import type { Mention, Skip } from './records.js';
 import { regionAt, type RegionKind, type TextLayer } from './textLayer.js';
 
 /** Bumped by hand when the mention-building rules below change. */
-export const MENTIONS_VERSION = '1';
+export const MENTIONS_VERSION = '2';
 
 export function extractorVersion(): string {
   return `grammar-${GRAMMAR_VERSION}/mentions-${MENTIONS_VERSION}`;
@@ -70,13 +70,15 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
   scan.figures.forEach((f, i) => {
     const kind = regionAt(layer, f.numberStart);
     if (NOT_CONTENT.has(kind)) {
-      const p = place(f);
+      // only the digits are skipped: words the grammar read around them may belong to the next block
+      const digits = { start: f.numberStart, end: f.numberEnd };
+      const p = place(digits);
       skips.push({
         source_id: meta.sourceId,
         page: p.page,
         char_start: p.cp.start,
         char_end: p.cp.end,
-        text: f.valueText,
+        text: text.slice(digits.start, digits.end),
         reason: `not_content:${kind}`,
       });
     } else kept.push(i);
@@ -90,6 +92,7 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
     unit: f.unit,
     unitWord: f.unitWord,
     bound: f.bound,
+    numberEnd: f.numberEnd,
   }));
   const contexts = readContexts(text, refs, {
     publication: meta.published,

@@ -25,7 +25,7 @@ import { joinPages } from './offsets.js';
 import { SourceError, type PageInfo, type PdfItem, type Region, type RegionKind, type TextLayer } from './textLayer.js';
 
 /** Bump the first part when the layout rules change the output; the pdf.js version also changes it. */
-export const PDF_TEXT_LAYER_VERSION: string = `1+pdfjs.${pdfjsVersion}`;
+export const PDF_TEXT_LAYER_VERSION: string = `2+pdfjs.${pdfjsVersion}`;
 
 // ------------------------------------------------------------------ tunables (fractions of the font size)
 
@@ -557,7 +557,10 @@ function layoutPage(raw: readonly TextItem[], viewportTransform: readonly number
   const lines = groupLines(items);
   const gutters = findGutters(lines, MIN_GUTTER * medianSize);
   const segments = splitLines(lines, gutters);
-  const ordered = orderSegments(segments, MIN_GUTTER * medianSize, MIN_COLUMN_WIDTH * medianSize);
+  const columnOrder = orderSegments(segments, MIN_GUTTER * medianSize, MIN_COLUMN_WIDTH * medianSize);
+  // A sidebar box interrupts the main flow: a sentence in the main column may go on below the box.
+  // Reading the box after the page's main text keeps such sentences whole.
+  const ordered = [...columnOrder.filter((s) => !s.sidebar), ...columnOrder.filter((s) => s.sidebar)];
   // Median baseline step between consecutive horizontal lines (for footer gaps).
   const bases = lines.filter((l) => l.angle === 0).map((l) => l.base);
   const steps: number[] = [];

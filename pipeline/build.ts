@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,7 @@ import type { Mention, Skip, SourceErrorRecord } from '../extract/records.js';
 import { runChecks, loadRelations } from '../checks/index.js';
 import type { Finding } from '../checks/types.js';
 import { runTransform } from '../transform/run.js';
-import { publishTables, writeSha256Sums, type PublishMeta } from './publish.js';
+import { publishTables, verifySha256Sums, writeSha256Sums, type PublishMeta } from './publish.js';
 import { writeAuditSite } from '../audit/site.js';
 import { TABLE_SCHEMAS } from './schemas.js';
 import type { SourceResult } from './extractSource.js';
@@ -49,6 +50,8 @@ export interface BuildOptions {
   fromShards?: string[];
   /** write the audit site (default true); false only for measurements */
   site?: boolean;
+  /** rebuild even when the output folder is up to date (same inputs, code and options as its last build) */
+  force?: boolean;
 }
 
 export interface BuildResult {
@@ -58,6 +61,8 @@ export interface BuildResult {
   counts: { sources: number; failed: number; mentions: number; mentionsWithoutMetric: number; skips: number; facts: number; byStatus: Record<string, number> };
   /** extraction figures: how many sources were read by the extractor and how many came from the cache */
   extract: ExtractStats;
+  /** true: nothing changed since the last build into outDir (which still verifies); nothing was rebuilt */
+  upToDate?: boolean;
 }
 
 export interface SourceRow {
@@ -124,17 +129,19 @@ export function metricKinds(lexicon: Lexicon): { id: string; kind: string; unit_
 
 /** A Map of source id → text layer that reads text/<id>.txt on demand (the corpus is never all in memory). */
 class TextFiles extends Map<string, string> {
+  private readonly known: Set<string>;
   constructor(
     private readonly dir: string,
     private readonly ids: readonly string[],
   ) {
     super();
+    this.known = new Set(ids);
   }
   override get(id: string): string | undefined {
-    return this.ids.includes(id) ? readFileSync(path.join(this.dir, `${id}.txt`), 'utf8') : undefined;
+    return this.known.has(id) ? readFileSync(path.join(this.dir, `${id}.txt`), 'utf8') : undefined;
   }
   override has(id: string): boolean {
-    return this.ids.includes(id);
+    return this.known.has(id);
   }
   override get size(): number {
     return this.ids.length;
@@ -153,6 +160,51 @@ class TextFiles extends Map<string, string> {
   }
   override forEach(fn: (value: string, key: string, map: Map<string, string>) => void): void {
     for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+}
+
+/**
+ * Fingerprint of the code and dependency versions the build runs: every .ts/.js/.sql/.yaml file of the
+ * project's stages and dist/, plus package-lock.json. Any edit changes it (and invalidates the up-to-date record).
+ */
+export function codeFingerprint(root = projectRoot()): string {
+  const h = createHash('sha256');
+  const walk = (rel: string) => {
+    const full = path.join(root, rel);
+    if (!existsSync(full)) return;
+    if (statSync(full).isDirectory()) {
+      for (const f of readdirSync(full).sort()) if (f !== 'node_modules' && f !== 'fixtures') walk(path.join(rel, f));
+    } else if (/\.(ts|js|mjs|sql|ya?ml|json)$/.test(rel)) {
+      h.update(`${rel}\0`).update(readFileSync(full)).update('\0');
+    }
+  };
+  for (const d of ['cli.ts', 'package-lock.json', 'extract', 'transform', 'checks', 'pipeline', 'audit', 'dist']) walk(d);
+  return h.digest('hex');
+}
+
+interface UpToDateRecord {
+  format: 'figtrail-build-record/1';
+  key: string;
+  sums_sha256: string;
+  result: BuildResult;
+}
+
+function buildRecordFile(cacheDir: string, outDir: string): string {
+  return path.join(cacheDir, 'builds', `${createHash('sha256').update(outDir).digest('hex').slice(0, 32)}.json`);
+}
+
+/** Writes rows as one JSON array, a few thousand rows at a time (no whole-table string in memory). */
+function writeJsonArray(file: string, rows: readonly unknown[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, '[');
+    for (let i = 0; i < rows.length; i += 2000) {
+      const chunk = rows.slice(i, i + 2000).map((r) => JSON.stringify(r)).join(',');
+      writeSync(fd, i ? `,${chunk}` : chunk);
+    }
+    writeSync(fd, ']');
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -202,12 +254,12 @@ export async function extractShard(opts: ExtractShardOptions): Promise<{ file: s
       cacheDir: opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir,
       progress: stage,
       ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
-      onResult: (_entry, r) => {
+      onResult: (_entry, r, _i, encoded) => {
         if (r.error) {
           errors.push(r.error);
           log(`error  ${r.error.message}`);
         }
-        writer.add(r);
+        writer.add({ ...r, layout: encoded.layoutJson === null ? null : (JSON.parse(encoded.layoutJson) as SourceResult['layout']) }, encoded.pageTexts);
       },
     });
     const file = writer.close();
@@ -230,8 +282,12 @@ export async function extractShard(opts: ExtractShardOptions): Promise<{ file: s
  */
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const root = projectRoot();
-  const log = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
   const progress = new Progress({ quiet: (opts.quiet ?? false) || opts.log !== undefined });
+  const rawLog = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
+  const log = (l: string) => {
+    progress.clear();
+    rawLog(l);
+  };
   const sourcesDir = path.resolve(opts.sourcesDir);
   const outDir = path.resolve(opts.outDir);
   const lexiconDir = opts.lexiconDir ?? path.join(root, 'extract', 'lexicon');
@@ -250,6 +306,42 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     manifest = shardSet.manifest;
   }
 
+  // up to date? same inputs (source bytes, manifest, lexicon, rules, decisions, relations), code, options and
+  // environment as the last build into outDir, and outDir still matches its SHA256SUMS: nothing to do.
+  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir;
+  let upToDateKey: string | null = null;
+  if (cacheDir !== null && !shardSet) {
+    const material = {
+      code: codeFingerprint(root),
+      manifest,
+      files: manifest.map((e) => {
+        try {
+          return sha256Hex(readFileSync(path.join(sourcesDir, e.file)));
+        } catch {
+          return null;
+        }
+      }),
+      lexicon: lexicon.hash,
+      inputs: [decisionsPath, rulesPath, relationsPath].map((f) => [f, fileHash(f)]),
+      options: { sourcesDir, outDir, keepGoing: opts.keepGoing ?? false, maxBytes: opts.maxBytes ?? null, site: opts.site !== false },
+      env: { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH ?? null, commit: gitCommit(root), node: process.version },
+    };
+    upToDateKey = createHash('sha256').update(JSON.stringify(material)).digest('hex');
+    if (!opts.force) {
+      try {
+        const rec = JSON.parse(readFileSync(buildRecordFile(cacheDir, outDir), 'utf8')) as UpToDateRecord;
+        const sums = path.join(outDir, 'SHA256SUMS');
+        if (rec.format === 'figtrail-build-record/1' && rec.key === upToDateKey && existsSync(sums) && sha256Hex(readFileSync(sums)) === rec.sums_sha256 && verifySha256Sums(outDir).length === 0) {
+          log(`up to date: ${outDir} (same sources, lexicon, rules, code and options as its last build; --force rebuilds)`);
+          const n = manifest.length;
+          return { ...rec.result, upToDate: true, extract: { sources: n, extracted: 0, cacheHits: n, failed: rec.result.errors.length, pages: rec.result.extract.pages, jobs: 0 } };
+        }
+      } catch {
+        /* no record, or unreadable: build */
+      }
+    }
+  }
+
   mkdirSync(path.dirname(outDir), { recursive: true });
   const stage = mkdtempSync(path.join(path.dirname(outDir), `.${path.basename(outDir)}.tmp-`));
   const work = mkdtempSync(path.join(os.tmpdir(), 'figtrail-work-'));
@@ -258,14 +350,26 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     mkdirSync(path.join(stage, 'layout'));
     // 1. sources → text layers → mentions, written as they arrive (a bad source is recorded and skipped)
     const perSource: { row: SourceRow; error: SourceErrorRecord | null; mentions: Mention[]; skips: Skip[] }[] = new Array(manifest.length);
-    const withText: string[] = [];
-    const take = (entry: ManifestEntry, r: SourceResult, i: number) => {
+    const withText = new Set<string>();
+    const pageTextsDir = path.join(work, 'page-texts');
+    mkdirSync(pageTextsDir);
+    // the transform's input, appended source by source in manifest order (extraction) or written at the end (shards)
+    const mentionsPath = path.join(work, 'mentions.json');
+    const mentionsFd = shardSet ? null : openSync(mentionsPath, 'w');
+    let mentionsWritten = 0;
+    if (mentionsFd !== null) writeSync(mentionsFd, '[');
+    const take = (entry: ManifestEntry, r: SourceResult, i: number, layoutJson: string | null, mentionsJson: string | null, pageTexts: string[] | null) => {
       if (r.error) log(`error  ${r.error.message}`);
+      if (pageTexts) writeFileSync(path.join(pageTextsDir, `${entry.sha256}.json`), JSON.stringify(pageTexts));
       if (r.text !== null) {
         writeFileSync(path.join(stage, 'text', `${entry.id}.txt`), r.text, 'utf8');
-        withText.push(entry.id);
+        withText.add(entry.id);
       }
-      if (r.layout) writeFileSync(path.join(stage, 'layout', `${entry.id}.json`), `${JSON.stringify(r.layout)}\n`, 'utf8');
+      if (layoutJson !== null) writeFileSync(path.join(stage, 'layout', `${entry.id}.json`), layoutJson, 'utf8');
+      if (mentionsFd !== null && mentionsJson !== null && r.mentions.length) {
+        writeSync(mentionsFd, `${mentionsWritten ? ',' : ''}${mentionsJson.slice(1, -1)}`);
+        mentionsWritten += r.mentions.length;
+      }
       perSource[i] = { row: sourceRow(entry, r), error: r.error, mentions: r.mentions, skips: r.skips };
     };
     const stageProgress = progress.stage('extract', manifest.length);
@@ -275,11 +379,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       if (shardSet) {
         stats = { sources: manifest.length, extracted: 0, cacheHits: 0, failed: 0, pages: 0, jobs: 0 };
         const st = stats;
-        await shardSet.forEach((entry, r, i) => {
+        await shardSet.forEach((entry, r, i, pageTexts) => {
           if (r.error) st.failed++;
           st.pages += r.pages ?? 0;
           stageProgress.tick(r.pages ?? 0);
-          take(entry, r, i);
+          take(entry, r, i, r.layout ? `${JSON.stringify(r.layout)}\n` : null, null, pageTexts);
         });
       } else {
         stats = await extractAll(manifest, {
@@ -287,14 +391,18 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
           lexiconDir,
           lexicon,
           ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
-          cacheDir: opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir,
+          cacheDir,
           progress: stageProgress,
           ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
-          onResult: take,
+          onResult: (entry, r, i, encoded) => take(entry, r, i, encoded.layoutJson, encoded.mentionsJson, encoded.pageTexts),
         });
       }
     } finally {
       ext = stageProgress.end();
+      if (mentionsFd !== null) {
+        writeSync(mentionsFd, ']');
+        closeSync(mentionsFd);
+      }
     }
     const sources: SourceRow[] = [];
     const mentions: Mention[] = [];
@@ -308,7 +416,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       for (const k of p.skips) skips.push(k);
       perSource[i] = undefined as never;
     }
-    const texts = new TextFiles(path.join(stage, 'text'), manifest.map((e) => e.id).filter((id) => withText.includes(id)));
+    const texts = new TextFiles(path.join(stage, 'text'), manifest.map((e) => e.id).filter((id) => withText.has(id)));
     log(
       `extract: ${manifest.length} sources, ${errors.length} failed` +
         (shardSet
@@ -317,12 +425,13 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     );
 
     // 2. mentions → facts and series (DuckDB)
-    const mentionsPath = path.join(work, 'mentions.json');
     const sourcesPath = path.join(work, 'sources.json');
     const metricsPath = path.join(work, 'metrics.json');
-    writeFileSync(mentionsPath, JSON.stringify(mentions));
+    if (shardSet) writeJsonArray(mentionsPath, mentions);
+    else if (mentionsWritten !== mentions.length) throw new Error(`internal: ${mentionsWritten} mentions streamed to the transform, ${mentions.length} collected`);
     writeFileSync(sourcesPath, JSON.stringify(sources));
     writeFileSync(metricsPath, JSON.stringify(metricKinds(lexicon)));
+    progress.note(`reconcile: ${mentions.length} mentions …`);
     const transformed = await runTransform({
       mentionsPath,
       sourcesPath,
@@ -347,6 +456,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       if (schema) tables.set(name, { rows, schema });
     }
     const rawPath = new Map(manifest.map((e) => [e.id, path.join(sourcesDir, e.file)]));
+    progress.note('checks …');
     const findings = await runChecks({
       sources,
       mentions,
@@ -355,7 +465,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       texts,
       tables,
       readRaw: async (id: string) => readFileSync(rawPath.get(id)!),
-      rereadPdfPages: readPdfPageTexts,
+      // the page texts of readPdfPageTexts, read by the extraction workers (or the cache) from the same bytes
+      rereadPdfPages: async (bytes: Uint8Array) => {
+        const f = path.join(pageTextsDir, `${sha256Hex(bytes)}.json`);
+        return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as string[]) : readPdfPageTexts(bytes);
+      },
       relations: loadRelations(relationsPath),
     } as never);
     const failing = findings.filter((f) => f.status === 'fail');
@@ -380,15 +494,18 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       inputHashes,
       sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
     };
+    progress.note('publish …');
     await publishTables(stage, { ...tableRows, checks: findings } as never, meta);
 
     // 5. the audit site reads the published tables; checksums are rewritten to cover it
     if (opts.site !== false) {
+      progress.note('site …');
       await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir });
       writeSha256Sums(stage);
       log('site: written');
     }
 
+    progress.clear();
     // 6. move into place
     const old = `${outDir}.old-${process.pid}`;
     if (existsSync(outDir)) renameSync(outDir, old);
@@ -406,7 +523,20 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       byStatus,
     };
     const exitCode = (errors.length > 0 && !opts.keepGoing) || hasErrors(findings) ? 1 : 0;
-    return { exitCode, errors, findings, counts, extract: stats };
+    const result: BuildResult = { exitCode, errors, findings, counts, extract: stats };
+    if (cacheDir !== null && upToDateKey !== null) {
+      const recFile = buildRecordFile(cacheDir, outDir);
+      const tmpRec = `${recFile}.tmp-${process.pid}`;
+      try {
+        mkdirSync(path.dirname(recFile), { recursive: true });
+        const rec: UpToDateRecord = { format: 'figtrail-build-record/1', key: upToDateKey, sums_sha256: sha256Hex(readFileSync(path.join(outDir, 'SHA256SUMS'))), result };
+        writeFileSync(tmpRec, JSON.stringify(rec));
+        renameSync(tmpRec, recFile);
+      } catch {
+        rmSync(tmpRec, { force: true }); // no record: the next build simply runs in full
+      }
+    }
+    return result;
   } finally {
     rmSync(work, { recursive: true, force: true });
     rmSync(stage, { recursive: true, force: true });

@@ -13,19 +13,39 @@
  * rather than on the bytes, and the deterministic ones (a corrupt PDF) are cheap to reproduce.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HTML_TEXT_LAYER_VERSION } from '../extract/html.js';
 import type { ManifestEntry } from '../extract/manifest.js';
 import { extractorVersion } from '../extract/mentions.js';
 import { PDF_TEXT_LAYER_VERSION } from '../extract/pdf.js';
 import type { SourceResult } from './extractSource.js';
 
-export const CACHE_FORMAT = 'figtrail-extract-cache/1';
+export const CACHE_FORMAT = 'figtrail-extract-cache/2';
+
+let extractorCode: string | null = null;
+
+/**
+ * A fingerprint of the extractor's own code (the modules beside extract/mentions.js, as they run: .ts under
+ * vitest, compiled .js from dist/). Version constants are bumped by hand and can be forgotten; a changed
+ * line of grammar or context code must never be served from a stale cache.
+ */
+function extractorCodeHash(): string {
+  if (extractorCode !== null) return extractorCode;
+  const dir = fileURLToPath(new URL('../extract/', import.meta.url));
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir).sort()) {
+    if (!/\.(js|ts)$/.test(f) || /\.test\./.test(f)) continue;
+    h.update(`${f}\0`).update(readFileSync(path.join(dir, f))).update('\0');
+  }
+  extractorCode = h.digest('hex').slice(0, 16);
+  return extractorCode;
+}
 
 /** Everything in the code that changes what extraction returns for the same bytes. */
 export function extractionVersions(): string {
-  return `pdf:${PDF_TEXT_LAYER_VERSION}|html:${HTML_TEXT_LAYER_VERSION}|mentions:${extractorVersion()}`;
+  return `pdf:${PDF_TEXT_LAYER_VERSION}|html:${HTML_TEXT_LAYER_VERSION}|mentions:${extractorVersion()}|code:${extractorCodeHash()}`;
 }
 
 export interface CacheKeyParts {
@@ -51,10 +71,40 @@ export function cacheKey(p: CacheKeyParts): string {
   return createHash('sha256').update(material).digest('hex');
 }
 
-interface CacheFile {
+/**
+ * A source's extraction, as the pool hands it over and the cache stores it: the SourceResult without its layout
+ * and mentions, which travel as the JSON text the build writes anyway (layout file, transform input) so that a
+ * cache hit costs no re-serialising.
+ */
+export interface EncodedResult {
+  /** layout: null and mentions: [] here; see layoutJson and mentionsJson */
+  result: SourceResult;
+  /** the layout file's content (JSON + "\n"), or null */
+  layoutJson: string | null;
+  /** the mentions as a JSON array */
+  mentionsJson: string;
+  /** PDF: the page texts of an independent re-read (readPdfPageTexts), for the quote-on-page check */
+  pageTexts: string[] | null;
+}
+
+export type CacheEntry = EncodedResult;
+
+interface CacheFile extends EncodedResult {
   format: string;
   key: string;
-  result: SourceResult;
+}
+
+export function encodeResult(r: SourceResult, pageTexts: string[] | null): EncodedResult {
+  return {
+    result: { ...r, layout: null, mentions: [] },
+    layoutJson: r.layout ? `${JSON.stringify(r.layout)}\n` : null,
+    mentionsJson: JSON.stringify(r.mentions),
+    pageTexts,
+  };
+}
+
+export function decodeResult(e: EncodedResult): SourceResult {
+  return { ...e.result, layout: e.layoutJson === null ? null : (JSON.parse(e.layoutJson) as SourceResult['layout']), mentions: JSON.parse(e.mentionsJson) as SourceResult['mentions'] };
 }
 
 export class ExtractCache {
@@ -67,8 +117,8 @@ export class ExtractCache {
     return path.join(this.dir, 'v1', key.slice(0, 2), `${key}.json`);
   }
 
-  /** The cached result, or null when absent, unreadable, corrupt or for another key. */
-  get(key: string): SourceResult | null {
+  /** The cached entry, or null when absent, unreadable, corrupt or for another key. */
+  get(key: string): CacheEntry | null {
     let raw: string;
     try {
       raw = readFileSync(this.file(key), 'utf8');
@@ -80,20 +130,22 @@ export class ExtractCache {
       if (parsed.format !== CACHE_FORMAT || parsed.key !== key) return null;
       const r = parsed.result;
       if (!isSourceResult(r) || r.error !== null) return null;
-      return r;
+      if (typeof parsed.mentionsJson !== 'string' || !(parsed.layoutJson === null || typeof parsed.layoutJson === 'string')) return null;
+      const pt = parsed.pageTexts;
+      return { result: r, layoutJson: parsed.layoutJson, mentionsJson: parsed.mentionsJson, pageTexts: Array.isArray(pt) && pt.every((x) => typeof x === 'string') ? pt : null };
     } catch {
       return null;
     }
   }
 
   /** Atomic write (temp file + rename); errors are never stored; a failed write is not an error. */
-  put(key: string, result: SourceResult): boolean {
-    if (result.error !== null) return false;
+  put(key: string, entry: EncodedResult): boolean {
+    if (entry.result.error !== null) return false;
     const target = this.file(key);
     const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
       mkdirSync(path.dirname(target), { recursive: true });
-      const body: CacheFile = { format: CACHE_FORMAT, key, result };
+      const body: CacheFile = { format: CACHE_FORMAT, key, ...entry };
       writeFileSync(tmp, JSON.stringify(body));
       renameSync(tmp, target);
       return true;

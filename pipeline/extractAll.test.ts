@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../extract/manifest.js';
 import { build, extractShard, type BuildOptions } from './build.js';
-import { cacheKey, ExtractCache } from './cache.js';
+import { cacheKey, decodeResult, encodeResult, ExtractCache } from './cache.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const realManifest = JSON.parse(readFileSync(path.join(root, 'sources', 'manifest.json'), 'utf8')) as Record<string, unknown>[];
@@ -103,6 +103,27 @@ describe('content-hash cache', () => {
     expect(sources.find((s) => s.source_id === e.id)!.sha256).toBe(e.sha256);
   });
 
+  it('a build into the same folder with nothing changed is up to date; a tampered output folder is rebuilt', async () => {
+    const cacheDir = path.join(tmp, 'cache-utd');
+    const out = path.join(tmp, 'utd');
+    const first = await build({ sourcesDir: src, outDir: out, jobs: 1, cacheDir, ...quiet });
+    expect(first.upToDate).toBeUndefined();
+    const again = await build({ sourcesDir: src, outDir: out, jobs: 1, cacheDir, ...quiet });
+    expect(again.upToDate).toBe(true);
+    expect(again.extract.extracted).toBe(0);
+    expect(again.counts).toEqual(first.counts);
+    expect(again.exitCode).toBe(first.exitCode);
+    writeFileSync(path.join(out, 'facts.json'), '[]\n');
+    const repaired = await build({ sourcesDir: src, outDir: out, jobs: 1, cacheDir, ...quiet });
+    expect(repaired.upToDate).toBeUndefined();
+    expect(repaired.extract).toMatchObject({ extracted: 1, cacheHits: 3 });
+    expect(tree(out)).toEqual(tree(serialOut));
+    const forced = await build({ sourcesDir: src, outDir: out, jobs: 1, cacheDir, force: true, ...quiet });
+    expect(forced.upToDate).toBeUndefined();
+    const other = await build({ sourcesDir: src, outDir: out, jobs: 1, cacheDir, keepGoing: true, ...quiet });
+    expect(other.upToDate).toBeUndefined(); // another option, another key
+  });
+
   it('keys change with every input that changes the result, and only with those', () => {
     const base = { fileSha256: 'a'.repeat(64), versions: 'v1', lexiconHash: 'l1', entry: { id: 'x', media_type: 'text/html' as const, published: null, sha256: 'a'.repeat(64), charset: null } };
     const k = cacheKey(base);
@@ -121,9 +142,11 @@ describe('content-hash cache', () => {
     const c = new ExtractCache(path.join(tmp, 'unit-cache'));
     expect(c.get(k)).toBeNull();
     const r = { id: 'x', error: null, bytes: 1, pages: null, text: 't', textChars: 1, mentions: [], skips: [], layout: null };
-    expect(c.put(k, r)).toBe(true);
-    expect(c.get(k)).toEqual(r);
-    expect(c.put(k, { ...r, error: { source_id: 'x', reason: 'corrupt_pdf', message: 'm' } })).toBe(false);
+    const entry = encodeResult(r, ['page one', 'page two']);
+    expect(c.put(k, entry)).toBe(true);
+    expect(c.get(k)).toEqual(entry);
+    expect(decodeResult(c.get(k)!)).toEqual(r);
+    expect(c.put(k, encodeResult({ ...r, error: { source_id: 'x', reason: 'corrupt_pdf', message: 'm' } }, null))).toBe(false);
     expect(existsSync(c.file(k))).toBe(true);
     expect(readdirSync(path.dirname(c.file(k)))).toEqual([path.basename(c.file(k))]); // no temp files left
   });

@@ -11,7 +11,7 @@ import type { SourceResult } from './extractSource.js';
 import { defaultJobs, WorkerPool } from './pool.js';
 import type { StageProgress } from './progress.js';
 import { probeCache, runSourceTask, type SourceOutcome, type SourceTask } from './worker.js';
-import { ExtractCache } from './cache.js';
+import { encodeResult, ExtractCache, type EncodedResult } from './cache.js';
 import { existsSync } from 'node:fs';
 
 export interface ExtractAllOptions {
@@ -32,7 +32,8 @@ export interface ExtractAllOptions {
   pool?: WorkerPool;
   /** at most this many results finished ahead of the next one to hand out (default 4 × jobs) */
   window?: number;
-  onResult(entry: ManifestEntry, result: SourceResult, index: number): void | Promise<void>;
+  /** result: the SourceResult with its mentions but layout null (the layout comes as its file text in `encoded`) */
+  onResult(entry: ManifestEntry, result: SourceResult, index: number, encoded: EncodedResult): void | Promise<void>;
 }
 
 export interface ExtractStats {
@@ -81,7 +82,7 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
   const inPool = (i: number): Promise<SourceOutcome> =>
     pool!.run(taskOf(manifest[i]!, keys[i] ?? null)).then(
       (o) => o as SourceOutcome,
-      (err: unknown) => ({ kind: 'source', cacheHit: false, result: crashed(manifest[i]!, err) }),
+      (err: unknown) => ({ kind: 'source', cacheHit: false, encoded: encodeResult(crashed(manifest[i]!, err), null) }),
     );
   const window = Math.max(1, opts.window ?? 4 * (pool?.size ?? 1));
   const pending = new Map<number, Promise<SourceOutcome>>();
@@ -99,7 +100,7 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
       let o: SourceOutcome | null = null;
       if (cached[i]) {
         const hit = cache!.get(keys[i]!);
-        if (hit && hit.id === entry.id) o = { kind: 'source', result: hit, cacheHit: true };
+        if (hit && hit.result.id === entry.id) o = { kind: 'source', encoded: hit, cacheHit: true };
       }
       if (!o) {
         const p = pending.get(i);
@@ -108,10 +109,11 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
       }
       if (o.cacheHit) stats.cacheHits++;
       else stats.extracted++;
-      if (o.result.error) stats.failed++;
-      stats.pages += o.result.pages ?? 0;
-      opts.progress?.tick(o.result.pages ?? 0);
-      await opts.onResult(entry, o.result, i);
+      const r = o.encoded.result;
+      if (r.error) stats.failed++;
+      stats.pages += r.pages ?? 0;
+      opts.progress?.tick(r.pages ?? 0);
+      await opts.onResult(entry, { ...r, mentions: JSON.parse(o.encoded.mentionsJson) as SourceResult['mentions'] }, i, o.encoded);
     }
   } finally {
     if (pool && !opts.pool) await pool.close();

@@ -36,6 +36,18 @@ describe('progress', () => {
     }
   });
 
+  it('shows a unit-less stage by name on a TTY and clears it once', () => {
+    const { writes, s } = sink(true);
+    const p = new Progress({ sink: s });
+    p.note('checks …');
+    p.clear();
+    p.clear();
+    expect(writes).toEqual(['\r\x1b[2Kchecks …', '\r\x1b[2K']);
+    const off = sink(false);
+    new Progress({ sink: off.s }).note('checks …');
+    expect(off.writes).toEqual([]);
+  });
+
   it('formats ETAs over a minute in minutes and seconds', () => {
     expect(formatLine('x', { done: 1, total: 3, pages: 0, pagesPerSecond: 0 }, 125)).toBe('x: 1/3 sources, ETA 2 min 5 s');
   });

@@ -28,6 +28,21 @@ export class Progress {
     return this.sink?.isTTY === true;
   }
 
+  /** a stage without units: its name on the redrawn line (TTY only) until clear() or the next line */
+  note(text: string): void {
+    if (this.live && this.sink) {
+      this.sink.write(`\r\x1b[2K${text}`);
+      this.dirty = true;
+    }
+  }
+
+  clear(): void {
+    if (this.dirty && this.sink) this.sink.write('\r\x1b[2K');
+    this.dirty = false;
+  }
+
+  private dirty = false;
+
   stage(name: string, total: number): StageProgress {
     const start = this.now();
     let done = 0;

@@ -75,8 +75,9 @@ export class ShardWriter {
     const head = JSON.stringify({ ...header, entries });
     writeSync(this.fd, `${head.slice(0, -1)},"results":[\n`);
   }
-  add(result: SourceResult): void {
-    writeSync(this.fd, `${this.n++ ? ',\n' : ''}${JSON.stringify(result)}`);
+  /** pageTexts (PDF): the independent re-read the quote-on-page check uses, kept so the merging build need not parse again */
+  add(result: SourceResult, pageTexts: string[] | null = null): void {
+    writeSync(this.fd, `${this.n++ ? ',\n' : ''}${JSON.stringify(pageTexts ? { ...result, page_texts: pageTexts } : result)}`);
   }
   close(): string {
     writeSync(this.fd, '\n]}\n');
@@ -127,7 +128,7 @@ export interface ShardSet {
   manifest: ManifestEntry[];
   files: string[];
   /** reads the shards one at a time (only one in memory), handing out (entry, result, position in manifest) */
-  forEach(fn: (entry: ManifestEntry, result: SourceResult, index: number) => void | Promise<void>): Promise<void>;
+  forEach(fn: (entry: ManifestEntry, result: SourceResult, index: number, pageTexts: string[] | null) => void | Promise<void>): Promise<void>;
 }
 
 /** Reads the headers of all shards and refuses a set that is incomplete, has duplicates or does not agree. */
@@ -176,7 +177,11 @@ export function readShards(paths: readonly string[]): ShardSet {
     async forEach(fn) {
       for (const f of orderedFiles) {
         const s = readShardFile(f);
-        for (let k = 0; k < s.entries.length; k++) await fn(s.entries[k]!, s.results[k]!, order.get(s.entries[k]!.id)!);
+        for (let k = 0; k < s.entries.length; k++) {
+          const { page_texts, ...result } = s.results[k] as SourceResult & { page_texts?: unknown };
+          const pageTexts = Array.isArray(page_texts) && page_texts.every((x) => typeof x === 'string') ? (page_texts as string[]) : null;
+          await fn(s.entries[k]!, result, order.get(s.entries[k]!.id)!, pageTexts);
+        }
       }
     },
   };

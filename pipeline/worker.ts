@@ -6,10 +6,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { readHtmlTextLayer } from '../extract/html.js';
 import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
-import { DEFAULT_MAX_BYTES, resolveSourcePath, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
-import { readPdfTextLayer } from '../extract/pdf.js';
-import { cacheKey, ExtractCache, extractionVersions } from './cache.js';
-import { extractSource, type SourceResult } from './extractSource.js';
+import { DEFAULT_MAX_BYTES, readSourceBytes, resolveSourcePath, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import { readPdfPageTexts, readPdfTextLayer } from '../extract/pdf.js';
+import { cacheKey, encodeResult, ExtractCache, extractionVersions, type EncodedResult } from './cache.js';
+import { extractSource } from './extractSource.js';
 
 export interface SourceTask {
   kind: 'source';
@@ -31,9 +31,14 @@ export interface TextLayerTask {
 
 export type Task = SourceTask | TextLayerTask;
 
+/**
+ * encoded: see cache.ts EncodedResult. pageTexts (PDF): page texts from a second, independent read of the bytes
+ * (extract/pdf.ts readPdfPageTexts), made here so the quote-on-page check need not re-parse the PDF on the
+ * main thread; null when not available.
+ */
 export interface SourceOutcome {
   kind: 'source';
-  result: SourceResult;
+  encoded: EncodedResult;
   /** true: the result came from the cache and the extractor was not called */
   cacheHit: boolean;
 }
@@ -81,11 +86,21 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
   if (cache && key === undefined) {
     key = probeCache(task, lex.hash);
     const hit = key === null ? null : cache.get(key);
-    if (hit && hit.id === task.entry.id) return { kind: 'source', result: hit, cacheHit: true };
+    if (hit && hit.result.id === task.entry.id) return { kind: 'source', encoded: hit, cacheHit: true };
   }
-  const result = await extractSource(task.sourcesDir, task.entry, { lexicon: lex, ...(task.maxBytes === undefined ? {} : { maxBytes: task.maxBytes }) });
-  if (cache && key && result.error === null) cache.put(key, result);
-  return { kind: 'source', result, cacheHit: false };
+  const maxBytes = task.maxBytes === undefined ? {} : { maxBytes: task.maxBytes };
+  const result = await extractSource(task.sourcesDir, task.entry, { lexicon: lex, ...maxBytes });
+  let pageTexts: string[] | null = null;
+  if (result.error === null && task.entry.media_type === 'application/pdf') {
+    try {
+      pageTexts = await readPdfPageTexts(readSourceBytes(task.sourcesDir, task.entry, maxBytes));
+    } catch {
+      pageTexts = null; // the check re-reads the file itself and reports what it finds
+    }
+  }
+  const encoded = encodeResult(result, pageTexts);
+  if (cache && key && result.error === null) cache.put(key, encoded);
+  return { kind: 'source', encoded, cacheHit: false };
 }
 
 export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {

@@ -86,6 +86,12 @@ describe('reconcile', () => {
     expect(summary.by_fate).toEqual({ reconciled: 1, unscoped: 2 });
   });
 
+  it('a flow dated only by its source publication date is unscoped, not guessed', async () => {
+    const { facts, summary } = await run('scope_flow_publication.json');
+    expect(facts.map((f) => [f.subject, f.period])).toEqual([['zone-flow-stated', '2013']]);
+    expect(summary.unscoped).toBe(1);
+  });
+
   it('a USD figure paired with its CNY figure is one fact, the USD mention linked as alternate', async () => {
     const { facts, series } = await run('paired.json');
     const cny = facts.filter((f) => f.unit === 'CNY');
