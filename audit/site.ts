@@ -6,13 +6,15 @@ import type { SourceRow } from '../pipeline/build.js';
 import { factKey } from './explain.js';
 import { CSS, escapeHtml as e, page, safeUrl, slug } from './html.js';
 import { cmp, codePoints, compareFacts, formatInterval, formatValue, loadBuild, readLayout, readText, type Build, type CheckRow, type FactRow, type Layout } from './load.js';
-import { renderPdfPages } from './renderPdf.js';
+import { renderPdfPagesCached, type RenderedPage } from './renderPdf.js';
 import { renderChart, type ChartPoint } from './svgChart.js';
 
 export interface AuditSiteOptions {
   sourcesDir: string;
   /** PDF render scale (default 1.5) */
   scale?: number;
+  /** where rendered PDF pages are cached (null or absent: no cache) */
+  cacheDir?: string | null;
 }
 
 export const STATUS_COLORS: [string, string][] = [
@@ -340,7 +342,7 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
   const isPdf = s.media_type === 'application/pdf';
   if (isPdf) {
     const file = path.join(opts.sourcesDir, s.file);
-    let rendered: Awaited<ReturnType<typeof renderPdfPages>> = [];
+    let rendered: RenderedPage[] = [];
     let problem: string | null = null;
     if (!existsSync(file)) problem = `the archived file ${s.file} is not in the sources folder`;
     else {
@@ -348,7 +350,7 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
       if (createHash('sha256').update(data).digest('hex') !== s.sha256) problem = `the archived file ${s.file} does not match its sha256`;
       else {
         try {
-          rendered = await renderPdfPages(data, opts.scale ?? 1.5);
+          rendered = await renderPdfPagesCached(data, opts.scale ?? 1.5, opts.cacheDir ?? null);
         } catch (err) {
           problem = `the PDF could not be rendered: ${(err as Error).message}`;
         }

@@ -1,4 +1,6 @@
-import * as actionsCore from '@actions/core';
+// @actions/core (and the HTTP client it loads) is imported only when a report is written: builds outside
+// GitHub Actions should not pay for it at start-up.
+import type * as actionsCore from '@actions/core';
 import type { Finding, Severity } from './types.js';
 
 /** A failing error fails the build; warnings are published with the dataset. */
@@ -102,7 +104,7 @@ const MAX_SUMMARY_FAILURES = 200;
  */
 export async function writeGithubReport(findings: readonly Finding[], options: GithubReportOptions = {}): Promise<boolean> {
   if (process.env['GITHUB_ACTIONS'] !== 'true' && !options.force) return false;
-  const core: GithubCore = options.core ?? actionsCore;
+  const core: GithubCore = options.core ?? (await import('@actions/core'));
   const max = options.maxAnnotations ?? 50;
   const failing = findings.filter((f) => f.status === 'fail');
   for (const f of failing.slice(0, max)) {

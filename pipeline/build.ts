@@ -500,7 +500,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     // 5. the audit site reads the published tables; checksums are rewritten to cover it
     if (opts.site !== false) {
       progress.note('site …');
-      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir });
+      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir, cacheDir });
       writeSha256Sums(stage);
       log('site: written');
     }
