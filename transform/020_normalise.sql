@@ -5,12 +5,17 @@
 --  2. each metric gets one canonical unit: the one its series is published in.
 --  3. each mention gets the reason it is left out of reconciliation, if any (excluded_reason).
 
+-- (two equi-joins rather than one join on "a OR b": DuckDB hashes equi-joins, an OR join is a nested loop)
 CREATE OR REPLACE TABLE currency_pairs AS
-SELECT DISTINCT usd.mention_id AS alt_mention_id, cny.mention_id AS primary_mention_id
-FROM mentions_read usd
-JOIN mentions_read cny
-  ON usd.paired_mention_id = cny.mention_id OR cny.paired_mention_id = usd.mention_id
-WHERE usd.unit = 'USD' AND cny.unit = 'CNY';
+SELECT DISTINCT alt_mention_id, primary_mention_id FROM (
+  SELECT usd.mention_id AS alt_mention_id, cny.mention_id AS primary_mention_id
+  FROM mentions_read usd JOIN mentions_read cny ON usd.paired_mention_id = cny.mention_id
+  WHERE usd.unit = 'USD' AND cny.unit = 'CNY'
+  UNION ALL
+  SELECT usd.mention_id, cny.mention_id
+  FROM mentions_read cny JOIN mentions_read usd ON cny.paired_mention_id = usd.mention_id
+  WHERE usd.unit = 'USD' AND cny.unit = 'CNY'
+);
 
 -- canonical unit of a metric: the first unit the lexicon lists for it (a class 'currency' means CNY);
 -- for a metric the lexicon does not type, the unit most of its mentions use (ties: alphabetical).

@@ -22,17 +22,23 @@ LEFT JOIN stg_source_kinds k ON regexp_matches(coalesce(s.publisher, ''), k.publ
 QUALIFY row_number() OVER (PARTITION BY s.source_id ORDER BY k.kind_rank NULLS LAST) = 1;
 
 -- 2. the mentions taken into reconciliation, with the id of the fact they state
+--    (the fact id is hashed once per distinct figure, not once per mention)
+CREATE OR REPLACE TABLE fact_keys AS
+SELECT metric, subject, period, unit, is_target,
+  'f_' || left(sha256(metric || '|' || subject || '|' || period || '|' || unit
+                      || CASE WHEN is_target THEN '|target' ELSE '' END), 16) AS fact_id
+FROM (SELECT DISTINCT metric, subject, period, unit, is_target FROM mentions_scoped WHERE excluded_reason IS NULL);
+
 CREATE OR REPLACE TABLE fact_mentions AS
 SELECT
-  'f_' || left(sha256(m.metric || '|' || m.subject || '|' || m.period || '|' || m.unit
-                      || CASE WHEN m.is_target THEN '|target' ELSE '' END), 16) AS fact_id,
+  f.fact_id,
   m.mention_id, m.source_id, m.quote, m.bound, m.value, m.lo, m.hi, m.lo_exclusive, m.hi_exclusive,
   interval_width(m.lo, m.hi) AS width,           -- NULL = unbounded = least precise
   m.metric, m.subject, m.period, m.period_start, m.period_end, m.period_basis, m.metric_kind,
   m.unit, m.canonical_unit, m.is_target,
-  s.published_on, k.source_kind, k.kind_rank,
-  fmt_mention(m.quote, m.bound, m.value, m.lo, m.hi, m.lo_exclusive, m.hi_exclusive, m.source_id) AS described
+  s.published_on, k.source_kind, k.kind_rank
 FROM mentions_scoped m
+JOIN fact_keys f USING (metric, subject, period, unit, is_target)
 JOIN stg_sources s USING (source_id)
 JOIN source_kinds k USING (source_id)
 WHERE m.excluded_reason IS NULL;
@@ -180,9 +186,18 @@ WITH per_fact AS (
     -- 'publication' only when every mention was dated by its source's publication date
     CASE WHEN bool_and(period_basis = 'publication') THEN 'publication'
          WHEN bool_or(period_basis = 'stated') THEN 'stated' ELSE min(period_basis) END AS period_basis,
-    list(mention_id ORDER BY mention_id) AS mention_ids,
-    string_agg(described, '; ' ORDER BY mention_id) AS described_all
+    list(mention_id ORDER BY mention_id) AS mention_ids
   FROM fact_mentions GROUP BY fact_id
+),
+-- the reasoning names the mentions one by one, up to 12 of them (a figure stated hundreds of times would
+-- otherwise carry a resolution text of hundreds of kilobytes); mention_ids always lists them all
+described AS (
+  SELECT fact_id,
+    string_agg(fmt_mention(quote, bound, value, lo, hi, lo_exclusive, hi_exclusive, source_id), '; ' ORDER BY mention_id)
+      AS described_first
+  FROM (SELECT *, row_number() OVER (PARTITION BY fact_id ORDER BY mention_id) AS rn FROM fact_mentions)
+  WHERE rn <= 12
+  GROUP BY fact_id
 ),
 alternates AS (
   SELECT fm.fact_id, list(cp.alt_mention_id ORDER BY cp.alt_mention_id) AS alt_mention_ids,
@@ -194,11 +209,18 @@ alternates AS (
   GROUP BY fm.fact_id
 ),
 kept AS (
-  SELECT s.fact_id, string_agg('''' || fm.quote || '''', ', ' ORDER BY fm.mention_id) AS kept_quotes
-  FROM fact_settlement st
-  JOIN mention_sets s USING (fact_id, set_rule)
-  JOIN fact_mentions fm ON fm.fact_id = s.fact_id AND fm.mention_id = s.mention_id
-  GROUP BY s.fact_id
+  -- only settled conflicts name the mentions they kept (up to 12, then a count)
+  SELECT fact_id,
+    string_agg('''' || quote || '''', ', ' ORDER BY mention_id) FILTER (WHERE rn <= 12)
+      || CASE WHEN count(*) > 12 THEN ' and ' || (count(*) - 12) || ' more' ELSE '' END AS kept_quotes
+  FROM (
+    SELECT s.fact_id, fm.mention_id, fm.quote, row_number() OVER (PARTITION BY s.fact_id ORDER BY fm.mention_id) AS rn
+    FROM fact_settlement st
+    JOIN fact_agreement g ON g.fact_id = st.fact_id AND g.agreement = 'conflict'
+    JOIN mention_sets s ON s.fact_id = st.fact_id AND s.set_rule = st.set_rule
+    JOIN fact_mentions fm ON fm.fact_id = s.fact_id AND fm.mention_id = s.mention_id
+  )
+  GROUP BY fact_id
 )
 SELECT
   p.fact_id, p.metric, p.subject, p.period, p.period_start, p.period_end, p.period_basis, p.metric_kind,
@@ -219,10 +241,10 @@ SELECT
   st.set_rule AS rule,
   CASE WHEN p.is_target THEN 'target: ' ELSE '' END
   || CASE
-    WHEN g.agreement = 'single' THEN '1 mention: ' || p.described_all
-    WHEN g.agreement = 'corroborated' THEN g.n_mentions || ' mentions agree: ' || p.described_all
+    WHEN g.agreement = 'single' THEN '1 mention: ' || d.described_first
+    WHEN g.agreement = 'corroborated' THEN g.n_mentions || ' mentions agree: ' || d.described_first || more.text
       || '; intersection ' || fmt_interval(g.lo, g.hi, g.lo_exclusive, g.hi_exclusive)
-    ELSE g.n_mentions || ' mentions disagree: ' || p.described_all || '; their intervals do not intersect'
+    ELSE g.n_mentions || ' mentions disagree: ' || d.described_first || more.text || '; their intervals do not intersect'
   END
   || CASE
     WHEN st.fact_id IS NULL THEN '; no curated decision or rule settles it; value left empty'
@@ -243,7 +265,9 @@ SELECT
   END AS resolution,
   p.is_target
 FROM per_fact p
+JOIN described d USING (fact_id)
 JOIN fact_agreement g USING (fact_id)
+CROSS JOIN LATERAL (SELECT CASE WHEN g.n_mentions > 12 THEN '; and ' || (g.n_mentions - 12) || ' more' ELSE '' END AS text) more
 LEFT JOIN fact_settlement st USING (fact_id)
 LEFT JOIN fact_value v USING (fact_id)
 LEFT JOIN fact_mentions cm ON cm.fact_id = v.fact_id AND cm.mention_id = v.mention_id

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -243,14 +244,14 @@ export async function runAsserts(con: DuckDBConnection, model: string, asserts: 
 
 // ------------------------------------------------------------------------------------------ loading
 
+// Only the columns the models read: the sentence, context and provenance columns stay in mentions.json
+// (a million mentions with their sentences would otherwise be held in DuckDB for nothing).
 const MENTION_COLUMNS = `{
-  mention_id: 'VARCHAR', source_id: 'VARCHAR', source_sha256: 'VARCHAR', page: 'INTEGER',
-  char_start: 'BIGINT', char_end: 'BIGINT', byte_start: 'BIGINT', byte_end: 'BIGINT',
-  quote: 'VARCHAR', prefix: 'VARCHAR', suffix: 'VARCHAR', sentence: 'VARCHAR', value_text: 'VARCHAR',
+  mention_id: 'VARCHAR', source_id: 'VARCHAR', page: 'INTEGER',
+  quote: 'VARCHAR', prefix: 'VARCHAR', suffix: 'VARCHAR',
   value: 'DOUBLE', unit: 'VARCHAR', bound: 'VARCHAR', lo: 'DOUBLE', hi: 'DOUBLE',
   lo_exclusive: 'BOOLEAN', hi_exclusive: 'BOOLEAN', metric: 'VARCHAR', subject: 'VARCHAR', period: 'VARCHAR',
-  period_basis: 'VARCHAR', is_target: 'BOOLEAN', paired_mention_id: 'VARCHAR', region: 'VARCHAR',
-  rule: 'VARCHAR', extractor_version: 'VARCHAR'
+  period_basis: 'VARCHAR', is_target: 'BOOLEAN', paired_mention_id: 'VARCHAR'
 }`;
 
 const SOURCE_COLUMNS = `{
@@ -314,6 +315,8 @@ export interface TransformInput {
   rulesPath?: string;
   /** default ':memory:'; a file keeps every intermediate table for inspection */
   dbPath?: string;
+  /** DuckDB memory limit, e.g. '1GB' (default); larger work spills to a temporary folder */
+  memoryLimit?: string;
 }
 
 export interface TransformResult {
@@ -330,7 +333,8 @@ export interface TransformResult {
 }
 
 const FACT_COLUMNS = `fact_id, metric, subject, period, period_start, period_end, period_basis, metric_kind, value, unit,
-  lo, hi, lo_exclusive, hi_exclusive, status, n_mentions, n_sources, mention_ids, alt_mention_ids,
+  lo, hi, lo_exclusive, hi_exclusive, status, n_mentions, n_sources,
+  array_to_string(mention_ids, ' ') AS mention_ids, array_to_string(alt_mention_ids, ' ') AS alt_mention_ids,
   chosen_mention_id, rule, resolution, is_target, (NOT is_target AND unit = canonical_unit) AS in_series`;
 
 async function countsBy(con: DuckDBConnection, sql: string): Promise<Record<string, number>> {
@@ -347,7 +351,13 @@ export async function runTransform(input: TransformInput): Promise<TransformResu
 
   const instance = await DuckDBInstance.create(input.dbPath ?? ':memory:');
   const con = await instance.connect();
+  // Memory stays bounded whatever the number of mentions: past the limit DuckDB spills to a temporary
+  // folder of its own (removed afterwards) instead of growing (1,000,000 mentions: 2.9 GB → 1.4 GB peak).
+  const spill = mkdtempSync(path.join(os.tmpdir(), 'figtrail-duckdb-'));
   try {
+    // SET takes no bound parameters; both values are ours (a checked size, a folder we just made), never a document's
+    await con.run(`SET memory_limit = '${/^\d+(?:\.\d+)?\s*[KMGT]?B$/i.test(input.memoryLimit ?? '') ? input.memoryLimit : '1GB'}'`);
+    await con.run(`SET temp_directory = '${spill.replace(/'/g, "''")}'`);
     await loadInputs(con, input, rules, decisions);
     for (const model of models) {
       try {
@@ -369,7 +379,10 @@ export async function runTransform(input: TransformInput): Promise<TransformResu
          FROM series ORDER BY metric, subject, period_end, period_start DESC, period, fact_id`,
       )
     ).getRowObjectsJson();
-    const facts = factRows.map((r) => FactSchema.parse(r));
+    // id lists travel as one space-separated string (ids have no spaces): reading a list value per id is
+    // the slowest part of handing a million mentions' facts back to JS
+    const ids = (v: unknown) => (typeof v === 'string' && v.length ? v.split(' ') : []);
+    const facts = factRows.map((r) => FactSchema.parse({ ...r, mention_ids: ids(r.mention_ids), alt_mention_ids: ids(r.alt_mention_ids) }));
     const series = seriesRows.map((r) => SeriesRowSchema.parse(r));
 
     const by_status = await countsBy(con, `SELECT status AS k, count(*) AS n FROM facts GROUP BY status ORDER BY status`);
@@ -389,5 +402,6 @@ export async function runTransform(input: TransformInput): Promise<TransformResu
   } finally {
     con.closeSync();
     instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
   }
 }
