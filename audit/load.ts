@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mention } from '../extract/records.js';
 import type { SourceRow } from '../pipeline/build.js';
+import type { Place } from '../checks/types.js';
 
 /** A row of facts.json. */
 export interface FactRow {
@@ -41,15 +42,8 @@ export interface SeriesRow {
   status: string;
 }
 
-export interface CheckPlace {
-  source_id: string | null;
-  page: number | null;
-  char_start: number | null;
-  char_end: number | null;
-  mention_id: string | null;
-  fact_id: string | null;
-  table: string | null;
-}
+/** Where a finding points: the checks' own Place. */
+export type CheckPlace = Place;
 
 /** A row of checks.json, with `place` always nested (flattened `place_*` columns are folded back). */
 export interface CheckRow {

@@ -1,4 +1,4 @@
-import type { Mention, Skip } from '../extract/records.js';
+import type { Mention, Skip, SourceRow as PublishedSourceRow } from '../extract/records.js';
 import type { Relation } from './relations.js';
 
 export type { Mention, Skip } from '../extract/records.js';
@@ -30,25 +30,8 @@ export interface Finding {
   expected: string | null;
 }
 
-/** A row of sources.json. */
-export interface SourceRow {
-  source_id: string;
-  file: string;
-  media_type: string;
-  title: string | null;
-  publisher: string | null;
-  original_url: string | null;
-  published: string | null;
-  capture: string | null;
-  notes: string | null;
-  sha256: string;
-  bytes: number | null;
-  pages: number | null;
-  text_chars: number | null;
-  text_sha256: string | null;
-  status: string;
-  error_reason: string | null;
-}
+/** A row of sources.json (extract/records.ts), read leniently: files from older versions may differ. */
+export type SourceRow = Omit<PublishedSourceRow, 'title' | 'capture' | 'status'> & { title: string | null; capture: string | null; status: string };
 
 /** The fields of a facts.json row the checks read. */
 export interface FactLike {

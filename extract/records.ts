@@ -70,3 +70,25 @@ export const SourceErrorRecordSchema = z.object({
   message: z.string(),
 });
 export type SourceErrorRecord = z.infer<typeof SourceErrorRecordSchema>;
+
+/** One archived source as published in sources.json: its manifest entry plus what the build found. */
+export interface SourceRow {
+  source_id: string;
+  file: string;
+  media_type: string;
+  title: string;
+  publisher: string | null;
+  original_url: string | null;
+  /** 'YYYY-MM-DD' or null */
+  published: string | null;
+  capture: string;
+  notes: string | null;
+  sha256: string;
+  bytes: number | null;
+  pages: number | null;
+  /** code points in text/<source_id>.txt */
+  text_chars: number | null;
+  text_sha256: string | null;
+  status: 'ok' | 'error';
+  error_reason: string | null;
+}

@@ -8,7 +8,7 @@ import { hasErrors } from '../checks/report.js';
 import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { readPdfPageTexts } from '../extract/pdf.js';
-import type { Mention, Skip, SourceErrorRecord } from '../extract/records.js';
+import type { Mention, Skip, SourceErrorRecord, SourceRow } from '../extract/records.js';
 import { runChecks, loadRelations } from '../checks/index.js';
 import type { Finding } from '../checks/types.js';
 import { runTransform } from '../transform/run.js';
@@ -65,24 +65,7 @@ export interface BuildResult {
   upToDate?: boolean;
 }
 
-export interface SourceRow {
-  source_id: string;
-  file: string;
-  media_type: string;
-  title: string;
-  publisher: string | null;
-  original_url: string | null;
-  published: string | null;
-  capture: string;
-  notes: string | null;
-  sha256: string;
-  bytes: number | null;
-  pages: number | null;
-  text_chars: number | null;
-  text_sha256: string | null;
-  status: 'ok' | 'error';
-  error_reason: string | null;
-}
+export type { SourceRow } from '../extract/records.js';
 
 export function sourceRow(entry: ManifestEntry, r: SourceResult): SourceRow {
   return {
