@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   target('scale build peak RSS ≤ 1.5× the five-source build', rssRatio <= 1.5, `${f2(rssRatio)}×`);
   const pdfPages = pdfs.length * SIZE.pages;
   const perPage = (best.seconds - noSite.seconds) / 10;
-  say(`  (the audit site renders every PDF page to PNG on every build, uncached: ≈ ${f2(perPage)} s/page from the five-source build → ≈ ${f1(perPage * pdfPages)} s more per scale build)`);
+  say(`  (the audit site renders each PDF page to PNG once, then from its cache: ≈ ${f2(perPage)} s/page cold from the five-source build → ≈ ${f1(perPage * pdfPages)} s more for a cold scale build)`);
 
   // ---------------------------------------------------------------- 3. reconcile N synthetic mentions in DuckDB
   const recWork = path.join(tmp, 'reconcile');

@@ -122,3 +122,13 @@ describe('phrase detectors do not fire on each other\'s sentences', () => {
     expect(fs.filter((f) => f.rule_id !== own)).toEqual([]);
   });
 });
+
+describe('needsFacts', () => {
+  it('is declared by every rule that reads facts or tables, and only by them', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const c of CHECKS) {
+      const src = readFileSync(new URL(`./rules/${c.ruleId}.ts`, import.meta.url), 'utf8');
+      expect({ rule: c.ruleId, needsFacts: c.needsFacts === true }).toEqual({ rule: c.ruleId, needsFacts: /ctx\.(facts|tables)\b/.test(src) });
+    }
+  });
+});

@@ -81,5 +81,10 @@ export interface CheckContext {
 export interface Check {
   ruleId: string;
   description: string;
+  /**
+   * true when the rule reads ctx.facts or ctx.tables (the reconciled or published tables); the others read
+   * only sources, mentions, skips and texts, so the build can run them while DuckDB reconciles
+   */
+  needsFacts?: boolean;
   run(ctx: CheckContext): Promise<Finding[]>;
 }

@@ -9,7 +9,7 @@ import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { readPdfPageTexts } from '../extract/pdf.js';
 import type { Mention, Skip, SourceErrorRecord, SourceRow } from '../extract/records.js';
-import { runChecks, loadRelations } from '../checks/index.js';
+import { CHECKS, loadRelations, runChecks, sortFindings } from '../checks/index.js';
 import type { Finding } from '../checks/types.js';
 import { runTransform } from '../transform/run.js';
 import { publishTables, verifySha256Sums, writeSha256Sums, type PublishMeta } from './publish.js';
@@ -415,16 +415,38 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     writeFileSync(sourcesPath, JSON.stringify(sources));
     writeFileSync(metricsPath, JSON.stringify(metricKinds(lexicon)));
     progress.note(`reconcile: ${mentions.length} mentions …`);
-    const transformed = await runTransform({
+    // DuckDB reconciles on its own threads; meanwhile the checks that read only sources, mentions and
+    // texts run here (the rules that need facts or the published tables run once the facts exist)
+    const transforming = runTransform({
       mentionsPath,
       sourcesPath,
       metricsPath,
       ...(existsSync(decisionsPath) ? { decisionsPath } : {}),
       ...(existsSync(rulesPath) ? { rulesPath } : {}),
     });
-    log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
+    transforming.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
 
     // 3. checks over everything that will be published
+    const rawPath = new Map(manifest.map((e) => [e.id, path.join(sourcesDir, e.file)]));
+    const checkContext = {
+      sources,
+      mentions,
+      skips,
+      facts: [] as unknown[],
+      texts,
+      tables: new Map<string, { rows: unknown[]; schema: object }>(),
+      readRaw: async (id: string) => readFileSync(rawPath.get(id)!),
+      // the page texts of readPdfPageTexts, read by the extraction workers (or the cache) from the same bytes
+      rereadPdfPages: async (bytes: Uint8Array) => {
+        const f = path.join(pageTextsDir, `${sha256Hex(bytes)}.json`);
+        return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as string[]) : readPdfPageTexts(bytes);
+      },
+      relations: loadRelations(relationsPath),
+    };
+    const early = await runChecks(checkContext as never, CHECKS.filter((c) => !c.needsFacts));
+
+    const transformed = await transforming;
+    log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
     const tableRows: Record<string, unknown[]> = {
       sources,
       mentions,
@@ -433,28 +455,14 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       series: transformed.series,
       errors,
     };
-    const tables = new Map<string, { rows: unknown[]; schema: object }>();
     for (const [name, rows] of Object.entries(tableRows)) {
       const schema = (TABLE_SCHEMAS as Record<string, object>)[name];
-      if (schema) tables.set(name, { rows, schema });
+      if (schema) checkContext.tables.set(name, { rows, schema });
     }
-    const rawPath = new Map(manifest.map((e) => [e.id, path.join(sourcesDir, e.file)]));
+    checkContext.facts = transformed.facts;
     progress.note('checks …');
-    const findings = await runChecks({
-      sources,
-      mentions,
-      skips,
-      facts: transformed.facts as never,
-      texts,
-      tables,
-      readRaw: async (id: string) => readFileSync(rawPath.get(id)!),
-      // the page texts of readPdfPageTexts, read by the extraction workers (or the cache) from the same bytes
-      rereadPdfPages: async (bytes: Uint8Array) => {
-        const f = path.join(pageTextsDir, `${sha256Hex(bytes)}.json`);
-        return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as string[]) : readPdfPageTexts(bytes);
-      },
-      relations: loadRelations(relationsPath),
-    } as never);
+    const late = await runChecks(checkContext as never, CHECKS.filter((c) => c.needsFacts));
+    const findings = sortFindings([...early, ...late]);
     const failing = findings.filter((f) => f.status === 'fail');
     log(`checks: ${findings.length} findings, ${failing.filter((f) => f.severity === 'error').length} errors, ${failing.filter((f) => f.severity === 'warning').length} warnings`);
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import duckdb, { DuckDBInstance } from '@duckdb/node-api';
 import Ajv2020Module from 'ajv/dist/2020.js';
@@ -151,8 +151,17 @@ export function tableJson(rows: readonly Record<string, unknown>[]): string {
 // ---------------------------------------------------------------------------------------------
 // hashing
 
+/** Hashes already computed in this process, by file and (size, mtime): a publish hashes each file for the
+ *  data package and again for SHA256SUMS; a file rewritten since has another mtime or size. */
+const hashMemo = new Map<string, { size: number; mtimeNs: bigint; hash: string }>();
+
 export function sha256File(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+  const st = statSync(file, { bigint: true });
+  const memo = hashMemo.get(file);
+  if (memo && memo.size === Number(st.size) && memo.mtimeNs === st.mtimeNs) return memo.hash;
+  const hash = createHash('sha256').update(readFileSync(file)).digest('hex');
+  hashMemo.set(file, { size: Number(st.size), mtimeNs: st.mtimeNs, hash });
+  return hash;
 }
 
 function byteOrder(a: string, b: string): number {
@@ -208,7 +217,8 @@ export function verifySha256Sums(dir: string): string[] {
       const inside = path.relative(path.resolve(dir), full);
       if (inside.startsWith('..') || path.isAbsolute(inside)) problems.push(`${rel}: outside the folder`);
       else if (!existsSync(full) || !lstatSync(full).isFile()) problems.push(`${rel}: missing`);
-      else if (sha256File(full) !== hash) problems.push(`${rel}: sha256 mismatch`);
+      // verification always reads the bytes again: no memo (timestamps are too coarse to prove a file unchanged)
+      else if (createHash('sha256').update(readFileSync(full)).digest('hex') !== hash) problems.push(`${rel}: sha256 mismatch`);
     });
   for (const f of listFiles(dir)) if (f !== 'SHA256SUMS' && !listed.has(f)) problems.push(`${f}: not listed in SHA256SUMS`);
   return problems;

@@ -34,6 +34,7 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
 
 export const check: Check = {
   ruleId: RULE_ID,
+  needsFacts: true,
   description: "Every fact's mention_ids exist in mentions; no fact without mentions.",
   run,
 };

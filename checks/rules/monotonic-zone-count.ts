@@ -47,6 +47,7 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
 
 export const check: Check = {
   ruleId: RULE_ID,
+  needsFacts: true,
   description: 'Declared monotonic series (national zone count by period) never go the wrong way.',
   run,
 };

@@ -43,6 +43,7 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
 
 export const check: Check = {
   ruleId: RULE_ID,
+  needsFacts: true,
   description: 'Percent mentions and facts lie in 0–100 unless the metric is a growth rate.',
   run,
 };

@@ -100,6 +100,7 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
 
 export const check: Check = {
   ruleId: RULE_ID,
+  needsFacts: true,
   description: 'Every published table validates against its JSON Schema (draft 2020-12).',
   run,
 };

@@ -91,6 +91,7 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
 
 export const check: Check = {
   ruleId: RULE_ID,
+  needsFacts: true,
   description: 'A stated growth rate agrees with the facts for the same metric and subject in Y and Y − 1.',
   run,
 };

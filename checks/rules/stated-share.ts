@@ -131,6 +131,7 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
 
 export const check: Check = {
   ruleId: RULE_ID,
+  needsFacts: true,
   description: '"N or P percent of which" / "N, accounting for P% of": P agrees with N / whole.',
   run,
 };
