@@ -40,6 +40,8 @@ describe('build with a broken source', () => {
     expect(lines.join('\n')).toContain('broken-pdf');
     expect(readFileSync(path.join(out, 'text', 'scio-2024-07-24-miit.txt'), 'utf8')).toContain('There are 178 national high-tech industrial development zones');
     expect(existsSync(path.join(out, 'text', 'broken-pdf.txt'))).toBe(false);
+    // the schema of `figtrail explain --json` is published with the data, and covered by the checksums
+    expect(readFileSync(path.join(out, 'SHA256SUMS'), 'utf8')).toMatch(/ {2}explain\.schema\.json\n/);
     const errors = JSON.parse(readFileSync(path.join(out, 'errors.json'), 'utf8')) as { source_id: string; reason: string }[];
     expect(errors.map((e) => e.source_id)).toEqual(['broken-pdf']);
     // --keep-going records the error but exits 0

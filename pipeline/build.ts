@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -487,14 +487,16 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     };
     progress.note('publish …');
     await publishTables(stage, { ...tableRows, checks: findings } as never, meta);
+    // the schema of `figtrail explain --json`, published with the data it explains
+    copyFileSync(path.join(root, 'audit', 'explain.schema.json'), path.join(stage, 'explain.schema.json'));
 
-    // 5. the audit site reads the published tables; checksums are rewritten to cover it
+    // 5. the audit site reads the published tables; checksums are rewritten to cover it and the schema
     if (opts.site !== false) {
       progress.note('site …');
       await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir, cacheDir });
-      writeSha256Sums(stage);
       log('site: written');
     }
+    writeSha256Sums(stage);
 
     progress.clear();
     // 6. move into place
