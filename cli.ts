@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
               .map(([k, v]) => `${k}=${v}`)
               .join(' ')}\n`,
         );
-        for (const e of result.errors) process.stderr.write(`failed source ${e.source_id}: ${e.reason}: ${e.message}\n`);
+        for (const e of result.errors) process.stderr.write(`failed source ${e.message}\n`);
       }
       await writeGithubReport(result.findings);
       return result.exitCode;

@@ -28,10 +28,10 @@ if (mode === 'cli') {
   const work = args[2]!;
   const r = prng(7);
   const nSources = Math.max(1, Math.round(n / 500));
-  const mentionsPath = path.join(work, 'mentions.json');
+  const mentionsPath = path.join(work, 'mentions.ndjson');
   const fd = openSync(mentionsPath, 'w');
   let buf: string[] = [];
-  writeSync(fd, '[');
+  // newline-delimited JSON, as the build hands mentions to the transform
   const withMetric = templates.filter((m) => m.metric !== null);
   for (let i = 0; i < n; i++) {
     const from = r() < 0.7 ? withMetric : templates;
@@ -56,12 +56,11 @@ if (mode === 'cli') {
     };
     buf.push(JSON.stringify(m));
     if (buf.length === 5000) {
-      writeSync(fd, `${i + 1 > 5000 ? ',' : ''}${buf.join(',')}`);
+      writeSync(fd, `${buf.join('\n')}\n`);
       buf = [];
     }
   }
-  if (buf.length) writeSync(fd, `${n > buf.length ? ',' : ''}${buf.join(',')}`);
-  writeSync(fd, ']');
+  if (buf.length) writeSync(fd, `${buf.join('\n')}\n`);
   closeSync(fd);
   const sources = Array.from({ length: nSources }, (_, k) => ({
     source_id: `syn-${k}`, file: `syn-${k}.pdf`, media_type: 'application/pdf', title: `synthetic ${k}`, publisher: k % 3 ? 'bench' : 'Torch High Technology Industry Development Center, MOST',

@@ -176,19 +176,11 @@ function buildRecordFile(cacheDir: string, outDir: string): string {
   return path.join(cacheDir, 'builds', `${createHash('sha256').update(outDir).digest('hex').slice(0, 32)}.json`);
 }
 
-/** Writes rows as one JSON array, a few thousand rows at a time (no whole-table string in memory). */
-function writeJsonArray(file: string, rows: readonly unknown[]): void {
-  const fd = openSync(file, 'w');
-  try {
-    writeSync(fd, '[');
-    for (let i = 0; i < rows.length; i += 2000) {
-      const chunk = rows.slice(i, i + 2000).map((r) => JSON.stringify(r)).join(',');
-      writeSync(fd, i ? `,${chunk}` : chunk);
-    }
-    writeSync(fd, ']');
-  } finally {
-    closeSync(fd);
-  }
+/** Rows as newline-delimited JSON, one object a line. */
+function ndjson(rows: readonly unknown[]): string {
+  let out = '';
+  for (const r of rows) out += `${JSON.stringify(r)}\n`;
+  return out;
 }
 
 /** The default extraction cache: .cache/figtrail/ in the project root (outside out/, safe to delete). */
@@ -340,7 +332,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const mentionsPath = path.join(work, 'mentions.json');
     const mentionsFd = shardSet ? null : openSync(mentionsPath, 'w');
     let mentionsWritten = 0;
-    if (mentionsFd !== null) writeSync(mentionsFd, '[');
+    // the transform reads newline-delimited JSON: DuckDB parses it in parallel, a JSON array it cannot
     const take = (entry: ManifestEntry, r: SourceResult, i: number, layoutJson: string | null, mentionsJson: string | null, pageTexts: string[] | null) => {
       if (r.error) log(`error  ${r.error.message}`);
       if (pageTexts) writeFileSync(path.join(pageTextsDir, `${entry.sha256}.json`), JSON.stringify(pageTexts));
@@ -350,7 +342,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       }
       if (layoutJson !== null) writeFileSync(path.join(stage, 'layout', `${entry.id}.json`), layoutJson, 'utf8');
       if (mentionsFd !== null && mentionsJson !== null && r.mentions.length) {
-        writeSync(mentionsFd, `${mentionsWritten ? ',' : ''}${mentionsJson.slice(1, -1)}`);
+        writeSync(mentionsFd, ndjson(r.mentions));
         mentionsWritten += r.mentions.length;
       }
       perSource[i] = { row: sourceRow(entry, r), error: r.error, mentions: r.mentions, skips: r.skips };
@@ -383,7 +375,6 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     } finally {
       ext = stageProgress.end();
       if (mentionsFd !== null) {
-        writeSync(mentionsFd, ']');
         closeSync(mentionsFd);
       }
     }
@@ -410,7 +401,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     // 2. mentions → facts and series (DuckDB)
     const sourcesPath = path.join(work, 'sources.json');
     const metricsPath = path.join(work, 'metrics.json');
-    if (shardSet) writeJsonArray(mentionsPath, mentions);
+    if (shardSet) writeFileSync(mentionsPath, ndjson(mentions));
     else if (mentionsWritten !== mentions.length) throw new Error(`internal: ${mentionsWritten} mentions streamed to the transform, ${mentions.length} collected`);
     writeFileSync(sourcesPath, JSON.stringify(sources));
     writeFileSync(metricsPath, JSON.stringify(metricKinds(lexicon)));

@@ -2,7 +2,8 @@
 -- (raw_mentions, raw_sources, raw_metrics from the lexicon, raw_decisions, raw_rules, raw_source_kinds).
 -- No rows are added, dropped or re-interpreted here.
 
-CREATE OR REPLACE TABLE stg_mentions AS
+-- a view: staging only renames and casts, so nothing is copied
+CREATE OR REPLACE VIEW stg_mentions AS
 SELECT
   mention_id,
   source_id,

@@ -22,7 +22,7 @@ JOIN stg_decisions d USING (decision_id)
 WHERE d.pin_metric IS NOT NULL OR d.pin_subject IS NOT NULL OR d.pin_period IS NOT NULL;
 
 -- The mentions as they are read from here on: the extractor's reading, unless a decision pins it.
-CREATE OR REPLACE TABLE mentions_read AS
+CREATE OR REPLACE VIEW mentions_read AS
 SELECT
   m.* REPLACE (
     coalesce(p.pin_metric, m.metric)   AS metric,

@@ -41,7 +41,7 @@ FROM (SELECT metric FROM from_lexicon UNION SELECT metric FROM from_mentions) AS
 LEFT JOIN from_lexicon l USING (metric)
 LEFT JOIN from_mentions m USING (metric);
 
-CREATE OR REPLACE TABLE mentions_norm AS
+CREATE OR REPLACE VIEW mentions_norm AS
 SELECT
   m.*,
   CASE WHEN m.unit IN ('CNY', 'USD') THEN 'currency' ELSE m.unit END AS unit_class,

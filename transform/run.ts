@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -264,11 +264,23 @@ const SOURCE_COLUMNS = `{
 const METRIC_COLUMNS = `{ id: 'VARCHAR', kind: 'VARCHAR', unit_kinds: 'VARCHAR[]' }`;
 
 async function loadInputs(con: DuckDBConnection, input: TransformInput, rules: RulesFile, decisions: Decision[]): Promise<void> {
-  const readJson = (columns: string) => `SELECT * FROM read_json(?, format = 'array', columns = ${columns})`;
-  await con.run(`CREATE OR REPLACE TABLE raw_mentions AS ${readJson(MENTION_COLUMNS)}`, [input.mentionsPath]);
-  await con.run(`CREATE OR REPLACE TABLE raw_sources AS ${readJson(SOURCE_COLUMNS)}`, [input.sourcesPath]);
+  // a JSON array or newline-delimited JSON (what the build writes: DuckDB reads it in parallel)
+  const formatOf = (file: string): string => {
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(64);
+      const n = readSync(fd, head, 0, 64, 0);
+      return n > 0 && /^\s*\[/.test(head.subarray(0, n).toString('utf8')) ? 'array' : 'newline_delimited';
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const readJson = (columns: string, file: string) =>
+    `SELECT * FROM read_json(?, format = '${formatOf(file)}', columns = ${columns})`;
+  await con.run(`CREATE OR REPLACE TABLE raw_mentions AS ${readJson(MENTION_COLUMNS, input.mentionsPath)}`, [input.mentionsPath]);
+  await con.run(`CREATE OR REPLACE TABLE raw_sources AS ${readJson(SOURCE_COLUMNS, input.sourcesPath)}`, [input.sourcesPath]);
   if (input.metricsPath !== undefined) {
-    await con.run(`CREATE OR REPLACE TABLE raw_metrics AS ${readJson(METRIC_COLUMNS)}`, [input.metricsPath]);
+    await con.run(`CREATE OR REPLACE TABLE raw_metrics AS ${readJson(METRIC_COLUMNS, input.metricsPath)}`, [input.metricsPath]);
   } else {
     await con.run(`CREATE OR REPLACE TABLE raw_metrics (id VARCHAR, kind VARCHAR, unit_kinds VARCHAR[])`);
   }
