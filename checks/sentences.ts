@@ -38,7 +38,20 @@ function edgeAfter(text: string, u16End: number): string {
 }
 
 /** Clusters mentions by (source, sentence), consecutive in text order; needs the source's text layer. */
+/** Clauses computed for (mentions, texts): three rules read them in one check run; computed once. */
+const memo = new WeakMap<readonly Mention[], WeakMap<object, Clause[]>>();
+
 export function sentenceClauses(ctx: Pick<CheckContext, 'mentions' | 'texts'>, cache = new TextCache(ctx.texts)): Clause[] {
+  const byTexts = memo.get(ctx.mentions);
+  const hit = byTexts?.get(ctx.texts);
+  if (hit) return hit;
+  const out = computeClauses(ctx, cache);
+  if (byTexts) byTexts.set(ctx.texts, out);
+  else memo.set(ctx.mentions, new WeakMap([[ctx.texts, out]]));
+  return out;
+}
+
+function computeClauses(ctx: Pick<CheckContext, 'mentions' | 'texts'>, cache: TextCache): Clause[] {
   const out: Clause[] = [];
   const bySource = groupBy(ctx.mentions, (m) => m.source_id);
   for (const sourceId of [...bySource.keys()].sort()) {
