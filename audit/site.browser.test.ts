@@ -118,4 +118,48 @@ describe.skipIf(!executablePath)('audit site in Chromium (file://)', () => {
     // everything came from disk
     expect(failed).toEqual([]);
   });
+
+  it('does the same on the site shipped with the latest released version (real sources)', async () => {
+    const out = path.join(root, 'out');
+    const versions = JSON.parse(readFileSync(path.join(out, 'versions.json'), 'utf8')) as { version: string }[];
+    const dir = path.join(out, `v${versions[versions.length - 1]!.version}`);
+    const realFacts = JSON.parse(readFileSync(path.join(dir, 'facts.json'), 'utf8')) as FactRow[];
+    const realMentions = JSON.parse(readFileSync(path.join(dir, 'mentions.json'), 'utf8')) as Mention[];
+    const failed: string[] = [];
+    const p = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    p.on('requestfailed', (r) => failed.push(r.url()));
+    p.on('pageerror', (err) => failed.push(`pageerror: ${err.message}`));
+    try {
+      await p.goto(pathToFileURL(path.join(dir, 'site', 'index.html')).href);
+      expect(await p.locator('svg#chart-zone-count circle.point').count()).toBeGreaterThanOrEqual(3);
+      await p.click('header.site a[href="facts.html"]');
+      await p.click('a.fact-link[data-key="zone_count:national@2009"]');
+      const f2009 = realFacts.find((f) => f.metric === 'zone_count' && f.subject === 'national' && f.period === '2009')!;
+      expect(await p.locator('.fact-value').innerText()).toBe('105');
+      // its mention is in the Torch brochure (a PDF): the box sits on the mention's page
+      const m = realMentions.find((x) => f2009.mention_ids.includes(x.mention_id))!;
+      expect(m.page).not.toBeNull();
+      await p.click(`section#${m.mention_id} a.to-source`);
+      const img = p.locator(`img.page-image[data-page="${m.page}"]`);
+      await img.evaluate((el) => { const i = el as unknown as Img; return i.complete ? null : new Promise<void>((r) => i.addEventListener('load', () => r())); });
+      const [box, pageRect] = await Promise.all([p.locator(`a.hl#${m.mention_id}`).evaluate(rectOf), img.evaluate(rectOf)]);
+      expect(box.width).toBeGreaterThan(3);
+      expect(box.left).toBeGreaterThanOrEqual(pageRect.left - 0.5);
+      expect(box.right).toBeLessThanOrEqual(pageRect.right + 0.5);
+      expect(box.top).toBeGreaterThanOrEqual(pageRect.top - 0.5);
+      expect(box.bottom).toBeLessThanOrEqual(pageRect.bottom + 0.5);
+      expect(await p.locator(`mark#t-${m.mention_id}`).textContent()).toBe(m.quote);
+      await p.locator(`a.hl#${m.mention_id}`).scrollIntoViewIfNeeded();
+      await p.screenshot({ path: path.join(artifacts, 'audit-real-quote-pdf.png') });
+
+      // an HTML source: the SCIO briefing's 178 zones, highlighted in its text layer
+      const scio = realMentions.find((x) => x.source_id === 'scio-2024-07-24-miit' && x.metric === 'zone_count')!;
+      await p.goto(`${pathToFileURL(path.join(dir, 'site', 'source', 'scio-2024-07-24-miit.html')).href}#${scio.mention_id}`);
+      expect(await p.locator(`mark#${scio.mention_id}`).innerText()).toBe(scio.quote);
+      await p.screenshot({ path: path.join(artifacts, 'audit-real-quote-html.png') });
+      expect(failed).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
 });
