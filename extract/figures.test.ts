@@ -591,3 +591,20 @@ describe('property: a generated money figure parses back', () => {
     );
   });
 });
+
+describe('a rate base stated before the number', () => {
+  it('reads "every ten thousand professionals own 107.5 patents" as a rate per 10,000', () => {
+    const r = scanFigures('In the zones, every ten thousand\nprofessionals own 107.5 patents for inventions.');
+    expect(r.figures.map((f) => [f.valueText, f.value, f.unit])).toEqual([['107.5 patents', 107.5, 'per_10k']]);
+  });
+  it('reads it across a page break with its page number', () => {
+    for (const brk of ['\f3\n', '\n2\n\f', '\n\f']) {
+      const r = scanFigures(`In the zones, every ten thousand${brk}professionals own 107.5 patents for inventions.`);
+      expect(r.figures.map((f) => [f.valueText, f.unit])).toEqual([['107.5 patents', 'per_10k']]);
+    }
+  });
+  it('leaves a count without such a base alone', () => {
+    const r = scanFigures('The professionals own 107.5 patents for inventions.');
+    expect(r.figures.map((f) => f.unit)).toEqual(['count']);
+  });
+});

@@ -240,6 +240,15 @@ const POST_QUAL_RE = new RegExp(`${HS}*(${alt(LEX.post_qualifiers.map((q) => q.t
 
 const RATE_RE = new RegExp(`${WS1}(?:${alt(LEX.rate_per_10k.links)})${WS1}(?:${alt(LEX.rate_per_10k.bases)})(?!\\d|,\\d)`, 'iuy');
 const RATE_BASE_RE = new RegExp(`^(?:${alt(LEX.rate_per_10k.bases)})`, 'iu');
+/**
+ * "every ten thousand professionals own " right before a count: a link, a base, up to three words, no
+ * punctuation; a page break with its page number may fall between them ("every ten thousand\f3\nprofessionals")
+ */
+const GAP = '(?:\\s*(?:\\d{1,4}[ \\t]*\\n\\s*)?\\f\\s*(?:\\d{1,4}[ \\t]*\\n)?\\s*|\\s+)';
+const RATE_BEFORE_RE = new RegExp(
+  `(?:^|\\s)(?:${alt(LEX.rate_per_10k.links)})${WS1}(?:${alt(LEX.rate_per_10k.bases)})(?:${GAP}[A-Za-z][\\w-]*){1,3}\\s+$`,
+  'iu',
+);
 
 const PERSON_NOUNS = new Set(LEX.person_nouns.map(norm));
 const COUNT_NOUNS = new Set(LEX.count_nouns.map(norm));
@@ -731,6 +740,8 @@ class Scanner {
       }
     }
     if (suf.timeEnd !== null && !suf.unit) return { fig: null, skip: { start: ns, end: suf.timeEnd, reason: 'time_span' } };
+    // the rate base stated before the number: "every ten thousand professionals own 107.5 patents"
+    if (suf.unit === 'count' && suf.unitWord && RATE_BEFORE_RE.test(t.slice(Math.max(0, ns - 80), ns))) suf = { ...suf, unit: 'per_10k' };
     const prev = this.prevWord(s0);
     if (prev && DENOMINATOR_WORDS.has(prev) && !currency) {
       return { fig: null, skip: RATE_BASE_RE.test(t.slice(ns, ne)) ? { start: ns, end: ne, reason: 'rate_base' } : undefined };
