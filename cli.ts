@@ -145,6 +145,9 @@ async function main(argv: string[]): Promise<number> {
       });
       const { writeAuditSite } = await import('./audit/site.js');
       await writeAuditSite(values.build!, path.join(values.build!, 'site'), { sourcesDir: values.sources! });
+      // the build's checksums cover the site: rewrite them so the folder still verifies
+      const { writeSha256Sums } = await import('./pipeline/publish.js');
+      writeSha256Sums(values.build!);
       return 0;
     }
     case undefined:
