@@ -13,8 +13,16 @@ function gitCommit(): string {
   }
 }
 
-/** Reads the input hashes the build recorded, so the release carries the same provenance. */
+/**
+ * The input hashes the build recorded (sources, lexicon, rules, decisions, relations), from its data
+ * package, so the released Parquet files carry the same provenance as the build they come from.
+ */
 function buildInputHashes(buildDir: string): Record<string, string> {
+  const dp = path.join(buildDir, 'datapackage.json');
+  if (existsSync(dp)) {
+    const recorded = (JSON.parse(readFileSync(dp, 'utf8')) as { figtrail?: { input_hashes?: Record<string, string> } }).figtrail?.input_hashes;
+    if (recorded) return recorded;
+  }
   const sources = path.join(buildDir, 'sources.json');
   const out: Record<string, string> = {};
   if (existsSync(sources)) {
