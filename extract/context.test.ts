@@ -218,3 +218,29 @@ describe('readContexts: present-tense sentences', () => {
     );
   });
 });
+
+describe('readContexts: relative years and comparison bases', () => {
+  it('reads "last year" against the publication date, and "over last year" as a comparison', () => {
+    const text = "Zhongguancun's revenue topped 8 trillion yuan last year, up 10 percent over last year.";
+    check(
+      text,
+      [
+        ['8 trillion yuan', 'CNY', 'operating_revenue', 'zhongguancun', '2023', 'publication'],
+        ['10 percent', 'percent', 'operating_revenue_growth', 'zhongguancun', '2023', 'publication'],
+      ],
+      '2024-03-01',
+    );
+  });
+
+  it('gives a date after "from N in" to N, not to the figure before it', () => {
+    const text = 'China had 178 national high-tech zones, up from 169 in 2021.';
+    check(
+      text,
+      [
+        ['178 national high-tech zones', 'count', 'zone_count', 'national', '2024-03-01', 'publication'],
+        ['169', 'count', null, 'national', '2021', 'stated'],
+      ],
+      '2024-03-01',
+    );
+  });
+});

@@ -105,6 +105,7 @@ interface Compiled {
   presentState: RegExp;
   releaseCue: RegExp;
   thisYear: RegExp;
+  lastYear: RegExp;
   yearPreps: RegExp;
   comparison: RegExp;
   monthAlt: string;
@@ -169,6 +170,7 @@ function compile(lex: Lexicon): Compiled {
     presentState: words(p.present_state_cues),
     releaseCue: words(p.release_cues),
     thisYear: words(p.this_year),
+    lastYear: words(p.last_year),
     yearPreps: new RegExp(`${BEFORE}(?:${alternation(p.year_prepositions)})(?:\\s+the)?[\\s-]*$`, 'i'),
     comparison: new RegExp(`${BEFORE}(?:${alternation(p.comparison_cues)})(?:\\s+the)?\\s*$`, 'i'),
     monthAlt: Object.keys(p.months)
@@ -348,6 +350,12 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   });
   for (const sp of findAll(c.thisYear, text, s.start, s.end)) {
     add(sp.start, sp.end, pubYear, 'relative', pubYear ? Number(pubYear) : null);
+  }
+  // "last year" is relative to the publication too, unless it is a comparison base ("up 8 percent over last year")
+  for (const sp of findAll(c.lastYear, text, s.start, s.end)) {
+    const left = text.slice(Math.max(s.start, sp.start - 40), sp.start);
+    const y = pubYear ? String(Number(pubYear) - 1) : null;
+    add(sp.start, sp.end, y, c.comparison.test(left) ? 'comparison' : 'relative', y ? Number(y) : null);
   }
   // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
   // such as "around 2000 hi-tech companies" is not a date; "over 2011" is a comparison base
@@ -677,7 +685,19 @@ function readPeriod(
     return { period: null, basis: 'none', rule: 'target(no-year)', isTarget: true, targetRule };
   }
 
-  const data = dates.filter((d) => d.kind === 'data' || d.kind === 'by' || d.kind === 'relative');
+  // "rose to 178 from 169 in 2021": a date right after a comparison base ("from 169") dates that base,
+  // not the figure before it
+  const datesOther = (d: DateOcc) =>
+    d.start >= f.end &&
+    st.figures.some(
+      (g) =>
+        g !== f &&
+        g.start >= f.end &&
+        g.end <= d.start &&
+        c.comparison.test(text.slice(Math.max(f.end, g.start - 20), g.start)) &&
+        /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start)),
+    );
+  const data = dates.filter((d) => (d.kind === 'data' || d.kind === 'by' || d.kind === 'relative') && !datesOther(d));
   const pub = (why: string): PeriodReading =>
     publication
       ? { period: publication, basis: 'publication', rule: `publication(${why})`, isTarget: false, targetRule: null }

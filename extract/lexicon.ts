@@ -69,6 +69,8 @@ export interface PeriodLexicon {
    *  date from an earlier sentence is not carried to it */
   present_state_cues: string[];
   this_year: string[];
+  /** the year before the publication's ("last year", "a year earlier" is a comparison, not this) */
+  last_year: string[];
   target_cues: string[];
 }
 
@@ -157,6 +159,7 @@ const PeriodsFileSchema = z
     present_cues: phrases,
     present_state_cues: phrases,
     this_year: phrases,
+    last_year: phrases,
     target_cues: phrases,
   })
   .strict();
@@ -332,6 +335,7 @@ export function loadLexicon(dir?: string): Lexicon {
       present_cues: p.present_cues,
       present_state_cues: p.present_state_cues,
       this_year: p.this_year,
+      last_year: p.last_year,
       target_cues: p.target_cues,
     },
     cues: m.cues,

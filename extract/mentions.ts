@@ -101,6 +101,21 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
     lineBreaks: layer.mediaType === 'text/html' ? 'hard' : 'soft',
   }, lexicon);
 
+  // "15.3 trillion yuan ($2.1 trillion) in operating revenue": the two currencies state one figure, so what
+  // one of them was read as (metric, subject, period) holds for the other where that one found nothing
+  const keptIndex = new Map(kept.map((scanIndex, k) => [scanIndex, k]));
+  figures.forEach((f, k) => {
+    const other = f.pairedWith === null ? undefined : keptIndex.get(f.pairedWith);
+    if (other === undefined) return;
+    const a = contexts[k]!;
+    const b = contexts[other]!;
+    let shared = false;
+    if (a.metric === null && b.metric !== null) (a.metric = b.metric), (shared = true);
+    if (a.subject === null && b.subject !== null) (a.subject = b.subject), (shared = true);
+    if (a.period === null && b.period !== null) (a.period = b.period), (a.periodBasis = b.periodBasis), (shared = true);
+    if (shared) a.rule = `${a.rule};paired(from the same figure in the other currency)`;
+  });
+
   const ids = figures.map((f) => {
     const cp = index.spanToCodePoints(f);
     return mentionId(meta.sha256, cp.start, cp.end);
