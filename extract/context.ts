@@ -33,6 +33,8 @@ export interface FigureContext {
   period: string | null;
   periodBasis: PeriodBasis;
   isTarget: boolean;
+  /** a growth rate stated as a fall ("fell 3.2 percent"): the figure's value is the negative of the number */
+  negative: boolean;
   /** UTF-16 span of the sentence holding the figure */
   sentence: Span;
   rule: string;
@@ -95,6 +97,7 @@ interface Compiled {
   growthBefore: RegExp;
   notGrowthBefore: RegExp;
   growthAfter: RegExp;
+  declineBefore: RegExp;
   shareTotal: RegExp;
   approx: string;
   wholeBefore: RegExp;
@@ -160,6 +163,7 @@ function compile(lex: Lexicon): Compiled {
     growthBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.growth_before)})\\s*$`, 'i'),
     notGrowthBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.not_growth_before)})\\s*$`, 'i'),
     growthAfter: new RegExp(`^\\s*(?:${alternation(lex.cues.growth_after)})${AFTER}`, 'i'),
+    declineBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.decline_before)})\\s*$`, 'i'),
     shareTotal: words(lex.cues.share_of_national_total),
     approx: alternation(lex.cues.approximators),
     wholeBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.whole_before)})\\s*$`, 'i'),
@@ -473,7 +477,7 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
   return null;
 }
 
-function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): { metric: string | null; rule: string } {
+function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): { metric: string | null; rule: string; negative?: boolean } {
   const f = st.figures[fi]!;
   const { text } = st;
 
@@ -575,7 +579,7 @@ function lastDelimiter(text: string, from: number, to: number): number {
 }
 
 /** The metric a percentage grows from, when a growth cue stands right before or after it. */
-function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): { metric: string | null; rule: string } | null {
+function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): { metric: string | null; rule: string; negative: boolean } | null {
   const f = st.figures[fi]!;
   const { text } = st;
   // approximators may stand between cue and number ("up more than 30 percent")
@@ -583,20 +587,28 @@ function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): {
     .slice(Math.max(clause.start, f.start - 60), f.start)
     .replace(new RegExp(`(?:\\s*(?:${c.approx}))+\\s*$`, 'i'), ' ');
   const after = text.slice(f.end, clause.end).replace(/^\s*(?:percent|per cent|%)/i, '');
-  const b = c.notGrowthBefore.test(before) ? null : c.growthBefore.exec(before);
+  const notGrowth = c.notGrowthBefore.test(before);
+  const d = notGrowth ? null : c.declineBefore.exec(before);
+  const b = notGrowth || d ? null : c.growthBefore.exec(before);
   const a = c.growthAfter.exec(after);
-  const cue = b ? b[0].trim() : a ? a[0].trim() : null;
+  const cue = d ? d[0].trim() : b ? b[0].trim() : a ? a[0].trim() : null;
   if (cue === null) return null;
+  // a fall ("fell 3.2 percent") is a negative growth rate
+  const negative = d !== null;
+  const sign = negative ? ';negative' : '';
   const base = baseMetric(c, st, fi, clause);
-  if (!base) return { metric: null, rule: `growth(${cue};no-base)` };
+  if (!base) return { metric: null, rule: `growth(${cue};no-base)${sign}`, negative };
   const g = [...c.metricById.values()].find((m) => m.growth_of === base.id);
-  return g ? { metric: g.id, rule: `growth(${cue};base=${base.id})` } : { metric: null, rule: `growth(${cue};no-growth-metric=${base.id})` };
+  return g
+    ? { metric: g.id, rule: `growth(${cue};base=${base.id})${sign}`, negative }
+    : { metric: null, rule: `growth(${cue};no-growth-metric=${base.id})${sign}`, negative };
 }
 
 /** What a percentage is a growth or a share of: the amount named in its clause or stated just before. */
 function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): MetricDef | null {
   const f = st.figures[fi]!;
-  const levels = outermost(st.metricOcc.filter((o) => o.metric.kind !== 'ratio' || o.metric.qualifier)).filter((o) => o.metric.kind !== 'ratio');
+  // names of amounts only: a counted noun ("from the zones") names what a count counts, not what grows
+  const levels = outermost(st.metricOcc.filter((o) => !o.noun && (o.metric.kind !== 'ratio' || o.metric.qualifier))).filter((o) => o.metric.kind !== 'ratio');
   const inClauseBefore = levels.filter((o) => within(o, clause) && o.end <= f.start);
   const nb = nearest(inClauseBefore, f);
   if (nb) return nb.metric;
@@ -785,7 +797,7 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   }
   for (const i of orphans) {
     const f = figures[i]!;
-    out[i] = { metric: null, subject: null, period: opts.publication, periodBasis: opts.publication ? 'publication' : 'none', isTarget: false, sentence: { start: f.start, end: f.end }, rule: 'ctx:no-sentence' };
+    out[i] = { metric: null, subject: null, period: opts.publication, periodBasis: opts.publication ? 'publication' : 'none', isTarget: false, negative: false, sentence: { start: f.start, end: f.end }, rule: 'ctx:no-sentence' };
   }
   return out.map((x) => x!);
 }
@@ -835,7 +847,16 @@ function readSentence(
     const rule = [`ctx:metric=${m.rule}`, `subject=${s.rule}`, `period=${p.rule}`, ...(p.isTarget ? [`target=${p.targetRule}`] : [])]
       .join(';')
       .replace(/\s+/g, ' ');
-    out[idx[k]!] = { metric: m.metric, subject: s.subject?.id ?? null, period: p.period, periodBasis: p.basis, isTarget: p.isTarget, sentence: { start: sentence.start, end: sentence.end }, rule };
+    out[idx[k]!] = {
+      metric: m.metric,
+      subject: s.subject?.id ?? null,
+      period: p.period,
+      periodBasis: p.basis,
+      isTarget: p.isTarget,
+      negative: m.negative === true,
+      sentence: { start: sentence.start, end: sentence.end },
+      rule,
+    };
   });
   return { topic: newTopic, carried: anyPlain ? lastCarry : carried };
 }

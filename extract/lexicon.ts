@@ -49,6 +49,8 @@ export interface MetricCues {
   growth_before: string[];
   not_growth_before: string[];
   growth_after: string[];
+  /** right before a percentage: a fall ("fell 3.2 percent", "down 2%"): the growth rate is negative */
+  decline_before: string[];
   share_of_national_total: string[];
   approximators: string[];
   /** words right before a count that make it the count of the whole set ("the", "there are", "a total of") */
@@ -117,6 +119,7 @@ const MetricsFileSchema = z
         growth_before: phrases,
         not_growth_before: phrases,
         growth_after: phrases,
+        decline_before: phrases,
         share_of_national_total: phrases,
         approximators: phrases,
         whole_before: phrases,

@@ -40,4 +40,14 @@ describe('extractMentions', () => {
     // the emoji is one code point but two UTF-16 units: code-point offsets are smaller than string indices
     expect(layer.text.indexOf(m.quote)).toBe(m.char_start + 1);
   });
+
+  it('reads a fall as a negative growth rate of the amount named before it', () => {
+    const { mentions } = mentionsOf(
+      '<main><p>Exports from the zones fell more than 3.2 percent year on year to 4.1 trillion yuan in 2023.</p><p>Tax revenue of the zones rose 2% in 2020.</p></main>',
+    );
+    const fall = mentions.find((m) => m.quote === 'more than 3.2 percent')!;
+    expect([fall.metric, fall.value, fall.bound, fall.lo, fall.hi, fall.hi_exclusive]).toEqual(['export_value_growth', -3.2, 'upper', null, -3.2, true]);
+    const rise = mentions.find((m) => m.quote === '2%')!;
+    expect([rise.metric, rise.value]).toEqual(['tax_revenue_growth', 2]);
+  });
 });

@@ -126,6 +126,12 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
   const mentions: Mention[] = figures.map((f, k) => {
     const ctx = contexts[k]!;
     const p = place(f);
+    // "fell 3.2 percent": the growth rate is -3.2; its interval flips, and "more than" a fall is a bound below
+    const flip = ctx.negative;
+    const value = flip ? -f.value : f.value;
+    const lo = flip ? (f.hi === null ? null : -f.hi) : f.lo;
+    const hi = flip ? (f.lo === null ? null : -f.lo) : f.hi;
+    const bound = flip && f.bound === 'lower' ? 'upper' : flip && f.bound === 'upper' ? 'lower' : f.bound;
     const prefixStart = Math.max(0, p.cp.start - CONTEXT_CODE_POINTS);
     const suffixEnd = Math.min(index.cpLength, p.cp.end + CONTEXT_CODE_POINTS);
     return {
@@ -142,13 +148,13 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
       suffix: index.sliceCodePoints(p.cp.end, suffixEnd),
       sentence: text.slice(ctx.sentence.start, ctx.sentence.end),
       value_text: f.valueText,
-      value: f.value,
+      value,
       unit: f.unit,
-      bound: f.bound,
-      lo: f.lo,
-      hi: f.hi,
-      lo_exclusive: f.loExclusive,
-      hi_exclusive: f.hiExclusive,
+      bound,
+      lo,
+      hi,
+      lo_exclusive: flip ? f.hiExclusive : f.loExclusive,
+      hi_exclusive: flip ? f.loExclusive : f.hiExclusive,
       metric: ctx.metric,
       subject: ctx.subject,
       period: ctx.period,
