@@ -244,3 +244,26 @@ describe('readContexts: relative years and comparison bases', () => {
     );
   });
 });
+
+describe('readContexts: zones no subject lists', () => {
+  it('reads a named zone the lexicon does not know as a zone of its own, not as the national aggregate', () => {
+    const text = 'Suzhou Industrial Park reported operating revenue of 1.2 trillion yuan in 2023. Its exports reached 80 billion yuan in 2023.';
+    check(text, [
+      ['1.2 trillion yuan', 'CNY', 'operating_revenue', 'suzhou_industrial_park', '2023', 'stated'],
+      ['80 billion yuan', 'CNY', 'export_value', 'suzhou_industrial_park', '2023', 'stated'],
+    ]);
+  });
+
+  it('does not let a component named in passing take over the subject', () => {
+    const text = 'In 2015, Zhangjiang had 3 industrial parks, a university science park and Pudong Software Park. The zone has 12 research institutes.';
+    check(text, [
+      ['3', 'count', null, 'zhangjiang', '2015', 'stated'],
+      ['12', 'count', 'research_institute_count', 'zhangjiang', null, 'none'],
+    ]);
+  });
+
+  it('does not read generic capitalised phrases as zone names', () => {
+    const text = 'The National High-tech Zones reported revenue of 48 trillion yuan in 2021.';
+    check(text, [['48 trillion yuan', 'CNY', 'operating_revenue', 'national', '2021', 'stated']]);
+  });
+});

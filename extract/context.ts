@@ -93,6 +93,12 @@ interface Compiled {
   nounPhrases: MetricPhrase[];
   subjectPhrases: SubjectPhrase[];
   anaphora: RegExp;
+  /** capitalised names ending in a zone head ("Suzhou Industrial Park"); group 1 is the whole name */
+  zoneName: RegExp | null;
+  genericWords: Set<string>;
+  zoneHeadOnly: RegExp;
+  /** synthetic subjects for zone names no subject lists, one per id */
+  unlisted: Map<string, SubjectDef>;
   metricById: Map<string, MetricDef>;
   growthBefore: RegExp;
   notGrowthBefore: RegExp;
@@ -159,6 +165,13 @@ function compile(lex: Lexicon): Compiled {
     nounPhrases,
     subjectPhrases,
     anaphora: words(lex.anaphora),
+    // up to five capitalised words (or "of"/"and" between them) before the head
+    zoneName: lex.zone_name_heads.length
+      ? new RegExp(`${BEFORE}((?:[A-Z][\\w'’&-]*\\s+(?:(?:of|and|for)\\s+)?){1,5}(?:${alternation(lex.zone_name_heads)}))${AFTER}`, 'g')
+      : null,
+    genericWords: new Set(lex.generic_name_words.map((w) => w.toLowerCase())),
+    zoneHeadOnly: new RegExp(`^(?:${alternation(lex.zone_name_heads)})$`, 'i'),
+    unlisted: new Map(),
     metricById: new Map(lex.metrics.map((m) => [m.id, m])),
     growthBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.growth_before)})\\s*$`, 'i'),
     notGrowthBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.not_growth_before)})\\s*$`, 'i'),
@@ -207,6 +220,9 @@ interface SubjectOcc extends Span {
   subject: SubjectDef | null; // null: an anaphor
   phrase: string;
   denominator: boolean;
+  /** a zone name no subject lists: it names the figure only within its own clause (a component
+   *  listed in passing, "… a university science park, Huazhong Software Park …", must not take over) */
+  unlisted?: boolean;
 }
 
 function findAll(re: RegExp, text: string, from: number, to: number): Span[] {
@@ -256,6 +272,31 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
     for (const sp of findAll(p.re, text, s.start, s.end)) raw.push({ ...sp, subject: p.subject, phrase: p.phrase, denominator: false });
   }
   for (const sp of findAll(c.anaphora, text, s.start, s.end)) raw.push({ ...sp, subject: null, phrase: text.slice(sp.start, sp.end), denominator: false });
+  // a zone named but not listed: a subject of its own, unless a listed alias covers any of it
+  if (c.zoneName) {
+    for (const sp of findAll(c.zoneName, text, s.start, s.end)) {
+      if (raw.some((o) => o.subject && o.start < sp.end && o.end > sp.start)) continue;
+      // leading generic words ("the National …", "China's …") are not part of the name
+      const words = [...text.slice(sp.start, sp.end).matchAll(/\S+/g)];
+      const first = words.findIndex((w) => !c.genericWords.has(w[0].toLowerCase().replace(/['’]s$/, '')));
+      if (first < 0) continue;
+      const start = sp.start + words[first]!.index!;
+      const proper = text.slice(start, sp.end).replace(/\s+/g, ' ');
+      // a head alone ("Industrial Park", "High-tech Zone") names no particular zone
+      if (c.zoneHeadOnly.test(proper)) continue;
+      const id = proper
+        .toLowerCase()
+        .replace(/['’]s\b/g, '')
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_|_$/g, '');
+      let subject = c.unlisted.get(id);
+      if (!subject) {
+        subject = { id, kind: 'zone', name: proper, aliases: [proper] };
+        c.unlisted.set(id, subject);
+      }
+      raw.push({ start, end: sp.end, subject, phrase: `unlisted ${proper}`, denominator: false, unlisted: true });
+    }
+  }
   const occ = nonOverlapping(raw);
   for (const o of occ) {
     const cl = clauseAt(clauses, o.start);
@@ -639,7 +680,7 @@ function readSubject(st: SentenceState, f: FigureRef, clause: Span, bracket: num
   const resolve = (o: SubjectOcc): SubjectDef | null => {
     if (o.subject) return o.subject;
     // an anaphor points at the last zone named before it in the sentence, else at the section's topic
-    const prior = st.subjectOcc.filter((x) => x.subject && x.subject.kind !== 'region' && !x.denominator && x.end <= o.start);
+    const prior = st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.kind !== 'region' && !x.denominator && x.end <= o.start);
     return prior.length ? prior[prior.length - 1]!.subject : topic;
   };
   // zones, the aggregate and anaphors first (clause, then sentence); a region only when nothing else is named
@@ -650,7 +691,7 @@ function readSubject(st: SentenceState, f: FigureRef, clause: Span, bracket: num
     [st.sentence, false],
   ];
   for (const [scope, strong] of passes) {
-    const cands = st.subjectOcc.filter((o) => within(o, scope) && !o.denominator);
+    const cands = st.subjectOcc.filter((o) => within(o, scope) && !o.denominator && (!o.unlisted || scope === clause));
     const pick = strong
       ? nearest(cands.filter((o) => (o.subject === null ? resolve(o) !== null : o.subject.kind !== 'region')), f)
       : nearest(cands.filter((o) => o.subject !== null), f);
@@ -817,7 +858,10 @@ function readSentence(
   const figures = idx.map((i) => all[i]!);
   const subjectOcc = subjectOccurrences(c, text, sentence, clauses);
   // the section's topic: the first zone (else the aggregate) named as more than a denominator
-  const named = subjectOcc.filter((o) => o.subject && !o.denominator);
+  // (a zone no subject lists becomes the topic only when the sentence opens with it: "Suzhou Industrial Park
+  // reported …", not "… a university science park, Huazhong Software Park …")
+  const opens = (o: SubjectOcc) => text.slice(sentence.start, o.start).trim().split(/\s+/).filter(Boolean).length <= 3;
+  const named = subjectOcc.filter((o) => o.subject && !o.denominator && (!o.unlisted || opens(o)));
   const newTopic = named.find((o) => o.subject!.kind === 'zone')?.subject ?? named.find((o) => o.subject!.kind === 'aggregate')?.subject ?? null;
   if (figures.length === 0) return { topic: newTopic, carried };
 

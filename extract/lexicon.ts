@@ -85,6 +85,13 @@ export interface Lexicon {
   anaphora: string[];
   /** cues that make a place named after "of"/"than" a denominator ("20 percent of Beijing's GDP") */
   denominator_cues: string[];
+  /**
+   * the last words of a zone's proper name ("… Industrial Park", "… Hi-tech Zone"): a capitalised name ending
+   * in one of them that no subject lists is still a zone of its own, never the national aggregate
+   */
+  zone_name_heads: string[];
+  /** capitalised words that name no particular zone ("National", "China's", "State-level") */
+  generic_name_words: string[];
   /** sha256 of the canonical contents of the three YAML files, for cache keys */
   hash: string;
 }
@@ -144,6 +151,8 @@ const SubjectsFileSchema = z
     version: z.number().int(),
     anaphora: phrases,
     denominator_cues: phrases,
+    zone_name_heads: phrases.default([]),
+    generic_name_words: phrases.default([]),
     subjects: z.array(SubjectSchema).min(1),
   })
   .strict();
@@ -344,6 +353,8 @@ export function loadLexicon(dir?: string): Lexicon {
     cues: m.cues,
     anaphora: s.anaphora,
     denominator_cues: s.denominator_cues,
+    zone_name_heads: s.zone_name_heads,
+    generic_name_words: s.generic_name_words,
     hash,
   };
 }
