@@ -141,7 +141,7 @@ describe('readContexts on other phrasings', () => {
       ['16,000', 'count', 'high_tech_enterprise_count', 'east_lake', '2023-06', 'stated'],
       ['1.2 trillion yuan', 'CNY', 'operating_revenue', 'east_lake', '2023-Q1/2023-Q3', 'stated'],
       ['60,000', 'count', 'high_tech_enterprise_count', 'national', '2025', 'stated'],
-      ['310', 'count', 'listed_company_count', 'yizhuang', '2023-11', 'publication'],
+      ['310', 'count', 'listed_company_count', 'yizhuang', '2023-11', 'stated'], // "as of the end of November": stated, its year from the publication,
     ], '2023-12-15');
     expect(got.map((g) => g.isTarget)).toEqual([false, false, true, false]);
   });
@@ -225,8 +225,8 @@ describe('readContexts: relative years and comparison bases', () => {
     check(
       text,
       [
-        ['8 trillion yuan', 'CNY', 'operating_revenue', 'zhongguancun', '2023', 'publication'],
-        ['10 percent', 'percent', 'operating_revenue_growth', 'zhongguancun', '2023', 'publication'],
+        ['8 trillion yuan', 'CNY', 'operating_revenue', 'zhongguancun', '2023', 'stated'],
+        ['10 percent', 'percent', 'operating_revenue_growth', 'zhongguancun', '2023', 'stated'],
       ],
       '2024-03-01',
     );
@@ -265,5 +265,20 @@ describe('readContexts: zones no subject lists', () => {
   it('does not read generic capitalised phrases as zone names', () => {
     const text = 'The National High-tech Zones reported revenue of 48 trillion yuan in 2021.';
     check(text, [['48 trillion yuan', 'CNY', 'operating_revenue', 'national', '2021', 'stated']]);
+  });
+});
+
+describe('readContexts: months without a year, short quarters', () => {
+  it('dates a month or a range of months by the publication date, and reads "Q1 2024"', () => {
+    const text = 'In January, the zones exported goods worth 350 billion yuan. From June to August, revenue of the zones rose 6.1 percent. Revenue of the zones reached 1.2 trillion yuan in Q1 2024.';
+    check(
+      text,
+      [
+        ['350 billion yuan', 'CNY', 'export_value', 'national', '2024-01', 'stated'],
+        ['6.1 percent', 'percent', 'operating_revenue_growth', 'national', '2023-06/2023-08', 'stated'],
+        ['1.2 trillion yuan', 'CNY', 'operating_revenue', 'national', '2024-Q1', 'stated'],
+      ],
+      '2024-03-01',
+    );
   });
 });

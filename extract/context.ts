@@ -381,6 +381,28 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const mo = month(m[1]!);
     if (mo) add(a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
   });
+  // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
+  run(`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, 'g', (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
+  run(`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, 'g', (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
+  // a month with no year ("in January", "from January to June"): the last such month up to the
+  // publication date; a later month than the publication's is the year before
+  const monthYear = (mo: number): string | null => {
+    if (!publication) return null;
+    const py = Number(publication.slice(0, 4));
+    const pm = Number(publication.slice(5, 7));
+    return String(mo <= pm ? py : py - 1);
+  };
+  run(`${BEFORE}(?:from${W})?(${c.monthAlt})${W}(?:to|through|until|-|–)${W}(${c.monthAlt})${AFTER}(?!,?${W}(?:of${W})?\\d)`, 'g', (m, a, b) => {
+    const m1 = month(m[1]!);
+    const m2 = month(m[2]!);
+    const y = m2 ? monthYear(m2) : null;
+    if (m1 && m2 && m1 < m2) add(a, b, y ? `${y}-${pad(m1)}/${y}-${pad(m2)}` : null, 'relative', y ? Number(y) : null);
+  });
+  run(`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, 'g', (m, a, b) => {
+    const mo = month(m[1]!);
+    const y = mo ? monthYear(mo) : null;
+    if (mo) add(a, b, y ? `${y}-${pad(mo)}` : null, 'relative', y ? Number(y) : null);
+  });
   // "as of the end of November": the month of the publication's year
   run(`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, 'g', (m, a, b) => {
     const mo = month(m[1]!);
@@ -758,7 +780,8 @@ function readPeriod(
   const fromDate = (d: DateOcc, where: string): PeriodReading => {
     if (d.kind === 'relative') {
       return d.period
-        ? { period: d.period, basis: 'publication', rule: `relative${where}(${quote(text, d)})`, isTarget: false, targetRule: null }
+        ? // stated relative to the publication ("last year", "in January"): a stated period, not a guess
+          { period: d.period, basis: 'stated', rule: `relative${where}(${quote(text, d)})`, isTarget: false, targetRule: null }
         : { period: null, basis: 'none', rule: `relative${where}(${quote(text, d)};no-publication-date)`, isTarget: false, targetRule: null };
     }
     return { period: d.period, basis: 'stated', rule: `stated${where}(${quote(text, d)})`, isTarget: false, targetRule: null };
