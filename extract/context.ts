@@ -144,7 +144,9 @@ function compile(lex: Lexicon): Compiled {
     const entries: [string, boolean][] = [...m.synonyms.map((s): [string, boolean] => [s, false]), ...m.nouns.map((s): [string, boolean] => [s, true])];
     for (const [phrase, noun] of entries) {
       // a final plural is optional: "tax revenue" also reads "Tax revenues"
-      const src = `${BEFORE}(?:${phraseSource(phrase, regionAlt)})(?:s|es)?${AFTER}`;
+      // Chinese phrases take no plural and may be followed directly by the number ("营业收入56.6万亿元")
+      const cjkEnd = /[\u3400-\u9fff]$/.test(phrase);
+      const src = `${BEFORE}(?:${phraseSource(phrase, regionAlt)})${cjkEnd ? '' : `(?:s|es)?${AFTER}`}`;
       metricPhrases.push({ metric: m, phrase, noun, re: new RegExp(src, 'gi'), sticky: new RegExp(src, 'iy') });
     }
   }
@@ -381,6 +383,15 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const mo = month(m[1]!);
     if (mo) add(a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
   });
+  // Chinese: "2023年", "2023年上半年", "2023年前三季度", "2023年第一季度", "2023年6月"
+  run(`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, 'g', (m, a, b) => {
+    const y = m[1]!;
+    const q = m[3] ? '一二三四'.indexOf(m[3]) + 1 : 0;
+    const mo = m[4] ? Number(m[4]) : 0;
+    const period =
+      m[2] === '上半年' ? `${y}-H1` : m[2] === '下半年' ? `${y}-H2` : m[2] === '前三季度' ? `${y}-Q1/${y}-Q3` : q ? `${y}-Q${q}` : mo >= 1 && mo <= 12 ? `${y}-${pad(mo)}` : y;
+    add(a, b, period, 'data', Number(y));
+  });
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
   run(`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, 'g', (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
   run(`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, 'g', (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
@@ -519,6 +530,16 @@ interface SentenceState {
 
 function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (Span & { np: MetricPhrase }) | null {
   const { text } = st;
+  // Chinese has no spaces: the counted noun follows the figure, or its classifier (家, 个, 项 …), directly
+  for (const at of [f.end, f.end + 1]) {
+    if (at >= clause.end || !/[\u3400-\u9fff]/.test(text[at] ?? '')) continue;
+    for (const np of c.nounPhrases) {
+      if (!compatible(np.metric, f.unit)) continue;
+      np.sticky.lastIndex = at;
+      const m = np.sticky.exec(text);
+      if (m && m.index + m[0].length <= clause.end) return { start: m.index, end: m.index + m[0].length, np };
+    }
+  }
   let pos = numberEnd(text, f);
   let k = 0;
   while (k <= 4 && pos < clause.end) {
@@ -630,7 +651,9 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   // right before it, not a figure that has a noun of its own
   // (a figure with a counted noun of its own, "one regional platform"); a bare figure ("more than 21,500
   // or 36.5 percent of which are registered as high-tech enterprises") may take a noun later in the clause
-  const free = compat.filter((o) => !(o.noun && f.unitWord) && !claimed.some((x) => o.start < x.end && o.end > x.start));
+  // (a Chinese classifier such as 家 or 个 is no noun of its own: "高新技术企业达到12万家")
+  const ownNoun = f.unitWord !== null && !/^[\u3400-\u9fff]$/.test(f.unitWord);
+  const free = compat.filter((o) => !(o.noun && ownNoun) && !claimed.some((x) => o.start < x.end && o.end > x.start));
   const best = nearest(free, f, penalty);
   if (best) return best.noun ? wholeOrSubset(best.metric, `clause-noun(${best.phrase})`) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };
   return { metric: null, rule: 'none' };

@@ -76,7 +76,7 @@ describe('loadLexicon', () => {
   });
 
   it('rejects an alias claimed by two subjects and a phrase claimed by two metrics', () => {
-    const d1 = edited('subjects.yaml', (s) => s.replace('aliases: [Yizhuang,', 'aliases: [Yizhuang, Zhongguancun,'));
+    const d1 = edited('subjects.yaml', (s) => s.replace('aliases: ["亦庄", Yizhuang,', 'aliases: [Yizhuang, Zhongguancun,'));
     expect(() => loadLexicon(d1)).toThrow(/alias "zhongguancun" is claimed by zhongguancun and yizhuang/);
     const d2 = edited('metrics.yaml', (s) => s.replace('synonyms: [net profit,', 'synonyms: [gross revenue, net profit,'));
     expect(() => loadLexicon(d2)).toThrow(/claimed by operating_revenue and net_profit/);

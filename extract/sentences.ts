@@ -217,6 +217,13 @@ function findCuts(view: string, hard: boolean): Cut[] {
     if (m[0] === '.' && isAbbreviation(view, m.index)) continue;
     cuts.push({ at: end, paragraph: false, headingBefore: false });
   }
+  // 1b. Chinese full stops end a sentence with no space after them ("…8.5%。高新技术企业…")
+  const cjk = /[。！？]+/g;
+  for (let m = cjk.exec(view); m; m = cjk.exec(view)) {
+    let end = m.index + m[0].length;
+    while (end < view.length && /[”’」』）)\]]/.test(view[end]!)) end++;
+    if (nextNonSpace(view, end) < view.length) cuts.push({ at: end, paragraph: false, headingBefore: false });
+  }
   // 2. line-based boundaries
   const lines: Span[] = [];
   let ls = 0;
@@ -326,6 +333,8 @@ export function splitClauses(text: string, sentence: Span): Span[] {
     const c = text[i]!;
     let cut = false;
     if (c === ';' || c === ':' || c === '—' || c === '–' && isSpace(text[i - 1]) && isSpace(text[i + 1])) cut = true;
+    // Chinese clause punctuation: full-width comma, semicolon, colon and the enumeration comma
+    else if (c === '，' || c === '；' || c === '：') cut = true;
     else if (c === ',') {
       const groupsDigits = /[0-9]/.test(text[i - 1] ?? '') && /^ ?[0-9]{3}(?![0-9])/.test(text.slice(i + 1, i + 6));
       cut = !groupsDigits;

@@ -66,4 +66,17 @@ describe('documents nobody tuned for', () => {
     expectMention(id, { quote: '15.3 trillion yuan', value: 1.53e13, unit: 'CNY', metric: 'value_added', subject: 'national', period: '2022' });
     expectMention(id, { quote: '12.7 percent', value: 12.7, unit: 'percent', metric: 'share_of_national_gdp', subject: 'national', period: '2022' });
   });
+
+  it('reads a Chinese government page in GB2312 (万亿元, 同比增长/下降, 2023年上半年, 12万家)', () => {
+    const id = 'zh-gov-note';
+    expectMention(id, { quote: '178', value: 178, unit: 'count', metric: 'zone_count', subject: 'national', period: '2023' });
+    expectMention(id, { quote: '56.6万亿元', value: 5.66e13, unit: 'CNY', metric: 'operating_revenue', subject: 'national', period: '2023' });
+    expectMention(id, { quote: '8.5%', value: 8.5, unit: 'percent', metric: 'operating_revenue_growth', period: '2023' });
+    expectMention(id, { quote: '1200亿元', value: 1.2e11, unit: 'CNY', metric: 'export_value', subject: 'zhongguancun', period: '2023-H1' });
+    expectMention(id, { quote: '3.1%', value: -3.1, unit: 'percent', metric: 'export_value_growth', subject: 'zhongguancun', period: '2023-H1' });
+    expectMention(id, { quote: '12万家', value: 120000, unit: 'count', metric: 'high_tech_enterprise_count', subject: 'national' });
+    // the ICP licence number in the footer is no figure
+    expect(bySource.get(id)!.some((m) => m.quote.includes('05070218'))).toBe(false);
+  });
 });
+
