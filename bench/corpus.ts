@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
+import type { ManifestEntry } from '../extract/manifest.js';
 
 /** mulberry32: small, fast, deterministic. */
 export function prng(seed: number): () => number {
@@ -38,18 +39,8 @@ function paragraph(r: () => number, sentences: number): string {
   return out.join(' ');
 }
 
-export interface CorpusEntry {
-  id: string;
-  file: string;
-  media_type: 'application/pdf' | 'text/html';
-  title: string;
-  publisher: string | null;
-  original_url: string | null;
-  published: string | null;
-  capture: string;
-  notes: string | null;
-  sha256: string;
-}
+/** A generated document's manifest entry (the project's public source format). */
+export type CorpusEntry = Omit<ManifestEntry, 'charset'>;
 
 function makePdf(r: () => number, title: string, pages: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
