@@ -51,6 +51,11 @@ export interface ContextOptions {
 // ---------------------------------------------------------------- phrase matching
 
 const BEFORE = '(?<![A-Za-z0-9])';
+
+/** A Han character (Chinese is written without spaces: phrases and nouns abut numbers directly). */
+function isHan(ch: string | undefined): boolean {
+  return ch !== undefined && /[\u3400-\u9fff]/.test(ch);
+}
 const AFTER = '(?![A-Za-z0-9])';
 
 function escapeRe(s: string): string {
@@ -145,7 +150,7 @@ function compile(lex: Lexicon): Compiled {
     for (const [phrase, noun] of entries) {
       // a final plural is optional: "tax revenue" also reads "Tax revenues"
       // Chinese phrases take no plural and may be followed directly by the number ("营业收入56.6万亿元")
-      const cjkEnd = /[\u3400-\u9fff]$/.test(phrase);
+      const cjkEnd = isHan(phrase.at(-1));
       const src = `${BEFORE}(?:${phraseSource(phrase, regionAlt)})${cjkEnd ? '' : `(?:s|es)?${AFTER}`}`;
       metricPhrases.push({ metric: m, phrase, noun, re: new RegExp(src, 'gi'), sticky: new RegExp(src, 'iy') });
     }
@@ -532,7 +537,7 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
   const { text } = st;
   // Chinese has no spaces: the counted noun follows the figure, or its classifier (家, 个, 项 …), directly
   for (const at of [f.end, f.end + 1]) {
-    if (at >= clause.end || !/[\u3400-\u9fff]/.test(text[at] ?? '')) continue;
+    if (at >= clause.end || !isHan(text[at])) continue;
     for (const np of c.nounPhrases) {
       if (!compatible(np.metric, f.unit)) continue;
       np.sticky.lastIndex = at;
@@ -652,7 +657,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   // (a figure with a counted noun of its own, "one regional platform"); a bare figure ("more than 21,500
   // or 36.5 percent of which are registered as high-tech enterprises") may take a noun later in the clause
   // (a Chinese classifier such as 家 or 个 is no noun of its own: "高新技术企业达到12万家")
-  const ownNoun = f.unitWord !== null && !/^[\u3400-\u9fff]$/.test(f.unitWord);
+  const ownNoun = f.unitWord !== null && !(f.unitWord.length === 1 && isHan(f.unitWord));
   const free = compat.filter((o) => !(o.noun && ownNoun) && !claimed.some((x) => o.start < x.end && o.end > x.start));
   const best = nearest(free, f, penalty);
   if (best) return best.noun ? wholeOrSubset(best.metric, `clause-noun(${best.phrase})`) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };

@@ -120,8 +120,6 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
     const cp = index.spanToCodePoints(f);
     return mentionId(meta.sha256, cp.start, cp.end);
   });
-  const idByScanIndex = new Map<number, string>();
-  kept.forEach((scanIndex, k) => idByScanIndex.set(scanIndex, ids[k]!));
 
   const mentions: Mention[] = figures.map((f, k) => {
     const ctx = contexts[k]!;
@@ -160,7 +158,7 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
       period: ctx.period,
       period_basis: ctx.periodBasis,
       is_target: ctx.isTarget,
-      paired_mention_id: f.pairedWith === null ? null : idByScanIndex.get(f.pairedWith) ?? null,
+      paired_mention_id: f.pairedWith === null ? null : ids[keptIndex.get(f.pairedWith) ?? -1] ?? null,
       region: regionAt(layer, f.numberStart),
       rule: `${f.rule};${ctx.rule}`,
       extractor_version: version,

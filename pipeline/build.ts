@@ -16,7 +16,7 @@ import { publishTables, verifySha256Sums, writeSha256Sums, type PublishMeta } fr
 import { writeAuditSite } from '../audit/site.js';
 import { TABLE_SCHEMAS } from './schemas.js';
 import type { SourceResult } from './extractSource.js';
-import { extractionVersions } from './cache.js';
+import { extractionVersions, ndjson } from './cache.js';
 import { extractAll, type ExtractStats } from './extractAll.js';
 import { Progress } from './progress.js';
 import { manifestHash, readShards, SHARD_FORMAT, ShardError, shardEntries, ShardWriter, sortManifest, type ShardSet, type ShardSpec } from './shards.js';
@@ -88,7 +88,7 @@ export function sourceRow(entry: ManifestEntry, r: SourceResult): SourceRow {
   };
 }
 
-function gitCommit(root: string): string {
+export function gitCommit(root = projectRoot()): string {
   if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -174,13 +174,6 @@ interface UpToDateRecord {
 
 function buildRecordFile(cacheDir: string, outDir: string): string {
   return path.join(cacheDir, 'builds', `${createHash('sha256').update(outDir).digest('hex').slice(0, 32)}.json`);
-}
-
-/** Rows as newline-delimited JSON, one object a line. */
-function ndjson(rows: readonly unknown[]): string {
-  let out = '';
-  for (const r of rows) out += `${JSON.stringify(r)}\n`;
-  return out;
 }
 
 /** The default extraction cache: .cache/figtrail/ in the project root (outside out/, safe to delete). */
@@ -333,7 +326,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const mentionsFd = shardSet ? null : openSync(mentionsPath, 'w');
     let mentionsWritten = 0;
     // the transform reads newline-delimited JSON: DuckDB parses it in parallel, a JSON array it cannot
-    const take = (entry: ManifestEntry, r: SourceResult, i: number, layoutJson: string | null, mentionsJson: string | null, pageTexts: string[] | null) => {
+    const take = (entry: ManifestEntry, r: SourceResult, i: number, layoutJson: string | null, mentionsNdjson: string | null, pageTexts: string[] | null) => {
       if (r.error) log(`error  ${r.error.message}`);
       if (pageTexts) writeFileSync(path.join(pageTextsDir, `${entry.sha256}.json`), JSON.stringify(pageTexts));
       if (r.text !== null) {
@@ -341,8 +334,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         withText.add(entry.id);
       }
       if (layoutJson !== null) writeFileSync(path.join(stage, 'layout', `${entry.id}.json`), layoutJson, 'utf8');
-      if (mentionsFd !== null && mentionsJson !== null && r.mentions.length) {
-        writeSync(mentionsFd, ndjson(r.mentions));
+      if (mentionsFd !== null && mentionsNdjson !== null && r.mentions.length) {
+        // the text the worker or the cache already made: no second serialising
+        writeSync(mentionsFd, mentionsNdjson);
         mentionsWritten += r.mentions.length;
       }
       perSource[i] = { row: sourceRow(entry, r), error: r.error, mentions: r.mentions, skips: r.skips };
@@ -369,7 +363,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
           cacheDir,
           progress: stageProgress,
           ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
-          onResult: (entry, r, i, encoded) => take(entry, r, i, encoded.layoutJson, encoded.mentionsJson, encoded.pageTexts),
+          onResult: (entry, r, i, encoded) => take(entry, r, i, encoded.layoutJson, encoded.mentionsNdjson, encoded.pageTexts),
         });
       }
     } finally {

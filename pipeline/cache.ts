@@ -22,7 +22,7 @@ import { extractorVersion } from '../extract/mentions.js';
 import { PDF_TEXT_LAYER_VERSION } from '../extract/pdf.js';
 import type { SourceResult } from './extractSource.js';
 
-export const CACHE_FORMAT = 'figtrail-extract-cache/2';
+export const CACHE_FORMAT = 'figtrail-extract-cache/3';
 
 let extractorCode: string | null = null;
 
@@ -77,12 +77,12 @@ export function cacheKey(p: CacheKeyParts): string {
  * cache hit costs no re-serialising.
  */
 export interface EncodedResult {
-  /** layout: null and mentions: [] here; see layoutJson and mentionsJson */
+  /** layout: null and mentions: [] here; see layoutJson and mentionsNdjson */
   result: SourceResult;
   /** the layout file's content (JSON + "\n"), or null */
   layoutJson: string | null;
-  /** the mentions as a JSON array */
-  mentionsJson: string;
+  /** the mentions as newline-delimited JSON: the transform's input as the build appends it */
+  mentionsNdjson: string;
   /** PDF: the page texts of an independent re-read (readPdfPageTexts), for the quote-on-page check */
   pageTexts: string[] | null;
 }
@@ -94,17 +94,30 @@ interface CacheFile extends EncodedResult {
   key: string;
 }
 
+/** Rows as newline-delimited JSON, one object a line (what the transform reads). */
+export function ndjson(rows: readonly unknown[]): string {
+  let out = '';
+  for (const r of rows) out += `${JSON.stringify(r)}\n`;
+  return out;
+}
+
+export function parseNdjson<T>(text: string): T[] {
+  const out: T[] = [];
+  for (const line of text.split('\n')) if (line) out.push(JSON.parse(line) as T);
+  return out;
+}
+
 export function encodeResult(r: SourceResult, pageTexts: string[] | null): EncodedResult {
   return {
     result: { ...r, layout: null, mentions: [] },
     layoutJson: r.layout ? `${JSON.stringify(r.layout)}\n` : null,
-    mentionsJson: JSON.stringify(r.mentions),
+    mentionsNdjson: ndjson(r.mentions),
     pageTexts,
   };
 }
 
 export function decodeResult(e: EncodedResult): SourceResult {
-  return { ...e.result, layout: e.layoutJson === null ? null : (JSON.parse(e.layoutJson) as SourceResult['layout']), mentions: JSON.parse(e.mentionsJson) as SourceResult['mentions'] };
+  return { ...e.result, layout: e.layoutJson === null ? null : (JSON.parse(e.layoutJson) as SourceResult['layout']), mentions: parseNdjson<SourceResult['mentions'][number]>(e.mentionsNdjson) };
 }
 
 export class ExtractCache {
@@ -130,9 +143,9 @@ export class ExtractCache {
       if (parsed.format !== CACHE_FORMAT || parsed.key !== key) return null;
       const r = parsed.result;
       if (!isSourceResult(r) || r.error !== null) return null;
-      if (typeof parsed.mentionsJson !== 'string' || !(parsed.layoutJson === null || typeof parsed.layoutJson === 'string')) return null;
+      if (typeof parsed.mentionsNdjson !== 'string' || !(parsed.layoutJson === null || typeof parsed.layoutJson === 'string')) return null;
       const pt = parsed.pageTexts;
-      return { result: r, layoutJson: parsed.layoutJson, mentionsJson: parsed.mentionsJson, pageTexts: Array.isArray(pt) && pt.every((x) => typeof x === 'string') ? pt : null };
+      return { result: r, layoutJson: parsed.layoutJson, mentionsNdjson: parsed.mentionsNdjson, pageTexts: Array.isArray(pt) && pt.every((x) => typeof x === 'string') ? pt : null };
     } catch {
       return null;
     }

@@ -11,7 +11,7 @@ import type { SourceResult } from './extractSource.js';
 import { defaultJobs, WorkerPool } from './pool.js';
 import type { StageProgress } from './progress.js';
 import { probeCache, runSourceTask, type SourceOutcome, type SourceTask } from './worker.js';
-import { encodeResult, ExtractCache, type EncodedResult } from './cache.js';
+import { encodeResult, ExtractCache, parseNdjson, type EncodedResult } from './cache.js';
 import { existsSync } from 'node:fs';
 
 export interface ExtractAllOptions {
@@ -113,7 +113,7 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
       if (r.error) stats.failed++;
       stats.pages += r.pages ?? 0;
       opts.progress?.tick(r.pages ?? 0);
-      await opts.onResult(entry, { ...r, mentions: JSON.parse(o.encoded.mentionsJson) as SourceResult['mentions'] }, i, o.encoded);
+      await opts.onResult(entry, { ...r, mentions: parseNdjson<SourceResult['mentions'][number]>(o.encoded.mentionsNdjson) }, i, o.encoded);
     }
   } finally {
     if (pool && !opts.pool) await pool.close();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '../extract/manifest.js';
 import duckdb, { DuckDBInstance } from '@duckdb/node-api';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -219,7 +220,7 @@ export function verifySha256Sums(dir: string): string[] {
       if (inside.startsWith('..') || path.isAbsolute(inside)) problems.push(`${rel}: outside the folder`);
       else if (!existsSync(full) || !lstatSync(full).isFile()) problems.push(`${rel}: missing`);
       // verification always reads the bytes again: no memo (timestamps are too coarse to prove a file unchanged)
-      else if (createHash('sha256').update(readFileSync(full)).digest('hex') !== hash) problems.push(`${rel}: sha256 mismatch`);
+      else if (sha256Hex(readFileSync(full)) !== hash) problems.push(`${rel}: sha256 mismatch`);
     });
   for (const f of listFiles(dir)) if (f !== 'SHA256SUMS' && !listed.has(f)) problems.push(`${f}: not listed in SHA256SUMS`);
   return problems;

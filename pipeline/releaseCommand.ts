@@ -1,17 +1,7 @@
 import path from 'node:path';
-import { figtrailVersion, projectRoot } from './build.js';
+import { figtrailVersion, gitCommit } from './build.js';
 import { compareBuildToVersion, latestVersion, release } from './release.js';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-
-function gitCommit(): string {
-  if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 /**
  * The input hashes the build recorded (sources, lexicon, rules, decisions, relations), from its data
