@@ -3,21 +3,24 @@ import { parseArgs } from 'node:util';
 import { formatFindingsTable, writeGithubReport } from './checks/report.js';
 import { ManifestError, verifySources } from './extract/manifest.js';
 import { build, extractShard, projectRoot } from './pipeline/build.js';
+import { DatasetError, defaultDatasetDir, loadDataset } from './pipeline/dataset.js';
+import { initDataset } from './pipeline/init.js';
 import { parseShardSpec, ShardError } from './pipeline/shards.js';
 
-const USAGE = `figtrail — figures with provenance from documents on China's national high-tech zones
+const USAGE = `figtrail — figures with provenance from documents, reconciled, checked and published
 
 usage:
-  figtrail build [--sources DIR] [--out DIR] [--keep-going] [--max-bytes N] [--quiet]
+  figtrail build [--dataset DIR] [--sources DIR] [--out DIR] [--keep-going] [--max-bytes N] [--quiet]
                  [--jobs N] [--cache DIR | --no-cache] [--from-shards DIR...] [--force] [--no-site]
-  figtrail extract --shard i/n --out DIR [--sources DIR] [--jobs N] [--cache DIR | --no-cache] [--max-bytes N]
-  figtrail sources verify [--sources DIR]
+  figtrail extract --shard i/n --out DIR [--dataset DIR] [--sources DIR] [--jobs N] [--cache DIR | --no-cache] [--max-bytes N]
+  figtrail sources verify [--dataset DIR] [--sources DIR]
+  figtrail init DIR                               scaffold a new dataset (then: figtrail build --dataset DIR)
   figtrail release --bump patch|minor|major [--build DIR] [--out DIR]
   figtrail check-release [--build DIR] [--out DIR]
   figtrail explain <fact id | mention id | metric[:subject][@period]> [--build DIR] [--json]
   figtrail site [--build DIR] [--sources DIR]     (re)write DIR/site, the static audit site
 
-defaults: --sources sources/  --out out/build/ (build)  --build out/build/  --out out/ (release)
+defaults: --dataset dataset/ (China's high-tech zones)  --sources: the dataset's (sources/)  --out: the dataset's out/build/ (build)  --build out/build/  --out out/ (release)
   --jobs: one extraction worker per core (1 = in-process)  --cache: .cache/figtrail/ (safe to delete)
   a build whose inputs, code and options are unchanged and whose --out still verifies is skipped (--force rebuilds)
   extract --shard i/n writes DIR/shard-i-of-n.json; build --from-shards DIR... merges a complete set of shards
@@ -32,8 +35,9 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         options: {
-          sources: { type: 'string', default: path.join(root, 'sources') },
-          out: { type: 'string', default: path.join(root, 'out', 'build') },
+          dataset: { type: 'string' },
+          sources: { type: 'string' },
+          out: { type: 'string' },
           'keep-going': { type: 'boolean', default: false },
           'max-bytes': { type: 'string' },
           quiet: { type: 'boolean', short: 'q', default: false },
@@ -51,8 +55,9 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length && !fromShards) throw new UsageError(`unexpected argument: ${positionals[0]}`);
       const maxBytes = positiveInt(values['max-bytes'], '--max-bytes');
       const result = await build({
-        sourcesDir: values.sources!,
-        outDir: values.out!,
+        ...(values.dataset === undefined ? {} : { datasetDir: values.dataset }),
+        ...(values.sources === undefined ? {} : { sourcesDir: values.sources }),
+        ...(values.out === undefined ? {} : { outDir: values.out }),
         keepGoing: values['keep-going']!,
         quiet: values.quiet!,
         ...(maxBytes === undefined ? {} : { maxBytes }),
@@ -65,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
         const c = result.counts;
         process.stderr.write(
           `${formatFindingsTable(result.findings)}\n` +
-            `built ${path.relative(process.cwd(), path.resolve(values.out!)) || '.'}: ${c.sources} sources (${c.failed} failed), ` +
+            `built ${path.relative(process.cwd(), result.outDir) || '.'}: ${c.sources} sources (${c.failed} failed), ` +
             `${c.mentions} mentions (${c.mentionsWithoutMetric} without metric), ${c.skips} skipped numbers, ${c.facts} facts ` +
             `${Object.entries(c.byStatus)
               .map(([k, v]) => `${k}=${v}`)
@@ -81,7 +86,8 @@ async function main(argv: string[]): Promise<number> {
         args: rest,
         options: {
           shard: { type: 'string', default: '1/1' },
-          sources: { type: 'string', default: path.join(root, 'sources') },
+          dataset: { type: 'string' },
+          sources: { type: 'string' },
           out: { type: 'string' },
           'max-bytes': { type: 'string' },
           quiet: { type: 'boolean', short: 'q', default: false },
@@ -100,7 +106,8 @@ async function main(argv: string[]): Promise<number> {
       }
       const maxBytes = positiveInt(values['max-bytes'], '--max-bytes');
       const r = await extractShard({
-        sourcesDir: values.sources!,
+        ...(values.dataset === undefined ? {} : { datasetDir: values.dataset }),
+        ...(values.sources === undefined ? {} : { sourcesDir: values.sources }),
         outDir: values.out,
         shard,
         quiet: values.quiet!,
@@ -114,8 +121,8 @@ async function main(argv: string[]): Promise<number> {
     case 'sources': {
       const [sub, ...args] = rest;
       if (sub !== 'verify') throw new UsageError(`unknown: sources ${sub ?? ''}`);
-      const { values } = parseArgs({ args, options: { sources: { type: 'string', default: path.join(root, 'sources') } }, strict: true });
-      const results = verifySources(values.sources!);
+      const { values } = parseArgs({ args, options: { dataset: { type: 'string' }, sources: { type: 'string' } }, strict: true });
+      const results = verifySources(values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir);
       for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.id}${r.ok ? '' : `  ${r.reason}: ${r.message}`}\n`);
       return results.every((r) => r.ok) ? 0 : 1;
     }
@@ -125,13 +132,15 @@ async function main(argv: string[]): Promise<number> {
         args: rest,
         options: {
           bump: { type: 'string' },
-          build: { type: 'string', default: path.join(root, 'out', 'build') },
-          out: { type: 'string', default: path.join(root, 'out') },
+          dataset: { type: 'string' },
+          build: { type: 'string' },
+          out: { type: 'string' },
         },
         strict: true,
       });
+      const releases = values.out ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).outDir;
       const { runReleaseCommand } = await import('./pipeline/releaseCommand.js');
-      return runReleaseCommand(command, { bump: values.bump, buildDir: values.build!, outDir: values.out! });
+      return runReleaseCommand(command, { bump: values.bump, buildDir: values.build ?? path.join(releases, 'build'), outDir: releases });
     }
     case 'explain': {
       const { runExplainCli } = await import('./audit/explain.js');
@@ -140,14 +149,22 @@ async function main(argv: string[]): Promise<number> {
     case 'site': {
       const { values } = parseArgs({
         args: rest,
-        options: { build: { type: 'string', default: path.join(root, 'out', 'build') }, sources: { type: 'string', default: path.join(root, 'sources') } },
+        options: { dataset: { type: 'string' }, build: { type: 'string', default: path.join(root, 'out', 'build') }, sources: { type: 'string' } },
         strict: true,
       });
+      const sourcesDir = values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir;
       const { writeAuditSite } = await import('./audit/site.js');
-      await writeAuditSite(values.build!, path.join(values.build!, 'site'), { sourcesDir: values.sources! });
+      await writeAuditSite(values.build!, path.join(values.build!, 'site'), { sourcesDir });
       // the build's checksums cover the site: rewrite them so the folder still verifies
       const { writeSha256Sums } = await import('./pipeline/publish.js');
       writeSha256Sums(values.build!);
+      return 0;
+    }
+    case 'init': {
+      const { positionals } = parseArgs({ args: rest, options: {}, strict: true, allowPositionals: true });
+      if (positionals.length !== 1) throw new UsageError('init takes one folder: figtrail init DIR');
+      const made = initDataset(path.resolve(positionals[0]!));
+      process.stdout.write(`${made.map((f) => `created ${f}`).join('\n')}\nnext: figtrail build --dataset ${positionals[0]}\n`);
       return 0;
     }
     case undefined:
@@ -184,7 +201,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ManifestError || err instanceof ShardError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof ManifestError || err instanceof ShardError || err instanceof DatasetError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`figtrail: ${(err as Error).message}\n${err instanceof UsageError ? `\n${USAGE}\n` : ''}`);
       process.exitCode = 2;
     } else {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mention } from '../extract/records.js';
-import type { SourceRow } from '../pipeline/build.js';
+import type { SourceRow } from '../extract/records.js';
 import { cmp, compareFacts, formatInterval, formatValue, loadBuild, type Build, type FactRow } from './load.js';
 
 export interface ExplainOptions {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mention } from '../extract/records.js';
-import type { SourceRow } from '../pipeline/build.js';
+import type { SourceRow } from '../extract/records.js';
 import type { Place } from '../checks/types.js';
 
 /** A row of facts.json. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mention } from '../extract/records.js';
-import type { SourceRow } from '../pipeline/build.js';
+import type { SourceRow } from '../extract/records.js';
 import { factKey } from './explain.js';
 import { CSS, escapeHtml as e, page, safeUrl, slug } from './html.js';
 import { cmp, codePoints, compareFacts, formatInterval, formatValue, loadBuild, readLayout, readText, type Build, type CheckRow, type FactRow, type Layout } from './load.js';

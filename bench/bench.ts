@@ -158,9 +158,9 @@ async function main(): Promise<void> {
   mkdirSync(htmlDir);
   for (const e of htmls) copyFileSync(path.join(corpusDir, e.file), path.join(htmlDir, e.file));
   writeFileSync(path.join(htmlDir, 'manifest.json'), JSON.stringify(htmls));
-  const lexicon = loadLexicon(path.join(root, 'extract', 'lexicon'));
+  const lexicon = loadLexicon(path.join(root, 'dataset', 'vocabulary'));
   const htmlManifest = readManifest(htmlDir);
-  const html = await timed(() => extractAll(htmlManifest, { sourcesDir: htmlDir, lexiconDir: path.join(root, 'extract', 'lexicon'), lexicon, cacheDir: null, onResult: () => {} }));
+  const html = await timed(() => extractAll(htmlManifest, { sourcesDir: htmlDir, lexiconDir: path.join(root, 'dataset', 'vocabulary'), lexicon, cacheDir: null, onResult: () => {} }));
   say(`HTML: ${f1(htmls.length / html.seconds)} documents/s (text layer + mentions, ${html.value.jobs} worker(s), ${htmls.length} pages in ${f2(html.seconds)} s)`);
 
   // full build of the scale corpus: cold, no change, one changed source (the audit site is left out: see below)

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { loadLexicon } from '../extract/lexicon.js';
 import type { Mention } from '../extract/records.js';
 import { metricKinds } from '../pipeline/build.js';
+import { loadDataset } from '../pipeline/dataset.js';
 import { prng } from './corpus.js';
 
 const report: Record<string, unknown> = {};
@@ -70,10 +70,11 @@ if (mode === 'cli') {
   const sourcesPath = path.join(work, 'sources.json');
   const metricsPath = path.join(work, 'metrics.json');
   writeFileSync(sourcesPath, JSON.stringify(sources));
-  writeFileSync(metricsPath, JSON.stringify(metricKinds(loadLexicon())));
+  const dataset = await loadDataset();
+  writeFileSync(metricsPath, JSON.stringify(metricKinds(dataset.lexicon)));
   const { runTransform } = await import('../transform/run.js');
   const t0 = performance.now();
-  const out = await runTransform({ mentionsPath, sourcesPath, metricsPath });
+  const out = await runTransform({ mentionsPath, sourcesPath, metricsPath, rulesPath: dataset.rulesPath });
   report.seconds = (performance.now() - t0) / 1000;
   report.facts = out.facts.length;
   report.byStatus = out.summary.by_status;

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, compareFindings, runChecks } from './index.js';
-import { DEFAULT_RELATIONS_PATH, loadRelations, parseRelations, relationOf } from './relations.js';
+import { loadRelations, parseRelations, relationOf } from './relations.js';
+
+const DEFAULT_RELATIONS_PATH = fileURLToPath(new URL('../dataset/relations.yaml', import.meta.url));
 import { check as schemaValid, MAX_ROW_FINDINGS } from './rules/schema-valid.js';
 import { contextFromFixture, mentionWithDefaults, readFixture } from './testing.js';
 import type { Check, Finding } from './types.js';
@@ -11,7 +13,7 @@ import { sentenceClauses } from './sentences.js';
 const SLACK: Slack = { open_bound_slack: 0.1, approx_slack: 0.05, epsilon: 1e-9 };
 
 describe('relations', () => {
-  it('checks/relations.yaml loads and declares every kind the rules read', () => {
+  it('the default dataset\'s relations.yaml loads and declares every kind the rules read', () => {
     const rels = loadRelations(DEFAULT_RELATIONS_PATH);
     for (const kind of ['tolerances', 'percent_range', 'monotonic', 'parts_sum_phrases', 'share_phrases', 'cumulative_thresholds', 'growth'] as const) {
       expect(() => relationOf(rels, kind)).not.toThrow();

@@ -128,8 +128,6 @@ export const RelationsFileSchema = z.object({
   relations: z.array(RelationSchema),
 });
 
-export const DEFAULT_RELATIONS_PATH = fileURLToPath(new URL('./relations.yaml', import.meta.url));
-
 /** Parses and validates relations YAML text; throws with the zod issues when invalid. */
 export function parseRelations(yamlText: string): Relation[] {
   const parsed = RelationsFileSchema.safeParse(parseYaml(yamlText));
@@ -140,7 +138,7 @@ export function parseRelations(yamlText: string): Relation[] {
   return parsed.data.relations;
 }
 
-export function loadRelations(path: string = DEFAULT_RELATIONS_PATH): Relation[] {
+export function loadRelations(path: string): Relation[] {
   return parseRelations(readFileSync(path, 'utf8'));
 }
 
@@ -151,6 +149,6 @@ export function relationsOf<K extends Relation['kind']>(relations: readonly Rela
 /** The single relation of a kind (the first one), or an error naming what is missing. */
 export function relationOf<K extends Relation['kind']>(relations: readonly Relation[], kind: K): RelationOf<K> {
   const r = relationsOf(relations, kind)[0];
-  if (!r) throw new Error(`checks/relations.yaml declares no '${kind}' relation`);
+  if (!r) throw new Error(`the dataset's relations.yaml declares no '${kind}' relation`);
   return r;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MentionSchema, SkipSchema, type Mention, type Skip } from '../extract/records.js';
+import { fileURLToPath } from 'node:url';
 import { loadRelations, parseRelations } from './relations.js';
 import type { CheckContext, FactLike, Finding, Place, PublishedTable, SourceRow } from './types.js';
 
@@ -148,9 +149,12 @@ export function contextFromFixture(fx: Fixture): CheckContext {
       return b;
     },
     rereadPdfPages: fakeRereadPdfPages,
-    relations: fx.relations_yaml !== undefined ? parseRelations(fx.relations_yaml) : loadRelations(),
+    relations: fx.relations_yaml !== undefined ? parseRelations(fx.relations_yaml) : loadRelations(DATASET_RELATIONS),
   };
 }
+
+/** Fixtures without relations of their own are read with the default dataset's. */
+const DATASET_RELATIONS = fileURLToPath(new URL('../dataset/relations.yaml', import.meta.url));
 
 /** Whether a finding satisfies an expectation (only the fields the expectation names). */
 export function matches(f: Finding, e: ExpectedFinding): boolean {

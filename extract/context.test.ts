@@ -1,10 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readContexts, type FigureContext, type FigureRef } from './context.js';
 import { loadLexicon } from './lexicon.js';
 import type { Region } from './textLayer.js';
 
-const lex = loadLexicon();
+/** the default dataset's vocabulary */
+const VOCABULARY = fileURLToPath(new URL('../dataset/vocabulary/', import.meta.url));
+
+const lex = loadLexicon(VOCABULARY);
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/context/${name}`, import.meta.url), 'utf8');
 
 /** A hand-built figure: the n-th occurrence of `quote` in `text` (the figure grammar is not used here). */

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { readLanguageFile } from './language.js';
 import type { Lexicon, MetricDef, SubjectDef } from './lexicon.js';
 import type { Span } from './offsets.js';
 import { segment, splitClauses, type Sentence } from './sentences.js';
@@ -514,11 +516,12 @@ function bracketBefore(text: string, f: FigureRef, sentence: Span): number {
   return i >= sentence.start && text[i] === '(' ? i : -1;
 }
 
-const STOP_WORDS = new Set([
-  'of', 'in', 'with', 'for', 'from', 'by', 'at', 'on', 'to', 'and', 'or', 'which', 'that', 'who', 'was', 'were',
-  'is', 'are', 'has', 'have', 'had', 'be', 'been', 'the', 'a', 'an', 'its', 'their', 'each', 'than', 'as', 'while',
-  'but', 'into', 'among', 'including', 'such', 'like', 'reached', 'totaled', 'totalled', 'exceeded',
-]);
+const CONTEXT_WORDS = z
+  .object({ version: z.number().int(), noun_stop_words: z.array(z.string().min(1)), clause_joiners: z.array(z.string().min(1)).min(1) })
+  .strict()
+  .parse(readLanguageFile('context.yaml').data);
+const STOP_WORDS = new Set(CONTEXT_WORDS.noun_stop_words.map((w) => w.toLowerCase()));
+const CLAUSE_JOINER = new RegExp(`[,;:()]|\\s(?:${CONTEXT_WORDS.clause_joiners.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\s`, 'i');
 
 // ---------------------------------------------------------------- per-figure reading
 
@@ -605,7 +608,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     // only a share named there is this figure's (not one named for the figure before it)
     const after0 = text.slice(f.end, clause.end);
     if (/^\s*of\s/i.test(after0) && !c.shareAnaphora.test(after0)) {
-      const stop = /[,;:()]|\s(?:and|or|while|but|which|that)\s/i.exec(after0);
+      const stop = CLAUSE_JOINER.exec(after0);
       const np = { start: f.end, end: f.end + (stop ? stop.index : after0.length) };
       const named = compat.filter((o) => o.metric.kind === 'ratio' && o.start < np.end && o.end > np.start);
       const n = nearest(named, f);

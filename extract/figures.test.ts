@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GRAMMAR_VERSION, scanFigures, type FigureMatch, type SkipMatch } from './figures.js';
-import { readLexicon } from './lexiconFile.js';
+import { readLanguageFile } from './language.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -287,7 +287,7 @@ describe('more phrasings', () => {
 });
 
 describe('every lexicon entry is read', () => {
-  const lex = readLexicon('units.yaml').data as {
+  const lex = readLanguageFile('figures.yaml').data as {
     qualifiers: Array<{ text: string; bound: string; exclusive?: boolean }>;
     scales: Array<{ word: string; factor: number; attached?: boolean }>;
     currencies: Record<string, { prefix: string[]; suffix: string[] }>;

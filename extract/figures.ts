@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { readLexicon } from './lexiconFile.js';
+import { readLanguageFile } from './language.js';
 import { UNITS, type Bound, type Unit } from './records.js';
 
 /**
@@ -123,7 +123,7 @@ const LexiconSchema = z.object({
 });
 type Lexicon = z.infer<typeof LexiconSchema>;
 
-const lexFile = readLexicon('units.yaml');
+const lexFile = readLanguageFile('figures.yaml');
 const LEX: Lexicon = LexiconSchema.parse(lexFile.data);
 
 /** Grammar version: code version + a hash of the vocabulary, so a lexicon edit changes it too. */

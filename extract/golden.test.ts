@@ -14,7 +14,7 @@ import { readTextLayer } from '../pipeline/extractSource.js';
  */
 const root = path.resolve(import.meta.dirname, '..');
 const sourcesDir = path.join(root, 'sources');
-const lexicon = loadLexicon(path.join(root, 'extract', 'lexicon'));
+const lexicon = loadLexicon(path.join(root, 'dataset', 'vocabulary'));
 
 const num = (n: number | null) => (n === null ? '∞' : String(n));
 const flat = (s: string) => JSON.stringify(s);

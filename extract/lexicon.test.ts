@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { loadLexicon, phraseKey } from './lexicon.js';
 import { UNITS } from './records.js';
 
-const dir = fileURLToPath(new URL('./lexicon/', import.meta.url));
+/** the default dataset's vocabulary */
+const VOCABULARY = fileURLToPath(new URL('../dataset/vocabulary/', import.meta.url));
+
+const dir = VOCABULARY;
 
 /** A copy of the lexicon with one file edited, for the error cases. */
 function edited(file: string, edit: (s: string) => string): string {
@@ -18,7 +21,7 @@ function edited(file: string, edit: (s: string) => string): string {
 }
 
 describe('loadLexicon', () => {
-  const lex = loadLexicon();
+  const lex = loadLexicon(VOCABULARY);
 
   it('loads the metrics the brief names, each with a kind, units and a definition', () => {
     const ids = new Set(lex.metrics.map((m) => m.id));

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { UNITS } from './records.js';
 
 /**
  * The domain lexicon for reading a figure's context: metrics, subjects, period words.
- * It is data (extract/lexicon/{metrics,subjects,periods}.yaml); this module only loads, validates and
+ * It is the dataset's data (<dataset>/vocabulary/{metrics,subjects,periods}.yaml); this module only loads, validates and
  * normalises it, so that the rules in context.ts stay generic.
  */
 
@@ -231,21 +230,11 @@ function parseWith<T>(schema: z.ZodType<T>, data: unknown, path: string): T {
   return r.data;
 }
 
-/** Where the YAML lives: beside this file (running the .ts) or back in extract/ (running dist/extract/). */
-export function defaultLexiconDir(): string {
-  const candidates = [new URL('./lexicon/', import.meta.url), new URL('../../extract/lexicon/', import.meta.url)];
-  for (const u of candidates) {
-    const p = fileURLToPath(u);
-    if (existsSync(join(p, 'metrics.yaml'))) return p;
-  }
-  throw new Error(`lexicon: directory not found (looked in ${candidates.map((u) => fileURLToPath(u)).join(', ')})`);
-}
-
 // ---------------------------------------------------------------- load
 
 /** Loads and validates the lexicon; throws an Error naming the file and the field on any problem. */
-export function loadLexicon(dir?: string): Lexicon {
-  const base = dir ?? defaultLexiconDir();
+export function loadLexicon(dir: string): Lexicon {
+  const base = dir;
   const raw = LEXICON_FILES.map((f) => readYaml(base, f));
   const m = parseWith(MetricsFileSchema, raw[0], join(base, 'metrics.yaml'));
   const s = parseWith(SubjectsFileSchema, raw[1], join(base, 'subjects.yaml'));

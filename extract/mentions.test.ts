@@ -6,7 +6,7 @@ import { sha256Hex } from './manifest.js';
 import { extractMentions, mentionId } from './mentions.js';
 import { OffsetIndex } from './offsets.js';
 
-const lexicon = loadLexicon(path.resolve(import.meta.dirname, 'lexicon'));
+const lexicon = loadLexicon(path.resolve(import.meta.dirname, '..', 'dataset', 'vocabulary'));
 
 function mentionsOf(html: string, published: string | null = '2024-03-01') {
   const bytes = Buffer.from(html, 'utf8');

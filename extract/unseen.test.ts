@@ -12,7 +12,7 @@ import { extractSource } from '../pipeline/extractSource.js';
  */
 const root = path.resolve(import.meta.dirname, '..');
 const dir = path.join(root, 'extract', 'fixtures', 'unseen');
-const lexicon = loadLexicon(path.join(root, 'extract', 'lexicon'));
+const lexicon = loadLexicon(path.join(root, 'dataset', 'vocabulary'));
 const bySource = new Map<string, Mention[]>();
 
 beforeAll(async () => {

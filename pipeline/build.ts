@@ -1,25 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasErrors } from '../checks/report.js';
-import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
-import { readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
-import { readPdfPageTexts } from '../extract/pdf.js';
-import type { Mention, Skip, SourceErrorRecord, SourceRow } from '../extract/records.js';
-import { CHECKS, loadRelations, runChecks, sortFindings } from '../checks/index.js';
 import type { Finding } from '../checks/types.js';
-import { runTransform } from '../transform/run.js';
-import { publishTables, verifySha256Sums, writeSha256Sums, type PublishMeta } from './publish.js';
+import { languageHash } from '../extract/language.js';
+import { readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import type { SourceErrorRecord } from '../extract/records.js';
 import { writeAuditSite } from '../audit/site.js';
-import { TABLE_SCHEMAS } from './schemas.js';
-import type { SourceResult } from './extractSource.js';
-import { extractionVersions, ndjson } from './cache.js';
+import { extractionVersions } from './cache.js';
+import { loadDataset, defaultDatasetDir, type Dataset } from './dataset.js';
 import { extractAll, type ExtractStats } from './extractAll.js';
+import type { SourceResult } from './extractSource.js';
 import { Progress } from './progress.js';
-import { manifestHash, readShards, SHARD_FORMAT, ShardError, shardEntries, ShardWriter, sortManifest, type ShardSet, type ShardSpec } from './shards.js';
+import { publishTables, writeSha256Sums, type PublishMeta } from './publish.js';
+import { TABLE_SCHEMAS } from './schemas.js';
+import { manifestHash, readShards, ShardError, shardEntries, ShardWriter, SHARD_FORMAT, sortManifest, type ShardSet, type ShardSpec } from './shards.js';
+import { CheckStep } from './steps/check.js';
+import { extractStep } from './steps/extract.js';
+import { reconcileStep } from './steps/reconcile.js';
+import { codeFingerprint, readUpToDate, upToDateKey, writeUpToDate } from './upToDate.js';
 
 /** The project root (works from both the .ts sources and the compiled dist/). */
 export function projectRoot(): string {
@@ -33,14 +34,15 @@ export function projectRoot(): string {
 }
 
 export interface BuildOptions {
-  sourcesDir: string;
-  outDir: string;
+  /** the dataset folder (dataset.yaml); default: the project's dataset/ (China's high-tech zones) */
+  datasetDir?: string;
+  /** the documents and their manifest; default: the dataset's sources folder */
+  sourcesDir?: string;
+  /** default: the dataset's out folder + /build */
+  outDir?: string;
   keepGoing?: boolean;
   maxBytes?: number;
   quiet?: boolean;
-  lexiconDir?: string;
-  /** curated decisions; defaults to transform/decisions.yaml of the project */
-  decisionsPath?: string;
   log?: (line: string) => void;
   /** worker threads for extraction; default os.availableParallelism(); 1 = in-process, no workers */
   jobs?: number;
@@ -56,6 +58,8 @@ export interface BuildOptions {
 
 export interface BuildResult {
   exitCode: number;
+  /** where the build was written */
+  outDir: string;
   errors: SourceErrorRecord[];
   findings: Finding[];
   counts: { sources: number; failed: number; mentions: number; mentionsWithoutMetric: number; skips: number; facts: number; byStatus: Record<string, number> };
@@ -66,27 +70,9 @@ export interface BuildResult {
 }
 
 export type { SourceRow } from '../extract/records.js';
-
-export function sourceRow(entry: ManifestEntry, r: SourceResult): SourceRow {
-  return {
-    source_id: entry.id,
-    file: entry.file,
-    media_type: entry.media_type,
-    title: entry.title,
-    publisher: entry.publisher,
-    original_url: entry.original_url,
-    published: entry.published,
-    capture: entry.capture,
-    notes: entry.notes,
-    sha256: entry.sha256,
-    bytes: r.bytes,
-    pages: r.pages,
-    text_chars: r.textChars,
-    text_sha256: r.text === null ? null : sha256Hex(Buffer.from(r.text, 'utf8')),
-    status: r.error ? 'error' : 'ok',
-    error_reason: r.error ? r.error.reason : null,
-  };
-}
+export { sourceRow } from './steps/extract.js';
+export { metricKinds } from './steps/reconcile.js';
+export { codeFingerprint } from './upToDate.js';
 
 export function gitCommit(root = projectRoot()): string {
   if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;
@@ -101,94 +87,20 @@ export function figtrailVersion(root = projectRoot()): string {
   return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function fileHash(file: string): string | null {
-  return existsSync(file) ? sha256Hex(readFileSync(file)) : null;
-}
-
-/** The lexicon metric kinds, as the transform stage reads them. */
-export function metricKinds(lexicon: Lexicon): { id: string; kind: string; unit_kinds: string[] }[] {
-  return lexicon.metrics.map((m) => ({ id: m.id, kind: m.kind, unit_kinds: [...m.unit_kinds] })).sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
-/** A Map of source id → text layer that reads text/<id>.txt on demand (the corpus is never all in memory). */
-class TextFiles extends Map<string, string> {
-  private readonly known: Set<string>;
-  constructor(
-    private readonly dir: string,
-    private readonly ids: readonly string[],
-  ) {
-    super();
-    this.known = new Set(ids);
-  }
-  override get(id: string): string | undefined {
-    return this.known.has(id) ? readFileSync(path.join(this.dir, `${id}.txt`), 'utf8') : undefined;
-  }
-  override has(id: string): boolean {
-    return this.known.has(id);
-  }
-  override get size(): number {
-    return this.ids.length;
-  }
-  override *keys(): MapIterator<string> {
-    yield* this.ids;
-  }
-  override *values(): MapIterator<string> {
-    for (const id of this.ids) yield this.get(id)!;
-  }
-  override *entries(): MapIterator<[string, string]> {
-    for (const id of this.ids) yield [id, this.get(id)!];
-  }
-  override [Symbol.iterator](): MapIterator<[string, string]> {
-    return this.entries();
-  }
-  override forEach(fn: (value: string, key: string, map: Map<string, string>) => void): void {
-    for (const [k, v] of this.entries()) fn(v, k, this);
-  }
-}
-
-/**
- * Fingerprint of the code and dependency versions the build runs: every .ts/.js/.sql/.yaml file of the
- * project's stages and dist/, plus package-lock.json. Any edit changes it (and invalidates the up-to-date record).
- */
-export function codeFingerprint(root = projectRoot()): string {
-  const h = createHash('sha256');
-  const walk = (rel: string) => {
-    const full = path.join(root, rel);
-    if (!existsSync(full)) return;
-    if (statSync(full).isDirectory()) {
-      for (const f of readdirSync(full).sort()) if (f !== 'node_modules' && f !== 'fixtures') walk(path.join(rel, f));
-    } else if (/\.(ts|js|mjs|sql|ya?ml|json)$/.test(rel)) {
-      h.update(`${rel}\0`).update(readFileSync(full)).update('\0');
-    }
-  };
-  for (const d of ['cli.ts', 'package-lock.json', 'extract', 'transform', 'checks', 'pipeline', 'audit', 'dist']) walk(d);
-  return h.digest('hex');
-}
-
-interface UpToDateRecord {
-  format: 'figtrail-build-record/1';
-  key: string;
-  sums_sha256: string;
-  result: BuildResult;
-}
-
-function buildRecordFile(cacheDir: string, outDir: string): string {
-  return path.join(cacheDir, 'builds', `${createHash('sha256').update(outDir).digest('hex').slice(0, 32)}.json`);
-}
-
 /** The default extraction cache: .cache/figtrail/ in the project root (outside out/, safe to delete). */
 export function defaultCacheDir(root = projectRoot()): string {
   return path.join(root, '.cache', 'figtrail');
 }
 
 export interface ExtractShardOptions {
-  sourcesDir: string;
+  sourcesDir?: string;
   outDir: string;
   shard: ShardSpec;
+  /** the dataset folder (default: the project's dataset/); its vocabulary reads the figures */
+  datasetDir?: string;
   maxBytes?: number;
   jobs?: number;
   cacheDir?: string | null;
-  lexiconDir?: string;
   quiet?: boolean;
   log?: (line: string) => void;
 }
@@ -197,10 +109,10 @@ export interface ExtractShardOptions {
 export async function extractShard(opts: ExtractShardOptions): Promise<{ file: string; stats: ExtractStats; errors: SourceErrorRecord[] }> {
   const root = projectRoot();
   const log = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
-  const sourcesDir = path.resolve(opts.sourcesDir);
-  const lexiconDir = opts.lexiconDir ?? path.join(root, 'extract', 'lexicon');
+  const dataset = await loadDataset(opts.datasetDir ?? defaultDatasetDir());
+  const sourcesDir = path.resolve(opts.sourcesDir ?? dataset.sourcesDir);
   const manifest = sortManifest(readManifest(sourcesDir));
-  const lexicon = loadLexicon(lexiconDir);
+  const lexicon = dataset.lexicon;
   const entries = shardEntries(manifest, opts.shard);
   const header = {
     format: SHARD_FORMAT,
@@ -216,7 +128,7 @@ export async function extractShard(opts: ExtractShardOptions): Promise<{ file: s
   try {
     const stats = await extractAll(entries, {
       sourcesDir,
-      lexiconDir,
+      lexiconDir: dataset.vocabularyDir,
       lexicon,
       ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
       cacheDir: opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir,
@@ -241,11 +153,44 @@ export async function extractShard(opts: ExtractShardOptions): Promise<{ file: s
   }
 }
 
+/** The build's inputs as one record: the dataset, the sources folder and manifest, or a complete shard set. */
+interface BuildInputs {
+  dataset: Dataset;
+  sourcesDir: string;
+  manifest: ManifestEntry[];
+  shardSet: ShardSet | null;
+}
+
+/** Step 0 — load: the dataset (validated and cross-checked), the manifest, the shards. */
+async function loadInputs(opts: BuildOptions): Promise<BuildInputs> {
+  const dataset = await loadDataset(opts.datasetDir ?? defaultDatasetDir());
+  const sourcesDir = path.resolve(opts.sourcesDir ?? dataset.sourcesDir);
+  let manifest = sortManifest(readManifest(sourcesDir));
+  let shardSet: ShardSet | null = null;
+  if (opts.fromShards) {
+    shardSet = readShards(opts.fromShards);
+    if (shardSet.header.versions !== extractionVersions()) throw new ShardError(`the shards were extracted by another extractor (${shardSet.header.versions}; this is ${extractionVersions()})`);
+    if (shardSet.header.lexicon_hash !== dataset.lexicon.hash) throw new ShardError(`the shards were extracted with another vocabulary (${shardSet.header.lexicon_hash.slice(0, 12)}…; this one is ${dataset.lexicon.hash.slice(0, 12)}…)`);
+    if (shardSet.header.manifest_sha256 !== manifestHash(manifest)) throw new ShardError(`the shards were extracted from another manifest than ${path.join(sourcesDir, 'manifest.json')}`);
+    manifest = shardSet.manifest;
+  }
+  return { dataset, sourcesDir, manifest, shardSet };
+}
+
+/** Every input of the build by name → sha256: the sources, every file the dataset declares, the language data. */
+function inputHashes(inputs: BuildInputs): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (const e of inputs.manifest) h[`source:${e.id}`] = e.sha256;
+  h['lexicon'] = inputs.dataset.lexicon.hash;
+  for (const [f, sha] of Object.entries(inputs.dataset.files)) h[`dataset:${f}`] = sha;
+  h['language'] = languageHash();
+  return h;
+}
+
 /**
- * The whole build: sources → text layers + mentions → facts → checks → publish. Extraction runs over a worker
- * pool (or in-process with jobs 1, or comes from shard files) with the content-hash cache in front; each
- * source's text and layout are written as its result arrives, only mentions and skips stay in memory.
- * Output is assembled in a temporary folder and moved into place at the end, so a crash never leaves a
+ * The whole build, as named steps: load → extract → reconcile ‖ early checks → late checks → publish → site →
+ * move into place. Each step is a function of its declared inputs (pipeline/steps/); this function only wires
+ * them. Output is assembled in a temporary folder and moved into place at the end, so a crash never leaves a
  * half-written build behind.
  */
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -256,30 +201,15 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     progress.clear();
     rawLog(l);
   };
-  const sourcesDir = path.resolve(opts.sourcesDir);
-  const outDir = path.resolve(opts.outDir);
-  const lexiconDir = opts.lexiconDir ?? path.join(root, 'extract', 'lexicon');
-  const decisionsPath = opts.decisionsPath ?? path.join(root, 'transform', 'decisions.yaml');
-  const rulesPath = path.join(root, 'transform', 'rules.yaml');
-  const relationsPath = path.join(root, 'checks', 'relations.yaml');
+  const inputs = await loadInputs(opts);
+  const { dataset, sourcesDir, manifest, shardSet } = inputs;
+  const outDir = path.resolve(opts.outDir ?? path.join(dataset.outDir, 'build'));
 
-  const lexicon = loadLexicon(lexiconDir);
-  let manifest = sortManifest(readManifest(sourcesDir));
-  let shardSet: ShardSet | null = null;
-  if (opts.fromShards) {
-    shardSet = readShards(opts.fromShards);
-    if (shardSet.header.versions !== extractionVersions()) throw new ShardError(`the shards were extracted by another extractor (${shardSet.header.versions}; this is ${extractionVersions()})`);
-    if (shardSet.header.lexicon_hash !== lexicon.hash) throw new ShardError(`the shards were extracted with another lexicon (${shardSet.header.lexicon_hash.slice(0, 12)}…; this one is ${lexicon.hash.slice(0, 12)}…)`);
-    if (shardSet.header.manifest_sha256 !== manifestHash(manifest)) throw new ShardError(`the shards were extracted from another manifest than ${path.join(sourcesDir, 'manifest.json')}`);
-    manifest = shardSet.manifest;
-  }
-
-  // up to date? same inputs (source bytes, manifest, lexicon, rules, decisions, relations), code, options and
-  // environment as the last build into outDir, and outDir still matches its SHA256SUMS: nothing to do.
+  // up to date? same inputs, code, options and environment as the last build into outDir, which still verifies
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir;
-  let upToDateKey: string | null = null;
+  let key: string | null = null;
   if (cacheDir !== null && !shardSet) {
-    const material = {
+    key = upToDateKey({
       code: codeFingerprint(root),
       manifest,
       files: manifest.map((e) => {
@@ -289,24 +219,15 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
           return null;
         }
       }),
-      lexicon: lexicon.hash,
-      inputs: [decisionsPath, rulesPath, relationsPath].map((f) => [f, fileHash(f)]),
+      inputs: inputHashes(inputs),
       options: { sourcesDir, outDir, keepGoing: opts.keepGoing ?? false, maxBytes: opts.maxBytes ?? null, site: opts.site !== false },
       env: { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH ?? null, commit: gitCommit(root), node: process.version },
-    };
-    upToDateKey = createHash('sha256').update(JSON.stringify(material)).digest('hex');
-    if (!opts.force) {
-      try {
-        const rec = JSON.parse(readFileSync(buildRecordFile(cacheDir, outDir), 'utf8')) as UpToDateRecord;
-        const sums = path.join(outDir, 'SHA256SUMS');
-        if (rec.format === 'figtrail-build-record/1' && rec.key === upToDateKey && existsSync(sums) && sha256Hex(readFileSync(sums)) === rec.sums_sha256 && verifySha256Sums(outDir).length === 0) {
-          log(`up to date: ${outDir} (same sources, lexicon, rules, code and options as its last build; --force rebuilds)`);
-          const n = manifest.length;
-          return { ...rec.result, upToDate: true, extract: { sources: n, extracted: 0, cacheHits: n, failed: rec.result.errors.length, pages: rec.result.extract.pages, jobs: 0 } };
-        }
-      } catch {
-        /* no record, or unreadable: build */
-      }
+    });
+    const last = opts.force ? null : readUpToDate<BuildResult>(cacheDir, outDir, key);
+    if (last) {
+      log(`up to date: ${outDir} (same sources, dataset, code and options as its last build; --force rebuilds)`);
+      const n = manifest.length;
+      return { ...last, outDir, upToDate: true, extract: { sources: n, extracted: 0, cacheHits: n, failed: last.errors.length, pages: last.extract.pages, jobs: 0 } };
     }
   }
 
@@ -314,165 +235,61 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const stage = mkdtempSync(path.join(path.dirname(outDir), `.${path.basename(outDir)}.tmp-`));
   const work = mkdtempSync(path.join(os.tmpdir(), 'figtrail-work-'));
   try {
-    mkdirSync(path.join(stage, 'text'));
-    mkdirSync(path.join(stage, 'layout'));
-    // 1. sources → text layers → mentions, written as they arrive (a bad source is recorded and skipped)
-    const perSource: { row: SourceRow; error: SourceErrorRecord | null; mentions: Mention[]; skips: Skip[] }[] = new Array(manifest.length);
-    const withText = new Set<string>();
-    const pageTextsDir = path.join(work, 'page-texts');
-    mkdirSync(pageTextsDir);
-    // the transform's input, appended source by source in manifest order (extraction) or written at the end (shards)
-    const mentionsPath = path.join(work, 'mentions.json');
-    const mentionsFd = shardSet ? null : openSync(mentionsPath, 'w');
-    let mentionsWritten = 0;
-    // the transform reads newline-delimited JSON: DuckDB parses it in parallel, a JSON array it cannot
-    const take = (entry: ManifestEntry, r: SourceResult, i: number, layoutJson: string | null, mentionsNdjson: string | null, pageTexts: string[] | null) => {
-      if (r.error) log(`error  ${r.error.message}`);
-      if (pageTexts) writeFileSync(path.join(pageTextsDir, `${entry.sha256}.json`), JSON.stringify(pageTexts));
-      if (r.text !== null) {
-        writeFileSync(path.join(stage, 'text', `${entry.id}.txt`), r.text, 'utf8');
-        withText.add(entry.id);
-      }
-      if (layoutJson !== null) writeFileSync(path.join(stage, 'layout', `${entry.id}.json`), layoutJson, 'utf8');
-      if (mentionsFd !== null && mentionsNdjson !== null && r.mentions.length) {
-        // the text the worker or the cache already made: no second serialising
-        writeSync(mentionsFd, mentionsNdjson);
-        mentionsWritten += r.mentions.length;
-      }
-      perSource[i] = { row: sourceRow(entry, r), error: r.error, mentions: r.mentions, skips: r.skips };
-    };
-    const stageProgress = progress.stage('extract', manifest.length);
-    let stats: ExtractStats;
-    let ext: ReturnType<typeof stageProgress.end>;
-    try {
-      if (shardSet) {
-        stats = { sources: manifest.length, extracted: 0, cacheHits: 0, failed: 0, pages: 0, jobs: 0 };
-        const st = stats;
-        await shardSet.forEach((entry, r, i, pageTexts) => {
-          if (r.error) st.failed++;
-          st.pages += r.pages ?? 0;
-          stageProgress.tick(r.pages ?? 0);
-          take(entry, r, i, r.layout ? `${JSON.stringify(r.layout)}\n` : null, null, pageTexts);
-        });
-      } else {
-        stats = await extractAll(manifest, {
-          sourcesDir,
-          lexiconDir,
-          lexicon,
-          ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
-          cacheDir,
-          progress: stageProgress,
-          ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
-          onResult: (entry, r, i, encoded) => take(entry, r, i, encoded.layoutJson, encoded.mentionsNdjson, encoded.pageTexts),
-        });
-      }
-    } finally {
-      ext = stageProgress.end();
-      if (mentionsFd !== null) {
-        closeSync(mentionsFd);
-      }
-    }
-    const sources: SourceRow[] = [];
-    const mentions: Mention[] = [];
-    const skips: Skip[] = [];
-    const errors: SourceErrorRecord[] = [];
-    for (let i = 0; i < perSource.length; i++) {
-      const p = perSource[i]!;
-      sources.push(p.row);
-      if (p.error) errors.push(p.error);
-      for (const m of p.mentions) mentions.push(m);
-      for (const k of p.skips) skips.push(k);
-      perSource[i] = undefined as never;
-    }
-    const texts = new TextFiles(path.join(stage, 'text'), manifest.map((e) => e.id).filter((id) => withText.has(id)));
-    log(
-      `extract: ${manifest.length} sources, ${errors.length} failed` +
-        (shardSet
-          ? ` (from ${shardSet.files.length} shards)`
-          : ` (${stats.extracted} read, ${stats.cacheHits} from cache, jobs ${stats.jobs}; ${ext.pages} pages in ${ext.seconds.toFixed(1)} s)`),
-    );
-
-    // 2. mentions → facts and series (DuckDB)
-    const sourcesPath = path.join(work, 'sources.json');
-    const metricsPath = path.join(work, 'metrics.json');
-    if (shardSet) writeFileSync(mentionsPath, ndjson(mentions));
-    else if (mentionsWritten !== mentions.length) throw new Error(`internal: ${mentionsWritten} mentions streamed to the transform, ${mentions.length} collected`);
-    writeFileSync(sourcesPath, JSON.stringify(sources));
-    writeFileSync(metricsPath, JSON.stringify(metricKinds(lexicon)));
-    progress.note(`reconcile: ${mentions.length} mentions …`);
-    // DuckDB reconciles on its own threads; meanwhile the checks that read only sources, mentions and
-    // texts run here (the rules that need facts or the published tables run once the facts exist)
-    const transforming = runTransform({
-      mentionsPath,
-      sourcesPath,
-      metricsPath,
-      ...(existsSync(decisionsPath) ? { decisionsPath } : {}),
-      ...(existsSync(rulesPath) ? { rulesPath } : {}),
+    // 1. sources → text layers → mentions
+    const extracted = await extractStep({
+      manifest,
+      shardSet,
+      sourcesDir,
+      lexiconDir: dataset.vocabularyDir,
+      lexicon: dataset.lexicon,
+      ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
+      cacheDir,
+      ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+      stageDir: stage,
+      workDir: work,
+      progress,
+      log,
     });
-    transforming.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+    const { sources, mentions, skips, errors } = extracted;
 
-    // 3. checks over everything that will be published
-    const rawPath = new Map(manifest.map((e) => [e.id, path.join(sourcesDir, e.file)]));
-    const checkContext = {
+    // 2. mentions → facts and series (DuckDB), while 3a. the checks that need no facts run here
+    progress.note(`reconcile: ${mentions.length} mentions …`);
+    const reconciling = reconcileStep({
+      workDir: work,
+      mentionsPath: extracted.mentionsPath,
       sources,
-      mentions,
-      skips,
-      facts: [] as unknown[],
-      texts,
-      tables: new Map<string, { rows: unknown[]; schema: object }>(),
-      readRaw: async (id: string) => readFileSync(rawPath.get(id)!),
-      // the page texts of readPdfPageTexts, read by the extraction workers (or the cache) from the same bytes
-      rereadPdfPages: async (bytes: Uint8Array) => {
-        const f = path.join(pageTextsDir, `${sha256Hex(bytes)}.json`);
-        return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as string[]) : readPdfPageTexts(bytes);
-      },
-      relations: loadRelations(relationsPath),
-    };
-    const early = await runChecks(checkContext as never, CHECKS.filter((c) => !c.needsFacts));
-
-    const transformed = await transforming;
+      lexicon: dataset.lexicon,
+      rulesPath: dataset.rulesPath,
+      decisionsPath: existsSync(dataset.decisionsPath) ? dataset.decisionsPath : null,
+    });
+    const checks = new CheckStep({ manifest, sourcesDir, sources, mentions, skips, texts: extracted.texts, pageTextsDir: extracted.pageTextsDir, relations: dataset.relations });
+    await checks.early();
+    const transformed = await reconciling;
     log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
-    const tableRows: Record<string, unknown[]> = {
-      sources,
-      mentions,
-      skips,
-      facts: transformed.facts,
-      series: transformed.series,
-      errors,
-    };
+
+    // 3b. the checks over the facts and the tables as they will be published
+    const tableRows: Record<string, unknown[]> = { sources, mentions, skips, facts: transformed.facts, series: transformed.series, errors };
+    const tables = new Map<string, { rows: unknown[]; schema: object }>();
     for (const [name, rows] of Object.entries(tableRows)) {
       const schema = (TABLE_SCHEMAS as Record<string, object>)[name];
-      if (schema) checkContext.tables.set(name, { rows, schema });
+      if (schema) tables.set(name, { rows, schema });
     }
-    checkContext.facts = transformed.facts;
     progress.note('checks …');
-    const late = await runChecks(checkContext as never, CHECKS.filter((c) => c.needsFacts));
-    const findings = sortFindings([...early, ...late]);
+    const findings = await checks.late(transformed.facts, tables as never);
     const failing = findings.filter((f) => f.status === 'fail');
     log(`checks: ${findings.length} findings, ${failing.filter((f) => f.severity === 'error').length} errors, ${failing.filter((f) => f.severity === 'warning').length} warnings`);
 
     // 4. publish tables (JSON + schema + Parquet), data package and checksums
-    const inputHashes: Record<string, string> = {};
-    for (const e of manifest) inputHashes[`source:${e.id}`] = e.sha256;
-    inputHashes['lexicon'] = lexicon.hash;
-    for (const [k, f] of [
-      ['rules', rulesPath],
-      ['decisions', decisionsPath],
-      ['relations', relationsPath],
-    ] as const) {
-      const h = fileHash(f);
-      if (h) inputHashes[k] = h;
-    }
     const meta: PublishMeta = {
       datasetVersion: 'unreleased',
       figtrailVersion: figtrailVersion(root),
       gitCommit: gitCommit(root),
-      inputHashes,
+      inputHashes: inputHashes(inputs),
       sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
     };
     progress.note('publish …');
     // tables the schema-valid check found valid against the schemas publish uses need no second ajv pass
-    const schemaChecked = [...checkContext.tables.keys()].filter(
+    const schemaChecked = [...tables.keys()].filter(
       (t) =>
         findings.some((f) => f.rule_id === 'schema-valid' && f.status === 'pass' && f.place.table === t) &&
         !findings.some((f) => f.rule_id === 'schema-valid' && f.status === 'fail' && f.place.table === t),
@@ -496,7 +313,6 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     renameSync(stage, outDir);
     rmSync(old, { recursive: true, force: true });
 
-    const byStatus = transformed.summary.by_status;
     const counts = {
       sources: manifest.length,
       failed: errors.length,
@@ -504,22 +320,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       mentionsWithoutMetric: mentions.filter((m) => m.metric === null).length,
       skips: skips.length,
       facts: transformed.facts.length,
-      byStatus,
+      byStatus: transformed.summary.by_status,
     };
     const exitCode = (errors.length > 0 && !opts.keepGoing) || hasErrors(findings) ? 1 : 0;
-    const result: BuildResult = { exitCode, errors, findings, counts, extract: stats };
-    if (cacheDir !== null && upToDateKey !== null) {
-      const recFile = buildRecordFile(cacheDir, outDir);
-      const tmpRec = `${recFile}.tmp-${process.pid}`;
-      try {
-        mkdirSync(path.dirname(recFile), { recursive: true });
-        const rec: UpToDateRecord = { format: 'figtrail-build-record/1', key: upToDateKey, sums_sha256: sha256Hex(readFileSync(path.join(outDir, 'SHA256SUMS'))), result };
-        writeFileSync(tmpRec, JSON.stringify(rec));
-        renameSync(tmpRec, recFile);
-      } catch {
-        rmSync(tmpRec, { force: true }); // no record: the next build simply runs in full
-      }
-    }
+    const result: BuildResult = { exitCode, outDir, errors, findings, counts, extract: extracted.stats };
+    if (cacheDir !== null && key !== null) writeUpToDate(cacheDir, outDir, key, result);
     return result;
   } finally {
     rmSync(work, { recursive: true, force: true });

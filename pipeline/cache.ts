@@ -12,6 +12,7 @@
  * Errors are never cached: most of them (missing file, sha256 mismatch, size cap) depend on the environment
  * rather than on the bytes, and the deterministic ones (a corrupt PDF) are cheap to reproduce.
  */
+import { languageHash } from '../extract/language.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,7 +46,7 @@ function extractorCodeHash(): string {
 
 /** Everything in the code that changes what extraction returns for the same bytes. */
 export function extractionVersions(): string {
-  return `pdf:${PDF_TEXT_LAYER_VERSION}|html:${HTML_TEXT_LAYER_VERSION}|mentions:${extractorVersion()}|code:${extractorCodeHash()}`;
+  return `pdf:${PDF_TEXT_LAYER_VERSION}|html:${HTML_TEXT_LAYER_VERSION}|mentions:${extractorVersion()}|code:${extractorCodeHash()}|language:${languageHash().slice(0, 16)}`;
 }
 
 export interface CacheKeyParts {

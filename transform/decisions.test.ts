@@ -10,12 +10,13 @@ function run(mentions: string, decisions: string) {
     sourcesPath: fixture('sources.json'),
     metricsPath: fixture('metrics.json'),
     decisionsPath: fixture(`decisions/${decisions}`),
+    rulesPath: fixture('rules.yaml'),
   });
 }
 
 describe('curated decisions', () => {
-  it('the project decisions file is valid', () => {
-    const file = fileURLToPath(new URL('./decisions.yaml', import.meta.url));
+  it('the default dataset\'s decisions file is valid', () => {
+    const file = fileURLToPath(new URL('../dataset/decisions.yaml', import.meta.url));
     expect(Array.isArray(loadDecisions(file))).toBe(true);
   });
 

@@ -41,6 +41,7 @@ describe('invariants catch a broken model', () => {
       mentionsPath: fixture('nested.json'),
       sourcesPath: fixture('sources.json'),
       metricsPath: fixture('metrics.json'),
+      rulesPath: fixture('rules.yaml'),
       dbPath,
     });
     const instance = await DuckDBInstance.create(dbPath);

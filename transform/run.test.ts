@@ -13,6 +13,7 @@ function run(mentions: string, extra: Partial<TransformInput> = {}) {
     mentionsPath: fixture(mentions),
     sourcesPath: fixture('sources.json'),
     metricsPath: fixture('metrics.json'),
+    rulesPath: fixture('rules.yaml'),
     ...extra,
   });
 }
@@ -157,6 +158,7 @@ describe('reconcile', () => {
       mentionsPath: path.join(dir, file),
       sourcesPath: fixture('sources.json'),
       metricsPath: fixture('metrics.json'),
+      rulesPath: fixture('rules.yaml'),
     });
     const a = await runTransform(input('forward.json'));
     const b = await runTransform(input('forward.json'));

@@ -162,7 +162,7 @@ export const loadDecisions = (file: string): Decision[] => readYaml(file, Decisi
 
 // ----------------------------------------------------------------------------------------- the models
 
-/** The folder holding the SQL models and rules.yaml (from the .ts sources, or from dist/transform/). */
+/** The folder holding the SQL models (from the .ts sources, or from dist/transform/). */
 export function transformDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const dir of [here, path.join(here, '..', '..', 'transform')]) {
@@ -323,8 +323,8 @@ export interface TransformInput {
   metricsPath?: string;
   /** curated decisions (YAML); none when omitted */
   decisionsPath?: string;
-  /** rules (YAML); the project's transform/rules.yaml when omitted */
-  rulesPath?: string;
+  /** the dataset's rules (YAML): which reconciliation rules apply, in which order */
+  rulesPath: string;
   /** default ':memory:'; a file keeps every intermediate table for inspection */
   dbPath?: string;
   /** DuckDB memory limit, e.g. '1GB' (default); larger work spills to a temporary folder */
@@ -357,7 +357,7 @@ async function countsBy(con: DuckDBConnection, sql: string): Promise<Record<stri
 }
 
 export async function runTransform(input: TransformInput): Promise<TransformResult> {
-  const rules = loadRules(input.rulesPath ?? path.join(transformDir(), 'rules.yaml'));
+  const rules = loadRules(input.rulesPath);
   const decisions = input.decisionsPath === undefined ? [] : loadDecisions(input.decisionsPath);
   const models = listModels();
 

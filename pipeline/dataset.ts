@@ -1,0 +1,240 @@
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
+import { parseRelations, type Relation } from '../checks/relations.js';
+import { LEXICON_FILES, loadLexicon, type Lexicon } from '../extract/lexicon.js';
+import { sha256Hex } from '../extract/manifest.js';
+import { UNITS } from '../extract/records.js';
+import { loadDecisions, loadRules, type Decision, type RulesFile } from '../transform/run.js';
+
+/**
+ * A dataset is a folder with a declared shape (`dataset.yaml`); the engine is everything else.
+ *
+ *   dataset.yaml          name, title, where the documents and the releases are, which files hold what
+ *   vocabulary/           metrics.yaml (what a figure measures), subjects.yaml (who it is about),
+ *                         periods.yaml (when it holds)
+ *   rules.yaml            reconciliation rules and the kinds of source (transform/)
+ *   decisions.yaml        curated decisions, each with a reason (transform/)
+ *   relations.yaml        relations the checks test and their tolerances (checks/)
+ *
+ * `loadDataset(dir)` is the one loader: it reads and validates every file, cross-checks every id across them
+ * (a metric named by a relation, rule or decision exists; a subject exists; a metric's units agree with its
+ * kind; a rule's pattern compiles in DuckDB, the engine that runs it), and hashes every declared file into the
+ * build's inputs. An error names the file, the line and the bad id.
+ */
+
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}
+
+const relPath = z
+  .string()
+  .min(1)
+  .refine((p) => !path.isAbsolute(p) && !p.includes('\0'), 'a path relative to the dataset folder');
+
+export const DatasetFileSchema = z
+  .object({
+    format: z.literal('figtrail-dataset/1'),
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lower-case name with hyphens'),
+    title: z.string().trim().min(1),
+    description: z.string().trim().min(1),
+    /** the documents and their manifest.json */
+    sources: relPath,
+    /** released versions (vX.Y.Z/, versions.json) and the scratch build (build/) */
+    out: relPath,
+    vocabulary: relPath.default('vocabulary'),
+    rules: relPath.default('rules.yaml'),
+    decisions: relPath.default('decisions.yaml'),
+    relations: relPath.default('relations.yaml'),
+  })
+  .strict();
+export type DatasetFile = z.infer<typeof DatasetFileSchema>;
+
+export interface Dataset {
+  /** absolute, real path of the dataset folder */
+  dir: string;
+  name: string;
+  title: string;
+  description: string;
+  sourcesDir: string;
+  outDir: string;
+  vocabularyDir: string;
+  rulesPath: string;
+  decisionsPath: string;
+  relationsPath: string;
+  lexicon: Lexicon;
+  rules: RulesFile;
+  decisions: Decision[];
+  relations: Relation[];
+  /** every declared file, relative to the dataset folder → sha256 of its bytes (sorted by path) */
+  files: Record<string, string>;
+}
+
+/** The China-zones dataset of this repository: the default of every command. */
+export function defaultDatasetDir(): string {
+  const candidates = [new URL('../dataset/', import.meta.url), new URL('../../dataset/', import.meta.url)];
+  for (const u of candidates) {
+    const p = fileURLToPath(u);
+    if (existsSync(path.join(p, 'dataset.yaml'))) return p;
+  }
+  throw new DatasetError(`the default dataset is missing (looked in ${candidates.map((u) => fileURLToPath(u)).join(', ')})`);
+}
+
+// ------------------------------------------------------------------------------------ YAML with lines
+
+interface YamlFile {
+  file: string;
+  data: unknown;
+  /** 1-based line of the node at a path, or of the nearest ancestor that exists */
+  line(at: readonly (string | number)[]): number;
+}
+
+function readYamlFile(file: string): YamlFile {
+  if (!existsSync(file) || !statSync(file).isFile()) throw new DatasetError(`${file}: not found`);
+  const counter = new LineCounter();
+  const doc: Document = parseDocument(readFileSync(file, 'utf8'), { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    throw new DatasetError(`${file}:${counter.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  return {
+    file,
+    data: doc.toJS() as unknown,
+    line(at) {
+      for (let n = at.length; n >= 0; n--) {
+        const node = doc.getIn(at.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+        if (node && typeof node === 'object' && node.range) return counter.linePos(node.range[0]).line;
+      }
+      return 1;
+    },
+  };
+}
+
+/** Resolves a declared path against the dataset folder (it may point outside, e.g. `../sources`). */
+function resolveIn(dir: string, rel: string): string {
+  return path.resolve(dir, rel);
+}
+
+// ------------------------------------------------------------------------------------------ the loader
+
+/** Units a ratio metric may take; stock and flow metrics take none of them. */
+const RATIO_UNITS = new Set<string>(['percent', 'percentage_points', 'times', 'per_10k']);
+
+/** Reads, validates and cross-checks every file of the dataset in `dir`. Throws a DatasetError listing every problem. */
+export async function loadDataset(dir: string = defaultDatasetDir()): Promise<Dataset> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DatasetError(`${dir}: no such dataset folder`);
+  const root = realpathSync(dir);
+  const declFile = path.join(root, 'dataset.yaml');
+  const decl = readYamlFile(declFile);
+  const parsed = DatasetFileSchema.safeParse(decl.data);
+  if (!parsed.success) {
+    throw new DatasetError(
+      parsed.error.issues.map((i) => `${declFile}:${decl.line(i.path as (string | number)[])}: ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'),
+    );
+  }
+  const d = parsed.data;
+  const vocabularyDir = resolveIn(root, d.vocabulary);
+  const rulesPath = resolveIn(root, d.rules);
+  const decisionsPath = resolveIn(root, d.decisions);
+  const relationsPath = resolveIn(root, d.relations);
+
+  const wrap = <T>(file: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof DatasetError) throw e;
+      throw new DatasetError(`${file}: ${(e as Error).message}`);
+    }
+  };
+  const lexicon = wrap(vocabularyDir, () => loadLexicon(vocabularyDir));
+  const rules = wrap(rulesPath, () => loadRules(rulesPath));
+  const decisions = existsSync(decisionsPath) ? wrap(decisionsPath, () => loadDecisions(decisionsPath)) : [];
+  const relations = wrap(relationsPath, () => parseRelations(readFileSync(relationsPath, 'utf8')));
+
+  // ---- cross-checks, each problem with file:line and the bad id
+  const problems: string[] = [];
+  const metricIds = new Set(lexicon.metrics.map((m) => m.id));
+  const subjectIds = new Set(lexicon.subjects.map((s) => s.id));
+  const metricsYaml = readYamlFile(path.join(vocabularyDir, 'metrics.yaml'));
+  const relationsYaml = readYamlFile(relationsPath);
+  const decisionsYaml = existsSync(decisionsPath) ? readYamlFile(decisionsPath) : null;
+  const rulesYaml = readYamlFile(rulesPath);
+  const at = (y: YamlFile, p: (string | number)[], msg: string) => problems.push(`${y.file}:${y.line(p)}: ${msg}`);
+
+  const rawMetrics = ((metricsYaml.data as { metrics?: { id?: string; kind?: string; unit_kinds?: string[] }[] }).metrics ?? []);
+  rawMetrics.forEach((m, i) => {
+    const units = m.unit_kinds ?? [];
+    const ratioUnits = units.filter((u) => RATIO_UNITS.has(u));
+    if (m.kind === 'ratio' && ratioUnits.length === 0) at(metricsYaml, ['metrics', i, 'unit_kinds'], `metric ${m.id}: a ratio takes a ratio unit (${[...RATIO_UNITS].join(', ')}), not ${units.join(', ')}`);
+    if (m.kind !== 'ratio' && ratioUnits.length > 0) at(metricsYaml, ['metrics', i, 'unit_kinds'], `metric ${m.id}: a ${m.kind} cannot take ${ratioUnits.join(', ')} (that is a ratio's unit)`);
+    for (const u of units) if (!(UNITS as readonly string[]).includes(u)) at(metricsYaml, ['metrics', i, 'unit_kinds'], `metric ${m.id}: unknown unit ${u}`);
+  });
+
+  const rawRelations = ((relationsYaml.data as { relations?: Record<string, unknown>[] }).relations ?? []);
+  rawRelations.forEach((r, i) => {
+    for (const key of ['metric', 'share_metric', 'part_metric', 'whole_metric', 'growth_metric', 'level_metric'] as const) {
+      const v = r[key];
+      if (typeof v === 'string' && !metricIds.has(v)) at(relationsYaml, ['relations', i, key], `relation ${String(r.id ?? r.kind)}: unknown metric '${v}' in ${key}`);
+    }
+    const s = r.subject;
+    if (typeof s === 'string' && !subjectIds.has(s)) at(relationsYaml, ['relations', i, 'subject'], `relation ${String(r.id ?? r.kind)}: unknown subject '${s}'`);
+    const suffix = r.growth_metric_suffix;
+    if (typeof suffix === 'string' && !lexicon.metrics.some((m) => m.id.endsWith(suffix))) at(relationsYaml, ['relations', i, 'growth_metric_suffix'], `relation ${String(r.id ?? r.kind)}: no metric ends in '${suffix}'`);
+  });
+
+  if (decisionsYaml) {
+    decisions.forEach((dec, i) => {
+      if (dec.pin?.metric !== undefined && !metricIds.has(dec.pin.metric)) at(decisionsYaml, ['decisions', i, 'pin', 'metric'], `decision ${dec.id}: unknown metric '${dec.pin.metric}'`);
+      if (dec.pin?.subject !== undefined && !subjectIds.has(dec.pin.subject)) at(decisionsYaml, ['decisions', i, 'pin', 'subject'], `decision ${dec.id}: unknown subject '${dec.pin.subject}'`);
+    });
+  }
+
+  // a rule's pattern must compile in the engine that runs it: DuckDB's regular expressions (RE2), not JavaScript's
+  const patterns = rules.source_kinds.map((k, i) => ({ k, i }));
+  if (patterns.length) {
+    const instance = await DuckDBInstance.create(':memory:');
+    const con = await instance.connect();
+    try {
+      for (const { k, i } of patterns) {
+        try {
+          await con.run(`SELECT regexp_matches('', ?, 'i')`, [k.publisher_pattern]);
+        } catch (e) {
+          at(rulesYaml, ['source_kinds', i, 'publisher_pattern'], `source kind ${k.kind}: publisher_pattern does not compile in DuckDB: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+    }
+  }
+  if (problems.length) throw new DatasetError(`dataset ${root}:\n${problems.join('\n')}`);
+
+  // every declared file is an input of the build
+  const files: Record<string, string> = {};
+  const declared = [declFile, ...LEXICON_FILES.map((f) => path.join(vocabularyDir, f)), rulesPath, relationsPath, ...(existsSync(decisionsPath) ? [decisionsPath] : [])];
+  for (const f of declared.sort()) files[path.relative(root, f).split(path.sep).join('/')] = sha256Hex(readFileSync(f));
+
+  return {
+    dir: root,
+    name: d.name,
+    title: d.title,
+    description: d.description,
+    sourcesDir: resolveIn(root, d.sources),
+    outDir: resolveIn(root, d.out),
+    vocabularyDir,
+    rulesPath,
+    decisionsPath,
+    relationsPath,
+    lexicon,
+    rules,
+    decisions,
+    relations,
+    files,
+  };
+}

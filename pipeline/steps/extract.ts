@@ -1,0 +1,183 @@
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { Lexicon } from '../../extract/lexicon.js';
+import { sha256Hex, type ManifestEntry } from '../../extract/manifest.js';
+import type { Mention, Skip, SourceErrorRecord, SourceRow } from '../../extract/records.js';
+import { ndjson } from '../cache.js';
+import { extractAll, type ExtractStats } from '../extractAll.js';
+import type { SourceResult } from '../extractSource.js';
+import type { Progress } from '../progress.js';
+import type { ShardSet } from '../shards.js';
+
+/**
+ * Step 1 — sources → text layers → mentions. Inputs: the manifest (or a complete shard set), the dataset's
+ * vocabulary, the extraction options. Outputs: text/<id>.txt and layout/<id>.json written into `stageDir`
+ * as each result arrives, the transform's input (`mentions.ndjson`) and the page texts of PDFs in `workDir`,
+ * and the rows of the sources, mentions, skips and errors tables. A bad source is recorded and skipped.
+ */
+export interface ExtractStepInput {
+  manifest: readonly ManifestEntry[];
+  shardSet: ShardSet | null;
+  sourcesDir: string;
+  lexiconDir: string;
+  lexicon: Lexicon;
+  jobs?: number;
+  cacheDir: string | null;
+  maxBytes?: number;
+  stageDir: string;
+  workDir: string;
+  progress: Progress;
+  log(line: string): void;
+}
+
+export interface ExtractStepOutput {
+  sources: SourceRow[];
+  mentions: Mention[];
+  skips: Skip[];
+  errors: SourceErrorRecord[];
+  stats: ExtractStats;
+  /** source id → text layer, read from text/<id>.txt on demand */
+  texts: Map<string, string>;
+  /** newline-delimited JSON of the mentions, in manifest order: the transform's input */
+  mentionsPath: string;
+  /** page texts of the PDFs (by sha256), from the extraction's second read: the quote-on-page check uses them */
+  pageTextsDir: string;
+}
+
+export function sourceRow(entry: ManifestEntry, r: SourceResult): SourceRow {
+  return {
+    source_id: entry.id,
+    file: entry.file,
+    media_type: entry.media_type,
+    title: entry.title,
+    publisher: entry.publisher,
+    original_url: entry.original_url,
+    published: entry.published,
+    capture: entry.capture,
+    notes: entry.notes,
+    sha256: entry.sha256,
+    bytes: r.bytes,
+    pages: r.pages,
+    text_chars: r.textChars,
+    text_sha256: r.text === null ? null : sha256Hex(Buffer.from(r.text, 'utf8')),
+    status: r.error ? 'error' : 'ok',
+    error_reason: r.error ? r.error.reason : null,
+  };
+}
+
+export async function extractStep(input: ExtractStepInput): Promise<ExtractStepOutput> {
+  const { manifest, shardSet, stageDir, workDir, log } = input;
+  mkdirSync(path.join(stageDir, 'text'));
+  mkdirSync(path.join(stageDir, 'layout'));
+  const perSource: ({ row: SourceRow; error: SourceErrorRecord | null; mentions: Mention[]; skips: Skip[] } | undefined)[] = new Array(manifest.length);
+  const withText = new Set<string>();
+  const pageTextsDir = path.join(workDir, 'page-texts');
+  mkdirSync(pageTextsDir);
+  // the transform's input, appended source by source in manifest order (extraction) or written at the end (shards)
+  const mentionsPath = path.join(workDir, 'mentions.json');
+  const mentionsFd = shardSet ? null : openSync(mentionsPath, 'w');
+  let mentionsWritten = 0;
+  // the transform reads newline-delimited JSON: DuckDB parses it in parallel, a JSON array it cannot
+  const take = (entry: ManifestEntry, r: SourceResult, i: number, layoutJson: string | null, mentionsNdjson: string | null, pageTexts: string[] | null) => {
+    if (r.error) log(`error  ${r.error.message}`);
+    if (pageTexts) writeFileSync(path.join(pageTextsDir, `${entry.sha256}.json`), JSON.stringify(pageTexts));
+    if (r.text !== null) {
+      writeFileSync(path.join(stageDir, 'text', `${entry.id}.txt`), r.text, 'utf8');
+      withText.add(entry.id);
+    }
+    if (layoutJson !== null) writeFileSync(path.join(stageDir, 'layout', `${entry.id}.json`), layoutJson, 'utf8');
+    if (mentionsFd !== null && mentionsNdjson !== null && r.mentions.length) {
+      // the text the worker or the cache already made: no second serialising
+      writeSync(mentionsFd, mentionsNdjson);
+      mentionsWritten += r.mentions.length;
+    }
+    perSource[i] = { row: sourceRow(entry, r), error: r.error, mentions: r.mentions, skips: r.skips };
+  };
+  const stageProgress = input.progress.stage('extract', manifest.length);
+  let stats: ExtractStats;
+  let ext: ReturnType<typeof stageProgress.end>;
+  try {
+    if (shardSet) {
+      stats = { sources: manifest.length, extracted: 0, cacheHits: 0, failed: 0, pages: 0, jobs: 0 };
+      const st = stats;
+      await shardSet.forEach((entry, r, i, pageTexts) => {
+        if (r.error) st.failed++;
+        st.pages += r.pages ?? 0;
+        stageProgress.tick(r.pages ?? 0);
+        take(entry, r, i, r.layout ? `${JSON.stringify(r.layout)}\n` : null, null, pageTexts);
+      });
+    } else {
+      stats = await extractAll(manifest, {
+        sourcesDir: input.sourcesDir,
+        lexiconDir: input.lexiconDir,
+        lexicon: input.lexicon,
+        ...(input.jobs === undefined ? {} : { jobs: input.jobs }),
+        cacheDir: input.cacheDir,
+        progress: stageProgress,
+        ...(input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes }),
+        onResult: (entry, r, i, encoded) => take(entry, r, i, encoded.layoutJson, encoded.mentionsNdjson, encoded.pageTexts),
+      });
+    }
+  } finally {
+    ext = stageProgress.end();
+    if (mentionsFd !== null) closeSync(mentionsFd);
+  }
+  const sources: SourceRow[] = [];
+  const mentions: Mention[] = [];
+  const skips: Skip[] = [];
+  const errors: SourceErrorRecord[] = [];
+  for (let i = 0; i < perSource.length; i++) {
+    const p = perSource[i]!;
+    sources.push(p.row);
+    if (p.error) errors.push(p.error);
+    for (const m of p.mentions) mentions.push(m);
+    for (const k of p.skips) skips.push(k);
+    perSource[i] = undefined;
+  }
+  if (shardSet) writeFileSync(mentionsPath, ndjson(mentions));
+  else if (mentionsWritten !== mentions.length) throw new Error(`internal: ${mentionsWritten} mentions streamed to the transform, ${mentions.length} collected`);
+  log(
+    `extract: ${manifest.length} sources, ${errors.length} failed` +
+      (shardSet
+        ? ` (from ${shardSet.files.length} shards)`
+        : ` (${stats.extracted} read, ${stats.cacheHits} from cache, jobs ${stats.jobs}; ${ext.pages} pages in ${ext.seconds.toFixed(1)} s)`),
+  );
+  const texts = new TextFiles(path.join(stageDir, 'text'), manifest.map((e) => e.id).filter((id) => withText.has(id)));
+  return { sources, mentions, skips, errors, stats, texts, mentionsPath, pageTextsDir };
+}
+
+/** A Map of source id → text layer that reads text/<id>.txt on demand (the corpus is never all in memory). */
+class TextFiles extends Map<string, string> {
+  private readonly known: Set<string>;
+  constructor(
+    private readonly dir: string,
+    private readonly ids: readonly string[],
+  ) {
+    super();
+    this.known = new Set(ids);
+  }
+  override get(id: string): string | undefined {
+    return this.known.has(id) ? readFileSync(path.join(this.dir, `${id}.txt`), 'utf8') : undefined;
+  }
+  override has(id: string): boolean {
+    return this.known.has(id);
+  }
+  override get size(): number {
+    return this.ids.length;
+  }
+  override *keys(): MapIterator<string> {
+    yield* this.ids;
+  }
+  override *values(): MapIterator<string> {
+    for (const id of this.ids) yield this.get(id)!;
+  }
+  override *entries(): MapIterator<[string, string]> {
+    for (const id of this.ids) yield [id, this.get(id)!];
+  }
+  override [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+  override forEach(fn: (value: string, key: string, map: Map<string, string>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+}
