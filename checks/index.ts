@@ -10,7 +10,7 @@ import { check as percentRange } from './rules/percent-range.js';
 import { check as partsSum } from './rules/parts-sum.js';
 import { check as statedShare } from './rules/stated-share.js';
 import { check as cumulativeCounts } from './rules/cumulative-counts.js';
-import { check as monotonicZoneCount } from './rules/monotonic-zone-count.js';
+import { check as monotonic } from './rules/monotonic.js';
 import { check as statedGrowth } from './rules/stated-growth.js';
 import { check as factsHaveMentions } from './rules/facts-have-mentions.js';
 
@@ -31,7 +31,7 @@ export const CHECKS: Check[] = [
   partsSum,
   statedShare,
   cumulativeCounts,
-  monotonicZoneCount,
+  monotonic,
   statedGrowth,
 ];
 

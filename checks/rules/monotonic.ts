@@ -2,11 +2,11 @@ import { relationsOf } from '../relations.js';
 import type { Check, CheckContext, FactLike, Finding } from '../types.js';
 import { factInterval, factPlace, finding, fmtNum } from '../util.js';
 
-export const RULE_ID = 'monotonic-zone-count';
+export const RULE_ID = 'monotonic';
 
 /**
- * Facts of a declared `monotonic` relation (relations.yaml: metric + subject, e.g. the national zone
- * count), ordered by period, never go the wrong way. Targets (plans) are left out.
+ * Facts of a declared `monotonic` relation (relations.yaml: metric + subject, e.g. a count that only
+ * grows), ordered by period, never go the wrong way. Targets (plans) are left out.
  */
 async function run(ctx: CheckContext): Promise<Finding[]> {
   const out: Finding[] = [];
