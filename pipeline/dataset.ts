@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { parseRelations, type Relation } from '../checks/relations.js';
+import { RelationsFileSchema, type Relation } from '../checks/relations.js';
 import { LEXICON_FILES, loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { sha256Hex } from '../extract/manifest.js';
 import { UNITS } from '../extract/records.js';
-import { loadDecisions, loadRules, type Decision, type RulesFile } from '../transform/run.js';
+import { DecisionsFileSchema, RulesFileSchema, type Decision, type RulesFile } from '../transform/run.js';
 
 /**
  * A dataset is a folder with a declared shape (`dataset.yaml`); the engine is everything else.
@@ -116,6 +116,13 @@ function readYamlFile(file: string): YamlFile {
   };
 }
 
+/** Validates a YAML file's data with a zod schema; every issue is reported with its file and line. */
+function validated<T>(y: YamlFile, schema: z.ZodType<T>): T {
+  const r = schema.safeParse(y.data);
+  if (r.success) return r.data;
+  throw new DatasetError(r.error.issues.map((i) => `${y.file}:${y.line(i.path as (string | number)[])}: ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'));
+}
+
 /** Resolves a declared path against the dataset folder (it may point outside, e.g. `../sources`). */
 function resolveIn(dir: string, rel: string): string {
   return path.resolve(dir, rel);
@@ -144,27 +151,25 @@ export async function loadDataset(dir: string = defaultDatasetDir()): Promise<Da
   const decisionsPath = resolveIn(root, d.decisions);
   const relationsPath = resolveIn(root, d.relations);
 
-  const wrap = <T>(file: string, f: () => T): T => {
+  const lexicon = (() => {
     try {
-      return f();
+      return loadLexicon(vocabularyDir);
     } catch (e) {
-      if (e instanceof DatasetError) throw e;
-      throw new DatasetError(`${file}: ${(e as Error).message}`);
+      throw new DatasetError(`${vocabularyDir}: ${(e as Error).message}`);
     }
-  };
-  const lexicon = wrap(vocabularyDir, () => loadLexicon(vocabularyDir));
-  const rules = wrap(rulesPath, () => loadRules(rulesPath));
-  const decisions = existsSync(decisionsPath) ? wrap(decisionsPath, () => loadDecisions(decisionsPath)) : [];
-  const relations = wrap(relationsPath, () => parseRelations(readFileSync(relationsPath, 'utf8')));
+  })();
+  const rulesYaml = readYamlFile(rulesPath);
+  const relationsYaml = readYamlFile(relationsPath);
+  const decisionsYaml = existsSync(decisionsPath) ? readYamlFile(decisionsPath) : null;
+  const rules = validated(rulesYaml, RulesFileSchema);
+  const decisions = decisionsYaml ? validated(decisionsYaml, DecisionsFileSchema).decisions : [];
+  const relations = validated(relationsYaml, RelationsFileSchema).relations;
 
   // ---- cross-checks, each problem with file:line and the bad id
   const problems: string[] = [];
   const metricIds = new Set(lexicon.metrics.map((m) => m.id));
   const subjectIds = new Set(lexicon.subjects.map((s) => s.id));
   const metricsYaml = readYamlFile(path.join(vocabularyDir, 'metrics.yaml'));
-  const relationsYaml = readYamlFile(relationsPath);
-  const decisionsYaml = existsSync(decisionsPath) ? readYamlFile(decisionsPath) : null;
-  const rulesYaml = readYamlFile(rulesPath);
   const at = (y: YamlFile, p: (string | number)[], msg: string) => problems.push(`${y.file}:${y.line(p)}: ${msg}`);
 
   const rawMetrics = ((metricsYaml.data as { metrics?: { id?: string; kind?: string; unit_kinds?: string[] }[] }).metrics ?? []);
