@@ -20,7 +20,7 @@ usage:
   figtrail explain <fact id | mention id | metric[:subject][@period]> [--build DIR] [--json]
   figtrail site [--build DIR] [--sources DIR]     (re)write DIR/site, the static audit site
 
-defaults: --dataset dataset/ (China's high-tech zones)  --sources: the dataset's (sources/)  --out: the dataset's out/build/ (build)  --build out/build/  --out out/ (release)
+defaults: --dataset dataset/ (the project's own)  --sources: the dataset's (sources/)  --out: the dataset's out/build/ (build)  --build out/build/  --out out/ (release)
   --jobs: one extraction worker per core (1 = in-process)  --cache: .cache/figtrail/ (safe to delete)
   a build whose inputs, code and options are unchanged and whose --out still verifies is skipped (--force rebuilds)
   extract --shard i/n writes DIR/shard-i-of-n.json; build --from-shards DIR... merges a complete set of shards

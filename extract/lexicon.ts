@@ -24,11 +24,11 @@ export interface MetricDef {
   synonyms: string[];
   /** counted nouns right after a count ("78,000 enterprises") */
   nouns: string[];
-  /** ratio metrics: the base metric whose national total is the denominator */
+  /** ratio metrics: the base metric whose whole-set total is the denominator */
   share_of: string | null;
   /** derived growth metrics: the base metric */
   growth_of: string | null;
-  /** a qualifier phrase ("every ten thousand professionals") wins over counted nouns */
+  /** a qualifier phrase ("for every thousand residents") wins over counted nouns */
   qualifier: boolean;
   /**
    * counts of the whole set only: a counted noun gives this metric only after a totality cue
@@ -82,14 +82,14 @@ export interface Lexicon {
   cues: MetricCues;
   /** words pointing back to the last named subject ("its", "the Zone") */
   anaphora: string[];
-  /** cues that make a place named after "of"/"than" a denominator ("20 percent of Beijing's GDP") */
+  /** cues that make a place named after "of"/"than" a denominator ("20 percent of the province's output") */
   denominator_cues: string[];
   /**
    * the last words of a zone's proper name ("… Industrial Park", "… Hi-tech Zone"): a capitalised name ending
    * in one of them that no subject lists is still a zone of its own, never the national aggregate
    */
   zone_name_heads: string[];
-  /** capitalised words that name no particular zone ("National", "China's", "State-level") */
+  /** capitalised words that name no particular zone ("National", "State-level", "Municipal") */
   generic_name_words: string[];
   /** sha256 of the canonical contents of the three YAML files, for cache keys */
   hash: string;
@@ -271,7 +271,7 @@ export function loadLexicon(dir: string): Lexicon {
   for (const x of s.subjects) {
     if (subjectIds.has(x.id)) problems.push(`subjects.yaml: subject id ${x.id} appears twice`);
     subjectIds.add(x.id);
-    // subject aliases match exactly (no optional plural): "the zones" is not the anaphor "the zone"
+    // subject aliases match exactly (no optional plural): "the parks" is not the anaphor "the park"
     for (const a of new Set(x.aliases.map((y) => phraseKey(y, false)))) {
       const owner = aliasOwner.get(a);
       if (owner !== undefined && owner !== x.id) problems.push(`subjects.yaml: alias "${a}" is claimed by ${owner} and ${x.id}`);

@@ -101,7 +101,7 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
     lineBreaks: layer.mediaType === 'text/html' ? 'hard' : 'soft',
   }, lexicon);
 
-  // "15.3 trillion yuan ($2.1 trillion) in operating revenue": the two currencies state one figure, so what
+  // "15.3 trillion yuan ($2.1 trillion) in sales": the two currencies state one figure, so what
   // one of them was read as (metric, subject, period) holds for the other where that one found nothing
   const keptIndex = new Map(kept.map((scanIndex, k) => [scanIndex, k]));
   figures.forEach((f, k) => {

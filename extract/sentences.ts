@@ -172,7 +172,7 @@ interface Cut {
   headingBefore: boolean;
 }
 
-/** Finite verbs that make a title-cased line a sentence ("Zone is evolved from Shanghai …"). */
+/** Finite verbs that make a title-cased line a sentence ("Park is evolved from the old harbour …"). */
 const FINITE_VERBS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'will', 'would', 'can', 'could']);
 
 function titleLike(line: string): boolean {
@@ -217,7 +217,7 @@ function findCuts(view: string, hard: boolean): Cut[] {
     if (m[0] === '.' && isAbbreviation(view, m.index)) continue;
     cuts.push({ at: end, paragraph: false, headingBefore: false });
   }
-  // 1b. Chinese full stops end a sentence with no space after them ("…8.5%。高新技术企业…")
+  // 1b. Chinese full stops end a sentence with no space after them ("…8.5%。企业数量…")
   const cjk = /[。！？]+/g;
   for (let m = cjk.exec(view); m; m = cjk.exec(view)) {
     let end = m.index + m[0].length;
@@ -258,7 +258,7 @@ function findCuts(view: string, hard: boolean): Cut[] {
     let cut: Cut | null = null;
     if (sep === '\f' || sep === HARD || hard) {
       cut = { at: line.end, paragraph: true, headingBefore: false };
-      // a block without a full stop that is title-cased or very short ("Yizhuang zone") heads a section
+      // a block without a full stop that is title-cased or very short ("Riverside park") heads a section
       if (hard && !endsTerminal && startsSentence && /[A-Za-z]/.test(s) && (titleLike(s) || s.split(/\s+/).length <= 4)) {
         cut.headingBefore = true;
       }

@@ -34,7 +34,7 @@ export function projectRoot(): string {
 }
 
 export interface BuildOptions {
-  /** the dataset folder (dataset.yaml); default: the project's dataset/ (China's high-tech zones) */
+  /** the dataset folder (dataset.yaml); default: the project's dataset/ */
   datasetDir?: string;
   /** the documents and their manifest; default: the dataset's sources folder */
   sourcesDir?: string;

@@ -76,7 +76,7 @@ export interface Dataset {
   files: Record<string, string>;
 }
 
-/** The China-zones dataset of this repository: the default of every command. */
+/** The dataset of this repository (dataset/): the default of every command. */
 export function defaultDatasetDir(): string {
   const candidates = [new URL('../dataset/', import.meta.url), new URL('../../dataset/', import.meta.url)];
   for (const u of candidates) {
