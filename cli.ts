@@ -152,9 +152,9 @@ async function main(argv: string[]): Promise<number> {
         options: { dataset: { type: 'string' }, build: { type: 'string', default: path.join(root, 'out', 'build') }, sources: { type: 'string' } },
         strict: true,
       });
-      const sourcesDir = values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir;
+      const dataset = await loadDataset(values.dataset ?? defaultDatasetDir());
       const { writeAuditSite } = await import('./audit/site.js');
-      await writeAuditSite(values.build!, path.join(values.build!, 'site'), { sourcesDir });
+      await writeAuditSite(values.build!, path.join(values.build!, 'site'), { sourcesDir: values.sources ?? dataset.sourcesDir, ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
       // the build's checksums cover the site: rewrite them so the folder still verifies
       const { writeSha256Sums } = await import('./pipeline/publish.js');
       writeSha256Sums(values.build!);

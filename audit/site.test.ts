@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mention } from '../extract/records.js';
 import { escapeHtml } from './html.js';
 import { normaliseCheck, type FactRow } from './load.js';
-import { mentionBoxes, writeAuditSite } from './site.js';
+import { mentionBoxes, writeAuditSite, type ChartSpec } from './site.js';
 import { niceTicks, renderChart } from './svgChart.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -47,13 +47,19 @@ describe('audit fixture build', () => {
   });
 });
 
+/** The index charts the default dataset declares (dataset/dataset.yaml site.charts). */
+const CHARTS: ChartSpec[] = [
+  { metric: 'zone_count', subject: 'national', title: 'zones', y_label: 'zones', line: true },
+  { metric: 'operating_revenue', subject: 'national', title: 'revenue', y_label: 'CNY' },
+];
+
 describe('writeAuditSite', () => {
   let a: string, b: string;
   beforeAll(async () => {
     a = mkdtempSync(path.join(os.tmpdir(), 'audit-site-a-'));
     b = mkdtempSync(path.join(os.tmpdir(), 'audit-site-b-'));
-    await writeAuditSite(buildDir, a, { sourcesDir });
-    await writeAuditSite(buildDir, b, { sourcesDir });
+    await writeAuditSite(buildDir, a, { sourcesDir, charts: CHARTS });
+    await writeAuditSite(buildDir, b, { sourcesDir, charts: CHARTS });
   });
   afterAll(() => {
     rmSync(a, { recursive: true, force: true });
@@ -119,6 +125,17 @@ describe('writeAuditSite', () => {
     for (const m of mentions.filter((x) => x.source_id === 'fixture-brochure-pdf')) {
       expect(src).toMatch(new RegExp(`<a class="hl" id="${m.mention_id}"[^>]* data-page="${m.page}"`));
       expect(src).toMatch(new RegExp(`<mark id="t-${m.mention_id}"[^>]*>${m.quote.replace(/\./g, '\\.')}</mark>`));
+    }
+  });
+
+  it('with no charts declared, charts the two series with the most points', async () => {
+    const c = mkdtempSync(path.join(os.tmpdir(), 'audit-site-c-'));
+    try {
+      await writeAuditSite(buildDir, c, { sourcesDir });
+      const index = readFileSync(path.join(c, 'index.html'), 'utf8');
+      expect([...index.matchAll(/<svg[^>]*id="(chart-[^"]+)"/g)].map((m) => m[1])).toEqual(['chart-operating-revenue', 'chart-zone-count']);
+    } finally {
+      rmSync(c, { recursive: true, force: true });
     }
   });
 

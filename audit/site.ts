@@ -15,6 +15,8 @@ export interface AuditSiteOptions {
   scale?: number;
   /** where rendered PDF pages are cached (null or absent: no cache) */
   cacheDir?: string | null;
+  /** the index page's charts (the dataset's `site.charts`); default: the two series with the most points */
+  charts?: readonly ChartSpec[];
 }
 
 export const STATUS_COLORS: [string, string][] = [
@@ -267,27 +269,46 @@ ${checks.map((c) => `<tr class="check-${e(c.status.replace(/[^a-z]/g, ''))}"><td
   return page({ title: 'Checks', root: '', body });
 }
 
-function indexPage(build: Build): string {
-  const zone = renderChart({
-    id: 'chart-zone-count',
-    title: 'National high-tech zones (zone_count, national)',
-    xLabel: 'year',
-    yLabel: 'zones',
-    points: chartPoints(build, 'zone_count', 'national', ''),
-    colors: STATUS_COLORS,
-    line: true,
-    intervals: true,
-  });
-  const rev = renderChart({
-    id: 'chart-operating-revenue',
-    title: 'National operating revenue by year (CNY)',
-    xLabel: 'year',
-    yLabel: 'CNY',
-    points: chartPoints(build, 'operating_revenue', 'national', ''),
-    colors: STATUS_COLORS,
-    intervals: true,
-    yFormat: axisNumber,
-  });
+/** A chart of the index page: one series (metric, subject) of the build. */
+export interface ChartSpec {
+  metric: string;
+  subject: string;
+  title: string;
+  y_label: string;
+  /** join the points with a line (a level that is read year by year) */
+  line?: boolean;
+}
+
+/** With no charts declared by the dataset: the two (metric, subject) series with the most points. */
+function defaultCharts(build: Build): ChartSpec[] {
+  const n = new Map<string, { metric: string; subject: string; unit: string; points: number }>();
+  for (const r of build.series) {
+    const k = `${r.metric}\u0000${r.subject}`;
+    const x = n.get(k) ?? { metric: r.metric, subject: r.subject, unit: r.unit, points: 0 };
+    x.points++;
+    n.set(k, x);
+  }
+  return [...n.values()]
+    .filter((x) => x.points >= 2)
+    .sort((a, b) => b.points - a.points || cmp(a.metric, b.metric) || cmp(a.subject, b.subject))
+    .slice(0, 2)
+    .map((x) => ({ metric: x.metric, subject: x.subject, title: `${x.metric} (${x.subject})`, y_label: x.unit }));
+}
+
+function indexPage(build: Build, charts: readonly ChartSpec[]): string {
+  const figures = charts.map((c) =>
+    renderChart({
+      id: `chart-${c.metric.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`,
+      title: c.title,
+      xLabel: 'year',
+      yLabel: c.y_label,
+      points: chartPoints(build, c.metric, c.subject, ''),
+      colors: STATUS_COLORS,
+      ...(c.line ? { line: true } : {}),
+      intervals: true,
+      yFormat: axisNumber,
+    }),
+  );
   const byStatus = new Map<string, number>();
   for (const f of build.facts) byStatus.set(f.status, (byStatus.get(f.status) ?? 0) + 1);
   const fails = build.checks.filter((c) => c.status === 'fail').length;
@@ -302,8 +323,7 @@ ${STATUS_COLORS.map(([s]) => `<div><b>${e(byStatus.get(s) ?? 0)}</b><a href="fac
 </div>
 <h2>Charts</h2>
 <div class="charts">
-<figure>${zone}<figcaption class="muted">Each point is a fact; click it for its mentions. Colour = reconciliation status.</figcaption></figure>
-<figure>${rev}<figcaption class="muted">Bars show the fact's interval (lo–hi); an arrow means unbounded on that side.</figcaption></figure>
+${figures.map((f) => `<figure>${f}<figcaption class="muted">Each point is a fact; click it for its mentions. Colour = reconciliation status. Bars show the fact's interval (lo–hi); an arrow means unbounded on that side.</figcaption></figure>`).join('\n')}
 </div>
 <h2 id="sources">Sources</h2>
 <table><thead><tr><th>source</th><th>publisher</th><th>type</th><th>status</th><th>mentions</th><th>sha256</th></tr></thead><tbody>
@@ -431,7 +451,7 @@ export async function writeAuditSite(buildDir: string, siteDir: string, opts: Au
   mkdirSync(path.join(out, 'fact'), { recursive: true });
   mkdirSync(path.join(out, 'source'), { recursive: true });
   writeFileSync(path.join(out, 'style.css'), CSS.trimStart());
-  writeFileSync(path.join(out, 'index.html'), indexPage(build));
+  writeFileSync(path.join(out, 'index.html'), indexPage(build, opts.charts ?? defaultCharts(build)));
   writeFileSync(path.join(out, 'facts.html'), factsPage(build));
   writeFileSync(path.join(out, 'checks.html'), checksPage(build));
   for (const f of [...build.facts].sort(compareFacts)) writeFileSync(path.join(out, 'fact', `${slug(f.fact_id)}.html`), factPage(f, build, build.checks));

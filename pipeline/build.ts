@@ -301,7 +301,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     // 5. the audit site reads the published tables; checksums are rewritten to cover it and the schema
     if (opts.site !== false) {
       progress.note('site …');
-      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir, cacheDir });
+      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir, cacheDir, ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
       log('site: written');
     }
     writeSha256Sums(stage);

@@ -89,3 +89,11 @@ describe('loadDataset: every file is validated where it is', () => {
     await expect(loadDataset(dir)).rejects.toThrow(new RegExp(`rules\\.yaml:${line}: rules\\.2\\.name`));
   });
 });
+
+describe('loadDataset: site charts', () => {
+  it('the default dataset charts its zone count and revenue; a chart of an unknown metric is refused', async () => {
+    expect((await loadDataset()).charts.map((c) => `${c.metric}:${c.subject}`)).toEqual(['zone_count:national', 'operating_revenue:national']);
+    const dir = edited('dataset.yaml', (s) => s.replace('metric: operating_revenue', 'metric: revenue'));
+    await expect(loadDataset(dir)).rejects.toThrow(/dataset\.yaml:\d+: chart 2: unknown metric 'revenue'/);
+  });
+});

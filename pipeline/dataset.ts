@@ -52,6 +52,13 @@ export const DatasetFileSchema = z
     rules: relPath.default('rules.yaml'),
     decisions: relPath.default('decisions.yaml'),
     relations: relPath.default('relations.yaml'),
+    /** the audit site: which series the index page charts (default: the two with the most points) */
+    site: z
+      .object({
+        charts: z.array(z.object({ metric: z.string(), subject: z.string(), title: z.string().min(1), y_label: z.string().min(1), line: z.boolean().default(false) }).strict()).default([]),
+      })
+      .strict()
+      .default({ charts: [] }),
   })
   .strict();
 export type DatasetFile = z.infer<typeof DatasetFileSchema>;
@@ -72,6 +79,8 @@ export interface Dataset {
   rules: RulesFile;
   decisions: Decision[];
   relations: Relation[];
+  /** the audit site's index charts, as declared */
+  charts: { metric: string; subject: string; title: string; y_label: string; line: boolean }[];
   /** every declared file, relative to the dataset folder → sha256 of its bytes (sorted by path) */
   files: Record<string, string>;
 }
@@ -193,6 +202,11 @@ export async function loadDataset(dir: string = defaultDatasetDir()): Promise<Da
     if (typeof suffix === 'string' && !lexicon.metrics.some((m) => m.id.endsWith(suffix))) at(relationsYaml, ['relations', i, 'growth_metric_suffix'], `relation ${String(r.id ?? r.kind)}: no metric ends in '${suffix}'`);
   });
 
+  d.site.charts.forEach((c, i) => {
+    if (!metricIds.has(c.metric)) at(decl, ['site', 'charts', i, 'metric'], `chart ${i + 1}: unknown metric '${c.metric}'`);
+    if (!subjectIds.has(c.subject)) at(decl, ['site', 'charts', i, 'subject'], `chart ${i + 1}: unknown subject '${c.subject}'`);
+  });
+
   if (decisionsYaml) {
     decisions.forEach((dec, i) => {
       if (dec.pin?.metric !== undefined && !metricIds.has(dec.pin.metric)) at(decisionsYaml, ['decisions', i, 'pin', 'metric'], `decision ${dec.id}: unknown metric '${dec.pin.metric}'`);
@@ -240,6 +254,7 @@ export async function loadDataset(dir: string = defaultDatasetDir()): Promise<Da
     rules,
     decisions,
     relations,
+    charts: d.site.charts,
     files,
   };
 }
