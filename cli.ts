@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFindingsTable, writeGithubReport } from './checks/report.js';
 import { ManifestError, verifySources } from './extract/manifest.js';
+import { GoldError } from './eval/gold.js';
 import { build, extractShard, projectRoot } from './pipeline/build.js';
 import { DatasetError, defaultDatasetDir, loadDataset } from './pipeline/dataset.js';
 import { initDataset } from './pipeline/init.js';
@@ -19,6 +20,8 @@ usage:
   figtrail check-release [--build DIR] [--out DIR]
   figtrail explain <fact id | mention id | metric[:subject][@period]> [--build DIR] [--json]
   figtrail site [--build DIR] [--sources DIR]     (re)write DIR/site, the static audit site
+  figtrail eval GOLD [--build DIR] [--json] [--min-f1-value-unit X] [--min-f1-full X] [--max-negatives N] …
+                 score the build's mentions against hand-written gold (eval/README.md)
 
 defaults: --dataset dataset/ (the project's own)  --sources: the dataset's (sources/)  --out: the dataset's out/build/ (build)  --build out/build/  --out out/ (release)
   --jobs: one extraction worker per core (1 = in-process)  --cache: .cache/figtrail/ (safe to delete)
@@ -167,6 +170,15 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${made.map((f) => `created ${f}`).join('\n')}\nnext: figtrail build --dataset ${positionals[0]}\n`);
       return 0;
     }
+    case 'eval': {
+      const { runEvalCli, EvalUsageError } = await import('./eval/command.js');
+      try {
+        return runEvalCli(rest, path.join(root, 'out', 'build'), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+      } catch (e) {
+        if (e instanceof EvalUsageError) throw new UsageError(e.message);
+        throw e;
+      }
+    }
     case undefined:
     case '-h':
     case '--help':
@@ -201,7 +213,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ManifestError || err instanceof ShardError || err instanceof DatasetError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof ManifestError || err instanceof GoldError || err instanceof ShardError || err instanceof DatasetError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`figtrail: ${(err as Error).message}\n${err instanceof UsageError ? `\n${USAGE}\n` : ''}`);
       process.exitCode = 2;
     } else {
