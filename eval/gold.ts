@@ -48,7 +48,7 @@ export type ReadingField = (typeof ReadingFields)[number];
 const FigureRowSchema = z
   .object({
     ...Place,
-    value: z.union([z.number(), z.tuple([z.number(), z.number()])]),
+    value: z.union([z.number(), z.tuple([z.number(), z.number()])], { error: 'value must be a number in base units, or [lo, hi] for a range' }),
     unit: UnitSchema,
     bound: z.enum(GOLD_BOUNDS).default('exact'),
     /** null: an analyst abstains (no metric/subject/period of the vocabulary applies); absent: not judged */

@@ -93,6 +93,8 @@ describe('gold files', () => {
   it('names file and line of a row that does not validate', () => {
     const f = write('bad.yaml', 'source: tiny-news\nfigures:\n  - quote: 45 cents\n    value: 0.45\n    unit: dollars\n');
     expect(() => loadGold(f, BUILD)).toThrow(/bad\.yaml:5: figures\.0\.unit: unit must be one of/);
+    const v = write('badvalue.yaml', 'source: tiny-news\nfigures:\n  - quote: 45 cents\n    unit: USD\n    value: lots\n');
+    expect(() => loadGold(v, BUILD)).toThrow(/badvalue\.yaml:5: figures\.0\.value: value must be a number/);
   });
 
   it('refuses an anchor that is ambiguous, absent, or overlaps another figure', () => {
