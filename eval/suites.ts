@@ -9,7 +9,7 @@ import type { EvalResult } from './score.js';
 /** The two gold suites the project measures itself with: the hand-written corpus and the five archived sources. */
 export const SUITES = [
   { name: 'corpus', sources: 'eval/corpus', gold: 'eval/corpus/gold' },
-  { name: 'five sources', sources: 'sources', gold: 'eval/gold/china-zones' },
+  { name: 'five sources', sources: 'sources', gold: 'dataset/gold' },
 ] as const;
 
 export interface SuiteResult {
