@@ -68,6 +68,8 @@ export interface LayoutItem {
   char_start: number;
   char_end: number;
   bbox: [number, number, number, number];
+  /** per code point edge offsets from bbox[0] (one more than the item's code points); see pipeline/extractSource.ts */
+  x?: number[];
 }
 export interface Layout {
   pages: LayoutPage[];

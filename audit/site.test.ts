@@ -168,9 +168,26 @@ describe('svg chart and boxes', () => {
     expect(cy).toEqual([252, 36]);
   });
 
-  it('cuts a layout item to the share of characters the mention covers, clipped to the page', () => {
+  it('without glyph edges cuts a layout item by character share, one box per line, clipped to the page', () => {
     const layout = { pages: [{ page: 1, width: 100, height: 100, char_start: 0, char_end: 20 }], items: [{ page: 1, char_start: 0, char_end: 10, bbox: [0, 10, 100, 20] as [number, number, number, number] }, { page: 1, char_start: 11, char_end: 20, bbox: [0, 30, 120, 40] as [number, number, number, number] }] };
-    expect(mentionBoxes(layout, { char_start: 5, char_end: 10 }).get(1)).toEqual([50, 10, 100, 20]);
-    expect(mentionBoxes(layout, { char_start: 8, char_end: 20 }).get(1)).toEqual([0, 10, 100, 40]);
+    expect(mentionBoxes(layout, { char_start: 5, char_end: 10 })).toEqual([{ page: 1, box: [50, 10, 100, 20] }]);
+    // a quote wrapping onto the next line: one box per line, not one over both lines
+    expect(mentionBoxes(layout, { char_start: 8, char_end: 20 })).toEqual([
+      { page: 1, box: [80, 10, 100, 20] },
+      { page: 1, box: [0, 30, 100, 40] },
+    ]);
+  });
+
+  it('with glyph edges draws exactly the glyphs of the span, joining pieces of one line', () => {
+    // "a wide W" set in a proportional font: the edges are not evenly spaced
+    const layout = {
+      pages: [{ page: 1, width: 200, height: 100, char_start: 0, char_end: 12 }],
+      items: [
+        { page: 1, char_start: 0, char_end: 8, bbox: [10, 10, 60, 22] as [number, number, number, number], x: [0, 6, 9, 22, 25, 30, 36, 39, 50] },
+        { page: 1, char_start: 8, char_end: 12, bbox: [62, 10, 80, 22] as [number, number, number, number], x: [0, 3, 9, 15, 18] },
+      ],
+    };
+    expect(mentionBoxes(layout, { char_start: 2, char_end: 4 })).toEqual([{ page: 1, box: [19, 10, 35, 22] }]);
+    expect(mentionBoxes(layout, { char_start: 6, char_end: 10 })).toEqual([{ page: 1, box: [46, 10, 71, 22] }]);
   });
 });

@@ -105,26 +105,52 @@ export function markedText(chars: string[], from: number, to: number, mentions: 
   return out.join('');
 }
 
-/** Boxes (page units, origin top-left) of a mention on each page: union of the overlapping layout items, each cut to the part of the item the span covers (by character share) and clipped to the page. */
-export function mentionBoxes(layout: Layout, m: Pick<Mention, 'char_start' | 'char_end'>): Map<number, [number, number, number, number]> {
-  const boxes = new Map<number, [number, number, number, number]>();
+export interface MentionBox {
+  page: number;
+  /** [x0, y0, x1, y1] in page units (PDF points), origin top-left */
+  box: [number, number, number, number];
+}
+
+/** Pieces of one line closer than this × their height side by side are one fragment (word gaps, item joins). */
+const FRAGMENT_JOIN_GAP = 1.5;
+
+/**
+ * Boxes of a mention: one per line fragment it covers, in reading order. Each layout item the span touches
+ * gives the part of it the span covers: from the item's per-character edges (`x`) when it has them (exact
+ * glyph positions), else by character share of its box. Pieces on one line (vertical overlap of at least
+ * half the lower one, close side by side) are joined; a quote wrapping onto the next line gets a box per line.
+ */
+export function mentionBoxes(layout: Layout, m: Pick<Mention, 'char_start' | 'char_end'>): MentionBox[] {
+  const out: MentionBox[] = [];
   const pages = new Map(layout.pages.map((p) => [p.page, p]));
   for (const it of layout.items) {
     if (!(it.char_start < m.char_end && it.char_end > m.char_start)) continue;
     const len = it.char_end - it.char_start;
     const [x0, y0, x1, y1] = it.bbox;
+    const from = Math.max(m.char_start, it.char_start) - it.char_start;
+    const to = Math.min(m.char_end, it.char_end) - it.char_start;
     let a = x0, b = x1;
-    if (len > 0) {
-      a = x0 + ((Math.max(m.char_start, it.char_start) - it.char_start) / len) * (x1 - x0);
-      b = x0 + ((Math.min(m.char_end, it.char_end) - it.char_start) / len) * (x1 - x0);
+    if (it.x && it.x.length === len + 1) {
+      a = x0 + it.x[from]!;
+      b = x0 + it.x[to]!;
+    } else if (len > 0) {
+      a = x0 + (from / len) * (x1 - x0);
+      b = x0 + (to / len) * (x1 - x0);
     }
     const pg = pages.get(it.page);
     const W = pg?.width ?? Infinity, H = pg?.height ?? Infinity;
     const box: [number, number, number, number] = [Math.max(0, Math.min(a, W)), Math.max(0, Math.min(y0, H)), Math.max(0, Math.min(b, W)), Math.max(0, Math.min(y1, H))];
-    const prev = boxes.get(it.page);
-    boxes.set(it.page, prev ? [Math.min(prev[0], box[0]), Math.min(prev[1], box[1]), Math.max(prev[2], box[2]), Math.max(prev[3], box[3])] : box);
+    const line = out.find((o) => {
+      if (o.page !== it.page) return false;
+      const overlap = Math.min(o.box[3], box[3]) - Math.max(o.box[1], box[1]);
+      const h = Math.min(o.box[3] - o.box[1], box[3] - box[1]);
+      const gap = Math.max(box[0] - o.box[2], o.box[0] - box[2]);
+      return overlap >= 0.5 * h && gap <= FRAGMENT_JOIN_GAP * Math.max(o.box[3] - o.box[1], box[3] - box[1]);
+    });
+    if (line) line.box = [Math.min(line.box[0], box[0]), Math.min(line.box[1], box[1]), Math.max(line.box[2], box[2]), Math.max(line.box[3], box[3])];
+    else out.push({ page: it.page, box });
   }
-  return boxes;
+  return out;
 }
 
 function pngSize(png: Uint8Array): { width: number; height: number } {
@@ -382,8 +408,7 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
     const boxesByPage = new Map<number, { m: Mention; box: [number, number, number, number]; first: boolean }[]>();
     if (layout) {
       for (const m of mentions) {
-        const boxes = [...mentionBoxes(layout, m).entries()].sort((a, b) => a[0] - b[0]);
-        boxes.forEach(([pg, box], i) => {
+        mentionBoxes(layout, m).forEach(({ page: pg, box }, i) => {
           const l = boxesByPage.get(pg) ?? [];
           l.push({ m, box, first: i === 0 });
           boxesByPage.set(pg, l);

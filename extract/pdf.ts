@@ -20,12 +20,13 @@
  * practice) becomes " ", because a page text must not contain the page separator; the length is kept.
  */
 import { getDocument, version as pdfjsVersion } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
+import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { joinPages } from './offsets.js';
+import { glyphsOfOperatorList, itemGlyphEdges, type ItemEdges } from './pdfGlyphs.js';
 import { SourceError, type PageInfo, type PdfItem, type Region, type RegionKind, type TextLayer } from './textLayer.js';
 
 /** Bump the first part when the layout rules change the output; the pdf.js version also changes it. */
-export const PDF_TEXT_LAYER_VERSION: string = `2+pdfjs.${pdfjsVersion}`;
+export const PDF_TEXT_LAYER_VERSION: string = `3+pdfjs.${pdfjsVersion}`;
 
 // ------------------------------------------------------------------ tunables (fractions of the font size)
 
@@ -77,6 +78,8 @@ interface PlacedItem {
   ink: boolean;
   /** index in pdf.js order: the tie-breaker */
   seq: number;
+  /** where the item's glyphs sit, when pdf.js's glyphs could be laid onto it */
+  glyphs: ItemEdges | null;
 }
 
 interface Line {
@@ -132,7 +135,7 @@ export async function readPdfTextLayer(bytes: Uint8Array, meta: { sourceId: stri
   const items: PdfItem[] = [];
   pages.forEach((p, i) => {
     const off = spans[i]!.start;
-    for (const it of p.items) items.push({ page: it.page, start: it.start + off, end: it.end + off, bbox: it.bbox });
+    for (const it of p.items) items.push({ ...it, start: it.start + off, end: it.end + off });
   });
   const regions = detectRegions(pages, spans.map((s) => s.start));
   return {
@@ -215,7 +218,8 @@ async function buildPages(bytes: Uint8Array, sourceId: string): Promise<BuiltPag
         throw new SourceError(sourceId, 'corrupt_pdf', `page ${n} cannot be read: ${oneLine(e)}`);
       }
       const viewport = page.getViewport({ scale: 1 });
-      const layout = layoutPage(items, viewport.transform as number[], viewport.width, viewport.height);
+      const edges = await glyphEdges(page, items, viewport.transform as number[]);
+      const layout = layoutPage(items, viewport.transform as number[], viewport.width, viewport.height, edges);
       pages.push(renderPage(layout, n));
       page.cleanup();
     }
@@ -225,6 +229,26 @@ async function buildPages(bytes: Uint8Array, sourceId: string): Promise<BuiltPag
     return pages;
   } finally {
     await doc.destroy();
+  }
+}
+
+/**
+ * Glyph edges per text item, from the page's operator list. Boxes are a convenience for drawing quotes:
+ * a page whose operator list pdf.js cannot build keeps its text and gets item boxes only.
+ */
+async function glyphEdges(page: PDFPageProxy, items: readonly TextItem[], viewportTransform: number[]): Promise<(ItemEdges | null)[]> {
+  try {
+    const opList = await page.getOperatorList();
+    const glyphs = glyphsOfOperatorList(opList, (name) => {
+      try {
+        return page.commonObjs.has(name) ? (page.commonObjs.get(name) as { fontMatrix?: number[]; ascent?: number; descent?: number; vertical?: boolean }) : null;
+      } catch {
+        return null;
+      }
+    });
+    return itemGlyphEdges(items, glyphs, viewportTransform);
+  } catch {
+    return items.map(() => null);
   }
 }
 
@@ -241,7 +265,7 @@ function multiply(m: readonly number[], n: readonly number[]): number[] {
   ];
 }
 
-function placeItems(raw: readonly TextItem[], viewportTransform: readonly number[]): PlacedItem[] {
+function placeItems(raw: readonly TextItem[], viewportTransform: readonly number[], edges: readonly (ItemEdges | null)[]): PlacedItem[] {
   const out: PlacedItem[] = [];
   raw.forEach((it, seq) => {
     // Empty items are pdf.js end-of-line markers: they carry no text and get no span.
@@ -275,6 +299,7 @@ function placeItems(raw: readonly TextItem[], viewportTransform: readonly number
       base: -(ox * ux + oy * uy),
       ink: /\S/.test(it.str),
       seq,
+      glyphs: edges[seq] ?? null,
     });
   });
   return out;
@@ -550,8 +575,8 @@ function markSidebars(cols: Segment[][]): void {
   }
 }
 
-function layoutPage(raw: readonly TextItem[], viewportTransform: readonly number[], width: number, height: number): PageLayout {
-  const items = placeItems(raw, viewportTransform);
+function layoutPage(raw: readonly TextItem[], viewportTransform: readonly number[], width: number, height: number, edges: readonly (ItemEdges | null)[]): PageLayout {
+  const items = placeItems(raw, viewportTransform, edges);
   const inkSizes = items.filter((i) => i.ink).map((i) => i.size);
   const medianSize = median(inkSizes, 10);
   const lines = groupLines(items);
@@ -592,7 +617,7 @@ function renderPage(layout: PageLayout, pageNumber: number): BuiltPage {
           offset += 1;
         }
       }
-      items.push({ page: pageNumber, start: offset, end: offset + it.str.length, bbox: [it.x0, it.y0, it.x1, it.y1] });
+      items.push({ page: pageNumber, start: offset, end: offset + it.str.length, bbox: [it.x0, it.y0, it.x1, it.y1], ...(it.glyphs ? { glyphs: it.glyphs } : {}) });
       parts.push(it.str);
       offset += it.str.length;
       prev = it;

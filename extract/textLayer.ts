@@ -15,6 +15,12 @@ export interface PdfItem extends Span {
   page: number;
   /** [x0, y0, x1, y1] in PDF points at scale 1, origin at the page's top-left (pdf.js viewport space) */
   bbox: [number, number, number, number];
+  /**
+   * Upright left-to-right text whose glyphs pdf.js placed (see pdfGlyphs.ts): per UTF-16 unit of the item,
+   * where it starts along x (the last entry: where the last one ends), and the glyphs' vertical extent
+   * from the fonts' ascent and descent; viewport space like `bbox`. Absent when unknown.
+   */
+  glyphs?: { x: number[]; top: number; bottom: number };
 }
 
 export interface PageInfo extends PageSpan {

@@ -22,9 +22,15 @@ export interface SourceResult {
   layout: Layout | null;
 }
 
+/**
+ * Published as `layout/<id>.json`. Coordinates are PDF points at scale 1, origin top-left of the page.
+ * An item with `x` is upright text whose glyphs were placed: `bbox` is then its glyphs' box (top and bottom
+ * from the fonts' ascent and descent), and code point `char_start + i` spans from `bbox[0] + x[i]` to
+ * `bbox[0] + x[i + 1]` (`x` has one entry per code point plus one). An item without `x` has only its box.
+ */
 export interface Layout {
   pages: { page: number; width: number; height: number; char_start: number; char_end: number }[];
-  items: { page: number; char_start: number; char_end: number; bbox: [number, number, number, number] }[];
+  items: { page: number; char_start: number; char_end: number; bbox: [number, number, number, number]; x?: number[] }[];
 }
 
 export function layoutOf(layer: TextLayer): Layout | null {
@@ -33,12 +39,20 @@ export function layoutOf(layer: TextLayer): Layout | null {
   const round = (n: number) => Math.round(n * 100) / 100;
   return {
     pages: layer.pages.map((p) => ({ page: p.page, width: round(p.width), height: round(p.height), char_start: index.toCodePoint(p.start), char_end: index.toCodePoint(p.end) })),
-    items: layer.items.map((it) => ({
-      page: it.page,
-      char_start: index.toCodePoint(it.start),
-      char_end: index.toCodePoint(it.end),
-      bbox: [round(it.bbox[0]), round(it.bbox[1]), round(it.bbox[2]), round(it.bbox[3])],
-    })),
+    items: layer.items.map((it) => {
+      const char_start = index.toCodePoint(it.start);
+      const char_end = index.toCodePoint(it.end);
+      const g = it.glyphs;
+      if (!g || g.x.length !== it.end - it.start + 1) {
+        return { page: it.page, char_start, char_end, bbox: [round(it.bbox[0]), round(it.bbox[1]), round(it.bbox[2]), round(it.bbox[3])] as Layout['items'][number]['bbox'] };
+      }
+      // one edge per code point (a surrogate pair's low half has none) plus the end
+      const left = g.x[0]!;
+      const x: number[] = [];
+      for (let cp = char_start; cp <= char_end; cp++) x.push(round(g.x[index.toUtf16(cp) - it.start]! - left));
+      const right = left + x[x.length - 1]!;
+      return { page: it.page, char_start, char_end, bbox: [round(left), round(g.top), round(right), round(g.bottom)] as Layout['items'][number]['bbox'], x };
+    }),
   };
 }
 

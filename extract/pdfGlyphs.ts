@@ -1,0 +1,328 @@
+/**
+ * Where each glyph of a PDF page sits, from pdf.js: the operator list gives every shown glyph with its
+ * advance width (the font program's, or for a substituted, non-embedded font the /Widths the PDF declares)
+ * and the text state ops (Tc, Tw, Tz, Ts, TJ adjustments, Tm/Td/T*, cm, forms); walking them the way
+ * pdf.js's canvas does gives each glyph's origin and advance. `getTextContent` items only carry a start
+ * and a total width, so a box cut from an item by character share drifts in justified text and misses by
+ * whole glyphs with proportional fonts.
+ *
+ * `itemGlyphEdges` then lays the glyphs onto the text items: pdf.js builds the items from the same glyph
+ * stream, dropping whitespace glyphs and adding " " where it sees a word gap, so the item's non-space
+ * characters are consumed glyph by glyph. An item whose characters do not match (right-to-left text,
+ * glyphs pdf.js dropped as off-page, a font pdf.js could not load) gets no edges: callers fall back to
+ * the item's box.
+ */
+import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
+
+/** A glyph in PDF user space (origin bottom-left, y up), before the page's viewport transform. */
+export interface PlacedGlyph {
+  unicode: string;
+  /** origin of the glyph (the current point, text rise included) */
+  ox: number;
+  oy: number;
+  /** the glyph's advance as a vector: its own width only, not Tc/Tw or TJ adjustments (as poppler's boxes) */
+  ax: number;
+  ay: number;
+  /** the glyph's "up" vector, one font size long (the text matrix's y axis at this size) */
+  ux: number;
+  uy: number;
+  /** font ascent / descent in units of the font size (descent negative) */
+  ascent: number;
+  descent: number;
+}
+
+type Matrix = [number, number, number, number, number, number];
+
+function mul(m: readonly number[], n: readonly number[]): Matrix {
+  return [
+    m[0]! * n[0]! + m[2]! * n[1]!,
+    m[1]! * n[0]! + m[3]! * n[1]!,
+    m[0]! * n[2]! + m[2]! * n[3]!,
+    m[1]! * n[2]! + m[3]! * n[3]!,
+    m[0]! * n[4]! + m[2]! * n[5]! + m[4]!,
+    m[1]! * n[4]! + m[3]! * n[5]! + m[5]!,
+  ];
+}
+
+const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
+
+/** A matrix operand: pdf.js passes plain arrays or typed arrays (Float32Array for Tm). */
+function matrixArg(a: unknown): Matrix | null {
+  const v = Array.isArray(a) || ArrayBuffer.isView(a) ? Array.from(a as ArrayLike<number>) : null;
+  if (!v || v.length < 6 || !v.slice(0, 6).every((n) => Number.isFinite(n))) return null;
+  return v.slice(0, 6) as Matrix;
+}
+
+interface FontLike {
+  fontMatrix?: number[];
+  ascent?: number;
+  descent?: number;
+  vertical?: boolean;
+}
+
+interface TextState {
+  ctm: Matrix;
+  textMatrix: Matrix;
+  x: number;
+  y: number;
+  lineX: number;
+  lineY: number;
+  charSpacing: number;
+  wordSpacing: number;
+  hScale: number;
+  leading: number;
+  rise: number;
+  font: FontLike | null;
+  fontSize: number;
+  fontDirection: number;
+}
+
+interface GlyphArg {
+  unicode?: string;
+  width?: number;
+  isSpace?: boolean;
+}
+
+/** Default ascent/descent (poppler's too) when the font states none. */
+const DEFAULT_ASCENT = 0.95;
+const DEFAULT_DESCENT = -0.35;
+
+/**
+ * Every glyph pdf.js would paint on the page, in content-stream order.
+ * `fonts(name)` resolves a font object id from the operator list (pdf.js `page.commonObjs.get`).
+ */
+export function glyphsOfOperatorList(opList: { fnArray: number[]; argsArray: unknown[] }, fonts: (name: string) => FontLike | null): PlacedGlyph[] {
+  const out: PlacedGlyph[] = [];
+  let st: TextState = {
+    ctm: IDENTITY,
+    textMatrix: IDENTITY,
+    x: 0,
+    y: 0,
+    lineX: 0,
+    lineY: 0,
+    charSpacing: 0,
+    wordSpacing: 0,
+    hScale: 1,
+    leading: 0,
+    rise: 0,
+    font: null,
+    fontSize: 0,
+    fontDirection: 1,
+  };
+  const stack: TextState[] = [];
+  const setFont = (name: unknown, size: unknown) => {
+    st.font = typeof name === 'string' ? fonts(name) : null;
+    let s = typeof size === 'number' ? size : 0;
+    st.fontDirection = s < 0 ? -1 : 1;
+    if (s < 0) s = -s;
+    st.fontSize = s;
+  };
+  const moveText = (x: number, y: number) => {
+    st.x = st.lineX += x;
+    st.y = st.lineY += y;
+  };
+  for (let i = 0; i < opList.fnArray.length; i++) {
+    const fn = opList.fnArray[i];
+    const args = (opList.argsArray[i] ?? []) as unknown[];
+    switch (fn) {
+      case OPS.save:
+        stack.push({ ...st });
+        break;
+      case OPS.restore:
+        st = stack.pop() ?? st;
+        break;
+      case OPS.transform: {
+        const t = matrixArg(args);
+        if (t) st.ctm = mul(st.ctm, t);
+        break;
+      }
+      case OPS.paintFormXObjectBegin: {
+        stack.push({ ...st });
+        const fm = matrixArg(args[0]);
+        if (fm) st.ctm = mul(st.ctm, fm);
+        break;
+      }
+      case OPS.paintFormXObjectEnd:
+        st = stack.pop() ?? st;
+        break;
+      case OPS.beginText:
+        st.textMatrix = IDENTITY;
+        st.x = st.lineX = st.y = st.lineY = 0;
+        break;
+      case OPS.setCharSpacing:
+        st.charSpacing = Number(args[0]) || 0;
+        break;
+      case OPS.setWordSpacing:
+        st.wordSpacing = Number(args[0]) || 0;
+        break;
+      case OPS.setHScale:
+        st.hScale = (Number(args[0]) || 0) / 100;
+        break;
+      case OPS.setLeading:
+        st.leading = -(Number(args[0]) || 0);
+        break;
+      case OPS.setTextRise:
+        st.rise = Number(args[0]) || 0;
+        break;
+      case OPS.setFont:
+        setFont(args[0], args[1]);
+        break;
+      case OPS.setGState:
+        for (const kv of (args[0] ?? []) as unknown[][]) {
+          if (Array.isArray(kv) && kv[0] === 'Font' && Array.isArray(kv[1])) setFont(kv[1][0], kv[1][1]);
+        }
+        break;
+      case OPS.moveText:
+        moveText(Number(args[0]) || 0, Number(args[1]) || 0);
+        break;
+      case OPS.setLeadingMoveText:
+        st.leading = Number(args[1]) || 0;
+        moveText(Number(args[0]) || 0, Number(args[1]) || 0);
+        break;
+      case OPS.nextLine:
+        moveText(0, st.leading);
+        break;
+      case OPS.setTextMatrix:
+        st.textMatrix = matrixArg(args[0]) ?? matrixArg(args) ?? IDENTITY;
+        st.x = st.lineX = st.y = st.lineY = 0;
+        break;
+      case OPS.showText:
+        showText(st, (args[0] ?? []) as (GlyphArg | number)[], out);
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+function showText(st: TextState, glyphs: (GlyphArg | number)[], out: PlacedGlyph[]): void {
+  const font = st.font;
+  if (!font || st.fontSize === 0 || font.vertical) {
+    // vertical writing is not laid out here: its items fall back to their boxes
+    return;
+  }
+  const fm = font.fontMatrix ?? [0.001, 0, 0, 0.001, 0, 0];
+  const widthScale = st.fontSize * fm[0]!;
+  const h = st.hScale * st.fontDirection;
+  // text space → user space
+  const m = mul(st.ctm, st.textMatrix);
+  const ascent = Number.isFinite(font.ascent) && font.ascent! > 0 && font.ascent! < 3 ? font.ascent! : DEFAULT_ASCENT;
+  const descent = Number.isFinite(font.descent) && font.descent! < 0 && font.descent! > -3 ? font.descent! : DEFAULT_DESCENT;
+  const ux = m[2] * st.fontSize, uy = m[3] * st.fontSize;
+  let x = 0;
+  for (const g of glyphs) {
+    if (typeof g === 'number') {
+      x -= (g * st.fontSize) / 1000;
+      continue;
+    }
+    if (!g || typeof g !== 'object') continue;
+    const width = (Number(g.width) || 0) * widthScale;
+    const spacing = (g.isSpace ? st.wordSpacing : 0) + st.charSpacing;
+    const tx = st.x + x * h, ty = st.y + st.rise;
+    out.push({
+      unicode: typeof g.unicode === 'string' ? g.unicode : '',
+      ox: m[0] * tx + m[2] * ty + m[4],
+      oy: m[1] * tx + m[3] * ty + m[5],
+      ax: m[0] * width * h,
+      ay: m[1] * width * h,
+      ux,
+      uy,
+      ascent,
+      descent,
+    });
+    x += width + spacing * st.fontDirection;
+  }
+  st.x += x * h;
+}
+
+/** Glyph edges of one text item, in the page's viewport space (top-left origin, y down). */
+export interface ItemEdges {
+  /** per UTF-16 unit of the item string: where it starts along x; the last entry is where the last one ends */
+  x: number[];
+  /** the glyphs' vertical extent from the fonts' ascent and descent */
+  top: number;
+  bottom: number;
+}
+
+const WHITESPACE = /\s/;
+/** Characters pdf.js leaves out of text content (format marks such as ZWSP, soft hyphen's kin). */
+const SKIPPED = /^[\p{Cf}\s]*$/u;
+
+/**
+ * For each text item (same order as `getTextContent` gave them), its glyph edges, or null when its
+ * characters cannot be matched to glyphs or it is not upright left-to-right text.
+ */
+export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly PlacedGlyph[], viewport: readonly number[]): (ItemEdges | null)[] {
+  const ink = glyphs.filter((g) => !SKIPPED.test(g.unicode));
+  const norm = ink.map((g) => g.unicode.normalize('NFKC'));
+  let cursor = 0;
+  return items.map((it) => {
+    const str = it.str;
+    if (!/\S/.test(str) || it.dir === 'rtl') return null;
+    const t = it.transform as number[];
+    const vt = mul(viewport, t);
+    // upright, left to right in the viewport: x grows along the text, "up" is -y
+    if (!(vt[0] > 0) || Math.abs(vt[1]) > 1e-6 * vt[0] || Math.abs(vt[2]) > 1e-6 * Math.abs(vt[3]) || !(vt[3] < 0)) return null;
+    const size = Math.hypot(t[2]!, t[3]!) || 1;
+    const tol = Math.max(0.01, 0.05 * size);
+    const first = str.search(/\S/);
+    const at = (k: number) => Math.abs(ink[k]!.ox - t[4]!) <= tol && Math.abs(ink[k]!.oy - t[5]!) <= tol && (norm[k]!.startsWith(str[first]!) || str.startsWith(norm[k]!, first));
+    let k = -1;
+    for (let j = cursor; j < ink.length; j++) if (at(j)) { k = j; break; }
+    if (k < 0) for (let j = 0; j < cursor && j < ink.length; j++) if (at(j)) { k = j; break; }
+    if (k < 0) return null;
+    const starts: number[] = new Array(str.length);
+    const ends: number[] = new Array(str.length);
+    let top = Infinity, bottom = -Infinity;
+    const toVx = (x: number, y: number) => viewport[0]! * x + viewport[2]! * y + viewport[4]!;
+    const toVy = (x: number, y: number) => viewport[1]! * x + viewport[3]! * y + viewport[5]!;
+    let j = 0;
+    while (j < str.length) {
+      if (WHITESPACE.test(str[j]!)) {
+        j++;
+        continue;
+      }
+      if (k >= ink.length) return null;
+      const g = ink[k]!;
+      const u = norm[k]!;
+      const raw = g.unicode;
+      const n = str.startsWith(u, j) ? u.length : str.startsWith(raw, j) ? raw.length : 0;
+      if (n === 0) return null;
+      const x0 = toVx(g.ox, g.oy), x1 = toVx(g.ox + g.ax, g.oy + g.ay);
+      // several characters from one glyph (a ligature): share its advance evenly
+      for (let q = 0; q < n; q++) {
+        starts[j + q] = x0 + ((x1 - x0) * q) / n;
+        ends[j + q] = x0 + ((x1 - x0) * (q + 1)) / n;
+      }
+      const yTop = toVy(g.ox + g.ux * g.ascent, g.oy + g.uy * g.ascent);
+      const yBottom = toVy(g.ox + g.ux * g.descent, g.oy + g.uy * g.descent);
+      top = Math.min(top, yTop, yBottom);
+      bottom = Math.max(bottom, yTop, yBottom);
+      j += n;
+      k++;
+    }
+    cursor = k;
+    // whitespace (pdf.js's word-gap spaces) spans the gap from the previous glyph's end to the next one's start
+    const itemEnd = toVx(t[4]! + (t[0]! / size) * it.width, t[5]! + (t[1]! / size) * it.width);
+    let prevEnd = NaN;
+    for (let q = 0; q < str.length; q++) {
+      if (starts[q] === undefined) {
+        starts[q] = Number.isNaN(prevEnd) ? NaN : prevEnd;
+        ends[q] = NaN;
+      } else prevEnd = ends[q]!;
+    }
+    let nextStart = Math.max(itemEnd, prevEnd);
+    for (let q = str.length - 1; q >= 0; q--) {
+      if (Number.isNaN(ends[q]!)) {
+        ends[q] = nextStart;
+        if (Number.isNaN(starts[q]!)) starts[q] = nextStart;
+      }
+      nextStart = starts[q]!;
+    }
+    const x = starts.slice();
+    x.push(ends[str.length - 1]!);
+    return { x, top, bottom };
+  });
+}
