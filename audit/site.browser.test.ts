@@ -6,8 +6,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mention } from '../extract/records.js';
 import { chromiumUnavailableReason, ensureChromium } from './ensureChromium.js';
-import type { FactRow } from './load.js';
-import { writeAuditSite } from './site.js';
+import { OffsetIndex } from '../extract/offsets.js';
+import { compareWithPoppler } from './boxAgreement.js';
+import type { FactRow, Layout } from './load.js';
+import { ensurePdftotext, pdftotextUnavailableReason, popplerWords } from './popplerWords.js';
+import { mentionBoxes, writeAuditSite } from './site.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
@@ -112,6 +115,27 @@ describe.skipIf(!executablePath)('audit site in Chromium (file://)', () => {
     expect(box.bottom).toBeLessThanOrEqual(pageRect.bottom + 0.5);
     for (const o of otherRects) expect(box.top >= o.bottom || box.bottom <= o.top).toBe(true);
     expect(await page.locator(`mark#t-${pdfMention.mention_id}`).textContent()).toBe(pdfMention.quote);
+
+    // where the boxes are drawn: on the glyphs of the quote. Each drawn rectangle is the layout's box for
+    // its line fragment scaled to the image (within a pixel), and its first word starts, and every word
+    // sits, where poppler (an independent reader of the PDF) puts it, within 1 pt.
+    const layout = JSON.parse(readFileSync(path.join(buildDir, 'layout', 'fixture-brochure-pdf.json'), 'utf8')) as Layout;
+    const lp = layout.pages.find((x) => x.page === pdfMention.page)!;
+    const scale = pageRect.width / lp.width;
+    const drawn = await page.locator(`a.hl[data-mention="${pdfMention.mention_id}"]`).evaluateAll((els) => els.map((el) => { const r = (el as unknown as Boxed).getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }));
+    const expected = mentionBoxes(layout, pdfMention).map(({ box: b }) => [pageRect.left + b[0] * scale, pageRect.top + b[1] * scale, pageRect.left + b[2] * scale, pageRect.top + b[3] * scale]);
+    expect(drawn.length).toBe(expected.length);
+    drawn.forEach((d, i) => d.forEach((v, k) => expect(Math.abs(v - expected[i]![k]!)).toBeLessThanOrEqual(1)));
+    const pdftotext = ensurePdftotext();
+    expect(pdftotext, pdftotextUnavailableReason).not.toBeNull();
+    const text = readFileSync(path.join(buildDir, 'text', 'fixture-brochure-pdf.txt'), 'utf8');
+    const words = compareWithPoppler(text, layout, [{ start: pdfMention.char_start, end: pdfMention.char_end }], popplerWords(pdftotext!, path.join(sourcesDir, 'fixture-brochure.pdf')));
+    expect(words.map((w) => w.text).join(' ')).toBe(new OffsetIndex(text).sliceCodePoints(pdfMention.char_start, pdfMention.char_end).split(/\s+/).join(' '));
+    for (const w of words) expect(w.deviation).toBeLessThanOrEqual(1);
+    const firstWord = words[0]!.poppler!.box;
+    expect(Math.abs(drawn[0]![0]! - (pageRect.left + firstWord[0] * scale))).toBeLessThanOrEqual(scale + 0.5);
+    expect(Math.abs(drawn[0]![1]! - (pageRect.top + firstWord[1] * scale))).toBeLessThanOrEqual(scale + 0.5);
+    expect(Math.abs(drawn[0]![3]! - (pageRect.top + firstWord[3] * scale))).toBeLessThanOrEqual(scale + 0.5);
     await hl.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(artifacts, 'audit-quote-pdf.png') });
 
