@@ -367,6 +367,8 @@ const SOURCE_SCRIPT = `(function () {
     var el = document.getElementById(id);
     if (!el) return;
     el.classList.add('target');
+    // a quote across lines is drawn as one box per line: light them all
+    Array.prototype.forEach.call(document.querySelectorAll('a.hl[data-mention]'), function (b) { if (b.getAttribute('data-mention') === id) b.classList.add('target'); });
     var t = document.getElementById('t-' + id);
     if (t) t.classList.add('target');
     el.scrollIntoView({ block: 'center' });
