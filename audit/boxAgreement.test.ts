@@ -33,7 +33,9 @@ function installedTtf(): string | null {
 // Sentences written for this test; the figures are of the kind the sources state.
 const PARAGRAPH =
   'In 2013 the zones employed 2,500,000 R&D personnel and counted 177 new incubators; exports rose by more than 10% ' +
-  'to more than 1 trillion yuan, while the operating revenue of the 114 zones reached 16.6 trillion yuan.';
+  'to more than 1 trillion yuan, while the operating revenue of the 114 zones reached 16.6 trillion yuan. ' +
+  // ligatures: with an embedded font pdfkit sets "fi"/"ffi" as one glyph each
+  'The first official figures on efficient firms followed.';
 const FIGURES = ['2,500,000 R&D personnel', '177', 'more than 10%', 'more than 1 trillion yuan', '114 zones', '16.6 trillion yuan'];
 
 function makePdf(draw: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
