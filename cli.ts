@@ -16,7 +16,7 @@ usage:
   figtrail extract --shard i/n --out DIR [--dataset DIR] [--sources DIR] [--jobs N] [--cache DIR | --no-cache] [--max-bytes N]
   figtrail sources verify [--dataset DIR] [--sources DIR]
   figtrail init DIR                               scaffold a new dataset (then: figtrail build --dataset DIR)
-  figtrail release --bump patch|minor|major [--build DIR] [--out DIR]
+  figtrail release --bump patch|minor|major [--build DIR] [--out DIR] [--allow-dirty]
   figtrail check-release [--build DIR] [--out DIR]
   figtrail explain <fact id | mention id | metric[:subject][@period]> [--build DIR] [--json]
   figtrail site [--build DIR] [--sources DIR]     (re)write DIR/site, the static audit site
@@ -138,12 +138,13 @@ async function main(argv: string[]): Promise<number> {
           dataset: { type: 'string' },
           build: { type: 'string' },
           out: { type: 'string' },
+          'allow-dirty': { type: 'boolean', default: false },
         },
         strict: true,
       });
       const releases = values.out ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).outDir;
       const { runReleaseCommand } = await import('./pipeline/releaseCommand.js');
-      return runReleaseCommand(command, { bump: values.bump, buildDir: values.build ?? path.join(releases, 'build'), outDir: releases });
+      return runReleaseCommand(command, { bump: values.bump, buildDir: values.build ?? path.join(releases, 'build'), outDir: releases, allowDirty: values['allow-dirty']! });
     }
     case 'explain': {
       const { runExplainCli } = await import('./audit/explain.js');

@@ -3,9 +3,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parquetMetadata } from 'hyparquet';
 import { publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
+import { runReleaseCommand } from './releaseCommand.js';
 import { compareBuildToVersion, compareVersions, latestVersion, nextVersion, release, type Changes, type VersionEntry } from './release.js';
 import type { TableName } from './schemas.js';
 
@@ -219,5 +220,24 @@ describe('release refuses', () => {
     const out = freshOut();
     await expect(release({ buildDir: b, outDir: out, bump: 'major', meta })).rejects.toThrow(/invalid facts rows/);
     expect(readdirSync(out)).toEqual([]);
+  });
+});
+
+describe('the release command', () => {
+  it('refuses a build from a dirty tree, naming the way out; --allow-dirty releases it', async () => {
+    const b = await makeBuild(fixture());
+    const out = freshOut();
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const std = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await runReleaseCommand('release', { bump: 'major', buildDir: b, outDir: out, commit: 'abc123+dirty' })).toBe(1);
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(/uncommitted changes \(abc123\+dirty\).*--allow-dirty/);
+      expect(readdirSync(out)).toEqual([]);
+      expect(await runReleaseCommand('release', { bump: 'major', buildDir: b, outDir: out, commit: 'abc123+dirty', allowDirty: true })).toBe(0);
+      expect(readdirSync(out).sort()).toEqual(['v1.0.0', 'versions.json']);
+    } finally {
+      err.mockRestore();
+      std.mockRestore();
+    }
   });
 });
