@@ -272,7 +272,7 @@ function factEntry(f: FactRow, build: Build, sourcesDir: string | undefined, cac
 const ANSI = { bold: '\x1b[1m', dim: '\x1b[2m', hl: '\x1b[1;30;43m', reset: '\x1b[0m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m' };
 
 function statusColour(status: string): string {
-  return status === 'conflict' ? ANSI.red : status === 'corroborated' || status === 'resolved' ? ANSI.green : ANSI.yellow;
+  return status === 'conflict' ? ANSI.red : status === 'corroborated' || status === 'resolved' ? ANSI.green : ANSI.yellow; // single, consistent: one voice
 }
 
 function renderMentionText(e: ExplainMention, color: boolean, indent: string): string[] {

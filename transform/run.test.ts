@@ -71,6 +71,20 @@ describe('reconcile', () => {
     expect(f.resolution).toContain('value = 3e12 (lower bound, no mention more precise)');
   });
 
+  it('agreeing mentions are corroborated only by independent sources (different documents, different publishers); else consistent', async () => {
+    const { facts, summary } = await run('consistent.json');
+    const oneSource = only(facts, 'zone-one-source');
+    expect([oneSource.status, oneSource.n_mentions, oneSource.n_sources, oneSource.value]).toEqual(['consistent', 2, 1, 1.5e12]);
+    expect(oneSource.resolution).toContain('2 mentions agree, all in one source (consistent, not independently corroborated)');
+    // two documents of one publisher (Xinhua in fixtures/sources.json) confirm nothing independently either
+    const onePublisher = only(facts, 'zone-one-publisher');
+    expect([onePublisher.status, onePublisher.n_sources]).toEqual(['consistent', 2]);
+    expect(onePublisher.resolution).toContain('no two of their sources have different named publishers');
+    const independent = only(facts, 'zone-two-publishers');
+    expect([independent.status, independent.n_sources, independent.value]).toEqual(['corroborated', 2, 1.7e12]);
+    expect(summary.by_status).toEqual({ consistent: 2, corroborated: 1 });
+  });
+
   it('a stock with no period is dated by its source; a flow with no period is unscoped', async () => {
     const { facts, summary } = await run('scope.json');
     // daily-2017 was published 2017-09-29 (fixtures/sources.json)
