@@ -19,6 +19,8 @@ usage:
   figtrail release --bump patch|minor|major [--build DIR] [--out DIR] [--allow-dirty]
   figtrail check-release [--build DIR] [--out DIR]
   figtrail explain <fact id | mention id | metric[:subject][@period]> [--build DIR] [--json]
+  figtrail facts [--metric M] [--subject S] [--status S] [--format table|csv|json] [--build DIR]
+  figtrail metrics [--format table|csv|json] [--build DIR]   the metrics and their definitions
   figtrail site [--build DIR] [--sources DIR]     (re)write DIR/site, the static audit site
   figtrail eval GOLD [--build DIR] [--json] [--min-f1-value-unit X] [--min-f1-full X] [--max-negatives N] …
                  score the build's mentions against hand-written gold (eval/README.md)
@@ -149,6 +151,11 @@ async function main(argv: string[]): Promise<number> {
     case 'explain': {
       const { runExplainCli } = await import('./audit/explain.js');
       return runExplainCli(rest);
+    }
+    case 'facts':
+    case 'metrics': {
+      const { runBrowseCli } = await import('./audit/browse.js');
+      return runBrowseCli(command, rest, path.join(root, 'out', 'build'));
     }
     case 'site': {
       const { values } = parseArgs({
