@@ -16,6 +16,8 @@ usage:
   figtrail extract --shard i/n --out DIR [--dataset DIR] [--sources DIR] [--jobs N] [--cache DIR | --no-cache] [--max-bytes N]
   figtrail sources verify [--dataset DIR] [--sources DIR]
   figtrail init DIR                               scaffold a new dataset (then: figtrail build --dataset DIR)
+  figtrail sources add FILE --title T --publisher P [--url URL] [--published YYYY-MM-DD] [--id ID]
+                 [--capture original|rendition|…] [--notes TEXT] [--charset gbk] [--dataset DIR] [--sources DIR]
   figtrail release --bump patch|minor|major [--build DIR] [--out DIR] [--allow-dirty]
   figtrail check-release [--build DIR] [--out DIR]
   figtrail explain <fact id | mention id | metric[:subject][@period]> [--build DIR] [--json]
@@ -125,6 +127,42 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'sources': {
       const [sub, ...args] = rest;
+      if (sub === 'add') {
+        const { values, positionals } = parseArgs({
+          args,
+          options: {
+            dataset: { type: 'string' },
+            sources: { type: 'string' },
+            title: { type: 'string' },
+            publisher: { type: 'string' },
+            url: { type: 'string' },
+            published: { type: 'string' },
+            id: { type: 'string' },
+            capture: { type: 'string' },
+            notes: { type: 'string' },
+            charset: { type: 'string' },
+          },
+          strict: true,
+          allowPositionals: true,
+        });
+        if (positionals.length !== 1) throw new UsageError('sources add takes one FILE');
+        if (values.title === undefined || values.publisher === undefined) throw new UsageError('sources add needs --title and --publisher');
+        const { addSource, nextSteps } = await import('./extract/addSource.js');
+        const { entry } = addSource({
+          sourcesDir: values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir,
+          file: positionals[0]!,
+          title: values.title,
+          publisher: values.publisher,
+          ...(values.url === undefined ? {} : { url: values.url }),
+          ...(values.published === undefined ? {} : { published: values.published }),
+          ...(values.id === undefined ? {} : { id: values.id }),
+          ...(values.capture === undefined ? {} : { capture: values.capture }),
+          ...(values.notes === undefined ? {} : { notes: values.notes }),
+          ...(values.charset === undefined ? {} : { charset: values.charset }),
+        });
+        process.stdout.write(`${nextSteps(entry)}\n`);
+        return 0;
+      }
       if (sub !== 'verify') throw new UsageError(`unknown: sources ${sub ?? ''}`);
       const { values } = parseArgs({ args, options: { dataset: { type: 'string' }, sources: { type: 'string' } }, strict: true });
       const results = verifySources(values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir);

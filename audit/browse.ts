@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadLexicon } from '../extract/lexicon.js';
+import { defaultDatasetDir, loadDataset } from '../pipeline/dataset.js';
 import { rankNear } from './explain.js';
 import { cmp, compareFacts, formatInterval, formatValue, type FactRow } from './load.js';
 
@@ -68,9 +68,10 @@ export function filterFacts(facts: readonly FactRow[], filter: FactFilter): Fact
 
 /**
  * The metrics and their definitions: from the build's published metrics table when it has one
- * (metrics.json), else from the lexicon the build reads. Counted against the build's facts when there are any.
+ * (metrics.json), else from the vocabulary of the dataset the build reads. Counted against the build's facts
+ * when there are any.
  */
-export function listMetrics(buildDir: string, lexiconDir?: string): MetricListing[] {
+export async function listMetrics(buildDir: string, datasetDir?: string): Promise<MetricListing[]> {
   const factsFile = path.join(buildDir, 'facts.json');
   const counts = new Map<string, number>();
   const haveFacts = existsSync(factsFile);
@@ -85,7 +86,7 @@ export function listMetrics(buildDir: string, lexiconDir?: string): MetricListin
       definition: String(r.definition ?? ''),
     }));
   } else {
-    rows = loadLexicon(lexiconDir).metrics.map((m) => ({ metric: m.id, kind: m.kind, units: [...m.unit_kinds], definition: m.definition }));
+    rows = (await loadDataset(datasetDir ?? defaultDatasetDir())).lexicon.metrics.map((m) => ({ metric: m.id, kind: m.kind, units: [...m.unit_kinds], definition: m.definition }));
   }
   return rows.map((r) => ({ ...r, facts: haveFacts ? (counts.get(r.metric) ?? 0) : null })).sort((a, b) => cmp(a.metric, b.metric));
 }
@@ -150,10 +151,10 @@ function parseFormat(v: string | undefined): BrowseFormat {
 }
 
 export const FACTS_USAGE = 'usage: figtrail facts [--metric M] [--subject S] [--status S] [--format table|csv|json] [--build DIR]';
-export const METRICS_USAGE = 'usage: figtrail metrics [--format table|csv|json] [--build DIR]';
+export const METRICS_USAGE = 'usage: figtrail metrics [--format table|csv|json] [--build DIR] [--dataset DIR]';
 
 /** `figtrail facts …` and `figtrail metrics …`; returns the exit code (0 ok, 2 bad usage or unknown filter value). */
-export function runBrowseCli(command: 'facts' | 'metrics', argv: string[], defaultBuildDir: string, io: BrowseIo = { stdout: process.stdout, stderr: process.stderr }): number {
+export async function runBrowseCli(command: 'facts' | 'metrics', argv: string[], defaultBuildDir: string, io: BrowseIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const usage = command === 'facts' ? FACTS_USAGE : METRICS_USAGE;
   try {
     const { values, positionals } = parseArgs({
@@ -162,11 +163,11 @@ export function runBrowseCli(command: 'facts' | 'metrics', argv: string[], defau
         build: { type: 'string', default: defaultBuildDir },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
-        ...(command === 'facts' ? { metric: { type: 'string' }, subject: { type: 'string' }, status: { type: 'string' } } : {}),
+        ...(command === 'facts' ? { metric: { type: 'string' }, subject: { type: 'string' }, status: { type: 'string' } } : { dataset: { type: 'string' } }),
       },
       strict: true,
       allowPositionals: true,
-    }) as { values: { build: string; format?: string; help: boolean; metric?: string; subject?: string; status?: string }; positionals: string[] };
+    }) as { values: { build: string; format?: string; help: boolean; metric?: string; subject?: string; status?: string; dataset?: string }; positionals: string[] };
     if (values.help) {
       io.stdout.write(`${usage}\n`);
       return 0;
@@ -174,7 +175,7 @@ export function runBrowseCli(command: 'facts' | 'metrics', argv: string[], defau
     if (positionals.length) throw new BrowseUsageError(`unexpected argument: ${positionals[0]}`);
     const format = parseFormat(values.format);
     if (command === 'metrics') {
-      io.stdout.write(formatMetrics(listMetrics(values.build), format));
+      io.stdout.write(formatMetrics(await listMetrics(values.build, values.dataset), format));
       return 0;
     }
     const facts = filterFacts(readFacts(values.build), { metric: values.metric, subject: values.subject, status: values.status });

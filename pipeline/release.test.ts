@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parquetMetadata } from 'hyparquet';
 import { publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
 import { runReleaseCommand } from './releaseCommand.js';
-import { compareBuildToVersion, compareVersions, latestVersion, nextVersion, release, type Changes, type VersionEntry } from './release.js';
+import { compareBuildToVersion, compareVersions, latestVersion, nextVersion, release, releaseInstructions, type Changes, type VersionEntry } from './release.js';
 import type { TableName } from './schemas.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -239,5 +239,15 @@ describe('the release command', () => {
       err.mockRestore();
       std.mockRestore();
     }
+  });
+});
+
+describe('releaseInstructions', () => {
+  it('gives the exact commands, minor for a new source or new facts, patch for revised data', () => {
+    const minor = releaseInstructions(['sources: 1 added, 0 removed, 0 changed', 'facts: 4 added, 0 removed, 1 changed']);
+    expect(minor).toContain('git add -A && git commit');
+    expect(minor).toContain('npm run build && npm run release -- --bump minor && git add out/');
+    expect(releaseInstructions(['facts: 0 added, 0 removed, 3 changed'])).toContain('--bump patch');
+    expect(releaseInstructions(['mentions: 10 added, 0 removed, 0 changed'])).toContain('--bump patch');
   });
 });

@@ -158,6 +158,19 @@ export async function compareBuildToVersion(buildDir: string, versionDir: string
   return { same: differences.length === 0, differences };
 }
 
+/**
+ * What to run when the data changed without a release, as exact commands: a new source or new facts call for
+ * a minor version, anything else for a patch. Release refuses a dirty tree, so the change is committed first.
+ */
+export function releaseInstructions(differences: readonly string[]): string {
+  const added = (table: string) => differences.some((d) => new RegExp(`^${table}: [1-9]\\d* added`).test(d));
+  const bump = added('sources') || added('facts') ? 'minor' : 'patch';
+  return (
+    `commit the change (git add -A && git commit), then run: npm run build && npm run release -- --bump ${bump} ` +
+    `&& git add out/ && git commit -m "Data v…: …" (a ${bump} version: ${bump === 'minor' ? 'new sources or facts' : 'revised data'})`
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // changelog
 

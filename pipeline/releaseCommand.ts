@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { figtrailVersion, gitCommit } from './build.js';
-import { compareBuildToVersion, latestVersion, release } from './release.js';
+import { compareBuildToVersion, latestVersion, release, releaseInstructions } from './release.js';
 import { existsSync, readFileSync } from 'node:fs';
 
 /**
@@ -46,7 +46,7 @@ export async function runReleaseCommand(
     }
     process.stderr.write(
       `check-release: the data changed since v${latest} but no new version was released:\n  ${cmp.differences.slice(0, 20).join('\n  ')}\n` +
-        'run `npm run release -- --bump patch|minor|major` and commit out/\n',
+        `${releaseInstructions(cmp.differences)}\n`,
     );
     return 1;
   }
