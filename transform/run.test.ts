@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runTransform, type Fact, type TransformInput } from './run.js';
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 function run(mentions: string, extra: Partial<TransformInput> = {}) {
@@ -166,6 +170,7 @@ describe('reconcile', () => {
     const cases = ['conflict.json', 'nested.json', 'lower_bounds.json', 'scope.json', 'paired.json', 'rules.json', 'series.json'];
     const all = cases.flatMap((c) => JSON.parse(readFileSync(fixture(c), 'utf8')) as unknown[]);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'figtrail-transform-'));
+    made.push(dir);
     writeFileSync(path.join(dir, 'forward.json'), JSON.stringify(all));
     writeFileSync(path.join(dir, 'reversed.json'), JSON.stringify([...all].reverse()));
     const input = (file: string): TransformInput => ({
