@@ -26,6 +26,8 @@ usage:
   figtrail site [--build DIR] [--sources DIR]     (re)write DIR/site, the static audit site
   figtrail eval GOLD [--build DIR] [--json] [--min-f1-value-unit X] [--min-f1-full X] [--max-negatives N] …
                  score the build's mentions against hand-written gold (eval/README.md)
+  figtrail page-images --version DIR [--dataset DIR] [--sources DIR]   render a released version's page images (not committed)
+                 into DIR/site, checked against DIR/PAGE-IMAGES.SHA256SUMS (for the release asset and Pages)
 
 defaults: --dataset dataset/ (the project's own)  --sources: the dataset's (sources/)  --out: the dataset's out/build/ (build)  --build out/build/  --out out/ (release)
   --jobs: one extraction worker per core (1 = in-process)  --cache: .cache/figtrail/ (safe to delete)
@@ -194,6 +196,22 @@ async function main(argv: string[]): Promise<number> {
     case 'metrics': {
       const { runBrowseCli } = await import('./audit/browse.js');
       return runBrowseCli(command, rest, path.join(root, 'out', 'build'));
+    }
+    case 'page-images': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { version: { type: 'string' }, dataset: { type: 'string' }, sources: { type: 'string' } },
+        strict: true,
+      });
+      if (values.version === undefined) throw new UsageError('page-images needs --version DIR (a released version folder, e.g. out/v1.2.0)');
+      const { restorePageImages, PAGE_IMAGES_SUMS } = await import('./pipeline/pageImages.js');
+      const r = await restorePageImages(values.version, values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir);
+      process.stderr.write(
+        r.listed === 0
+          ? `page-images: ${values.version} has no ${PAGE_IMAGES_SUMS} (its page images are committed with it): nothing to do\n`
+          : `page-images: rendered ${r.restored} page images into ${path.join(values.version, 'site')}, each matching ${PAGE_IMAGES_SUMS}\n`,
+      );
+      return 0;
     }
     case 'site': {
       const { values } = parseArgs({

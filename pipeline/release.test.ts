@@ -22,6 +22,8 @@ const meta: Omit<PublishMeta, 'datasetVersion'> = {
   sourceDateEpoch: 1700000000,
 };
 
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('a page')]);
+
 let tmp: string;
 let n = 0;
 beforeAll(() => {
@@ -34,8 +36,10 @@ async function makeBuild(tables: Tables): Promise<string> {
   const dir = path.join(tmp, `build-${n++}`);
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(fixtureDir, 'text'), path.join(dir, 'text'), { recursive: true });
-  mkdirSync(path.join(dir, 'site'));
+  mkdirSync(path.join(dir, 'site', 'source', 'demo-brochure'), { recursive: true });
   writeFileSync(path.join(dir, 'site', 'index.html'), '<p>figtrail</p>\n');
+  // a page image, as the audit site writes one per PDF page
+  writeFileSync(path.join(dir, 'site', 'source', 'demo-brochure', 'page-1.png'), PNG);
   await publishTables(dir, tables, { ...meta, datasetVersion: 'unreleased', sourceDateEpoch: null });
   return dir;
 }
@@ -103,6 +107,18 @@ describe('release', () => {
     }
     // nothing half-written left behind
     expect(readdirSync(out).sort()).toEqual(['v1.0.0', 'versions.json']);
+  });
+
+  it('commits no page images: they are listed with their sha256 in PAGE-IMAGES.SHA256SUMS, which SHA256SUMS covers', () => {
+    const v = path.join(out, 'v1.0.0');
+    expect(existsSync(path.join(build1, 'site', 'source', 'demo-brochure', 'page-1.png'))).toBe(true);
+    expect(existsSync(path.join(v, 'site', 'source', 'demo-brochure', 'page-1.png'))).toBe(false);
+    expect(existsSync(path.join(v, 'site', 'index.html'))).toBe(true);
+    const sha = createHash('sha256').update(PNG).digest('hex');
+    expect(readFileSync(path.join(v, 'PAGE-IMAGES.SHA256SUMS'), 'utf8')).toBe(`${sha}  site/source/demo-brochure/page-1.png\n`);
+    expect(readFileSync(path.join(v, 'SHA256SUMS'), 'utf8')).toMatch(/^[0-9a-f]{64} {2}PAGE-IMAGES\.SHA256SUMS$/m);
+    expect(readFileSync(path.join(v, 'SHA256SUMS'), 'utf8')).not.toContain('.png');
+    expect(verifySha256Sums(v)).toEqual([]);
   });
 
   it('records the version in versions.json', () => {

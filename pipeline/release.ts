@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { publishedFiles, publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
+import { isPageImage, PAGE_IMAGES_SUMS, pageImageSums } from './pageImages.js';
+import { listFiles, publishedFiles, publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
 import { columnsOf, DATA_TABLES, primaryKeyOf, TABLE_NAMES, type TableName } from './schemas.js';
 
 /**
@@ -397,13 +398,27 @@ function refuseIfBuildFails(buildDir: string): void {
   }
 }
 
-/** Files of the build that are not re-published tables: copied into the release as they are. */
+/** Whether a file of a build (path relative to it) is committed with a version: all but the site's page images. */
+export function committedWithVersion(rel: string): boolean {
+  return !isPageImage(rel);
+}
+
+/**
+ * Files of the build that are not re-published tables: copied into the release as they are, except the audit
+ * site's page images, which are listed with their sha256 in PAGE-IMAGES.SHA256SUMS instead (pipeline/pageImages.ts):
+ * a version commits its tables and checksums, not megabytes of PNG.
+ */
 function copyExtras(buildDir: string, dest: string): void {
-  const skip = new Set([...publishedFiles(), 'CHANGELOG.md', 'changes.json']);
+  const skip = new Set([...publishedFiles(), 'CHANGELOG.md', 'changes.json', PAGE_IMAGES_SUMS]);
   for (const ent of readdirSync(buildDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (skip.has(ent.name)) continue;
-    cpSync(path.join(buildDir, ent.name), path.join(dest, ent.name), { recursive: true });
+    cpSync(path.join(buildDir, ent.name), path.join(dest, ent.name), {
+      recursive: true,
+      filter: (src) => committedWithVersion(path.relative(buildDir, src)),
+    });
   }
+  const images = listFiles(buildDir).filter(isPageImage);
+  if (images.length) writeFileSync(path.join(dest, PAGE_IMAGES_SUMS), pageImageSums(buildDir, images));
 }
 
 /**
