@@ -25,7 +25,7 @@ export const FACT_STATUS_DEFINITIONS = [
   ['single', 'one mention states the figure'],
   ['consistent', 'two or more mentions agree (their intervals intersect), but not from independent sources: one document stating it twice, or documents without two different named publishers'],
   ['corroborated', 'two or more mentions agree, stated by independent sources: at least two documents whose named publishers differ'],
-  ['resolved', 'mentions disagree, and a rule (transform/rules.yaml) or a curated decision (transform/decisions.yaml) settles which to keep'],
+  ['resolved', 'mentions disagree, and a rule (the dataset\'s rules.yaml) or a curated decision (its decisions.yaml) settles which to keep'],
   ['conflict', 'mentions disagree (their intervals do not intersect) and nothing settles it: no value is published'],
 ] as const satisfies readonly (readonly [string, string])[];
 const FACT_STATUS_ENUM = FACT_STATUS_DEFINITIONS.map(([s]) => s);
