@@ -16,12 +16,18 @@ usage:
   figtrail extract --shard i/n --out DIR [--dataset DIR] [--sources DIR] [--jobs N] [--cache DIR | --no-cache] [--max-bytes N]
   figtrail sources verify [--dataset DIR] [--sources DIR]
   figtrail init DIR                               scaffold a new dataset (then: figtrail build --dataset DIR)
-  figtrail release --bump patch|minor|major [--build DIR] [--out DIR]
+  figtrail sources add FILE --title T --publisher P [--url URL] [--published YYYY-MM-DD] [--id ID]
+                 [--capture original|rendition|…] [--notes TEXT] [--charset gbk] [--dataset DIR] [--sources DIR]
+  figtrail release --bump patch|minor|major [--build DIR] [--out DIR] [--allow-dirty]
   figtrail check-release [--build DIR] [--out DIR]
   figtrail explain <fact id | mention id | metric[:subject][@period]> [--build DIR] [--json]
+  figtrail facts [--metric M] [--subject S] [--status S] [--format table|csv|json] [--build DIR]
+  figtrail metrics [--format table|csv|json] [--build DIR]   the metrics and their definitions
   figtrail site [--build DIR] [--sources DIR]     (re)write DIR/site, the static audit site
   figtrail eval GOLD [--build DIR] [--json] [--min-f1-value-unit X] [--min-f1-full X] [--max-negatives N] …
                  score the build's mentions against hand-written gold (eval/README.md)
+  figtrail page-images --version DIR [--dataset DIR] [--sources DIR]   render a released version's page images (not committed)
+                 into DIR/site, checked against DIR/PAGE-IMAGES.SHA256SUMS (for the release asset and Pages)
 
 defaults: --dataset dataset/ (the project's own)  --sources: the dataset's (sources/)  --out: the dataset's out/build/ (build)  --build out/build/  --out out/ (release)
   --jobs: one extraction worker per core (1 = in-process)  --cache: .cache/figtrail/ (safe to delete)
@@ -123,6 +129,42 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'sources': {
       const [sub, ...args] = rest;
+      if (sub === 'add') {
+        const { values, positionals } = parseArgs({
+          args,
+          options: {
+            dataset: { type: 'string' },
+            sources: { type: 'string' },
+            title: { type: 'string' },
+            publisher: { type: 'string' },
+            url: { type: 'string' },
+            published: { type: 'string' },
+            id: { type: 'string' },
+            capture: { type: 'string' },
+            notes: { type: 'string' },
+            charset: { type: 'string' },
+          },
+          strict: true,
+          allowPositionals: true,
+        });
+        if (positionals.length !== 1) throw new UsageError('sources add takes one FILE');
+        if (values.title === undefined || values.publisher === undefined) throw new UsageError('sources add needs --title and --publisher');
+        const { addSource, nextSteps } = await import('./extract/addSource.js');
+        const { entry } = addSource({
+          sourcesDir: values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir,
+          file: positionals[0]!,
+          title: values.title,
+          publisher: values.publisher,
+          ...(values.url === undefined ? {} : { url: values.url }),
+          ...(values.published === undefined ? {} : { published: values.published }),
+          ...(values.id === undefined ? {} : { id: values.id }),
+          ...(values.capture === undefined ? {} : { capture: values.capture }),
+          ...(values.notes === undefined ? {} : { notes: values.notes }),
+          ...(values.charset === undefined ? {} : { charset: values.charset }),
+        });
+        process.stdout.write(`${nextSteps(entry)}\n`);
+        return 0;
+      }
       if (sub !== 'verify') throw new UsageError(`unknown: sources ${sub ?? ''}`);
       const { values } = parseArgs({ args, options: { dataset: { type: 'string' }, sources: { type: 'string' } }, strict: true });
       const results = verifySources(values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir);
@@ -138,16 +180,38 @@ async function main(argv: string[]): Promise<number> {
           dataset: { type: 'string' },
           build: { type: 'string' },
           out: { type: 'string' },
+          'allow-dirty': { type: 'boolean', default: false },
         },
         strict: true,
       });
       const releases = values.out ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).outDir;
       const { runReleaseCommand } = await import('./pipeline/releaseCommand.js');
-      return runReleaseCommand(command, { bump: values.bump, buildDir: values.build ?? path.join(releases, 'build'), outDir: releases });
+      return runReleaseCommand(command, { bump: values.bump, buildDir: values.build ?? path.join(releases, 'build'), outDir: releases, allowDirty: values['allow-dirty']! });
     }
     case 'explain': {
       const { runExplainCli } = await import('./audit/explain.js');
       return runExplainCli(rest);
+    }
+    case 'facts':
+    case 'metrics': {
+      const { runBrowseCli } = await import('./audit/browse.js');
+      return runBrowseCli(command, rest, path.join(root, 'out', 'build'));
+    }
+    case 'page-images': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { version: { type: 'string' }, dataset: { type: 'string' }, sources: { type: 'string' } },
+        strict: true,
+      });
+      if (values.version === undefined) throw new UsageError('page-images needs --version DIR (a released version folder, e.g. out/v1.2.0)');
+      const { restorePageImages, PAGE_IMAGES_SUMS } = await import('./pipeline/pageImages.js');
+      const r = await restorePageImages(values.version, values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir);
+      process.stderr.write(
+        r.listed === 0
+          ? `page-images: ${values.version} has no ${PAGE_IMAGES_SUMS} (its page images are committed with it): nothing to do\n`
+          : `page-images: rendered ${r.restored} page images into ${path.join(values.version, 'site')}, each matching ${PAGE_IMAGES_SUMS}\n`,
+      );
+      return 0;
     }
     case 'site': {
       const { values } = parseArgs({

@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // a temp folder per run, and a failure naming any temp folder a test leaves behind
+    globalSetup: ['./vitest.tmpdirs.ts'],
   },
 });

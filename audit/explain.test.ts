@@ -78,6 +78,16 @@ describe('explain', () => {
     expect((await explain('zone_count:national@1999', { buildDir })).exitCode).toBe(2);
   });
 
+  it('suggests by words and parts of words, not only by prefix', async () => {
+    const suggest = async (q: string) => (JSON.parse((await explain(q, { buildDir, json: true })).output) as { suggestions: string[] }).suggestions;
+    expect((await suggest('revenue')).slice(0, 2)).toEqual(['operating_revenue', 'operating_revenue_growth']);
+    expect((await suggest('growth'))[0]).toBe('operating_revenue_growth');
+    expect((await suggest('national revenue'))[0]).toBe('operating_revenue:national');
+    expect((await suggest('count'))[0]).toBe('zone_count');
+    expect((await suggest('revenu nationl'))[0]).toBe('operating_revenue:national');
+    expect(await suggest('qqqq')).toEqual([]);
+  });
+
   it('colours only on a TTY without NO_COLOR (runExplainCli)', async () => {
     const tty = capture(true, {});
     expect(await runExplainCli(['zone_count:national@2009', '--build', buildDir], tty.io)).toBe(0);

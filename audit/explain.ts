@@ -108,7 +108,34 @@ export function editDistance(a: string, b: string): number {
   return prev[y.length]!;
 }
 
-/** Up to `limit` fact keys (or ids) near the query: by prefix first, then by edit distance. */
+/** The words of a key or query: runs of letters and digits ("operating_revenue:national@2013" → operating, revenue, national, 2013). */
+export function keyWords(s: string): string[] {
+  return s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+/**
+ * How near a candidate is to a query, lower is nearer; null when it is not near at all. In order: the
+ * candidate starts with the query; every word of the query is a word of it ("revenue" →
+ * operating_revenue); the query, or every word of it, is a part of it ("zone" → national_zone_count);
+ * every word of the query is a small typo of one of its words ("revenu nationl"); the whole is a small typo.
+ */
+export function nearness(query: string, candidate: string): { tier: number; distance: number } | null {
+  const q = query.trim().toLowerCase();
+  const lc = candidate.toLowerCase();
+  if (q === '') return null;
+  const d = Math.min(editDistance(q, lc), editDistance(q, lc.slice(0, q.length)) + 1);
+  if (lc.startsWith(q) || (q.length >= 3 && q.startsWith(lc))) return { tier: 0, distance: d };
+  const qw = keyWords(q);
+  const cw = keyWords(lc);
+  if (qw.length && qw.every((w) => cw.includes(w))) return { tier: 1, distance: d };
+  if (lc.includes(q) || (qw.length && qw.every((w) => w.length >= 3 && lc.includes(w)))) return { tier: 2, distance: d };
+  const typo = (w: string) => cw.some((c) => editDistance(w, c) <= Math.max(1, Math.floor(w.length / 4)));
+  if (qw.length && qw.every((w) => w.length >= 3 && typo(w))) return { tier: 3, distance: d };
+  if (d <= Math.max(2, Math.floor(q.length / 3))) return { tier: 4, distance: d };
+  return null;
+}
+
+/** Up to `limit` fact keys (or ids) near the query: see nearness(); shorter keys first within a tier. */
 export function nearMatches(query: string, build: Build, limit = 5): string[] {
   const q = query.trim().toLowerCase();
   const candidates = new Set<string>();
@@ -121,18 +148,17 @@ export function nearMatches(query: string, build: Build, limit = 5): string[] {
     for (const f of build.facts) candidates.add(f.fact_id);
     for (const m of build.mentions) candidates.add(m.mention_id);
   }
-  const scored = [...candidates].map((c) => {
-    const lc = c.toLowerCase();
-    const prefix = lc.startsWith(q) || (q.length >= 3 && q.startsWith(lc)) ? 0 : 1;
-    const d = Math.min(editDistance(q, lc), editDistance(q, lc.slice(0, q.length)) + 1);
-    return { c, prefix, d };
-  });
-  const maxD = Math.max(2, Math.floor(q.length / 3));
-  return scored
-    .filter((s) => s.prefix === 0 || s.d <= maxD)
-    .sort((a, b) => a.prefix - b.prefix || a.d - b.d || cmp(a.c, b.c))
+  return rankNear(q, [...candidates], limit);
+}
+
+/** The candidates near the query, nearest first (ties: fewer characters, then code-point order). */
+export function rankNear(query: string, candidates: readonly string[], limit = 5): string[] {
+  return candidates
+    .map((c) => ({ c, n: nearness(query, c) }))
+    .filter((x): x is { c: string; n: { tier: number; distance: number } } => x.n !== null)
+    .sort((a, b) => a.n.tier - b.n.tier || (a.n.tier === 4 ? a.n.distance - b.n.distance : 0) || a.c.length - b.c.length || cmp(a.c, b.c))
     .slice(0, limit)
-    .map((s) => s.c);
+    .map((x) => x.c);
 }
 
 /** The facts a query names, and how it matched. */
@@ -272,7 +298,7 @@ function factEntry(f: FactRow, build: Build, sourcesDir: string | undefined, cac
 const ANSI = { bold: '\x1b[1m', dim: '\x1b[2m', hl: '\x1b[1;30;43m', reset: '\x1b[0m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m' };
 
 function statusColour(status: string): string {
-  return status === 'conflict' ? ANSI.red : status === 'corroborated' || status === 'resolved' ? ANSI.green : ANSI.yellow;
+  return status === 'conflict' ? ANSI.red : status === 'corroborated' || status === 'resolved' ? ANSI.green : ANSI.yellow; // single, consistent: one voice
 }
 
 function renderMentionText(e: ExplainMention, color: boolean, indent: string): string[] {

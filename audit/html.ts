@@ -39,7 +39,9 @@ dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; 
 dl.kv dt { color: var(--muted); }
 dl.kv dd { margin: 0; }
 .status { display: inline-block; padding: 0 .45rem; border-radius: .7rem; font-size: .85em; color: #fff; }
-.status-single { background: #7a7a7a; } .status-corroborated { background: #1b7f3b; }
+.status-single { background: #7a7a7a; } .status-consistent { background: #6b8e23; } .status-corroborated { background: #1b7f3b; }
+dl.legend { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .8rem; font-size: .9rem; margin: .6rem 0; }
+dl.legend dd { margin: 0; color: var(--muted); }
 .status-resolved { background: #1f5fa8; } .status-conflict { background: #b3261e; }
 .sev-error { color: #b3261e; font-weight: bold; } .sev-warning { color: #a15c00; } .sev-info { color: #555; }
 .check-fail td:first-child { border-left: 4px solid #b3261e; } .check-pass td:first-child { border-left: 4px solid #1b7f3b; }

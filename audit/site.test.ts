@@ -139,6 +139,16 @@ describe('writeAuditSite', () => {
     }
   });
 
+  it('explains every status in a legend on the front page and the facts page, in the dictionary\'s words', () => {
+    for (const f of ['index.html', 'facts.html']) {
+      const html = readFileSync(path.join(a, f), 'utf8');
+      const legend = /<dl class="legend" id="status-legend">[\s\S]*?<\/dl>/.exec(html)?.[0] ?? '';
+      expect(legend.match(/<dt>/g), f).toHaveLength(5);
+      expect(legend).toContain('<span class="status status-consistent">consistent</span></dt><dd>two or more mentions agree (their intervals intersect), but not from independent sources');
+      expect(legend).toContain('<span class="status status-corroborated">corroborated</span></dt><dd>two or more mentions agree, stated by independent sources');
+    }
+  });
+
   it('renders both charts with a point per series row', () => {
     const index = readFileSync(path.join(a, 'index.html'), 'utf8');
     const zone = /<svg[^>]*id="chart-zone-count"[\s\S]*?<\/svg>/.exec(index)![0];

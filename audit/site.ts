@@ -8,6 +8,7 @@ import { CSS, escapeHtml as e, page, safeUrl, slug } from './html.js';
 import { cmp, codePoints, compareFacts, formatInterval, formatValue, loadBuild, readLayout, readText, type Build, type CheckRow, type FactRow, type Layout } from './load.js';
 import { renderPdfPagesCached, type RenderedPage } from './renderPdf.js';
 import { renderChart, type ChartPoint } from './svgChart.js';
+import { FACT_STATUS_DEFINITIONS } from '../pipeline/schemas.js';
 
 export interface AuditSiteOptions {
   sourcesDir: string;
@@ -21,6 +22,7 @@ export interface AuditSiteOptions {
 
 export const STATUS_COLORS: [string, string][] = [
   ['single', '#7a7a7a'],
+  ['consistent', '#6b8e23'],
   ['corroborated', '#1b7f3b'],
   ['resolved', '#1f5fa8'],
   ['conflict', '#b3261e'],
@@ -32,6 +34,11 @@ const mentionHref = (root: string, m: Pick<Mention, 'source_id' | 'mention_id'>)
 
 function statusBadge(s: string): string {
   return `<span class="status status-${e(s.replace(/[^a-z]/g, ''))}">${e(s)}</span>`;
+}
+
+/** What each status means (the data dictionary's words), so a reader never has to guess what "corroborated" claims. */
+function statusLegend(): string {
+  return `<dl class="legend" id="status-legend">${FACT_STATUS_DEFINITIONS.map(([s, d]) => `<dt>${statusBadge(s)}</dt><dd>${e(d)}</dd>`).join('')}</dl>`;
 }
 
 function yearOf(f: { period_end: string | null; period: string | null }): number | null {
@@ -237,6 +244,7 @@ function factsPage(build: Build): string {
 <label>status <select id="f-status"><option value="">all</option>${opts(facts.map((f) => f.status))}</select></label>
 <span id="f-count" class="muted">${facts.length} of ${facts.length}</span>
 </div>
+${statusLegend()}
 <table id="facts"><thead><tr><th>metric</th><th>subject</th><th>period</th><th>value</th><th>interval</th><th>status</th><th>mentions</th><th>sources</th><th></th></tr></thead>
 <tbody>
 ${rows}
@@ -347,6 +355,7 @@ function indexPage(build: Build, charts: readonly ChartSpec[]): string {
 ${STATUS_COLORS.map(([s]) => `<div><b>${e(byStatus.get(s) ?? 0)}</b><a href="facts.html#status=${e(s)}">${e(s)}</a></div>`).join('')}
 <div><b>${e(fails)}</b><a href="checks.html">failing checks</a></div>
 </div>
+${statusLegend()}
 <h2>Charts</h2>
 <div class="charts">
 ${figures.map((f) => `<figure>${f}<figcaption class="muted">Each point is a fact; click it for its mentions. Colour = reconciliation status. Bars show the fact's interval (lo–hi); an arrow means unbounded on that side.</figcaption></figure>`).join('\n')}

@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --quick]`: performance and scale figures, printed with the core count and the targets
- * (met / not met). Generates its scale corpus into a temp folder at run time (deterministic seed).
+ * `npm run bench [-- --full] [-- --no-install]`: performance and scale figures, printed with the core count and
+ * the targets (met / not met). Quick by default (see bench/options.ts). Generates its scale corpus into a temp
+ * folder at run time (deterministic seed), removed on exit and on SIGINT/SIGTERM.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,15 +14,30 @@ import { readManifest, sha256Hex } from '../extract/manifest.js';
 import { projectRoot } from '../pipeline/build.js';
 import { extractAll } from '../pipeline/extractAll.js';
 import { WorkerPool } from '../pipeline/pool.js';
+import { tempFolderRemovedOnExit } from './cleanup.js';
 import { makeCorpus, type CorpusEntry } from './corpus.js';
+import { BENCH_USAGE, benchSize, BenchUsageError, parseBenchArgs, type BenchOptions } from './options.js';
 
-const quick = process.argv.includes('--quick');
+let options: BenchOptions;
+try {
+  options = parseBenchArgs(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof BenchUsageError)) throw e;
+  process.stderr.write(`bench: ${e.message}\n`);
+  process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(`${BENCH_USAGE}\n`);
+  process.exit(0);
+}
+const quick = !options.full;
 const root = projectRoot();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const childJs = path.join(here, 'child.js');
 const cores = os.availableParallelism();
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'figtrail-bench-'));
-const SIZE = quick ? { pdfs: 20, pages: 10, htmls: 50, mentions: 100_000 } : { pdfs: 200, pages: 10, htmls: 500, mentions: 1_000_000 };
+const scratch = tempFolderRemovedOnExit('figtrail-bench-');
+const tmp = scratch.dir;
+const SIZE = benchSize(options);
 
 const lines: string[] = [];
 const say = (l: string) => {
@@ -46,7 +62,9 @@ function child(args: string[]): Promise<ChildRun> {
   const reportFile = path.join(tmp, `report-${Math.random().toString(36).slice(2)}.json`);
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const p = spawn(process.execPath, [childJs, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FIGTRAIL_BENCH_REPORT: reportFile } });
+    const p = spawn(process.execPath, [childJs, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FIGTRAIL_BENCH_REPORT: reportFile, TMPDIR: tmp } });
+    // TMPDIR: whatever a child leaves in its temp folder (it may be killed) goes with the bench's own
+    scratch.track(p);
     let err = '';
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.on('error', reject);
@@ -73,8 +91,13 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value:
 function ensurePdftotext(): boolean {
   const has = () => spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).status === 0;
   if (has()) return true;
+  if (!options.install) {
+    say('pdftotext (poppler-utils) is not installed and --no-install was given: the pdftotext comparison is left out');
+    return false;
+  }
   if (process.getuid?.() === 0) {
-    say('installing poppler-utils for pdftotext …');
+    // said before anything is installed, with the way to avoid it
+    say('pdftotext is missing: installing the Debian package poppler-utils with apt-get (for the pdftotext comparison; --no-install skips it) …');
     spawnSync('apt-get', ['install', '-y', 'poppler-utils'], { stdio: 'ignore' });
     if (!has()) {
       spawnSync('apt-get', ['update'], { stdio: 'ignore' });
@@ -85,16 +108,16 @@ function ensurePdftotext(): boolean {
 }
 
 async function main(): Promise<void> {
-  say(`figtrail bench${quick ? ' (--quick)' : ''}: ${cores} cores (os.availableParallelism), node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}`);
+  say(`figtrail bench (${quick ? 'quick; --full for the targets\' scale' : '--full'}): ${cores} cores (os.availableParallelism), node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}`);
   const cli = (...a: string[]) => child(['cli', ...a]);
 
   // ---------------------------------------------------------------- 1. the five real sources
   const five = path.join(root, 'sources');
   const fiveRuns: ChildRun[] = [];
-  for (let k = 0; k < 3; k++) fiveRuns.push(await cli('build', '--quiet', '--no-cache', '--sources', five, '--out', path.join(tmp, 'five')));
+  for (let k = 0; k < SIZE.coldRuns; k++) fiveRuns.push(await cli('build', '--quiet', '--no-cache', '--sources', five, '--out', path.join(tmp, 'five')));
   const best = fiveRuns.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
   const noSiteRuns: ChildRun[] = [];
-  for (let k = 0; k < 2; k++) noSiteRuns.push(await cli('build', '--quiet', '--no-cache', '--no-site', '--sources', five, '--out', path.join(tmp, 'five-nosite')));
+  for (let k = 0; k < SIZE.noSiteRuns; k++) noSiteRuns.push(await cli('build', '--quiet', '--no-cache', '--no-site', '--sources', five, '--out', path.join(tmp, 'five-nosite')));
   const noSite = noSiteRuns.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
   const cacheDir5 = path.join(tmp, 'cache5');
   await cli('build', '--quiet', '--cache', cacheDir5, '--sources', five, '--out', path.join(tmp, 'five-w'));
@@ -201,13 +224,15 @@ async function main(): Promise<void> {
   target(`${SIZE.mentions.toLocaleString('en-US')} mentions reconciled ≤ 10 s and ≤ 2 GB peak RSS`, rec.seconds <= 10 && rec.maxRssKb <= 2 * 1024 * 1024, `${f2(rec.seconds)} s, ${mb(rec.maxRssKb)}`);
 
   say('');
-  say(`targets${quick ? ' (--quick: smaller corpus and 100,000 mentions; run without --quick for the real figures)' : ''}:`);
+  say(`targets${quick ? ' (quick: smaller corpus and 100,000 mentions; `npm run bench -- --full` for the real figures)' : ''}:`);
   for (const t of targets) say(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.detail}`);
-  rmSync(tmp, { recursive: true, force: true });
+  say(`bench took ${f1((performance.now() - benchStart) / 1000)} s`);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  rmSync(tmp, { recursive: true, force: true });
-  process.exitCode = 1;
-});
+const benchStart = performance.now();
+main()
+  .catch((e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => scratch.remove());

@@ -8,14 +8,21 @@ import { expect } from 'vitest';
  * in CI a missing golden is an error. A mismatch fails with a line diff.
  */
 export function expectGolden(file: string, actual: string): void {
+  const rel = path.relative(process.cwd(), file) || file;
   if (!existsSync(file)) {
-    if (process.env.CI) throw new Error(`golden file ${file} is missing (golden files are written only outside CI)`);
+    // the usual reason: a source was just added (figtrail sources add); its golden is its reviewed reading
+    if (process.env.CI) {
+      throw new Error(
+        `golden file ${rel} is missing. A new source? Golden files are written only outside CI: run \`npx vitest run extract/golden.test.ts\` ` +
+          `locally (CI unset), review the file it writes, and commit it with the source: \`git add ${rel}\``,
+      );
+    }
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, actual);
-    console.warn(`golden file ${file} was missing and has been written: review it before committing`);
+    console.warn(`golden file ${rel} was missing and has been written (a new source?): review it, then commit it with the source: git add ${rel}`);
     return;
   }
   const expected = readFileSync(file, 'utf8');
   // Comparing line arrays makes vitest print a readable per-line diff.
-  expect(actual.split('\n'), `golden ${path.basename(file)} differs (update the file if the change is intended)`).toEqual(expected.split('\n'));
+  expect(actual.split('\n'), `golden ${path.basename(file)} differs (if the change is intended: delete ${rel}, run \`npx vitest run extract/golden.test.ts\` outside CI, review the diff with \`git diff ${rel}\`)`).toEqual(expected.split('\n'));
 }

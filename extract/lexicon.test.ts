@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadLexicon, phraseKey } from './lexicon.js';
 import { UNITS } from './records.js';
 
@@ -12,8 +12,13 @@ const VOCABULARY = fileURLToPath(new URL('../dataset/vocabulary/', import.meta.u
 const dir = VOCABULARY;
 
 /** A copy of the lexicon with one file edited, for the error cases. */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 function edited(file: string, edit: (s: string) => string): string {
   const d = mkdtempSync(join(tmpdir(), 'figtrail-lexicon-'));
+  made.push(d);
   cpSync(dir, d, { recursive: true });
   const p = join(d, file);
   writeFileSync(p, edit(readFileSync(p, 'utf8')));

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameS
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasErrors } from '../checks/report.js';
+import { buildExitCode } from './exitCode.js';
 import type { Finding } from '../checks/types.js';
 import { languageHash } from '../extract/language.js';
 import { readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
@@ -74,12 +74,22 @@ export { sourceRow } from './steps/extract.js';
 export { metricKinds } from './steps/reconcile.js';
 export { codeFingerprint } from './upToDate.js';
 
+/**
+ * The commit the build comes from, with `+dirty` when the working tree has changes git would commit
+ * (tracked edits or untracked, not ignored files): such a build is not reproducible from the commit alone.
+ */
 export function gitCommit(root = projectRoot()): string {
-  if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;
+  const git = (args: string[]) => execFileSync('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  let commit: string;
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = process.env.GITHUB_SHA || git(['rev-parse', 'HEAD']);
   } catch {
     return 'unknown';
+  }
+  try {
+    return git(['status', '--porcelain']) === '' ? commit : `${commit}+dirty`;
+  } catch {
+    return commit; // no work tree here (e.g. an unpacked release): nothing to mark
   }
 }
 
@@ -322,7 +332,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       facts: transformed.facts.length,
       byStatus: transformed.summary.by_status,
     };
-    const exitCode = (errors.length > 0 && !opts.keepGoing) || hasErrors(findings) ? 1 : 0;
+    const exitCode = buildExitCode(errors, findings, opts.keepGoing ?? false);
     const result: BuildResult = { exitCode, outDir, errors, findings, counts, extract: extracted.stats };
     if (cacheDir !== null && key !== null) writeUpToDate(cacheDir, outDir, key, result);
     return result;

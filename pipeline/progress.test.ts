@@ -22,18 +22,38 @@ describe('progress', () => {
     expect(writes.at(-1)).toBe('\r\x1b[2K');
   });
 
-  it('off a TTY and with quiet it writes nothing (the build log prints one line per stage)', () => {
-    for (const [tty, quiet] of [
-      [false, false],
-      [true, true],
-    ] as const) {
+  it('with quiet it writes nothing, on a TTY or off it', () => {
+    for (const tty of [true, false]) {
       const { writes, s } = sink(tty);
-      const stage = new Progress({ sink: s, quiet }).stage('extract', 2);
+      const stage = new Progress({ sink: s, quiet: true }).stage('extract', 2);
       stage.tick(1);
       stage.tick(1);
       expect(stage.end().done).toBe(2);
       expect(writes).toEqual([]);
     }
+  });
+
+  it('off a TTY (a CI log) writes whole lines: each stage as it starts, with counts and elapsed time, and a long stage every 10 s', () => {
+    let t = 0;
+    const { writes, s } = sink(false);
+    const p = new Progress({ sink: s, now: () => t });
+    const stage = p.stage('extract', 3);
+    t = 4000;
+    stage.tick(5); // 4 s since the stage started: too soon for another line
+    t = 15000;
+    stage.tick(7);
+    t = 20000;
+    stage.tick(1); // the last source: the build's own summary line follows
+    stage.end();
+    t = 95000;
+    p.note('reconcile: 1234 mentions …');
+    p.clear();
+    expect(writes).toEqual([
+      'extract: 3 sources … [0.0 s]\n',
+      'extract: 2/3 sources, 12 pages, 0.8 pages/s, ETA 8 s [15.0 s]\n',
+      'reconcile: 1234 mentions … [1 min 35 s]\n',
+    ]);
+    expect(writes.join('')).not.toMatch(/\r|\x1b/);
   });
 
   it('shows a unit-less stage by name on a TTY and clears it once', () => {
@@ -43,9 +63,6 @@ describe('progress', () => {
     p.clear();
     p.clear();
     expect(writes).toEqual(['\r\x1b[2Kchecks …', '\r\x1b[2K']);
-    const off = sink(false);
-    new Progress({ sink: off.s }).note('checks …');
-    expect(off.writes).toEqual([]);
   });
 
   it('formats ETAs over a minute in minutes and seconds', () => {

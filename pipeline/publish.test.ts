@@ -219,6 +219,14 @@ describe('publishTables', () => {
     expect(md).toContain('| `mention_ids` | VARCHAR[] |');
   });
 
+  it('dictionary.md defines corroborated as independent confirmation and consistent as agreement within one source', () => {
+    const md = readFileSync(path.join(dirA, 'dictionary.md'), 'utf8');
+    const status = md.split('\n').find((l) => l.startsWith('| `status` | VARCHAR | no | Reconciliation status:')) ?? '';
+    expect(status).toContain('consistent (two or more mentions agree (their intervals intersect), but not from independent sources: one document stating it twice');
+    expect(status).toContain('corroborated (two or more mentions agree, stated by independent sources: at least two documents whose named publishers differ)');
+    expect(status).toContain('One of: `single`, `consistent`, `corroborated`, `resolved`, `conflict`.');
+  });
+
   it('datapackage created comes from SOURCE_DATE_EPOCH when set', async () => {
     const d = path.join(tmp, 'epoch');
     await publishTables(d, structuredClone(fixture), { ...meta, sourceDateEpoch: 1700000000 });

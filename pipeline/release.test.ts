@@ -3,10 +3,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parquetMetadata } from 'hyparquet';
 import { publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
-import { compareBuildToVersion, compareVersions, latestVersion, nextVersion, release, type Changes, type VersionEntry } from './release.js';
+import { runReleaseCommand } from './releaseCommand.js';
+import { compareBuildToVersion, compareVersions, latestVersion, nextVersion, release, releaseInstructions, type Changes, type VersionEntry } from './release.js';
 import type { TableName } from './schemas.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -21,6 +22,8 @@ const meta: Omit<PublishMeta, 'datasetVersion'> = {
   sourceDateEpoch: 1700000000,
 };
 
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('a page')]);
+
 let tmp: string;
 let n = 0;
 beforeAll(() => {
@@ -33,8 +36,10 @@ async function makeBuild(tables: Tables): Promise<string> {
   const dir = path.join(tmp, `build-${n++}`);
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(fixtureDir, 'text'), path.join(dir, 'text'), { recursive: true });
-  mkdirSync(path.join(dir, 'site'));
+  mkdirSync(path.join(dir, 'site', 'source', 'demo-brochure'), { recursive: true });
   writeFileSync(path.join(dir, 'site', 'index.html'), '<p>figtrail</p>\n');
+  // a page image, as the audit site writes one per PDF page
+  writeFileSync(path.join(dir, 'site', 'source', 'demo-brochure', 'page-1.png'), PNG);
   await publishTables(dir, tables, { ...meta, datasetVersion: 'unreleased', sourceDateEpoch: null });
   return dir;
 }
@@ -102,6 +107,18 @@ describe('release', () => {
     }
     // nothing half-written left behind
     expect(readdirSync(out).sort()).toEqual(['v1.0.0', 'versions.json']);
+  });
+
+  it('commits no page images: they are listed with their sha256 in PAGE-IMAGES.SHA256SUMS, which SHA256SUMS covers', () => {
+    const v = path.join(out, 'v1.0.0');
+    expect(existsSync(path.join(build1, 'site', 'source', 'demo-brochure', 'page-1.png'))).toBe(true);
+    expect(existsSync(path.join(v, 'site', 'source', 'demo-brochure', 'page-1.png'))).toBe(false);
+    expect(existsSync(path.join(v, 'site', 'index.html'))).toBe(true);
+    const sha = createHash('sha256').update(PNG).digest('hex');
+    expect(readFileSync(path.join(v, 'PAGE-IMAGES.SHA256SUMS'), 'utf8')).toBe(`${sha}  site/source/demo-brochure/page-1.png\n`);
+    expect(readFileSync(path.join(v, 'SHA256SUMS'), 'utf8')).toMatch(/^[0-9a-f]{64} {2}PAGE-IMAGES\.SHA256SUMS$/m);
+    expect(readFileSync(path.join(v, 'SHA256SUMS'), 'utf8')).not.toContain('.png');
+    expect(verifySha256Sums(v)).toEqual([]);
   });
 
   it('records the version in versions.json', () => {
@@ -219,5 +236,34 @@ describe('release refuses', () => {
     const out = freshOut();
     await expect(release({ buildDir: b, outDir: out, bump: 'major', meta })).rejects.toThrow(/invalid facts rows/);
     expect(readdirSync(out)).toEqual([]);
+  });
+});
+
+describe('the release command', () => {
+  it('refuses a build from a dirty tree, naming the way out; --allow-dirty releases it', async () => {
+    const b = await makeBuild(fixture());
+    const out = freshOut();
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const std = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await runReleaseCommand('release', { bump: 'major', buildDir: b, outDir: out, commit: 'abc123+dirty' })).toBe(1);
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(/uncommitted changes \(abc123\+dirty\).*--allow-dirty/);
+      expect(readdirSync(out)).toEqual([]);
+      expect(await runReleaseCommand('release', { bump: 'major', buildDir: b, outDir: out, commit: 'abc123+dirty', allowDirty: true })).toBe(0);
+      expect(readdirSync(out).sort()).toEqual(['v1.0.0', 'versions.json']);
+    } finally {
+      err.mockRestore();
+      std.mockRestore();
+    }
+  });
+});
+
+describe('releaseInstructions', () => {
+  it('gives the exact commands, minor for a new source or new facts, patch for revised data', () => {
+    const minor = releaseInstructions(['sources: 1 added, 0 removed, 0 changed', 'facts: 4 added, 0 removed, 1 changed']);
+    expect(minor).toContain('git add -A && git commit');
+    expect(minor).toContain('npm run build && npm run release -- --bump minor && git add out/');
+    expect(releaseInstructions(['facts: 0 added, 0 removed, 3 changed'])).toContain('--bump patch');
+    expect(releaseInstructions(['mentions: 10 added, 0 removed, 0 changed'])).toContain('--bump patch');
   });
 });

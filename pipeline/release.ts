@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { publishedFiles, publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
+import { isPageImage, PAGE_IMAGES_SUMS, pageImageSums } from './pageImages.js';
+import { listFiles, publishedFiles, publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
 import { columnsOf, DATA_TABLES, primaryKeyOf, TABLE_NAMES, type TableName } from './schemas.js';
 
 /**
@@ -156,6 +157,19 @@ export async function compareBuildToVersion(buildDir: string, versionDir: string
     for (const c of d.changed.slice(0, MAX_EXAMPLES)) differences.push(`${name}: changed ${keyLabel(c.key)} (${c.columns.join(', ')})`);
   }
   return { same: differences.length === 0, differences };
+}
+
+/**
+ * What to run when the data changed without a release, as exact commands: a new source or new facts call for
+ * a minor version, anything else for a patch. Release refuses a dirty tree, so the change is committed first.
+ */
+export function releaseInstructions(differences: readonly string[]): string {
+  const added = (table: string) => differences.some((d) => new RegExp(`^${table}: [1-9]\\d* added`).test(d));
+  const bump = added('sources') || added('facts') ? 'minor' : 'patch';
+  return (
+    `commit the change (git add -A && git commit), then run: npm run build && npm run release -- --bump ${bump} ` +
+    `&& git add out/ && git commit -m "Data v…: …" (a ${bump} version: ${bump === 'minor' ? 'new sources or facts' : 'revised data'})`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -384,13 +398,27 @@ function refuseIfBuildFails(buildDir: string): void {
   }
 }
 
-/** Files of the build that are not re-published tables: copied into the release as they are. */
+/** Whether a file of a build (path relative to it) is committed with a version: all but the site's page images. */
+export function committedWithVersion(rel: string): boolean {
+  return !isPageImage(rel);
+}
+
+/**
+ * Files of the build that are not re-published tables: copied into the release as they are, except the audit
+ * site's page images, which are listed with their sha256 in PAGE-IMAGES.SHA256SUMS instead (pipeline/pageImages.ts):
+ * a version commits its tables and checksums, not megabytes of PNG.
+ */
 function copyExtras(buildDir: string, dest: string): void {
-  const skip = new Set([...publishedFiles(), 'CHANGELOG.md', 'changes.json']);
+  const skip = new Set([...publishedFiles(), 'CHANGELOG.md', 'changes.json', PAGE_IMAGES_SUMS]);
   for (const ent of readdirSync(buildDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (skip.has(ent.name)) continue;
-    cpSync(path.join(buildDir, ent.name), path.join(dest, ent.name), { recursive: true });
+    cpSync(path.join(buildDir, ent.name), path.join(dest, ent.name), {
+      recursive: true,
+      filter: (src) => committedWithVersion(path.relative(buildDir, src)),
+    });
   }
+  const images = listFiles(buildDir).filter(isPageImage);
+  if (images.length) writeFileSync(path.join(dest, PAGE_IMAGES_SUMS), pageImageSums(buildDir, images));
 }
 
 /**

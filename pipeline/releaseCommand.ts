@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { figtrailVersion, gitCommit } from './build.js';
-import { compareBuildToVersion, latestVersion, release } from './release.js';
+import { compareBuildToVersion, latestVersion, release, releaseInstructions } from './release.js';
 import { existsSync, readFileSync } from 'node:fs';
 
 /**
@@ -23,7 +23,15 @@ function buildInputHashes(buildDir: string): Record<string, string> {
 
 export async function runReleaseCommand(
   command: 'release' | 'check-release',
-  opts: { bump: string | undefined; buildDir: string; outDir: string },
+  opts: {
+    bump: string | undefined;
+    buildDir: string;
+    outDir: string;
+    /** release from a tree with uncommitted changes anyway (the version then records `<sha>+dirty`) */
+    allowDirty?: boolean;
+    /** the commit to record; defaults to gitCommit() of the project */
+    commit?: string;
+  },
 ): Promise<number> {
   if (command === 'check-release') {
     const latest = latestVersion(opts.outDir);
@@ -38,13 +46,22 @@ export async function runReleaseCommand(
     }
     process.stderr.write(
       `check-release: the data changed since v${latest} but no new version was released:\n  ${cmp.differences.slice(0, 20).join('\n  ')}\n` +
-        'run `npm run release -- --bump patch|minor|major` and commit out/\n',
+        `${releaseInstructions(cmp.differences)}\n`,
     );
     return 1;
   }
   if (opts.bump !== 'patch' && opts.bump !== 'minor' && opts.bump !== 'major') {
     process.stderr.write('release: --bump patch|minor|major is required\n');
     return 2;
+  }
+  const commit = opts.commit ?? gitCommit();
+  // a version must be reproducible from the commit it names: a dirty tree's data is not
+  if (commit.endsWith('+dirty') && !opts.allowDirty) {
+    process.stderr.write(
+      `release: the working tree has uncommitted changes (${commit}); commit them (or stash them) and run the build again, ` +
+        'so the version records the commit its data comes from (--allow-dirty overrides)\n',
+    );
+    return 1;
   }
   try {
     const r = await release({
@@ -53,7 +70,7 @@ export async function runReleaseCommand(
       bump: opts.bump,
       meta: {
         figtrailVersion: figtrailVersion(),
-        gitCommit: gitCommit(),
+        gitCommit: commit,
         inputHashes: buildInputHashes(opts.buildDir),
         sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
       },

@@ -17,6 +17,20 @@ export type TableName = (typeof TABLE_NAMES)[number];
 /** The data tables: what a release compares to decide whether anything changed. */
 export const DATA_TABLES = ['facts', 'mentions', 'series', 'sources'] as const satisfies readonly TableName[];
 
+/**
+ * What each facts.status says, in the words the data dictionary, the audit site's legend and
+ * `figtrail metrics`/`facts` readers see. The order is the order of the legend.
+ */
+export const FACT_STATUS_DEFINITIONS = [
+  ['single', 'one mention states the figure'],
+  ['consistent', 'two or more mentions agree (their intervals intersect), but not from independent sources: one document stating it twice, or documents without two different named publishers'],
+  ['corroborated', 'two or more mentions agree, stated by independent sources: at least two documents whose named publishers differ'],
+  ['resolved', 'mentions disagree, and a rule (the dataset\'s rules.yaml) or a curated decision (its decisions.yaml) settles which to keep'],
+  ['conflict', 'mentions disagree (their intervals do not intersect) and nothing settles it: no value is published'],
+] as const satisfies readonly (readonly [string, string])[];
+const FACT_STATUS_ENUM = FACT_STATUS_DEFINITIONS.map(([s]) => s);
+const FACT_STATUS_TEXT = FACT_STATUS_DEFINITIONS.map(([s, d]) => `${s} (${d})`).join('; ');
+
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
 type Prop = Record<string, unknown> & { description: string };
@@ -131,7 +145,7 @@ export const TABLE_SCHEMAS: Record<TableName, ReturnType<typeof table>> = {
     hi: nnum('Upper end of that interval; null if unbounded above or in conflict.'),
     lo_exclusive: bool('True when the lower end is excluded ("more than").'),
     hi_exclusive: bool('True when the upper end is excluded ("less than", "nearly").'),
-    status: str('single (one mention), corroborated (intervals intersect), conflict (disjoint), resolved (a conflict settled by a rule or a curated decision).', { enum: ['single', 'corroborated', 'conflict', 'resolved'] }),
+    status: str(`Reconciliation status: ${FACT_STATUS_TEXT}.`, { enum: FACT_STATUS_ENUM }),
     n_mentions: int('Number of mentions behind the fact (the facts-have-mentions check requires at least one).', { minimum: 0 }),
     n_sources: int('Number of distinct sources behind the fact.', { minimum: 0 }),
     mention_ids: strList('Ids of the mentions behind the fact (mentions.mention_id), sorted.', { pattern: MENTION_ID }),
@@ -152,7 +166,7 @@ export const TABLE_SCHEMAS: Record<TableName, ReturnType<typeof table>> = {
     unit: str('Unit of value.', units),
     lo: nnum('Lower end of the interval; null if unbounded below.'),
     hi: nnum('Upper end of the interval; null if unbounded above.'),
-    status: str('Reconciliation status of the fact (facts.status).', { enum: ['single', 'corroborated', 'conflict', 'resolved'] }),
+    status: str('Reconciliation status of the fact (facts.status).', { enum: FACT_STATUS_ENUM }),
   }),
   checks: table('checks', 'Check findings', 'Data-quality and provenance findings; the place is flattened into place_* columns (null where not applicable).', [], {
     rule_id: str('Check rule that produced the finding.'),

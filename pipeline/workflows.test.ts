@@ -20,7 +20,7 @@ const workflowsDir = path.join(root, '.github', 'workflows');
 const read = (f: string) => readFileSync(path.join(workflowsDir, f), 'utf8');
 
 type Step = { uses?: string; run?: string; name?: string; with?: Record<string, unknown>; if?: string; env?: Record<string, string> };
-type Job = { permissions?: unknown; uses?: string; steps?: Step[]; if?: string; needs?: unknown; strategy?: { matrix?: Record<string, unknown> } };
+type Job = { permissions?: unknown; uses?: string; steps?: Step[]; if?: string; needs?: unknown; strategy?: { matrix?: Record<string, unknown> }; environment?: { name: string; url?: string } };
 type Workflow = { on: Record<string, unknown>; permissions?: unknown; concurrency?: { group: string; 'cancel-in-progress': unknown }; jobs: Record<string, Job> };
 
 /** Our policy on top of actionlint: pinned actions with a version comment, explicit permissions everywhere. */
@@ -89,7 +89,7 @@ describe('ci.yml', () => {
 describe('publish.yml', () => {
   const text = read('publish.yml');
   const wf = parse(text) as Workflow;
-  it('runs on pushes to main that touch out/v*/, writes only in the release job, never cancels', () => {
+  it('runs on pushes to main that touch out/v*/, writes releases only in the release job, never cancels', () => {
     expect(wf.on).toEqual({ push: { branches: ['main'], paths: ['out/v*/**'] } });
     expect(wf.permissions).toEqual({});
     expect(wf.jobs.release?.permissions).toEqual({ contents: 'write' });
@@ -102,6 +102,54 @@ describe('publish.yml', () => {
     expect(verify).toBeGreaterThan(-1);
     expect(create).toBeGreaterThan(verify);
     expect(r[create]).toContain('--notes-file "$dir/CHANGELOG.md"');
+  });
+
+  it('renders and checks the uncommitted page images of new versions after verifying SHA256SUMS, before releasing', () => {
+    const r = runs(wf, 'release');
+    const verify = r.findIndex((s) => s.includes('sha256sum --strict --check --quiet SHA256SUMS'));
+    const render = r.findIndex((s) => s.includes('node bin/figtrail.js page-images --version "out/$v" --sources sources'));
+    const create = r.findIndex((s) => s.includes('gh release create'));
+    expect(verify).toBeGreaterThan(-1);
+    // after the every-file-is-listed check (the images are not listed in SHA256SUMS), before the archive is made
+    expect(render).toBeGreaterThan(verify);
+    expect(create).toBeGreaterThan(render);
+    expect(r[render]).toContain('sha256sum --strict --check --quiet PAGE-IMAGES.SHA256SUMS');
+    expect(steps(wf, 'release').map((s) => s.run ?? '')).toContain('npm ci');
+  });
+
+  it('deploys the latest version\'s audit site to GitHub Pages; only the deploy job may write Pages or get an OIDC token', () => {
+    const build = wf.jobs['pages-build']!;
+    const deploy = wf.jobs['pages-deploy']!;
+    expect(build.needs).toBe('release');
+    expect(deploy.needs).toBe('pages-build');
+    expect(build.permissions).toEqual({ contents: 'read', pages: 'read' });
+    expect(deploy.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
+    for (const [id, job] of Object.entries(wf.jobs)) {
+      if (id === 'pages-deploy') continue;
+      const p = (job.permissions ?? {}) as Record<string, string>;
+      expect([id, p.pages, p['id-token']]).toEqual([id, id === 'pages-build' ? 'read' : undefined, undefined]);
+    }
+    expect(deploy.environment).toEqual({ name: 'github-pages', url: '${{ steps.deployment.outputs.page_url }}' });
+    const uses = (job: string) => steps(wf, job).map((s) => (s.uses ?? '').replace(/@.*/, ''));
+    expect(uses('pages-build')).toEqual(expect.arrayContaining(['actions/configure-pages', 'actions/upload-pages-artifact']));
+    expect(uses('pages-deploy')).toEqual(['actions/deploy-pages']);
+    const assemble = runs(wf, 'pages-build').find((s) => s.includes('page-images')) ?? '';
+    expect(assemble).toContain('out/versions.json');
+    expect(assemble).toContain('node bin/figtrail.js page-images --version "out/v$latest" --sources sources');
+    expect(steps(wf, 'pages-build').find((s) => s.uses?.startsWith('actions/upload-pages-artifact@'))?.with?.path).toBe('${{ runner.temp }}/pages');
+  });
+
+  it('picks the latest version numerically (1.10.0 after 1.9.0)', () => {
+    const assemble = runs(wf, 'pages-build').find((s) => s.includes('page-images')) ?? '';
+    const js = /node -e '([^']+)'/.exec(assemble)?.[1] ?? '';
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'figtrail-wf-latest-'));
+    try {
+      mkdirSync(path.join(dir, 'out'));
+      writeFileSync(path.join(dir, 'out', 'versions.json'), JSON.stringify([{ version: '1.9.0' }, { version: '1.10.0' }, { version: '1.2.3' }]));
+      expect(execFileSync(process.execPath, ['-e', js], { cwd: dir, encoding: 'utf8' })).toBe('1.10.0');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('its SHA256SUMS verification script, run on a published folder', () => {

@@ -32,9 +32,13 @@ WHERE status <> 'conflict'
 SELECT f.fact_id, f.value FROM facts f JOIN fact_agreement g USING (fact_id)
 WHERE f.status = 'conflict' AND (f.value IS NOT NULL OR g.agreement <> 'conflict');
 
--- assert: status single ⇔ one mention; corroborated ⇒ two or more
+-- assert: status single ⇔ one mention; corroborated and consistent ⇒ two or more
 SELECT fact_id, status, n_mentions FROM facts
-WHERE (status = 'single') <> (n_mentions = 1) OR (status = 'corroborated' AND n_mentions < 2);
+WHERE (status = 'single') <> (n_mentions = 1) OR (status IN ('corroborated', 'consistent') AND n_mentions < 2);
+
+-- assert: corroborated ⇒ two or more documents with different named publishers
+SELECT f.fact_id, f.n_sources, g.n_publishers FROM facts f JOIN fact_groups g USING (fact_id)
+WHERE f.status = 'corroborated' AND (f.n_sources < 2 OR g.n_publishers < 2);
 
 -- assert: a decision that chooses a mention settles a conflict (else it is stale: fix or remove it)
 SELECT d.decision_id, dm.mention_id, f.fact_id, f.status

@@ -4,7 +4,10 @@
 -- achieved values. Each mention reads as an interval [lo, hi] (NULL = unbounded; exclusive ends honoured).
 -- The fact's status says what the mentions' intervals do together:
 --   single        one mention;
---   corroborated  two or more, and their intervals have a common part (the intersection);
+--   corroborated  two or more whose intervals have a common part (the intersection), stated by independent
+--                 sources: at least two documents whose (named) publishers differ;
+--   consistent    two or more that agree like that, but not from independent sources (e.g. one document
+--                 stating a figure twice, or two documents of one publisher): agreement, not confirmation;
 --   conflict      two or more whose intervals have no common part, and nothing below settles it;
 --   resolved      such a conflict, settled by a curated decision (decisions.yaml) or a rule (rules.yaml).
 -- The value is chosen from a set of mentions that agree (all of them, unless a rule/decision keeps fewer):
@@ -36,7 +39,7 @@ SELECT
   interval_width(m.lo, m.hi) AS width,           -- NULL = unbounded = least precise
   m.metric, m.subject, m.period, m.period_start, m.period_end, m.period_basis, m.metric_kind,
   m.unit, m.canonical_unit, m.is_target,
-  s.published_on, k.source_kind, k.kind_rank
+  s.published_on, s.publisher, k.source_kind, k.kind_rank
 FROM mentions_scoped m
 JOIN fact_keys f USING (metric, subject, period, unit, is_target)
 JOIN stg_sources s USING (source_id)
@@ -47,23 +50,25 @@ WHERE m.excluded_reason IS NULL;
 CREATE OR REPLACE TABLE fact_groups AS
 WITH b AS (
   SELECT fact_id, max(lo) AS lo, min(hi) AS hi,   -- max/min skip NULLs: NULL = unbounded
-         count(*) AS n_mentions, count(DISTINCT source_id) AS n_sources
+         count(*) AS n_mentions, count(DISTINCT source_id) AS n_sources,
+         count(DISTINCT publisher) AS n_publishers   -- a source without a named publisher proves no independence
   FROM fact_mentions GROUP BY fact_id
 )
 SELECT
   b.fact_id, b.lo, b.hi,
   coalesce(bool_or(fm.lo_exclusive) FILTER (WHERE fm.lo = b.lo), false) AS lo_exclusive,
   coalesce(bool_or(fm.hi_exclusive) FILTER (WHERE fm.hi = b.hi), false) AS hi_exclusive,
-  b.n_mentions, b.n_sources
+  b.n_mentions, b.n_sources, b.n_publishers
 FROM b JOIN fact_mentions fm USING (fact_id)
-GROUP BY b.fact_id, b.lo, b.hi, b.n_mentions, b.n_sources;
+GROUP BY b.fact_id, b.lo, b.hi, b.n_mentions, b.n_sources, b.n_publishers;
 
 CREATE OR REPLACE TABLE fact_agreement AS
 SELECT *,
   CASE
     WHEN interval_empty(lo, hi, lo_exclusive, hi_exclusive) THEN 'conflict'
     WHEN n_mentions = 1 THEN 'single'
-    ELSE 'corroborated'
+    WHEN n_sources >= 2 AND n_publishers >= 2 THEN 'corroborated'
+    ELSE 'consistent'
   END AS agreement
 FROM fact_groups;
 
@@ -243,6 +248,10 @@ SELECT
   || CASE
     WHEN g.agreement = 'single' THEN '1 mention: ' || d.described_first
     WHEN g.agreement = 'corroborated' THEN g.n_mentions || ' mentions agree: ' || d.described_first || more.text
+      || '; intersection ' || fmt_interval(g.lo, g.hi, g.lo_exclusive, g.hi_exclusive)
+    WHEN g.agreement = 'consistent' THEN g.n_mentions || ' mentions agree, '
+      || CASE WHEN g.n_sources = 1 THEN 'all in one source' ELSE 'but no two of their sources have different named publishers' END
+      || ' (consistent, not independently corroborated): ' || d.described_first || more.text
       || '; intersection ' || fmt_interval(g.lo, g.hi, g.lo_exclusive, g.hi_exclusive)
     ELSE g.n_mentions || ' mentions disagree: ' || d.described_first || more.text || '; their intervals do not intersect'
   END

@@ -1,13 +1,17 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InvariantError, listModels, parseAsserts, runAsserts, runTransform } from './run.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const here = path.dirname(fileURLToPath(import.meta.url));
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 describe('assert files', () => {
   it('parses one named query per "-- assert:" block', () => {
@@ -36,7 +40,9 @@ describe('assert files', () => {
 
 describe('invariants catch a broken model', () => {
   async function builtDb() {
-    const dbPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'figtrail-inv-')), 't.duckdb');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'figtrail-inv-'));
+    made.push(dir);
+    const dbPath = path.join(dir, 't.duckdb');
     await runTransform({
       mentionsPath: fixture('nested.json'),
       sourcesPath: fixture('sources.json'),

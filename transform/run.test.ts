@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runTransform, type Fact, type TransformInput } from './run.js';
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 function run(mentions: string, extra: Partial<TransformInput> = {}) {
@@ -69,6 +73,20 @@ describe('reconcile', () => {
     expect(f.resolution).toContain("'over 3 trillion yuan' (lower bound 3e12");
     expect(f.resolution).toContain('intersection (3e12, ∞)');
     expect(f.resolution).toContain('value = 3e12 (lower bound, no mention more precise)');
+  });
+
+  it('agreeing mentions are corroborated only by independent sources (different documents, different publishers); else consistent', async () => {
+    const { facts, summary } = await run('consistent.json');
+    const oneSource = only(facts, 'zone-one-source');
+    expect([oneSource.status, oneSource.n_mentions, oneSource.n_sources, oneSource.value]).toEqual(['consistent', 2, 1, 1.5e12]);
+    expect(oneSource.resolution).toContain('2 mentions agree, all in one source (consistent, not independently corroborated)');
+    // two documents of one publisher (Xinhua in fixtures/sources.json) confirm nothing independently either
+    const onePublisher = only(facts, 'zone-one-publisher');
+    expect([onePublisher.status, onePublisher.n_sources]).toEqual(['consistent', 2]);
+    expect(onePublisher.resolution).toContain('no two of their sources have different named publishers');
+    const independent = only(facts, 'zone-two-publishers');
+    expect([independent.status, independent.n_sources, independent.value]).toEqual(['corroborated', 2, 1.7e12]);
+    expect(summary.by_status).toEqual({ consistent: 2, corroborated: 1 });
   });
 
   it('a stock with no period is dated by its source; a flow with no period is unscoped', async () => {
@@ -152,6 +170,7 @@ describe('reconcile', () => {
     const cases = ['conflict.json', 'nested.json', 'lower_bounds.json', 'scope.json', 'paired.json', 'rules.json', 'series.json'];
     const all = cases.flatMap((c) => JSON.parse(readFileSync(fixture(c), 'utf8')) as unknown[]);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'figtrail-transform-'));
+    made.push(dir);
     writeFileSync(path.join(dir, 'forward.json'), JSON.stringify(all));
     writeFileSync(path.join(dir, 'reversed.json'), JSON.stringify([...all].reverse()));
     const input = (file: string): TransformInput => ({

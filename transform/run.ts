@@ -16,7 +16,7 @@ import { UNITS } from '../extract/records.js';
 
 // ---------------------------------------------------------------------------------------------- records
 
-export const FACT_STATUSES = ['single', 'corroborated', 'conflict', 'resolved'] as const;
+export const FACT_STATUSES = ['single', 'consistent', 'corroborated', 'conflict', 'resolved'] as const;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** One row of the published `facts` table. */
