@@ -2,7 +2,7 @@
 -- human-readable `resolution` column. No tables here.
 
 -- One period part ('2012', '2012-H1', '2013-Q3', '2012-07', '2024-07-24') → its first and last day.
--- Anything else → NULL (040_reconcile.assert.sql refuses facts whose period does not parse).
+-- Anything else → NULL (049_facts.assert.sql refuses facts whose period does not parse).
 CREATE OR REPLACE MACRO period_part_start(s) AS CASE
   WHEN regexp_full_match(s, '\d{4}') THEN TRY_CAST(s || '-01-01' AS DATE)
   WHEN regexp_full_match(s, '\d{4}-H[12]') THEN TRY_CAST(left(s, 4) || CASE right(s, 1) WHEN '1' THEN '-01-01' ELSE '-07-01' END AS DATE)

@@ -1,6 +1,6 @@
 -- Curated decisions (transform/decisions.yaml) are the exception, each with a reason.
 -- Here: find the mention(s) each decision selects, and apply the decisions that pin how a mention is read
--- (metric / subject / period). Decisions that settle a conflict (choose) are used in 040_reconcile.sql.
+-- (metric / subject / period). Decisions that settle a conflict (choose) are used in 045_mention_sets.sql.
 
 -- A decision selects a mention by mention_id, or by a W3C TextQuoteSelector-style quote:
 -- same source, quote = exact, and (when given) the text just before the quote ends with `prefix`.

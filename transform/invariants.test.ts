@@ -26,8 +26,8 @@ describe('assert files', () => {
     const models = listModels();
     const names = models.map((m) => m.name);
     expect(names).toEqual([...names].sort());
-    expect(names).toContain('040_reconcile.sql');
-    const reconcile = models.find((m) => m.name === '040_reconcile.sql')!;
+    expect(names).toContain('049_facts.sql');
+    const reconcile = models.find((m) => m.name === '049_facts.sql')!;
     expect(reconcile.asserts.map((a) => a.name)).toEqual(
       expect.arrayContaining([
         'every fact has at least one mention, and n_mentions counts them',
@@ -35,6 +35,15 @@ describe('assert files', () => {
         'a non-conflict fact has a value, with lo <= value <= hi',
       ]),
     );
+  });
+
+  it('each reconcile model (040–049) builds one table, named after its file', () => {
+    const reconcile = listModels().filter((m) => /^04\d_/.test(m.name));
+    expect(reconcile.length).toBeGreaterThan(1);
+    for (const m of reconcile) {
+      const created = [...m.sql.matchAll(/^CREATE OR REPLACE (?:TABLE|VIEW) (\w+)/gm)].map((x) => x[1]);
+      expect(created, m.name).toEqual([m.name.replace(/^\d{3}_|\.sql$/g, '')]);
+    }
   });
 });
 
@@ -52,14 +61,14 @@ describe('invariants catch a broken model', () => {
     });
     const instance = await DuckDBInstance.create(dbPath);
     const con = await instance.connect();
-    const asserts = parseAsserts(readFileSync(path.join(here, '040_reconcile.assert.sql'), 'utf8'));
+    const asserts = parseAsserts(readFileSync(path.join(here, '049_facts.assert.sql'), 'utf8'));
     return { instance, con, asserts };
   }
 
   it('a sound build passes every reconcile invariant', async () => {
     const { instance, con, asserts } = await builtDb();
     try {
-      await expect(runAsserts(con, '040_reconcile.sql', asserts)).resolves.toBeUndefined();
+      await expect(runAsserts(con, '049_facts.sql', asserts)).resolves.toBeUndefined();
     } finally {
       con.closeSync();
       instance.closeSync();
@@ -70,10 +79,10 @@ describe('invariants catch a broken model', () => {
     const { instance, con, asserts } = await builtDb();
     try {
       await con.run(`UPDATE facts SET value = hi * 2`);
-      const err = await runAsserts(con, '040_reconcile.sql', asserts).catch((e: unknown) => e);
+      const err = await runAsserts(con, '049_facts.sql', asserts).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(InvariantError);
       expect((err as InvariantError).assertion).toBe('a non-conflict fact has a value, with lo <= value <= hi');
-      expect((err as Error).message).toContain('040_reconcile.sql');
+      expect((err as Error).message).toContain('049_facts.sql');
     } finally {
       con.closeSync();
       instance.closeSync();
@@ -84,7 +93,7 @@ describe('invariants catch a broken model', () => {
     const { instance, con, asserts } = await builtDb();
     try {
       await con.run(`UPDATE facts SET mention_ids = list_append(mention_ids, 'm_ffffffffffffffff'), n_mentions = n_mentions + 1`);
-      const err = await runAsserts(con, '040_reconcile.sql', asserts).catch((e: unknown) => e);
+      const err = await runAsserts(con, '049_facts.sql', asserts).catch((e: unknown) => e);
       expect((err as InvariantError).assertion).toBe('mention_ids are mentions (no invented provenance)');
       expect((err as Error).message).toContain('m_ffffffffffffffff');
     } finally {
@@ -97,7 +106,7 @@ describe('invariants catch a broken model', () => {
     const { instance, con, asserts } = await builtDb();
     try {
       await con.run(`INSERT INTO facts BY NAME SELECT * REPLACE ('f_0000000000000000' AS fact_id, CAST([] AS VARCHAR[]) AS mention_ids) FROM facts`);
-      const err = await runAsserts(con, '040_reconcile.sql', asserts).catch((e: unknown) => e);
+      const err = await runAsserts(con, '049_facts.sql', asserts).catch((e: unknown) => e);
       expect((err as InvariantError).assertion).toBe('every fact has at least one mention, and n_mentions counts them');
     } finally {
       con.closeSync();

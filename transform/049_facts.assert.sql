@@ -47,10 +47,6 @@ JOIN decision_matches dm USING (decision_id)
 LEFT JOIN facts f ON list_contains(f.mention_ids, dm.mention_id)
 WHERE d.choose AND (f.fact_id IS NULL OR f.rule IS DISTINCT FROM 'decision:' || d.decision_id);
 
--- assert: at most one decision chooses within a fact
-SELECT fact_id, list(set_rule ORDER BY set_rule) AS decisions FROM mention_sets
-WHERE set_rule LIKE 'decision:%' GROUP BY fact_id HAVING count(DISTINCT set_rule) > 1;
-
 -- assert: every fact's period parses to dates, start <= end
 SELECT fact_id, period, period_start, period_end FROM facts
 WHERE period_start IS NULL OR period_end IS NULL OR period_start > period_end;

@@ -1,0 +1,25 @@
+-- Reconcile (models 040–049, one table each): mentions stating the same figure → one fact.
+--
+-- A figure is identified by (metric, subject, period, unit) — targets ("to reach … by 2020") apart from
+-- achieved values. Each mention reads as an interval [lo, hi] (NULL = unbounded; exclusive ends honoured).
+-- The fact's status says what the mentions' intervals do together:
+--   single        one mention;
+--   corroborated  two or more whose intervals have a common part (the intersection), stated by independent
+--                 sources: at least two documents whose (named) publishers differ;
+--   consistent    two or more that agree like that, but not from independent sources (e.g. one document
+--                 stating a figure twice, or two documents of one publisher): agreement, not confirmation;
+--   conflict      two or more whose intervals have no common part, and nothing below settles it;
+--   resolved      such a conflict, settled by a curated decision (decisions.yaml) or a rule (rules.yaml).
+-- The value is chosen from a set of mentions that agree (all of them, unless a rule/decision keeps fewer):
+-- the most precise mention (narrowest finite interval) whose value lies inside the set's intersection;
+-- if no mention has a finite interval (e.g. only "over 3 trillion"), the tightest bound, interval left open.
+
+-- This model: the source kind of each source, from the publisher patterns in rules.yaml (first listed match wins)
+CREATE OR REPLACE TABLE source_kinds AS
+SELECT
+  s.source_id,
+  coalesce(k.source_kind, 'other')   AS source_kind,
+  coalesce(k.kind_rank, 1000000)     AS kind_rank      -- lower = preferred by R2
+FROM stg_sources s
+LEFT JOIN stg_source_kinds k ON regexp_matches(coalesce(s.publisher, ''), k.publisher_pattern, 'i')
+QUALIFY row_number() OVER (PARTITION BY s.source_id ORDER BY k.kind_rank NULLS LAST) = 1;
