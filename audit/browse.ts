@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDatasetDir, loadDataset } from '../pipeline/dataset.js';
 import { rankNear } from './explain.js';
-import { cmp, compareFacts, formatInterval, formatValue, type FactRow } from './load.js';
+import { cmp, compareFacts, formatInterval, formatValue, type Fact } from './load.js';
 
 /**
  * Browsing the built data from the command line: `figtrail facts` lists facts (filtered by metric, subject,
@@ -35,10 +35,10 @@ function readJsonArray<T>(file: string): T[] {
   return v as T[];
 }
 
-export function readFacts(buildDir: string): FactRow[] {
+export function readFacts(buildDir: string): Fact[] {
   const file = path.join(buildDir, 'facts.json');
   if (!existsSync(file)) throw new BrowseUsageError(`no facts in ${buildDir} (facts.json is missing): run \`npm run build\` first, or pass --build DIR`);
-  return readJsonArray<FactRow>(file);
+  return readJsonArray<Fact>(file);
 }
 
 export interface FactFilter {
@@ -51,7 +51,7 @@ export interface FactFilter {
  * The facts that match every given filter exactly, in the published order (metric, subject, period).
  * A filter value no fact has is a usage error that names the nearest values, not an empty answer.
  */
-export function filterFacts(facts: readonly FactRow[], filter: FactFilter): FactRow[] {
+export function filterFacts(facts: readonly Fact[], filter: FactFilter): Fact[] {
   for (const key of ['metric', 'subject', 'status'] as const) {
     const want = filter[key];
     if (want === undefined) continue;
@@ -75,7 +75,7 @@ export async function listMetrics(buildDir: string, datasetDir?: string): Promis
   const factsFile = path.join(buildDir, 'facts.json');
   const counts = new Map<string, number>();
   const haveFacts = existsSync(factsFile);
-  if (haveFacts) for (const f of readJsonArray<FactRow>(factsFile)) counts.set(f.metric, (counts.get(f.metric) ?? 0) + 1);
+  if (haveFacts) for (const f of readJsonArray<Fact>(factsFile)) counts.set(f.metric, (counts.get(f.metric) ?? 0) + 1);
   const published = path.join(buildDir, 'metrics.json');
   let rows: Omit<MetricListing, 'facts'>[];
   if (existsSync(published)) {
@@ -115,7 +115,7 @@ export function textTable(header: string[], rows: string[][], rightAligned: Read
 
 const FACT_COLUMNS = ['fact_id', 'metric', 'subject', 'period', 'value', 'unit', 'lo', 'hi', 'status', 'n_mentions', 'n_sources', 'is_target'] as const;
 
-export function formatFacts(facts: readonly FactRow[], format: BrowseFormat): string {
+export function formatFacts(facts: readonly Fact[], format: BrowseFormat): string {
   if (format === 'json') return `${JSON.stringify(facts, null, 2)}\n`;
   if (format === 'csv') {
     return [FACT_COLUMNS.join(','), ...facts.map((f) => FACT_COLUMNS.map((c) => csvField(f[c])).join(','))].join('\r\n') + '\r\n';

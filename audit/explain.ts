@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Mention } from '../extract/records.js';
-import type { SourceRow } from '../extract/records.js';
-import { cmp, compareFacts, formatInterval, formatValue, loadBuild, type Build, type FactRow } from './load.js';
+import type { Mention, SourceRow } from '../contracts/index.js';
+import { cmp, compareFacts, formatInterval, formatValue, loadBuild, type Build, type Fact } from './load.js';
 
 export interface ExplainOptions {
   buildDir: string;
@@ -13,31 +12,15 @@ export interface ExplainOptions {
   color?: boolean;
 }
 
-/** JSON form of one mention (see audit/explain.schema.json). */
-export interface ExplainMention {
-  mention_id: string;
+/** JSON form of one mention (see audit/explain.schema.json): the mentions row's own columns, and more. */
+export type ExplainMention = Pick<
+  Mention,
+  | 'mention_id' | 'value_text' | 'value' | 'unit' | 'bound' | 'lo' | 'hi' | 'metric' | 'subject' | 'period' | 'rule'
+  | 'quote' | 'prefix' | 'suffix' | 'sentence' | 'page' | 'char_start' | 'char_end' | 'byte_start' | 'byte_end'
+> & {
   chosen: boolean;
-  value_text: string;
-  value: number;
-  unit: string;
-  bound: string;
-  lo: number | null;
-  hi: number | null;
-  metric: string | null;
-  subject: string | null;
-  period: string | null;
-  rule: string;
-  quote: string;
-  prefix: string;
-  suffix: string;
-  sentence: string;
   /** the sentence with the quote wrapped in [[ ]] */
   highlighted: string;
-  page: number | null;
-  char_start: number;
-  char_end: number;
-  byte_start: number | null;
-  byte_end: number | null;
   source: {
     source_id: string;
     title: string | null;
@@ -51,39 +34,26 @@ export interface ExplainMention {
     /** true/false when the archived file was re-hashed, null when it was not available */
     archived_sha256_ok: boolean | null;
   };
-}
+};
 
-export interface ExplainFact {
-  fact_id: string;
+/** JSON form of one fact (see audit/explain.schema.json): the facts row's own columns, with its key, interval and mentions. */
+export type ExplainFact = Pick<
+  Fact,
+  | 'fact_id' | 'metric' | 'subject' | 'period' | 'period_start' | 'period_end' | 'value' | 'unit' | 'lo' | 'hi'
+  | 'lo_exclusive' | 'hi_exclusive' | 'status' | 'rule' | 'resolution' | 'is_target' | 'n_mentions' | 'n_sources'
+  | 'chosen_mention_id'
+> & {
   key: string;
-  metric: string;
-  subject: string;
-  period: string | null;
-  period_start: string | null;
-  period_end: string | null;
-  value: number | null;
-  unit: string;
-  lo: number | null;
-  hi: number | null;
-  lo_exclusive: boolean;
-  hi_exclusive: boolean;
   interval: string;
-  status: string;
-  rule: string | null;
-  resolution: string | null;
-  is_target: boolean;
-  n_mentions: number;
-  n_sources: number;
-  chosen_mention_id: string | null;
   mentions: ExplainMention[];
-}
+};
 
 export type ExplainDocument =
   | { query: string; match: 'fact_id' | 'mention_id' | 'key'; facts: ExplainFact[]; mentions: ExplainMention[] }
   | { query: string; error: 'not_found'; message: string; suggestions: string[] };
 
 /** `metric:subject@period` of a fact. */
-export function factKey(f: Pick<FactRow, 'metric' | 'subject' | 'period'>): string {
+export function factKey(f: Pick<Fact, 'metric' | 'subject' | 'period'>): string {
   return `${f.metric}:${f.subject}${f.period === null ? '' : `@${f.period}`}`;
 }
 
@@ -162,13 +132,13 @@ export function rankNear(query: string, candidates: readonly string[], limit = 5
 }
 
 /** The facts a query names, and how it matched. */
-export function resolveQuery(query: string, build: Build): { match: 'fact_id' | 'mention_id' | 'key'; facts: FactRow[]; mentions: Mention[] } | null {
+export function resolveQuery(query: string, build: Build): { match: 'fact_id' | 'mention_id' | 'key'; facts: Fact[]; mentions: Mention[] } | null {
   const q = query.trim();
   const fact = build.factById.get(q);
   if (fact) return { match: 'fact_id', facts: [fact], mentions: [] };
   const mention = build.mentionById.get(q);
   if (mention) {
-    const facts = (build.factsOfMention.get(q) ?? []).map((id) => build.factById.get(id)).filter((f): f is FactRow => f !== undefined);
+    const facts = (build.factsOfMention.get(q) ?? []).map((id) => build.factById.get(id)).filter((f): f is Fact => f !== undefined);
     return { match: 'mention_id', facts: facts.sort(compareFacts), mentions: [mention] };
   }
   const key = parseKey(q);
@@ -264,7 +234,7 @@ function mentionEntry(m: Mention, build: Build, chosen: boolean, sourcesDir: str
   };
 }
 
-function factEntry(f: FactRow, build: Build, sourcesDir: string | undefined, cache: Map<string, boolean | null>): ExplainFact {
+function factEntry(f: Fact, build: Build, sourcesDir: string | undefined, cache: Map<string, boolean | null>): ExplainFact {
   const mentions = [...(f.mention_ids ?? [])]
     .map((id) => build.mentionById.get(id))
     .filter((m): m is Mention => m !== undefined)

@@ -1,51 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Mention } from '../extract/records.js';
-import type { SourceRow } from '../extract/records.js';
+import type { Fact, Mention, SeriesRow, SourceRow } from '../contracts/index.js';
 import type { Place } from '../checks/types.js';
 
-/** A row of facts.json. */
-export interface FactRow {
-  fact_id: string;
-  metric: string;
-  subject: string;
-  period: string | null;
-  period_start: string | null;
-  period_end: string | null;
-  value: number | null;
-  unit: string;
-  lo: number | null;
-  hi: number | null;
-  lo_exclusive: boolean;
-  hi_exclusive: boolean;
-  status: string;
-  n_mentions: number;
-  n_sources: number;
-  mention_ids: string[];
-  chosen_mention_id: string | null;
-  rule: string | null;
-  resolution: string | null;
-  is_target: boolean;
-}
-
-/** A row of series.json. */
-export interface SeriesRow {
-  fact_id: string;
-  metric: string;
-  subject: string;
-  period: string | null;
-  period_end: string | null;
-  value: number | null;
-  unit: string;
-  lo: number | null;
-  hi: number | null;
-  status: string;
-}
+export type { Fact, SeriesRow } from '../contracts/index.js';
 
 /** Where a finding points: the checks' own Place. */
 export type CheckPlace = Place;
 
-/** A row of checks.json, with `place` always nested (flattened `place_*` columns are folded back). */
+/** A row of checks.json, with `place` always nested (flattened `place_*` columns are folded back); read
+ *  leniently (severity and status as written), so folders of older versions still load. */
 export interface CheckRow {
   rule_id: string;
   severity: string;
@@ -80,12 +44,12 @@ export interface Build {
   dir: string;
   sources: SourceRow[];
   mentions: Mention[];
-  facts: FactRow[];
+  facts: Fact[];
   series: SeriesRow[];
   checks: CheckRow[];
   sourceById: Map<string, SourceRow>;
   mentionById: Map<string, Mention>;
-  factById: Map<string, FactRow>;
+  factById: Map<string, Fact>;
   /** fact ids by mention id */
   factsOfMention: Map<string, string[]>;
 }
@@ -127,7 +91,7 @@ export function loadBuild(buildDir: string): Build {
   const dir = path.resolve(buildDir);
   const sources = readJson<SourceRow[]>(path.join(dir, 'sources.json'), undefined);
   const mentions = readJson<Mention[]>(path.join(dir, 'mentions.json'), undefined);
-  const facts = readJson<FactRow[]>(path.join(dir, 'facts.json'), undefined);
+  const facts = readJson<Fact[]>(path.join(dir, 'facts.json'), undefined);
   const series = readJson<SeriesRow[]>(path.join(dir, 'series.json'), []);
   const checks = readJson<Record<string, unknown>[]>(path.join(dir, 'checks.json'), []).map(normaliseCheck);
   for (const [name, rows] of [['sources', sources], ['mentions', mentions], ['facts', facts]] as const) {
@@ -174,7 +138,7 @@ export function codePoints(text: string): string[] {
 }
 
 /** A stable sort key for facts: metric, subject, period, fact id. */
-export function compareFacts(a: FactRow, b: FactRow): number {
+export function compareFacts(a: Fact, b: Fact): number {
   const ka = [a.metric, a.subject, a.period ?? '', a.fact_id];
   const kb = [b.metric, b.subject, b.period ?? '', b.fact_id];
   for (let i = 0; i < ka.length; i++) {

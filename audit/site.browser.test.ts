@@ -8,7 +8,7 @@ import type { Mention } from '../extract/records.js';
 import { chromiumUnavailableReason, ensureChromium } from './ensureChromium.js';
 import { OffsetIndex } from '../extract/offsets.js';
 import { compareWithPoppler } from './boxAgreement.js';
-import type { FactRow, Layout } from './load.js';
+import type { Fact, Layout } from './load.js';
 import { ensurePdftotext, pdftotextUnavailableReason, popplerWords } from './popplerWords.js';
 import { mentionBoxes, writeAuditSite } from './site.js';
 
@@ -18,7 +18,7 @@ const buildDir = path.join(here, 'fixtures', 'build');
 const sourcesDir = path.join(here, 'fixtures', 'sources');
 const artifacts = path.join(root, 'test-artifacts');
 const mentions = JSON.parse(readFileSync(path.join(buildDir, 'mentions.json'), 'utf8')) as Mention[];
-const facts = JSON.parse(readFileSync(path.join(buildDir, 'facts.json'), 'utf8')) as FactRow[];
+const facts = JSON.parse(readFileSync(path.join(buildDir, 'facts.json'), 'utf8')) as Fact[];
 
 /** The DOM types this test needs (the project's tsconfig has no DOM lib). */
 interface Rect { left: number; right: number; top: number; bottom: number; width: number; height: number }
@@ -147,7 +147,7 @@ describe.skipIf(!executablePath)('audit site in Chromium (file://)', () => {
     const out = path.join(root, 'out');
     const versions = JSON.parse(readFileSync(path.join(out, 'versions.json'), 'utf8')) as { version: string }[];
     const dir = path.join(out, `v${versions[versions.length - 1]!.version}`);
-    const realFacts = JSON.parse(readFileSync(path.join(dir, 'facts.json'), 'utf8')) as FactRow[];
+    const realFacts = JSON.parse(readFileSync(path.join(dir, 'facts.json'), 'utf8')) as Fact[];
     const realMentions = JSON.parse(readFileSync(path.join(dir, 'mentions.json'), 'utf8')) as Mention[];
     const failed: string[] = [];
     const p = await browser.newPage({ viewport: { width: 1200, height: 900 } });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mention } from '../extract/records.js';
 import { escapeHtml } from './html.js';
-import { normaliseCheck, type FactRow } from './load.js';
+import { normaliseCheck, type Fact } from './load.js';
 import { mentionBoxes, writeAuditSite, type ChartSpec } from './site.js';
 import { niceTicks, renderChart } from './svgChart.js';
 
@@ -14,7 +14,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const buildDir = path.join(here, 'fixtures', 'build');
 const sourcesDir = path.join(here, 'fixtures', 'sources');
 const mentions = JSON.parse(readFileSync(path.join(buildDir, 'mentions.json'), 'utf8')) as Mention[];
-const facts = JSON.parse(readFileSync(path.join(buildDir, 'facts.json'), 'utf8')) as FactRow[];
+const facts = JSON.parse(readFileSync(path.join(buildDir, 'facts.json'), 'utf8')) as Fact[];
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 function tree(dir: string, base = dir): Map<string, string> {

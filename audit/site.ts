@@ -5,10 +5,10 @@ import type { Mention } from '../extract/records.js';
 import type { SourceRow } from '../extract/records.js';
 import { factKey } from './explain.js';
 import { CSS, escapeHtml as e, page, safeUrl, slug } from './html.js';
-import { cmp, codePoints, compareFacts, formatInterval, formatValue, loadBuild, readLayout, readText, type Build, type CheckRow, type FactRow, type Layout } from './load.js';
+import { cmp, codePoints, compareFacts, formatInterval, formatValue, loadBuild, readLayout, readText, type Build, type CheckRow, type Fact, type Layout } from './load.js';
 import { renderPdfPagesCached, type RenderedPage } from './renderPdf.js';
 import { renderChart, type ChartPoint } from './svgChart.js';
-import { FACT_STATUS_DEFINITIONS } from '../pipeline/schemas.js';
+import { FACT_STATUS_DEFINITIONS } from '../contracts/index.js';
 
 export interface AuditSiteOptions {
   sourcesDir: string;
@@ -197,7 +197,7 @@ function mentionCard(m: Mention, build: Build, root: string, chosen: boolean): s
 </section>`;
 }
 
-function factPage(f: FactRow, build: Build, checks: CheckRow[]): string {
+function factPage(f: Fact, build: Build, checks: CheckRow[]): string {
   const root = '../';
   const ms = (f.mention_ids ?? [])
     .map((id) => build.mentionById.get(id))

@@ -14,7 +14,7 @@ import { check as monotonic } from './rules/monotonic.js';
 import { check as statedGrowth } from './rules/stated-growth.js';
 import { check as factsHaveMentions } from './rules/facts-have-mentions.js';
 
-export type { Check, CheckContext, FactLike, Finding, Place, PublishedTable, Severity, SourceRow, Status } from './types.js';
+export type { Check, CheckContext, Fact, Finding, Place, PublishedTable, Severity, SourceRow, Status } from './types.js';
 export { loadRelations, parseRelations, type Relation } from './relations.js';
 export { formatFindingsTable, hasErrors, writeGithubReport } from './report.js';
 

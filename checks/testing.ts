@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { MentionSchema, SkipSchema, type Mention, type Skip } from '../extract/records.js';
 import { fileURLToPath } from 'node:url';
 import { loadRelations, parseRelations } from './relations.js';
-import type { CheckContext, FactLike, Finding, Place, PublishedTable, SourceRow } from './types.js';
+import type { CheckContext, Fact, Finding, Place, PublishedTable, SourceRow } from './types.js';
 
 /**
  * Test support: builds a CheckContext from a small hand-written fixture file. Fields a fixture leaves
@@ -29,7 +29,7 @@ export interface Fixture {
   raw_base64?: Record<string, string>;
   mentions?: Partial<Mention>[];
   skips?: Partial<Skip>[];
-  facts?: Partial<FactLike>[];
+  facts?: Partial<Fact>[];
   tables?: Record<string, PublishedTable>;
   /** relations YAML replacing checks/relations.yaml */
   relations_yaml?: string;
@@ -80,7 +80,7 @@ export function mentionWithDefaults(m: Partial<Mention>): Mention {
   });
 }
 
-export function factWithDefaults(f: Partial<FactLike>): FactLike {
+export function factWithDefaults(f: Partial<Fact>): Fact {
   return {
     fact_id: 'f',
     metric: 'metric',
@@ -88,18 +88,24 @@ export function factWithDefaults(f: Partial<FactLike>): FactLike {
     period: null,
     period_start: null,
     period_end: null,
+    period_basis: 'stated',
+    metric_kind: null,
     value: null,
     unit: 'count',
     lo: null,
     hi: null,
-    status: 'ok',
+    lo_exclusive: false,
+    hi_exclusive: false,
+    status: 'single',
     n_mentions: 1,
     n_sources: 1,
     mention_ids: [],
+    alt_mention_ids: [],
     chosen_mention_id: null,
     rule: null,
     resolution: null,
     is_target: false,
+    in_series: true,
     ...f,
   };
 }

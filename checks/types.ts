@@ -1,11 +1,11 @@
-import type { Mention, Skip, SourceRow as PublishedSourceRow } from '../extract/records.js';
+import type { CHECK_STATUSES, Fact, Mention, SEVERITIES, Skip, SourceRow } from '../contracts/index.js';
 import type { Relation } from './relations.js';
 
-export type { Mention, Skip } from '../extract/records.js';
+export type { Fact, Mention, Skip, SourceRow } from '../contracts/index.js';
 export type { Relation } from './relations.js';
 
-export type Severity = 'error' | 'warning' | 'info';
-export type Status = 'pass' | 'fail';
+export type Severity = (typeof SEVERITIES)[number];
+export type Status = (typeof CHECK_STATUSES)[number];
 
 /** Where a finding points. Character offsets are published code points (like mentions). */
 export interface Place {
@@ -30,32 +30,6 @@ export interface Finding {
   expected: string | null;
 }
 
-/** A row of sources.json (extract/records.ts), read leniently: files from older versions may differ. */
-export type SourceRow = Omit<PublishedSourceRow, 'title' | 'capture' | 'status'> & { title: string | null; capture: string | null; status: string };
-
-/** The fields of a facts.json row the checks read. */
-export interface FactLike {
-  fact_id: string;
-  metric: string;
-  subject: string;
-  period: string | null;
-  period_start: string | null;
-  period_end: string | null;
-  value: number | null;
-  unit: string;
-  lo: number | null;
-  hi: number | null;
-  status: string;
-  n_mentions: number;
-  n_sources: number;
-  /** a list, or (as some writers flatten it) a comma-separated / JSON-encoded string */
-  mention_ids: string[] | string;
-  chosen_mention_id: string | null;
-  rule: string | null;
-  resolution: string | null;
-  is_target: boolean;
-}
-
 export interface PublishedTable {
   rows: unknown[];
   schema: object;
@@ -65,7 +39,7 @@ export interface CheckContext {
   sources: SourceRow[];
   mentions: Mention[];
   skips: Skip[];
-  facts: FactLike[];
+  facts: Fact[];
   /** source_id → published text layer (text/<id>.txt) */
   texts: Map<string, string>;
   /** published JSON tables with their JSON Schemas */

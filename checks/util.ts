@@ -1,7 +1,7 @@
 import { OffsetIndex, joinPages, pageAt, type PageSpan } from '../extract/offsets.js';
 import type { Mention } from '../extract/records.js';
 import { relationOf } from './relations.js';
-import type { CheckContext, FactLike, Finding, Place, Severity, Status } from './types.js';
+import type { CheckContext, Fact, Finding, Place, Severity, Status } from './types.js';
 
 // ---------------------------------------------------------------- findings
 
@@ -36,7 +36,7 @@ export function spanPlace(first: Mention, last: Mention): Partial<Place> {
   return { ...mentionPlace(first), char_end: last.char_end };
 }
 
-export function factPlace(f: FactLike): Partial<Place> {
+export function factPlace(f: Fact): Partial<Place> {
   return { fact_id: f.fact_id };
 }
 
@@ -125,7 +125,7 @@ export function mentionInterval(
   }
 }
 
-export function factInterval(f: Pick<FactLike, 'value' | 'lo' | 'hi'>): Interval | null {
+export function factInterval(f: Pick<Fact, 'value' | 'lo' | 'hi'>): Interval | null {
   if (f.value === null || !Number.isFinite(f.value)) return null;
   return { lo: f.lo ?? f.value, hi: f.hi ?? f.value };
 }
@@ -192,9 +192,10 @@ export function isHtml(mediaType: string | undefined): boolean {
   return mediaType === 'text/html' || mediaType === 'application/xhtml+xml';
 }
 
-export function mentionIds(f: Pick<FactLike, 'mention_ids'>): string[] {
+/** A fact's mention ids; a list, or (as some writers flatten it) a comma-separated / JSON-encoded string. */
+export function mentionIds(f: { mention_ids: readonly string[] | string }): string[] {
   const v = f.mention_ids;
-  if (Array.isArray(v)) return v;
+  if (typeof v !== 'string') return [...v];
   const s = v.trim();
   if (s === '') return [];
   if (s.startsWith('[')) {

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Fact } from '../contracts/index.js';
 import { build } from '../pipeline/build.js';
 import { initDataset } from '../pipeline/init.js';
 
@@ -13,18 +14,8 @@ import { initDataset } from '../pipeline/init.js';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'figtrail-examples-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface FactRow {
-  metric: string;
-  subject: string;
-  period: string;
-  value: number | null;
-  unit: string;
-  status: string;
-  rule: string | null;
-  n_sources: number;
-}
-const facts = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'facts.json'), 'utf8')) as FactRow[];
-const key = (f: FactRow) => `${f.metric}:${f.subject}@${f.period}`;
+const facts = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'facts.json'), 'utf8')) as Fact[];
+const key = (f: Fact) => `${f.metric}:${f.subject}@${f.period}`;
 
 describe('examples/airport-passengers', () => {
   it('builds with its own vocabulary and rules, every check passing, with one real conflict and one resolved', async () => {

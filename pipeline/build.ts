@@ -9,13 +9,13 @@ import { languageHash } from '../extract/language.js';
 import { readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import type { SourceErrorRecord } from '../extract/records.js';
 import { writeAuditSite } from '../audit/site.js';
+import { definitionTables, TABLE_SCHEMAS } from '../contracts/index.js';
 import { extractionVersions } from './cache.js';
 import { loadDataset, defaultDatasetDir, type Dataset } from './dataset.js';
 import { extractAll, type ExtractStats } from './extractAll.js';
 import type { SourceResult } from './extractSource.js';
 import { Progress } from './progress.js';
 import { publishTables, writeSha256Sums, type PublishMeta } from './publish.js';
-import { TABLE_SCHEMAS } from './schemas.js';
 import { manifestHash, readShards, ShardError, shardEntries, ShardWriter, SHARD_FORMAT, sortManifest, type ShardSet, type ShardSpec } from './shards.js';
 import { CheckStep } from './steps/check.js';
 import { extractStep } from './steps/extract.js';
@@ -278,14 +278,14 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
 
     // 3b. the checks over the facts and the tables as they will be published
-    const tableRows: Record<string, unknown[]> = { sources, mentions, skips, facts: transformed.facts, series: transformed.series, errors };
+    const tableRows = { sources, mentions, skips, facts: transformed.facts, series: transformed.series, errors };
     const tables = new Map<string, { rows: unknown[]; schema: object }>();
     for (const [name, rows] of Object.entries(tableRows)) {
       const schema = (TABLE_SCHEMAS as Record<string, object>)[name];
       if (schema) tables.set(name, { rows, schema });
     }
     progress.note('checks …');
-    const findings = await checks.late(transformed.facts, tables as never);
+    const findings = await checks.late(transformed.facts, tables);
     const failing = findings.filter((f) => f.status === 'fail');
     log(`checks: ${findings.length} findings, ${failing.filter((f) => f.severity === 'error').length} errors, ${failing.filter((f) => f.severity === 'warning').length} warnings`);
 
@@ -304,7 +304,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         findings.some((f) => f.rule_id === 'schema-valid' && f.status === 'pass' && f.place.table === t) &&
         !findings.some((f) => f.rule_id === 'schema-valid' && f.status === 'fail' && f.place.table === t),
     );
-    await publishTables(stage, { ...tableRows, checks: findings } as never, meta, { schemaChecked });
+    await publishTables(stage, { ...tableRows, checks: findings, ...definitionTables(dataset.lexicon) }, meta, { schemaChecked });
     // the schema of `figtrail explain --json`, published with the data it explains
     copyFileSync(path.join(root, 'audit', 'explain.schema.json'), path.join(stage, 'explain.schema.json'));
 

@@ -10,7 +10,7 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { MentionSchema } from '../extract/records.js';
 import { duckdbVersion, listFiles, prepareRows, publishTables, PublishError, verifySha256Sums, type PublishMeta } from './publish.js';
-import { columnsOf, TABLE_NAMES, TABLE_SCHEMAS, type TableName } from './schemas.js';
+import { columnsOf, TABLE_NAMES, TABLE_SCHEMAS, type TableName } from '../contracts/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtureDir = path.join(here, 'fixtures', 'publish');
@@ -217,6 +217,18 @@ describe('publishTables', () => {
       for (const c of columnsOf(name)) expect(md).toContain(`| \`${c.name}\` | ${c.duckdbType} |`);
     }
     expect(md).toContain('| `mention_ids` | VARCHAR[] |');
+    expect(md).toContain('| `char_start` | BIGINT | no | Unicode code points |');
+  });
+
+  it('ships the definitions: metrics and subjects are tables of the package, and no repo file is pointed at', () => {
+    const md = readFileSync(path.join(dirA, 'dictionary.md'), 'utf8');
+    expect(md).toContain('[metrics](#metrics)');
+    expect(md).not.toMatch(/extract\/lexicon|\.yaml/);
+    const pkg = JSON.parse(readFileSync(path.join(dirA, 'datapackage.json'), 'utf8')) as { resources: { name: string }[] };
+    const names = pkg.resources.map((r) => r.name);
+    for (const t of ['metrics', 'subjects']) expect(names).toEqual(expect.arrayContaining([`${t}-json`, `${t}-parquet`, `${t}-json-schema`]));
+    const metrics = JSON.parse(readFileSync(path.join(dirA, 'metrics.json'), 'utf8')) as { id: string; definition: string }[];
+    expect(metrics.map((m) => m.id)).toEqual(fixture.metrics.map((m) => m.id));
   });
 
   it('dictionary.md defines corroborated as independent confirmation and consistent as agreement within one source', () => {

@@ -5,7 +5,7 @@ import { sha256Hex } from '../extract/manifest.js';
 import duckdb, { DuckDBInstance } from '@duckdb/node-api';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { columnsOf, primaryKeyOf, TABLE_NAMES, TABLE_SCHEMAS, type Column, type TableName } from './schemas.js';
+import { columnsOf, primaryKeyOf, TABLE_NAMES, TABLE_SCHEMAS, tableDescription, type Column, type TableName } from '../contracts/index.js';
 
 /**
  * Publishing: the tables as JSON + JSON Schema + Parquet, a data dictionary, a Frictionless data
@@ -263,21 +263,21 @@ function mdCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-/** The data dictionary: per table, per column name, type, nullability and description. */
+/** The data dictionary: per table, per column name, type, nullability, unit and description (contracts/tables.ts). */
 export function dictionaryMarkdown(datasetVersion: string): string {
   const out: string[] = [`# figtrail data dictionary (${datasetVersion})`, ''];
   out.push('Every table is published as `<table>.json` (JSON array, one row per line), `<table>.parquet` (zstd) and `<table>.schema.json` (JSON Schema 2020-12).');
   out.push('Types are the DuckDB / Parquet column types. Character offsets are Unicode code points into `text/<source_id>.txt`, end exclusive.');
+  out.push('What a metric id or a subject id means is published with the data: the [metrics](#metrics) and [subjects](#subjects) tables (`metrics.json`, `subjects.json`).');
   out.push('');
   for (const name of TABLE_NAMES) {
-    const s = TABLE_SCHEMAS[name];
-    out.push(`## ${name}`, '', s.description, '');
+    out.push(`## ${name}`, '', tableDescription(name), '');
     const pk = primaryKeyOf(name);
     if (pk.length) out.push(`Key: ${pk.map((k) => `\`${k}\``).join(', ')}`, '');
-    out.push('| column | type | null | description |', '| --- | --- | --- | --- |');
+    out.push('| column | type | null | unit | description |', '| --- | --- | --- | --- | --- |');
     for (const c of columnsOf(name)) {
       const extra = c.enum ? ` One of: ${c.enum.map((e) => `\`${e}\``).join(', ')}.` : '';
-      out.push(`| \`${c.name}\` | ${c.duckdbType} | ${c.nullable ? 'yes' : 'no'} | ${mdCell(c.description + extra)} |`);
+      out.push(`| \`${c.name}\` | ${c.duckdbType} | ${c.nullable ? 'yes' : 'no'} | ${c.unit === null ? '' : mdCell(c.unit)} | ${mdCell(c.description + extra)} |`);
     }
     out.push('');
   }
@@ -315,7 +315,7 @@ function dataPackage(dir: string, meta: PublishMeta, sources: readonly Record<st
           mediatype,
           ...(fmt === 'json' ? { encoding: 'utf-8' } : {}),
           title: `${name} (${fmt})`,
-          description: TABLE_SCHEMAS[name].description,
+          description: tableDescription(name),
           schema: fks.length ? { ...schema, foreignKeys: fks } : schema,
         }),
       );
@@ -424,11 +424,18 @@ async function writeParquet(dir: string, names: readonly TableName[], meta: Publ
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * The rows of every published table. Rows are validated against the table's contract here (they may come
+ * from a build or from files read back), so they need no particular static type; checks rows may be check
+ * findings with a nested place.
+ */
+export type PublishTables = { readonly [K in TableName]: readonly unknown[] };
+
+/**
  * Writes every table into dir as JSON, JSON Schema and Parquet, then dictionary.md, datapackage.json
  * and finally SHA256SUMS over every file in dir (including text/ and anything else the caller put there
  * before calling). Rows keep the order given; checks rows may be check findings with a nested place.
  */
-export async function publishTables(dir: string, tables: Record<TableName, unknown[]>, meta: PublishMeta, opts: { schemaChecked?: readonly string[] } = {}): Promise<void> {
+export async function publishTables(dir: string, tables: PublishTables, meta: PublishMeta, opts: { schemaChecked?: readonly string[] } = {}): Promise<void> {
   if (meta.sourceDateEpoch !== null && !(Number.isInteger(meta.sourceDateEpoch) && meta.sourceDateEpoch >= 0)) {
     throw new PublishError(`sourceDateEpoch must be a non-negative integer (SOURCE_DATE_EPOCH), got ${meta.sourceDateEpoch}`);
   }

@@ -8,7 +8,7 @@ import { parquetMetadata } from 'hyparquet';
 import { publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
 import { runReleaseCommand } from './releaseCommand.js';
 import { compareBuildToVersion, compareVersions, latestVersion, nextVersion, release, releaseInstructions, type Changes, type VersionEntry } from './release.js';
-import type { TableName } from './schemas.js';
+import type { TableName } from '../contracts/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtureDir = path.join(here, 'fixtures', 'publish');

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import path from 'node:path';
 import { isPageImage, PAGE_IMAGES_SUMS, pageImageSums } from './pageImages.js';
 import { listFiles, publishedFiles, publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
-import { columnsOf, DATA_TABLES, primaryKeyOf, TABLE_NAMES, type TableName } from './schemas.js';
+import { columnsOf, DATA_TABLES, primaryKeyOf, TABLE_NAMES, type TableName } from '../contracts/index.js';
 
 /**
  * Releases: a build (out/build) becomes an immutable, versioned folder out/vX.Y.Z with a data

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { publishTables } from './publish.js';
-import type { TableName } from './schemas.js';
+import type { TableName } from '../contracts/index.js';
 
 // The package's ESM build calls `require` and fails under ESM; its CommonJS build works.
 const require = createRequire(import.meta.url);

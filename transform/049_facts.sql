@@ -90,7 +90,9 @@ SELECT
   || CASE WHEN a.described_alts IS NULL THEN ''
     ELSE '; also stated in another currency as ' || a.described_alts || ' (linked, not converted)'
   END AS resolution,
-  p.is_target
+  p.is_target,
+  -- a point of the series (050_series.sql): achieved, not a target, and stated in its metric's canonical unit
+  (NOT p.is_target AND p.unit = p.canonical_unit) AS in_series
 FROM per_fact p
 JOIN described d USING (fact_id)
 JOIN fact_agreement g USING (fact_id)

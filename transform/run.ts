@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { UNITS } from '../extract/records.js';
+import { FactSchema, SeriesRowSchema, sqlSelectList, type Fact, type SeriesRow } from '../contracts/index.js';
 
 /**
  * mentions.json + sources.json (+ metric kinds, rules, curated decisions) → facts and series, in DuckDB.
@@ -16,61 +16,8 @@ import { UNITS } from '../extract/records.js';
 
 // ---------------------------------------------------------------------------------------------- records
 
-export const FACT_STATUSES = ['single', 'consistent', 'corroborated', 'conflict', 'resolved'] as const;
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-
-/** One row of the published `facts` table. */
-export const FactSchema = z.object({
-  /** 'f_' + first 16 hex of sha256('metric|subject|period|unit'), '|target' appended for targets */
-  fact_id: z.string().regex(/^f_[0-9a-f]{16}$/),
-  metric: z.string(),
-  subject: z.string(),
-  period: z.string(),
-  period_start: isoDate,
-  period_end: isoDate,
-  /** 'publication' when every mention was dated by its source's publication date (a stock with no date) */
-  period_basis: z.string(),
-  /** the lexicon's kind of the metric: stock | flow | ratio */
-  metric_kind: z.string().nullable(),
-  /** NULL only for an unresolved conflict */
-  value: z.number().nullable(),
-  unit: z.enum(UNITS),
-  /** the interval the fact's value is known to lie in; NULL = unbounded (open) */
-  lo: z.number().nullable(),
-  hi: z.number().nullable(),
-  lo_exclusive: z.boolean(),
-  hi_exclusive: z.boolean(),
-  status: z.enum(FACT_STATUSES),
-  n_mentions: z.number().int().positive(),
-  n_sources: z.number().int().positive(),
-  mention_ids: z.array(z.string()).min(1),
-  /** the same figure stated in another currency (USD beside CNY), linked, never converted */
-  alt_mention_ids: z.array(z.string()),
-  chosen_mention_id: z.string().nullable(),
-  /** the rule id (rules.yaml) or 'decision:<id>' (decisions.yaml) that gave the value; NULL for a conflict */
-  rule: z.string().nullable(),
-  resolution: z.string().min(1),
-  /** a target ("to reach … by 2020"): a fact, but never a series point */
-  is_target: z.boolean(),
-  /** whether the fact is a point of `series` (not a target, and in its metric's canonical unit) */
-  in_series: z.boolean(),
-});
-export type Fact = z.infer<typeof FactSchema>;
-
-/** One row of the published `series` table: one point per (metric, subject, period), linked to its fact. */
-export const SeriesRowSchema = z.object({
-  fact_id: z.string().regex(/^f_[0-9a-f]{16}$/),
-  metric: z.string(),
-  subject: z.string(),
-  period: z.string(),
-  period_end: isoDate,
-  value: z.number().nullable(),
-  unit: z.enum(UNITS),
-  lo: z.number().nullable(),
-  hi: z.number().nullable(),
-  status: z.enum(FACT_STATUSES),
-});
-export type SeriesRow = z.infer<typeof SeriesRowSchema>;
+// The facts and series rows are published tables: declared once, in contracts/tables.ts.
+export { FACT_STATUSES, FactSchema, SeriesRowSchema, type Fact, type SeriesRow } from '../contracts/index.js';
 
 // ------------------------------------------------------------------------------------- rules, decisions
 
@@ -344,11 +291,6 @@ export interface TransformResult {
   };
 }
 
-const FACT_COLUMNS = `fact_id, metric, subject, period, period_start, period_end, period_basis, metric_kind, value, unit,
-  lo, hi, lo_exclusive, hi_exclusive, status, n_mentions, n_sources,
-  array_to_string(mention_ids, ' ') AS mention_ids, array_to_string(alt_mention_ids, ' ') AS alt_mention_ids,
-  chosen_mention_id, rule, resolution, is_target, (NOT is_target AND unit = canonical_unit) AS in_series`;
-
 async function countsBy(con: DuckDBConnection, sql: string): Promise<Record<string, number>> {
   const rows = (await con.runAndReadAll(sql)).getRowObjectsJson();
   const out: Record<string, number> = {};
@@ -382,12 +324,12 @@ export async function runTransform(input: TransformInput): Promise<TransformResu
 
     const factRows = (
       await con.runAndReadAll(
-        `SELECT ${FACT_COLUMNS} FROM facts ORDER BY metric, subject, period_end, period_start, period, unit, is_target, fact_id`,
+        `SELECT ${sqlSelectList('facts', { listsAsText: true })} FROM facts ORDER BY metric, subject, period_end, period_start, period, unit, is_target, fact_id`,
       )
     ).getRowObjectsJson();
     const seriesRows = (
       await con.runAndReadAll(
-        `SELECT fact_id, metric, subject, period, period_end, value, unit, lo, hi, status
+        `SELECT ${sqlSelectList('series')}
          FROM series ORDER BY metric, subject, period_end, period_start DESC, period, fact_id`,
       )
     ).getRowObjectsJson();

@@ -1,5 +1,5 @@
 import { relationsOf } from '../relations.js';
-import type { Check, CheckContext, FactLike, Finding } from '../types.js';
+import type { Check, CheckContext, Fact, Finding } from '../types.js';
 import { factInterval, factPlace, finding, fmtNum } from '../util.js';
 
 export const RULE_ID = 'monotonic';
@@ -11,7 +11,7 @@ export const RULE_ID = 'monotonic';
 async function run(ctx: CheckContext): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const rel of relationsOf(ctx.relations, 'monotonic')) {
-    const key = (f: FactLike): string => f[rel.order_by] ?? '';
+    const key = (f: Fact): string => f[rel.order_by] ?? '';
     const series = ctx.facts
       .filter((f) => f.metric === rel.metric && f.subject === rel.subject && !f.is_target && factInterval(f) !== null && key(f) !== '')
       .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.fact_id < b.fact_id ? -1 : 1));

@@ -1,12 +1,12 @@
 import type { Mention } from '../../extract/records.js';
 import { relationsOf, type RelationOf } from '../relations.js';
-import type { Check, CheckContext, FactLike, Finding } from '../types.js';
+import type { Check, CheckContext, Fact, Finding } from '../types.js';
 import { factInterval, finding, fmtNum, fmtPct, mentionInterval, mentionPlace, overlaps, slackOf } from '../util.js';
 
 export const RULE_ID = 'stated-growth';
 
 /** Calendar year a fact covers, or null when it is not one whole year. */
-export function factYear(f: Pick<FactLike, 'period' | 'period_start' | 'period_end'>): number | null {
+export function factYear(f: Pick<Fact, 'period' | 'period_start' | 'period_end'>): number | null {
   if (f.period && /^\d{4}$/.test(f.period)) return Number(f.period);
   const s = f.period_start ?? '';
   const e = f.period_end ?? '';
@@ -39,7 +39,7 @@ export function levelMetricFor(rel: RelationOf<'growth'>, growthMetric: string):
 async function run(ctx: CheckContext): Promise<Finding[]> {
   const slack = slackOf(ctx);
   const out: Finding[] = [];
-  const facts = new Map<string, FactLike>();
+  const facts = new Map<string, Fact>();
   for (const f of ctx.facts) {
     const y = factYear(f);
     if (y === null || f.is_target || factInterval(f) === null) continue;

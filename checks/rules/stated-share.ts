@@ -1,7 +1,7 @@
 import type { Mention } from '../../extract/records.js';
 import { relationOf, relationsOf } from '../relations.js';
 import { sentenceClauses, type Clause } from '../sentences.js';
-import type { Check, CheckContext, FactLike, Finding } from '../types.js';
+import type { Check, CheckContext, Fact, Finding } from '../types.js';
 import {
   TextCache,
   compileRegex,
@@ -61,7 +61,7 @@ function pctRange(r: Interval): string {
   return `${fmtPct(r.lo)}–${fmtPct(r.hi)}`;
 }
 
-function factKey(f: Pick<FactLike, 'metric' | 'subject' | 'period'>): string {
+function factKey(f: Pick<Fact, 'metric' | 'subject' | 'period'>): string {
   return `${f.metric}\u0000${f.subject}\u0000${f.period ?? ''}`;
 }
 
@@ -105,7 +105,7 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
   }
 
   // declared share relations over facts: share = part / whole for the same subject and period
-  const byKey = new Map<string, FactLike>();
+  const byKey = new Map<string, Fact>();
   for (const f of ctx.facts) if (!f.is_target && f.value !== null) byKey.set(factKey(f), f);
   for (const rel of relationsOf(ctx.relations, 'share')) {
     const shares = ctx.facts.filter((f) => f.metric === rel.share_metric && !f.is_target).sort((a, b) => (a.fact_id < b.fact_id ? -1 : 1));
