@@ -10,6 +10,8 @@ import {
   primaryKeyOf,
   sqlSelectList,
   TABLE_NAMES,
+  TABLES,
+  type TableName,
 } from './index.js';
 
 type AjvCtor = typeof import('ajv/dist/2020.js').default;
@@ -58,6 +60,19 @@ describe('table contracts', () => {
       expect(cols.length, name).toBeGreaterThan(0);
       for (const k of primaryKeyOf(name)) expect(cols, name).toContain(k);
     }
+  });
+
+  it('every foreign key names a column of its table and the primary key of another', () => {
+    let n = 0;
+    for (const name of TABLE_NAMES) {
+      for (const fk of TABLES[name].foreignKeys) {
+        n++;
+        expect(columnsOf(name).map((c) => c.name), name).toContain(fk.column);
+        expect(TABLE_NAMES, name).toContain(fk.table);
+        expect(primaryKeyOf(fk.table as TableName), `${name} → ${fk.table}`).toEqual([fk.key]);
+      }
+    }
+    expect(n).toBeGreaterThan(0);
   });
 
   it('the zod row schema and the JSON Schema have the same columns, in the same order', () => {

@@ -63,6 +63,14 @@ export interface TableContract<N extends string = string, C extends Record<strin
   /** the columns that identify a row; empty: rows are compared whole */
   primaryKey: readonly (keyof C & string)[];
   columns: C;
+  /** columns whose values are keys of another table (published in the data package) */
+  foreignKeys: readonly ForeignKey<keyof C & string>[];
+}
+
+export interface ForeignKey<K extends string = string> {
+  column: K;
+  table: string;
+  key: string;
 }
 
 function table<const N extends string, C extends Record<string, ColumnContract>>(
@@ -71,8 +79,9 @@ function table<const N extends string, C extends Record<string, ColumnContract>>
   description: string,
   primaryKey: readonly (keyof C & string)[],
   columns: C,
+  foreignKeys: readonly ForeignKey<keyof C & string>[] = [],
 ): TableContract<N, C> {
-  return { name, title, description, primaryKey, columns };
+  return { name, title, description, primaryKey, columns, foreignKeys };
 }
 
 export const TABLES = {
@@ -124,7 +133,7 @@ export const TABLES = {
     region: str('Layout region of the text layer the figure sits in (e.g. body, sidebar, footer).'),
     rule: str('Extraction grammar rule that produced the mention.'),
     extractor_version: str('Version of the extractor that produced the mention.'),
-  }),
+  }, [{ column: 'source_id', table: 'sources', key: 'source_id' }]),
   skips: table('skips', 'Skipped number tokens', 'Number tokens that are not figures (years, phone numbers, page numbers …), recorded with the reason.', [], {
     source_id: str('Source the token is in (sources.source_id).', { pattern: SOURCE_ID }),
     page: nint('PDF: 1-based page number; HTML: null.', { minimum: 1 }),
@@ -132,7 +141,7 @@ export const TABLES = {
     char_end: int('End of the token in text/<source_id>.txt, in code points, exclusive.', { minimum: 0, ...CODE_POINTS }),
     text: str('The token as written.'),
     reason: str('Why the token is not a figure.'),
-  }),
+  }, [{ column: 'source_id', table: 'sources', key: 'source_id' }]),
   facts: table('facts', 'Reconciled facts', 'One row per (metric, subject, period, unit, target or not): the figures of all mentions stating it, reconciled.', ['fact_id'], {
     fact_id: str('Content-derived id of the fact: "f_" + 16 hex of sha256("metric|subject|period|unit"), "|target" appended for targets.'),
     metric: str('Metric id; the metrics table defines it (metrics.id).'),
@@ -170,7 +179,7 @@ export const TABLES = {
     lo: nnum('Lower end of the interval; null if unbounded below.', ROW_UNIT),
     hi: nnum('Upper end of the interval; null if unbounded above.', ROW_UNIT),
     status: oneOf(FACT_STATUSES, 'Reconciliation status of the fact (facts.status).'),
-  }),
+  }, [{ column: 'fact_id', table: 'facts', key: 'fact_id' }]),
   checks: table('checks', 'Check findings', 'Data-quality and provenance findings; the place is flattened into place_* columns (null where not applicable).', [], {
     rule_id: str('Check rule that produced the finding.'),
     severity: oneOf(SEVERITIES, 'error (blocks a release), warning or info.'),

@@ -5,7 +5,7 @@ import { sha256Hex } from '../extract/manifest.js';
 import duckdb, { DuckDBInstance } from '@duckdb/node-api';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { columnsOf, primaryKeyOf, TABLE_NAMES, TABLE_SCHEMAS, tableDescription, type Column, type TableName } from '../contracts/index.js';
+import { columnsOf, primaryKeyOf, TABLE_NAMES, TABLE_SCHEMAS, TABLES, tableDescription, type Column, type TableName } from '../contracts/index.js';
 
 /**
  * Publishing: the tables as JSON + JSON Schema + Parquet, a data dictionary, a Frictionless data
@@ -253,12 +253,6 @@ export function tableSchemaOf(name: TableName): Record<string, unknown> {
   return schema;
 }
 
-const FOREIGN_KEYS: Partial<Record<TableName, { fields: string; table: TableName; key: string }[]>> = {
-  mentions: [{ fields: 'source_id', table: 'sources', key: 'source_id' }],
-  skips: [{ fields: 'source_id', table: 'sources', key: 'source_id' }],
-  series: [{ fields: 'fact_id', table: 'facts', key: 'fact_id' }],
-};
-
 function mdCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
@@ -305,7 +299,7 @@ function dataPackage(dir: string, meta: PublishMeta, sources: readonly Record<st
       ['json', 'application/json'],
       ['parquet', 'application/vnd.apache.parquet'],
     ] as const) {
-      const fks = (FOREIGN_KEYS[name] ?? []).map((fk) => ({ fields: [fk.fields], reference: { resource: `${fk.table}-${fmt}`, fields: [fk.key] } }));
+      const fks = TABLES[name].foreignKeys.map((fk) => ({ fields: [fk.column], reference: { resource: `${fk.table}-${fmt}`, fields: [fk.key] } }));
       resources.push(
         fileResource(dir, `${name}.${fmt}`, {
           name: `${name}-${fmt}`,
