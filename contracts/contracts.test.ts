@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   columnsOf,
   definitionTables,
+  duckdbColumns,
   FactSchema,
   jsonSchemaOf,
   MentionSchema,
@@ -102,6 +103,13 @@ describe('table contracts', () => {
     expect(facts.get('period_end')).toMatchObject({ duckdbType: 'DATE' });
     expect(facts.get('mention_ids')).toMatchObject({ duckdbType: 'VARCHAR[]', pattern: '^m_[0-9a-f]{16}$' });
     expect(new Map(columnsOf('mentions').map((c) => [c.name, c.unit])).get('char_start')).toBe('Unicode code points');
+  });
+
+  it('derives the read_json column types, for some columns, dates as text when asked', () => {
+    expect(duckdbColumns('errors')).toBe("{source_id: 'VARCHAR', reason: 'VARCHAR', message: 'VARCHAR'}");
+    expect(duckdbColumns('sources', ['published', 'source_id'])).toBe("{source_id: 'VARCHAR', published: 'DATE'}");
+    expect(duckdbColumns('sources', ['published'], { datesAsText: true })).toBe("{published: 'VARCHAR'}");
+    expect(() => duckdbColumns('sources', ['nope'])).toThrow(/no column nope/);
   });
 
   it('derives the SQL select list, lists as one string when asked', () => {

@@ -126,6 +126,18 @@ export function sqlSelectList(name: TableName, opts: { listsAsText?: boolean } =
     .join(', ');
 }
 
+/**
+ * The DuckDB struct of column types that read_json(…, columns = …) takes to read a table's JSON with its
+ * contract's types (`only`: just these columns, in table order; `datesAsText`: date columns as VARCHAR, for a
+ * reader that TRY_CASTs them itself rather than fail on a malformed date).
+ */
+export function duckdbColumns(name: TableName, only?: readonly string[], opts: { datesAsText?: boolean } = {}): string {
+  const cols = columnsOf(name).filter((c) => only === undefined || only.includes(c.name));
+  for (const c of cols) if (!/^[a-z_][a-z0-9_]*$/.test(c.name)) throw new Error(`bad column name ${name}.${c.name}`);
+  if (only) for (const o of only) if (!cols.some((c) => c.name === o)) throw new Error(`${name} has no column ${o}`);
+  return `{${cols.map((c) => `${c.name}: '${c.kind === 'date' && opts.datesAsText ? 'VARCHAR' : c.duckdbType}'`).join(', ')}}`;
+}
+
 // --------------------------------------------------------------------------------------- JSON Schema
 
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';

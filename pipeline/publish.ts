@@ -5,7 +5,7 @@ import { sha256Hex } from '../extract/manifest.js';
 import duckdb, { DuckDBInstance } from '@duckdb/node-api';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { columnsOf, primaryKeyOf, TABLE_NAMES, TABLE_SCHEMAS, TABLES, tableDescription, type Column, type TableName } from '../contracts/index.js';
+import { columnsOf, duckdbColumns, primaryKeyOf, TABLE_NAMES, TABLE_SCHEMAS, TABLES, tableDescription, type Column, type TableName } from '../contracts/index.js';
 
 /**
  * Publishing: the tables as JSON + JSON Schema + Parquet, a data dictionary, a Frictionless data
@@ -379,13 +379,6 @@ export function duckdbVersion(): string {
   return duckdb.version();
 }
 
-function readJsonColumns(name: TableName): string {
-  // identifiers and types come from our own schema, never from data
-  return `{${columnsOf(name)
-    .map((c) => `${c.name}: '${c.duckdbType}'`)
-    .join(', ')}}`;
-}
-
 async function writeParquet(dir: string, names: readonly TableName[], meta: PublishMeta): Promise<void> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const conn = await instance.connect();
@@ -393,9 +386,8 @@ async function writeParquet(dir: string, names: readonly TableName[], meta: Publ
     await conn.run('SET preserve_insertion_order = true');
     const inputHashes = JSON.stringify(sortedObject(meta.inputHashes));
     for (const name of names) {
-      for (const c of columnsOf(name)) if (!/^[a-z_][a-z0-9_]*$/.test(c.name)) throw new PublishError(`bad column name ${c.name}`);
       const sql =
-        `COPY (SELECT * FROM read_json($1, format = 'array', records = true, columns = ${readJsonColumns(name)})) ` +
+        `COPY (SELECT * FROM read_json($1, format = 'array', records = true, columns = ${duckdbColumns(name)})) ` +
         `TO $2 (FORMAT parquet, COMPRESSION zstd, ` +
         `KV_METADATA {dataset_version: $3, figtrail_version: $4, git_commit: $5, input_hashes: $6, duckdb_version: $7, table_name: $8})`;
       const stmt = await conn.prepare(sql);

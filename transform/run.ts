@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { FactSchema, SeriesRowSchema, sqlSelectList, type Fact, type SeriesRow } from '../contracts/index.js';
+import { duckdbColumns, FactSchema, SeriesRowSchema, sqlSelectList, type Fact, type SeriesRow } from '../contracts/index.js';
 
 /**
  * mentions.json + sources.json (+ metric kinds, rules, curated decisions) → facts and series, in DuckDB.
@@ -191,22 +191,15 @@ export async function runAsserts(con: DuckDBConnection, model: string, asserts: 
 
 // ------------------------------------------------------------------------------------------ loading
 
-// Only the columns the models read: the sentence, context and provenance columns stay in mentions.json
-// (a million mentions with their sentences would otherwise be held in DuckDB for nothing).
-const MENTION_COLUMNS = `{
-  mention_id: 'VARCHAR', source_id: 'VARCHAR', page: 'INTEGER',
-  quote: 'VARCHAR', prefix: 'VARCHAR', suffix: 'VARCHAR',
-  value: 'DOUBLE', unit: 'VARCHAR', bound: 'VARCHAR', lo: 'DOUBLE', hi: 'DOUBLE',
-  lo_exclusive: 'BOOLEAN', hi_exclusive: 'BOOLEAN', metric: 'VARCHAR', subject: 'VARCHAR', period: 'VARCHAR',
-  period_basis: 'VARCHAR', is_target: 'BOOLEAN', paired_mention_id: 'VARCHAR'
-}`;
-
-const SOURCE_COLUMNS = `{
-  source_id: 'VARCHAR', file: 'VARCHAR', media_type: 'VARCHAR', title: 'VARCHAR', publisher: 'VARCHAR',
-  original_url: 'VARCHAR', published: 'VARCHAR', capture: 'VARCHAR', notes: 'VARCHAR', sha256: 'VARCHAR',
-  bytes: 'BIGINT', pages: 'INTEGER', text_chars: 'BIGINT', text_sha256: 'VARCHAR', status: 'VARCHAR',
-  error_reason: 'VARCHAR'
-}`;
+// Only the columns the models read, with their published types: the sentence, context and provenance
+// columns stay in mentions.json (a million mentions with their sentences would otherwise be held in DuckDB
+// for nothing). Staging (010_stage_mentions.sql) casts them to what the models use.
+const MENTION_COLUMNS = duckdbColumns('mentions', [
+  'mention_id', 'source_id', 'page', 'quote', 'prefix', 'suffix', 'value', 'unit', 'bound', 'lo', 'hi',
+  'lo_exclusive', 'hi_exclusive', 'metric', 'subject', 'period', 'period_basis', 'is_target', 'paired_mention_id',
+]);
+// staging TRY_CASTs the publication date: a malformed one reads as unknown, it does not stop the run
+const SOURCE_COLUMNS = duckdbColumns('sources', undefined, { datesAsText: true });
 
 const METRIC_COLUMNS = `{ id: 'VARCHAR', kind: 'VARCHAR', unit_kinds: 'VARCHAR[]' }`;
 
