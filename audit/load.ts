@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Fact, Mention, SeriesRow, SourceRow } from '../contracts/index.js';
+import { PLACE_KEYS, type Fact, type Mention, type SeriesRow, type SourceRow } from '../contracts/index.js';
 import type { Place } from '../checks/types.js';
 
 export type { Fact, SeriesRow } from '../contracts/index.js';
@@ -64,7 +64,6 @@ function readJson<T>(file: string, fallback: T | undefined): T {
   return v as T;
 }
 
-const PLACE_KEYS = ['source_id', 'page', 'char_start', 'char_end', 'mention_id', 'fact_id', 'table'] as const;
 
 /** Accepts a check row with a nested `place` or with flattened `place_*` columns. */
 export function normaliseCheck(raw: Record<string, unknown>): CheckRow {

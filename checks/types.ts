@@ -1,4 +1,4 @@
-import type { CHECK_STATUSES, Fact, Mention, SEVERITIES, Skip, SourceRow } from '../contracts/index.js';
+import type { CHECK_STATUSES, Fact, Mention, Place, SEVERITIES, Skip, SourceRow } from '../contracts/index.js';
 import type { Relation } from './relations.js';
 
 export type { Fact, Mention, Skip, SourceRow } from '../contracts/index.js';
@@ -7,16 +7,8 @@ export type { Relation } from './relations.js';
 export type Severity = (typeof SEVERITIES)[number];
 export type Status = (typeof CHECK_STATUSES)[number];
 
-/** Where a finding points. Character offsets are published code points (like mentions). */
-export interface Place {
-  source_id: string | null;
-  page: number | null;
-  char_start: number | null;
-  char_end: number | null;
-  mention_id: string | null;
-  fact_id: string | null;
-  table: string | null;
-}
+/** Where a finding points (the checks table's place_* columns). Character offsets are published code points (like mentions). */
+export type { Place } from '../contracts/index.js';
 
 /** One check result (vfile-message style: data, never an exception). */
 export interface Finding {

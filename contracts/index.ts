@@ -45,6 +45,12 @@ export type SeriesRow = z.infer<typeof SeriesRowSchema>;
 export const CheckRowSchema = rowSchema(TABLES.checks);
 export type CheckRow = z.infer<typeof CheckRowSchema>;
 /** A source that failed to build, with the reason. */
+/** Where a finding points: the checks row's place_* columns, without the prefix. */
+export type Place = { [K in keyof CheckRow as K extends `place_${infer P}` ? P : never]: CheckRow[K] };
+/** The keys of a Place, in column order. */
+export const PLACE_KEYS = Object.keys(TABLES.checks.columns)
+  .filter((c) => c.startsWith('place_'))
+  .map((c) => c.slice('place_'.length)) as (keyof Place)[];
 export const SourceErrorRecordSchema = rowSchema(TABLES.errors);
 export type SourceErrorRecord = z.infer<typeof SourceErrorRecordSchema>;
 export const MetricRowSchema = rowSchema(TABLES.metrics);

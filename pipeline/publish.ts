@@ -5,7 +5,7 @@ import { sha256Hex } from '../extract/manifest.js';
 import duckdb, { DuckDBInstance } from '@duckdb/node-api';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { columnsOf, duckdbColumns, primaryKeyOf, TABLE_NAMES, TABLE_SCHEMAS, TABLES, tableDescription, type Column, type TableName } from '../contracts/index.js';
+import { columnsOf, duckdbColumns, PLACE_KEYS, primaryKeyOf, TABLE_NAMES, TABLE_SCHEMAS, TABLES, tableDescription, type Column, type TableName } from '../contracts/index.js';
 
 /**
  * Publishing: the tables as JSON + JSON Schema + Parquet, a data dictionary, a Frictionless data
@@ -70,7 +70,7 @@ export function flattenCheckRow(row: Record<string, unknown>): Record<string, un
   const p: Record<string, unknown> = isPlainObject(place) ? place : {};
   const shown = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
   const out: Record<string, unknown> = { ...rest, status: rest.status ?? 'fail', actual: shown(rest.actual), expected: shown(rest.expected) };
-  for (const k of ['source_id', 'page', 'char_start', 'char_end', 'mention_id', 'fact_id', 'table']) out[`place_${k}`] = p[k] ?? null;
+  for (const k of PLACE_KEYS) out[`place_${k}`] = p[k] ?? null;
   return out;
 }
 
