@@ -40,6 +40,9 @@ export interface FigureContext {
   /** UTF-16 span of the sentence holding the figure */
   sentence: Span;
   rule: string;
+  /** the unit the figure is read in when its metric says more than its words: "2,236 thousand engage in
+   *  R&D" counts people, so it is in persons like every other figure of a people-counting metric */
+  unit?: 'persons';
 }
 
 export interface ContextOptions {
@@ -130,6 +133,16 @@ interface Compiled {
   numbers: Map<string, number>;
   ordinalAlt: string;
   ordinals: Map<string, number>;
+  /** parts of a year named without their year (extract/language/context.yaml part_year) */
+  partYear: RegExp;
+  partYears: Map<string, string>;
+  priorYear: RegExp;
+  /** ranks and partitives around a count: "the top 20", "the 10 largest", "five of the zones" */
+  subsetBefore: RegExp;
+  subsetAfter: RegExp;
+  definiteBefore: RegExp;
+  /** "In Zhejiang, …": a sentence opening on a place */
+  frameOpener: RegExp;
 }
 
 const compiledCache = new WeakMap<Lexicon, Compiled>();
@@ -212,6 +225,33 @@ function compile(lex: Lexicon): Compiled {
       .sort((a, b) => b.length - a.length)
       .join('|'),
     ordinals: new Map(Object.entries(p.ordinals)),
+    partYear: new RegExp(
+      CONTEXT_WORDS.part_year
+        .map((x) => x.phrase)
+        .sort((a, b) => b.length - a.length)
+        .map((w) => (isHan(w[0]) ? phraseSource(w, '') : `${BEFORE}${phraseSource(w, '')}${AFTER}`))
+        .join('|'),
+      'gi',
+    ),
+    partYears: new Map(CONTEXT_WORDS.part_year.map((x) => [x.phrase.toLowerCase().replace(/\s+/g, ' '), x.part])),
+    priorYear: new RegExp(
+      CONTEXT_WORDS.prior_year
+        .slice()
+        .sort((a, b) => b.length - a.length)
+        .map((w) => (isHan(w[0]) ? phraseSource(w, '') : `${BEFORE}${phraseSource(w, '')}${AFTER}`))
+        .join('|'),
+      'gi',
+    ),
+    subsetBefore: new RegExp(`${BEFORE}(?:${alternation(CONTEXT_WORDS.subset_before)})\\s*$`, 'i'),
+    subsetAfter: new RegExp(
+      `^\\s*(?:${alternation(CONTEXT_WORDS.subset_after)}|[A-Za-z-]*${escapeRe(CONTEXT_WORDS.superlative_suffix)})${AFTER}`,
+      'i',
+    ),
+    definiteBefore: new RegExp(`${BEFORE}(?:${alternation(CONTEXT_WORDS.definite_articles)})\\s*$`, 'i'),
+    // the opener in either case, the place capitalised
+    frameOpener: new RegExp(
+      `^(?:${CONTEXT_WORDS.frame_openers.map((w) => `[${w[0]!.toUpperCase()}${w[0]!.toLowerCase()}]${escapeRe(w.slice(1))}`).join('|')})\\s+((?:[A-Z][\\w'’-]*\\s*){1,4}),`,
+    ),
   };
   compiledCache.set(lex, c);
   return c;
@@ -319,7 +359,9 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
 
 // ---------------------------------------------------------------- dates
 
-type DateKind = 'data' | 'by' | 'release' | 'comparison' | 'relative';
+/** partial: a part of a year named without its year ("in the first half"); prior: the year before the
+ *  statement's own ("a year earlier"). Both take their year from the sentence or the paragraph. */
+type DateKind = 'data' | 'by' | 'release' | 'comparison' | 'relative' | 'partial' | 'prior';
 
 interface DateOcc extends Span {
   period: string | null;
@@ -327,6 +369,22 @@ interface DateOcc extends Span {
   text: string;
   /** first year of the period, for target checks */
   year: number | null;
+  /** partial: the period with Y for its year ('Y-H1', 'Y-01/Y-06') */
+  part?: string;
+  /** partial: the period read from the publication date when neither sentence nor paragraph states a year */
+  fallback?: string | null;
+}
+
+/** 'Y-H1' + '2023' → '2023-H1' */
+function partPeriod(part: string, year: string | number): string {
+  return part.replace(/Y/g, String(year));
+}
+
+/** The last month a part of a year covers ('Y-H1' → 6, 'Y-Q1/Y-Q3' → 9, 'Y-01/Y-02' → 2). */
+function partEndMonth(part: string): number {
+  const last = part.split('/').pop()!;
+  const m = /-(H|Q)?(\d+)$/.exec(last)!;
+  return m[1] === 'H' ? Number(m[2]) * 6 : m[1] === 'Q' ? Number(m[2]) * 3 : Number(m[2]);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -345,10 +403,38 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   const found: DateOcc[] = [];
   const taken: Span[] = [];
   const free = (a: number, b: number) => taken.every((t) => b <= t.start || a >= t.end);
-  const add = (a: number, b: number, period: string | null, kind: DateKind, year: number | null) => {
+  const add = (a: number, b: number, period: string | null, kind: DateKind, year: number | null, extra: Partial<DateOcc> = {}) => {
     if (!free(a, b)) return;
     taken.push({ start: a, end: b });
-    found.push({ start: a, end: b, period, kind, text: text.slice(a, b), year });
+    found.push({ start: a, end: b, period, kind, text: text.slice(a, b), year, ...extra });
+  };
+  const pubMonth = publication ? Number(publication.slice(5, 7)) : null;
+  /** a part of a year with its year stated right beside it, or "this year"/"last year", or to be carried */
+  const addPart = (a: number, b: number, part: string) => {
+    if (part === 'to-date') {
+      // January up to the publication's month
+      if (!pubYear || !pubMonth) return add(a, b, null, 'relative', null);
+      return add(a, b, pubMonth === 1 ? `${pubYear}-01` : monthsPeriod(pubYear, pubMonth), 'relative', Number(pubYear));
+    }
+    const after = text.slice(b, Math.min(s.end, b + 40));
+    const before = text.slice(Math.max(s.start, a - 40), a);
+    const yAfter = new RegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?${YEAR}${AFTER}`).exec(after);
+    if (yAfter) return add(a, b + yAfter[0].length, partPeriod(part, yAfter[1]!), 'data', Number(yAfter[1]));
+    const yBefore = new RegExp(`${YEAR}(?:\\s+|年)$`).exec(before);
+    if (yBefore) return add(a - yBefore[0].length, b, partPeriod(part, yBefore[1]!), 'data', Number(yBefore[1]));
+    // "the first half of this year", "今年前两个月", "last year's first quarter"
+    for (const [re, shift] of [[c.thisYear, 0], [c.lastYear, 1]] as const) {
+      const rel = new RegExp(`^\\s*(?:of\\s+)?(?:${re.source.replace(/^\(\?<!\[A-Za-z0-9\]\)/, '')})`, 'i').exec(after);
+      const relB = new RegExp(`(?:${re.source})(?:['’]s)?\\s*$`, 'i').exec(before);
+      if (rel || relB) {
+        const y = pubYear ? Number(pubYear) - shift : null;
+        const [a2, b2] = rel ? [a, b + rel[0].length] : [a - relB![0].length, b];
+        return add(a2, b2, y ? partPeriod(part, y) : null, 'relative', y);
+      }
+    }
+    // the publication's own year, when that part of it is over by the publication date
+    const fallback = pubYear && pubMonth && partEndMonth(part) <= pubMonth ? partPeriod(part, pubYear) : null;
+    add(a, b, null, 'partial', null, { part, fallback });
   };
   const num = (w: string) => c.numbers.get(w.toLowerCase()) ?? (/^\d+$/.test(w) ? Number(w) : null);
   const month = (w: string) => c.months.get(w.toLowerCase().replace(/\.$/, '')) ?? null;
@@ -390,6 +476,20 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const mo = month(m[1]!);
     if (mo) add(a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
   });
+  // Chinese month counts and ranges without a year of their own: "前两个月", "1-6月"
+  const zhNum = (w: string) => CONTEXT_WORDS.zh_numbers[w] ?? (/^\d{1,2}$/.test(w) ? Number(w) : null);
+  const zhNumAlt = Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|');
+  const fm = CONTEXT_WORDS.zh_first_months;
+  run(`${escapeRe(fm.before)}(${zhNumAlt}|\\d{1,2})${escapeRe(fm.after)}`, 'g', (m, a, b) => {
+    const n = zhNum(m[1]!);
+    if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
+  });
+  const mr = CONTEXT_WORDS.zh_month_range;
+  run(`(?<![\\d.])(\\d{1,2})${escapeRe(mr.month)}?\\s*(?:${mr.dashes.map(escapeRe).join('|')})\\s*(\\d{1,2})${escapeRe(mr.month)}`, 'g', (m, a, b) => {
+    const m1 = Number(m[1]);
+    const m2 = Number(m[2]);
+    if (m1 >= 1 && m1 < m2 && m2 <= 12) addPart(a, b, m1 === 1 ? monthsPeriod('Y', m2) : `Y-${pad(m1)}/Y-${pad(m2)}`);
+  });
   // Chinese: "2023年", "2023年上半年", "2023年前三季度", "2023年第一季度", "2023年6月"
   run(`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, 'g', (m, a, b) => {
     const y = m[1]!;
@@ -402,6 +502,20 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
   run(`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, 'g', (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
   run(`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, 'g', (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
+  // parts of a year named without the year: "in the first half", "Q1", "上半年", "the first five months"
+  for (const sp of findAll(c.partYear, text, s.start, s.end)) {
+    const part = c.partYears.get(text.slice(sp.start, sp.end).toLowerCase().replace(/\s+/g, ' '));
+    if (part) addPart(sp.start, sp.end, part);
+  }
+  run(`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${AFTER}`, 'gi', (m, a, b) => {
+    const n = num(m[1]!);
+    if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
+  });
+  // the year before the statement's own: "up from 177 a year earlier"; after a comparison cue a base
+  for (const sp of findAll(c.priorYear, text, s.start, s.end)) {
+    const left = text.slice(Math.max(s.start, sp.start - 40), sp.start);
+    add(sp.start, sp.end, null, c.comparison.test(left) ? 'comparison' : 'prior', null);
+  }
   // a month with no year ("in January", "from January to June"): the last such month up to the
   // publication date; a later month than the publication's is the year before
   const monthYear = (mo: number): string | null => {
@@ -414,12 +528,12 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const m1 = month(m[1]!);
     const m2 = month(m[2]!);
     const y = m2 ? monthYear(m2) : null;
-    if (m1 && m2 && m1 < m2) add(a, b, y ? `${y}-${pad(m1)}/${y}-${pad(m2)}` : null, 'relative', y ? Number(y) : null);
+    if (m1 && m2 && m1 < m2) add(a, b, null, 'partial', null, { part: `Y-${pad(m1)}/Y-${pad(m2)}`, fallback: y ? `${y}-${pad(m1)}/${y}-${pad(m2)}` : null });
   });
   run(`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, 'g', (m, a, b) => {
     const mo = month(m[1]!);
     const y = mo ? monthYear(mo) : null;
-    if (mo) add(a, b, y ? `${y}-${pad(mo)}` : null, 'relative', y ? Number(y) : null);
+    if (mo) add(a, b, null, 'partial', null, { part: `Y-${pad(mo)}`, fallback: y ? `${y}-${pad(mo)}` : null });
   });
   // "as of the end of November": the month of the publication's year
   run(`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, 'g', (m, a, b) => {
@@ -516,8 +630,23 @@ function bracketBefore(text: string, f: FigureRef, sentence: Span): number {
   return i >= sentence.start && text[i] === '(' ? i : -1;
 }
 
+const words = z.array(z.string().min(1));
 const CONTEXT_WORDS = z
-  .object({ version: z.number().int(), noun_stop_words: z.array(z.string().min(1)), clause_joiners: z.array(z.string().min(1)).min(1) })
+  .object({
+    version: z.number().int(),
+    noun_stop_words: words,
+    clause_joiners: words.min(1),
+    subset_before: words,
+    subset_after: words,
+    superlative_suffix: z.string().min(1),
+    definite_articles: words,
+    part_year: z.array(z.object({ phrase: z.string().min(1), part: z.string().regex(/^(?:to-date|Y-(?:H[12]|Q[1-4]|\d{2})(?:\/Y-(?:Q[1-4]|\d{2}))?)$/) }).strict()),
+    zh_numbers: z.record(z.string().min(1), z.number().int().min(1).max(12)),
+    zh_first_months: z.object({ before: z.string().min(1), after: z.string().min(1) }).strict(),
+    zh_month_range: z.object({ dashes: words.min(1), month: z.string().min(1) }).strict(),
+    prior_year: words,
+    frame_openers: words,
+  })
   .strict()
   .parse(readLanguageFile('context.yaml').data);
 const STOP_WORDS = new Set(CONTEXT_WORDS.noun_stop_words.map((w) => w.toLowerCase()));
@@ -639,6 +768,12 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   const wholeOrSubset = (m: MetricDef, why: string): { metric: string | null; rule: string } => {
     if (!m.whole_count_only) return { metric: m.id, rule: why };
     const before = text.slice(Math.max(st.sentence.start, f.start - 40), f.start);
+    // ranks and partitives never count the whole set: "the top 20 zones", "the 10 largest zones",
+    // "five of the zones"; nor does a number in words after an article: "the two zones" are two named before
+    const ne = numberEnd(text, f);
+    const rank = c.subsetBefore.exec(before) ?? c.subsetAfter.exec(text.slice(ne, clause.end));
+    if (rank) return { metric: null, rule: `subset(${why};rank=${rank[0].trim()})` };
+    if (!/\d/.test(text.slice(f.start, ne)) && c.definiteBefore.test(before)) return { metric: null, rule: `subset(${why};named-before)` };
     // a possessive names the whole set as well: "China's 169 national high-tech zones"
     const whole = c.wholeBefore.test(before) || /[A-Za-z]['’]s\s*$/.test(before);
     return whole ? { metric: m.id, rule: `${why};whole` } : { metric: null, rule: `subset(${why})` };
@@ -717,7 +852,14 @@ function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): M
   return ns ? ns.metric : null;
 }
 
-function readSubject(st: SentenceState, f: FigureRef, clause: Span, bracket: number, topic: SubjectDef | null): { subject: SubjectDef | null; rule: string } {
+function readSubject(
+  st: SentenceState,
+  f: FigureRef,
+  clause: Span,
+  bracket: number,
+  topic: SubjectDef | null,
+  topicNote: string | null = null,
+): { subject: SubjectDef | null; rule: string } {
   const { text } = st;
   if (bracket >= 0) {
     // "(24105) of Wuhan", "the national average (11.4 …)": the bracket's own noun phrase names the subject
@@ -755,7 +897,7 @@ function readSubject(st: SentenceState, f: FigureRef, clause: Span, bracket: num
     }
   }
   if (topic) return { subject: topic, rule: `carried(${topic.id})` };
-  return { subject: null, rule: 'none' };
+  return { subject: null, rule: topicNote ?? 'none' };
 }
 
 interface PeriodReading {
@@ -803,12 +945,48 @@ function readPeriod(
         c.comparison.test(text.slice(Math.max(f.end, g.start - 20), g.start)) &&
         /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start)),
     );
-  const data = dates.filter((d) => (d.kind === 'data' || d.kind === 'by' || d.kind === 'relative') && !datesOther(d));
+  const data = dates.filter((d) => (d.kind === 'data' || d.kind === 'by' || d.kind === 'relative' || d.kind === 'partial' || d.kind === 'prior') && !datesOther(d));
+  // the statement's own year, for a part of a year or "a year earlier": a date stated in the sentence,
+  // else the period the paragraph carries
+  const ownYear = (d: DateOcc): { year: string; from: string } | null => {
+    const stated = nearest(dates.filter((x) => x !== d && (x.kind === 'data' || x.kind === 'relative' || x.kind === 'by') && x.period !== null && /^\d{4}/.test(x.period)), d);
+    if (stated) return { year: stated.period!.slice(0, 4), from: quote(text, stated) };
+    if (carried && /^\d{4}/.test(carried.period)) return { year: carried.period.slice(0, 4), from: `carried ${carried.period}` };
+    return null;
+  };
+  /** the period the statement itself is about, for "a year earlier" */
+  const ownPeriod = (d: DateOcc): { period: string; from: string } | null => {
+    const stated = nearest(dates.filter((x) => x !== d && (x.kind === 'data' || x.kind === 'relative' || x.kind === 'by') && x.period !== null), d);
+    if (stated) return { period: stated.period!, from: quote(text, stated) };
+    const part = nearest(dates.filter((x) => x !== d && x.kind === 'partial'), d);
+    const y = part ? ownYear(part) : null;
+    if (part && y) return { period: partPeriod(part.part!, y.year), from: quote(text, part) };
+    if (carried) return { period: carried.period, from: `carried ${carried.period}` };
+    return null;
+  };
   const pub = (why: string): PeriodReading =>
     publication
       ? { period: publication, basis: 'publication', rule: `publication(${why})`, isTarget: false, targetRule: null }
       : { period: null, basis: 'none', rule: `none(${why};no-publication-date)`, isTarget: false, targetRule: null };
   const fromDate = (d: DateOcc, where: string): PeriodReading => {
+    if (d.kind === 'partial') {
+      // a part of a year never reads as the whole year: its year is the sentence's or the paragraph's
+      const y = ownYear(d);
+      // a part of a year that would end after the publication date is not that year's (no goal here)
+      const over = (yr: string) => publication !== null && Number(yr) * 12 + partEndMonth(d.part!) > Number(publication.slice(0, 4)) * 12 + Number(publication.slice(5, 7));
+      if (y && !over(y.year)) return { period: partPeriod(d.part!, y.year), basis: 'stated', rule: `part-year${where}(${quote(text, d)};year ${y.from})`, isTarget: false, targetRule: null };
+      if (d.fallback) return { period: d.fallback, basis: 'stated', rule: `part-year${where}(${quote(text, d)};year of the publication)`, isTarget: false, targetRule: null };
+      return { period: null, basis: 'none', rule: `part-year${where}(${quote(text, d)};no-year)`, isTarget: false, targetRule: null };
+    }
+    if (d.kind === 'prior') {
+      // "up from 177 a year earlier": one year before the statement's own period
+      const own = ownPeriod(d);
+      if (own && !/\d{4}-\d{2}-\d{2}/.test(own.period)) {
+        const period = own.period.replace(/\d{4}/g, (y) => String(Number(y) - 1));
+        return { period, basis: 'stated', rule: `prior-year${where}(${quote(text, d)};of ${own.from})`, isTarget: false, targetRule: null };
+      }
+      return { period: null, basis: 'none', rule: `prior-year${where}(${quote(text, d)};no-own-period)`, isTarget: false, targetRule: null };
+    }
     if (d.kind === 'relative') {
       return d.period
         ? // stated relative to the publication ("last year", "in January"): a stated period, not a guess
@@ -872,6 +1050,8 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
 
   let section = -1;
   let topic: SubjectDef | null = null;
+  /** why no topic is carried: the paragraph turned to a place the vocabulary does not list */
+  let topicNote: string | null = null;
   let carried: { period: string; rule: string } | null = null;
   for (const seg of segs) {
     if (!seg.content) {
@@ -883,10 +1063,24 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     if (seg.section !== section) {
       section = seg.section;
       topic = null;
+      topicNote = null;
       carried = null;
     }
+    // "In Zhejiang, …": a sentence that opens on a place changes the topic; what the paragraph was about
+    // before is not carried into it or past it (a zone it names becomes the topic again)
+    const frame = c.frameOpener.exec(masked.slice(seg.start, seg.end).trimStart());
+    if (frame) {
+      const name = frame[1]!.trim();
+      const words = name.split(/\s+/);
+      const isDate = words.some((w) => c.months.has(w.toLowerCase()) || /^\d/.test(w));
+      if (!isDate && !words.every((w) => c.genericWords.has(w.toLowerCase()))) {
+        topic = null;
+        topicNote = `none(topic-changed:${name.replace(/[;=()]/g, '')})`;
+      }
+    }
     const idx = bySeg.get(seg) ?? [];
-    const res = readSentence(c, masked, seg, idx, figures, opts.publication, topic, carried, out);
+    const res = readSentence(c, masked, seg, idx, figures, opts.publication, topic, carried, out, topicNote);
+    if (res.topic) topicNote = null;
     topic = res.topic ?? topic;
     if (idx.length) carried = res.carried;
   }
@@ -907,6 +1101,7 @@ function readSentence(
   topic: SubjectDef | null,
   carried: { period: string; rule: string } | null,
   out: (FigureContext | null)[],
+  topicNote: string | null = null,
 ): { topic: SubjectDef | null; carried: { period: string; rule: string } | null } {
   const clauses = splitClauses(text, sentence);
   const figures = idx.map((i) => all[i]!);
@@ -936,13 +1131,23 @@ function readSentence(
     const bracket = bracketBefore(text, f, sentence);
     const m = readMetric(c, st, k, clause, bracket);
     st.resolved.push(m.metric);
-    const s = readSubject(st, f, clause, bracket, topic);
+    const s = readSubject(st, f, clause, bracket, topic, topicNote);
     const p = readPeriod(c, st, f, clause, publication, carried);
     if (!p.isTarget) {
       anyPlain = true;
       lastCarry = p.period !== null && (p.basis === 'stated' || p.basis === 'carried') ? { period: p.period, rule: p.rule } : null;
     }
-    const rule = [`ctx:metric=${m.rule}`, `subject=${s.rule}`, `period=${p.rule}`, ...(p.isTarget ? [`target=${p.targetRule}`] : [])]
+    // one unit per metric: a metric that counts people (its first unit is persons) publishes persons, also
+    // for a figure whose words name no person ("2,236 thousand engage in R&D" reads as a count)
+    const def = m.metric ? c.metricById.get(m.metric) : undefined;
+    const unit: 'persons' | undefined = def?.unit_kinds[0] === 'persons' && (f.unit === 'count' || f.unit === 'unknown') ? 'persons' : undefined;
+    const rule = [
+      `ctx:metric=${m.rule}`,
+      ...(unit ? [`unit=${unit}(${m.metric})`] : []),
+      `subject=${s.rule}`,
+      `period=${p.rule}`,
+      ...(p.isTarget ? [`target=${p.targetRule}`] : []),
+    ]
       .join(';')
       .replace(/\s+/g, ' ');
     out[idx[k]!] = {
@@ -954,6 +1159,7 @@ function readSentence(
       negative: m.negative === true,
       sentence: { start: sentence.start, end: sentence.end },
       rule,
+      ...(unit ? { unit } : {}),
     };
   });
   return { topic: newTopic, carried: anyPlain ? lastCarry : carried };

@@ -79,6 +79,7 @@ const QualSchema = z.object({
   bound: z.enum(['lower', 'upper', 'approx']),
   exclusive: z.boolean().optional(),
   not_after: z.array(z.string().min(1)).optional(),
+  amounts_only: z.boolean().optional(),
 });
 const WordList = z.array(z.string().min(1));
 
@@ -215,8 +216,8 @@ const CURRENCY_PREFIX_RE = new RegExp(
   'iu',
 );
 
-const QUALS = new Map<string, { bound: Bound; exclusive: boolean }>();
-for (const q of LEX.qualifiers) QUALS.set(norm(q.text), { bound: q.bound, exclusive: q.exclusive ?? false });
+const QUALS = new Map<string, { bound: Bound; exclusive: boolean; amountsOnly: boolean }>();
+for (const q of LEX.qualifiers) QUALS.set(norm(q.text), { bound: q.bound, exclusive: q.exclusive ?? false, amountsOnly: q.amounts_only ?? false });
 const QUAL_RE = new RegExp(
   `(${LEX.qualifiers
     .slice()
@@ -671,7 +672,7 @@ class Scanner {
   }
 
   /** the qualifier ending right before `at`, if any */
-  qualifierBefore(at: number): { start: number; bound: Bound; exclusive: boolean } | null {
+  qualifierBefore(at: number): { start: number; bound: Bound; exclusive: boolean; amountsOnly: boolean } | null {
     // cheap filter first: the token before `at` must be able to end a qualifier
     const t = this.text;
     let i = at - 1;
@@ -746,7 +747,9 @@ class Scanner {
     if (prev && DENOMINATOR_WORDS.has(prev) && !currency) {
       return { fig: null, skip: RATE_BASE_RE.test(t.slice(ns, ne)) ? { start: ns, end: ne, reason: 'rate_base' } : undefined };
     }
-    const qual = bare ? null : this.qualifierBefore(s0);
+    const qualBefore = bare ? null : this.qualifierBefore(s0);
+    // "the city passed 12 measures": a verb that bounds an amount names an act when a counted thing follows
+    const qual = qualBefore?.amountsOnly && suf.unit === 'count' && suf.unitWord ? null : qualBefore;
     const scaled = suf.scaleExp !== 0;
     if (kind === 'digits' && d.exp === 0 && !artefact && !scaled && !suf.unit && !/,/.test(t.slice(ns, ne))) {
       const v = Number(d.mant);

@@ -147,7 +147,7 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
       sentence: text.slice(ctx.sentence.start, ctx.sentence.end),
       value_text: f.valueText,
       value,
-      unit: f.unit,
+      unit: ctx.unit ?? f.unit,
       bound,
       lo,
       hi,

@@ -6,10 +6,10 @@ WHERE (SELECT count(*) FROM mentions_scoped) <> (SELECT count(*) FROM mentions_n
 SELECT mention_id, metric, subject, period FROM mentions_scoped
 WHERE excluded_reason IS NULL AND (metric IS NULL OR subject IS NULL OR period IS NULL);
 
--- assert: only stocks are dated by their publication date
-SELECT mention_id, metric, metric_kind FROM mentions_scoped
-WHERE period_basis = 'publication' AND metric_kind IS DISTINCT FROM 'stock' AND pinned_by IS NULL
-  AND mention_id NOT IN (SELECT mention_id FROM stg_mentions WHERE period_basis = 'publication');
+-- assert: only stocks are dated by their publication date (a flow or a ratio kept for reconciliation has its
+-- period stated; a decision may pin one)
+SELECT mention_id, metric, metric_kind, period FROM mentions_scoped
+WHERE excluded_reason IS NULL AND period_basis = 'publication' AND metric_kind IS DISTINCT FROM 'stock' AND pinned_by IS NULL;
 
 -- assert: every period kept for reconciliation parses to dates, start <= end
 SELECT mention_id, period, period_start, period_end FROM mentions_scoped

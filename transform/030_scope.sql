@@ -3,8 +3,9 @@
 --   flow  (an amount over a period: revenue, output, exports) needs a period;
 --   ratio (share, growth rate) is treated like a flow: without a period it is not dated.
 -- A stock stated with no period is taken as of its source's publication date (period_basis 'publication').
--- A flow dated only by its source's publication date (the extractor found no period in its sentence) is not
--- guessed: an amount "over the period" needs the period stated, so it is unscoped like a flow with none.
+-- Only a stock may take an as-of date: a flow or a ratio (a share, a growth rate) dated only by its source's
+-- publication date (the extractor found no period in its sentence) is not guessed: an amount "over the
+-- period", or a share of one, needs the period stated, so it is unscoped like one with none.
 -- A flow/ratio with no period, a stock whose source has no publication date, and any figure whose metric the
 -- lexicon does not type, are 'unscoped': counted, never reconciled into a dated fact.
 
@@ -15,11 +16,11 @@ WITH dated AS (
     k.metric_kind,
     s.published_on,
     CASE
-      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND k.metric_kind = 'flow') THEN m.period
+      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND k.metric_kind IS DISTINCT FROM 'stock' AND m.pinned_by IS NULL) THEN m.period
       WHEN k.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN strftime(s.published_on, '%Y-%m-%d')
     END AS period,
     CASE
-      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND k.metric_kind = 'flow') THEN m.period_basis
+      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND k.metric_kind IS DISTINCT FROM 'stock' AND m.pinned_by IS NULL) THEN m.period_basis
       WHEN k.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN 'publication'
       ELSE 'none'
     END AS period_basis

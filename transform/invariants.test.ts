@@ -115,6 +115,41 @@ describe('invariants catch a broken model', () => {
   });
 });
 
+describe('the scope invariants catch a flow or ratio dated by its publication date', () => {
+  async function scopedDb() {
+    const dbPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'figtrail-inv-')), 't.duckdb');
+    await runTransform({
+      mentionsPath: fixture('scope_ratio_publication.json'),
+      sourcesPath: fixture('sources.json'),
+      metricsPath: fixture('metrics.json'),
+      rulesPath: fixture('rules.yaml'),
+      dbPath,
+    });
+    const instance = await DuckDBInstance.create(dbPath);
+    const con = await instance.connect();
+    const asserts = parseAsserts(readFileSync(path.join(here, '030_scope.assert.sql'), 'utf8'));
+    return { instance, con, asserts, dir: path.dirname(dbPath) };
+  }
+
+  it('a sound scope passes, and a ratio let through with the publication date fails', async () => {
+    const { instance, con, asserts, dir } = await scopedDb();
+    try {
+      await expect(runAsserts(con, '030_scope.sql', asserts)).resolves.toBeUndefined();
+      // the scope rule of v1.1.0: a ratio kept its publication date
+      await con.run(`UPDATE mentions_scoped SET excluded_reason = NULL, period = '2017-09-29', period_basis = 'publication',
+        period_start = DATE '2017-09-29', period_end = DATE '2017-09-29' WHERE mention_id = 'm_00000000000000e4'`);
+      const err = await runAsserts(con, '030_scope.sql', asserts).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvariantError);
+      expect((err as InvariantError).assertion).toMatch(/^only stocks are dated by their publication date/);
+      expect((err as Error).message).toContain('m_00000000000000e4');
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('period and number macros', () => {
   it('turn period strings into first and last days', async () => {
     const instance = await DuckDBInstance.create(':memory:');

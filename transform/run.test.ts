@@ -111,6 +111,15 @@ describe('reconcile', () => {
     expect(summary.unscoped).toBe(1);
   });
 
+  it('a ratio dated only by its source publication date is unscoped; a stock keeps the as-of date', async () => {
+    const { facts, summary } = await run('scope_ratio_publication.json');
+    expect(facts.map((f) => [f.metric, f.subject, f.period, f.period_basis])).toEqual([
+      ['share_of_gdp', 'zone-ratio-stated', '2013', 'stated'],
+      ['zone_count', 'zone-stock-dated-by-publication', '2017-09-29', 'publication'],
+    ]);
+    expect(summary.unscoped).toBe(1);
+  });
+
   it('a USD figure paired with its CNY figure is one fact, the USD mention linked as alternate', async () => {
     const { facts, series } = await run('paired.json');
     const cny = facts.filter((f) => f.unit === 'CNY');
