@@ -127,6 +127,20 @@ describe('figures from the examples', () => {
     expect([c.bound, c.hi, c.hiExclusive]).toEqual(['upper', 5e6, false]);
   });
 
+  it('"passed", "topped", "exceeded" bound an amount or a bare number, not a count of named things', () => {
+    const a = only('The council passed 14 measures to help start-ups last spring.');
+    expect([a.valueText, a.bound, a.lo, a.hi, a.unitWord]).toEqual(['14 measures', 'exact', 14, 14, 'measures']);
+    const b = only('Its board topped 3 policies with a fourth.');
+    expect([b.valueText, b.bound]).toEqual(['3 policies', 'exact']);
+    const c = only('Sales in the park passed 6 trillion yuan.');
+    expect([c.valueText, c.bound, c.lo, c.loExclusive]).toEqual(['passed 6 trillion yuan', 'lower', 6e12, true]);
+    const d = only('The count of incubators topped 1,300 this spring.');
+    expect([d.valueText, d.bound]).toEqual(['topped 1,300', 'lower']);
+    // a plain qualifier still bounds a counted noun
+    const e = only('The council has over 14 measures in force.');
+    expect([e.valueText, e.bound]).toEqual(['over 14 measures', 'lower']);
+  });
+
   it('"adds up to 229" is a stated total, not an upper bound', () => {
     const f = only('the number of listed companies adds up to 229, among');
     expect([f.valueText, f.bound]).toEqual(['229', 'exact']);
@@ -153,13 +167,13 @@ describe('figures from the examples', () => {
     expect([c.value, c.unit, c.lo, c.hi]).toEqual([105, 'count', 105, 105]);
   });
 
-  it('107.5 patents, 8.4 times higher, 11.4 for 10,000', () => {
-    const text = 'professionals own 107.5 patents for inventions, 8.4 times higher than the national average (11.4 for 10,000). In';
+  it('96.3 patents, 5.7 times higher, 16.9 for 10,000', () => {
+    const text = 'their engineers hold 96.3 patents for inventions, 5.7 times higher than the level of the country (16.9 for 10,000). In';
     const { figures } = expectCoverage(text);
-    expect(figures.map((f) => f.valueText)).toEqual(['107.5 patents', '8.4 times', '11.4 for 10,000']);
+    expect(figures.map((f) => f.valueText)).toEqual(['96.3 patents', '5.7 times', '16.9 for 10,000']);
     expect([figures[0]!.unit, figures[0]!.unitWord]).toEqual(['count', 'patents']);
-    expect([figures[1]!.value, figures[1]!.unit, figures[1]!.rule]).toEqual([8.4, 'times', 'grammar.multiple']);
-    expect([figures[2]!.value, figures[2]!.unit, figures[2]!.rule]).toEqual([11.4, 'per_10k', 'grammar.rate_per_10k']);
+    expect([figures[1]!.value, figures[1]!.unit, figures[1]!.rule]).toEqual([5.7, 'times', 'grammar.multiple']);
+    expect([figures[2]!.value, figures[2]!.unit, figures[2]!.rule]).toEqual([16.9, 'per_10k', 'grammar.rate_per_10k']);
   });
 
   it('rate with a noun: 107.5 patents for every ten thousand', () => {
