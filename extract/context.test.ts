@@ -427,6 +427,16 @@ describe('readContexts: topic changes', () => {
     ]);
   });
 
+  it('stops carrying the subject past a sentence that opens on a city or province', () => {
+    const text = "Zhangjiang reported revenue of 1.5 trillion yuan in 2022. Beijing's exports came to 400 billion yuan in 2022. Its revenue reached 4 trillion yuan.";
+    const got = check(text, [
+      ['1.5 trillion yuan', 'CNY', 'operating_revenue', 'zhangjiang', '2022', 'stated'],
+      ['400 billion yuan', 'CNY', 'export_value', 'beijing', '2022', 'stated'],
+      ['4 trillion yuan', 'CNY', 'operating_revenue', null, '2022', 'carried'],
+    ]);
+    expect(got[2]!.rule).toContain('subject=none(topic-changed:beijing)');
+  });
+
   it('a frame that is a date ("In January,") changes no topic', () => {
     const text = 'Zhangjiang reported revenue of 1.5 trillion yuan in 2022. In January, its exports came to 30 billion yuan.';
     check(
@@ -450,5 +460,20 @@ describe('readContexts: one unit per metric', () => {
       ['rnd_personnel_count', 'persons'],
     ]);
     expect(got[1]!.rule).toContain('unit=persons(rnd_personnel_count)');
+  });
+});
+
+describe('readContexts: only a stock takes the publication date', () => {
+  it('dates a present-tense count by the publication, never a share stated beside it', () => {
+    const text = "Today there are 181 national high-tech zones, and they hold 35% of the country's high-tech enterprises.";
+    const got = check(
+      text,
+      [
+        ['181', 'count', 'zone_count', 'national', '2025-05-02', 'publication'],
+        ['35%', 'percent', 'share_of_national_high_tech_enterprises', 'national', null, 'none'],
+      ],
+      '2025-05-02',
+    );
+    expect(got[1]!.rule).toContain('period=none(ratio not dated by the publication;publication(present');
   });
 });

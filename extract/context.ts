@@ -1082,6 +1082,10 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     const res = readSentence(c, masked, seg, idx, figures, opts.publication, topic, carried, out, topicNote);
     if (res.topic) topicNote = null;
     topic = res.topic ?? topic;
+    if (res.regionOpens) {
+      topic = null;
+      topicNote = `none(topic-changed:${res.regionOpens})`;
+    }
     if (idx.length) carried = res.carried;
   }
   for (const i of orphans) {
@@ -1102,7 +1106,7 @@ function readSentence(
   carried: { period: string; rule: string } | null,
   out: (FigureContext | null)[],
   topicNote: string | null = null,
-): { topic: SubjectDef | null; carried: { period: string; rule: string } | null } {
+): { topic: SubjectDef | null; carried: { period: string; rule: string } | null; regionOpens: string | null } {
   const clauses = splitClauses(text, sentence);
   const figures = idx.map((i) => all[i]!);
   const subjectOcc = subjectOccurrences(c, text, sentence, clauses);
@@ -1112,7 +1116,11 @@ function readSentence(
   const opens = (o: SubjectOcc) => text.slice(sentence.start, o.start).trim().split(/\s+/).filter(Boolean).length <= 3;
   const named = subjectOcc.filter((o) => o.subject && !o.denominator && (!o.unlisted || opens(o)));
   const newTopic = named.find((o) => o.subject!.kind === 'zone')?.subject ?? named.find((o) => o.subject!.kind === 'aggregate')?.subject ?? null;
-  if (figures.length === 0) return { topic: newTopic, carried };
+  // "Guangdong's exports …": a sentence that opens on a city or province (and names no zone) turns the
+  // paragraph to that place: the zone talked about before is not carried past it
+  const opener = named[0];
+  const regionOpens = !newTopic && opener !== undefined && opener.subject!.kind === 'region' && opens(opener) ? opener.subject!.id : null;
+  if (figures.length === 0) return { topic: newTopic, carried, regionOpens };
 
   const st: SentenceState = {
     text,
@@ -1132,7 +1140,13 @@ function readSentence(
     const m = readMetric(c, st, k, clause, bracket);
     st.resolved.push(m.metric);
     const s = readSubject(st, f, clause, bracket, topic, topicNote);
-    const p = readPeriod(c, st, f, clause, publication, carried);
+    let p = readPeriod(c, st, f, clause, publication, carried);
+    // only a stock holds as of a date: a flow or a ratio (a share, a growth rate) that no stated period
+    // dates is not dated by the publication either
+    const kind = m.metric ? c.metricById.get(m.metric)?.kind : undefined;
+    if (p.basis === 'publication' && (kind === 'flow' || kind === 'ratio')) {
+      p = { ...p, period: null, basis: 'none', rule: `none(${kind} not dated by the publication;${p.rule})` };
+    }
     if (!p.isTarget) {
       anyPlain = true;
       lastCarry = p.period !== null && (p.basis === 'stated' || p.basis === 'carried') ? { period: p.period, rule: p.rule } : null;
@@ -1162,5 +1176,5 @@ function readSentence(
       ...(unit ? { unit } : {}),
     };
   });
-  return { topic: newTopic, carried: anyPlain ? lastCarry : carried };
+  return { topic: newTopic, carried: anyPlain ? lastCarry : carried, regionOpens };
 }
