@@ -437,13 +437,14 @@ describe('readContexts: topic changes', () => {
     expect(got[2]!.rule).toContain('subject=none(topic-changed:beijing)');
   });
 
-  it('a frame that is a date ("In January,") changes no topic', () => {
-    const text = 'Zhangjiang reported revenue of 1.5 trillion yuan in 2022. In January, its exports came to 30 billion yuan.';
+  it('a frame that is a date ("In January,", "In Q3,") changes no topic', () => {
+    const text = 'Zhangjiang reported revenue of 1.5 trillion yuan in 2022. In January, its exports came to 30 billion yuan. In Q3, its exports came to 41 billion yuan.';
     check(
       text,
       [
         ['1.5 trillion yuan', 'CNY', 'operating_revenue', 'zhangjiang', '2022', 'stated'],
         ['30 billion yuan', 'CNY', 'export_value', 'zhangjiang', '2022-01', 'stated'],
+        ['41 billion yuan', 'CNY', 'export_value', 'zhangjiang', '2022-Q3', 'stated'],
       ],
       '2023-05-01',
     );

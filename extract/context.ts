@@ -1072,7 +1072,8 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     if (frame) {
       const name = frame[1]!.trim();
       const words = name.split(/\s+/);
-      const isDate = words.some((w) => c.months.has(w.toLowerCase()) || /^\d/.test(w));
+      c.partYear.lastIndex = 0;
+      const isDate = words.some((w) => c.months.has(w.toLowerCase()) || /^\d/.test(w)) || c.partYear.test(name);
       if (!isDate && !words.every((w) => c.genericWords.has(w.toLowerCase()))) {
         topic = null;
         topicNote = `none(topic-changed:${name.replace(/[;=()]/g, '')})`;
