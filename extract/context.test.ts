@@ -437,6 +437,16 @@ describe('readContexts: topic changes', () => {
     expect(got[2]!.rule).toContain('subject=none(topic-changed:beijing)');
   });
 
+  it('stops carrying the subject when a sentence is about "the city" or "the province"', () => {
+    const text = 'Zhangjiang reported revenue of 1.5 trillion yuan in 2022. The city passed 12 measures in 2022. The zone exported goods worth 90 billion yuan in 2022.';
+    const got = check(text, [
+      ['1.5 trillion yuan', 'CNY', 'operating_revenue', 'zhangjiang', '2022', 'stated'],
+      ['12', 'count', null, null, '2022', 'stated'],
+      ['90 billion yuan', 'CNY', 'export_value', null, '2022', 'stated'],
+    ]);
+    expect(got[1]!.rule).toContain('subject=none(topic-changed:the city)');
+  });
+
   it('a frame that is a date ("In January,", "In Q3,") changes no topic', () => {
     const text = 'Zhangjiang reported revenue of 1.5 trillion yuan in 2022. In January, its exports came to 30 billion yuan. In Q3, its exports came to 41 billion yuan.';
     check(

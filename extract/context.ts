@@ -143,6 +143,8 @@ interface Compiled {
   definiteBefore: RegExp;
   /** "In Zhejiang, …": a sentence opening on a place */
   frameOpener: RegExp;
+  /** "The city passed …": a sentence whose subject is a place named by its kind */
+  placeOpener: RegExp;
 }
 
 const compiledCache = new WeakMap<Lexicon, Compiled>();
@@ -248,6 +250,7 @@ function compile(lex: Lexicon): Compiled {
       'i',
     ),
     definiteBefore: new RegExp(`${BEFORE}(?:${alternation(CONTEXT_WORDS.definite_articles)})\\s*$`, 'i'),
+    placeOpener: new RegExp(`^(?:${alternation(CONTEXT_WORDS.place_determiners)})\\s+(${alternation(CONTEXT_WORDS.place_heads)})(?:['’]s)?${AFTER}`, 'i'),
     // the opener in either case, the place capitalised
     frameOpener: new RegExp(
       `^(?:${CONTEXT_WORDS.frame_openers.map((w) => `[${w[0]!.toUpperCase()}${w[0]!.toLowerCase()}]${escapeRe(w.slice(1))}`).join('|')})\\s+((?:[A-Z][\\w'’-]*\\s*){1,4}),`,
@@ -646,6 +649,8 @@ const CONTEXT_WORDS = z
     zh_month_range: z.object({ dashes: words.min(1), month: z.string().min(1) }).strict(),
     prior_year: words,
     frame_openers: words,
+    place_heads: words,
+    place_determiners: words,
   })
   .strict()
   .parse(readLanguageFile('context.yaml').data);
@@ -1068,8 +1073,13 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     }
     // "In Zhejiang, …": a sentence that opens on a place changes the topic; what the paragraph was about
     // before is not carried into it or past it (a zone it names becomes the topic again)
-    const frame = c.frameOpener.exec(masked.slice(seg.start, seg.end).trimStart());
-    if (frame) {
+    const opening = masked.slice(seg.start, seg.end).trimStart();
+    const frame = c.frameOpener.exec(opening);
+    const place = c.placeOpener.exec(opening);
+    if (place) {
+      topic = null;
+      topicNote = `none(topic-changed:the ${place[1]!.toLowerCase()})`;
+    } else if (frame) {
       const name = frame[1]!.trim();
       const words = name.split(/\s+/);
       c.partYear.lastIndex = 0;
@@ -1135,12 +1145,18 @@ function readSentence(
   };
   let lastCarry: { period: string; rule: string } | null = null;
   let anyPlain = false;
+  /** the quote of a ranked or named subset of the zones counted earlier in the sentence */
+  let subsetSubject: string | null = null;
   figures.forEach((f, k) => {
     const clause = clauseAt(clauses, f.start) ?? sentence;
     const bracket = bracketBefore(text, f, sentence);
     const m = readMetric(c, st, k, clause, bracket);
     st.resolved.push(m.metric);
-    const s = readSubject(st, f, clause, bracket, topic, topicNote);
+    let s = readSubject(st, f, clause, bracket, topic, topicNote);
+    // "The 10 largest zones earned …", "The two zones together employ …": a ranked or named subset of the
+    // zones, stated before the figure, is what the figure is about, not all the zones
+    if (s.subject?.kind === 'aggregate' && subsetSubject !== null) s = { subject: null, rule: `none(subset:${subsetSubject})` };
+    if (/^subset\(.*;(?:rank=|named-before)/.test(m.rule) && subsetSubject === null) subsetSubject = quote(text, f);
     let p = readPeriod(c, st, f, clause, publication, carried);
     // only a stock holds as of a date: a flow or a ratio (a share, a growth rate) that no stated period
     // dates is not dated by the publication either

@@ -67,6 +67,29 @@ describe('documents nobody tuned for', () => {
     expectMention(id, { quote: '12.7 percent', value: 12.7, unit: 'percent', metric: 'share_of_national_gdp', subject: 'national', period: '2022' });
   });
 
+  it('reads like an analyst: ranks and subsets, parts of a year, a city, a year earlier, a change of topic', () => {
+    const id = 'analyst-note';
+    expectMention(id, { quote: '178 national high-tech zones', value: 178, unit: 'count', metric: 'zone_count', subject: 'national', period: '2023' });
+    // the 10 largest zones and the two zones are subsets: not the number of zones, and what they earn or employ is not national
+    expectMention(id, { quote: '10 largest high-tech zones', value: 10, unit: 'count', metric: null });
+    expectMention(id, { quote: '14 trillion yuan', value: 1.4e13, unit: 'CNY', metric: null, subject: null });
+    expectMention(id, { quote: 'two zones', value: 2, unit: 'count', metric: null });
+    expectMention(id, { quote: '900,000 people', value: 9e5, unit: 'persons', metric: 'employee_count', subject: null });
+    // "In Zhejiang, …": the province is no subject the vocabulary lists, and the first half is 2023's
+    expectMention(id, { quote: '900 billion yuan', value: 9e11, unit: 'CNY', metric: 'operating_revenue', subject: null, period: '2023' });
+    expectMention(id, { quote: '480 billion yuan', value: 4.8e11, unit: 'CNY', metric: 'operating_revenue', subject: null, period: '2023-H1' });
+    expectMention(id, { quote: '3.46 trillion yuan', value: 3.46e12, unit: 'CNY', metric: 'value_added', subject: 'shenzhen_city', period: '2023' });
+    expectMention(id, { quote: '190 listed companies', value: 190, unit: 'count', metric: 'listed_company_count', subject: 'national', period: '2023' });
+    expectMention(id, { quote: '177', value: 177, unit: 'count', period: '2022' });
+    // "passed" is the verb of an act here: exactly 12 measures, and the city's, not the zones'
+    expectMention(id, { quote: '12 measures', value: 12, unit: 'count', bound: 'exact', subject: null, period: '2024' });
+    expectMention(id, { quote: '3,050 thousand', value: 3.05e6, unit: 'persons', metric: 'rnd_personnel_count', subject: 'national', period: '2023' });
+    // a new section: 上半年 and 今年前两个月 of the publication's year (2024-08-15)
+    expectMention(id, { quote: '28万亿元', value: 2.8e13, unit: 'CNY', metric: 'operating_revenue', subject: 'national', period: '2024-H1' });
+    expectMention(id, { quote: '6000亿元', value: 6e11, unit: 'CNY', metric: 'export_value', subject: 'national', period: '2024-01/2024-02' });
+    expectMention(id, { quote: '5%', value: 5, unit: 'percent', metric: 'export_value_growth', period: '2024-01/2024-02' });
+  });
+
   it('reads a Chinese government page in GB2312 (万亿元, 同比增长/下降, 2023年上半年, 12万家)', () => {
     const id = 'zh-gov-note';
     expectMention(id, { quote: '178', value: 178, unit: 'count', metric: 'zone_count', subject: 'national', period: '2023' });
