@@ -309,6 +309,19 @@ describe('readContexts: ranks and subsets never count the whole set', () => {
     ]);
   });
 
+  it('what a subset earns is not the national figure, nor is an amount each member earns', () => {
+    const text =
+      'In 2022, seven of the zones earned revenue of 9 trillion yuan. In 2022, the zones paid taxes above 60 billion yuan each. ' +
+      '2022年，排名前20名的高新区营业收入合计超过25万亿元。2022年，国家高新区营业收入为48万亿元。';
+    const got = check(text, [
+      ['9 trillion yuan', 'CNY', 'operating_revenue', null, '2022', 'stated'],
+      ['60 billion yuan', 'CNY', 'tax_revenue', null, '2022', 'stated'],
+      ['25万亿元', 'CNY', 'operating_revenue', null, '2022', 'stated'],
+      ['48万亿元', 'CNY', 'operating_revenue', 'national', '2022', 'stated'],
+    ]);
+    expect(got.map((g) => /subject=(none\([a-z]+)/.exec(g.rule)?.[1] ?? null)).toEqual(['none(subset', 'none(each', 'none(subset', null]);
+  });
+
   it('a superlative made of a suffix ("the 6 fastest-growing zones") is a rank too', () => {
     const text = 'In 2020 the 6 fastest-growing zones were in the west.';
     check(text, [['6', 'count', null, null, '2020', 'stated']]);

@@ -145,6 +145,10 @@ interface Compiled {
   frameOpener: RegExp;
   /** "The city passed …": a sentence whose subject is a place named by its kind */
   placeOpener: RegExp;
+  /** "five of the zones", "排名前10名": some of a set, stated whether or not the count is a figure */
+  subsetPhrase: RegExp;
+  /** "… 1 trillion yuan each": an amount of each member */
+  distributive: RegExp;
 }
 
 const compiledCache = new WeakMap<Lexicon, Compiled>();
@@ -250,6 +254,12 @@ function compile(lex: Lexicon): Compiled {
       'i',
     ),
     definiteBefore: new RegExp(`${BEFORE}(?:${alternation(CONTEXT_WORDS.definite_articles)})\\s*$`, 'i'),
+    subsetPhrase: new RegExp(
+      `${BEFORE}(?:${Object.keys(p.numbers).sort((a, b) => b.length - a.length).join('|')}|\\d+)\\s+(?:${alternation(CONTEXT_WORDS.partitive_after_number)})${AFTER}` +
+        `|${escapeRe(CONTEXT_WORDS.zh_rank.before)}\\s*(?:\\d+|${Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|')})\\s*(?:${CONTEXT_WORDS.zh_rank.after.map(escapeRe).join('|')})`,
+      'gi',
+    ),
+    distributive: new RegExp(`^\\s*(?:${alternation(CONTEXT_WORDS.distributive_after)})${AFTER}`, 'i'),
     placeOpener: new RegExp(`^(?:${alternation(CONTEXT_WORDS.place_determiners)})\\s+(${alternation(CONTEXT_WORDS.place_heads)})(?:['’]s)?${AFTER}`, 'i'),
     // the opener in either case, the place capitalised
     frameOpener: new RegExp(
@@ -651,6 +661,9 @@ const CONTEXT_WORDS = z
     frame_openers: words,
     place_heads: words,
     place_determiners: words,
+    partitive_after_number: words,
+    zh_rank: z.object({ before: z.string().min(1), after: words.min(1) }).strict(),
+    distributive_after: words,
   })
   .strict()
   .parse(readLanguageFile('context.yaml').data);
@@ -1147,6 +1160,7 @@ function readSentence(
   let anyPlain = false;
   /** the quote of a ranked or named subset of the zones counted earlier in the sentence */
   let subsetSubject: string | null = null;
+  const subsetPhrases = findAll(c.subsetPhrase, text, sentence.start, sentence.end);
   figures.forEach((f, k) => {
     const clause = clauseAt(clauses, f.start) ?? sentence;
     const bracket = bracketBefore(text, f, sentence);
@@ -1155,7 +1169,10 @@ function readSentence(
     let s = readSubject(st, f, clause, bracket, topic, topicNote);
     // "The 10 largest zones earned …", "The two zones together employ …": a ranked or named subset of the
     // zones, stated before the figure, is what the figure is about, not all the zones
+    const phrase = subsetPhrases.find((x) => x.end <= f.start);
+    if (subsetSubject === null && phrase) subsetSubject = quote(text, phrase);
     if (s.subject?.kind === 'aggregate' && subsetSubject !== null) s = { subject: null, rule: `none(subset:${subsetSubject})` };
+    if (s.subject?.kind === 'aggregate' && f.unit !== 'percent' && c.distributive.test(text.slice(f.end, clause.end))) s = { subject: null, rule: 'none(each:an amount of each member)' };
     if (/^subset\(.*;(?:rank=|named-before)/.test(m.rule) && subsetSubject === null) subsetSubject = quote(text, f);
     let p = readPeriod(c, st, f, clause, publication, carried);
     // only a stock holds as of a date: a flow or a ratio (a share, a growth rate) that no stated period
