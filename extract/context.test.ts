@@ -150,13 +150,25 @@ describe('readContexts on other phrasings', () => {
     expect(got.map((g) => g.isTarget)).toEqual([false, false, true, false]);
   });
 
-  it('does not guess: a CNY amount with no money word, a percentage with no cue', () => {
+  it('does not guess: a part of what was said before, a CNY amount with no money word, a percentage with no cue', () => {
     const text = 'Among them, 12 firms invested 3 billion yuan in new lines; 40 percent came from abroad.';
-    check(text, [
-      ['12', 'count', 'enterprise_count', null, null, 'none'],
+    const got = check(text, [
+      ['12', 'count', null, null, null, 'none'],
       ['3 billion yuan', 'CNY', null, null, null, 'none'],
       ['40 percent', 'percent', null, null, null, 'none'],
     ]);
+    expect(got[0]!.rule).toContain('metric=none(part-of:Among them;was enterprise_count)');
+  });
+
+  it('reads "其中" as a part and "新增" as new additions: no whole metric, no stock', () => {
+    const text = '2022年，东湖高新区出口额为900亿元。其中，光电子产品出口500亿元。2022年，东湖高新区新增高新技术企业650家。';
+    const got = check(text, [
+      ['900亿元', 'CNY', 'export_value', 'east_lake', '2022', 'stated'],
+      ['500亿元', 'CNY', null, 'east_lake', '2022', 'carried'],
+      ['650家', 'count', null, 'east_lake', '2022', 'stated'],
+    ]);
+    expect(got[1]!.rule).toContain('metric=none(part-of:其中;was export_value)');
+    expect(got[2]!.rule).toContain('metric=none(increment:新增;was high_tech_enterprise_count)');
   });
 
   it('returns contexts in the input order whatever the order of the figures', () => {

@@ -149,6 +149,10 @@ interface Compiled {
   subsetPhrase: RegExp;
   /** "… 1 trillion yuan each": an amount of each member */
   distributive: RegExp;
+  /** "其中，…", "Among them, …": a sentence stating a part of what was just said */
+  partOf: RegExp;
+  /** "新增": new additions, not the stock */
+  increment: RegExp;
 }
 
 const compiledCache = new WeakMap<Lexicon, Compiled>();
@@ -259,6 +263,8 @@ function compile(lex: Lexicon): Compiled {
         `|${escapeRe(CONTEXT_WORDS.zh_rank.before)}\\s*(?:\\d+|${Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|')})\\s*(?:${CONTEXT_WORDS.zh_rank.after.map(escapeRe).join('|')})`,
       'gi',
     ),
+    partOf: new RegExp(`^(?:${alternation(CONTEXT_WORDS.part_of_openers)})\\s*[,，:：]`, 'i'),
+    increment: new RegExp(alternation(CONTEXT_WORDS.increment_cues), 'i'),
     distributive: new RegExp(`^\\s*(?:${alternation(CONTEXT_WORDS.distributive_after)})${AFTER}`, 'i'),
     placeOpener: new RegExp(`^(?:${alternation(CONTEXT_WORDS.place_determiners)})\\s+(${alternation(CONTEXT_WORDS.place_heads)})(?:['’]s)?${AFTER}`, 'i'),
     // the opener in either case, the place capitalised
@@ -664,6 +670,8 @@ const CONTEXT_WORDS = z
     partitive_after_number: words,
     zh_rank: z.object({ before: z.string().min(1), after: words.min(1) }).strict(),
     distributive_after: words,
+    part_of_openers: words,
+    increment_cues: words,
   })
   .strict()
   .parse(readLanguageFile('context.yaml').data);
@@ -1161,10 +1169,18 @@ function readSentence(
   /** the quote of a ranked or named subset of the zones counted earlier in the sentence */
   let subsetSubject: string | null = null;
   const subsetPhrases = findAll(c.subsetPhrase, text, sentence.start, sentence.end);
+  const partOfMatch = c.partOf.exec(text.slice(sentence.start, sentence.end).trimStart());
+  const partOf = partOfMatch ? partOfMatch[0].replace(/[\s,，:：]+$/, '') : null;
   figures.forEach((f, k) => {
     const clause = clauseAt(clauses, f.start) ?? sentence;
     const bracket = bracketBefore(text, f, sentence);
-    const m = readMetric(c, st, k, clause, bracket);
+    let m = readMetric(c, st, k, clause, bracket);
+    const def0 = m.metric ? c.metricById.get(m.metric) : undefined;
+    if (def0 && partOf) m = { metric: null, rule: `none(part-of:${partOf};was ${def0.id})` };
+    else if (def0?.kind === 'stock' && f.unit !== 'percent') {
+      const inc = c.increment.exec(text.slice(clause.start, f.start));
+      if (inc) m = { metric: null, rule: `none(increment:${inc[0]};was ${def0.id})` };
+    }
     st.resolved.push(m.metric);
     let s = readSubject(st, f, clause, bracket, topic, topicNote);
     // "The 10 largest zones earned …", "The two zones together employ …": a ranked or named subset of the
