@@ -622,6 +622,9 @@ interface SentenceState {
   metricByClause: Map<Span, MetricOcc[]>;
   subjectByClause: Map<Span, SubjectOcc[]>;
   levels: MetricOcc[] | null;
+  metricByStart: Int32Array | null;
+  levelsByStart: Int32Array | null;
+  levelsByClause: Map<Span, MetricOcc[]>;
   subjectLists: Map<string, SubjectOcc[]>;
   resolvedSubject: Map<SubjectOcc, SubjectDef | null>;
   /** distinct metrics resolved so far, the most recent last */
@@ -630,6 +633,7 @@ interface SentenceState {
   presentByClause: Map<Span, Span | null>;
   presentSentence: Span | null | undefined;
   presentState: Span | null | undefined;
+  dateLists: DateLists | null;
 }
 
 /** Elements of a sorted list of spans (by start) that lie inside `scope`, by binary search. */
@@ -646,9 +650,33 @@ function spansWithin<T extends Span>(xs: T[], scope: Span): T[] {
   return out;
 }
 
+/**
+ * The spans of `xs` inside `scope`, in their order in `xs` (which decides ties in nearest()), found through
+ * `byStart` (indices of xs sorted by start) instead of a scan of the whole sentence.
+ */
+function withinInOrder<T extends Span>(xs: T[], byStart: Int32Array, scope: Span): T[] {
+  let lo = 0;
+  let hi = byStart.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[byStart[mid]!]!.start < scope.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const idx: number[] = [];
+  for (let i = lo; i < byStart.length && xs[byStart[i]!]!.start < scope.end; i++) if (xs[byStart[i]!]!.end <= scope.end) idx.push(byStart[i]!);
+  return idx.sort((a, b) => a - b).map((i) => xs[i]!);
+}
+
+function byStartOf(xs: Span[]): Int32Array {
+  return Int32Array.from(xs.keys()).sort((a, b) => xs[a]!.start - xs[b]!.start || a - b);
+}
+
 function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
   let xs = st.metricByClause.get(clause);
-  if (!xs) st.metricByClause.set(clause, (xs = st.metricOcc.filter((o) => within(o, clause))));
+  if (!xs) {
+    st.metricByStart ??= byStartOf(st.metricOcc);
+    st.metricByClause.set(clause, (xs = withinInOrder(st.metricOcc, st.metricByStart, clause)));
+  }
   return xs;
 }
 
@@ -895,14 +923,19 @@ function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): M
   // names of amounts only: a counted noun ("from the zones") names what a count counts, not what grows
   st.levels ??= outermost(st.metricOcc.filter((o) => !o.noun && (o.metric.kind !== 'ratio' || o.metric.qualifier))).filter((o) => o.metric.kind !== 'ratio');
   const levels = st.levels;
-  const inClauseBefore = levels.filter((o) => within(o, clause) && o.end <= f.start);
+  let levelsInClause = st.levelsByClause.get(clause);
+  if (!levelsInClause) {
+    st.levelsByStart ??= byStartOf(levels);
+    st.levelsByClause.set(clause, (levelsInClause = withinInOrder(levels, st.levelsByStart, clause)));
+  }
+  const inClauseBefore = levelsInClause.filter((o) => o.end <= f.start);
   const nb = nearest(inClauseBefore, f);
   if (nb) return nb.metric;
   for (let j = st.recentMetrics.length - 1; j >= 0; j--) {
     const def = c.metricById.get(st.recentMetrics[j]!);
     if (def && def.kind !== 'ratio') return def;
   }
-  const na = nearest(levels.filter((o) => within(o, clause) && o.start >= f.end), f);
+  const na = nearest(levelsInClause.filter((o) => o.start >= f.end), f);
   if (na) return na.metric;
   const ns = nearest(levels.filter((o) => o.end <= f.start), f);
   return ns ? ns.metric : null;
@@ -979,6 +1012,91 @@ interface PeriodReading {
   targetRule: string | null;
 }
 
+/** First index of a list (sorted so that `ok` is false, then true) where `ok` holds. */
+function lowerBoundBy<T>(xs: T[], ok: (x: T) => boolean): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ok(xs[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * nearest() over xs[lo, hi), spans sorted by start that do not overlap (dates): the last one ending by f's start
+ * and the first acceptable one after it (`firstOk(i, hi)`: the first index from i that may be taken, or hi).
+ * The earlier wins a tie, as in nearest().
+ */
+function nearestRange<T extends Span>(xs: T[], lo: number, hi: number, f: Span, firstOk: (i: number, hi: number) => number = (i) => i): T | null {
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (xs[mid]!.end <= f.start) a = mid + 1;
+    else b = mid;
+  }
+  const before = a > lo ? xs[a - 1]! : null;
+  const j = a < hi ? firstOk(a, hi) : hi;
+  const after = j < hi ? xs[j]! : null;
+  if (!before) return after;
+  if (!after) return before;
+  return distance(after, f) < distance(before, f) ? after : before;
+}
+
+interface DateLists {
+  /** kinds data, by and relative: what dates a figure */
+  data: DateOcc[];
+  dataOnly: DateOcc[];
+  by: DateOcc[];
+  release: DateOcc[];
+  byFuture: DateOcc | undefined;
+  /** per `data` date: the last figure ending by its start, whether the words between are a preposition at most */
+  baseFigure: (FigureRef | null)[];
+  gapOk: Uint8Array;
+  /** per `data` date: it dates a comparison base, for any figure more than 20 characters before that base */
+  other: Uint8Array;
+  /** per `data` date: the next index whose `other` is 0 (or the length) */
+  nextNotOther: Int32Array;
+}
+
+function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): DateLists {
+  if (st.dateLists) return st.dateLists;
+  const { text } = st;
+  const dates = st.dates.filter((d) => d.kind !== 'comparison');
+  const data = dates.filter((d) => d.kind === 'data' || d.kind === 'by' || d.kind === 'relative');
+  const baseFigure = data.map((d) => {
+    const i = lowerBound(st.figEnds, d.start + 1) - 1;
+    return i >= 0 ? st.figures[i]! : null;
+  });
+  const gapOk = Uint8Array.from(data, (d, k) => {
+    const g = baseFigure[k];
+    return g && g.end <= d.start && /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start)) ? 1 : 0;
+  });
+  const other = Uint8Array.from(data, (_, k) => {
+    const g = baseFigure[k];
+    return g && gapOk[k] && g.start >= 20 && c.comparison.test(text.slice(g.start - 20, g.start)) ? 1 : 0;
+  });
+  const nextNotOther = new Int32Array(data.length);
+  for (let k = data.length - 1, next = data.length; k >= 0; k--) {
+    nextNotOther[k] = next;
+    if (!other[k]) next = k;
+  }
+  st.dateLists = {
+    data,
+    dataOnly: dates.filter((d) => d.kind === 'data'),
+    by: dates.filter((d) => d.kind === 'by'),
+    release: dates.filter((d) => d.kind === 'release'),
+    byFuture: dates.find((d) => d.kind === 'by' && pubYear !== null && d.year !== null && d.year > pubYear),
+    baseFigure,
+    gapOk,
+    other,
+    nextNotOther,
+  };
+  return st.dateLists;
+}
+
 function readPeriod(
   c: Compiled,
   st: SentenceState,
@@ -989,18 +1107,21 @@ function readPeriod(
 ): PeriodReading {
   const { text } = st;
   const pubYear = publication ? Number(publication.slice(0, 4)) : null;
-  const dates = st.dates.filter((d) => d.kind !== 'comparison');
+  const dl = dateLists(c, st, pubYear);
 
   // a goal: a target cue in the figure's clause or earlier in the sentence, or "by <future year>"
   let targetRule: string | null = null;
   // the sentence's target cues are found once; this figure's is the first that ends by its clause's end
   st.targetCues ??= findAll(c.targetCue, text, st.sentence.start, st.sentence.end);
-  const cue = st.targetCues.find((x) => x.end <= clause.end);
+  // (cues are sorted and disjoint, so the first cue has the least end: it is the one or there is none)
+  const first = st.targetCues[0];
+  const cue = first && first.end <= clause.end ? first : undefined;
   if (cue) targetRule = `cue(${quote(text, cue)})`;
-  const byFuture = dates.find((d) => d.kind === 'by' && pubYear !== null && d.year !== null && d.year > pubYear);
+  const byFuture = dl.byFuture;
   if (!targetRule && byFuture) targetRule = `future(${quote(text, byFuture)})`;
   if (targetRule) {
-    const ty = nearest(dates.filter((d) => d.kind === 'by'), f) ?? nearest(dates.filter((d) => d.kind === 'data' && d.start >= (cue?.start ?? st.sentence.start)), f);
+    const from = cue?.start ?? st.sentence.start;
+    const ty = nearestRange(dl.by, 0, dl.by.length, f) ?? nearestRange(dl.dataOnly, lowerBoundBy(dl.dataOnly, (d) => d.start >= from), dl.dataOnly.length, f);
     if (ty && ty.period) return { period: ty.period, basis: 'stated', rule: `target(${quote(text, ty)})`, isTarget: true, targetRule };
     return { period: null, basis: 'none', rule: 'target(no-year)', isTarget: true, targetRule };
   }
@@ -1009,20 +1130,36 @@ function readPeriod(
   // not the figure before it
   // (only the last figure ending before the date can be that base: the words between it and the date are
   // a preposition at most, so no other figure stands between)
-  const datesOther = (d: DateOcc) => {
+  // (a comparison cue more than 20 characters after this figure does not depend on it: worked out once per
+  // date in dateLists, so finding the first date after the figure that is not another's skips runs of them)
+  const data = dl.data;
+  const datesOther = (k: number): boolean => {
+    const d = data[k]!;
     if (d.start < f.end) return false;
-    const i = lowerBound(st.figEnds, d.start + 1) - 1;
-    const g = i >= 0 ? st.figures[i]! : null;
-    return (
-      g !== null &&
-      g !== f &&
-      g.start >= f.end &&
-      g.end <= d.start &&
-      c.comparison.test(text.slice(Math.max(f.end, g.start - 20), g.start)) &&
-      /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start))
-    );
+    const g = dl.baseFigure[k];
+    if (g === null || g === undefined) return false;
+    if (g === f || g.start < f.end) return false;
+    return c.comparison.test(text.slice(Math.max(f.end, g.start - 20), g.start)) && dl.gapOk[k] === 1;
   };
-  const data = dates.filter((d) => (d.kind === 'data' || d.kind === 'by' || d.kind === 'relative') && !datesOther(d));
+  const firstOkFrom = (end: number) => (k: number, hi: number): number => {
+    while (k < hi) {
+      const d = data[k]!;
+      if (d.end > end) {
+        k++;
+        continue;
+      }
+      const g = dl.baseFigure[k];
+      if (g && g !== f && g.start >= f.end && g.start - 20 >= f.end) {
+        // far from this figure: the per-date answer holds
+        if (!dl.other[k]) return k;
+        k = dl.nextNotOther[k]!;
+        continue;
+      }
+      if (!datesOther(k)) return k;
+      k++;
+    }
+    return hi;
+  };
   const pub = (why: string): PeriodReading =>
     publication
       ? { period: publication, basis: 'publication', rule: `publication(${why})`, isTarget: false, targetRule: null }
@@ -1036,17 +1173,17 @@ function readPeriod(
     }
     return { period: d.period, basis: 'stated', rule: `stated${where}(${quote(text, d)})`, isTarget: false, targetRule: null };
   };
-  const inClause = nearest(data.filter((d) => within(d, clause)), f);
+  const inClause = nearestRange(data, lowerBoundBy(data, (d) => d.start >= clause.start), lowerBoundBy(data, (d) => d.start >= clause.end), f, firstOkFrom(clause.end));
   if (inClause) return fromDate(inClause, '');
   let presentClause = st.presentByClause.get(clause);
   if (presentClause === undefined) st.presentByClause.set(clause, (presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null));
   if (presentClause) return pub(`present:${quote(text, presentClause)}`);
-  const inSentence = nearest(data, f);
+  const inSentence = nearestRange(data, 0, data.length, f, firstOkFrom(Infinity));
   if (inSentence) return fromDate(inSentence, '@sentence');
   if (st.presentSentence === undefined) st.presentSentence = findAll(c.presentCue, text, st.sentence.start, st.sentence.end)[0] ?? null;
   const presentSentence = st.presentSentence;
   if (presentSentence) return pub(`present:${quote(text, presentSentence)}`);
-  const release = nearest(dates.filter((d) => d.kind === 'release'), f);
+  const release = nearestRange(dl.release, 0, dl.release.length, f);
   if (release) return { period: release.period, basis: 'stated', rule: `stated-release(${quote(text, release)})`, isTarget: false, targetRule: null };
   if (carried) {
     if (st.presentState === undefined) st.presentState = findAll(c.presentState, text, st.sentence.start, st.sentence.end)[0] ?? null;
@@ -1169,6 +1306,9 @@ function readSentence(
     metricByClause: new Map(),
     subjectByClause: new Map(),
     levels: null,
+    metricByStart: null,
+    levelsByStart: null,
+    levelsByClause: new Map(),
     subjectLists: new Map(),
     resolvedSubject: new Map(),
     recentMetrics: [],
@@ -1176,6 +1316,7 @@ function readSentence(
     presentByClause: new Map(),
     presentSentence: undefined,
     presentState: undefined,
+    dateLists: null,
   };
   for (let k = figures.length - 1, m = Infinity; k >= 0; k--) st.figMinEndFrom[k] = m = Math.min(m, figures[k]!.end);
   let lastCarry: { period: string; rule: string } | null = null;

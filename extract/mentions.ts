@@ -32,6 +32,24 @@ export function unrepresentable(f: { value: number; lo: number | null; hi: numbe
   return null;
 }
 
+/**
+ * A sentence longer than this (UTF-16 units) is published as the stretch of it around the figure: a run-on
+ * "sentence" of 100,000 figures would otherwise be copied into each of its 100,000 rows. Real sentences are far
+ * shorter (the archived sources' longest is about 630 characters), so they are published whole.
+ */
+export const MAX_SENTENCE_UNITS = 1000;
+
+function sentenceAround(text: string, sentence: Span, f: Span): string {
+  if (sentence.end - sentence.start <= MAX_SENTENCE_UNITS) return text.slice(sentence.start, sentence.end);
+  const half = Math.max(0, Math.floor((MAX_SENTENCE_UNITS - (f.end - f.start)) / 2));
+  let a = Math.max(sentence.start, f.start - half);
+  let b = Math.min(sentence.end, f.end + half);
+  // whole code points only: never cut a surrogate pair
+  if (a > sentence.start && /[\udc00-\udfff]/.test(text[a]!)) a--;
+  if (b < sentence.end && /[\udc00-\udfff]/.test(text[b]!)) b++;
+  return text.slice(a, b);
+}
+
 /** W3C TextQuoteSelector uses up to 32 characters of context either side. */
 const CONTEXT_CODE_POINTS = 32;
 
@@ -165,7 +183,7 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
       quote: text.slice(f.start, f.end),
       prefix: index.sliceCodePoints(prefixStart, p.cp.start),
       suffix: index.sliceCodePoints(p.cp.end, suffixEnd),
-      sentence: text.slice(ctx.sentence.start, ctx.sentence.end),
+      sentence: sentenceAround(text, ctx.sentence, f),
       value_text: f.valueText,
       value,
       unit: f.unit,
