@@ -259,20 +259,24 @@ async function glyphEdges(page: PDFPageProxy, items: readonly TextItem[], viewpo
 
 /**
  * page.getTextContent() read as a stream (what getTextContent does inside) so that a page of a million text
- * operators is stopped at the cap instead of being collected whole.
+ * operators is counted rather than collected whole (its time is the watchdog's: pipeline/pool.ts).
  */
 async function textItemsCapped(page: PDFPageProxy, n: number, sourceId: string, maxItems: number): Promise<TextItem[]> {
   const reader = page.streamTextContent().getReader() as ReadableStreamDefaultReader<{ items: (TextItem | object)[] }>;
   const items: TextItem[] = [];
+  let count = 0;
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) return items;
-    for (const x of value.items) if ('str' in x) items.push(x);
-    if (items.length > maxItems) {
-      await reader.cancel().catch(() => undefined);
-      throw new SourceError(sourceId, 'too_complex', `page ${n} has more than ${maxItems} text items (--max-text-items)`);
+    if (done) break;
+    for (const x of value.items) {
+      if (!('str' in x)) continue;
+      // past the cap nothing more is kept; the stream is drained, not cancelled (pdf.js's in-thread worker
+      // goes on pushing into a cancelled stream and throws where nothing can catch it)
+      if (++count <= maxItems) items.push(x);
     }
   }
+  if (count > maxItems) throw new SourceError(sourceId, 'too_complex', `page ${n} has ${count} text items, over the cap of ${maxItems} (--max-text-items)`);
+  return items;
 }
 
 // ------------------------------------------------------------------ geometry
