@@ -38,7 +38,7 @@ defaults: --dataset dataset/ (the project's own)  --sources: the dataset's (sour
 budget flags (per source; over one, the source fails with that reason and the others build):
   --timeout-per-source S (30; timeout)  --max-heap-mb N (768 per worker; too_complex)  --max-pages N (2000; too_many_pages)
   --max-inflated-bytes N (268435456; inflate_limit)  --max-text-items N (100000 per page; too_complex)
-  --max-pixels N (40000000 per rendered page)
+  --max-pixels N (40000000 per rendered page)  --max-mentions N (20000 figures per source; too_complex)
 exit codes: 0 ok, 1 a source failed or a check found an error, 2 bad usage or manifest`;
 
 async function main(argv: string[]): Promise<number> {
@@ -279,6 +279,7 @@ const BUDGET_FLAGS = {
   'max-inflated-bytes': { type: 'string' },
   'max-text-items': { type: 'string' },
   'max-pixels': { type: 'string' },
+  'max-mentions': { type: 'string' },
 } as const;
 
 type BudgetFlagValues = { [K in keyof typeof BUDGET_FLAGS]?: string | undefined };
@@ -291,6 +292,8 @@ function budgetOf(values: BudgetFlagValues): { budget?: BudgetOptions } {
   if (seconds !== undefined) b.timeoutMs = Math.round(seconds * 1000);
   const heap = positiveInt(values['max-heap-mb'], '--max-heap-mb');
   if (heap !== undefined) b.maxHeapMb = heap;
+  const mentions = positiveInt(values['max-mentions'], '--max-mentions');
+  if (mentions !== undefined) b.maxMentions = mentions;
   const pages = positiveInt(values['max-pages'], '--max-pages');
   if (pages !== undefined) pdf.maxPages = pages;
   const inflated = positiveInt(values['max-inflated-bytes'], '--max-inflated-bytes');

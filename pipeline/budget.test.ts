@@ -42,11 +42,12 @@ describe('a budget for every source', () => {
     const { dir } = folder('mixed', [
       { id: 'a-good', file: 'good.html', bytes: good, media: 'text/html' },
       { id: 'b-pages', file: 'pages.pdf', bytes: await manyPagesPdf(6), media: 'application/pdf' },
-      { id: 'c-bomb', file: 'bomb.pdf', bytes: inflateBombPdf(4_000_000), media: 'application/pdf' },
+      { id: 'c-bomb', file: 'bomb.pdf', bytes: await inflateBombPdf(4_000_000), media: 'application/pdf' },
       { id: 'd-items', file: 'items.pdf', bytes: await manyTextItemsPdf(300), media: 'application/pdf' },
       { id: 'e-infinity', file: 'inf.html', bytes: infinityHtml(), media: 'text/html' },
       // the same bytes as a-good under another id
       { id: 'f-copy', file: 'copy.html', bytes: good, media: 'text/html' },
+      { id: 'g-figures', file: 'figures.html', bytes: manyFiguresHtml(30), media: 'text/html' },
     ]);
     const out = path.join(tmp, 'mixed-out');
     const lines: string[] = [];
@@ -57,7 +58,7 @@ describe('a budget for every source', () => {
       site: false,
       keepGoing: true,
       log: (l) => lines.push(l),
-      budget: { slowAfterMs: 1, pdf: { maxPages: 5, maxInflatedBytes: 1_000_000, maxTextItemsPerPage: 200 } },
+      budget: { slowAfterMs: 1, maxMentions: 20, pdf: { maxPages: 5, maxInflatedBytes: 1_000_000, maxTextItemsPerPage: 200 } },
     });
     const errors = JSON.parse(readFileSync(path.join(out, 'errors.json'), 'utf8')) as { source_id: string; reason: string }[];
     expect(errors.map((e) => [e.source_id, e.reason])).toEqual([
@@ -65,6 +66,7 @@ describe('a budget for every source', () => {
       ['c-bomb', 'inflate_limit'],
       ['d-items', 'too_complex'],
       ['f-copy', 'duplicate_source'],
+      ['g-figures', 'too_complex'],
     ]);
     const mentions = JSON.parse(readFileSync(path.join(out, 'mentions.json'), 'utf8')) as { source_id: string; value: number }[];
     expect(mentions.map((m) => [m.source_id, m.value])).toEqual([
@@ -74,7 +76,7 @@ describe('a budget for every source', () => {
     const skips = JSON.parse(readFileSync(path.join(out, 'skips.json'), 'utf8')) as { source_id: string; reason: string }[];
     expect(skips.filter((s) => s.source_id === 'e-infinity').map((s) => s.reason)).toContain('unrepresentable_value:not_finite');
     expect(r.exitCode).toBe(0);
-    expect(lines.some((l) => /still working on [a-f]-/.test(l))).toBe(true);
+    expect(lines.some((l) => /still working on [a-g]-/.test(l))).toBe(true);
   });
 
   it('stops a source over its time and one over its heap, each with its reason, and reads the next', { timeout: 120_000 }, async () => {

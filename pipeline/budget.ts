@@ -13,6 +13,11 @@ export interface SourceBudget {
   maxHeapMb: number;
   /** a source still being read after this many milliseconds is named in the log (then every such interval) */
   slowAfterMs: number;
+  /**
+   * figures one source may state (too_complex): every mention is a row carried through reconciliation, checks
+   * and the audit site, so a page of 100,000 figures would cost the later stages minutes and gigabytes
+   */
+  maxMentions: number;
   pdf: PdfLimits;
 }
 
@@ -20,6 +25,7 @@ export const DEFAULT_BUDGET: SourceBudget = {
   timeoutMs: 30_000,
   maxHeapMb: 768,
   slowAfterMs: 5_000,
+  maxMentions: 20_000,
   pdf: DEFAULT_PDF_LIMITS,
 };
 
@@ -30,6 +36,7 @@ export function resolveBudget(o: BudgetOptions | undefined): SourceBudget {
     timeoutMs: o?.timeoutMs ?? DEFAULT_BUDGET.timeoutMs,
     maxHeapMb: o?.maxHeapMb ?? DEFAULT_BUDGET.maxHeapMb,
     slowAfterMs: o?.slowAfterMs ?? DEFAULT_BUDGET.slowAfterMs,
+    maxMentions: o?.maxMentions ?? DEFAULT_BUDGET.maxMentions,
     pdf: { ...DEFAULT_BUDGET.pdf, ...o?.pdf },
   };
 }

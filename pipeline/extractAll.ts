@@ -76,6 +76,7 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
     cacheDir,
     cacheKey,
     pdfLimits: budget.pdf,
+    maxMentions: budget.maxMentions,
     ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
   });
   // the same bytes under a second id would publish the same mentions twice (mention ids come from the bytes):

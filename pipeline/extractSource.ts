@@ -61,6 +61,8 @@ export interface ExtractOptions {
   maxBytes?: number;
   lexicon: Lexicon;
   pdfLimits?: PdfLimits;
+  /** figures one source may state (pipeline/budget.ts maxMentions); no cap when absent */
+  maxMentions?: number;
 }
 
 export async function readTextLayer(entry: ManifestEntry, bytes: Uint8Array, pdfLimits: PdfLimits = DEFAULT_PDF_LIMITS): Promise<TextLayer> {
@@ -84,6 +86,9 @@ export async function extractSource(sourcesDir: string, entry: ManifestEntry, op
     const layer = await readTextLayer(entry, bytes, opts.pdfLimits);
     const { mentions, skips } = extractMentions(layer, { sourceId: entry.id, sha256: entry.sha256, published: entry.published }, opts.lexicon);
     // a row the published tables would refuse fails this source here, by name, not the whole publish step later
+    if (opts.maxMentions !== undefined && mentions.length > opts.maxMentions) {
+      throw new SourceError(entry.id, 'too_complex', `${mentions.length} figures, over the cap of ${opts.maxMentions} per source (--max-mentions)`);
+    }
     const bad = firstInvalidMention(mentions);
     if (bad) throw new SourceError(entry.id, 'invalid_rows', bad);
     return {

@@ -2,7 +2,7 @@
  * Hostile documents made on the fly, small on disk and costly to read: for the budget tests and the bench's
  * "five sources plus one hostile file" build. Nothing here is committed as a file; each maker returns bytes.
  */
-import { deflateSync } from 'node:zlib';
+import { constants, createDeflate } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 
 /** A PDF made with pdfkit (standard Helvetica, uncompressed). */
@@ -39,9 +39,8 @@ export function manyTextItemsPdf(items: number): Promise<Uint8Array> {
  * A one-page PDF whose content stream inflates from a few KB to `inflatedBytes` (a decompression bomb: spaces
  * around one line of text). Written by hand so the stream is Flate-compressed whatever pdfkit does.
  */
-export function inflateBombPdf(inflatedBytes: number): Uint8Array {
-  const content = Buffer.concat([Buffer.from('BT /F1 12 Tf 72 720 Td (There are 12 zones.) Tj ET\n'), Buffer.alloc(inflatedBytes, 0x20)]);
-  const stream = deflateSync(content, { level: 9 });
+export async function inflateBombPdf(inflatedBytes: number): Promise<Uint8Array> {
+  const stream = await deflateSpaces(Buffer.from('BT /F1 12 Tf 72 720 Td (There are 12 zones.) Tj ET\n'), inflatedBytes);
   const parts: Buffer[] = [];
   const offsets: number[] = [];
   let size = 0;
@@ -66,6 +65,28 @@ export function inflateBombPdf(inflatedBytes: number): Uint8Array {
   push(`xref\n0 6\n0000000000 65535 f \n${offsets.slice(1).map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
   push(`trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
   return new Uint8Array(Buffer.concat(parts));
+}
+
+/** zlib data of `head` followed by `n` spaces, made chunk by chunk (a gigabyte never sits in memory). */
+function deflateSpaces(head: Buffer, n: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const z = createDeflate({ level: constants.Z_BEST_COMPRESSION });
+    const out: Buffer[] = [];
+    z.on('data', (c: Buffer) => out.push(c));
+    z.on('end', () => resolve(Buffer.concat(out)));
+    z.on('error', reject);
+    const chunk = Buffer.alloc(Math.min(n, 16 * 1024 * 1024), 0x20);
+    let left = n;
+    const write = () => {
+      if (left <= 0) return void z.end();
+      const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= part.length;
+      if (z.write(part)) setImmediate(write);
+      else z.once('drain', write);
+    };
+    z.write(head);
+    write();
+  });
 }
 
 /** An HTML page of one sentence holding `figures` figures. */

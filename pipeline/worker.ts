@@ -21,6 +21,8 @@ export interface SourceTask {
   maxBytes?: number;
   /** PDF caps (extract/limits.ts); defaults when absent */
   pdfLimits?: PdfLimits;
+  /** figures one source may state (pipeline/budget.ts) */
+  maxMentions?: number;
   /** null: no cache */
   cacheDir: string | null;
   /** the cache key when the caller already worked it out (probeCache); the result is stored under it */
@@ -108,7 +110,10 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
     if (hit && hit.result.id === task.entry.id) return { kind: 'source', encoded: hit, cacheHit: true };
   }
   const maxBytes = task.maxBytes === undefined ? {} : { maxBytes: task.maxBytes };
-  const pdfLimits = task.pdfLimits === undefined ? {} : { pdfLimits: task.pdfLimits };
+  const pdfLimits = {
+    ...(task.pdfLimits === undefined ? {} : { pdfLimits: task.pdfLimits }),
+    ...(task.maxMentions === undefined ? {} : { maxMentions: task.maxMentions }),
+  };
   const result = await extractSource(task.sourcesDir, task.entry, { lexicon: lex, ...maxBytes, ...pdfLimits });
   let pageTexts: string[] | null = null;
   if (result.error === null && task.entry.media_type === 'application/pdf') {
