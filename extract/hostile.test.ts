@@ -9,7 +9,7 @@ import { extractMentions } from './mentions.js';
  * Hostile text: input built to make the extractor slow or to read numbers no table can hold. Behaviour only
  * (counts, reasons); how fast it goes is measured by `npm run bench` ("pathological sentence").
  */
-const lexicon = loadLexicon(path.resolve(import.meta.dirname, 'lexicon'));
+const lexicon = loadLexicon(path.resolve(import.meta.dirname, '..', 'dataset', 'vocabulary'));
 
 function mentionsOf(html: string) {
   const bytes = Buffer.from(`<html><body><main>${html}</main></body></html>`, "utf8");

@@ -16,7 +16,7 @@ import { infinityHtml, inflateBombPdf, manyFiguresHtml, manyPagesPdf, manyTextIt
  * (Uses the compiled worker, dist/pipeline/worker.js: `npm test` compiles first.)
  */
 const root = path.resolve(import.meta.dirname, '..');
-const lexiconDir = path.join(root, 'extract', 'lexicon');
+const lexiconDir = path.join(root, 'dataset', 'vocabulary');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'figtrail-budget-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
