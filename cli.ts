@@ -38,6 +38,7 @@ defaults: --dataset dataset/ (the project's own)  --sources: the dataset's (sour
 budget flags (per source; over one, the source fails with that reason and the others build):
   --timeout-per-source S (30; timeout)  --max-heap-mb N (768 per worker; too_complex)  --max-pages N (2000; too_many_pages)
   --max-inflated-bytes N (268435456; inflate_limit)  --max-text-items N (100000 per page; too_complex)
+  --max-operators N (1000000 per page; too_complex)
   --max-pixels N (40000000 per rendered page)  --max-mentions N (20000 figures per source; too_complex)
 exit codes: 0 ok, 1 a source failed or a check found an error, 2 bad usage or manifest`;
 
@@ -280,6 +281,7 @@ const BUDGET_FLAGS = {
   'max-text-items': { type: 'string' },
   'max-pixels': { type: 'string' },
   'max-mentions': { type: 'string' },
+  'max-operators': { type: 'string' },
 } as const;
 
 type BudgetFlagValues = { [K in keyof typeof BUDGET_FLAGS]?: string | undefined };
@@ -300,6 +302,8 @@ function budgetOf(values: BudgetFlagValues): { budget?: BudgetOptions } {
   if (inflated !== undefined) pdf.maxInflatedBytes = inflated;
   const items = positiveInt(values['max-text-items'], '--max-text-items');
   if (items !== undefined) pdf.maxTextItemsPerPage = items;
+  const operators = positiveInt(values['max-operators'], '--max-operators');
+  if (operators !== undefined) pdf.maxOperatorsPerPage = operators;
   const pixels = positiveInt(values['max-pixels'], '--max-pixels');
   if (pixels !== undefined) pdf.maxPixelsPerPage = pixels;
   if (Object.keys(pdf).length) b.pdf = pdf;

@@ -14,6 +14,8 @@ export interface PdfLimits {
   maxInflatedBytes: number;
   /** text items pdf.js reads from one page (too_complex) */
   maxTextItemsPerPage: number;
+  /** operators in one page's operator list (too_complex): counted once pdf.js has built it */
+  maxOperatorsPerPage: number;
   /** pixels of one rendered page image in the audit site (too_complex) */
   maxPixelsPerPage: number;
 }
@@ -22,6 +24,7 @@ export const DEFAULT_PDF_LIMITS: PdfLimits = {
   maxPages: 2000,
   maxInflatedBytes: 256 * 1024 * 1024,
   maxTextItemsPerPage: 100_000,
+  maxOperatorsPerPage: 1_000_000,
   maxPixelsPerPage: 40_000_000,
 };
 

@@ -223,7 +223,11 @@ async function buildPages(bytes: Uint8Array, sourceId: string, limits: PdfLimits
         throw new SourceError(sourceId, 'corrupt_pdf', `page ${n} cannot be read: ${oneLine(e)}`);
       }
       const viewport = page.getViewport({ scale: 1 });
-      const edges = await glyphEdges(page, items, viewport.transform as number[]);
+      const ops = { count: 0 };
+      const edges = await glyphEdges(page, items, viewport.transform as number[], ops);
+      if (ops.count > limits.maxOperatorsPerPage) {
+        throw new SourceError(sourceId, 'too_complex', `page ${n} has ${ops.count} drawing operators, over the cap of ${limits.maxOperatorsPerPage} (--max-operators)`);
+      }
       const layout = layoutPage(items, viewport.transform as number[], viewport.width, viewport.height, edges);
       pages.push(renderPage(layout, n));
       page.cleanup();
@@ -241,9 +245,10 @@ async function buildPages(bytes: Uint8Array, sourceId: string, limits: PdfLimits
  * Glyph edges per text item, from the page's operator list. Boxes are a convenience for drawing quotes:
  * a page whose operator list pdf.js cannot build keeps its text and gets item boxes only.
  */
-async function glyphEdges(page: PDFPageProxy, items: readonly TextItem[], viewportTransform: number[]): Promise<(ItemEdges | null)[]> {
+async function glyphEdges(page: PDFPageProxy, items: readonly TextItem[], viewportTransform: number[], ops: { count: number }): Promise<(ItemEdges | null)[]> {
   try {
     const opList = await page.getOperatorList();
+    ops.count = opList.fnArray.length;
     const glyphs = glyphsOfOperatorList(opList, (name) => {
       try {
         return page.commonObjs.has(name) ? (page.commonObjs.get(name) as { fontMatrix?: number[]; ascent?: number; descent?: number; vertical?: boolean }) : null;

@@ -48,6 +48,8 @@ describe('a budget for every source', () => {
       // the same bytes as a-good under another id
       { id: 'f-copy', file: 'copy.html', bytes: good, media: 'text/html' },
       { id: 'g-figures', file: 'figures.html', bytes: manyFiguresHtml(30), media: 'text/html' },
+      // under the text-item cap, over the operator cap
+      { id: 'h-operators', file: 'ops.pdf', bytes: await manyTextItemsPdf(60), media: 'application/pdf' },
     ]);
     const out = path.join(tmp, 'mixed-out');
     const lines: string[] = [];
@@ -58,7 +60,7 @@ describe('a budget for every source', () => {
       site: false,
       keepGoing: true,
       log: (l) => lines.push(l),
-      budget: { slowAfterMs: 1, maxMentions: 20, pdf: { maxPages: 5, maxInflatedBytes: 1_000_000, maxTextItemsPerPage: 200 } },
+      budget: { slowAfterMs: 1, maxMentions: 20, pdf: { maxPages: 5, maxInflatedBytes: 1_000_000, maxTextItemsPerPage: 200, maxOperatorsPerPage: 150 } },
     });
     const errors = JSON.parse(readFileSync(path.join(out, 'errors.json'), 'utf8')) as { source_id: string; reason: string }[];
     expect(errors.map((e) => [e.source_id, e.reason])).toEqual([
@@ -67,6 +69,7 @@ describe('a budget for every source', () => {
       ['d-items', 'too_complex'],
       ['f-copy', 'duplicate_source'],
       ['g-figures', 'too_complex'],
+      ['h-operators', 'too_complex'],
     ]);
     const mentions = JSON.parse(readFileSync(path.join(out, 'mentions.json'), 'utf8')) as { source_id: string; value: number }[];
     expect(mentions.map((m) => [m.source_id, m.value])).toEqual([
@@ -76,7 +79,7 @@ describe('a budget for every source', () => {
     const skips = JSON.parse(readFileSync(path.join(out, 'skips.json'), 'utf8')) as { source_id: string; reason: string }[];
     expect(skips.filter((s) => s.source_id === 'e-infinity').map((s) => s.reason)).toContain('unrepresentable_value:not_finite');
     expect(r.exitCode).toBe(0);
-    expect(lines.some((l) => /still working on [a-g]-/.test(l))).toBe(true);
+    expect(lines.some((l) => /still working on [a-h]-/.test(l))).toBe(true);
   });
 
   it('stops a source over its time and one over its heap, each with its reason, and reads the next', { timeout: 120_000 }, async () => {
