@@ -4,6 +4,7 @@ import { formatFindingsTable, writeGithubReport } from './checks/report.js';
 import { ManifestError, verifySources } from './extract/manifest.js';
 import { GoldError } from './eval/gold.js';
 import { build, extractShard, projectRoot } from './pipeline/build.js';
+import type { BudgetOptions } from './pipeline/budget.js';
 import { DatasetError, defaultDatasetDir, loadDataset } from './pipeline/dataset.js';
 import { initDataset } from './pipeline/init.js';
 import { parseShardSpec, ShardError } from './pipeline/shards.js';
@@ -12,8 +13,8 @@ const USAGE = `figtrail — figures with provenance from documents, reconciled, 
 
 usage:
   figtrail build [--dataset DIR] [--sources DIR] [--out DIR] [--keep-going] [--max-bytes N] [--quiet]
-                 [--jobs N] [--cache DIR | --no-cache] [--from-shards DIR...] [--force] [--no-site]
-  figtrail extract --shard i/n --out DIR [--dataset DIR] [--sources DIR] [--jobs N] [--cache DIR | --no-cache] [--max-bytes N]
+                 [--jobs N] [--cache DIR | --no-cache] [--from-shards DIR...] [--force] [--no-site] [budget flags]
+  figtrail extract --shard i/n --out DIR [--dataset DIR] [--sources DIR] [--jobs N] [--cache DIR | --no-cache] [--max-bytes N] [budget flags]
   figtrail sources verify [--dataset DIR] [--sources DIR]
   figtrail init DIR                               scaffold a new dataset (then: figtrail build --dataset DIR)
   figtrail sources add FILE --title T --publisher P [--url URL] [--published YYYY-MM-DD] [--id ID]
@@ -34,6 +35,11 @@ defaults: --dataset dataset/ (the project's own)  --sources: the dataset's (sour
   a build whose inputs, code and options are unchanged and whose --out still verifies is skipped (--force rebuilds)
   extract --shard i/n writes DIR/shard-i-of-n.json; build --from-shards DIR... merges a complete set of shards
   (the same --sources manifest) and reconciles, checks and publishes exactly as a normal build
+budget flags (per source; over one, the source fails with that reason and the others build):
+  --timeout-per-source S (30; timeout)  --max-heap-mb N (768 per worker; too_complex)  --max-pages N (2000; too_many_pages)
+  --max-inflated-bytes N (268435456; inflate_limit)  --max-text-items N (100000 per page; too_complex)
+  --max-operators N (1000000 per page; too_complex)
+  --max-pixels N (40000000 per rendered page)  --max-mentions N (20000 figures per source; too_complex)
 exit codes: 0 ok, 1 a source failed or a check found an error, 2 bad usage or manifest`;
 
 async function main(argv: string[]): Promise<number> {
@@ -56,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
           'from-shards': { type: 'string', multiple: true },
           'no-site': { type: 'boolean', default: false },
           force: { type: 'boolean', default: false },
+          ...BUDGET_FLAGS,
         },
         strict: true,
         allowPositionals: true,
@@ -74,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
         ...(fromShards ? { fromShards } : {}),
         ...(values['no-site'] ? { site: false } : {}),
         ...(values.force ? { force: true } : {}),
+        ...budgetOf(values),
       });
       if (!values.quiet) {
         const c = result.counts;
@@ -103,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
           jobs: { type: 'string', short: 'j' },
           cache: { type: 'string' },
           'no-cache': { type: 'boolean', default: false },
+          ...BUDGET_FLAGS,
         },
         strict: true,
       });
@@ -122,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
         quiet: values.quiet!,
         ...(maxBytes === undefined ? {} : { maxBytes }),
         ...jobsAndCache(values),
+        ...budgetOf(values),
       });
       // a failed source is data in the shard; the build that merges the shards reports it and sets the exit code
       if (!values.quiet) process.stderr.write(`wrote ${r.file}\n`);
@@ -260,6 +270,50 @@ function positiveInt(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!(Number.isInteger(n) && n > 0)) throw new UsageError(`${flag} takes a positive whole number`);
+  return n;
+}
+
+const BUDGET_FLAGS = {
+  'timeout-per-source': { type: 'string' },
+  'max-heap-mb': { type: 'string' },
+  'max-pages': { type: 'string' },
+  'max-inflated-bytes': { type: 'string' },
+  'max-text-items': { type: 'string' },
+  'max-pixels': { type: 'string' },
+  'max-mentions': { type: 'string' },
+  'max-operators': { type: 'string' },
+} as const;
+
+type BudgetFlagValues = { [K in keyof typeof BUDGET_FLAGS]?: string | undefined };
+
+/** The budget flags as build options: only those given, the rest keep their defaults (pipeline/budget.ts). */
+function budgetOf(values: BudgetFlagValues): { budget?: BudgetOptions } {
+  const b: BudgetOptions = {};
+  const pdf: NonNullable<BudgetOptions['pdf']> = {};
+  const seconds = positiveNumber(values['timeout-per-source'], '--timeout-per-source');
+  if (seconds !== undefined) b.timeoutMs = Math.round(seconds * 1000);
+  const heap = positiveInt(values['max-heap-mb'], '--max-heap-mb');
+  if (heap !== undefined) b.maxHeapMb = heap;
+  const mentions = positiveInt(values['max-mentions'], '--max-mentions');
+  if (mentions !== undefined) b.maxMentions = mentions;
+  const pages = positiveInt(values['max-pages'], '--max-pages');
+  if (pages !== undefined) pdf.maxPages = pages;
+  const inflated = positiveInt(values['max-inflated-bytes'], '--max-inflated-bytes');
+  if (inflated !== undefined) pdf.maxInflatedBytes = inflated;
+  const items = positiveInt(values['max-text-items'], '--max-text-items');
+  if (items !== undefined) pdf.maxTextItemsPerPage = items;
+  const operators = positiveInt(values['max-operators'], '--max-operators');
+  if (operators !== undefined) pdf.maxOperatorsPerPage = operators;
+  const pixels = positiveInt(values['max-pixels'], '--max-pixels');
+  if (pixels !== undefined) pdf.maxPixelsPerPage = pixels;
+  if (Object.keys(pdf).length) b.pdf = pdf;
+  return Object.keys(b).length ? { budget: b } : {};
+}
+
+function positiveNumber(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} must be a positive number, got ${v}`);
   return n;
 }
 

@@ -1,30 +1,34 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PDFParse } from 'pdf-parse';
 import { version as pdfjsVersion } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { DEFAULT_BUDGET, type SourceBudget } from '../pipeline/budget.js';
+import { WorkerPool } from '../pipeline/pool.js';
+import type { RenderOutcome } from '../pipeline/worker.js';
+import type { RenderedPage } from './renderPages.js';
 
-export interface RenderedPage {
-  page: number;
-  png: Uint8Array;
-  width: number;
-  height: number;
+export type { RenderedPage } from './renderPages.js';
+
+export interface RenderOptions {
+  /** time, heap and PDF limits of the rendering worker (default: pipeline/budget.ts DEFAULT_BUDGET) */
+  budget?: SourceBudget;
+  /** what the log calls this document (the source id) */
+  label?: string;
 }
 
 /**
- * Renders every page of a PDF to PNG with pdf.js (through pdf-parse and @napi-rs/canvas).
- * Same bytes in → same PNG bytes out (no timestamps in the PNG; pdf.js rendering is deterministic
- * for a given pdfjs-dist / canvas version).
+ * Renders every page of a PDF to PNG (audit/renderPages.ts) in a worker thread with the source budget: a
+ * hostile PDF that draws forever or asks for gigabytes of canvas fails here with a named reason (the site shows
+ * a notice for it) instead of stopping the build.
  */
-export async function renderPdfPages(data: Uint8Array, scale = 1.5): Promise<RenderedPage[]> {
-  const parser = new PDFParse({ data: new Uint8Array(data) });
+export async function renderPdfPages(data: Uint8Array, scale = 1.5, opts: RenderOptions = {}): Promise<RenderedPage[]> {
+  const budget = opts.budget ?? DEFAULT_BUDGET;
+  const pool = new WorkerPool(1, undefined, { budget });
   try {
-    const r = await parser.getScreenshot({ scale, imageDataUrl: false, imageBuffer: true });
-    return r.pages
-      .map((p) => ({ page: p.pageNumber, png: p.data, width: p.width, height: p.height }))
-      .sort((a, b) => a.page - b.page);
+    const o = await pool.run({ kind: 'render', label: opts.label ?? 'pdf', data, scale, limits: budget.pdf });
+    return (o as RenderOutcome).pages.map((p) => ({ ...p, png: new Uint8Array(p.png) }));
   } finally {
-    await parser.destroy();
+    await pool.close();
   }
 }
 
@@ -35,8 +39,8 @@ const RENDER_VERSION = '1';
  * renderPdfPages with an on-disk cache keyed by (PDF bytes, scale, pdf.js version): rendering is the
  * slowest part of writing the audit site and its output depends on nothing else. Safe to delete.
  */
-export async function renderPdfPagesCached(data: Uint8Array, scale: number, cacheDir: string | null): Promise<RenderedPage[]> {
-  if (!cacheDir) return renderPdfPages(data, scale);
+export async function renderPdfPagesCached(data: Uint8Array, scale: number, cacheDir: string | null, opts: RenderOptions = {}): Promise<RenderedPage[]> {
+  if (!cacheDir) return renderPdfPages(data, scale, opts);
   const key = createHash('sha256')
     .update(JSON.stringify([RENDER_VERSION, pdfjsVersion, scale]))
     .update(data)
@@ -50,7 +54,7 @@ export async function renderPdfPagesCached(data: Uint8Array, scale: number, cach
       // a corrupt entry is rendered again and rewritten below
     }
   }
-  const pages = await renderPdfPages(data, scale);
+  const pages = await renderPdfPages(data, scale, opts);
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   writeFileSync(tmp, JSON.stringify(pages.map((p) => ({ page: p.page, width: p.width, height: p.height, png: Buffer.from(p.png).toString('base64') }))));

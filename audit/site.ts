@@ -6,6 +6,7 @@ import type { SourceRow } from '../extract/records.js';
 import { factKey } from './explain.js';
 import { CSS, escapeHtml as e, page, safeUrl, slug } from './html.js';
 import { cmp, codePoints, compareFacts, formatInterval, formatValue, loadBuild, readLayout, readText, type Build, type CheckRow, type Fact, type Layout } from './load.js';
+import type { SourceBudget } from '../pipeline/budget.js';
 import { renderPdfPagesCached, type RenderedPage } from './renderPdf.js';
 import { renderChart, type ChartPoint } from './svgChart.js';
 import { FACT_STATUS_DEFINITIONS } from '../contracts/index.js';
@@ -18,6 +19,8 @@ export interface AuditSiteOptions {
   cacheDir?: string | null;
   /** the index page's charts (the dataset's `site.charts`); default: the two series with the most points */
   charts?: readonly ChartSpec[];
+  /** time, heap and PDF limits of page rendering (pipeline/budget.ts; default DEFAULT_BUDGET) */
+  budget?: SourceBudget;
 }
 
 export const STATUS_COLORS: [string, string][] = [
@@ -407,7 +410,7 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
       if (createHash('sha256').update(data).digest('hex') !== s.sha256) problem = `the archived file ${s.file} does not match its sha256`;
       else {
         try {
-          rendered = await renderPdfPagesCached(data, opts.scale ?? 1.5, opts.cacheDir ?? null);
+          rendered = await renderPdfPagesCached(data, opts.scale ?? 1.5, opts.cacheDir ?? null, { label: s.source_id, ...(opts.budget ? { budget: opts.budget } : {}) });
         } catch (err) {
           problem = `the PDF could not be rendered: ${(err as Error).message}`;
         }

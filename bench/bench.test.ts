@@ -14,8 +14,8 @@ afterAll(() => {
 describe('bench options', () => {
   it('runs the quick mode by default; --full is the targets\' scale', () => {
     const quick = parseBenchArgs([]);
-    expect(quick).toEqual({ full: false, install: true, help: false });
-    expect(parseBenchArgs(['--full', '--no-install'])).toEqual({ full: true, install: false, help: false });
+    expect(quick).toEqual({ full: false, install: true, hostile: false, help: false });
+    expect(parseBenchArgs(['--full', '--no-install'])).toEqual({ full: true, install: false, hostile: false, help: false });
     expect(benchSize(quick).pdfs).toBeLessThan(benchSize(parseBenchArgs(['--full'])).pdfs);
     expect(benchSize(parseBenchArgs(['--full'])).mentions).toBe(1_000_000);
     expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown option --fast/);

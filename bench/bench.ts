@@ -14,6 +14,10 @@ import { readManifest, sha256Hex } from '../extract/manifest.js';
 import { projectRoot } from '../pipeline/build.js';
 import { extractAll } from '../pipeline/extractAll.js';
 import { WorkerPool } from '../pipeline/pool.js';
+import { readHtmlTextLayer } from '../extract/html.js';
+import { extractMentions } from '../extract/mentions.js';
+import { DEFAULT_BUDGET } from '../pipeline/budget.js';
+import { inflateBombPdf, manyFiguresHtml, manyPagesPdf } from '../pipeline/hostileInputs.js';
 import { tempFolderRemovedOnExit } from './cleanup.js';
 import { makeCorpus, type CorpusEntry } from './corpus.js';
 import { BENCH_USAGE, benchSize, BenchUsageError, parseBenchArgs, type BenchOptions } from './options.js';
@@ -110,6 +114,10 @@ function ensurePdftotext(): boolean {
 async function main(): Promise<void> {
   say(`figtrail bench (${quick ? 'quick; --full for the targets\' scale' : '--full'}): ${cores} cores (os.availableParallelism), node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}`);
   const cli = (...a: string[]) => child(['cli', ...a]);
+  if (options.hostile) {
+    await hostile(cli, [], true);
+    return printTargets();
+  }
 
   // ---------------------------------------------------------------- 1. the five real sources
   const five = path.join(root, 'sources');
@@ -223,10 +231,81 @@ async function main(): Promise<void> {
   say(`reconcile ${SIZE.mentions.toLocaleString('en-US')} synthetic mentions (transform/run.ts runTransform, child process): ${f2(rec.seconds)} s, peak RSS ${mb(rec.maxRssKb)}, ${String(rec.facts)} facts`);
   target(`${SIZE.mentions.toLocaleString('en-US')} mentions reconciled ≤ 10 s and ≤ 2 GB peak RSS`, rec.seconds <= 10 && rec.maxRssKb <= 2 * 1024 * 1024, `${f2(rec.seconds)} s, ${mb(rec.maxRssKb)}`);
 
+  await hostile(cli, htmls.map((e) => path.join(corpusDir, e.file)), options.full);
+  printTargets();
+}
+
+function printTargets(): void {
   say('');
   say(`targets${quick ? ' (quick: smaller corpus and 100,000 mentions; `npm run bench -- --full` for the real figures)' : ''}:`);
   for (const t of targets) say(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.detail}`);
   say(`bench took ${f1((performance.now() - benchStart) / 1000)} s`);
+}
+
+/** Text layer + mentions of one HTML file, in this process (no worker, no cache). */
+function extractHtml(bytes: Uint8Array): number {
+  const sha = sha256Hex(bytes);
+  const lexicon = loadLexicon(path.join(root, 'dataset', 'vocabulary'));
+  const layer = readHtmlTextLayer(bytes, { sourceId: 'bench', sha256: sha });
+  return extractMentions(layer, { sourceId: 'bench', sha256: sha, published: null }, lexicon).mentions.length;
+}
+
+/**
+ * 4. hostile input: one sentence of 100,000 figures, HTML extraction throughput on one long page, and builds
+ * of the five sources plus one hostile file each (default budget: the hostile file fails by name, the rest build).
+ */
+async function hostile(cli: (...a: string[]) => Promise<ChildRun>, corpusHtml: string[], builds: boolean): Promise<void> {
+  say('');
+  say('hostile input:');
+  extractHtml(manyFiguresHtml(10)); // lexicon compiled, modules warm
+  const sentence = await timed(async () => extractHtml(manyFiguresHtml(100_000)));
+  say(`  one sentence of 100,000 figures ("1 " × 100,000): ${f2(sentence.seconds)} s, ${sentence.value} mentions`);
+  target('100,000 figures in one sentence ≤ 5 s', sentence.seconds <= 5, `${f2(sentence.seconds)} s`);
+
+  // one long page: the scale corpus's article paragraphs (or generated ones) joined into a single document
+  const paras: string[] = [];
+  for (const f of corpusHtml) for (const m of readFileSync(f, 'utf8').matchAll(/<p>[\s\S]*?<\/p>/g)) paras.push(m[0]);
+  if (!paras.length) for (let i = 0; i < 2000; i++) paras.push(`<p>In ${2010 + (i % 14)} the zone reported revenue of ${i}.5 billion yuan, up ${i % 20} percent, and ${i + 3} new enterprises.</p>`);
+  const page: string[] = [];
+  let size = 0;
+  for (let i = 0; size < (builds ? 4_000_000 : 1_000_000); i++) {
+    const p = paras[i % paras.length]!;
+    page.push(p);
+    size += p.length + 1;
+  }
+  const big = new Uint8Array(Buffer.from(`<html><body><main>${page.join('\n')}</main></body></html>`));
+  const html = await timed(async () => extractHtml(big));
+  const mbps = big.length / 1e6 / html.seconds;
+  say(`  one ${f1(big.length / 1e6)} MB HTML page (news paragraphs): ${f2(html.seconds)} s = ${f2(mbps)} MB/s, ${html.value} mentions`);
+  target('HTML extraction ≥ 2 MB/s on one long page', mbps >= 2, `${f2(mbps)} MB/s`);
+
+  if (!builds) {
+    say('  (builds of the five sources plus one hostile file each: `npm run bench -- --full` or `-- --hostile`)');
+    return;
+  }
+  const cases: [string, string, 'application/pdf' | 'text/html', () => Promise<Uint8Array>][] = [
+    ['inflate-bomb', 'bomb.pdf', 'application/pdf', () => inflateBombPdf(600_000_000)],
+    ['five-thousand-pages', 'pages.pdf', 'application/pdf', () => manyPagesPdf(5000)],
+    ['hundred-thousand-figures', 'figures.html', 'text/html', async () => manyFiguresHtml(100_000)],
+  ];
+  say(`  the five sources + one hostile file (CLI build, default budget: ${DEFAULT_BUDGET.timeoutMs / 1000} s and ${DEFAULT_BUDGET.maxHeapMb} MB heap per source; audit site incl.):`);
+  for (const [id, file, media, make] of cases) {
+    const dir = path.join(tmp, `hostile-${id}`);
+    mkdirSync(dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(path.join(root, 'sources', 'manifest.json'), 'utf8')) as CorpusEntry[];
+    for (const e of manifest) copyFileSync(path.join(root, 'sources', e.file), path.join(dir, e.file));
+    const bytes = await make();
+    writeFileSync(path.join(dir, file), bytes);
+    manifest.push({ id, file, media_type: media, title: id, publisher: null, original_url: null, published: null, capture: 'bench', notes: null, sha256: sha256Hex(bytes) } as CorpusEntry);
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const out = path.join(tmp, `hostile-${id}-out`);
+    const run = await cli('build', '--quiet', '--keep-going', '--no-cache', '--sources', dir, '--out', out);
+    const errors = JSON.parse(readFileSync(path.join(out, 'errors.json'), 'utf8')) as { source_id: string; reason: string }[];
+    const sources = JSON.parse(readFileSync(path.join(out, 'sources.json'), 'utf8')) as { status: string }[];
+    const why = errors.map((e) => `${e.source_id}: ${e.reason}`).join(', ') || 'no errors';
+    say(`    + ${id} (${f1(bytes.length / 1e6)} MB): ${f2(run.seconds)} s, peak RSS ${mb(run.maxRssKb)}; ${sources.filter((x) => x.status === 'ok').length} sources built; ${why}`);
+    target(`five sources + ${id}: ≤ 60 s and ≤ 1.5 GB peak RSS`, run.seconds <= 60 && run.maxRssKb <= 1.5 * 1024 * 1024, `${f2(run.seconds)} s, ${mb(run.maxRssKb)}`);
+  }
 }
 
 const benchStart = performance.now();

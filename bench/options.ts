@@ -6,6 +6,8 @@
 export interface BenchOptions {
   full: boolean;
   install: boolean;
+  /** only the hostile-input figures (100,000-figure sentence, HTML MB/s, builds with one hostile file each) */
+  hostile: boolean;
   help: boolean;
 }
 
@@ -14,14 +16,16 @@ export class BenchUsageError extends Error {}
 export const BENCH_USAGE = `usage: npm run bench [-- --full] [-- --no-install]
   (default) quick: 10 two-column PDFs × 10 pages, 30 HTML pages, 100,000 mentions; one run per figure
   --full        the targets' scale: 200 PDFs × 10 pages, 500 HTML pages, 1,000,000 mentions; best of runs
+  --hostile     only the hostile-input figures, with the builds of the five sources plus one hostile file each
   --no-install  do not apt-get install poppler-utils for the pdftotext comparison (else: announced, root only)`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const o: BenchOptions = { full: false, install: true, help: false };
+  const o: BenchOptions = { full: false, install: true, hostile: false, help: false };
   for (const a of argv) {
     if (a === '--full') o.full = true;
     else if (a === '--quick') o.full = false; // the default; accepted so old invocations keep working
     else if (a === '--no-install') o.install = false;
+    else if (a === '--hostile') o.hostile = true;
     else if (a === '-h' || a === '--help') o.help = true;
     else throw new BenchUsageError(`unknown option ${a}\n${BENCH_USAGE}`);
   }

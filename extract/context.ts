@@ -329,9 +329,50 @@ function nonOverlapping<T extends Span>(xs: T[]): T[] {
   return out;
 }
 
+/** The clause holding `pos` (clauses are sorted and disjoint: splitClauses), by binary search. */
 function clauseAt(clauses: Span[], pos: number): Span | null {
-  for (const c of clauses) if (pos >= c.start && pos < c.end) return c;
-  return null;
+  let lo = 0;
+  let hi = clauses.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (clauses[mid]!.start <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  const c = lo > 0 ? clauses[lo - 1]! : null;
+  return c && pos < c.end ? c : null;
+}
+
+/** First index in `xs` (ascending) whose value is >= v. */
+function lowerBound(xs: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Spans sorted by start with the running maximum of their ends, so "does any span overlap [a, b)?" is one
+ * binary search instead of a scan: per-figure questions about every other figure stay O(log n), not O(n).
+ */
+class SpanIndex {
+  private readonly starts: Float64Array;
+  private readonly maxEnd: Float64Array;
+  constructor(spans: readonly Span[]) {
+    const sorted = [...spans].sort((x, y) => x.start - y.start);
+    this.starts = Float64Array.from(sorted, (x) => x.start);
+    this.maxEnd = new Float64Array(sorted.length);
+    let m = -Infinity;
+    sorted.forEach((x, i) => (this.maxEnd[i] = m = Math.max(m, x.end)));
+  }
+  /** some span has start < b and end > a */
+  overlaps(a: number, b: number): boolean {
+    const i = lowerBound(this.starts, b) - 1;
+    return i >= 0 && this.maxEnd[i]! > a;
+  }
 }
 
 function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[]): SubjectOcc[] {
@@ -417,14 +458,33 @@ function monthsPeriod(y: string, n: number): string {
   return `${y}-01/${y}-${pad(n)}`;
 }
 
-function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures: FigureRef[], publication: string | null): DateOcc[] {
+/**
+ * Patterns built from the lexicon are compiled once, not once per sentence (compiling dominated long pages).
+ * Callers set lastIndex before a global search, so sharing an instance is safe.
+ */
+const regExpCache = new Map<string, RegExp>();
+function cachedRegExp(src: string, flags: string): RegExp {
+  const key = `${flags}/${src}`;
+  let re = regExpCache.get(key);
+  if (!re) {
+    if (regExpCache.size > 1000) regExpCache.clear(); // a bound for long-lived processes with many lexicons
+    regExpCache.set(key, (re = new RegExp(src, flags)));
+  }
+  return re;
+}
+
+function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures: SpanIndex, publication: string | null): DateOcc[] {
   const pubYear = publication ? publication.slice(0, 4) : null;
   const found: DateOcc[] = [];
-  const taken: Span[] = [];
-  const free = (a: number, b: number) => taken.every((t) => b <= t.start || a >= t.end);
+  // the characters of the sentence already taken by a date: a check per match, not per earlier date
+  const taken = new Uint8Array(s.end - s.start);
+  const free = (a: number, b: number) => {
+    for (let i = a; i < b; i++) if (taken[i - s.start]) return false;
+    return true;
+  };
   const add = (a: number, b: number, period: string | null, kind: DateKind, year: number | null, extra: Partial<DateOcc> = {}) => {
     if (!free(a, b)) return;
-    taken.push({ start: a, end: b });
+    taken.fill(1, a - s.start, b - s.start);
     found.push({ start: a, end: b, period, kind, text: text.slice(a, b), year, ...extra });
   };
   const pubMonth = publication ? Number(publication.slice(5, 7)) : null;
@@ -437,14 +497,14 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     }
     const after = text.slice(b, Math.min(s.end, b + 40));
     const before = text.slice(Math.max(s.start, a - 40), a);
-    const yAfter = new RegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?${YEAR}${AFTER}`).exec(after);
+    const yAfter = cachedRegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?${YEAR}${AFTER}`, '').exec(after);
     if (yAfter) return add(a, b + yAfter[0].length, partPeriod(part, yAfter[1]!), 'data', Number(yAfter[1]));
-    const yBefore = new RegExp(`${YEAR}(?:\\s+|年)$`).exec(before);
+    const yBefore = cachedRegExp(`${YEAR}(?:\\s+|年)$`, '').exec(before);
     if (yBefore) return add(a - yBefore[0].length, b, partPeriod(part, yBefore[1]!), 'data', Number(yBefore[1]));
     // "the first half of this year", "今年前两个月", "last year's first quarter"
     for (const [re, shift] of [[c.thisYear, 0], [c.lastYear, 1]] as const) {
-      const rel = new RegExp(`^\\s*(?:of\\s+)?(?:${re.source.replace(/^\(\?<!\[A-Za-z0-9\]\)/, '')})`, 'i').exec(after);
-      const relB = new RegExp(`(?:${re.source})(?:['’]s)?\\s*$`, 'i').exec(before);
+      const rel = cachedRegExp(`^\\s*(?:of\\s+)?(?:${re.source.replace(/^\(\?<!\[A-Za-z0-9\]\)/, '')})`, 'i').exec(after);
+      const relB = cachedRegExp(`(?:${re.source})(?:['’]s)?\\s*$`, 'i').exec(before);
       if (rel || relB) {
         const y = pubYear ? Number(pubYear) - shift : null;
         const [a2, b2] = rel ? [a, b + rel[0].length] : [a - relB![0].length, b];
@@ -458,7 +518,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   const num = (w: string) => c.numbers.get(w.toLowerCase()) ?? (/^\d+$/.test(w) ? Number(w) : null);
   const month = (w: string) => c.months.get(w.toLowerCase().replace(/\.$/, '')) ?? null;
   const run = (src: string, flags: string, f: (m: RegExpExecArray, a: number, b: number) => void) => {
-    const re = new RegExp(src, flags);
+    const re = cachedRegExp(src, flags);
     re.lastIndex = s.start;
     const slice = text.slice(0, s.end);
     for (let m = re.exec(slice); m; m = re.exec(slice)) f(m, m.index, m.index + m[0].length);
@@ -578,10 +638,10 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
   // such as "around 2000 hi-tech companies" is not a date; "over 2011" is a comparison base
   run(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'g', (m, a, b) => {
-    if (figures.some((f) => a < f.end && b > f.start)) return;
+    if (figures.overlaps(a, b)) return;
     const left = text.slice(Math.max(s.start, a - 40), a);
     if (c.comparison.test(left)) add(a, b, m[1]!, 'comparison', Number(m[1]));
-    else if (c.yearPreps.test(left) || new RegExp(`(?:${c.monthAlt})\\.?,?\\s*$`).test(left)) {
+    else if (c.yearPreps.test(left) || cachedRegExp(`(?:${c.monthAlt})\\.?,?\\s*$`, '').test(left)) {
       add(a, b, m[1]!, /(?:^|[^A-Za-z])by\s+(?:the\s+end\s+of\s+)?$/i.test(left) ? 'by' : 'data', Number(m[1]));
     }
   });
@@ -628,7 +688,24 @@ function within(x: Span, s: Span): boolean {
 
 /** Drops occurrences inside a longer occurrence of the same set ("revenues" inside "Tax revenues"). */
 function outermost<T extends Span>(xs: T[]): T[] {
-  return xs.filter((x) => !xs.some((y) => y !== x && y.start <= x.start && y.end >= x.end && y.end - y.start > x.end - x.start));
+  // one sweep by start (ties: longer first) instead of comparing every pair: x lies inside a longer y exactly
+  // when an earlier-starting y reaches x's end, or a y with the same start reaches past it
+  const order = xs.map((_, i) => i).sort((a, b) => xs[a]!.start - xs[b]!.start || xs[b]!.end - xs[a]!.end);
+  const inside = new Uint8Array(xs.length);
+  let maxEndBefore = -Infinity; // over spans starting strictly before the current start
+  let k = 0;
+  while (k < order.length) {
+    const start = xs[order[k]!]!.start;
+    const groupEnd = xs[order[k]!]!.end; // the longest span starting here
+    let j = k;
+    for (; j < order.length && xs[order[j]!]!.start === start; j++) {
+      const x = xs[order[j]!]!;
+      if (maxEndBefore >= x.end || groupEnd > x.end) inside[order[j]!] = 1;
+    }
+    maxEndBefore = Math.max(maxEndBefore, groupEnd);
+    k = j;
+  }
+  return xs.filter((_, i) => !inside[i]);
 }
 
 function quote(text: string, s: Span): string {
@@ -689,6 +766,138 @@ interface SentenceState {
   dates: DateOcc[];
   figures: FigureRef[];
   resolved: (string | null)[];
+  // worked out once per sentence (or per clause) rather than once per figure: see readSentence
+  /** starts of `figures` (sorted) and the least end from each index on */
+  figStarts: Float64Array;
+  figMinEndFrom: Float64Array;
+  /** ends of `figures` (sorted: figures do not overlap) */
+  figEnds: Float64Array;
+  counted: ((Span & { np: MetricPhrase }) | null | undefined)[];
+  claimed: SpanIndex | null;
+  metricByClause: Map<Span, MetricOcc[]>;
+  subjectByClause: Map<Span, SubjectOcc[]>;
+  levels: MetricOcc[] | null;
+  metricByStart: Int32Array | null;
+  levelsByStart: Int32Array | null;
+  levelsByClause: Map<Span, MetricOcc[]>;
+  subjectLists: Map<string, SubjectOcc[]>;
+  resolvedSubject: Map<SubjectOcc, SubjectDef | null>;
+  /** distinct metrics resolved so far, the most recent last */
+  recentMetrics: string[];
+  targetCues: Span[] | null;
+  presentByClause: Map<Span, Span | null>;
+  presentSentence: Span | null | undefined;
+  presentState: Span | null | undefined;
+  dateLists: DateLists | null;
+}
+
+/** Elements of a sorted list of spans (by start) that lie inside `scope`, by binary search. */
+function spansWithin<T extends Span>(xs: T[], scope: Span): T[] {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]!.start < scope.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: T[] = [];
+  for (let i = lo; i < xs.length && xs[i]!.start < scope.end; i++) if (xs[i]!.end <= scope.end) out.push(xs[i]!);
+  return out;
+}
+
+/**
+ * The spans of `xs` inside `scope`, in their order in `xs` (which decides ties in nearest()), found through
+ * `byStart` (indices of xs sorted by start) instead of a scan of the whole sentence.
+ */
+function withinInOrder<T extends Span>(xs: T[], byStart: Int32Array, scope: Span): T[] {
+  let lo = 0;
+  let hi = byStart.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[byStart[mid]!]!.start < scope.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const idx: number[] = [];
+  for (let i = lo; i < byStart.length && xs[byStart[i]!]!.start < scope.end; i++) if (xs[byStart[i]!]!.end <= scope.end) idx.push(byStart[i]!);
+  return idx.sort((a, b) => a - b).map((i) => xs[i]!);
+}
+
+function byStartOf(xs: Span[]): Int32Array {
+  return Int32Array.from(xs.keys()).sort((a, b) => xs[a]!.start - xs[b]!.start || a - b);
+}
+
+function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
+  let xs = st.metricByClause.get(clause);
+  if (!xs) {
+    st.metricByStart ??= byStartOf(st.metricOcc);
+    st.metricByClause.set(clause, (xs = withinInOrder(st.metricOcc, st.metricByStart, clause)));
+  }
+  return xs;
+}
+
+function subjectsInClause(st: SentenceState, clause: Span): SubjectOcc[] {
+  let xs = st.subjectByClause.get(clause);
+  if (!xs) st.subjectByClause.set(clause, (xs = spansWithin(st.subjectOcc, clause)));
+  return xs;
+}
+
+/**
+ * nearest() over spans sorted by start that do not overlap (subject occurrences): only the last span ending at or
+ * before f and the next one can be nearest, and the earlier wins a tie, as in nearest().
+ */
+function nearestSorted<T extends Span>(xs: T[], f: Span): T | null {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]!.end <= f.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const a = lo > 0 ? xs[lo - 1]! : null;
+  const b = lo < xs.length ? xs[lo]! : null;
+  if (!a) return b;
+  if (!b) return a;
+  return distance(b, f) < distance(a, f) ? b : a;
+}
+
+const nounIndexCache = new WeakMap<Compiled, Map<string, { keyed: Map<string, MetricPhrase[]>; always: MetricPhrase[] }>>();
+
+/** A phrase's first character as the case-insensitive regex compares it; null when it may match anything. */
+function firstKey(ch: string | undefined): string | null {
+  if (ch === undefined || !/[\p{L}\p{N}]/u.test(ch)) return null;
+  const up = ch.toUpperCase();
+  return up.length === 1 ? up : null;
+}
+
+/**
+ * The counted-noun phrases compatible with `unit` that can start with the character at `pos`, longest first (the
+ * order of c.nounPhrases). Trying only these is what keeps the noun scan cheap per position: a sentence of many
+ * figures tries each position against a handful of phrases, not the whole lexicon.
+ */
+function nounCandidates(c: Compiled, unit: string, ch: string | undefined): MetricPhrase[] {
+  let byUnit = nounIndexCache.get(c);
+  if (!byUnit) nounIndexCache.set(c, (byUnit = new Map()));
+  let idx = byUnit.get(unit);
+  if (!idx) {
+    const phrases = c.nounPhrases.filter((np) => compatible(np.metric, unit));
+    const keyOf = (np: MetricPhrase) => firstKey(np.phrase.trim()[0]);
+    const keys = new Set(phrases.map(keyOf).filter((k): k is string => k !== null));
+    const keyed = new Map<string, MetricPhrase[]>();
+    for (const k of keys) keyed.set(k, phrases.filter((np) => keyOf(np) === null || keyOf(np) === k));
+    idx = { keyed, always: phrases.filter((np) => keyOf(np) === null) };
+    byUnit.set(unit, idx);
+  }
+  const k = firstKey(ch);
+  return (k === null ? undefined : idx.keyed.get(k)) ?? idx.always;
+}
+
+/** counted() of the sentence's k-th figure, worked out once: other figures ask for it too (see `claimed`). */
+function countedOf(c: Compiled, st: SentenceState, k: number): (Span & { np: MetricPhrase }) | null {
+  if (st.counted[k] === undefined) {
+    const g = st.figures[k]!;
+    st.counted[k] = counted(c, st, g, clauseAt(st.clauses, g.start) ?? st.sentence);
+  }
+  return st.counted[k]!;
 }
 
 function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (Span & { np: MetricPhrase }) | null {
@@ -696,8 +905,7 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
   // Chinese has no spaces: the counted noun follows the figure, or its classifier (家, 个, 项 …), directly
   for (const at of [f.end, f.end + 1]) {
     if (at >= clause.end || !isHan(text[at])) continue;
-    for (const np of c.nounPhrases) {
-      if (!compatible(np.metric, f.unit)) continue;
+    for (const np of nounCandidates(c, f.unit, text[at])) {
       np.sticky.lastIndex = at;
       const m = np.sticky.exec(text);
       if (m && m.index + m[0].length <= clause.end) return { start: m.index, end: m.index + m[0].length, np };
@@ -708,8 +916,7 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
   while (k <= 4 && pos < clause.end) {
     while (pos < clause.end && /\s/.test(text[pos]!)) pos++;
     if (pos >= clause.end) break;
-    for (const np of c.nounPhrases) {
-      if (!compatible(np.metric, f.unit)) continue;
+    for (const np of nounCandidates(c, f.unit, text[pos])) {
       np.sticky.lastIndex = pos;
       const m = np.sticky.exec(text);
       if (m && m.index + m[0].length <= clause.end) return { start: m.index, end: m.index + m[0].length, np };
@@ -738,20 +945,26 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !/\b(?:or|and)\b/i.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})` };
   }
 
-  const inClause = st.metricOcc.filter((o) => within(o, clause));
+  const inClause = metricsInClause(st, clause);
   const compat = outermost(inClause.filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null));
-  const between = (o: Span) => st.figures.some((g) => g !== f && (o.end <= f.start ? g.start >= o.end && g.end <= f.start : g.start >= f.end && g.end <= o.start));
+  // another figure lies wholly between o and f: some figure starting at or after the gap's start ends by its end
+  // (f itself never does: it starts before the gap's end or after its start)
+  const figureIn = (a: number, b: number) => {
+    const i = lowerBound(st.figStarts, a);
+    return i < st.figures.length && st.figMinEndFrom[i]! <= b;
+  };
+  const between = (o: Span) => (o.end <= f.start ? figureIn(o.end, f.start) : figureIn(f.end, o.start));
   const penalty = (o: Span) => (between(o) ? 1000 : 0);
 
   if (bracket >= 0) {
     // "(24105)" reads the noun phrase right before the bracket
     const scope = { start: Math.max(clause.start, lastDelimiter(text, clause.start, bracket)), end: bracket };
-    const cands = outermost(st.metricOcc.filter((o) => within(o, scope) && compatible(o.metric, f.unit) && o.metric.growth_of === null));
+    const cands = outermost(inClause.filter((o) => within(o, scope) && compatible(o.metric, f.unit) && o.metric.growth_of === null));
     const best = nearest(cands, f);
     if (best) return { metric: best.metric.id, rule: `paren(${best.phrase})` };
-    for (let j = fi - 1; j >= 0; j--) {
-      const m = st.resolved[j];
-      const def = m ? c.metricById.get(m) : undefined;
+    // the last metric read before this figure that fits its unit (distinct metrics, most recent last)
+    for (let j = st.recentMetrics.length - 1; j >= 0; j--) {
+      const def = c.metricById.get(st.recentMetrics[j]!);
       if (def && compatible(def, f.unit)) return { metric: def.id, rule: `paren-compared(${def.id})` };
     }
   }
@@ -804,25 +1017,31 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     const whole = c.wholeBefore.test(before) || /[A-Za-z]['’]s\s*$/.test(before);
     return whole ? { metric: m.id, rule: `${why};whole` } : { metric: null, rule: `subset(${why})` };
   };
-  const noun = counted(c, st, f, clause);
+  const noun = countedOf(c, st, fi);
   if (noun) return wholeOrSubset(noun.np.metric, `noun(${noun.np.phrase})`);
   if (f.unitWord) {
-    const uw = c.nounPhrases.find((np) => compatible(np.metric, f.unit) && np.sticky.source && new RegExp(`^(?:${np.sticky.source})$`, 'i').test(f.unitWord!));
+    const uw = c.nounPhrases.find((np) => compatible(np.metric, f.unit) && np.sticky.source && cachedRegExp(`^(?:${np.sticky.source})$`, 'i').test(f.unitWord!));
     if (uw) return wholeOrSubset(uw.metric, `unit-word(${f.unitWord})`);
   }
 
   // a counted noun that belongs to another figure ("7 engineering research centers") names that one only
-  const claimed = st.figures
-    .filter((g) => g !== f)
-    .map((g) => counted(c, st, g, clauseAt(st.clauses, g.start) ?? st.sentence))
-    .filter((x): x is Span & { np: MetricPhrase } => x !== null);
+  // (this figure has none of its own here, so all the sentence's counted nouns are other figures')
+  if (!st.claimed) {
+    const nouns: Span[] = [];
+    for (let k = 0; k < st.figures.length; k++) {
+      const x = countedOf(c, st, k);
+      if (x) nouns.push(x);
+    }
+    st.claimed = new SpanIndex(nouns);
+  }
+  const claimed = st.claimed;
   // a counted noun elsewhere in the clause ("… to support the demonstration zones") names what stands
   // right before it, not a figure that has a noun of its own
   // (a figure with a counted noun of its own, "one regional platform"); a bare figure ("more than 21,500
   // or 36.5 percent of which are registered as high-tech enterprises") may take a noun later in the clause
   // (a Chinese classifier such as 家 or 个 is no noun of its own: "高新技术企业达到12万家")
   const ownNoun = f.unitWord !== null && !(f.unitWord.length === 1 && isHan(f.unitWord));
-  const free = compat.filter((o) => !(o.noun && ownNoun) && !claimed.some((x) => o.start < x.end && o.end > x.start));
+  const free = compat.filter((o) => !(o.noun && ownNoun) && !claimed.overlaps(o.start, o.end));
   const best = nearest(free, f, penalty);
   if (best) return best.noun ? wholeOrSubset(best.metric, `clause-noun(${best.phrase})`) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };
   return { metric: null, rule: 'none' };
@@ -840,7 +1059,7 @@ function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): {
   // approximators may stand between cue and number ("up more than 30 percent")
   const before = text
     .slice(Math.max(clause.start, f.start - 60), f.start)
-    .replace(new RegExp(`(?:\\s*(?:${c.approx}))+\\s*$`, 'i'), ' ');
+    .replace(cachedRegExp(`(?:\\s*(?:${c.approx}))+\\s*$`, 'i'), ' ');
   const after = text.slice(f.end, clause.end).replace(/^\s*(?:percent|per cent|%)/i, '');
   const notGrowth = c.notGrowthBefore.test(before);
   const d = notGrowth ? null : c.declineBefore.exec(before);
@@ -863,19 +1082,30 @@ function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): {
 function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): MetricDef | null {
   const f = st.figures[fi]!;
   // names of amounts only: a counted noun ("from the zones") names what a count counts, not what grows
-  const levels = outermost(st.metricOcc.filter((o) => !o.noun && (o.metric.kind !== 'ratio' || o.metric.qualifier))).filter((o) => o.metric.kind !== 'ratio');
-  const inClauseBefore = levels.filter((o) => within(o, clause) && o.end <= f.start);
+  st.levels ??= outermost(st.metricOcc.filter((o) => !o.noun && (o.metric.kind !== 'ratio' || o.metric.qualifier))).filter((o) => o.metric.kind !== 'ratio');
+  const levels = st.levels;
+  let levelsInClause = st.levelsByClause.get(clause);
+  if (!levelsInClause) {
+    st.levelsByStart ??= byStartOf(levels);
+    st.levelsByClause.set(clause, (levelsInClause = withinInOrder(levels, st.levelsByStart, clause)));
+  }
+  const inClauseBefore = levelsInClause.filter((o) => o.end <= f.start);
   const nb = nearest(inClauseBefore, f);
   if (nb) return nb.metric;
-  for (let j = fi - 1; j >= 0; j--) {
-    const m = st.resolved[j];
-    const def = m ? c.metricById.get(m) : undefined;
+  for (let j = st.recentMetrics.length - 1; j >= 0; j--) {
+    const def = c.metricById.get(st.recentMetrics[j]!);
     if (def && def.kind !== 'ratio') return def;
   }
-  const na = nearest(levels.filter((o) => within(o, clause) && o.start >= f.end), f);
+  const na = nearest(levelsInClause.filter((o) => o.start >= f.end), f);
   if (na) return na.metric;
   const ns = nearest(levels.filter((o) => o.end <= f.start), f);
   return ns ? ns.metric : null;
+}
+
+function subjectList(st: SentenceState, key: string, make: () => SubjectOcc[]): SubjectOcc[] {
+  let xs = st.subjectLists.get(key);
+  if (!xs) st.subjectLists.set(key, (xs = make()));
+  return xs;
 }
 
 function readSubject(
@@ -894,15 +1124,28 @@ function readSubject(
     const m = /^\s+of\s+[^,;:.()]+/.exec(text.slice(tail, clause.end));
     tail = m ? tail + m[0].length : tail;
     const scope = { start: Math.max(clause.start, lastDelimiter(text, clause.start, bracket)), end: tail };
-    const named = st.subjectOcc.filter((o) => o.subject && within(o, scope) && (o.start < bracket || o.start > f.end));
+    const named = subjectsInClause(st, clause).filter((o) => o.subject && within(o, scope) && (o.start < bracket || o.start > f.end));
     const best = nearest(named, f);
     if (best) return { subject: best.subject, rule: `paren-alias(${best.phrase})` };
   }
   const resolve = (o: SubjectOcc): SubjectDef | null => {
     if (o.subject) return o.subject;
     // an anaphor points at the last zone named before it in the sentence, else at the section's topic
-    const prior = st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.kind !== 'region' && !x.denominator && x.end <= o.start);
-    return prior.length ? prior[prior.length - 1]!.subject : topic;
+    // (topic is the same for every figure of the sentence, so each anaphor is resolved once)
+    let r = st.resolvedSubject.get(o);
+    if (r === undefined) {
+      const prior = subjectList(st, 'prior', () => st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.kind !== 'region' && !x.denominator));
+      let lo = 0;
+      let hi = prior.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (prior[mid]!.end <= o.start) lo = mid + 1;
+        else hi = mid;
+      }
+      r = lo > 0 ? prior[lo - 1]!.subject : topic;
+      st.resolvedSubject.set(o, r);
+    }
+    return r;
   };
   // zones, the aggregate and anaphors first (clause, then sentence); a region only when nothing else is named
   const passes: [Span, boolean][] = [
@@ -912,10 +1155,13 @@ function readSubject(
     [st.sentence, false],
   ];
   for (const [scope, strong] of passes) {
-    const cands = st.subjectOcc.filter((o) => within(o, scope) && !o.denominator && (!o.unlisted || scope === clause));
-    const pick = strong
-      ? nearest(cands.filter((o) => (o.subject === null ? resolve(o) !== null : o.subject.kind !== 'region')), f)
-      : nearest(cands.filter((o) => o.subject !== null), f);
+    // the candidate lists depend on the scope only: made once per clause and sentence, searched per figure
+    const key = `${scope === clause ? 'c' : 's'}${strong ? '+' : '-'}${scope.start}:${scope.end}`;
+    const list = subjectList(st, key, () => {
+      const cands = (scope === clause ? subjectsInClause(st, clause) : st.subjectOcc).filter((o) => !o.denominator && (!o.unlisted || scope === clause));
+      return strong ? cands.filter((o) => (o.subject === null ? resolve(o) !== null : o.subject.kind !== 'region')) : cands.filter((o) => o.subject !== null);
+    });
+    const pick = nearestSorted(list, f);
     if (pick) {
       const s = resolve(pick);
       const where = scope === clause ? '' : '@sentence';
@@ -934,6 +1180,101 @@ interface PeriodReading {
   targetRule: string | null;
 }
 
+/** First index of a list (sorted so that `ok` is false, then true) where `ok` holds. */
+function lowerBoundBy<T>(xs: T[], ok: (x: T) => boolean): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ok(xs[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * nearest() over xs[lo, hi), spans sorted by start that do not overlap (dates): the last one ending by f's start
+ * and the first acceptable one after it (`firstOk(i, hi)`: the first index from i that may be taken, or hi).
+ * The earlier wins a tie, as in nearest().
+ */
+function nearestRange<T extends Span>(xs: T[], lo: number, hi: number, f: Span, firstOk: (i: number, hi: number) => number = (i) => i): T | null {
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (xs[mid]!.end <= f.start) a = mid + 1;
+    else b = mid;
+  }
+  const before = a > lo ? xs[a - 1]! : null;
+  const j = a < hi ? firstOk(a, hi) : hi;
+  const after = j < hi ? xs[j]! : null;
+  if (!before) return after;
+  if (!after) return before;
+  return distance(after, f) < distance(before, f) ? after : before;
+}
+
+interface DateLists {
+  /** kinds data, by, relative, partial and prior: what dates a figure */
+  data: DateOcc[];
+  dataOnly: DateOcc[];
+  /** kinds data, relative and by with a period: what gives a part of a year or "a year earlier" its year */
+  stated: DateOcc[];
+  /** those of `stated` whose period starts with a year */
+  statedYear: DateOcc[];
+  /** parts of a year named without their year */
+  partial: DateOcc[];
+  by: DateOcc[];
+  release: DateOcc[];
+  byFuture: DateOcc | undefined;
+  /** per `data` date: the last figure ending by its start, whether the words between are a preposition at most */
+  baseFigure: (FigureRef | null)[];
+  gapOk: Uint8Array;
+  /** per `data` date: it dates a comparison base, for any figure more than 20 characters before that base */
+  other: Uint8Array;
+  /** per `data` date: the next index whose `other` is 0 (or the length) */
+  nextNotOther: Int32Array;
+}
+
+function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): DateLists {
+  if (st.dateLists) return st.dateLists;
+  const { text } = st;
+  const dates = st.dates.filter((d) => d.kind !== 'comparison');
+  const data = dates.filter((d) => d.kind === 'data' || d.kind === 'by' || d.kind === 'relative' || d.kind === 'partial' || d.kind === 'prior');
+  const stated = dates.filter((d) => (d.kind === 'data' || d.kind === 'relative' || d.kind === 'by') && d.period !== null);
+  const baseFigure = data.map((d) => {
+    const i = lowerBound(st.figEnds, d.start + 1) - 1;
+    return i >= 0 ? st.figures[i]! : null;
+  });
+  const gapOk = Uint8Array.from(data, (d, k) => {
+    const g = baseFigure[k];
+    return g && g.end <= d.start && /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start)) ? 1 : 0;
+  });
+  const other = Uint8Array.from(data, (_, k) => {
+    const g = baseFigure[k];
+    return g && gapOk[k] && g.start >= 20 && c.comparison.test(text.slice(g.start - 20, g.start)) ? 1 : 0;
+  });
+  const nextNotOther = new Int32Array(data.length);
+  for (let k = data.length - 1, next = data.length; k >= 0; k--) {
+    nextNotOther[k] = next;
+    if (!other[k]) next = k;
+  }
+  st.dateLists = {
+    data,
+    dataOnly: dates.filter((d) => d.kind === 'data'),
+    stated,
+    statedYear: stated.filter((d) => /^\d{4}/.test(d.period!)),
+    partial: dates.filter((d) => d.kind === 'partial'),
+    by: dates.filter((d) => d.kind === 'by'),
+    release: dates.filter((d) => d.kind === 'release'),
+    byFuture: dates.find((d) => d.kind === 'by' && pubYear !== null && d.year !== null && d.year > pubYear),
+    baseFigure,
+    gapOk,
+    other,
+    nextNotOther,
+  };
+  return st.dateLists;
+}
+
 function readPeriod(
   c: Compiled,
   st: SentenceState,
@@ -944,47 +1285,72 @@ function readPeriod(
 ): PeriodReading {
   const { text } = st;
   const pubYear = publication ? Number(publication.slice(0, 4)) : null;
-  const dates = st.dates.filter((d) => d.kind !== 'comparison');
+  const dl = dateLists(c, st, pubYear);
 
   // a goal: a target cue in the figure's clause or earlier in the sentence, or "by <future year>"
   let targetRule: string | null = null;
-  c.targetCue.lastIndex = 0;
-  const cue = findAll(c.targetCue, text, st.sentence.start, clause.end)[0];
+  // the sentence's target cues are found once; this figure's is the first that ends by its clause's end
+  st.targetCues ??= findAll(c.targetCue, text, st.sentence.start, st.sentence.end);
+  // (cues are sorted and disjoint, so the first cue has the least end: it is the one or there is none)
+  const first = st.targetCues[0];
+  const cue = first && first.end <= clause.end ? first : undefined;
   if (cue) targetRule = `cue(${quote(text, cue)})`;
-  const byFuture = dates.find((d) => d.kind === 'by' && pubYear !== null && d.year !== null && d.year > pubYear);
+  const byFuture = dl.byFuture;
   if (!targetRule && byFuture) targetRule = `future(${quote(text, byFuture)})`;
   if (targetRule) {
-    const ty = nearest(dates.filter((d) => d.kind === 'by'), f) ?? nearest(dates.filter((d) => d.kind === 'data' && d.start >= (cue?.start ?? st.sentence.start)), f);
+    const from = cue?.start ?? st.sentence.start;
+    const ty = nearestRange(dl.by, 0, dl.by.length, f) ?? nearestRange(dl.dataOnly, lowerBoundBy(dl.dataOnly, (d) => d.start >= from), dl.dataOnly.length, f);
     if (ty && ty.period) return { period: ty.period, basis: 'stated', rule: `target(${quote(text, ty)})`, isTarget: true, targetRule };
     return { period: null, basis: 'none', rule: 'target(no-year)', isTarget: true, targetRule };
   }
 
   // "rose to 178 from 169 in 2021": a date right after a comparison base ("from 169") dates that base,
   // not the figure before it
-  const datesOther = (d: DateOcc) =>
-    d.start >= f.end &&
-    st.figures.some(
-      (g) =>
-        g !== f &&
-        g.start >= f.end &&
-        g.end <= d.start &&
-        c.comparison.test(text.slice(Math.max(f.end, g.start - 20), g.start)) &&
-        /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start)),
-    );
-  const data = dates.filter((d) => (d.kind === 'data' || d.kind === 'by' || d.kind === 'relative' || d.kind === 'partial' || d.kind === 'prior') && !datesOther(d));
+  // (only the last figure ending before the date can be that base: the words between it and the date are
+  // a preposition at most, so no other figure stands between)
+  // (a comparison cue more than 20 characters after this figure does not depend on it: worked out once per
+  // date in dateLists, so finding the first date after the figure that is not another's skips runs of them)
+  const data = dl.data;
+  const datesOther = (k: number): boolean => {
+    const d = data[k]!;
+    if (d.start < f.end) return false;
+    const g = dl.baseFigure[k];
+    if (g === null || g === undefined) return false;
+    if (g === f || g.start < f.end) return false;
+    return c.comparison.test(text.slice(Math.max(f.end, g.start - 20), g.start)) && dl.gapOk[k] === 1;
+  };
+  const firstOkFrom = (end: number) => (k: number, hi: number): number => {
+    while (k < hi) {
+      const d = data[k]!;
+      if (d.end > end) {
+        k++;
+        continue;
+      }
+      const g = dl.baseFigure[k];
+      if (g && g !== f && g.start >= f.end && g.start - 20 >= f.end) {
+        // far from this figure: the per-date answer holds
+        if (!dl.other[k]) return k;
+        k = dl.nextNotOther[k]!;
+        continue;
+      }
+      if (!datesOther(k)) return k;
+      k++;
+    }
+    return hi;
+  };
   // the statement's own year, for a part of a year or "a year earlier": a date stated in the sentence,
-  // else the period the paragraph carries
+  // else the period the paragraph carries (the stated dates are listed once per sentence: dateLists)
   const ownYear = (d: DateOcc): { year: string; from: string } | null => {
-    const stated = nearest(dates.filter((x) => x !== d && (x.kind === 'data' || x.kind === 'relative' || x.kind === 'by') && x.period !== null && /^\d{4}/.test(x.period)), d);
+    const stated = nearestRange(dl.statedYear, 0, dl.statedYear.length, d);
     if (stated) return { year: stated.period!.slice(0, 4), from: quote(text, stated) };
     if (carried && /^\d{4}/.test(carried.period)) return { year: carried.period.slice(0, 4), from: `carried ${carried.period}` };
     return null;
   };
   /** the period the statement itself is about, for "a year earlier" */
   const ownPeriod = (d: DateOcc): { period: string; from: string } | null => {
-    const stated = nearest(dates.filter((x) => x !== d && (x.kind === 'data' || x.kind === 'relative' || x.kind === 'by') && x.period !== null), d);
+    const stated = nearestRange(dl.stated, 0, dl.stated.length, d);
     if (stated) return { period: stated.period!, from: quote(text, stated) };
-    const part = nearest(dates.filter((x) => x !== d && x.kind === 'partial'), d);
+    const part = nearestRange(dl.partial, 0, dl.partial.length, d);
     const y = part ? ownYear(part) : null;
     if (part && y) return { period: partPeriod(part.part!, y.year), from: quote(text, part) };
     if (carried) return { period: carried.period, from: `carried ${carried.period}` };
@@ -1021,19 +1387,21 @@ function readPeriod(
     }
     return { period: d.period, basis: 'stated', rule: `stated${where}(${quote(text, d)})`, isTarget: false, targetRule: null };
   };
-  const inClause = nearest(data.filter((d) => within(d, clause)), f);
+  const inClause = nearestRange(data, lowerBoundBy(data, (d) => d.start >= clause.start), lowerBoundBy(data, (d) => d.start >= clause.end), f, firstOkFrom(clause.end));
   if (inClause) return fromDate(inClause, '');
-  c.presentCue.lastIndex = 0;
-  const presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0];
+  let presentClause = st.presentByClause.get(clause);
+  if (presentClause === undefined) st.presentByClause.set(clause, (presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null));
   if (presentClause) return pub(`present:${quote(text, presentClause)}`);
-  const inSentence = nearest(data, f);
+  const inSentence = nearestRange(data, 0, data.length, f, firstOkFrom(Infinity));
   if (inSentence) return fromDate(inSentence, '@sentence');
-  const presentSentence = findAll(c.presentCue, text, st.sentence.start, st.sentence.end)[0];
+  if (st.presentSentence === undefined) st.presentSentence = findAll(c.presentCue, text, st.sentence.start, st.sentence.end)[0] ?? null;
+  const presentSentence = st.presentSentence;
   if (presentSentence) return pub(`present:${quote(text, presentSentence)}`);
-  const release = nearest(dates.filter((d) => d.kind === 'release'), f);
+  const release = nearestRange(dl.release, 0, dl.release.length, f);
   if (release) return { period: release.period, basis: 'stated', rule: `stated-release(${quote(text, release)})`, isTarget: false, targetRule: null };
   if (carried) {
-    const state = findAll(c.presentState, text, st.sentence.start, st.sentence.end)[0];
+    if (st.presentState === undefined) st.presentState = findAll(c.presentState, text, st.sentence.start, st.sentence.end)[0] ?? null;
+    const state = st.presentState;
     if (state) return pub(`present-state:${quote(text, state)}`);
     return { period: carried.period, basis: 'carried', rule: `carried(${carried.period})`, isTarget: false, targetRule: null };
   }
@@ -1054,15 +1422,26 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   const order = figures.map((_, i) => i).sort((a, b) => figures[a]!.start - figures[b]!.start || a - b);
 
   // figures by segment: the content segment holding the figure's start, else a lifted region segment
+  // (a sweep over segments by start, figures in order: the segments open at a figure are few)
   const bySeg = new Map<Sentence, number[]>();
   const orphans: number[] = [];
+  const segOrder = segs.map((_, i) => i).sort((a, b) => segs[a]!.start - segs[b]!.start || a - b);
+  let open: number[] = [];
+  let next = 0;
   for (const i of order) {
     const f = figures[i]!;
-    const holding = segs.filter((s) => f.start >= s.start && f.start < s.end);
+    while (next < segOrder.length && segs[segOrder[next]!]!.start <= f.start) open.push(segOrder[next++]!);
+    open = open.filter((j) => segs[j]!.end > f.start);
+    const holding = [...open].sort((a, b) => a - b).map((j) => segs[j]!);
     const seg = holding.find((s) => s.content) ?? holding[0];
     if (!seg) orphans.push(i);
-    else bySeg.set(seg, [...(bySeg.get(seg) ?? []), i]);
+    else {
+      const list = bySeg.get(seg);
+      if (list) list.push(i);
+      else bySeg.set(seg, [i]);
+    }
   }
+  const figureIndex = new SpanIndex(figures);
 
   // phrases are matched on a copy where page furniture inside a sentence is blanked out (same offsets):
   // "every ten thousand\n3\nprofessionals" must read as "every ten thousand professionals"
@@ -1083,7 +1462,7 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     if (!seg.content) {
       // page furniture: read on its own, carries nothing in or out
       const idx = bySeg.get(seg);
-      if (idx) readSentence(c, text, seg, idx, figures, opts.publication, null, null, out);
+      if (idx) readSentence(c, text, seg, idx, figures, figureIndex, opts.publication, null, null, out);
       continue;
     }
     if (seg.section !== section) {
@@ -1111,7 +1490,7 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
       }
     }
     const idx = bySeg.get(seg) ?? [];
-    const res = readSentence(c, masked, seg, idx, figures, opts.publication, topic, carried, out, topicNote);
+    const res = readSentence(c, masked, seg, idx, figures, figureIndex, opts.publication, topic, carried, out, topicNote);
     if (res.topic) topicNote = null;
     topic = res.topic ?? topic;
     if (res.regionOpens) {
@@ -1133,6 +1512,7 @@ function readSentence(
   sentence: Span,
   idx: number[],
   all: FigureRef[],
+  allIndex: SpanIndex,
   publication: string | null,
   topic: SubjectDef | null,
   carried: { period: string; rule: string } | null,
@@ -1145,7 +1525,7 @@ function readSentence(
   // the section's topic: the first zone (else the aggregate) named as more than a denominator
   // (a zone no subject lists becomes the topic only when the sentence opens with it: "Suzhou Industrial Park
   // reported …", not "… a university science park, Huazhong Software Park …")
-  const opens = (o: SubjectOcc) => text.slice(sentence.start, o.start).trim().split(/\s+/).filter(Boolean).length <= 3;
+  const opens = (o: SubjectOcc) => /^\s*(?:\S+(?:\s+|$)){0,3}$/.test(text.slice(sentence.start, o.start));
   const named = subjectOcc.filter((o) => o.subject && !o.denominator && (!o.unlisted || opens(o)));
   const newTopic = named.find((o) => o.subject!.kind === 'zone')?.subject ?? named.find((o) => o.subject!.kind === 'aggregate')?.subject ?? null;
   // "Guangdong's exports …": a sentence that opens on a city or province (and names no zone) turns the
@@ -1160,10 +1540,30 @@ function readSentence(
     clauses,
     metricOcc: metricOccurrences(c, text, sentence),
     subjectOcc,
-    dates: findDates(c, text, sentence, clauses, all, publication),
+    dates: findDates(c, text, sentence, clauses, allIndex, publication),
     figures,
     resolved: [],
+    figStarts: Float64Array.from(figures, (f) => f.start),
+    figMinEndFrom: new Float64Array(figures.length),
+    figEnds: Float64Array.from(figures, (f) => f.end),
+    counted: [],
+    claimed: null,
+    metricByClause: new Map(),
+    subjectByClause: new Map(),
+    levels: null,
+    metricByStart: null,
+    levelsByStart: null,
+    levelsByClause: new Map(),
+    subjectLists: new Map(),
+    resolvedSubject: new Map(),
+    recentMetrics: [],
+    targetCues: null,
+    presentByClause: new Map(),
+    presentSentence: undefined,
+    presentState: undefined,
+    dateLists: null,
   };
+  for (let k = figures.length - 1, m = Infinity; k >= 0; k--) st.figMinEndFrom[k] = m = Math.min(m, figures[k]!.end);
   let lastCarry: { period: string; rule: string } | null = null;
   let anyPlain = false;
   /** the quote of a ranked or named subset of the zones counted earlier in the sentence */
@@ -1171,6 +1571,17 @@ function readSentence(
   const subsetPhrases = findAll(c.subsetPhrase, text, sentence.start, sentence.end);
   const partOfMatch = c.partOf.exec(text.slice(sentence.start, sentence.end).trimStart());
   const partOf = partOfMatch ? partOfMatch[0].replace(/[\s,，:：]+$/, '') : null;
+  // the first increment cue of each clause, found once per clause: a cue before a figure is the clause's
+  // first one (a search of the clause up to each figure would read a long clause once per figure)
+  const incrementByClause = new Map<Span, Span | null>();
+  const incrementBefore = (clause: Span, f: FigureRef): string | null => {
+    let first = incrementByClause.get(clause);
+    if (first === undefined) incrementByClause.set(clause, (first = findAll(cachedRegExp(c.increment.source, 'gi'), text, clause.start, clause.end)[0] ?? null));
+    if (first === null || first.start >= f.start) return null;
+    // a cue that runs into the figure may still match shorter before it: the exact search, rarely
+    if (first.end > f.start) return c.increment.exec(text.slice(clause.start, f.start))?.[0] ?? null;
+    return text.slice(first.start, first.end);
+  };
   figures.forEach((f, k) => {
     const clause = clauseAt(clauses, f.start) ?? sentence;
     const bracket = bracketBefore(text, f, sentence);
@@ -1178,14 +1589,22 @@ function readSentence(
     const def0 = m.metric ? c.metricById.get(m.metric) : undefined;
     if (def0 && partOf) m = { metric: null, rule: `none(part-of:${partOf};was ${def0.id})` };
     else if (def0?.kind === 'stock' && f.unit !== 'percent') {
-      const inc = c.increment.exec(text.slice(clause.start, f.start));
-      if (inc) m = { metric: null, rule: `none(increment:${inc[0]};was ${def0.id})` };
+      const inc = incrementBefore(clause, f);
+      if (inc !== null) m = { metric: null, rule: `none(increment:${inc};was ${def0.id})` };
     }
     st.resolved.push(m.metric);
+    // the distinct metrics read so far, the most recent last (what a bracket or a growth figure falls back on)
+    if (m.metric !== null) {
+      const at = st.recentMetrics.indexOf(m.metric);
+      if (at >= 0) st.recentMetrics.splice(at, 1);
+      st.recentMetrics.push(m.metric);
+    }
     let s = readSubject(st, f, clause, bracket, topic, topicNote);
     // "The 10 largest zones earned …", "The two zones together employ …": a ranked or named subset of the
     // zones, stated before the figure, is what the figure is about, not all the zones
-    const phrase = subsetPhrases.find((x) => x.end <= f.start);
+    // (the phrases are sorted and disjoint, so the first one is the one ending earliest: it is the one or
+    // there is none, a check per figure rather than a scan)
+    const phrase = subsetPhrases[0] !== undefined && subsetPhrases[0].end <= f.start ? subsetPhrases[0] : undefined;
     if (subsetSubject === null && phrase) subsetSubject = quote(text, phrase);
     if (s.subject?.kind === 'aggregate' && subsetSubject !== null) s = { subject: null, rule: `none(subset:${subsetSubject})` };
     if (s.subject?.kind === 'aggregate' && f.unit !== 'percent' && c.distributive.test(text.slice(f.end, clause.end))) s = { subject: null, rule: 'none(each:an amount of each member)' };

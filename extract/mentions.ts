@@ -16,6 +16,40 @@ export function extractorVersion(): string {
 /** Regions whose numbers are site furniture, not statements about the subject. */
 const NOT_CONTENT: ReadonlySet<RegionKind> = new Set(['chrome', 'header', 'footer', 'page_number']);
 
+/**
+ * The largest magnitude a published value may have. Past it a double has long stopped being exact in its
+ * units and Parquet/JSON readers disagree; Infinity and NaN are not numbers a document can state at all.
+ */
+export const MAX_VALUE_MAGNITUDE = 1e30;
+
+/** Why a figure's numbers cannot be published, or null when they can. */
+export function unrepresentable(f: { value: number; lo: number | null; hi: number | null }): string | null {
+  for (const v of [f.value, f.lo, f.hi]) {
+    if (v === null) continue;
+    if (!Number.isFinite(v)) return 'unrepresentable_value:not_finite';
+    if (Math.abs(v) > MAX_VALUE_MAGNITUDE) return 'unrepresentable_value:too_large';
+  }
+  return null;
+}
+
+/**
+ * A sentence longer than this (UTF-16 units) is published as the stretch of it around the figure: a run-on
+ * "sentence" of 100,000 figures would otherwise be copied into each of its 100,000 rows. Real sentences are far
+ * shorter (the archived sources' longest is about 630 characters), so they are published whole.
+ */
+export const MAX_SENTENCE_UNITS = 1000;
+
+function sentenceAround(text: string, sentence: Span, f: Span): string {
+  if (sentence.end - sentence.start <= MAX_SENTENCE_UNITS) return text.slice(sentence.start, sentence.end);
+  const half = Math.max(0, Math.floor((MAX_SENTENCE_UNITS - (f.end - f.start)) / 2));
+  let a = Math.max(sentence.start, f.start - half);
+  let b = Math.min(sentence.end, f.end + half);
+  // whole code points only: never cut a surrogate pair
+  if (a > sentence.start && /[\udc00-\udfff]/.test(text[a]!)) a--;
+  if (b < sentence.end && /[\udc00-\udfff]/.test(text[b]!)) b++;
+  return text.slice(a, b);
+}
+
 /** W3C TextQuoteSelector uses up to 32 characters of context either side. */
 const CONTEXT_CODE_POINTS = 32;
 
@@ -69,7 +103,12 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
   const kept: number[] = [];
   scan.figures.forEach((f, i) => {
     const kind = regionAt(layer, f.numberStart);
-    if (NOT_CONTENT.has(kind)) {
+    // the last line of defence for what the grammar read: a value no table can hold is a skip with its reason
+    const bad = unrepresentable(f);
+    if (bad) {
+      const p = place(f);
+      skips.push({ source_id: meta.sourceId, page: p.page, char_start: p.cp.start, char_end: p.cp.end, text: text.slice(f.start, f.end), reason: bad });
+    } else if (NOT_CONTENT.has(kind)) {
       // only the digits are skipped: words the grammar read around them may belong to the next block
       const digits = { start: f.numberStart, end: f.numberEnd };
       const p = place(digits);
@@ -144,7 +183,7 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
       quote: text.slice(f.start, f.end),
       prefix: index.sliceCodePoints(prefixStart, p.cp.start),
       suffix: index.sliceCodePoints(p.cp.end, suffixEnd),
-      sentence: text.slice(ctx.sentence.start, ctx.sentence.end),
+      sentence: sentenceAround(text, ctx.sentence, f),
       value_text: f.valueText,
       value,
       unit: ctx.unit ?? f.unit,

@@ -21,6 +21,7 @@
  */
 import { getDocument, version as pdfjsVersion } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
+import { checkInflatedSize, DEFAULT_PDF_LIMITS, type PdfLimits } from './limits.js';
 import { joinPages } from './offsets.js';
 import { glyphsOfOperatorList, itemGlyphEdges, type ItemEdges } from './pdfGlyphs.js';
 import { SourceError, type PageInfo, type PdfItem, type Region, type RegionKind, type TextLayer } from './textLayer.js';
@@ -128,8 +129,8 @@ interface BuiltPage {
 
 // ------------------------------------------------------------------ public API
 
-export async function readPdfTextLayer(bytes: Uint8Array, meta: { sourceId: string; sha256: string }): Promise<TextLayer> {
-  const pages = await buildPages(bytes, meta.sourceId);
+export async function readPdfTextLayer(bytes: Uint8Array, meta: { sourceId: string; sha256: string }, limits: PdfLimits = DEFAULT_PDF_LIMITS): Promise<TextLayer> {
+  const pages = await buildPages(bytes, meta.sourceId, limits);
   const { text, pages: spans } = joinPages(pages.map((p) => p.text));
   const pageInfos: PageInfo[] = spans.map((s, i) => ({ ...s, width: pages[i]!.width, height: pages[i]!.height }));
   const items: PdfItem[] = [];
@@ -152,8 +153,8 @@ export async function readPdfTextLayer(bytes: Uint8Array, meta: { sourceId: stri
 }
 
 /** The page texts exactly as readPdfTextLayer joins them (used to re-check provenance). */
-export async function readPdfPageTexts(bytes: Uint8Array): Promise<string[]> {
-  const pages = await buildPages(bytes, 'pdf');
+export async function readPdfPageTexts(bytes: Uint8Array, limits: PdfLimits = DEFAULT_PDF_LIMITS): Promise<string[]> {
+  const pages = await buildPages(bytes, 'pdf', limits);
   return pages.map((p) => p.text);
 }
 
@@ -176,9 +177,10 @@ function oneLine(message: unknown): string {
   return s.replace(/\s+/g, ' ').trim() || 'unknown error';
 }
 
-async function buildPages(bytes: Uint8Array, sourceId: string): Promise<BuiltPage[]> {
+async function buildPages(bytes: Uint8Array, sourceId: string, limits: PdfLimits): Promise<BuiltPage[]> {
   if (bytes.length === 0) throw new SourceError(sourceId, 'empty_file', 'the file has zero bytes');
   if (!hasPdfHeader(bytes)) throw new SourceError(sourceId, 'corrupt_pdf', 'not a PDF: no %PDF- header in the first 1024 bytes');
+  await checkInflatedSize(bytes, sourceId, limits.maxInflatedBytes);
 
   // A copy: pdf.js transfers (detaches) the buffer it is given.
   const task = getDocument({
@@ -205,20 +207,27 @@ async function buildPages(bytes: Uint8Array, sourceId: string): Promise<BuiltPag
     throw new SourceError(sourceId, 'corrupt_pdf', `pdf.js cannot open it: ${oneLine(e)}`);
   }
   try {
+    if (doc.numPages > limits.maxPages) {
+      throw new SourceError(sourceId, 'too_many_pages', `${doc.numPages} pages, over the cap of ${limits.maxPages} (--max-pages)`);
+    }
     const pages: BuiltPage[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       let page;
       let items: TextItem[];
       try {
         page = await doc.getPage(n);
-        const content = await page.getTextContent();
-        items = content.items.filter((x): x is TextItem => 'str' in x);
+        items = await textItemsCapped(page, n, sourceId, limits.maxTextItemsPerPage);
       } catch (e) {
+        if (e instanceof SourceError) throw e;
         // pdf.js may open a damaged file partially; a page it cannot read makes the file corrupt.
         throw new SourceError(sourceId, 'corrupt_pdf', `page ${n} cannot be read: ${oneLine(e)}`);
       }
       const viewport = page.getViewport({ scale: 1 });
-      const edges = await glyphEdges(page, items, viewport.transform as number[]);
+      const ops = { count: 0 };
+      const edges = await glyphEdges(page, items, viewport.transform as number[], ops);
+      if (ops.count > limits.maxOperatorsPerPage) {
+        throw new SourceError(sourceId, 'too_complex', `page ${n} has ${ops.count} drawing operators, over the cap of ${limits.maxOperatorsPerPage} (--max-operators)`);
+      }
       const layout = layoutPage(items, viewport.transform as number[], viewport.width, viewport.height, edges);
       pages.push(renderPage(layout, n));
       page.cleanup();
@@ -236,9 +245,10 @@ async function buildPages(bytes: Uint8Array, sourceId: string): Promise<BuiltPag
  * Glyph edges per text item, from the page's operator list. Boxes are a convenience for drawing quotes:
  * a page whose operator list pdf.js cannot build keeps its text and gets item boxes only.
  */
-async function glyphEdges(page: PDFPageProxy, items: readonly TextItem[], viewportTransform: number[]): Promise<(ItemEdges | null)[]> {
+async function glyphEdges(page: PDFPageProxy, items: readonly TextItem[], viewportTransform: number[], ops: { count: number }): Promise<(ItemEdges | null)[]> {
   try {
     const opList = await page.getOperatorList();
+    ops.count = opList.fnArray.length;
     const glyphs = glyphsOfOperatorList(opList, (name) => {
       try {
         return page.commonObjs.has(name) ? (page.commonObjs.get(name) as { fontMatrix?: number[]; ascent?: number; descent?: number; vertical?: boolean }) : null;
@@ -250,6 +260,28 @@ async function glyphEdges(page: PDFPageProxy, items: readonly TextItem[], viewpo
   } catch {
     return items.map(() => null);
   }
+}
+
+/**
+ * page.getTextContent() read as a stream (what getTextContent does inside) so that a page of a million text
+ * operators is counted rather than collected whole (its time is the watchdog's: pipeline/pool.ts).
+ */
+async function textItemsCapped(page: PDFPageProxy, n: number, sourceId: string, maxItems: number): Promise<TextItem[]> {
+  const reader = page.streamTextContent().getReader() as ReadableStreamDefaultReader<{ items: (TextItem | object)[] }>;
+  const items: TextItem[] = [];
+  let count = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    for (const x of value.items) {
+      if (!('str' in x)) continue;
+      // past the cap nothing more is kept; the stream is drained, not cancelled (pdf.js's in-thread worker
+      // goes on pushing into a cancelled stream and throws where nothing can catch it)
+      if (++count <= maxItems) items.push(x);
+    }
+  }
+  if (count > maxItems) throw new SourceError(sourceId, 'too_complex', `page ${n} has ${count} text items, over the cap of ${maxItems} (--max-text-items)`);
+  return items;
 }
 
 // ------------------------------------------------------------------ geometry

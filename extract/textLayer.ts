@@ -63,7 +63,14 @@ export type SourceErrorReason =
   | 'invalid_encoding'
   | 'unsupported_charset'
   | 'unsupported_media_type'
-  | 'extract_failed';
+  | 'extract_failed'
+  // over a budget (pipeline/budget.ts): the source is too costly to read safely, not necessarily broken
+  | 'timeout'
+  | 'too_complex'
+  | 'too_many_pages'
+  | 'inflate_limit'
+  | 'invalid_rows'
+  | 'duplicate_source';
 
 /** Thrown by a stage for one source; the build records it and goes on with the others. */
 export class SourceError extends Error {

@@ -10,6 +10,7 @@ import { readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest
 import type { SourceErrorRecord } from '../extract/records.js';
 import { writeAuditSite } from '../audit/site.js';
 import { definitionTables, TABLE_SCHEMAS } from '../contracts/index.js';
+import { resolveBudget, type BudgetOptions } from './budget.js';
 import { extractionVersions } from './cache.js';
 import { loadDataset, defaultDatasetDir, type Dataset } from './dataset.js';
 import { extractAll, type ExtractStats } from './extractAll.js';
@@ -54,6 +55,8 @@ export interface BuildOptions {
   site?: boolean;
   /** rebuild even when the output folder is up to date (same inputs, code and options as its last build) */
   force?: boolean;
+  /** time, heap and PDF limits per source (pipeline/budget.ts) */
+  budget?: BudgetOptions;
 }
 
 export interface BuildResult {
@@ -113,6 +116,8 @@ export interface ExtractShardOptions {
   cacheDir?: string | null;
   quiet?: boolean;
   log?: (line: string) => void;
+  /** time, heap and PDF limits per source (pipeline/budget.ts) */
+  budget?: BudgetOptions;
 }
 
 /** `figtrail extract --shard i/n`: extracts one shard of the sources into <outDir>/shard-<i>-of-<n>.json. */
@@ -144,6 +149,8 @@ export async function extractShard(opts: ExtractShardOptions): Promise<{ file: s
       cacheDir: opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir,
       progress: stage,
       ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+      ...(opts.budget ? { budget: opts.budget } : {}),
+      log,
       onResult: (_entry, r, _i, encoded) => {
         if (r.error) {
           errors.push(r.error);
@@ -255,6 +262,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
       cacheDir,
       ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+      ...(opts.budget ? { budget: opts.budget } : {}),
       stageDir: stage,
       workDir: work,
       progress,
@@ -311,7 +319,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     // 5. the audit site reads the published tables; checksums are rewritten to cover it and the schema
     if (opts.site !== false) {
       progress.note('site …');
-      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir, cacheDir, ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
+      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir, cacheDir, budget: resolveBudget(opts.budget), ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
       log('site: written');
     }
     writeSha256Sums(stage);

@@ -8,6 +8,7 @@
 import type { Lexicon } from '../extract/lexicon.js';
 import type { ManifestEntry } from '../extract/manifest.js';
 import type { SourceResult } from './extractSource.js';
+import { BudgetExceeded, resolveBudget, type BudgetOptions } from './budget.js';
 import { defaultJobs, WorkerPool } from './pool.js';
 import type { StageProgress } from './progress.js';
 import { probeCache, runSourceTask, type SourceOutcome, type SourceTask } from './worker.js';
@@ -32,6 +33,15 @@ export interface ExtractAllOptions {
   pool?: WorkerPool;
   /** at most this many results finished ahead of the next one to hand out (default 4 × jobs) */
   window?: number;
+  /** time, heap and PDF limits per source (pipeline/budget.ts); defaults fit a 2-core, 4 GB runner */
+  budget?: BudgetOptions;
+  /**
+   * true (default): every source is read in a worker under the budget, even with jobs 1 (one worker);
+   * false: with jobs 1 sources are read in this thread, with the PDF limits but no time or heap limit
+   */
+  isolate?: boolean;
+  /** where "still working on <source>" lines go (default: stderr) */
+  log?: (line: string) => void;
   /** result: the SourceResult with its mentions but layout null (the layout comes as its file text in `encoded`) */
   onResult(entry: ManifestEntry, result: SourceResult, index: number, encoded: EncodedResult): void | Promise<void>;
 }
@@ -57,6 +67,7 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
   const n = manifest.length;
   const cacheDir = opts.cacheDir ?? null;
   const cache = cacheDir === null ? null : new ExtractCache(cacheDir);
+  const budget = resolveBudget(opts.budget);
   const taskOf = (entry: ManifestEntry, cacheKey: string | null): SourceTask => ({
     kind: 'source',
     sourcesDir: opts.sourcesDir,
@@ -64,18 +75,34 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
     lexiconDir: opts.lexiconDir,
     cacheDir,
     cacheKey,
+    pdfLimits: budget.pdf,
+    maxMentions: budget.maxMentions,
     ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+  });
+  // the same bytes under a second id would publish the same mentions twice (mention ids come from the bytes):
+  // the later entry is reported as a duplicate of the first instead of being read
+  const firstWithSha = new Map<string, string>();
+  const duplicateOf = manifest.map((e) => {
+    const first = firstWithSha.get(e.sha256);
+    if (first === undefined) firstWithSha.set(e.sha256, e.id);
+    return first ?? null;
   });
 
   // which sources the cache probably holds (the entry file exists; it is parsed when its turn comes)
-  const keys = manifest.map((e) => (cache ? probeCache(taskOf(e, null), opts.lexicon.hash) : null));
+  const keys = manifest.map((e, i) => (cache && duplicateOf[i] === null ? probeCache(taskOf(e, null), opts.lexicon.hash) : null));
   const cached = keys.map((k) => k !== null && existsSync(cache!.file(k)));
   const misses: number[] = [];
-  cached.forEach((c, i) => c || misses.push(i));
+  cached.forEach((c, i) => c || duplicateOf[i] !== null || misses.push(i));
 
   const wanted = opts.jobs ?? defaultJobs();
-  const parallel = opts.pool !== undefined || (wanted > 1 && misses.length > 1 && (opts.jobs !== undefined || misses.length >= AUTO_PARALLEL_MIN));
-  const pool = parallel ? (opts.pool ?? new WorkerPool(Math.min(wanted, misses.length))) : null;
+  const isolate = opts.isolate !== false;
+  const parallel =
+    opts.pool !== undefined ||
+    (isolate && misses.length > 0) ||
+    (wanted > 1 && misses.length > 1 && (opts.jobs !== undefined || misses.length >= AUTO_PARALLEL_MIN));
+  const poolOpts = { budget, ...(opts.log ? { log: opts.log } : {}) };
+  const size = isolate && opts.jobs === undefined && misses.length < AUTO_PARALLEL_MIN ? 1 : Math.min(wanted, misses.length);
+  const pool = parallel ? (opts.pool ?? new WorkerPool(size, undefined, poolOpts)) : null;
   const stats: ExtractStats = { sources: n, extracted: 0, cacheHits: 0, failed: 0, pages: 0, jobs: pool ? pool.size : 1 };
 
   const inProcess = (i: number): Promise<SourceOutcome> => runSourceTask(taskOf(manifest[i]!, keys[i] ?? null), opts.lexicon);
@@ -98,7 +125,12 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
       }
       const entry = manifest[i]!;
       let o: SourceOutcome | null = null;
-      if (cached[i]) {
+      const dup = duplicateOf[i];
+      if (dup != null) {
+        const error = { source_id: entry.id, reason: 'duplicate_source', message: `${entry.id}: duplicate_source: the same bytes (sha256 ${entry.sha256}) as source ${dup}` };
+        o = { kind: 'source', cacheHit: false, encoded: encodeResult({ ...failed(entry), error }, null) };
+      }
+      if (!o && cached[i]) {
         const hit = cache!.get(keys[i]!);
         if (hit && hit.result.id === entry.id) o = { kind: 'source', encoded: hit, cacheHit: true };
       }
@@ -121,11 +153,18 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
   return stats;
 }
 
+function failed(entry: ManifestEntry): SourceResult {
+  return { id: entry.id, error: null, bytes: null, pages: null, text: null, textChars: null, mentions: [], skips: [], layout: null };
+}
+
 function crashed(entry: ManifestEntry, err: unknown): SourceResult {
   const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+  // over a budget: the named reason (timeout, too_complex), so errors.json says why, not just that it failed
+  const reason = err instanceof BudgetExceeded ? err.reason : 'extract_failed';
+  const message = err instanceof BudgetExceeded ? msg : `${entry.id}: extract_failed: ${msg}`;
   return {
     id: entry.id,
-    error: { source_id: entry.id, reason: 'extract_failed', message: `${entry.id}: extract_failed: ${msg}` },
+    error: { source_id: entry.id, reason, message },
     bytes: null,
     pages: null,
     text: null,

@@ -4,7 +4,8 @@ import { readSourceBytes, type ManifestEntry } from '../extract/manifest.js';
 import { extractMentions } from '../extract/mentions.js';
 import { codePointLength, OffsetIndex } from '../extract/offsets.js';
 import { readPdfTextLayer } from '../extract/pdf.js';
-import type { Mention, Skip, SourceErrorRecord } from '../extract/records.js';
+import { DEFAULT_PDF_LIMITS, type PdfLimits } from '../extract/limits.js';
+import { MentionSchema, type Mention, type Skip, type SourceErrorRecord } from '../extract/records.js';
 import { SourceError, type TextLayer } from '../extract/textLayer.js';
 
 /** Everything the build keeps from one source; a pure function of (file bytes, extractor, lexicon). */
@@ -59,13 +60,16 @@ export function layoutOf(layer: TextLayer): Layout | null {
 export interface ExtractOptions {
   maxBytes?: number;
   lexicon: Lexicon;
+  pdfLimits?: PdfLimits;
+  /** figures one source may state (pipeline/budget.ts maxMentions); no cap when absent */
+  maxMentions?: number;
 }
 
-export async function readTextLayer(entry: ManifestEntry, bytes: Uint8Array): Promise<TextLayer> {
+export async function readTextLayer(entry: ManifestEntry, bytes: Uint8Array, pdfLimits: PdfLimits = DEFAULT_PDF_LIMITS): Promise<TextLayer> {
   const meta = { sourceId: entry.id, sha256: entry.sha256 };
   switch (entry.media_type) {
     case 'application/pdf':
-      return readPdfTextLayer(bytes, meta);
+      return readPdfTextLayer(bytes, meta, pdfLimits);
     case 'text/html':
       return readHtmlTextLayer(bytes, { ...meta, charset: entry.charset });
     default:
@@ -79,8 +83,14 @@ export async function extractSource(sourcesDir: string, entry: ManifestEntry, op
   try {
     const bytes = readSourceBytes(sourcesDir, entry, opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes });
     size = bytes.length;
-    const layer = await readTextLayer(entry, bytes);
+    const layer = await readTextLayer(entry, bytes, opts.pdfLimits);
     const { mentions, skips } = extractMentions(layer, { sourceId: entry.id, sha256: entry.sha256, published: entry.published }, opts.lexicon);
+    // a row the published tables would refuse fails this source here, by name, not the whole publish step later
+    if (opts.maxMentions !== undefined && mentions.length > opts.maxMentions) {
+      throw new SourceError(entry.id, 'too_complex', `${mentions.length} figures, over the cap of ${opts.maxMentions} per source (--max-mentions)`);
+    }
+    const bad = firstInvalidMention(mentions);
+    if (bad) throw new SourceError(entry.id, 'invalid_rows', bad);
     return {
       id: entry.id,
       error: null,
@@ -99,6 +109,17 @@ export async function extractSource(sourcesDir: string, entry: ManifestEntry, op
         : { source_id: entry.id, reason: 'extract_failed', message: `${entry.id}: extract_failed: ${oneLine(err)}` };
     return { id: entry.id, error: e, bytes: size, pages: null, text: null, textChars: null, mentions: [], skips: [], layout: null };
   }
+}
+
+function firstInvalidMention(mentions: Mention[]): string | null {
+  for (let i = 0; i < mentions.length; i++) {
+    const r = MentionSchema.safeParse(mentions[i]);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      return `mention ${mentions[i]!.mention_id} (“${mentions[i]!.quote.slice(0, 40)}”): ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`;
+    }
+  }
+  return null;
 }
 
 function oneLine(err: unknown): string {

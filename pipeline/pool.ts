@@ -1,12 +1,16 @@
 /**
  * A small worker_threads pool running pipeline/worker.ts tasks (compiled: dist/pipeline/worker.js). Tasks are
  * handed to idle workers in submission order; a worker that dies fails only its current task and is replaced.
+ * Each worker has a heap limit and each task a watchdog (pipeline/budget.ts): a task over its time is stopped
+ * by terminating its worker, one that runs out of heap kills only its worker; both fail with BudgetExceeded.
+ * A task still running after budget.slowAfterMs is named in the log, so a build that seems stuck says on what.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { BudgetExceeded, DEFAULT_BUDGET, type SourceBudget } from './budget.js';
 import { WORKER_MARK, type Outcome, type Task } from './worker.js';
 
 export function defaultJobs(): number {
@@ -31,9 +35,31 @@ export function workerEntry(): string {
   return entry;
 }
 
+interface Current {
+  id: number;
+  label: string;
+  started: number;
+  timers: NodeJS.Timeout[];
+  resolve: (o: Outcome) => void;
+  reject: (e: Error) => void;
+}
+
 interface Slot {
   worker: Worker;
-  current: { id: number; resolve: (o: Outcome) => void; reject: (e: Error) => void } | null;
+  current: Current | null;
+}
+
+export interface PoolOptions {
+  budget?: Pick<SourceBudget, 'timeoutMs' | 'maxHeapMb' | 'slowAfterMs'>;
+  /** where the "still working on" lines go (default: stderr) */
+  log?: (line: string) => void;
+}
+
+/** What a task is about, for the log: the source id, or the file. */
+function labelOf(task: Task): string {
+  if (task.kind === 'source') return task.entry.id;
+  if (task.kind === 'render') return task.label;
+  return task.file;
 }
 
 export class WorkerPool {
@@ -43,31 +69,41 @@ export class WorkerPool {
   private readonly queue: { id: number; task: Task; resolve: (o: Outcome) => void; reject: (e: Error) => void }[] = [];
   private nextId = 0;
   private closed = false;
+  private readonly budget: Pick<SourceBudget, 'timeoutMs' | 'maxHeapMb' | 'slowAfterMs'>;
+  private readonly log: (line: string) => void;
 
-  constructor(size = defaultJobs(), entry = workerEntry()) {
+  constructor(size = defaultJobs(), entry = workerEntry(), opts: PoolOptions = {}) {
     this.size = Math.max(1, size);
     this.entry = entry;
+    this.budget = opts.budget ?? DEFAULT_BUDGET;
+    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.entry, { workerData: { mark: WORKER_MARK } });
+    const resourceLimits = this.budget.maxHeapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: this.budget.maxHeapMb } } : {};
+    const worker = new Worker(this.entry, { workerData: { mark: WORKER_MARK }, ...resourceLimits });
     const slot: Slot = { worker, current: null };
-    worker.on('message', (msg: { id: number; outcome?: Outcome; error?: string }) => {
+    const finish = (): Current | null => {
       const cur = slot.current;
-      if (!cur || cur.id !== msg.id) return;
       slot.current = null;
+      if (cur) for (const t of cur.timers) clearTimeout(t), clearInterval(t);
+      return cur;
+    };
+    worker.on('message', (msg: { id: number; outcome?: Outcome; error?: string }) => {
+      if (!slot.current || slot.current.id !== msg.id) return;
+      const cur = finish()!;
       if (msg.error !== undefined) cur.reject(new Error(msg.error));
       else cur.resolve(msg.outcome!);
       this.pump();
     });
     const die = (err: Error) => {
-      const cur = slot.current;
-      slot.current = null;
+      const cur = finish();
       const i = this.slots.indexOf(slot);
       if (this.closed || i < 0) return;
       this.slots[i] = this.spawn();
-      cur?.reject(err);
+      const oom = (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      cur?.reject(oom ? new BudgetExceeded('too_complex', `${cur.label}: ran out of its ${this.budget.maxHeapMb} MB heap (--max-heap-mb)`) : err);
       this.pump();
     };
     worker.on('error', (err) => die(err));
@@ -88,7 +124,28 @@ export class WorkerPool {
       if (slot.current) continue;
       const job = this.queue.shift();
       if (!job) return;
-      slot.current = { id: job.id, resolve: job.resolve, reject: job.reject };
+      const cur: Current = { id: job.id, label: labelOf(job.task), started: Date.now(), timers: [], resolve: job.resolve, reject: job.reject };
+      slot.current = cur;
+      const { timeoutMs, slowAfterMs } = this.budget;
+      if (slowAfterMs > 0) {
+        cur.timers.push(setInterval(() => this.log(`figtrail: still working on ${cur.label} (${Math.round((Date.now() - cur.started) / 1000)} s)`), slowAfterMs).unref());
+      }
+      if (timeoutMs > 0) {
+        cur.timers.push(
+          setTimeout(() => {
+            if (slot.current !== cur) return;
+            // the worker is stopped, not asked: a task over its time may be stuck in one synchronous call
+            for (const t of cur.timers) clearTimeout(t), clearInterval(t);
+            slot.current = null;
+            const i = this.slots.indexOf(slot);
+            if (i >= 0 && !this.closed) this.slots[i] = this.spawn();
+            void slot.worker.terminate();
+            this.log(`figtrail: stopped ${cur.label} after ${Math.round(timeoutMs / 1000)} s (--timeout-per-source)`);
+            cur.reject(new BudgetExceeded('timeout', `${cur.label}: took longer than ${timeoutMs} ms (--timeout-per-source)`));
+            this.pump();
+          }, timeoutMs).unref(),
+        );
+      }
       slot.worker.postMessage({ id: job.id, task: job.task });
     }
   }
@@ -96,6 +153,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the worker pool is closed'));
+    for (const slot of this.slots) if (slot.current) for (const t of slot.current.timers) clearTimeout(t), clearInterval(t);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

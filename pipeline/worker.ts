@@ -8,6 +8,8 @@ import { readHtmlTextLayer } from '../extract/html.js';
 import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { DEFAULT_MAX_BYTES, readSourceBytes, resolveSourcePath, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { readPdfPageTexts, readPdfTextLayer } from '../extract/pdf.js';
+import { renderPagesInProcess, type RenderedPage } from '../audit/renderPages.js';
+import type { PdfLimits } from '../extract/limits.js';
 import { cacheKey, encodeResult, ExtractCache, extractionVersions, type EncodedResult } from './cache.js';
 import { extractSource } from './extractSource.js';
 
@@ -17,6 +19,10 @@ export interface SourceTask {
   entry: ManifestEntry;
   lexiconDir: string;
   maxBytes?: number;
+  /** PDF caps (extract/limits.ts); defaults when absent */
+  pdfLimits?: PdfLimits;
+  /** figures one source may state (pipeline/budget.ts) */
+  maxMentions?: number;
   /** null: no cache */
   cacheDir: string | null;
   /** the cache key when the caller already worked it out (probeCache); the result is stored under it */
@@ -29,7 +35,17 @@ export interface TextLayerTask {
   file: string;
 }
 
-export type Task = SourceTask | TextLayerTask;
+/** Page images of a PDF for the audit site (audit/renderPdf.ts), in a worker for the same budget. */
+export interface RenderTask {
+  kind: 'render';
+  /** what the log calls it (the source id) */
+  label: string;
+  data: Uint8Array;
+  scale: number;
+  limits: PdfLimits;
+}
+
+export type Task = SourceTask | TextLayerTask | RenderTask;
 
 /**
  * encoded: see cache.ts EncodedResult. pageTexts (PDF): page texts from a second, independent read of the bytes
@@ -43,13 +59,18 @@ export interface SourceOutcome {
   cacheHit: boolean;
 }
 
+export interface RenderOutcome {
+  kind: 'render';
+  pages: RenderedPage[];
+}
+
 export interface TextLayerOutcome {
   kind: 'text';
   pages: number;
   chars: number;
 }
 
-export type Outcome = SourceOutcome | TextLayerOutcome;
+export type Outcome = SourceOutcome | TextLayerOutcome | RenderOutcome;
 
 const lexicons = new Map<string, Lexicon>();
 function lexiconFor(dir: string, given?: Lexicon): Lexicon {
@@ -89,11 +110,15 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
     if (hit && hit.result.id === task.entry.id) return { kind: 'source', encoded: hit, cacheHit: true };
   }
   const maxBytes = task.maxBytes === undefined ? {} : { maxBytes: task.maxBytes };
-  const result = await extractSource(task.sourcesDir, task.entry, { lexicon: lex, ...maxBytes });
+  const pdfLimits = {
+    ...(task.pdfLimits === undefined ? {} : { pdfLimits: task.pdfLimits }),
+    ...(task.maxMentions === undefined ? {} : { maxMentions: task.maxMentions }),
+  };
+  const result = await extractSource(task.sourcesDir, task.entry, { lexicon: lex, ...maxBytes, ...pdfLimits });
   let pageTexts: string[] | null = null;
   if (result.error === null && task.entry.media_type === 'application/pdf') {
     try {
-      pageTexts = await readPdfPageTexts(readSourceBytes(task.sourcesDir, task.entry, maxBytes));
+      pageTexts = await readPdfPageTexts(readSourceBytes(task.sourcesDir, task.entry, maxBytes), task.pdfLimits);
     } catch {
       pageTexts = null; // the check re-reads the file itself and reports what it finds
     }
@@ -105,6 +130,7 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
 
 export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {
   if (task.kind === 'source') return runSourceTask(task, lexicon);
+  if (task.kind === 'render') return { kind: 'render', pages: await renderPagesInProcess(task.data, task.scale, task.limits) };
   const bytes = readFileSync(task.file);
   const meta = { sourceId: 'bench', sha256: '0'.repeat(64) };
   const layer = task.kind === 'pdfText' ? await readPdfTextLayer(bytes, meta) : readHtmlTextLayer(bytes, meta);

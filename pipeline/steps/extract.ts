@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Lexicon } from '../../extract/lexicon.js';
 import { sha256Hex, type ManifestEntry } from '../../extract/manifest.js';
 import type { Mention, Skip, SourceErrorRecord, SourceRow } from '../../extract/records.js';
+import type { BudgetOptions } from '../budget.js';
 import { ndjson } from '../cache.js';
 import { extractAll, type ExtractStats } from '../extractAll.js';
 import type { SourceResult } from '../extractSource.js';
@@ -24,6 +25,8 @@ export interface ExtractStepInput {
   jobs?: number;
   cacheDir: string | null;
   maxBytes?: number;
+  /** time, heap and PDF limits per source (pipeline/budget.ts) */
+  budget?: BudgetOptions;
   stageDir: string;
   workDir: string;
   progress: Progress;
@@ -115,6 +118,8 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
         cacheDir: input.cacheDir,
         progress: stageProgress,
         ...(input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes }),
+        ...(input.budget ? { budget: input.budget } : {}),
+        log: input.log,
         onResult: (entry, r, i, encoded) => take(entry, r, i, encoded.layoutJson, encoded.mentionsNdjson, encoded.pageTexts),
       });
     }
