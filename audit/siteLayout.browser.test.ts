@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumUnavailableReason, ensureChromium } from './ensureChromium.js';
-import type { FactRow } from './load.js';
+import type { Fact } from './load.js';
 import { writeAuditSite } from './site.js';
 
 /**
@@ -136,7 +136,7 @@ describe.skipIf(!executablePath)('audit site layout at 1280 and 390 px (Chromium
 
   it('filters facts by metric, subject and status from its own script file, also on a phone', async () => {
     const site = sites.find((s) => s.name === 'released')!.dir;
-    const facts = JSON.parse(readFileSync(path.join(latestVersionDir(), 'facts.json'), 'utf8')) as FactRow[];
+    const facts = JSON.parse(readFileSync(path.join(latestVersionDir(), 'facts.json'), 'utf8')) as Fact[];
     const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
     const failed: string[] = [];
     page.on('pageerror', (err) => failed.push(`pageerror: ${err.message}`));
@@ -169,7 +169,7 @@ describe.skipIf(!executablePath)('audit site layout at 1280 and 390 px (Chromium
 
   it('writes values one way, with the exact value on hover', async () => {
     const site = sites.find((s) => s.name === 'released')!.dir;
-    const facts = JSON.parse(readFileSync(path.join(latestVersionDir(), 'facts.json'), 'utf8')) as FactRow[];
+    const facts = JSON.parse(readFileSync(path.join(latestVersionDir(), 'facts.json'), 'utf8')) as Fact[];
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
       // a yuan amount in trillions and a count of persons in millions (values written by hand)
