@@ -62,6 +62,8 @@ async function measure(page: Page): Promise<Measured> {
       };
     };
     const d = g.document;
+    // folded content counts too: open every <details> before measuring
+    for (const el of Array.from(d.querySelectorAll('details'))) (el as unknown as { open: boolean }).open = true;
     const ids = Array.from(d.querySelectorAll('.id'));
     const text = d.body.innerText;
     const all = Array.from(d.querySelectorAll('*'));
