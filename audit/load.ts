@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PLACE_KEYS, type Fact, type Mention, type SeriesRow, type SourceRow } from '../contracts/index.js';
+import { isCurrencyUnit, PLACE_KEYS, type Fact, type Mention, type SeriesRow, type SourceRow } from '../contracts/index.js';
 import type { Place } from '../checks/types.js';
 
 export type { Fact, SeriesRow } from '../contracts/index.js';
@@ -158,7 +158,7 @@ export function formatValue(v: number | null, unit: string): string {
   const abs = Math.abs(v);
   const scales: [number, string][] = [[1e12, 'trillion'], [1e9, 'billion'], [1e6, 'million']];
   let num = trimNum(v);
-  if (unit === 'CNY' || unit === 'USD') {
+  if (isCurrencyUnit(unit)) {
     for (const [s, w] of scales) {
       if (abs >= s) {
         num = `${trimNum(v / s)} ${w}`;
