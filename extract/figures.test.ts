@@ -867,6 +867,12 @@ describe('numbers that are names', () => {
     expect(r.skips.map((s) => [s.text, s.reason])).toEqual([['Fortune 500', 'part_of_name']]);
   });
 
+  it('a long run of capitals with no number after it is no name (and is scanned in one pass)', () => {
+    const r = expectCoverage(`${'COVIDSARSMERS'.repeat(4)}-vaccine and ${'AB-'.repeat(40)}x 7 firms`);
+    expect(r.skips).toEqual([]);
+    expect(r.figures.map((f) => f.valueText)).toEqual(['7 firms']);
+  });
+
   it('a capitalised word opening a sentence does not make a name', () => {
     const r = expectCoverage('Over 300 firms came. Nearly 40 stayed. In 2020 some left.');
     expect(r.figures.map((f) => [f.valueText, f.value])).toEqual([

@@ -449,7 +449,8 @@ const SKIP_PATTERNS: SkipPattern[] = [
   {
     // an all-capitals word, a hyphen and digits ("COVID-19", "SARS-CoV-2", "F-35"): a name, unless the
     // letters are a currency ("RMB-5")
-    re: /(?<![\p{L}\p{N}-])\p{Lu}{2,}(?:-?\p{L}+)*-\d+(?![\p{N}%]|[.,]\d)/gu,
+    // (bounded, and each part starts with what ends the one before, so a long letter run costs one pass)
+    re: /(?<![\p{L}\p{N}-])\p{Lu}{2}\p{L}{0,30}(?:-\p{L}{1,30}){0,4}-\d{1,6}(?![\p{N}%]|[.,]\d)/gu,
     reason: 'part_of_name',
     accept: (m) => !CURRENCY_PREFIX.has(norm(m[0].slice(0, m[0].lastIndexOf('-')))),
   },
@@ -542,6 +543,8 @@ function midpoint(a: Decimal, b: Decimal): Decimal {
 
 /** the largest magnitude a published value may have: beyond it a double no longer means what the text says */
 const MAX_MAGNITUDE = 1e30;
+/** more digits than a double holds and than MAX_MAGNITUDE allows with any sensible precision */
+const MAX_DIGITS = 40;
 /** a figure whose value or interval is infinite, NaN, beyond MAX_MAGNITUDE, or a non-zero amount that rounds to 0 */
 function representable(f: { value: number; lo: number | null; hi: number | null }, parts: Decimal[]): boolean {
   for (const x of [f.value, f.lo, f.hi]) if (x !== null && !(Number.isFinite(x) && Math.abs(x) <= MAX_MAGNITUDE)) return false;
@@ -642,12 +645,12 @@ function capitalisedNameBefore(t: string, ns: number): number | null {
   if (i < 1 || !/[ \u00a0]/.test(t[i]!) || /[ \t\u00a0]/.test(t[i - 1]!)) return null;
   const end = i;
   i--;
-  while (i >= 0 && /\p{L}/u.test(t[i]!)) i--;
+  while (i >= 0 && end - i <= 40 && /\p{L}/u.test(t[i]!)) i--;
   const word = t.slice(i + 1, end);
   if (!/^\p{Lu}\p{Ll}+$/u.test(word) || NOT_NAME_WORDS.has(norm(word))) return null;
   if (i < 0 || !/[ \t\u00a0]/.test(t[i]!)) return null;
   let j = i;
-  while (j >= 0 && /[ \t\u00a0]/.test(t[j]!)) j--;
+  while (j >= 0 && i - j < 40 && /[ \t\u00a0]/.test(t[j]!)) j--;
   if (j < 0 || !/[\p{Ll}\p{N},]/u.test(t[j]!)) return null;
   return i + 1;
 }
@@ -1110,6 +1113,11 @@ class Scanner {
       if (!this.free(ns, ne)) {
         // a number running into a claimed span: cover the free digits as a code, never a figure
         for (let i = ns; i < ne; i++) if (!this.claimed[i] && /\d/.test(t[i]!)) this.skip(i, i + 1, 'code');
+        continue;
+      }
+      // more digits than any figure states: not parsed at all (big-integer text conversion grows with the square)
+      if (numText.replace(/\D/g, '').length > MAX_DIGITS) {
+        this.skip(ns, ne, 'not_representable');
         continue;
       }
       const r = this.figureAt(ns, ne, parseDigits(numText), 'digits', artefact);
