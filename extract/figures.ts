@@ -35,7 +35,10 @@ export interface FigureMatch {
   numberStart: number;
   numberEnd: number;
   valueText: string;
-  /** value in base units (yuan, dollars, percent points of 100, persons, km²) */
+  /**
+   * value in base units (yuan, dollars, euros …, percent points of 100, persons, km²); for a range ("150-160")
+   * the midpoint of its two stated ends, with bound 'approx' and lo/hi the ends' rounding edges
+   */
   value: number;
   unit: Unit;
   /** the counted noun after the figure ("enterprises", "people"), null when none */
