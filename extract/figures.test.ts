@@ -238,10 +238,10 @@ describe('more phrasings', () => {
   it('ranges: one figure whose interval spans both ends, the low end borrowing the unit of the high end', () => {
     const { figures, skips } = expectCoverage('growth of 5-10 percent, $3-4 billion in loans, rising in 2012 to 7 percent, for 20-30 years');
     expect(figures.map((f) => [f.valueText, f.value, f.unit, f.bound, f.lo, f.hi, f.rule])).toEqual([
-      // percent is a rounded unit: "5" is [4.5, 5.5] and "10" [9.5, 10.5]; the value is the midpoint of the stated ends
-      ['5-10 percent', 7.5, 'percent', 'approx', 4.5, 10.5, 'grammar.range'],
-      // "$3" takes the scale of "4 billion": [2.5, 3.5] billion and [3.5, 4.5] billion
-      ['$3-4 billion', 3.5e9, 'USD', 'approx', 2.5e9, 4.5e9, 'grammar.range'],
+      // a range states its interval: its two ends, not their rounding; the value is the midpoint
+      ['5-10 percent', 7.5, 'percent', 'approx', 5, 10, 'grammar.range'],
+      // "$3" takes the scale of "4 billion"
+      ['$3-4 billion', 3.5e9, 'USD', 'approx', 3e9, 4e9, 'grammar.range'],
       ['7 percent', 7, 'percent', 'exact', 6.5, 7.5, 'grammar.percent'],
     ]);
     expect(skips.map((s) => [s.text, s.reason])).toEqual([
@@ -678,6 +678,8 @@ describe('minor units', () => {
       ['a fee of 2 jiao 5 fen', '2 jiao 5 fen', 0.25, 'CNY'],
       ['票价8角', '8角', 0.8, 'CNY'],
       ['每张5毛', '5毛', 0.5, 'CNY'],
+      ['it earns 5 mao per copy', '5 mao', 0.5, 'CNY'],
+      ['电价下调3分', '3分', 0.03, 'CNY'],
     ];
     for (const [text, quote, value, unit] of cases) {
       const f = only(text);
@@ -686,8 +688,10 @@ describe('minor units', () => {
     }
   });
 
-  it('"分" alone is a score, not money; a capitalised "Fen" or "Jiao" is a name, not money', () => {
+  it('"分" after a score word is a score, "3分钟" minutes, not money; a capitalised "Fen" or "Jiao" is a name, not money', () => {
     expect(only('考核得分90分').unit).toBe('count');
+    expect(only('考评满分100分').unit).toBe('count');
+    expect(scanFigures('步行3分钟').figures.map((f) => f.unit)).not.toContain('CNY');
     expect(scanFigures('the 12 Jiao Tong teams and 3 Fen River towns').figures.map((f) => [f.value, f.unit])).toEqual([
       [12, 'count'],
       [3, 'count'],
@@ -801,8 +805,12 @@ describe('ranges', () => {
       ['there are 150 to 160 companies here', '150 to 160 companies', 155, 'count', 150, 160],
       ['there are 150-160 companies here', '150-160 companies', 155, 'count', 150, 160],
       // a scale stated once holds for both ends; so does the currency
-      ['output of 2.1–2.3 trillion yuan a year', '2.1–2.3 trillion yuan', 2.2e12, 'CNY', 2.05e12, 2.35e12],
-      ['收入150至160亿元', '150至160亿元', 1.55e10, 'CNY', 1.495e10, 1.605e10],
+      ['output of 2.1–2.3 trillion yuan a year', '2.1–2.3 trillion yuan', 2.2e12, 'CNY', 2.1e12, 2.3e12],
+      ['收入150至160亿元', '150至160亿元', 1.55e10, 'CNY', 1.5e10, 1.6e10],
+      // bare ends joined by a word are a range too; "-" between bare numbers is not (a score, a code)
+      ['a second round may admit 150 to 160 more', '150 to 160', 155, 'count', 150, 160],
+      ['could reach 190,000 to 200,000.', '190,000 to 200,000', 195000, 'count', 190000, 200000],
+      ['rise by 0.3 to 0.5 percentage points', '0.3 to 0.5 percentage points', 0.4, 'percentage_points', 0.3, 0.5],
     ];
     for (const [text, quote, value, unit, lo, hi] of cases) {
       const { figures } = expectCoverage(text);
@@ -812,6 +820,14 @@ describe('ranges', () => {
       close(figures[0]!.hi, hi);
       expect([figures[0]!.loExclusive, figures[0]!.hiExclusive]).toEqual([false, false]);
     }
+  });
+
+  it('bare ends an order of magnitude apart are no range ("up 12 to 1,500": a change and a level); "ages 18-25" stays two numbers', () => {
+    expect(expectCoverage('the count went up 12 to 1,500 this year').figures.map((f) => [f.valueText, f.bound])).toEqual([
+      ['12', 'exact'],
+      ['1,500', 'exact'],
+    ]);
+    expect(expectCoverage('workers aged 18-25 mostly').figures.map((f) => f.valueText)).toEqual(['18', '25']);
   });
 
   it('"from 150 to 160" is a change, not a range (the first figure takes the unit of the second); "between 2012 and 2015" are years', () => {
@@ -852,6 +868,9 @@ describe('numbers that are names', () => {
     ['1-6月，收入增长', [['1-6月', 'month_range']]],
     ['1—6月，收入增长', [['1—6月', 'month_range']]],
     ['1–6月，收入增长', [['1–6月', 'month_range']]],
+    ['吸引了多家世界500强企业', [['世界500强', 'part_of_name']]],
+    ['园区第18号地块规划', [['第18号', 'part_of_name']]],
+    ['企业位于8号楼', [['8号楼', 'part_of_name']]],
   ];
   for (const [text, expected] of cases) {
     it(JSON.stringify(text), () => {

@@ -37,7 +37,7 @@ export interface FigureMatch {
   valueText: string;
   /**
    * value in base units (yuan, dollars, euros …, percent points of 100, persons, km²); for a range ("150-160")
-   * the midpoint of its two stated ends, with bound 'approx' and lo/hi the ends' rounding edges
+   * the midpoint of its two stated ends, with bound 'approx' and lo/hi those two ends
    */
   value: number;
   unit: Unit;
@@ -112,6 +112,8 @@ const LexiconSchema = z.object({
       factor: z.number().positive().max(0.5),
       majors: z.array(z.string().refine(isCurrencyUnit, 'not a currency unit')).min(1),
       alone: z.string().min(1).optional(),
+      not_before: WordList.optional(),
+      not_after: WordList.optional(),
     }),
   ),
   compound_links: WordList,
@@ -233,11 +235,13 @@ function minorAlone(alone: string): Unit {
 interface MinorEntry {
   exp: number;
   majors: ReadonlySet<Unit>;
+  notBefore: readonly string[];
+  notAfter: readonly string[];
 }
 const MINOR_UNITS = new Map<string, MinorEntry>();
 for (const m of LEX.minor_units) {
   const exp = exponentOf(m.factor);
-  MINOR_UNITS.set(norm(m.word), { exp, majors: new Set(m.majors.map(asUnit)) });
+  MINOR_UNITS.set(norm(m.word), { exp, majors: new Set(m.majors.map(asUnit)), notBefore: m.not_before ?? [], notAfter: m.not_after ?? [] });
   // "45 cents" on its own: a unit word like any other, in the currency `alone` names
   if (m.alone !== undefined) SUFFIX_UNITS.set(norm(m.word), { unit: minorAlone(m.alone), exp });
 }
@@ -448,7 +452,8 @@ const SKIP_PATTERNS: SkipPattern[] = [
   { re: /(?<![\d.,])\d+(?:st|nd|rd|th)(?![A-Za-z])/giu, reason: 'ordinal' },
   { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${PRODUCT_ALT})(?![\\p{L}\\p{N}])`, 'gu'), reason: 'product_name' },
   // rankings, indices and lists named with a number ("Fortune 500", "Top 100"): the vocabulary's names
-  { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${NAMES_ALT})(?!\\p{N}|[.,]\\d)`, 'gu'), reason: 'part_of_name' },
+  // (a Latin letter or a digit may not precede one; a Han character may: "多家世界500强")
+  { re: new RegExp(`(?<![A-Za-z0-9])(?:${NAMES_ALT})(?!\\p{N}|[.,]\\d)`, 'gu'), reason: 'part_of_name' },
   {
     // an all-capitals word, a hyphen and digits ("COVID-19", "SARS-CoV-2", "F-35"): a name, unless the
     // letters are a currency ("RMB-5")
@@ -671,6 +676,20 @@ interface Suffix {
   postQual: { bound: Bound; exclusive: boolean } | null;
 }
 
+/**
+ * A minor unit read on its own ("45 cents", "3分") must be written in lower case ("Jiao Tong", "Fen River" are
+ * names), must not run into a longer word ("3分钟" is minutes) and must not follow a score word in the same
+ * clause ("得分90分"). True for any other unit word.
+ */
+function minorAloneOk(text: string, numberEnd: number, word: string, wordEnd: number): boolean {
+  const e = MINOR_UNITS.get(norm(word));
+  if (!e) return true;
+  if (/\p{Lu}/u.test(word)) return false;
+  if (e.notBefore.some((w) => text.startsWith(w, wordEnd))) return false;
+  const before = text.slice(Math.max(0, numberEnd - 16), numberEnd).split(/[，。；;,.!?！？\n]/u).pop()!;
+  return !e.notAfter.some((w) => before.includes(w));
+}
+
 function readSuffix(text: string, p: number, currency: Unit | null, single: boolean): Suffix {
   const out: Suffix = { end: p, scaleExp: 0, unit: currency, unitExp: 0, unitWord: null, timeEnd: null, postQual: null };
   SCALE_RE.lastIndex = p;
@@ -690,8 +709,7 @@ function readSuffix(text: string, p: number, currency: Unit | null, single: bool
   }
   UNIT_SUFFIX_RE.lastIndex = out.end;
   const um = UNIT_SUFFIX_RE.exec(text);
-  // a minor unit is written in lower case: "Jiao Tong", "Fen River" are names
-  if (um && !(MINOR_UNITS.has(norm(um[1]!)) && /\p{Lu}/u.test(um[1]!))) {
+  if (um && minorAloneOk(text, p, um[1]!, UNIT_SUFFIX_RE.lastIndex)) {
     const e = SUFFIX_UNITS.get(norm(um[1]!))!;
     // "$5 billion dollars" keeps one currency; a different suffix currency after a prefix is not read
     if (!currency || e.unit === currency) {
@@ -1009,9 +1027,8 @@ class Scanner {
 
   /**
    * A range starting at the number [ns, ne): "150-160 companies", "2.1–2.3 trillion yuan", "between 150 and
-   * 160", "ranging from 5 to 10 percent". One figure: its interval runs from the low end's lower rounding edge
-   * to the high end's upper one (the same rounding every single figure gets), its value is the midpoint of
-   * the two stated ends, its bound 'approx'. The low end borrows the scale, unit and currency stated after
+   * 160", "ranging from 5 to 10 percent". One figure: its interval [lo, hi] is the two stated ends (no rounding
+   * margin: the text states the interval itself), its value the midpoint of the ends, its bound 'approx'. The low end borrows the scale, unit and currency stated after
    * the high end. Null when the number opens no range; 'time_span' for "20-30 years".
    */
   rangeFrom(
@@ -1055,7 +1072,10 @@ class Scanner {
     if (isYear(lowText) && (wordJoin || isYear(highText))) return null;
     const high = readSuffix(t, highEnd, currency, false);
     if (high.timeEnd !== null && !high.unit) return 'time_span';
-    if (!frame && !high.scaleExp && !high.unit) return null;
+    // bare ends ("150 to 160 more"): a range only with a word between them ("18-25" may be a score or a code)
+    // and of one order of magnitude ("up 12 to 1,500" is a change and a level)
+    const bareEnds = !frame && !high.scaleExp && !high.unit;
+    if (bareEnds && !wordJoin) return null;
     const lowUnit = low.unit ?? currency;
     const highUnit = high.unit ?? currency;
     if (frame && lowUnit !== null && highUnit !== null && lowUnit !== highUnit) return null;
@@ -1066,8 +1086,10 @@ class Scanner {
     const lowVal: Decimal = { mant: d.mant, exp: d.exp + lowExp };
     const highVal: Decimal = { mant: hd.mant, exp: hd.exp + high.scaleExp + high.unitExp };
     if (!(dec(lowVal) < dec(highVal))) return null;
-    const lo = interval(lowVal, unit, lowOwn ? low.scaleExp !== 0 : high.scaleExp !== 0, 'exact', false).lo;
-    const hi = interval(highVal, unit, high.scaleExp !== 0, 'exact', false).hi;
+    if (bareEnds && dec(highVal) > 10 * dec(lowVal)) return null;
+    // the interval a range states is its two ends (a rounding margin on top would widen what the text says)
+    const lo = dec(lowVal);
+    const hi = dec(highVal);
     const qual = this.qualifierBefore(frame ? frame.start : s0);
     // an approximate qualifier belongs to the range ("about 150-160"); a bound ("more than 5-10") does not fit one
     const start = qual?.bound === 'approx' ? qual.start : frame ? frame.start : s0;
