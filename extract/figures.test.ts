@@ -871,6 +871,9 @@ describe('numbers that are names', () => {
     ['吸引了多家世界500强企业', [['世界500强', 'part_of_name']]],
     ['园区第18号地块规划', [['第18号', 'part_of_name']]],
     ['企业位于8号楼', [['8号楼', 'part_of_name']]],
+    ['Working Paper Series · Note 7', [['Note 7', 'part_of_name']]],
+    ['as the table on page 4 shows', [['page 4', 'part_of_name']]],
+    ['Chamber Briefing 2024/3', [['2024/3', 'part_of_name']]],
   ];
   for (const [text, expected] of cases) {
     it(JSON.stringify(text), () => {

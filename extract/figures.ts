@@ -443,6 +443,16 @@ const SKIP_PATTERNS: SkipPattern[] = [
   // dotted version or section numbers ("1.2.3", "v2.0.1") are labels, not quantities
   { re: /(?<![\d.,])\d+(?:\.\d+){2,}(?![\d])/gu, reason: 'code' },
   {
+    // "Briefing 2024/3": a year, a slash and a short number is an issue (or a month), never a figure;
+    // "2023/24" (the next year's two digits) is a year range, read below
+    re: new RegExp(`(?<![\\d.,/])${YEAR4}/\\d{1,2}(?![\\d/]|[.,]\\d)`, 'gu'),
+    reason: 'part_of_name',
+    accept: (m) => {
+      const [y, n] = m[0].split('/') as [string, string];
+      return !(n.length === 2 && Number(n) === (Number(y) + 1) % 100);
+    },
+  },
+  {
     re: new RegExp(`(?<![\\d.,])${YEAR4}${HS}*[-–—~/]${HS}*(?:${YEAR4}|\\d{2})(?![\\d.,]\\d|\\d|${HS}*(?:%|percent))`, 'gu'),
     reason: 'year_range',
   },
