@@ -11,8 +11,26 @@ import { bool, date, int, ndate, nint, nnum, nstr, num, oneOf, str, strList, typ
 
 // ------------------------------------------------------------------------------- value vocabularies
 
-export const UNITS = ['CNY', 'USD', 'percent', 'count', 'persons', 'km2', 'times', 'per_10k', 'unknown', 'percentage_points'] as const;
+/**
+ * Currencies by ISO 4217 code, each its own unit (amounts are never converted). CNY and USD first; the others
+ * were added after them, so the order of UNITS below keeps the earlier units where they were.
+ */
+export const CURRENCY_UNITS = [
+  'CNY', 'USD', 'EUR', 'GBP', 'JPY', 'HKD', 'KRW', 'INR', 'TWD', 'SGD', 'CHF',
+  'RUB', 'AUD', 'CAD', 'NZD', 'THB', 'MYR', 'IDR', 'VND', 'BRL', 'ZAR', 'SEK',
+] as const;
+export type CurrencyUnit = (typeof CURRENCY_UNITS)[number];
+
+/** `unknown`: a unit nobody could tell (a curated decision may set it); the figure grammar never gives it. */
+export const UNITS = [
+  'CNY', 'USD', 'percent', 'count', 'persons', 'km2', 'times', 'per_10k', 'unknown', 'percentage_points',
+  ...CURRENCY_UNITS.slice(2),
+] as const;
 export type Unit = (typeof UNITS)[number];
+
+export function isCurrencyUnit(u: string): u is CurrencyUnit {
+  return (CURRENCY_UNITS as readonly string[]).includes(u);
+}
 
 export const BOUNDS = ['exact', 'lower', 'upper', 'approx'] as const;
 export type Bound = (typeof BOUNDS)[number];
