@@ -78,16 +78,16 @@ export function editDistance(a: string, b: string): number {
   return prev[y.length]!;
 }
 
-/** The words of a key or query: runs of letters and digits ("operating_revenue:national@2013" → operating, revenue, national, 2013). */
+/** The words of a key or query: runs of letters and digits ("visitor_count:library@2023" → visitor, count, library, 2023). */
 export function keyWords(s: string): string[] {
   return s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
 /**
  * How near a candidate is to a query, lower is nearer; null when it is not near at all. In order: the
- * candidate starts with the query; every word of the query is a word of it ("revenue" →
- * operating_revenue); the query, or every word of it, is a part of it ("zone" → national_zone_count);
- * every word of the query is a small typo of one of its words ("revenu nationl"); the whole is a small typo.
+ * candidate starts with the query; every word of the query is a word of it ("count" →
+ * visitor_count); the query, or every word of it, is a part of it ("visit" → visitor_count);
+ * every word of the query is a small typo of one of its words ("visiter cont"); the whole is a small typo.
  */
 export function nearness(query: string, candidate: string): { tier: number; distance: number } | null {
   const q = query.trim().toLowerCase();

@@ -143,7 +143,7 @@ export const TABLES = {
     lo_exclusive: bool('True when the lower end is excluded ("more than").'),
     hi_exclusive: bool('True when the upper end is excluded ("less than").'),
     metric: nstr('Lexicon metric the figure measures; null when not recognised.'),
-    subject: nstr('Lexicon subject the figure is about (a zone, all national zones …); null when not recognised.'),
+    subject: nstr('Lexicon subject the figure is about (a named member, the whole set …); null when not recognised.'),
     period: nstr('Period the figure refers to (e.g. "2023", "2023-H1"); null when unknown.'),
     period_basis: oneOf(PERIOD_BASES, 'Where the period comes from: stated in the sentence, carried from context, the publication date, or none.'),
     is_target: bool('True when the figure is a goal or plan, not an achieved value.'),

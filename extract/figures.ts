@@ -69,7 +69,7 @@ export type SkipReason =
   | 'time_span'
   | 'part_of_name'
   | 'code'
-  /** the base of a rate stated on its own ("per 10,000 people") */
+  /** the base of a rate stated on its own ("per 10,000 residents") */
   | 'rate_base'
   /** a Chinese month range ("1-6月"): a period, not the figures 1 and 6 */
   | 'month_range'
@@ -297,7 +297,7 @@ const POST_QUAL_RE = new RegExp(`${HS}*(${alt(LEX.post_qualifiers.map((q) => q.t
 const RATE_RE = new RegExp(`${WS1}(?:${alt(LEX.rate_per_10k.links)})${WS1}(?:${alt(LEX.rate_per_10k.bases)})(?!\\d|,\\d)`, 'iuy');
 const RATE_BASE_RE = new RegExp(`^(?:${alt(LEX.rate_per_10k.bases)})`, 'iu');
 /**
- * "every ten thousand professionals own " right before a count: a link, a base, up to three words, no
+ * "for every thousand residents, " right before a count: a link, a base, up to three words, no
  * punctuation; a page break with its page number may fall between them ("every ten thousand\f3\nprofessionals")
  */
 const GAP = '(?:\\s*(?:\\d{1,4}[ \\t]*\\n\\s*)?\\f\\s*(?:\\d{1,4}[ \\t]*\\n)?\\s*|\\s+)';
@@ -745,7 +745,7 @@ function readSuffix(text: string, p: number, currency: Unit | null, single: bool
     }
   }
   if (!out.unit) {
-    // look ahead for the counted noun over a few modifiers: "206 national (municipal) research institutes"
+    // look ahead for the counted noun over a few modifiers: "206 public (municipal) research laboratories"
     let q = out.end;
     let found: { cls: 'person' | 'count'; word: string; end: number } | null = null;
     for (let i = 0; i < LEX.noun_window; i++) {
@@ -763,7 +763,7 @@ function readSuffix(text: string, p: number, currency: Unit | null, single: bool
       }
       if (cls === 'person' || cls === 'count') {
         found = { cls, word: w, end: q };
-        // a singular noun after a plural number is a modifier ("29 university science parks"): go on
+        // a singular noun after a plural number is a modifier ("29 city bus routes"): go on
         if (single || isPluralForm(w)) break;
       }
     }
@@ -970,7 +970,7 @@ class Scanner {
       if (nameStart !== null && !this.qualifierBefore(ns)) return { fig: null, skip: { start: nameStart, end: ne, reason: 'part_of_name' } };
     }
     if (suf.timeEnd !== null && !suf.unit) return { fig: null, skip: { start: ns, end: suf.timeEnd, reason: 'time_span' } };
-    // the rate base stated before the number: "every ten thousand professionals own 107.5 patents"
+    // the rate base stated before the number: "for every thousand residents there are 4.2 doctors"
     if (suf.unit === 'count' && suf.unitWord && RATE_BEFORE_RE.test(t.slice(Math.max(0, ns - 80), ns))) suf = { ...suf, unit: 'per_10k' };
     const prev = this.prevWord(s0);
     if (prev && DENOMINATOR_WORDS.has(prev) && !currency) {
@@ -987,7 +987,7 @@ class Scanner {
       }
     }
     if (kind === 'digits' && d.exp === 0 && ne - ns === 4 && !scaled && (suf.unit === 'count' || suf.unit === 'persons')) {
-      // "around 2000 hi-tech companies" is a count; "In 2000 companies …" reads as a year
+      // "around 2000 software companies" is a count; "In 2000 companies …" reads as a year
       const v = Number(d.mant);
       if (v >= LEX.years.min && v <= LEX.years.max && prev && YEAR_PREPS.has(prev) && !qual) {
         return { fig: null, skip: { start: ns, end: ne, reason: 'year' } };

@@ -296,6 +296,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       gitCommit: gitCommit(root),
       inputHashes: inputHashes(inputs),
       sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
+      dataset: { name: dataset.name, title: dataset.title },
     };
     progress.note('publish …');
     // tables the schema-valid check found valid against the schemas publish uses need no second ajv pass

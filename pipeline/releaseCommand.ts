@@ -7,6 +7,15 @@ import { existsSync, readFileSync } from 'node:fs';
  * The input hashes the build recorded (sources, lexicon, rules, decisions, relations), from its data
  * package, so the released Parquet files carry the same provenance as the build they come from.
  */
+/** The dataset a build belongs to, as its datapackage.json names it (a release keeps it). */
+function buildDataset(buildDir: string): { name: string; title: string } | null {
+  const dp = path.join(buildDir, 'datapackage.json');
+  if (!existsSync(dp)) return null;
+  const pkg = JSON.parse(readFileSync(dp, 'utf8')) as { name?: unknown; title?: unknown };
+  if (typeof pkg.name !== 'string' || typeof pkg.title !== 'string') return null;
+  return { name: pkg.name, title: pkg.title.replace(/: figures with provenance \(figtrail\)$/, '') };
+}
+
 function buildInputHashes(buildDir: string): Record<string, string> {
   const dp = path.join(buildDir, 'datapackage.json');
   if (existsSync(dp)) {
@@ -73,6 +82,7 @@ export async function runReleaseCommand(
         gitCommit: commit,
         inputHashes: buildInputHashes(opts.buildDir),
         sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
+        ...(buildDataset(opts.buildDir) ? { dataset: buildDataset(opts.buildDir)! } : {}),
       },
     });
     process.stdout.write(`released v${r.version}\n${r.changelog}\n`);
