@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mention, SourceRow } from '../contracts/index.js';
 import { cmp, compareFacts, formatInterval, formatValue, loadBuild, type Build, type Fact } from './load.js';
+import { openSource, SourceAccessError } from '../extract/sourceFile.js';
 
 export interface ExplainOptions {
   buildDir: string;
@@ -188,8 +189,13 @@ function archivedOk(src: SourceRow | undefined, sourcesDir: string | undefined, 
   if (!src || !sourcesDir) return null;
   const cached = cache.get(src.source_id);
   if (cached !== undefined) return cached;
-  const file = path.join(sourcesDir, src.file);
-  const ok = existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') === src.sha256 : null;
+  let ok: boolean | null;
+  try {
+    ok = createHash('sha256').update(openSource(sourcesDir, src.file, { sourceId: src.source_id })).digest('hex') === src.sha256;
+  } catch (err) {
+    // not there: unknown; there but refused (outside the folder, not a regular file, too large): not ok
+    ok = err instanceof SourceAccessError && err.kind === 'missing' ? null : false;
+  }
   cache.set(src.source_id, ok);
   return ok;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mention } from '../extract/records.js';
 import type { SourceRow } from '../extract/records.js';
@@ -7,6 +7,7 @@ import { factKey } from './explain.js';
 import { CSS, escapeHtml as e, idHtml, page, safeUrl, slug, wordsHtml } from './html.js';
 import { cmp, codePoints, compareFacts, loadBuild, readLayout, readText, type Build, type CheckRow, type Fact, type Layout } from './load.js';
 import { exactValue, formatInterval, formatNumber, formatValue, intervalHtml, proseHtml, valueHtml } from './numberFormat.js';
+import { openSource, SourceAccessError } from '../extract/sourceFile.js';
 import { renderPdfPagesCached, type RenderedPage } from './renderPdf.js';
 import { renderChart, type ChartPoint } from './svgChart.js';
 import { FACT_STATUS_DEFINITIONS } from '../contracts/index.js';
@@ -15,6 +16,8 @@ export interface AuditSiteOptions {
   sourcesDir: string;
   /** PDF render scale (default 1.5) */
   scale?: number;
+  /** the size cap of a source file (default: extract/sourceFile.ts DEFAULT_MAX_BYTES) */
+  maxBytes?: number;
   /** where rendered PDF pages are cached (null or absent: no cache) */
   cacheDir?: string | null;
   /** the index page's charts (the dataset's `site.charts`); default: the two series with the most points */
@@ -413,12 +416,16 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
   parts.push(mentionList);
   const isPdf = s.media_type === 'application/pdf';
   if (isPdf) {
-    const file = path.join(opts.sourcesDir, s.file);
     let rendered: RenderedPage[] = [];
     let problem: string | null = null;
-    if (!existsSync(file)) problem = `the archived file ${s.file} is not in the sources folder`;
-    else {
-      const data = readFileSync(file);
+    let data: Buffer | null = null;
+    try {
+      data = openSource(opts.sourcesDir, s.file, { sourceId: s.source_id, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }) });
+    } catch (err) {
+      if (!(err instanceof SourceAccessError)) throw err;
+      problem = err.kind === 'missing' ? `the archived file ${s.file} is not in the sources folder` : `the archived file was not read (${err.reason}): ${err.message}`;
+    }
+    if (data) {
       if (createHash('sha256').update(data).digest('hex') !== s.sha256) problem = `the archived file ${s.file} does not match its sha256`;
       else {
         try {

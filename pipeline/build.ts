@@ -7,6 +7,7 @@ import { buildExitCode } from './exitCode.js';
 import type { Finding } from '../checks/types.js';
 import { languageHash } from '../extract/language.js';
 import { readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import { openSource } from '../extract/sourceFile.js';
 import type { SourceErrorRecord } from '../extract/records.js';
 import { writeAuditSite } from '../audit/site.js';
 import { definitionTables, TABLE_SCHEMAS } from '../contracts/index.js';
@@ -224,7 +225,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       manifest,
       files: manifest.map((e) => {
         try {
-          return sha256Hex(readFileSync(path.join(sourcesDir, e.file)));
+          return sha256Hex(openSource(sourcesDir, e.file, { sourceId: e.id, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }) }));
         } catch {
           return null;
         }
@@ -272,7 +273,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       rulesPath: dataset.rulesPath,
       decisionsPath: existsSync(dataset.decisionsPath) ? dataset.decisionsPath : null,
     });
-    const checks = new CheckStep({ manifest, sourcesDir, sources, mentions, skips, texts: extracted.texts, pageTextsDir: extracted.pageTextsDir, relations: dataset.relations });
+    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), sources, mentions, skips, texts: extracted.texts, pageTextsDir: extracted.pageTextsDir, relations: dataset.relations });
     await checks.early();
     const transformed = await reconciling;
     log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
@@ -312,7 +313,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     // 5. the audit site reads the published tables; checksums are rewritten to cover it and the schema
     if (opts.site !== false) {
       progress.note('site …');
-      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir, cacheDir, ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
+      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir, cacheDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
       log('site: written');
     }
     writeSha256Sums(stage);

@@ -2,11 +2,11 @@
  * One extraction task, run either in-process (--jobs 1) or in a worker thread (pipeline/pool.ts). The worker
  * entry is the compiled dist/pipeline/worker.js; it listens only when started by the pool (workerData marks it).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { readHtmlTextLayer } from '../extract/html.js';
 import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
-import { DEFAULT_MAX_BYTES, readSourceBytes, resolveSourcePath, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import { readSourceBytes, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { readPdfPageTexts, readPdfTextLayer } from '../extract/pdf.js';
 import { cacheKey, encodeResult, ExtractCache, extractionVersions, type EncodedResult } from './cache.js';
 import { extractSource } from './extractSource.js';
@@ -68,9 +68,7 @@ function lexiconFor(dir: string, given?: Lexicon): Lexicon {
 export function probeCache(task: SourceTask, lexiconHash: string): string | null {
   if (task.cacheDir === null) return null;
   try {
-    const file = resolveSourcePath(task.sourcesDir, task.entry);
-    if (statSync(file).size > (task.maxBytes ?? DEFAULT_MAX_BYTES)) return null;
-    const fileSha256 = sha256Hex(readFileSync(file));
+    const fileSha256 = sha256Hex(readSourceBytes(task.sourcesDir, task.entry, task.maxBytes === undefined ? {} : { maxBytes: task.maxBytes }));
     if (fileSha256 !== task.entry.sha256) return null;
     return cacheKey({ fileSha256, versions: extractionVersions(), lexiconHash, entry: task.entry });
   } catch {
