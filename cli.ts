@@ -7,11 +7,12 @@ import { build, extractShard, projectRoot } from './pipeline/build.js';
 import { DatasetError, defaultDatasetDir, loadDataset } from './pipeline/dataset.js';
 import { initDataset } from './pipeline/init.js';
 import { parseShardSpec, ShardError } from './pipeline/shards.js';
+import { terminalLines, terminalText } from './pipeline/terminalText.js';
 
 const USAGE = `figtrail — figures with provenance from documents, reconciled, checked and published
 
 usage:
-  figtrail build [--dataset DIR] [--sources DIR] [--out DIR] [--keep-going] [--max-bytes N] [--quiet]
+  figtrail build [--dataset DIR] [--sources DIR] [--out DIR] [--keep-going] [--allow-empty] [--max-bytes N] [--quiet]
                  [--jobs N] [--cache DIR | --no-cache] [--from-shards DIR...] [--force] [--no-site]
   figtrail extract --shard i/n --out DIR [--dataset DIR] [--sources DIR] [--jobs N] [--cache DIR | --no-cache] [--max-bytes N]
   figtrail sources verify [--dataset DIR] [--sources DIR]
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
           sources: { type: 'string' },
           out: { type: 'string' },
           'keep-going': { type: 'boolean', default: false },
+          'allow-empty': { type: 'boolean', default: false },
           'max-bytes': { type: 'string' },
           quiet: { type: 'boolean', short: 'q', default: false },
           jobs: { type: 'string', short: 'j' },
@@ -74,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
         ...(fromShards ? { fromShards } : {}),
         ...(values['no-site'] ? { site: false } : {}),
         ...(values.force ? { force: true } : {}),
+        ...(values['allow-empty'] ? { allowEmpty: true } : {}),
       });
       if (!values.quiet) {
         const c = result.counts;
@@ -85,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
               .map(([k, v]) => `${k}=${v}`)
               .join(' ')}\n`,
         );
-        for (const e of result.errors) process.stderr.write(`failed source ${e.message}\n`);
+        for (const e of result.errors) process.stderr.write(`failed source ${terminalText(e.message)}\n`);
       }
       await writeGithubReport(result.findings);
       return result.exitCode;
@@ -124,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
         ...jobsAndCache(values),
       });
       // a failed source is data in the shard; the build that merges the shards reports it and sets the exit code
-      if (!values.quiet) process.stderr.write(`wrote ${r.file}\n`);
+      if (!values.quiet) process.stderr.write(`wrote ${terminalText(r.file)}\n`);
       return 0;
     }
     case 'sources': {
@@ -168,7 +171,7 @@ async function main(argv: string[]): Promise<number> {
       if (sub !== 'verify') throw new UsageError(`unknown: sources ${sub ?? ''}`);
       const { values } = parseArgs({ args, options: { dataset: { type: 'string' }, sources: { type: 'string' } }, strict: true });
       const results = verifySources(values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir);
-      for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.id}${r.ok ? '' : `  ${r.reason}: ${r.message}`}\n`);
+      for (const r of results) process.stdout.write(terminalText(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.id}${r.ok ? '' : `  ${r.reason}: ${r.message}`}`) + '\n');
       return results.every((r) => r.ok) ? 0 : 1;
     }
     case 'release':
@@ -278,10 +281,10 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof UsageError || err instanceof ManifestError || err instanceof GoldError || err instanceof ShardError || err instanceof DatasetError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`figtrail: ${(err as Error).message}\n${err instanceof UsageError ? `\n${USAGE}\n` : ''}`);
+      process.stderr.write(`figtrail: ${terminalLines((err as Error).message)}\n${err instanceof UsageError ? `\n${USAGE}\n` : ''}`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`figtrail: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(`figtrail: ${terminalLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
       process.exitCode = 1;
     }
   },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Mention, SourceRow } from '../contracts/index.js';
 import { cmp, compareFacts, formatInterval, formatValue, loadBuild, type Build, type Fact } from './load.js';
 import { openSource, SourceAccessError } from '../extract/sourceFile.js';
+import { terminalText } from '../pipeline/terminalText.js';
 
 export interface ExplainOptions {
   buildDir: string;
@@ -158,9 +159,9 @@ export function resolveQuery(query: string, build: Build): { match: 'fact_id' | 
   return { match: 'key', facts: facts.sort(compareFacts), mentions: [] };
 }
 
-/** Removes terminal control characters from document text (newlines and tabs become spaces). */
+/** Document text for the terminal: layout whitespace becomes a space, other control characters are escaped. */
 export function sanitizeForTerminal(s: string): string {
-  return s.replace(/[\t\n\r\f\v]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+  return terminalText(s.replace(/[\t\n\r\f\v]/g, ' '));
 }
 
 /** Where the quote sits in the sentence (code units), using the prefix to choose among repeats. */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** HTML helpers for the audit site: escaping, safe file names, the page shell and its CSS. */
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values. */
@@ -112,12 +114,35 @@ export interface PageOptions {
   scriptFiles?: string[];
 }
 
-/** The page shell: one stylesheet file, a nav bar, no external assets. */
+/**
+ * The page's Content-Security-Policy. Pages quote documents; escaping is the first defence, this is the second:
+ * should any document text ever reach the page unescaped, no script, handler, javascript: link, frame, form
+ * target or remote fetch of it runs. Scripts: the site's own files ('self') and the page's own inline script,
+ * allowed by its hash only. Styles: the site's style.css; style attributes stay allowed (style-src-attr)
+ * because the PDF highlight boxes are placed by them — an attribute cannot run script, and with img-src and
+ * default-src closed it cannot fetch anything either.
+ */
+export function contentSecurityPolicy(inlineScript?: string): string {
+  const scriptHash = inlineScript === undefined ? '' : ` 'sha256-${createHash('sha256').update(inlineScript).digest('base64')}'`;
+  return [
+    "default-src 'none'",
+    `script-src 'self'${scriptHash}`,
+    "style-src 'self'",
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/** The page shell: one stylesheet file, a nav bar, no external assets, a strict Content-Security-Policy. */
 export function page(o: PageOptions): string {
+  const inline = o.script ? `\n${o.script}\n` : undefined;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(inline)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(o.title)} — figtrail audit</title>
 <link rel="stylesheet" href="${o.root}style.css">
@@ -128,7 +153,7 @@ export function page(o: PageOptions): string {
 <main>
 ${o.body}
 </main>
-${(o.scriptFiles ?? []).map((f) => `<script src="${o.root}${escapeHtml(f)}"></script>\n`).join('')}${o.script ? `<script>\n${o.script}\n</script>\n` : ''}</body>
+${(o.scriptFiles ?? []).map((f) => `<script src="${o.root}${escapeHtml(f)}"></script>\n`).join('')}${inline === undefined ? '' : `<script>${inline}</script>\n`}</body>
 </html>
 `;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAX_BYTES, openSource } from './sourceFile.js';
+import { terminalText } from '../pipeline/terminalText.js';
 import { SourceError } from './textLayer.js';
 
 /**
@@ -54,15 +55,21 @@ export function parseManifest(json: unknown): ManifestEntry[] {
     const r = ManifestEntrySchema.safeParse(raw);
     const label = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : `#${i}`;
     if (!r.success) {
-      for (const issue of r.error.issues) problems.push(`${label}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`);
+      for (const issue of r.error.issues) problems.push(terminalText(`${label}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`));
     } else entries.push(r.data);
   });
   const seen = new Set<string>();
   for (const e of entries) {
-    if (seen.has(e.id)) problems.push(`${e.id}: duplicate id`);
+    if (seen.has(e.id)) problems.push(terminalText(`${e.id}: duplicate id`));
     seen.add(e.id);
   }
   if (problems.length) throw new ManifestError(`invalid manifest:\n  ${problems.join('\n  ')}`);
+  return entries;
+}
+
+/** A manifest that lists no sources would publish an empty dataset: refused unless the caller allows it. */
+export function nonEmptyManifest(entries: ManifestEntry[], sourcesDir: string, allowEmpty = false): ManifestEntry[] {
+  if (entries.length === 0 && !allowEmpty) throw new ManifestError(`${path.join(sourcesDir, 'manifest.json')} lists no sources; nothing to build (--allow-empty publishes an empty dataset)`);
   return entries;
 }
 

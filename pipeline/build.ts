@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { buildExitCode } from './exitCode.js';
 import type { Finding } from '../checks/types.js';
 import { languageHash } from '../extract/language.js';
-import { readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import { nonEmptyManifest, readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { openSource } from '../extract/sourceFile.js';
 import type { SourceErrorRecord } from '../extract/records.js';
 import { writeAuditSite } from '../audit/site.js';
@@ -16,6 +16,7 @@ import { loadDataset, defaultDatasetDir, type Dataset } from './dataset.js';
 import { extractAll, type ExtractStats } from './extractAll.js';
 import type { SourceResult } from './extractSource.js';
 import { Progress } from './progress.js';
+import { terminalText } from './terminalText.js';
 import { publishTables, writeSha256Sums, type PublishMeta } from './publish.js';
 import { manifestHash, readShards, ShardError, shardEntries, ShardWriter, SHARD_FORMAT, sortManifest, type ShardSet, type ShardSpec } from './shards.js';
 import { CheckStep } from './steps/check.js';
@@ -55,6 +56,8 @@ export interface BuildOptions {
   site?: boolean;
   /** rebuild even when the output folder is up to date (same inputs, code and options as its last build) */
   force?: boolean;
+  /** publish an empty dataset when the manifest lists no sources (otherwise that is a ManifestError) */
+  allowEmpty?: boolean;
 }
 
 export interface BuildResult {
@@ -114,15 +117,16 @@ export interface ExtractShardOptions {
   cacheDir?: string | null;
   quiet?: boolean;
   log?: (line: string) => void;
+  allowEmpty?: boolean;
 }
 
 /** `figtrail extract --shard i/n`: extracts one shard of the sources into <outDir>/shard-<i>-of-<n>.json. */
 export async function extractShard(opts: ExtractShardOptions): Promise<{ file: string; stats: ExtractStats; errors: SourceErrorRecord[] }> {
   const root = projectRoot();
-  const log = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
+  const log = opts.quiet ? () => {} : (l: string) => (opts.log ?? ((t: string) => process.stderr.write(`${t}\n`)))(terminalText(l));
   const dataset = await loadDataset(opts.datasetDir ?? defaultDatasetDir());
   const sourcesDir = path.resolve(opts.sourcesDir ?? dataset.sourcesDir);
-  const manifest = sortManifest(readManifest(sourcesDir));
+  const manifest = sortManifest(nonEmptyManifest(readManifest(sourcesDir), sourcesDir, opts.allowEmpty));
   const lexicon = dataset.lexicon;
   const entries = shardEntries(manifest, opts.shard);
   const header = {
@@ -176,7 +180,7 @@ interface BuildInputs {
 async function loadInputs(opts: BuildOptions): Promise<BuildInputs> {
   const dataset = await loadDataset(opts.datasetDir ?? defaultDatasetDir());
   const sourcesDir = path.resolve(opts.sourcesDir ?? dataset.sourcesDir);
-  let manifest = sortManifest(readManifest(sourcesDir));
+  let manifest = sortManifest(nonEmptyManifest(readManifest(sourcesDir), sourcesDir, opts.allowEmpty));
   let shardSet: ShardSet | null = null;
   if (opts.fromShards) {
     shardSet = readShards(opts.fromShards);
@@ -210,7 +214,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const rawLog = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
   const log = (l: string) => {
     progress.clear();
-    rawLog(l);
+    rawLog(terminalText(l));
   };
   const inputs = await loadInputs(opts);
   const { dataset, sourcesDir, manifest, shardSet } = inputs;

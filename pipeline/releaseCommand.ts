@@ -2,6 +2,7 @@ import path from 'node:path';
 import { figtrailVersion, gitCommit } from './build.js';
 import { compareBuildToVersion, latestVersion, release, releaseInstructions } from './release.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { terminalLines, terminalText } from './terminalText.js';
 
 /**
  * The input hashes the build recorded (sources, lexicon, rules, decisions, relations), from its data
@@ -54,7 +55,7 @@ export async function runReleaseCommand(
       return 0;
     }
     process.stderr.write(
-      `check-release: the data changed since v${latest} but no new version was released:\n  ${cmp.differences.slice(0, 20).join('\n  ')}\n` +
+      `check-release: the data changed since v${latest} but no new version was released:\n  ${cmp.differences.slice(0, 20).map(terminalText).join('\n  ')}\n` +
         `${releaseInstructions(cmp.differences)}\n`,
     );
     return 1;
@@ -88,7 +89,7 @@ export async function runReleaseCommand(
     process.stdout.write(`released v${r.version}\n${r.changelog}\n`);
     return 0;
   } catch (err) {
-    process.stderr.write(`release: ${(err as Error).message}\n`);
+    process.stderr.write(`release: ${terminalLines((err as Error).message)}\n`);
     return 1;
   }
 }
