@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildExitCode } from './exitCode.js';
@@ -15,6 +14,7 @@ import { extractionVersions } from './cache.js';
 import { loadDataset, defaultDatasetDir, type Dataset } from './dataset.js';
 import { extractAll, type ExtractStats } from './extractAll.js';
 import type { SourceResult } from './extractSource.js';
+import { makeTempDirs, recoverOutput, replaceOutput } from './outputSwap.js';
 import { Progress } from './progress.js';
 import { terminalText } from './terminalText.js';
 import { publishTables, writeSha256Sums, type PublishMeta } from './publish.js';
@@ -219,6 +219,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const inputs = await loadInputs(opts);
   const { dataset, sourcesDir, manifest, shardSet } = inputs;
   const outDir = path.resolve(opts.outDir ?? path.join(dataset.outDir, 'build'));
+  recoverOutput(outDir, { log }); // a run killed while replacing outDir left a journal: finish its swap first
 
   // up to date? same inputs, code, options and environment as the last build into outDir, which still verifies
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir;
@@ -246,9 +247,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }
   }
 
-  mkdirSync(path.dirname(outDir), { recursive: true });
-  const stage = mkdtempSync(path.join(path.dirname(outDir), `.${path.basename(outDir)}.tmp-`));
-  const work = mkdtempSync(path.join(os.tmpdir(), 'figtrail-work-'));
+  const { stage, work, remove: removeTempDirs } = makeTempDirs(outDir);
   try {
     // 1. sources → text layers → mentions
     const extracted = await extractStep({
@@ -324,10 +323,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 
     progress.clear();
     // 6. move into place
-    const old = `${outDir}.old-${process.pid}`;
-    if (existsSync(outDir)) renameSync(outDir, old);
-    renameSync(stage, outDir);
-    rmSync(old, { recursive: true, force: true });
+    replaceOutput(stage, outDir);
 
     const counts = {
       sources: manifest.length,
@@ -343,7 +339,6 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     if (cacheDir !== null && key !== null) writeUpToDate(cacheDir, outDir, key, result);
     return result;
   } finally {
-    rmSync(work, { recursive: true, force: true });
-    rmSync(stage, { recursive: true, force: true });
+    removeTempDirs();
   }
 }
