@@ -224,7 +224,7 @@ async function main(argv: string[]): Promise<number> {
       });
       const dataset = await loadDataset(values.dataset ?? defaultDatasetDir());
       const { writeAuditSite } = await import('./audit/site.js');
-      await writeAuditSite(values.build!, path.join(values.build!, 'site'), { sourcesDir: values.sources ?? dataset.sourcesDir, ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
+      await writeAuditSite(values.build!, path.join(values.build!, 'site'), { sourcesDir: values.sources ?? dataset.sourcesDir, log: (l) => process.stderr.write(`${terminalText(l)}\n`), ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
       // the build's checksums cover the site: rewrite them so the folder still verifies
       const { writeSha256Sums } = await import('./pipeline/publish.js');
       writeSha256Sums(values.build!);

@@ -22,6 +22,8 @@ export interface AuditSiteOptions {
   cacheDir?: string | null;
   /** the index page's charts (the dataset's `site.charts`); default: the two series with the most points */
   charts?: readonly ChartSpec[];
+  /** one line for each cache problem (a dropped entry, an unwritable cache), each said once */
+  log?: (line: string) => void;
 }
 
 export const STATUS_COLORS: [string, string][] = [
@@ -429,7 +431,7 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
       if (createHash('sha256').update(data).digest('hex') !== s.sha256) problem = `the archived file ${s.file} does not match its sha256`;
       else {
         try {
-          rendered = await renderPdfPagesCached(data, opts.scale ?? 1.5, opts.cacheDir ?? null);
+          rendered = await renderPdfPagesCached(data, opts.scale ?? 1.5, opts.cacheDir ?? null, opts.log);
         } catch (err) {
           problem = `the PDF could not be rendered: ${(err as Error).message}`;
         }
@@ -505,6 +507,9 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
 export async function writeAuditSite(buildDir: string, siteDir: string, opts: AuditSiteOptions): Promise<void> {
   const build = loadBuild(buildDir);
   const out = path.resolve(siteDir);
+  const said = new Set<string>();
+  const log = opts.log;
+  opts = { ...opts, log: (line) => said.has(line) || (said.add(line), log?.(line)) };
   for (const d of ['fact', 'source']) rmSync(path.join(out, d), { recursive: true, force: true });
   mkdirSync(path.join(out, 'fact'), { recursive: true });
   mkdirSync(path.join(out, 'source'), { recursive: true });

@@ -148,6 +148,7 @@ export async function extractShard(opts: ExtractShardOptions): Promise<{ file: s
       ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
       cacheDir: opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir,
       progress: stage,
+      onCacheProblem: log,
       ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
       onResult: (_entry, r, _i, encoded) => {
         if (r.error) {
@@ -316,7 +317,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     // 5. the audit site reads the published tables; checksums are rewritten to cover it and the schema
     if (opts.site !== false) {
       progress.note('site …');
-      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir, cacheDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
+      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir, cacheDir, log, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
       log('site: written');
     }
     writeSha256Sums(stage);

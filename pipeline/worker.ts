@@ -41,6 +41,8 @@ export interface SourceOutcome {
   encoded: EncodedResult;
   /** true: the result came from the cache and the extractor was not called */
   cacheHit: boolean;
+  /** what went wrong with the cache for this source (a dropped entry, a failed write), for the build's log */
+  cacheProblem?: { kind: 'dropped' | 'unwritable'; detail: string };
 }
 
 export interface TextLayerOutcome {
@@ -81,10 +83,12 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
   const lex = lexiconFor(task.lexiconDir, lexicon);
   const cache = task.cacheDir === null ? null : new ExtractCache(task.cacheDir);
   let key = task.cacheKey;
+  let cacheProblem: SourceOutcome['cacheProblem'];
   if (cache && key === undefined) {
     key = probeCache(task, lex.hash);
-    const hit = key === null ? null : cache.get(key);
-    if (hit && hit.result.id === task.entry.id) return { kind: 'source', encoded: hit, cacheHit: true };
+    const found = key === null ? null : cache.check(key);
+    if (found?.entry && found.entry.result.id === task.entry.id) return { kind: 'source', encoded: found.entry, cacheHit: true };
+    if (found?.problem) cacheProblem = { kind: 'dropped', detail: found.problem };
   }
   const maxBytes = task.maxBytes === undefined ? {} : { maxBytes: task.maxBytes };
   const result = await extractSource(task.sourcesDir, task.entry, { lexicon: lex, ...maxBytes });
@@ -97,8 +101,11 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
     }
   }
   const encoded = encodeResult(result, pageTexts);
-  if (cache && key && result.error === null) cache.put(key, encoded);
-  return { kind: 'source', encoded, cacheHit: false };
+  if (cache && key && result.error === null) {
+    const stored = cache.put(key, encoded);
+    if (typeof stored === 'string') cacheProblem = { kind: 'unwritable', detail: stored };
+  }
+  return { kind: 'source', encoded, cacheHit: false, ...(cacheProblem ? { cacheProblem } : {}) };
 }
 
 export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {

@@ -114,6 +114,7 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
         ...(input.jobs === undefined ? {} : { jobs: input.jobs }),
         cacheDir: input.cacheDir,
         progress: stageProgress,
+        onCacheProblem: (line) => input.log(line),
         ...(input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes }),
         onResult: (entry, r, i, encoded) => take(entry, r, i, encoded.layoutJson, encoded.mentionsNdjson, encoded.pageTexts),
       });
