@@ -78,6 +78,7 @@ export async function runReleaseCommand(
       buildDir: opts.buildDir,
       outDir: opts.outDir,
       bump: opts.bump,
+      log: (line) => process.stderr.write(`${terminalText(line)}\n`),
       meta: {
         figtrailVersion: figtrailVersion(),
         gitCommit: commit,
