@@ -114,7 +114,8 @@ export async function writeGithubReport(findings: readonly Finding[], options: G
     const props: actionsCore.AnnotationProperties = { title: `${f.rule_id}${f.place.source_id ? ` (${f.place.source_id})` : ''}` };
     const file = f.place.source_id ? options.sourceFiles?.get(f.place.source_id) : undefined;
     if (file) props.file = file;
-    const text = f.actual !== null || f.expected !== null ? `${f.message} [actual: ${f.actual ?? '-'}; expected: ${f.expected ?? '-'}]` : f.message;
+    // the annotation shows in the job's log: no control character from a document reaches it
+    const text = terminalText(f.actual !== null || f.expected !== null ? `${f.message} [actual: ${f.actual ?? '-'}; expected: ${f.expected ?? '-'}]` : f.message);
     if (f.severity === 'error') core.error(text, props);
     else if (f.severity === 'warning') core.warning(text, props);
     else core.notice(text, props);
