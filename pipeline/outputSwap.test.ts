@@ -154,3 +154,27 @@ describe('the build', () => {
     expect(JSON.parse(readFileSync(path.join(parent, 'out', 'sources.json'), 'utf8'))).toHaveLength(1);
   });
 });
+
+describe('figtrail build stopped by a signal', () => {
+  it('SIGTERM while it builds: its stage and work folders are gone, the previous output is intact', async () => {
+    const parent = path.join(tmp, `cli-${n++}`);
+    const src = path.join(parent, 'sources');
+    mkdirSync(src, { recursive: true });
+    const html = '<html><body><p>The park counted 31 incubators in 2021.</p></body></html>';
+    writeFileSync(path.join(src, 'a.html'), html);
+    writeFileSync(path.join(src, 'manifest.json'), JSON.stringify([{ id: 'a-doc', file: 'a.html', media_type: 'text/html', title: 't', publisher: null, original_url: null, published: null, capture: 'test', notes: null, sha256: sha256Hex(html) }]));
+    mkdirSync(path.join(parent, 'out'));
+    writeFileSync(path.join(parent, 'out', 'facts.json'), 'previous build');
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'figtrail.js'), 'build', '--sources', src, '--out', path.join(parent, 'out'), '--no-cache', '--jobs', '1', '--quiet'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    // wait until the build has made its folders, then stop it
+    const mine = (name: string) => name.includes(`-${child.pid}-`);
+    for (let i = 0; i < 1500 && !readdirSync(parent).some(mine); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(readdirSync(parent).some(mine)).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    expect(readdirSync(parent).sort()).toEqual(['out', 'sources']);
+    expect(readdirSync(os.tmpdir()).filter(mine)).toEqual([]);
+    expect(readFileSync(path.join(parent, 'out', 'facts.json'), 'utf8')).toBe('previous build');
+  }, 60_000);
+});
