@@ -81,6 +81,20 @@ export function resolveSourceFile(sourcesDir: string, file: string, sourceId: st
 }
 
 /**
+ * Where a new archived file named `file` goes inside `sourcesDir` (figtrail sources add): the same lexical
+ * checks as a read (relative, no NUL, no "..") so that writing, too, never leaves the folder.
+ */
+export function archivePath(sourcesDir: string, file: string, sourceId: string = file): string {
+  const root = path.resolve(sourcesDir);
+  const full = path.resolve(root, file);
+  const rel = path.relative(root, full);
+  if (path.isAbsolute(file) || file.includes('\0') || rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new SourceAccessError(sourceId, 'outside', `file "${file}" must be a relative path inside the sources folder`);
+  }
+  return full;
+}
+
+/**
  * Reads an already-resolved path: opened without following a final symlink and without blocking on a FIFO,
  * accepted only when the opened descriptor is a regular file, read to at most maxBytes.
  */
