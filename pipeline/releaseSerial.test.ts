@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
 import { release, type VersionEntry } from './release.js';
-import type { TableName } from './schemas.js';
+import type { TableName } from '../contracts/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const fixtureDir = path.join(root, 'pipeline', 'fixtures', 'publish');
@@ -22,7 +22,7 @@ let n = 0;
 /** A build folder as the build writes it; `change` makes its data differ from the fixture's. */
 async function makeBuild(change = false): Promise<string> {
   const tables = JSON.parse(readFileSync(path.join(fixtureDir, 'tables.json'), 'utf8')) as Tables;
-  if (change) tables.facts = tables.facts.slice(1);
+  if (change) tables.facts = tables.facts!.slice(1);
   const dir = path.join(tmp, `build-${n++}`);
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(fixtureDir, 'text'), path.join(dir, 'text'), { recursive: true });
