@@ -8,11 +8,12 @@ import type { BudgetOptions } from './pipeline/budget.js';
 import { DatasetError, defaultDatasetDir, loadDataset } from './pipeline/dataset.js';
 import { initDataset } from './pipeline/init.js';
 import { parseShardSpec, ShardError } from './pipeline/shards.js';
+import { terminalLines, terminalText } from './pipeline/terminalText.js';
 
 const USAGE = `figtrail — figures with provenance from documents, reconciled, checked and published
 
 usage:
-  figtrail build [--dataset DIR] [--sources DIR] [--out DIR] [--keep-going] [--max-bytes N] [--quiet]
+  figtrail build [--dataset DIR] [--sources DIR] [--out DIR] [--keep-going] [--allow-empty] [--max-bytes N] [--quiet]
                  [--jobs N] [--cache DIR | --no-cache] [--from-shards DIR...] [--force] [--no-site] [budget flags]
   figtrail extract --shard i/n --out DIR [--dataset DIR] [--sources DIR] [--jobs N] [--cache DIR | --no-cache] [--max-bytes N] [budget flags]
   figtrail sources verify [--dataset DIR] [--sources DIR]
@@ -54,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
           sources: { type: 'string' },
           out: { type: 'string' },
           'keep-going': { type: 'boolean', default: false },
+          'allow-empty': { type: 'boolean', default: false },
           'max-bytes': { type: 'string' },
           quiet: { type: 'boolean', short: 'q', default: false },
           jobs: { type: 'string', short: 'j' },
@@ -82,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values['no-site'] ? { site: false } : {}),
         ...(values.force ? { force: true } : {}),
         ...budgetOf(values),
+        ...(values['allow-empty'] ? { allowEmpty: true } : {}),
       });
       if (!values.quiet) {
         const c = result.counts;
@@ -93,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
               .map(([k, v]) => `${k}=${v}`)
               .join(' ')}\n`,
         );
-        for (const e of result.errors) process.stderr.write(`failed source ${e.message}\n`);
+        for (const e of result.errors) process.stderr.write(`failed source ${terminalText(e.message)}\n`);
       }
       await writeGithubReport(result.findings);
       return result.exitCode;
@@ -134,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
         ...budgetOf(values),
       });
       // a failed source is data in the shard; the build that merges the shards reports it and sets the exit code
-      if (!values.quiet) process.stderr.write(`wrote ${r.file}\n`);
+      if (!values.quiet) process.stderr.write(`wrote ${terminalText(r.file)}\n`);
       return 0;
     }
     case 'sources': {
@@ -178,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
       if (sub !== 'verify') throw new UsageError(`unknown: sources ${sub ?? ''}`);
       const { values } = parseArgs({ args, options: { dataset: { type: 'string' }, sources: { type: 'string' } }, strict: true });
       const results = verifySources(values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir);
-      for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.id}${r.ok ? '' : `  ${r.reason}: ${r.message}`}\n`);
+      for (const r of results) process.stdout.write(terminalText(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.id}${r.ok ? '' : `  ${r.reason}: ${r.message}`}`) + '\n');
       return results.every((r) => r.ok) ? 0 : 1;
     }
     case 'release':
@@ -231,7 +234,7 @@ async function main(argv: string[]): Promise<number> {
       });
       const dataset = await loadDataset(values.dataset ?? defaultDatasetDir());
       const { writeAuditSite } = await import('./audit/site.js');
-      await writeAuditSite(values.build!, path.join(values.build!, 'site'), { sourcesDir: values.sources ?? dataset.sourcesDir, ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
+      await writeAuditSite(values.build!, path.join(values.build!, 'site'), { sourcesDir: values.sources ?? dataset.sourcesDir, log: (l) => process.stderr.write(`${terminalText(l)}\n`), ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
       // the build's checksums cover the site: rewrite them so the folder still verifies
       const { writeSha256Sums } = await import('./pipeline/publish.js');
       writeSha256Sums(values.build!);
@@ -332,10 +335,10 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof UsageError || err instanceof ManifestError || err instanceof GoldError || err instanceof ShardError || err instanceof DatasetError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`figtrail: ${(err as Error).message}\n${err instanceof UsageError ? `\n${USAGE}\n` : ''}`);
+      process.stderr.write(`figtrail: ${terminalLines((err as Error).message)}\n${err instanceof UsageError ? `\n${USAGE}\n` : ''}`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`figtrail: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(`figtrail: ${terminalLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
       process.exitCode = 1;
     }
   },

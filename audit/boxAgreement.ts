@@ -9,12 +9,13 @@
  *
  * `node dist/audit/boxAgreement.js [sourcesDir]` prints the figures for the archived PDFs.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readManifest, readSourceBytes } from '../extract/manifest.js';
 import { OffsetIndex } from '../extract/offsets.js';
 import { readPdfTextLayer } from '../extract/pdf.js';
+import { SourceAccessError } from '../extract/sourceFile.js';
 import { latestVersion } from '../pipeline/release.js';
 import { layoutOf } from '../pipeline/extractSource.js';
 import type { Layout } from './load.js';
@@ -143,9 +144,14 @@ export async function archivedAgreement(root: string, opts: { itemBoxesOnly?: bo
   const results: SourceAgreement[] = [];
   for (const entry of readManifest(sourcesDir)) {
     if (entry.media_type !== 'application/pdf') continue;
-    const file = path.join(sourcesDir, entry.file);
-    if (!existsSync(file)) continue;
-    const layer = await readPdfTextLayer(readSourceBytes(sourcesDir, entry), { sourceId: entry.id, sha256: entry.sha256 });
+    let bytes: Buffer;
+    try {
+      bytes = readSourceBytes(sourcesDir, entry);
+    } catch (e) {
+      if (e instanceof SourceAccessError && e.kind === 'missing') continue;
+      throw e;
+    }
+    const layer = await readPdfTextLayer(bytes, { sourceId: entry.id, sha256: entry.sha256 });
     const full = layoutOf(layer)!;
     const layout = opts.itemBoxesOnly ? { pages: full.pages, items: full.items.map(({ x: _x, ...it }) => it) } : full;
     const index = new OffsetIndex(layer.text);
@@ -154,7 +160,7 @@ export async function archivedAgreement(root: string, opts: { itemBoxesOnly?: bo
       if (index.sliceCodePoints(m.char_start, m.char_end) !== m.quote) throw new Error(`${entry.id}: the text layer no longer has ${JSON.stringify(m.quote)} at ${m.char_start}`);
       return { start: m.char_start, end: m.char_end };
     });
-    const words = popplerWords(pdftotext, file);
+    const words = popplerWords(pdftotext, bytes);
     const whole = [{ start: 0, end: index.cpLength }];
     results.push({ source: entry.id, rows: compareWithPoppler(layer.text, layout, spans, words), allWords: compareWithPoppler(layer.text, layout, whole, words) });
   }

@@ -112,7 +112,7 @@ describe('explain', () => {
 
   it('neutralises control characters from documents in terminal output', async () => {
     const { sanitizeForTerminal } = await import('./explain.js');
-    expect(sanitizeForTerminal('a\x1b[31mb\nc')).toBe('a\uFFFD[31mb c');
+    expect(sanitizeForTerminal('a\x1b[31mb\nc')).toBe('a\\x1b[31mb c');
   });
 
   it('parses keys and measures edit distance', () => {

@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mention, SourceRow } from '../contracts/index.js';
 import { cmp, compareFacts, formatInterval, formatValue, loadBuild, type Build, type Fact } from './load.js';
+import { openSource, SourceAccessError } from '../extract/sourceFile.js';
+import { terminalText } from '../pipeline/terminalText.js';
 
 export interface ExplainOptions {
   buildDir: string;
@@ -78,16 +80,16 @@ export function editDistance(a: string, b: string): number {
   return prev[y.length]!;
 }
 
-/** The words of a key or query: runs of letters and digits ("operating_revenue:national@2013" → operating, revenue, national, 2013). */
+/** The words of a key or query: runs of letters and digits ("visitor_count:library@2023" → visitor, count, library, 2023). */
 export function keyWords(s: string): string[] {
   return s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
 /**
  * How near a candidate is to a query, lower is nearer; null when it is not near at all. In order: the
- * candidate starts with the query; every word of the query is a word of it ("revenue" →
- * operating_revenue); the query, or every word of it, is a part of it ("zone" → national_zone_count);
- * every word of the query is a small typo of one of its words ("revenu nationl"); the whole is a small typo.
+ * candidate starts with the query; every word of the query is a word of it ("count" →
+ * visitor_count); the query, or every word of it, is a part of it ("visit" → visitor_count);
+ * every word of the query is a small typo of one of its words ("visiter cont"); the whole is a small typo.
  */
 export function nearness(query: string, candidate: string): { tier: number; distance: number } | null {
   const q = query.trim().toLowerCase();
@@ -157,9 +159,9 @@ export function resolveQuery(query: string, build: Build): { match: 'fact_id' | 
   return { match: 'key', facts: facts.sort(compareFacts), mentions: [] };
 }
 
-/** Removes terminal control characters from document text (newlines and tabs become spaces). */
+/** Document text for the terminal: layout whitespace becomes a space, other control characters are escaped. */
 export function sanitizeForTerminal(s: string): string {
-  return s.replace(/[\t\n\r\f\v]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+  return terminalText(s.replace(/[\t\n\r\f\v]/g, ' '));
 }
 
 /** Where the quote sits in the sentence (code units), using the prefix to choose among repeats. */
@@ -188,8 +190,13 @@ function archivedOk(src: SourceRow | undefined, sourcesDir: string | undefined, 
   if (!src || !sourcesDir) return null;
   const cached = cache.get(src.source_id);
   if (cached !== undefined) return cached;
-  const file = path.join(sourcesDir, src.file);
-  const ok = existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') === src.sha256 : null;
+  let ok: boolean | null;
+  try {
+    ok = createHash('sha256').update(openSource(sourcesDir, src.file, { sourceId: src.source_id })).digest('hex') === src.sha256;
+  } catch (err) {
+    // not there: unknown; there but refused (outside the folder, not a regular file, too large): not ok
+    ok = err instanceof SourceAccessError && err.kind === 'missing' ? null : false;
+  }
   cache.set(src.source_id, ok);
   return ok;
 }

@@ -152,33 +152,5 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Human display of a number with its unit ("7.8 trillion CNY", "105", "18 %"). */
-export function formatValue(v: number | null, unit: string): string {
-  if (v === null || v === undefined) return '—';
-  const abs = Math.abs(v);
-  const scales: [number, string][] = [[1e12, 'trillion'], [1e9, 'billion'], [1e6, 'million']];
-  let num = trimNum(v);
-  if (unit === 'CNY' || unit === 'USD') {
-    for (const [s, w] of scales) {
-      if (abs >= s) {
-        num = `${trimNum(v / s)} ${w}`;
-        break;
-      }
-    }
-    return `${num} ${unit}`;
-  }
-  if (unit === 'percent') return `${num} %`;
-  if (unit === 'count' || unit === 'unknown') return num;
-  return `${num} ${unit}`;
-}
-
-function trimNum(n: number): string {
-  return String(Math.round(n * 1e6) / 1e6);
-}
-
-/** "[lo, hi]" with exclusive ends as parentheses and missing ends as ±∞. */
-export function formatInterval(f: { lo: number | null; hi: number | null; lo_exclusive?: boolean; hi_exclusive?: boolean; unit: string }): string {
-  const lo = f.lo === null ? '−∞' : formatValue(f.lo, f.unit);
-  const hi = f.hi === null ? '+∞' : formatValue(f.hi, f.unit);
-  return `${f.lo === null || f.lo_exclusive ? '(' : '['}${lo}, ${hi}${f.hi === null || f.hi_exclusive ? ')' : ']'}`;
-}
+/** The one number format (short value, exact value on hover) lives in numberFormat.ts; re-exported for the CLI. */
+export { exactValue, formatInterval, formatValue } from './numberFormat.js';

@@ -83,7 +83,9 @@ export function parseBboxLayout(xhtml: string): PopplerWord[] {
 }
 
 /** poppler's words of a PDF file. */
-export function popplerWords(pdftotext: string, pdfPath: string): PopplerWord[] {
-  const xhtml = execFileSync(pdftotext, ['-bbox-layout', '-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+export function popplerWords(pdftotext: string, pdf: string | Uint8Array): PopplerWord[] {
+  // bytes go in on stdin ('-'): an archived source is read once, through extract/sourceFile.ts, never by path
+  const input = typeof pdf === 'string' ? {} : { input: pdf };
+  const xhtml = execFileSync(pdftotext, ['-bbox-layout', '-enc', 'UTF-8', typeof pdf === 'string' ? pdf : '-', '-'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...input });
   return parseBboxLayout(xhtml);
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { version as pdfjsVersion } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DEFAULT_BUDGET, type SourceBudget } from '../pipeline/budget.js';
@@ -32,32 +32,100 @@ export async function renderPdfPages(data: Uint8Array, scale = 1.5, opts: Render
   }
 }
 
-/** Bumped when the rendering below changes; part of the cache key with the pdf.js version. */
-const RENDER_VERSION = '1';
+/** Bumped when the rendering or the entry format below changes; part of the cache key with the pdf.js version. */
+const RENDER_VERSION = '2';
+const PAGE_CACHE_FORMAT = 'figtrail-page-cache/2';
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+interface CachedPage {
+  page: number;
+  png: string;
+  width: number;
+  height: number;
+}
+
+/** The pages of a payload that passed its sha256, or why they cannot be used (a PNG the site could not size). */
+function pagesOf(payload: Buffer): RenderedPage[] | string {
+  let list: unknown;
+  try {
+    list = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return 'payload is not JSON';
+  }
+  if (!Array.isArray(list) || list.length === 0) return 'no pages';
+  const pages: RenderedPage[] = [];
+  for (const [i, p] of (list as Partial<CachedPage>[]).entries()) {
+    if (p.page !== i + 1 || typeof p.png !== 'string' || typeof p.width !== 'number' || typeof p.height !== 'number') return `page ${i + 1} is malformed`;
+    const png = Buffer.from(p.png, 'base64');
+    // signature + IHDR (width and height at bytes 16-23, which the site reads)
+    if (png.length < 33 || !png.subarray(0, 8).equals(PNG_SIGNATURE)) return `page ${i + 1} is not a PNG`;
+    pages.push({ page: p.page, width: p.width, height: p.height, png: new Uint8Array(png) });
+  }
+  return pages;
+}
 
 /**
  * renderPdfPages with an on-disk cache keyed by (PDF bytes, scale, pdf.js version): rendering is the
  * slowest part of writing the audit site and its output depends on nothing else. Safe to delete.
+ * An entry is a header line {format, key, sha256, bytes} and the pages as JSON; the key and the payload's
+ * sha256 are checked on read, so a flipped byte, an emptied PNG or a truncated entry is re-rendered,
+ * rewritten and reported (`report`, one line naming the cache) instead of breaking the site. A cache that
+ * cannot be written is reported too; the pages are returned all the same.
  */
-export async function renderPdfPagesCached(data: Uint8Array, scale: number, cacheDir: string | null, opts: RenderOptions = {}): Promise<RenderedPage[]> {
+export async function renderPdfPagesCached(
+  data: Uint8Array,
+  scale: number,
+  cacheDir: string | null,
+  report: (line: string) => void = () => {},
+  opts: RenderOptions = {},
+): Promise<RenderedPage[]> {
   if (!cacheDir) return renderPdfPages(data, scale, opts);
   const key = createHash('sha256')
     .update(JSON.stringify([RENDER_VERSION, pdfjsVersion, scale]))
     .update(data)
     .digest('hex');
   const file = path.join(cacheDir, 'pages', key.slice(0, 2), `${key}.json`);
-  if (existsSync(file)) {
+  let raw: Buffer | null = null;
+  try {
+    raw = readFileSync(file);
+  } catch {
+    /* no entry */
+  }
+  if (raw !== null) {
+    const nl = raw.indexOf(0x0a);
+    let problem: string;
+    let header: { format?: unknown; key?: unknown; sha256?: unknown; bytes?: unknown } = {};
     try {
-      const cached = JSON.parse(readFileSync(file, 'utf8')) as { page: number; png: string; width: number; height: number }[];
-      return cached.map((p) => ({ page: p.page, width: p.width, height: p.height, png: new Uint8Array(Buffer.from(p.png, 'base64')) }));
+      header = JSON.parse(raw.subarray(0, nl < 0 ? raw.length : nl).toString('utf8')) as typeof header;
     } catch {
-      // a corrupt entry is rendered again and rewritten below
+      /* reported below */
     }
+    const payload = nl < 0 ? Buffer.alloc(0) : raw.subarray(nl + 1);
+    if (header.format !== PAGE_CACHE_FORMAT || header.key !== key) problem = 'unreadable header or another key';
+    else if (payload.length !== header.bytes || createHash('sha256').update(payload).digest('hex') !== header.sha256) problem = `payload does not match its sha256 (${payload.length} of ${String(header.bytes)} bytes)`;
+    else {
+      const pages = pagesOf(payload);
+      if (typeof pages !== 'string') return pages;
+      problem = pages;
+    }
+    rmSync(file, { force: true });
+    report(`cache: dropped a bad entry of the page-image cache ${cacheDir} (${problem}); re-rendered`);
   }
   const pages = await renderPdfPages(data, scale, opts);
-  mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(tmp, JSON.stringify(pages.map((p) => ({ page: p.page, width: p.width, height: p.height, png: Buffer.from(p.png).toString('base64') }))));
-  renameSync(tmp, file);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const payload = Buffer.from(JSON.stringify(pages.map((p): CachedPage => ({ page: p.page, width: p.width, height: p.height, png: Buffer.from(p.png).toString('base64') }))), 'utf8');
+    const header = { format: PAGE_CACHE_FORMAT, key, sha256: createHash('sha256').update(payload).digest('hex'), bytes: payload.length };
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), payload]));
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      /* the folder itself is unusable */
+    }
+    report(`cache: the page-image cache ${cacheDir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pages are rendered but not stored`);
+  }
   return pages;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,8 +68,8 @@ describe('writeAuditSite', () => {
 
   it('writes the same bytes twice (PNG pages included)', () => {
     const ta = tree(a), tb = tree(b);
-    expect([...ta.keys()]).toEqual(expect.arrayContaining(['index.html', 'facts.html', 'checks.html', 'style.css', 'source/fixture-brochure-pdf/page-1.png', 'source/fixture-brochure-pdf/page-2.png', 'source/fixture-news-html.html']));
-    expect(ta.size).toBe(4 + facts.length + 2 + 2); // index, facts, checks, style.css; fact pages; source pages; PNG pages
+    expect([...ta.keys()]).toEqual(expect.arrayContaining(['index.html', 'facts.html', 'checks.html', 'style.css', 'filter.js', 'source/fixture-brochure-pdf/page-1.png', 'source/fixture-brochure-pdf/page-2.png', 'source/fixture-news-html.html']));
+    expect(ta.size).toBe(5 + facts.length + 2 + 2); // index, facts, checks, style.css, filter.js; fact pages; source pages; PNG pages
     expect([...ta.entries()]).toEqual([...tb.entries()]);
   });
 
@@ -90,7 +90,8 @@ describe('writeAuditSite', () => {
     expect(src).not.toContain('<milestone>');
     expect(src).not.toContain('<b>');
     const checks = readFileSync(path.join(a, 'checks.html'), 'utf8');
-    expect(checks).toContain('&lt;CNY&gt; &quot;unresolved&quot;');
+    // a quoted word in a message is shown as a quote, its text escaped
+    expect(checks).toContain('&lt;CNY&gt; <q>unresolved</q>');
     expect(escapeHtml(`"'<>&`)).toBe('&quot;&#39;&lt;&gt;&amp;');
   });
 
@@ -126,6 +127,41 @@ describe('writeAuditSite', () => {
       expect(src).toMatch(new RegExp(`<a class="hl" id="${m.mention_id}"[^>]* data-page="${m.page}"`));
       expect(src).toMatch(new RegExp(`<mark id="t-${m.mention_id}"[^>]*>${m.quote.replace(/\./g, '\\.')}</mark>`));
     }
+  });
+
+  it('filters facts from a script file of the site, with no inline script or handler', () => {
+    const list = readFileSync(path.join(a, 'facts.html'), 'utf8');
+    expect(list).toContain('<script src="filter.js"></script>');
+    expect(list).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(list).not.toMatch(/\son[a-z]+=/i);
+    expect(readFileSync(path.join(a, 'filter.js'), 'utf8')).toContain("getElementById('f-' + k)");
+  });
+
+  it('shows a status it has no colour for: counted, filterable, badged', async () => {
+    const c = mkdtempSync(path.join(os.tmpdir(), 'audit-site-status-'));
+    try {
+      const build = path.join(c, 'build');
+      cpSync(buildDir, build, { recursive: true });
+      const changed = facts.map((f, i) => (i === 0 ? { ...f, status: 'consistent' } : f));
+      writeFileSync(path.join(build, 'facts.json'), JSON.stringify(changed));
+      await writeAuditSite(build, path.join(c, 'site'), { sourcesDir, charts: CHARTS });
+      const index = readFileSync(path.join(c, 'site', 'index.html'), 'utf8');
+      expect(index).toContain('<div><b>1</b><a href="facts.html#status=consistent">consistent</a></div>');
+      const list = readFileSync(path.join(c, 'site', 'facts.html'), 'utf8');
+      expect(list).toContain('<option value="consistent">consistent</option>');
+      expect(list).toContain('<span class="status status-consistent">consistent</span>');
+    } finally {
+      rmSync(c, { recursive: true, force: true });
+    }
+  });
+
+  it('writes values in the one number format with the exact value as title, and engine text without escapes', () => {
+    const rev = facts.find((f) => f.unit === 'CNY' && f.value !== null && f.value >= 1e12)!;
+    const fp = readFileSync(path.join(a, 'fact', `${rev.fact_id}.html`), 'utf8');
+    const shown = /<span class="fact-value" title="([^"]*)">([^<]*)<\/span>/.exec(fp)!;
+    expect(shown[2]).toMatch(/^\d+(\.\d+)? trillion yuan$/);
+    expect(shown[1]).toMatch(/^\d{1,3}(,\d{3})+ yuan$/);
+    expect(Number(shown[1]!.replace(/\D/g, ''))).toBe(rev.value);
   });
 
   it('with no charts declared, charts the two series with the most points', async () => {

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mention } from '../extract/records.js';
 import type { SourceRow } from '../extract/records.js';
 import { factKey } from './explain.js';
-import { CSS, escapeHtml as e, page, safeUrl, slug } from './html.js';
-import { cmp, codePoints, compareFacts, formatInterval, formatValue, loadBuild, readLayout, readText, type Build, type CheckRow, type Fact, type Layout } from './load.js';
+import { CSS, escapeHtml as e, idHtml, page, safeUrl, slug, wordsHtml } from './html.js';
+import { cmp, codePoints, compareFacts, loadBuild, readLayout, readText, type Build, type CheckRow, type Fact, type Layout } from './load.js';
+import { exactValue, formatInterval, formatNumber, formatValue, intervalHtml, proseHtml, valueHtml } from './numberFormat.js';
+import { openSource, SourceAccessError } from '../extract/sourceFile.js';
 import type { SourceBudget } from '../pipeline/budget.js';
 import { renderPdfPagesCached, type RenderedPage } from './renderPdf.js';
 import { renderChart, type ChartPoint } from './svgChart.js';
@@ -15,12 +17,16 @@ export interface AuditSiteOptions {
   sourcesDir: string;
   /** PDF render scale (default 1.5) */
   scale?: number;
+  /** the size cap of a source file (default: extract/sourceFile.ts DEFAULT_MAX_BYTES) */
+  maxBytes?: number;
   /** where rendered PDF pages are cached (null or absent: no cache) */
   cacheDir?: string | null;
   /** the index page's charts (the dataset's `site.charts`); default: the two series with the most points */
   charts?: readonly ChartSpec[];
   /** time, heap and PDF limits of page rendering (pipeline/budget.ts; default DEFAULT_BUDGET) */
   budget?: SourceBudget;
+  /** one line for each cache problem (a dropped entry, an unwritable cache), each said once */
+  log?: (line: string) => void;
 }
 
 export const STATUS_COLORS: [string, string][] = [
@@ -49,12 +55,15 @@ function yearOf(f: { period_end: string | null; period: string | null }): number
   return m ? Number(m[1]) : null;
 }
 
-/** "7.8 trillion" style axis labels. */
-function axisNumber(v: number): string {
-  const a = Math.abs(v);
-  for (const [s, w] of [[1e12, 'tn'], [1e9, 'bn'], [1e6, 'm']] as const) if (a >= s) return `${Math.round((v / s) * 100) / 100} ${w}`;
-  return String(Math.round(v * 100) / 100);
+/** The statuses to show, in the site's order, then any other status the build has (a new one is never dropped). */
+function statusesOf(build: Build): [string, string][] {
+  const known = new Set(STATUS_COLORS.map(([s]) => s));
+  const more = [...new Set(build.facts.map((f) => f.status))].filter((s) => !known.has(s)).sort(cmp);
+  return [...STATUS_COLORS, ...more.map((s): [string, string] => [s, '#555'])];
 }
+
+/** A count in the one number format (counts of rows, mentions, bytes). */
+const count = (n: number) => e(formatNumber(n));
 
 function chartPoints(build: Build, metric: string, subject: string, root: string): ChartPoint[] {
   const rows = build.series.length ? build.series : build.facts;
@@ -173,14 +182,14 @@ const pct = (v: number, of: number) => `${(Math.round((v / of) * 1e6) / 1e4).toF
 function sourceMeta(s: SourceRow, root: string): string {
   const url = safeUrl(s.original_url);
   return `<dl class="kv">
-<dt>source id</dt><dd><code>${e(s.source_id)}</code></dd>
+<dt>source id</dt><dd>${idHtml(s.source_id)}</dd>
 <dt>publisher</dt><dd>${e(s.publisher ?? '—')}</dd>
-<dt>original URL</dt><dd>${url ? `<a href="${e(url)}" rel="noreferrer noopener">${e(s.original_url)}</a>` : e(s.original_url ?? '—')}</dd>
+<dt>original URL</dt><dd class="url">${url ? `<a href="${e(url)}" rel="noreferrer noopener">${e(s.original_url)}</a>` : e(s.original_url ?? '—')}</dd>
 <dt>published</dt><dd>${e(s.published ?? '—')}</dd>
 <dt>capture</dt><dd>${e(s.capture ?? '—')}</dd>
 <dt>media type</dt><dd>${e(s.media_type)}</dd>
-<dt>archived file</dt><dd><code>${e(s.file)}</code>${s.bytes !== null ? ` (${e(s.bytes)} bytes)` : ''}</dd>
-<dt>sha256</dt><dd><code>${e(s.sha256)}</code></dd>
+<dt>archived file</dt><dd><code>${e(s.file)}</code>${s.bytes !== null ? ` (${count(s.bytes)} bytes)` : ''}</dd>
+<dt>sha256</dt><dd><code class="hash">${e(s.sha256)}</code></dd>
 <dt>build status</dt><dd>${e(s.status)}${s.error_reason ? ` — ${e(s.error_reason)}` : ''}</dd>
 ${s.notes ? `<dt>notes</dt><dd>${e(s.notes)}</dd>` : ''}
 </dl>${root ? '' : ''}`;
@@ -188,14 +197,14 @@ ${s.notes ? `<dt>notes</dt><dd>${e(s.notes)}</dd>` : ''}
 
 function mentionCard(m: Mention, build: Build, root: string, chosen: boolean): string {
   const s = build.sourceById.get(m.source_id);
-  const where = `${m.page !== null ? `page ${e(m.page)}, ` : ''}chars ${e(m.char_start)}–${e(m.char_end)}${m.byte_start !== null ? `, bytes ${e(m.byte_start)}–${e(m.byte_end)}` : ''}`;
+  const where = `${m.page !== null ? `page ${e(m.page)}, ` : ''}chars ${count(m.char_start)}–${count(m.char_end)}${m.byte_start !== null && m.byte_end !== null ? `, bytes ${count(m.byte_start)}–${count(m.byte_end)}` : ''}`;
   return `<section class="mention${chosen ? ' chosen' : ''}" id="${e(m.mention_id)}">
-<p><b>${e(formatValue(m.value, m.unit))}</b> <span class="muted">(${e(m.bound)}${m.lo !== null || m.hi !== null ? `, ${e(formatInterval(m))}` : ''})</span>${chosen ? ' — <b>chosen</b>' : ''} · <code>${e(m.mention_id)}</code> · rule <code>${e(m.rule)}</code></p>
+<p><b>${valueHtml(m.value, m.unit)}</b> <span class="muted">(${e(m.bound)}${m.lo !== null || m.hi !== null ? `, ${intervalHtml(m)}` : ''})</span>${chosen ? ' — <b>chosen</b>' : ''} · ${idHtml(m.mention_id)} · rule <code class="trace">${wordsHtml(m.rule)}</code></p>
 <p class="context"><span class="pre">…${e(m.prefix)}</span><mark data-quote="${e(m.quote)}">${e(m.quote)}</mark><span class="suf">${e(m.suffix)}…</span></p>
 <p><a class="to-source" href="${e(mentionHref(root, m))}">${e(s?.title ?? m.source_id)}</a> · ${e(s?.publisher ?? '')} · ${where}</p>
 <details><summary>sentence and provenance</summary>
-<p>${e(m.sentence)}</p>
-<dl class="kv"><dt>metric</dt><dd>${e(m.metric ?? '—')}</dd><dt>subject</dt><dd>${e(m.subject ?? '—')}</dd><dt>period</dt><dd>${e(m.period ?? '—')} (${e(m.period_basis)})</dd><dt>original URL</dt><dd>${e(s?.original_url ?? '—')}</dd><dt>capture</dt><dd>${e(s?.capture ?? '—')}</dd><dt>source sha256</dt><dd><code>${e(m.source_sha256)}</code></dd></dl>
+<p class="quote">${e(m.sentence)}</p>
+<dl class="kv"><dt>metric</dt><dd>${wordsHtml(m.metric ?? '—')}</dd><dt>subject</dt><dd>${wordsHtml(m.subject ?? '—')}</dd><dt>period</dt><dd>${e(m.period ?? '—')} (${e(m.period_basis)})</dd><dt>original URL</dt><dd class="url">${e(s?.original_url ?? '—')}</dd><dt>capture</dt><dd>${e(s?.capture ?? '—')}</dd><dt>source sha256</dt><dd><code class="hash">${e(m.source_sha256)}</code></dd></dl>
 </details>
 </section>`;
 }
@@ -208,21 +217,21 @@ function factPage(f: Fact, build: Build, checks: CheckRow[]): string {
     .sort((a, b) => Number(b.mention_id === f.chosen_mention_id) - Number(a.mention_id === f.chosen_mention_id) || cmp(a.source_id, b.source_id) || a.char_start - b.char_start);
   const missing = (f.mention_ids ?? []).filter((id) => !build.mentionById.has(id));
   const related = checks.filter((c) => c.place.fact_id === f.fact_id);
-  const body = `<h1>${e(factKey(f))}</h1>
+  const body = `<h1>${wordsHtml(factKey(f))}</h1>
 <dl class="kv">
-<dt>value</dt><dd><b class="fact-value">${e(formatValue(f.value, f.unit))}</b></dd>
-<dt>interval</dt><dd>${e(formatInterval(f))}</dd>
-<dt>status</dt><dd>${statusBadge(f.status)} — ${e(f.n_mentions)} mention(s) in ${e(f.n_sources)} source(s)</dd>
+<dt>value</dt><dd><b>${valueHtml(f.value, f.unit, 'fact-value')}</b></dd>
+<dt>interval</dt><dd>${intervalHtml(f)}</dd>
+<dt>status</dt><dd>${statusBadge(f.status)} — ${count(f.n_mentions)} mention(s) in ${count(f.n_sources)} source(s)</dd>
 <dt>period</dt><dd>${e(f.period ?? '—')}${f.period_start ? ` (${e(f.period_start)} … ${e(f.period_end)})` : ''}</dd>
-<dt>rule</dt><dd><code>${e(f.rule ?? '—')}</code></dd>
-<dt>reasoning</dt><dd>${e(f.resolution ?? '—')}</dd>
+<dt>rule</dt><dd>${idHtml(f.rule ?? '—')}</dd>
+<dt>reasoning</dt><dd class="msg">${f.resolution ? proseHtml(f.resolution) : '—'}</dd>
 ${f.is_target ? '<dt>target</dt><dd>yes — a stated goal, not an outcome</dd>' : ''}
-<dt>fact id</dt><dd><code>${e(f.fact_id)}</code></dd>
+<dt>fact id</dt><dd>${idHtml(f.fact_id)}</dd>
 </dl>
 <h2>Mentions</h2>
 ${ms.map((m) => mentionCard(m, build, root, m.mention_id === f.chosen_mention_id)).join('\n')}
-${missing.length ? `<p class="notice">Mentions not found in mentions.json: ${missing.map((m) => `<code>${e(m)}</code>`).join(', ')}</p>` : ''}
-${related.length ? `<h2>Checks on this fact</h2><ul>${related.map((c) => `<li>${statusWord(c)} <code>${e(c.rule_id)}</code> — ${e(c.message)}</li>`).join('')}</ul>` : ''}`;
+${missing.length ? `<p class="notice">Mentions not found in mentions.json: ${missing.map((m) => idHtml(m)).join(', ')}</p>` : ''}
+${related.length ? `<h2>Checks on this fact</h2><ul>${related.map((c) => `<li>${statusWord(c)} ${idHtml(c.rule_id)} — <span class="msg">${proseHtml(c.message)}</span></li>`).join('')}</ul>` : ''}`;
   return page({ title: factKey(f), root, body });
 }
 
@@ -230,32 +239,14 @@ function statusWord(c: CheckRow): string {
   return `<span class="sev-${e(c.severity.replace(/[^a-z]/g, ''))}">${e(c.status)} (${e(c.severity)})</span>`;
 }
 
-function factsPage(build: Build): string {
-  const facts = [...build.facts].sort(compareFacts);
-  const opts = (vals: string[]) => [...new Set(vals)].sort(cmp).map((v) => `<option value="${e(v)}">${e(v)}</option>`).join('');
-  const rows = facts
-    .map(
-      (f) => `<tr data-metric="${e(f.metric)}" data-subject="${e(f.subject)}" data-status="${e(f.status)}">
-<td><a class="fact-link" href="${e(factHref('', f.fact_id))}" data-key="${e(factKey(f))}">${e(f.metric)}</a></td><td>${e(f.subject)}</td><td>${e(f.period ?? '—')}</td>
-<td class="num">${e(formatValue(f.value, f.unit))}</td><td class="num">${e(formatInterval(f))}</td><td>${statusBadge(f.status)}</td><td class="num">${e(f.n_mentions)}</td><td class="num">${e(f.n_sources)}</td><td>${f.is_target ? 'target' : ''}</td></tr>`,
-    )
-    .join('\n');
-  const body = `<h1>Facts</h1>
-<div class="filters">
-<label>metric <select id="f-metric"><option value="">all</option>${opts(facts.map((f) => f.metric))}</select></label>
-<label>subject <select id="f-subject"><option value="">all</option>${opts(facts.map((f) => f.subject))}</select></label>
-<label>status <select id="f-status"><option value="">all</option>${opts(facts.map((f) => f.status))}</select></label>
-<span id="f-count" class="muted">${facts.length} of ${facts.length}</span>
-</div>
-${statusLegend()}
-<table id="facts"><thead><tr><th>metric</th><th>subject</th><th>period</th><th>value</th><th>interval</th><th>status</th><th>mentions</th><th>sources</th><th></th></tr></thead>
-<tbody>
-${rows}
-</tbody></table>`;
-  const script = `(function () {
+/** The facts list's filter: a script file of the site (a strict Content-Security-Policy allows no inline script). */
+export const FILTER_SCRIPT = `// figtrail audit: filters the facts table by the selects' values; the filter is kept in the URL fragment.
+(function () {
   var keys = ['metric', 'subject', 'status'];
   var sel = keys.map(function (k) { return document.getElementById('f-' + k); });
-  var rows = Array.prototype.slice.call(document.querySelectorAll('#facts tbody tr'));
+  var table = document.getElementById('facts');
+  if (!table || sel.some(function (s) { return !s; })) return;
+  var rows = Array.prototype.slice.call(table.querySelectorAll('tbody tr'));
   function apply() {
     var shown = 0;
     rows.forEach(function (r) {
@@ -266,12 +257,41 @@ ${rows}
     var q = keys.map(function (k, i) { return sel[i].value ? k + '=' + encodeURIComponent(sel[i].value) : ''; }).filter(Boolean).join('&');
     if (history.replaceState) { try { history.replaceState(null, '', q ? '#' + q : location.pathname); } catch (e) {} }
   }
-  var h = location.hash.replace(/^#/, '').split('&');
-  h.forEach(function (kv) { var p = kv.split('='); var i = keys.indexOf(p[0]); if (i >= 0) sel[i].value = decodeURIComponent(p[1] || ''); });
+  location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
+    var p = kv.split('='); var i = keys.indexOf(p[0]);
+    if (i < 0) return;
+    var v = decodeURIComponent(p[1] || '');
+    // only a value the select offers (statuses and ids come from the data, never from a list here)
+    if (Array.prototype.some.call(sel[i].options, function (o) { return o.value === v; })) sel[i].value = v;
+  });
   sel.forEach(function (s) { s.addEventListener('change', apply); });
   apply();
-})();`;
-  return page({ title: 'Facts', root: '', body, script });
+})();
+`;
+
+function factsPage(build: Build): string {
+  const facts = [...build.facts].sort(compareFacts);
+  const opts = (vals: string[]) => [...new Set(vals)].sort(cmp).map((v) => `<option value="${e(v)}">${e(v)}</option>`).join('');
+  const rows = facts
+    .map(
+      (f) => `<tr data-metric="${e(f.metric)}" data-subject="${e(f.subject)}" data-status="${e(f.status)}">
+<td class="head" data-label="metric"><a class="fact-link" href="${e(factHref('', f.fact_id))}" data-key="${e(factKey(f))}">${wordsHtml(f.metric)}</a></td><td data-label="subject">${wordsHtml(f.subject)}</td><td data-label="period">${e(f.period ?? '—')}</td>
+<td class="num value" data-label="value" title="${e(exactValue(f.value, f.unit))}">${e(formatValue(f.value, f.unit))}</td><td class="num" data-label="interval">${intervalHtml(f)}</td><td data-label="status">${statusBadge(f.status)}</td><td class="num count" data-label="mentions">${count(f.n_mentions)}</td><td class="num count" data-label="sources">${count(f.n_sources)}</td><td>${f.is_target ? 'target' : ''}</td></tr>`,
+    )
+    .join('\n');
+  const body = `<h1>Facts</h1>
+<div class="filters">
+<label>metric <select id="f-metric"><option value="">all</option>${opts(facts.map((f) => f.metric))}</select></label>
+<label>subject <select id="f-subject"><option value="">all</option>${opts(facts.map((f) => f.subject))}</select></label>
+<label>status <select id="f-status"><option value="">all</option>${opts(facts.map((f) => f.status))}</select></label>
+<span id="f-count" class="muted">${facts.length} of ${facts.length}</span>
+</div>
+${statusLegend()}
+<table id="facts" class="cards"><thead><tr><th>metric</th><th>subject</th><th>period</th><th>value</th><th>interval</th><th>status</th><th>mentions</th><th>sources</th><th></th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>`;
+  return page({ title: 'Facts', root: '', body, scriptFiles: ['filter.js'] });
 }
 
 function checksPage(build: Build): string {
@@ -283,25 +303,25 @@ function checksPage(build: Build): string {
     const out: string[] = [];
     if (p.fact_id) {
       const f = build.factById.get(p.fact_id);
-      out.push(f ? `fact <a href="${e(factHref('', f.fact_id))}">${e(factKey(f))}</a>` : `fact <code>${e(p.fact_id)}</code>`);
+      out.push(f ? `fact <a href="${e(factHref('', f.fact_id))}">${wordsHtml(factKey(f))}</a>` : `fact ${idHtml(p.fact_id)}`);
     }
     if (p.mention_id) {
       const m = build.mentionById.get(p.mention_id);
-      out.push(m ? `mention <a href="${e(mentionHref('', m))}">“${e(m.quote)}”</a>` : `mention <code>${e(p.mention_id)}</code>`);
+      out.push(m ? `mention <a class="quote" href="${e(mentionHref('', m))}">“${e(m.quote)}”</a>` : `mention ${idHtml(p.mention_id)}`);
     }
     if (p.source_id) {
       const s = build.sourceById.get(p.source_id);
-      const loc = `${p.page !== null ? ` p. ${e(p.page)}` : ''}${p.char_start !== null ? ` chars ${e(p.char_start)}–${e(p.char_end)}` : ''}`;
-      out.push(s ? `source <a href="${e(sourceHref('', s.source_id))}">${e(s.source_id)}</a>${loc}` : `source <code>${e(p.source_id)}</code>${loc}`);
+      const loc = `${p.page !== null ? ` p. ${e(p.page)}` : ''}${p.char_start !== null && p.char_end !== null ? ` chars ${count(p.char_start)}–${count(p.char_end)}` : ''}`;
+      out.push(s ? `source <a class="id" href="${e(sourceHref('', s.source_id))}">${e(s.source_id)}</a>${loc}` : `source ${idHtml(p.source_id)}${loc}`);
     }
-    if (p.table) out.push(`table <code>${e(p.table)}</code>`);
+    if (p.table) out.push(`table ${idHtml(p.table)}`);
     return out.join('<br>');
   };
   const nFail = checks.filter((c) => c.status === 'fail').length;
   const body = `<h1>Checks</h1>
-<p>${e(checks.length)} findings, ${e(nFail)} failing.</p>
-<table id="checks"><thead><tr><th>status</th><th>severity</th><th>rule</th><th>message</th><th>actual</th><th>expected</th><th>where</th></tr></thead><tbody>
-${checks.map((c) => `<tr class="check-${e(c.status.replace(/[^a-z]/g, ''))}"><td>${e(c.status)}</td><td class="sev-${e(c.severity.replace(/[^a-z]/g, ''))}">${e(c.severity)}</td><td><code>${e(c.rule_id)}</code></td><td>${e(c.message)}</td><td>${e(c.actual ?? '')}</td><td>${e(c.expected ?? '')}</td><td>${place(c)}</td></tr>`).join('\n')}
+<p>${count(checks.length)} findings, ${count(nFail)} failing.</p>
+<table id="checks" class="cards"><thead><tr><th>status</th><th>rule</th><th>message</th><th>actual</th><th>expected</th><th>where</th></tr></thead><tbody>
+${checks.map((c) => `<tr class="check-${e(c.status.replace(/[^a-z]/g, ''))}"><td class="head">${statusWord(c)}</td><td data-label="rule">${idHtml(c.rule_id)}</td><td class="msg">${proseHtml(c.message)}</td><td class="msg" data-label="actual">${proseHtml(c.actual)}</td><td class="msg" data-label="expected">${proseHtml(c.expected)}</td><td data-label="where">${place(c)}</td></tr>`).join('\n')}
 </tbody></table>`;
   return page({ title: 'Checks', root: '', body });
 }
@@ -340,10 +360,10 @@ function indexPage(build: Build, charts: readonly ChartSpec[]): string {
       xLabel: 'year',
       yLabel: c.y_label,
       points: chartPoints(build, c.metric, c.subject, ''),
-      colors: STATUS_COLORS,
+      colors: statusesOf(build),
       ...(c.line ? { line: true } : {}),
       intervals: true,
-      yFormat: axisNumber,
+      yFormat: (v) => formatNumber(v),
     }),
   );
   const byStatus = new Map<string, number>();
@@ -354,9 +374,9 @@ function indexPage(build: Build, charts: readonly ChartSpec[]): string {
   for (const m of build.mentions) nMentions.set(m.source_id, (nMentions.get(m.source_id) ?? 0) + 1);
   const body = `<h1>Audit trail</h1>
 <div class="counts">
-<div><b>${e(build.sources.length)}</b>sources</div><div><b>${e(build.mentions.length)}</b>mentions</div><div><b>${e(build.facts.length)}</b>facts</div>
-${STATUS_COLORS.map(([s]) => `<div><b>${e(byStatus.get(s) ?? 0)}</b><a href="facts.html#status=${e(s)}">${e(s)}</a></div>`).join('')}
-<div><b>${e(fails)}</b><a href="checks.html">failing checks</a></div>
+<div><b>${count(build.sources.length)}</b>sources</div><div><b>${count(build.mentions.length)}</b>mentions</div><div><b>${count(build.facts.length)}</b>facts</div>
+${statusesOf(build).map(([s]) => `<div><b>${count(byStatus.get(s) ?? 0)}</b><a href="facts.html#status=${e(encodeURIComponent(s))}">${e(s)}</a></div>`).join('')}
+<div><b>${count(fails)}</b><a href="checks.html">failing checks</a></div>
 </div>
 ${statusLegend()}
 <h2>Charts</h2>
@@ -364,8 +384,8 @@ ${statusLegend()}
 ${figures.map((f) => `<figure>${f}<figcaption class="muted">Each point is a fact; click it for its mentions. Colour = reconciliation status. Bars show the fact's interval (lo–hi); an arrow means unbounded on that side.</figcaption></figure>`).join('\n')}
 </div>
 <h2 id="sources">Sources</h2>
-<table><thead><tr><th>source</th><th>publisher</th><th>type</th><th>status</th><th>mentions</th><th>sha256</th></tr></thead><tbody>
-${sources.map((s) => `<tr><td><a href="${e(sourceHref('', s.source_id))}">${e(s.title ?? s.source_id)}</a><br><code>${e(s.source_id)}</code></td><td>${e(s.publisher ?? '—')}</td><td>${e(s.media_type)}</td><td>${e(s.status)}${s.error_reason ? ` (${e(s.error_reason)})` : ''}</td><td class="num">${e(nMentions.get(s.source_id) ?? 0)}</td><td><code>${e(s.sha256.slice(0, 16))}…</code></td></tr>`).join('\n')}
+<table class="cards"><thead><tr><th>source</th><th>publisher</th><th>type</th><th>status</th><th>mentions</th><th>sha256</th></tr></thead><tbody>
+${sources.map((s) => `<tr><td class="head"><a href="${e(sourceHref('', s.source_id))}">${e(s.title ?? s.source_id)}</a><br>${idHtml(s.source_id)}</td><td data-label="publisher">${e(s.publisher ?? '—')}</td><td data-label="type">${e(s.media_type)}</td><td data-label="status" class="msg">${e(s.status)}${s.error_reason ? ` (${e(s.error_reason)})` : ''}</td><td class="num count" data-label="mentions">${count(nMentions.get(s.source_id) ?? 0)}</td><td data-label="sha256"><code class="hash" title="${e(s.sha256)}">${e(s.sha256.slice(0, 16))}…</code></td></tr>`).join('\n')}
 </tbody></table>`;
   return page({ title: 'Overview', root: '', body });
 }
@@ -396,21 +416,25 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
   const chars = text === null ? null : codePoints(text);
   const parts: string[] = [`<h1>${e(s.title ?? s.source_id)}</h1>`, sourceMeta(s, root)];
   const mentionList = mentions.length
-    ? `<details><summary>${e(mentions.length)} mention(s)</summary><ul>${mentions.map((m) => `<li><a href="#${e(encodeURIComponent(m.mention_id))}">“${e(m.quote)}”</a> ${m.page !== null ? `p. ${e(m.page)} ` : ''}— ${e(m.metric ?? 'no metric')} ${e(formatValue(m.value, m.unit))}${(build.factsOfMention.get(m.mention_id) ?? []).map((fid) => ` · <a href="${e(factHref(root, fid))}">fact</a>`).join('')}</li>`).join('')}</ul></details>`
+    ? `<details><summary>${count(mentions.length)} mention(s)</summary><ul>${mentions.map((m) => `<li><a class="quote" href="#${e(encodeURIComponent(m.mention_id))}">“${e(m.quote)}”</a> ${m.page !== null ? `p. ${e(m.page)} ` : ''}— ${wordsHtml(m.metric ?? 'no metric')} ${valueHtml(m.value, m.unit)}${(build.factsOfMention.get(m.mention_id) ?? []).map((fid) => ` · <a href="${e(factHref(root, fid))}">fact</a>`).join('')}</li>`).join('')}</ul></details>`
     : '<p class="muted">No mentions in this source.</p>';
   parts.push(mentionList);
   const isPdf = s.media_type === 'application/pdf';
   if (isPdf) {
-    const file = path.join(opts.sourcesDir, s.file);
     let rendered: RenderedPage[] = [];
     let problem: string | null = null;
-    if (!existsSync(file)) problem = `the archived file ${s.file} is not in the sources folder`;
-    else {
-      const data = readFileSync(file);
+    let data: Buffer | null = null;
+    try {
+      data = openSource(opts.sourcesDir, s.file, { sourceId: s.source_id, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }) });
+    } catch (err) {
+      if (!(err instanceof SourceAccessError)) throw err;
+      problem = err.kind === 'missing' ? `the archived file ${s.file} is not in the sources folder` : `the archived file was not read (${err.reason}): ${err.message}`;
+    }
+    if (data) {
       if (createHash('sha256').update(data).digest('hex') !== s.sha256) problem = `the archived file ${s.file} does not match its sha256`;
       else {
         try {
-          rendered = await renderPdfPagesCached(data, opts.scale ?? 1.5, opts.cacheDir ?? null, { label: s.source_id, ...(opts.budget ? { budget: opts.budget } : {}) });
+          rendered = await renderPdfPagesCached(data, opts.scale ?? 1.5, opts.cacheDir ?? null, opts.log, { label: s.source_id, ...(opts.budget ? { budget: opts.budget } : {}) });
         } catch (err) {
           problem = `the PDF could not be rendered: ${(err as Error).message}`;
         }
@@ -479,17 +503,21 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
 }
 
 /**
- * Writes the static audit site for a build folder: index.html (charts), facts.html, fact/<id>.html,
- * source/<id>.html (+ page PNGs for PDFs), checks.html and style.css. Opens from file://, no network,
+ * Writes the static audit site for a build folder: index.html (charts), facts.html (+ its filter.js),
+ * fact/<id>.html, source/<id>.html (+ page PNGs for PDFs), checks.html and style.css. Opens from file://, no network,
  * no ES modules; the same build gives byte-identical files.
  */
 export async function writeAuditSite(buildDir: string, siteDir: string, opts: AuditSiteOptions): Promise<void> {
   const build = loadBuild(buildDir);
   const out = path.resolve(siteDir);
+  const said = new Set<string>();
+  const log = opts.log;
+  opts = { ...opts, log: (line) => said.has(line) || (said.add(line), log?.(line)) };
   for (const d of ['fact', 'source']) rmSync(path.join(out, d), { recursive: true, force: true });
   mkdirSync(path.join(out, 'fact'), { recursive: true });
   mkdirSync(path.join(out, 'source'), { recursive: true });
   writeFileSync(path.join(out, 'style.css'), CSS.trimStart());
+  writeFileSync(path.join(out, 'filter.js'), FILTER_SCRIPT);
   writeFileSync(path.join(out, 'index.html'), indexPage(build, opts.charts ?? defaultCharts(build)));
   writeFileSync(path.join(out, 'facts.html'), factsPage(build));
   writeFileSync(path.join(out, 'checks.html'), checksPage(build));

@@ -115,3 +115,15 @@ describe('writeGithubReport', () => {
     expect(captured.join('')).toContain('::error title=source-sha256 (torch)::');
   });
 });
+
+describe('document text in reports', () => {
+  it('reaches neither the console table nor a GitHub annotation with its control characters', async () => {
+    const hostile: Finding = { rule_id: 'source-sha256', severity: 'error', status: 'fail', message: 'x: cannot read raw file \x1b]0;owned\x07a.pdf', place: { source_id: 'x' }, actual: null, expected: null } as unknown as Finding;
+    const fake = fakeCore();
+    await writeGithubReport([hostile], { core: fake.core, force: true });
+    for (const text of [formatFindingsTable([hostile]), fake.calls[0]!.message]) {
+      expect(text).toContain('\\x1b]0;owned\\x07a.pdf');
+      expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 // @actions/core (and the HTTP client it loads) is imported only when a report is written: builds outside
 // GitHub Actions should not pay for it at start-up.
 import type * as actionsCore from '@actions/core';
+import { terminalText } from '../pipeline/terminalText.js';
 import type { Finding, Severity } from './types.js';
 
 /** A failing error fails the build; warnings are published with the dataset. */
@@ -41,7 +42,9 @@ function where(f: Finding): string {
   return parts.join(' ') || '-';
 }
 
-function pad(rows: string[][]): string {
+function pad(cells: string[][]): string {
+  // cells quote findings, which quote file names and document text: never raw to the terminal
+  const rows = cells.map((r) => r.map(terminalText));
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
   return rows.map((r) => r.map((c, i) => c + ' '.repeat((widths[i] ?? 0) - [...c].length)).join('  ').trimEnd()).join('\n');
@@ -111,7 +114,8 @@ export async function writeGithubReport(findings: readonly Finding[], options: G
     const props: actionsCore.AnnotationProperties = { title: `${f.rule_id}${f.place.source_id ? ` (${f.place.source_id})` : ''}` };
     const file = f.place.source_id ? options.sourceFiles?.get(f.place.source_id) : undefined;
     if (file) props.file = file;
-    const text = f.actual !== null || f.expected !== null ? `${f.message} [actual: ${f.actual ?? '-'}; expected: ${f.expected ?? '-'}]` : f.message;
+    // the annotation shows in the job's log: no control character from a document reaches it
+    const text = terminalText(f.actual !== null || f.expected !== null ? `${f.message} [actual: ${f.actual ?? '-'}; expected: ${f.expected ?? '-'}]` : f.message);
     if (f.severity === 'error') core.error(text, props);
     else if (f.severity === 'warning') core.warning(text, props);
     else core.notice(text, props);

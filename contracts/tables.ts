@@ -11,8 +11,26 @@ import { bool, date, int, ndate, nint, nnum, nstr, num, oneOf, str, strList, typ
 
 // ------------------------------------------------------------------------------- value vocabularies
 
-export const UNITS = ['CNY', 'USD', 'percent', 'count', 'persons', 'km2', 'times', 'per_10k', 'unknown', 'percentage_points'] as const;
+/**
+ * Currencies by ISO 4217 code, each its own unit (amounts are never converted). CNY and USD first; the others
+ * were added after them, so the order of UNITS below keeps the earlier units where they were.
+ */
+export const CURRENCY_UNITS = [
+  'CNY', 'USD', 'EUR', 'GBP', 'JPY', 'HKD', 'KRW', 'INR', 'TWD', 'SGD', 'CHF',
+  'RUB', 'AUD', 'CAD', 'NZD', 'THB', 'MYR', 'IDR', 'VND', 'BRL', 'ZAR', 'SEK',
+] as const;
+export type CurrencyUnit = (typeof CURRENCY_UNITS)[number];
+
+/** `unknown`: a unit nobody could tell (a curated decision may set it); the figure grammar never gives it. */
+export const UNITS = [
+  'CNY', 'USD', 'percent', 'count', 'persons', 'km2', 'times', 'per_10k', 'unknown', 'percentage_points',
+  ...CURRENCY_UNITS.slice(2),
+] as const;
 export type Unit = (typeof UNITS)[number];
+
+export function isCurrencyUnit(u: string): u is CurrencyUnit {
+  return (CURRENCY_UNITS as readonly string[]).includes(u);
+}
 
 export const BOUNDS = ['exact', 'lower', 'upper', 'approx'] as const;
 export type Bound = (typeof BOUNDS)[number];
@@ -125,7 +143,7 @@ export const TABLES = {
     lo_exclusive: bool('True when the lower end is excluded ("more than").'),
     hi_exclusive: bool('True when the upper end is excluded ("less than").'),
     metric: nstr('Lexicon metric the figure measures; null when not recognised.'),
-    subject: nstr('Lexicon subject the figure is about (a zone, all national zones …); null when not recognised.'),
+    subject: nstr('Lexicon subject the figure is about (a named member, the whole set …); null when not recognised.'),
     period: nstr('Period the figure refers to (e.g. "2023", "2023-H1"); null when unknown.'),
     period_basis: oneOf(PERIOD_BASES, 'Where the period comes from: stated in the sentence, carried from context, the publication date, or none.'),
     is_target: bool('True when the figure is a goal or plan, not an achieved value.'),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { archivePath, openSource } from './sourceFile.js';
 import { ManifestError, parseManifest, readManifest, sha256Hex, type ManifestEntry } from './manifest.js';
 
 /**
@@ -87,11 +88,6 @@ export function addSource(opts: AddSourceOptions): { entry: ManifestEntry; copie
   const alreadyInside = !inside.startsWith('..') && !path.isAbsolute(inside) && !lstatSync(opts.file).isSymbolicLink();
   const file = alreadyInside ? inside.split(path.sep).join('/') : `${id}${media_type === 'application/pdf' ? '.pdf' : '.html'}`;
   if (entries.some((e) => e.file === file)) throw new ManifestError(`${file}: another manifest entry already names this file`);
-  const dest = path.join(sourcesDir, file);
-  if (!alreadyInside && existsSync(dest) && sha256Hex(readFileSync(dest)) !== sha256) {
-    throw new ManifestError(`${dest} exists with other bytes; refusing to overwrite an archived file (choose another --id)`);
-  }
-
   const raw = {
     id,
     file,
@@ -116,6 +112,12 @@ export function addSource(opts: AddSourceOptions): { entry: ManifestEntry; copie
   const current: unknown[] = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as unknown[]) : [];
   const next = [...current, raw];
   const [entry] = parseManifest(next).slice(-1) as [ManifestEntry];
+  // the id is valid now, so is the file name made from it; a file already there is read through the door
+  // (a link out of the folder, or a FIFO, is refused rather than read)
+  const dest = archivePath(sourcesDir, file, id);
+  if (!alreadyInside && existsSync(dest) && sha256Hex(openSource(sourcesDir, file, { sourceId: id })) !== sha256) {
+    throw new ManifestError(`${dest} exists with other bytes; refusing to overwrite an archived file (choose another --id)`);
+  }
 
   let copied = false;
   if (!alreadyInside && !existsSync(dest)) {

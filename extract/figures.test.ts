@@ -249,14 +249,14 @@ describe('figures from the examples', () => {
 });
 
 describe('more phrasings', () => {
-  it('ranges: the low end borrows the unit of the high end', () => {
+  it('ranges: one figure whose interval spans both ends, the low end borrowing the unit of the high end', () => {
     const { figures, skips } = expectCoverage('growth of 5-10 percent, $3-4 billion in loans, rising in 2012 to 7 percent, for 20-30 years');
-    expect(figures.map((f) => [f.valueText, f.value, f.unit, f.rule])).toEqual([
-      ['5', 5, 'percent', 'grammar.range'],
-      ['10 percent', 10, 'percent', 'grammar.percent'],
-      ['$3', 3e9, 'USD', 'grammar.range'],
-      ['4 billion', 4e9, 'USD', 'grammar.currency.scale'],
-      ['7 percent', 7, 'percent', 'grammar.percent'],
+    expect(figures.map((f) => [f.valueText, f.value, f.unit, f.bound, f.lo, f.hi, f.rule])).toEqual([
+      // a range states its interval: its two ends, not their rounding; the value is the midpoint
+      ['5-10 percent', 7.5, 'percent', 'approx', 5, 10, 'grammar.range'],
+      // "$3" takes the scale of "4 billion"
+      ['$3-4 billion', 3.5e9, 'USD', 'approx', 3e9, 4e9, 'grammar.range'],
+      ['7 percent', 7, 'percent', 'exact', 6.5, 7.5, 'grammar.percent'],
     ]);
     expect(skips.map((s) => [s.text, s.reason])).toEqual([
       ['2012', 'year'],
@@ -283,11 +283,11 @@ describe('more phrasings', () => {
     ]);
   });
 
-  it('other currencies are money of unit unknown, not counts', () => {
+  it('other currencies are money in their own ISO unit, not counts', () => {
     const { figures } = scanFigures('The fund is worth HK$5 billion or €3 million.');
     expect(figures.map((f) => [f.valueText, f.value, f.unit])).toEqual([
-      ['HK$5 billion', 5e9, 'unknown'],
-      ['€3 million', 3e6, 'unknown'],
+      ['HK$5 billion', 5e9, 'HKD'],
+      ['€3 million', 3e6, 'EUR'],
     ]);
   });
 
@@ -620,5 +620,348 @@ describe('a rate base stated before the number', () => {
   it('leaves a count without such a base alone', () => {
     const r = scanFigures('The professionals own 107.5 patents for inventions.');
     expect(r.figures.map((f) => f.unit)).toEqual(['count']);
+  });
+});
+
+describe('currencies by ISO code, symbol and name', () => {
+  const lex = readLanguageFile('figures.yaml').data as {
+    currencies: Record<string, { prefix: string[]; suffix: string[] }>;
+    ambiguous_symbols: Record<string, string>;
+  };
+
+  it('lists at least 20 currencies, each its own ISO unit, none of them count or unknown', () => {
+    const codes = Object.keys(lex.currencies);
+    expect(codes.length).toBeGreaterThanOrEqual(20);
+    for (const c of ['CNY', 'USD', 'EUR', 'GBP', 'JPY', 'HKD', 'KRW', 'INR', 'TWD', 'SGD', 'CHF', 'RUB']) expect(codes).toContain(c);
+    for (const c of codes) expect(c).toMatch(/^[A-Z]{3}$/);
+  });
+
+  it('reads codes, symbols and names (sentences written for this test)', () => {
+    const cases: Array<[string, string, number, string]> = [
+      ['The grant was EUR 12 million in all.', 'EUR 12 million', 1.2e7, 'EUR'],
+      ['a bond of £2.5 billion was sold', '£2.5 billion', 2.5e9, 'GBP'],
+      ['profits of 40 billion yen last year', '40 billion yen', 4e10, 'JPY'],
+      ['an order worth JP¥900 million', 'JP¥900 million', 9e8, 'JPY'],
+      ['a deal of HK$3.1 billion closed', 'HK$3.1 billion', 3.1e9, 'HKD'],
+      ['spent 2 trillion Korean won on chips', '2 trillion Korean won', 2e12, 'KRW'],
+      ['a ₩500 billion fund', '₩500 billion', 5e11, 'KRW'],
+      ['earned 75 billion Indian rupees abroad', '75 billion Indian rupees', 7.5e10, 'INR'],
+      ['a fab costing NT$40 billion', 'NT$40 billion', 4e10, 'TWD'],
+      ['seed money of S$8 million', 'S$8 million', 8e6, 'SGD'],
+      ['CHF 600 million of orders', 'CHF 600 million', 6e8, 'CHF'],
+      ['a 90 billion rouble programme', '90 billion rouble', 9e10, 'RUB'],
+      ['sales of A$1.2 billion', 'A$1.2 billion', 1.2e9, 'AUD'],
+      ['a C$300 million plant', 'C$300 million', 3e8, 'CAD'],
+      ['NZ$45 million in grants', 'NZ$45 million', 4.5e7, 'NZD'],
+      ['a 6 billion baht park', '6 billion baht', 6e9, 'THB'],
+      ['RM2.4 billion in investment', 'RM2.4 billion', 2.4e9, 'MYR'],
+      ['a 15 trillion rupiah budget', '15 trillion rupiah', 1.5e13, 'IDR'],
+      ['spent 30 trillion Vietnamese dong', '30 trillion Vietnamese dong', 3e13, 'VND'],
+      ['R$7 billion of loans', 'R$7 billion', 7e9, 'BRL'],
+      ['a 4 billion rand deal', '4 billion rand', 4e9, 'ZAR'],
+      ['invested 3 billion Swedish kronor', '3 billion Swedish kronor', 3e9, 'SEK'],
+      ['worth 800 million euros', '800 million euros', 8e8, 'EUR'],
+      ['收入120亿欧元', '120亿欧元', 1.2e10, 'EUR'],
+      ['投资50亿港元', '50亿港元', 5e9, 'HKD'],
+    ];
+    for (const [text, quote, value, unit] of cases) {
+      const f = only(text);
+      expect([text, f.valueText, f.unit]).toEqual([text, quote, unit]);
+      close(f.value, value);
+    }
+  });
+
+  it('ambiguous symbols take the default the vocabulary sets', () => {
+    expect(Object.keys(lex.ambiguous_symbols)).toEqual(expect.arrayContaining(['$', '¥']));
+    for (const [symbol, unit] of Object.entries(lex.ambiguous_symbols)) {
+      const f = only(`a fund of ${symbol}7 billion was set up`);
+      expect([symbol, f.unit]).toEqual([symbol, unit]);
+    }
+    expect(only('a fund of ¥7 billion').unit).toBe(lex.ambiguous_symbols['¥']);
+  });
+});
+
+describe('minor units', () => {
+  it('cents, pence, jiao and fen are fractions of their major currency', () => {
+    const cases: Array<[string, string, number, string]> = [
+      // no dollar is named: "cents" belongs to the currency the vocabulary gives "$" by default
+      ['a ride costs 45 cents now', '45 cents', 0.45, 'USD'],
+      ['a stamp at 60 pence each', '60 pence', 0.6, 'GBP'],
+      ['a fee of 5 jiao per use', '5 jiao', 0.5, 'CNY'],
+      ['the price fell by 30 fen', '30 fen', 0.3, 'CNY'],
+      ['a fee of 2 jiao 5 fen', '2 jiao 5 fen', 0.25, 'CNY'],
+      ['票价8角', '8角', 0.8, 'CNY'],
+      ['每张5毛', '5毛', 0.5, 'CNY'],
+      ['it earns 5 mao per copy', '5 mao', 0.5, 'CNY'],
+      ['电价下调3分', '3分', 0.03, 'CNY'],
+    ];
+    for (const [text, quote, value, unit] of cases) {
+      const f = only(text);
+      expect([text, f.valueText, f.unit, f.bound]).toEqual([text, quote, unit, 'exact']);
+      close(f.value, value);
+    }
+  });
+
+  it('"分" after a score word is a score, "3分钟" minutes, not money; a capitalised "Fen" or "Jiao" is a name, not money', () => {
+    expect(only('考核得分90分').unit).toBe('count');
+    expect(only('考评满分100分').unit).toBe('count');
+    expect(scanFigures('步行3分钟').figures.map((f) => f.unit)).not.toContain('CNY');
+    expect(scanFigures('the 12 Jiao Tong teams and 3 Fen River towns').figures.map((f) => [f.value, f.unit])).toEqual([
+      [12, 'count'],
+      [3, 'count'],
+    ]);
+  });
+});
+
+describe('every minor unit of the vocabulary', () => {
+  it('is read alone in the currency it names, and after each of its majors', () => {
+    const lex = readLanguageFile('figures.yaml').data as {
+      minor_units: Array<{ word: string; factor: number; majors: string[]; alone?: string }>;
+      ambiguous_symbols: Record<string, string>;
+      currencies: Record<string, { prefix: string[]; suffix: string[] }>;
+    };
+    for (const m of lex.minor_units) {
+      if (m.alone !== undefined) {
+        const f = only(`a price of 3 ${m.word} each`);
+        expect([m.word, f.unit]).toEqual([m.word, lex.ambiguous_symbols[m.alone] ?? m.alone]);
+        close(f.value, 3 * m.factor);
+      }
+      for (const major of m.majors) {
+        const word = lex.currencies[major]!.suffix[0]!;
+        const f = only(`a price of 4 ${word} 3 ${m.word} each`);
+        expect([m.word, major, f.unit, f.rule]).toEqual([m.word, major, major, 'grammar.currency.compound']);
+        close(f.value, 4 + 3 * m.factor);
+      }
+    }
+  });
+});
+
+describe('compound amounts', () => {
+  it('a major and a minor unit make one amount', () => {
+    const cases: Array<[string, string, number, string]> = [
+      ['a ticket was 3 dollars 50 cents then', '3 dollars 50 cents', 3.5, 'USD'],
+      ['it cost thirteen dollars and forty-five cents.', 'thirteen dollars and forty-five cents', 13.45, 'USD'],
+      ['a coffee at 2 euros and 5 cents', '2 euros and 5 cents', 2.05, 'EUR'],
+      ['单价3元5角', '3元5角', 3.5, 'CNY'],
+      ['单价3元5角2分', '3元5角2分', 3.52, 'CNY'],
+    ];
+    for (const [text, quote, value, unit] of cases) {
+      const { figures, skips } = expectCoverage(text);
+      expect([text, figures.map((f) => f.valueText), skips]).toEqual([text, [quote], []]);
+      expect(figures[0]!.unit).toBe(unit);
+      close(figures[0]!.value, value);
+    }
+  });
+});
+
+describe('fractional scale words', () => {
+  it('half, a quarter and three quarters of a scale', () => {
+    const cases: Array<[string, string, number, string]> = [
+      ['the zone employs half a million people', 'half a million people', 5e5, 'persons'],
+      ['a fund of a quarter billion yuan', 'a quarter billion yuan', 2.5e8, 'CNY'],
+      ['raised three quarters of a billion dollars', 'three quarters of a billion dollars', 7.5e8, 'USD'],
+      ['about half a million', 'about half a million', 5e5, 'count'],
+      ['one and a half million people', 'one and a half million people', 1.5e6, 'persons'],
+      ['a fund of 2 and a half billion yuan', '2 and a half billion yuan', 2.5e9, 'CNY'],
+    ];
+    for (const [text, quote, value, unit] of cases) {
+      const f = only(text);
+      expect([text, f.valueText, f.unit]).toEqual([text, quote, unit]);
+      close(f.value, value);
+    }
+  });
+
+  it('each fraction of the vocabulary is read before a scale word', () => {
+    const lex = readLanguageFile('figures.yaml').data as { fractions: { words: Record<string, number> } };
+    for (const [word, v] of Object.entries(lex.fractions.words)) {
+      const f = only(`a fund of ${word} of a billion yuan was set up`);
+      expect([word, f.unit, f.rule]).toEqual([word, 'CNY', 'grammar.fraction']);
+      close(f.value, v * 1e9);
+    }
+  });
+
+  it('a fraction without a scale word is no figure', () => {
+    expect(scanFigures('half of the firms and a quarter of the parks').figures).toEqual([]);
+  });
+});
+
+describe('lakh, crore and the Indian grouping', () => {
+  it('reads them', () => {
+    const cases: Array<[string, string, number, string]> = [
+      ['jobs for 5 lakh people', '5 lakh people', 5e5, 'persons'],
+      ['a budget of 3.2 crore rupees', '3.2 crore rupees', 3.2e7, 'INR'],
+      ['exports of ₹1,200 crore', '₹1,200 crore', 1.2e10, 'INR'],
+      ['a plan of Rs 2.5 lakh crore', 'Rs 2.5 lakh crore', 2.5e12, 'INR'],
+      ['the city had 12,34,567 visitors', '12,34,567 visitors', 1234567, 'persons'],
+    ];
+    for (const [text, quote, value, unit] of cases) {
+      const f = only(text);
+      expect([text, f.valueText, f.unit]).toEqual([text, quote, unit]);
+      close(f.value, value);
+    }
+  });
+});
+
+describe('percentage points', () => {
+  it('a change in points and the level in percent', () => {
+    const { figures } = expectCoverage('The share rose by 0.9 percentage point to 7.9 percent.');
+    expect(figures.map((f) => [f.valueText, f.value, f.unit])).toEqual([
+      ['0.9 percentage point', 0.9, 'percentage_points'],
+      ['7.9 percent', 7.9, 'percent'],
+    ]);
+  });
+});
+
+describe('ranges', () => {
+  it('between … and, to, hyphen and dash: one figure with both ends as its interval', () => {
+    const cases: Array<[string, string, number, string, number, number]> = [
+      ['there are between 150 and 160 companies here', 'between 150 and 160 companies', 155, 'count', 150, 160],
+      ['there are 150 to 160 companies here', '150 to 160 companies', 155, 'count', 150, 160],
+      ['there are 150-160 companies here', '150-160 companies', 155, 'count', 150, 160],
+      // a scale stated once holds for both ends; so does the currency
+      ['output of 2.1–2.3 trillion yuan a year', '2.1–2.3 trillion yuan', 2.2e12, 'CNY', 2.1e12, 2.3e12],
+      ['收入150至160亿元', '150至160亿元', 1.55e10, 'CNY', 1.5e10, 1.6e10],
+      // bare ends joined by a word are a range too; "-" between bare numbers is not (a score, a code)
+      ['a second round may admit 150 to 160 more', '150 to 160', 155, 'count', 150, 160],
+      ['could reach 190,000 to 200,000.', '190,000 to 200,000', 195000, 'count', 190000, 200000],
+      ['rise by 0.3 to 0.5 percentage points', '0.3 to 0.5 percentage points', 0.4, 'percentage_points', 0.3, 0.5],
+    ];
+    for (const [text, quote, value, unit, lo, hi] of cases) {
+      const { figures } = expectCoverage(text);
+      expect([text, figures.map((f) => [f.valueText, f.unit, f.bound, f.rule])]).toEqual([text, [[quote, unit, 'approx', 'grammar.range']]]);
+      close(figures[0]!.value, value);
+      close(figures[0]!.lo, lo);
+      close(figures[0]!.hi, hi);
+      expect([figures[0]!.loExclusive, figures[0]!.hiExclusive]).toEqual([false, false]);
+    }
+  });
+
+  it('bare ends an order of magnitude apart are no range ("up 12 to 1,500": a change and a level); "ages 18-25" stays two numbers', () => {
+    expect(expectCoverage('the count went up 12 to 1,500 this year').figures.map((f) => [f.valueText, f.bound])).toEqual([
+      ['12', 'exact'],
+      ['1,500', 'exact'],
+    ]);
+    expect(expectCoverage('workers aged 18-25 mostly').figures.map((f) => f.valueText)).toEqual(['18', '25']);
+  });
+
+  it('"from 150 to 160" is a change, not a range (the first figure takes the unit of the second); "between 2012 and 2015" are years', () => {
+    const a = expectCoverage('the count grew from 150 to 160 companies');
+    expect(a.figures.map((f) => [f.valueText, f.value, f.bound, f.unitWord, f.rule])).toEqual([
+      ['150', 150, 'exact', 'companies', 'grammar.from_to'],
+      ['160 companies', 160, 'exact', 'companies', 'grammar.count'],
+    ]);
+    const c = expectCoverage('revenue grew from 2.1 to 2.3 trillion yuan');
+    expect(c.figures.map((f) => [f.valueText, f.value, f.unit, f.bound])).toEqual([
+      ['2.1', 2.1e12, 'CNY', 'exact'],
+      ['2.3 trillion yuan', 2.3e12, 'CNY', 'exact'],
+    ]);
+    const b = expectCoverage('sales grew between 2012 and 2015 in the zone');
+    expect(b.figures).toEqual([]);
+    expect(b.skips.map((s) => s.reason)).toEqual(['year', 'year']);
+  });
+});
+
+describe('numbers that are names', () => {
+  const cases: Array<[string, Array<[string, string]>]> = [
+    ['Many Fortune 500 firms came.', [['Fortune 500', 'part_of_name']]],
+    ['It is on the Fortune Global 500 list.', [['Fortune Global 500', 'part_of_name']]],
+    ['the rollout of 5G networks', [['5G', 'product_name']]],
+    ['host of the G20 summit', [['G20', 'product_name']]],
+    ['trade fell during COVID-19 and recovered', [['COVID-19', 'part_of_name']]],
+    ['offices moved to Windows 11 last year', [['Windows 11', 'part_of_name']]],
+    ['plans for Industry 4.0 are set', [['Industry 4.0', 'product_name']]],
+    ['goals of the 14th Five-Year Plan', [['14th', 'ordinal']]],
+    ['it entered the Top 100 ranking', [['Top 100', 'part_of_name']]],
+    ['the office is in Room 301 upstairs', [['Room 301', 'part_of_name']]],
+    ['it sits at No. 8 Road in the park', [['No. 8', 'part_of_name']]],
+    ['move to Building 5 next week', [['Building 5', 'part_of_name']]],
+    ['plots in Zone 3 of the park are full', [['Zone 3', 'part_of_name']]],
+    ['the drive to Shenzhen 2 hours away', [['2 hours', 'time_span']]],
+    ['6月，出口增长', [['6月', 'date']]],
+    ['1至9月，出口增长', [['1至9月', 'month_range']]],
+    ['1-6月，收入增长', [['1-6月', 'month_range']]],
+    ['1—6月，收入增长', [['1—6月', 'month_range']]],
+    ['1–6月，收入增长', [['1–6月', 'month_range']]],
+    ['吸引了多家世界500强企业', [['世界500强', 'part_of_name']]],
+    ['园区第18号地块规划', [['第18号', 'part_of_name']]],
+    ['企业位于8号楼', [['8号楼', 'part_of_name']]],
+    ['Working Paper Series · Note 7', [['Note 7', 'part_of_name']]],
+    ['as the table on page 4 shows', [['page 4', 'part_of_name']]],
+    ['Chamber Briefing 2024/3', [['2024/3', 'part_of_name']]],
+  ];
+  for (const [text, expected] of cases) {
+    it(JSON.stringify(text), () => {
+      const r = expectCoverage(text);
+      expect(r.figures.map((f) => f.valueText)).toEqual([]);
+      expect(r.skips.map((s) => [s.text, s.reason])).toEqual(expected);
+    });
+  }
+
+  it('More than 300 Fortune 500 companies: one lower bound, the name skipped', () => {
+    const r = expectCoverage('More than 300 Fortune 500 companies have set up here.');
+    expect(r.figures.map((f) => [f.valueText, f.value, f.bound, f.lo, f.loExclusive])).toEqual([['More than 300', 300, 'lower', 300, true]]);
+    expect(r.skips.map((s) => [s.text, s.reason])).toEqual([['Fortune 500', 'part_of_name']]);
+  });
+
+  it('a long run of capitals with no number after it is no name (and is scanned in one pass)', () => {
+    const r = expectCoverage(`${'COVIDSARSMERS'.repeat(4)}-vaccine and ${'AB-'.repeat(40)}x 7 firms`);
+    expect(r.skips).toEqual([]);
+    expect(r.figures.map((f) => f.valueText)).toEqual(['7 firms']);
+  });
+
+  it('a capitalised word opening a sentence does not make a name', () => {
+    const r = expectCoverage('Over 300 firms came. Nearly 40 stayed. In 2020 some left.');
+    expect(r.figures.map((f) => [f.valueText, f.value])).toEqual([
+      ['Over 300 firms', 300],
+      ['Nearly 40', 40],
+    ]);
+  });
+});
+
+describe('values that cannot be represented', () => {
+  it('are skips with a reason, never figures', () => {
+    const cases = [
+      `the sum was 1${',000'.repeat(103)} yuan in all`,
+      `a fund of 1${',000'.repeat(11)} trillion yuan`,
+      `a share of 0.${'0'.repeat(400)}1 percent`,
+    ];
+    for (const text of cases) {
+      const r = expectCoverage(text);
+      expect(r.figures).toEqual([]);
+      expect(r.skips.map((s) => s.reason)).toEqual(['not_representable']);
+    }
+  });
+});
+
+describe('breadth-1.txt (a whole document written for the test)', () => {
+  it('reads every figure and skips every name', () => {
+    const { figures, skips } = expectCoverage(fixture('breadth-1.txt'));
+    const want: Array<[string, number, string, string]> = [
+      ['€420 million', 4.2e8, 'EUR', 'exact'],
+      ['12 billion yen', 1.2e10, 'JPY', 'exact'],
+      ['₩80 billion', 8e10, 'KRW', 'exact'],
+      ['3.5 crore rupees', 3.5e7, 'INR', 'exact'],
+      ['CHF 15 million', 1.5e7, 'CHF', 'exact'],
+      ['More than 120', 120, 'count', 'lower'],
+      ['between 40 and 45', 42.5, 'count', 'approx'],
+      ['1,500-1,800 start-ups', 1650, 'count', 'approx'],
+      ['about half a million workers', 5e5, 'persons', 'approx'],
+      ['1.2 percentage points', 1.2, 'percentage_points', 'exact'],
+      ['36.4 percent', 36.4, 'percent', 'exact'],
+      ['2 dollars 25 cents', 2.25, 'USD', 'exact'],
+      ['six firms', 6, 'count', 'exact'],
+      ['2.6–2.8万亿元', 2.7e12, 'CNY', 'approx'],
+    ];
+    expect(figures.map((f) => [f.valueText, f.unit, f.bound])).toEqual(want.map((w) => [w[0], w[2], w[3]]));
+    want.forEach(([, value], i) => close(figures[i]!.value, value));
+    expect(skips.map((s) => [s.text, s.reason])).toEqual([
+      ['2025', 'year'],
+      ['Fortune 500', 'part_of_name'],
+      ['5G', 'product_name'],
+      ['Building 7', 'part_of_name'],
+      ['COVID-19', 'part_of_name'],
+      ['Top 50', 'part_of_name'],
+      ['1-9月', 'month_range'],
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { readLanguageFile } from './language.js';
-import { UNITS, type Bound, type Unit } from './records.js';
+import { isCurrencyUnit, UNITS, type Bound, type Unit } from './records.js';
 
 /**
  * The figure grammar: finds every number stated in a text and says whether it is a figure (with value,
@@ -13,10 +13,15 @@ import { UNITS, type Bound, type Unit } from './records.js';
  *
  * One pass per phase, all regexes compiled once at module load; a byte mask of claimed UTF-16 units
  * makes "every digit run is covered by exactly one figure or skip" hold by construction:
- *   A. structural skips (URLs, emails, phones, dates, ordinals, codes …) — unambiguous shapes first;
- *   B. digit numbers → figure, or a contextual skip (year, time span, denominator);
- *   C. word numbers ("five billion", "two hundred companies") → figure when the context says so;
- *   D. any digit run still unclaimed → skip 'code' (a safety net, so nothing is silently dropped).
+ *   A. structural skips (URLs, emails, phones, dates, ordinals, codes, names such as "Fortune 500") —
+ *      unambiguous shapes first;
+ *   B. fractions of a scale word ("half a million", "2 and a half billion"), before the digits and word
+ *      numbers they contain;
+ *   C. digit numbers → figure, or a contextual skip (year, time span, denominator, "Windows 11", a value no
+ *      double represents); a range ("150-160", "between 150 and 160") is one figure whose interval spans
+ *      both ends; "3 dollars 50 cents" one amount;
+ *   D. word numbers ("five billion", "two hundred companies") → figure when the context says so;
+ *   E. any digit run still unclaimed → skip 'code' (a safety net, so nothing is silently dropped).
  * Then same-amount pairs in two currencies ("27.9 trillion yuan ($4 trillion)") are linked.
  * Values are built from decimal strings (mantissa × 10^exp) so "20.3 trillion" is the nearest double
  * to 2.03e13 and its rounding interval [20.25, 20.35] trillion carries no float drift.
@@ -30,7 +35,10 @@ export interface FigureMatch {
   numberStart: number;
   numberEnd: number;
   valueText: string;
-  /** value in base units (yuan, dollars, percent points of 100, persons, km²) */
+  /**
+   * value in base units (yuan, dollars, euros …, percent points of 100, persons, km²); for a range ("150-160")
+   * the midpoint of its two stated ends, with bound 'approx' and lo/hi those two ends
+   */
   value: number;
   unit: Unit;
   /** the counted noun after the figure ("enterprises", "people"), null when none */
@@ -61,8 +69,12 @@ export type SkipReason =
   | 'time_span'
   | 'part_of_name'
   | 'code'
-  /** the base of a rate stated on its own ("per 10,000 people") */
-  | 'rate_base';
+  /** the base of a rate stated on its own ("per 10,000 residents") */
+  | 'rate_base'
+  /** a Chinese month range ("1-6月"): a period, not the figures 1 and 6 */
+  | 'month_range'
+  /** a value no double holds faithfully (infinite, NaN, |x| > 1e30, or a non-zero amount that rounds to 0) */
+  | 'not_representable';
 
 export interface SkipMatch {
   start: number;
@@ -93,7 +105,20 @@ const LexiconSchema = z.object({
       needs_currency: z.boolean().optional(),
     }),
   ),
-  currencies: z.record(z.string(), z.object({ prefix: WordList, suffix: WordList })),
+  currencies: z.record(z.string().refine(isCurrencyUnit, 'a currency id is an ISO 4217 code listed in records.ts CURRENCY_UNITS'), z.object({ prefix: WordList, suffix: WordList })),
+  ambiguous_symbols: z.record(z.string().min(1), z.string().refine(isCurrencyUnit, 'not a currency unit')),
+  minor_units: z.array(
+    z.object({
+      word: z.string().min(1),
+      factor: z.number().positive().max(0.5),
+      majors: z.array(z.string().refine(isCurrencyUnit, 'not a currency unit')).min(1),
+      alone: z.string().min(1).optional(),
+      not_before: WordList.optional(),
+      not_after: WordList.optional(),
+    }),
+  ),
+  compound_links: WordList,
+  fractions: z.object({ words: z.record(z.string().min(1), z.number().positive().lt(1)), links: WordList }),
   units: z.record(z.string(), z.array(UnitWordSchema)),
   rate_per_10k: z.object({ links: WordList, bases: WordList }),
   person_nouns: WordList,
@@ -113,6 +138,8 @@ const LexiconSchema = z.object({
     article_before: WordList,
   }),
   range_joiners: WordList,
+  range_frames: z.array(z.object({ open: z.string().min(1), join: z.string().min(1) })),
+  range_not_after: WordList,
   denominator_words: WordList,
   years: z.object({ min: z.number().int(), max: z.number().int(), prepositions: WordList }),
   months: WordList,
@@ -121,6 +148,8 @@ const LexiconSchema = z.object({
   registration_labels: WordList,
   copyright_markers: WordList,
   product_patterns: WordList,
+  names: WordList,
+  month_ranges: z.object({ months: WordList, joiners: WordList }),
 });
 type Lexicon = z.infer<typeof LexiconSchema>;
 
@@ -193,6 +222,31 @@ for (const [u, c] of Object.entries(LEX.currencies)) {
   for (const w of c.suffix) SUFFIX_UNITS.set(norm(w), { unit: asUnit(u), exp: 0 });
   for (const w of c.prefix) CURRENCY_PREFIX.set(norm(w), asUnit(u));
 }
+// a shared symbol ("$", "¥") is read as the currency the vocabulary names as its default
+for (const [symbol, u] of Object.entries(LEX.ambiguous_symbols)) CURRENCY_PREFIX.set(norm(symbol), asUnit(u));
+const ALL_CURRENCY_PREFIXES = [...Object.values(LEX.currencies).flatMap((c) => c.prefix), ...Object.keys(LEX.ambiguous_symbols)];
+
+/** the currency a minor unit names when no major is stated: a currency code, or an ambiguous symbol's default */
+function minorAlone(alone: string): Unit {
+  const viaSymbol = LEX.ambiguous_symbols[alone];
+  const u = viaSymbol ?? alone;
+  if (!isCurrencyUnit(u)) throw new Error(`language/figures.yaml: minor unit alone: ${alone} is neither a currency nor an ambiguous symbol`);
+  return u;
+}
+interface MinorEntry {
+  exp: number;
+  majors: ReadonlySet<Unit>;
+  notBefore: readonly string[];
+  notAfter: readonly string[];
+}
+const MINOR_UNITS = new Map<string, MinorEntry>();
+for (const m of LEX.minor_units) {
+  const exp = exponentOf(m.factor);
+  MINOR_UNITS.set(norm(m.word), { exp, majors: new Set(m.majors.map(asUnit)), notBefore: m.not_before ?? [], notAfter: m.not_after ?? [] });
+  // "45 cents" on its own: a unit word like any other, in the currency `alone` names
+  if (m.alone !== undefined) SUFFIX_UNITS.set(norm(m.word), { unit: minorAlone(m.alone), exp });
+}
+const MINOR_ALONE_WORDS = LEX.minor_units.filter((m) => m.alone !== undefined).map((m) => m.word);
 for (const [u, words] of Object.entries(LEX.units)) {
   for (const w of words) {
     if (typeof w === 'string') SUFFIX_UNITS.set(norm(w), { unit: asUnit(u), exp: 0 });
@@ -201,18 +255,19 @@ for (const [u, words] of Object.entries(LEX.units)) {
 }
 const MONEY_UNITS = new Set<Unit>(Object.keys(LEX.currencies).map(asUnit));
 const CURRENCY_SUFFIX_WORDS = Object.values(LEX.currencies).flatMap((c) => c.suffix);
-const UNIT_SUFFIX_RE = new RegExp(`(?:${WS0}|-)(${alt([...CURRENCY_SUFFIX_WORDS, ...Object.values(LEX.units).flat().map((w) => (typeof w === 'string' ? w : w.word))])})`, 'iuy');
-const CURRENCY_SUFFIX_RE = new RegExp(`${WS0}(${alt(CURRENCY_SUFFIX_WORDS)})`, 'iuy');
-const CURRENCY_PREFIX_LAST = new Set(
-  Object.values(LEX.currencies).flatMap((c) => c.prefix.map((p) => p.slice(-1).toLowerCase())),
+const UNIT_SUFFIX_RE = new RegExp(
+  `(?:${WS0}|-)(${alt([...CURRENCY_SUFFIX_WORDS, ...MINOR_ALONE_WORDS, ...Object.values(LEX.units).flat().map((w) => (typeof w === 'string' ? w : w.word))])})`,
+  'iuy',
 );
+const CURRENCY_SUFFIX_RE = new RegExp(`${WS0}(${alt(CURRENCY_SUFFIX_WORDS)})`, 'iuy');
+const CURRENCY_PREFIX_LAST = new Set(ALL_CURRENCY_PREFIXES.map((p) => p.slice(-1).toLowerCase()));
 function lastNonSpace(text: string, at: number): string {
   let i = at - 1;
   while (i >= 0 && /\s/.test(text[i]!)) i--;
   return i >= 0 ? text[i]!.toLowerCase() : '';
 }
 const CURRENCY_PREFIX_RE = new RegExp(
-  `(${alt(Object.values(LEX.currencies).flatMap((c) => c.prefix), (s) => (/^[A-Za-z$]/.test(s) ? `(?<![A-Za-z])${esc(s)}` : esc(s)))})${WS0}$`,
+  `(${alt(ALL_CURRENCY_PREFIXES, (s) => (/^[A-Za-z$]/.test(s) ? `(?<![A-Za-z])${esc(s)}` : esc(s)))})${WS0}$`,
   'iu',
 );
 
@@ -242,7 +297,7 @@ const POST_QUAL_RE = new RegExp(`${HS}*(${alt(LEX.post_qualifiers.map((q) => q.t
 const RATE_RE = new RegExp(`${WS1}(?:${alt(LEX.rate_per_10k.links)})${WS1}(?:${alt(LEX.rate_per_10k.bases)})(?!\\d|,\\d)`, 'iuy');
 const RATE_BASE_RE = new RegExp(`^(?:${alt(LEX.rate_per_10k.bases)})`, 'iu');
 /**
- * "every ten thousand professionals own " right before a count: a link, a base, up to three words, no
+ * "for every thousand residents, " right before a count: a link, a base, up to three words, no
  * punctuation; a page break with its page number may fall between them ("every ten thousand\f3\nprofessionals")
  */
 const GAP = '(?:\\s*(?:\\d{1,4}[ \\t]*\\n\\s*)?\\f\\s*(?:\\d{1,4}[ \\t]*\\n)?\\s*|\\s+)';
@@ -329,12 +384,21 @@ const REG_LABEL_ALT = alt(LEX.registration_labels, (s) => esc(s).replace(/ /g, '
 const COPY_ALT = alt(LEX.copyright_markers, (s) => esc(s));
 /** letters+digits tokens the figure grammar itself reads ("CNY13", "5bn", "km2") */
 const ATTACHED_OK = new RegExp(
-  `^(?:${alt(Object.values(LEX.currencies).flatMap((c) => c.prefix).filter((p) => /^[A-Za-z]+$/.test(p)), esc)})?\\d*(?:${alt(
+  `^(?:${alt(ALL_CURRENCY_PREFIXES.filter((p) => /^[A-Za-z]+$/.test(p)), esc)})?\\d*(?:${alt(
     [...LEX.scales.map((s) => s.word), ...SUFFIX_UNITS.keys()].filter((w) => /^[a-z0-9]+$/i.test(w)),
     esc,
   )})?$`,
   'i',
 );
+
+const NAMES_ALT = LEX.names.join('|');
+const MONTH_OF_RANGE = `(?:0?[1-9]|1[0-2])`;
+const CJK_MONTH_ALT = alt(LEX.month_ranges.months, esc);
+const MONTH_RANGE_RE = new RegExp(
+  `(?<![\\d.,])${MONTH_OF_RANGE}(?:${CJK_MONTH_ALT})?${HS}*(?:${alt(LEX.month_ranges.joiners, esc)})${HS}*${MONTH_OF_RANGE}(?:${CJK_MONTH_ALT})(?!\\d)`,
+  'gu',
+);
+const MONTH_ALONE_RE = new RegExp(`(?<![\\d.,])${MONTH_OF_RANGE}(?:${CJK_MONTH_ALT})(?!\\d)`, 'gu');
 
 function nextLineStartsWithUnit(text: string, end: number): boolean {
   const rest = text.slice(end, end + 40).replace(/^[ \t]*\r?\n[ \t]*/, '');
@@ -366,6 +430,9 @@ const SKIP_PATTERNS: SkipPattern[] = [
   // ISO and Chinese dates before the generic hyphen-group phone shape
   { re: new RegExp(`(?<![\\d.,])${YEAR4}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\\d|3[01])(?!\\d)`, 'gu'), reason: 'date' },
   { re: /(?<!\d)\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|(?<!\d)\d{1,2}月\d{1,2}日/gu, reason: 'date' },
+  // "1-6月", "1至9月": a period phrase; a month alone ("6月") is a date
+  { re: MONTH_RANGE_RE, reason: 'month_range' },
+  { re: MONTH_ALONE_RE, reason: 'date' },
   { re: /(?<![\d.,-])\d{2,4}(?:-\d{2,4}){2,}(?![\d-])/gu, reason: 'phone' },
   { re: new RegExp(`(?<![\\d.,])${DAY}(?:\\s*[-–]\\s*${DAY})?${SP}(?:of${SP})?${MONTH},?${SP}${YEAR4}(?!\\d)`, 'gu'), reason: 'date' },
   { re: new RegExp(`${MONTH}${SP}${DAY}(?:\\s*[-–]\\s*${DAY})?,?${SP}${YEAR4}(?!\\d)`, 'gu'), reason: 'date' },
@@ -377,6 +444,16 @@ const SKIP_PATTERNS: SkipPattern[] = [
   // dotted version or section numbers ("1.2.3", "v2.0.1") are labels, not quantities
   { re: /(?<![\d.,])\d+(?:\.\d+){2,}(?![\d])/gu, reason: 'code' },
   {
+    // "Briefing 2024/3": a year, a slash and a short number is an issue (or a month), never a figure;
+    // "2023/24" (the next year's two digits) is a year range, read below
+    re: new RegExp(`(?<![\\d.,/])${YEAR4}/\\d{1,2}(?![\\d/]|[.,]\\d)`, 'gu'),
+    reason: 'part_of_name',
+    accept: (m) => {
+      const [y, n] = m[0].split('/') as [string, string];
+      return !(n.length === 2 && Number(n) === (Number(y) + 1) % 100);
+    },
+  },
+  {
     re: new RegExp(`(?<![\\d.,])${YEAR4}${HS}*[-–—~/]${HS}*(?:${YEAR4}|\\d{2})(?![\\d.,]\\d|\\d|${HS}*(?:%|percent))`, 'gu'),
     reason: 'year_range',
   },
@@ -385,6 +462,17 @@ const SKIP_PATTERNS: SkipPattern[] = [
   { re: /(?<![\d.,])\d{8,}(?![\d]|[.,]\d)/gu, reason: 'registration_number' },
   { re: /(?<![\d.,])\d+(?:st|nd|rd|th)(?![A-Za-z])/giu, reason: 'ordinal' },
   { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${PRODUCT_ALT})(?![\\p{L}\\p{N}])`, 'gu'), reason: 'product_name' },
+  // rankings, indices and lists named with a number ("Fortune 500", "Top 100"): the vocabulary's names
+  // (a Latin letter or a digit may not precede one; a Han character may: "多家世界500强")
+  { re: new RegExp(`(?<![A-Za-z0-9])(?:${NAMES_ALT})(?!\\p{N}|[.,]\\d)`, 'gu'), reason: 'part_of_name' },
+  {
+    // an all-capitals word, a hyphen and digits ("COVID-19", "SARS-CoV-2", "F-35"): a name, unless the
+    // letters are a currency ("RMB-5")
+    // (bounded, and each part starts with what ends the one before, so a long letter run costs one pass)
+    re: /(?<![\p{L}\p{N}-])\p{Lu}{2}\p{L}{0,30}(?:-\p{L}{1,30}){0,4}-\d{1,6}(?![\p{N}%]|[.,]\d)/gu,
+    reason: 'part_of_name',
+    accept: (m) => !CURRENCY_PREFIX.has(norm(m[0].slice(0, m[0].lastIndexOf('-')))),
+  },
   { re: new RegExp(`(?<![\\p{L}])(?:${NAME_PREFIX_ALT})${HS}*\\d+(?:[.-]\\d+)*(?!\\d|,\\d)`, 'gu'), reason: 'part_of_name' },
   {
     // "1. Strengthening", "2) Improving": a small number opening a line, then a capitalised word
@@ -420,12 +508,14 @@ const PAGINATION_RE = /(?<![\d.,])\d{1,3}(?:[ \t\u00a0\r\n]+\d{1,3}){2,}(?![\d.,
 const ALNUM_RE = /(?<![A-Za-z0-9_])[A-Za-z0-9_]*(?:[A-Za-z_]\d|\d[A-Za-z_])[A-Za-z0-9_]*/gu;
 const ORDINAL_TOKEN = /^\d+(?:st|nd|rd|th)$/i;
 
-// ------------------------------------------------------------------ phase B/C patterns
+// ------------------------------------------------------------------ phase B/C/D patterns
 
+/** the South Asian grouping "12,34,567" (= 1234567): groups of two, then a last group of three */
+const INDIAN_GROUPS = '\\d{1,2}(?:,\\d{2})+,\\d{3}(?![\\d]|,\\d)';
 /** a number: thousands groups with "," or the PDF artefact ", " (exactly three digits), or plain digits */
 /** "5-10 percent": joiner + the second number of a range */
 const RANGE_RE = new RegExp(
-  `${HS}*(?:${alt(LEX.range_joiners, (s) => (/^[A-Za-z]/.test(s) ? `${esc(s)}(?=${HS})` : esc(s)))})${HS}*((?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?)(?!\\d)`,
+  `${HS}*(?:${alt(LEX.range_joiners, (s) => (/^[A-Za-z]/.test(s) ? `${esc(s)}(?=${HS})` : esc(s)))})${HS}*((?:${INDIAN_GROUPS}|\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?)(?!\\d)`,
   'uy',
 );
 const RANGE_BACK_RE = new RegExp(
@@ -433,7 +523,7 @@ const RANGE_BACK_RE = new RegExp(
   'iu',
 );
 const LIST_END_RE = /^\s+(?:and|or|&)\s+\d/u;
-const NUMBER_RE = /(?<!\d|\d[.,])(?:\d{1,3}(?:(?:,|, )\d{3}(?!\d))+|\d+)(?:\.\d+)?(?!\d)/gu;
+const NUMBER_RE = new RegExp(`(?<!\\d|\\d[.,])(?:${INDIAN_GROUPS}|\\d{1,3}(?:(?:,|, )\\d{3}(?!\\d))+|\\d+)(?:\\.\\d+)?(?!\\d)`, 'gu');
 
 const W = LEX.word_numbers;
 const ONES_ALT = alt(Object.keys(W.ones), esc);
@@ -461,6 +551,129 @@ function parseDigits(s: string): Decimal {
   return { mant: BigInt(`${int}${frac}`), exp: -frac.length };
 }
 
+function addDec(a: Decimal, b: Decimal): Decimal {
+  const e = Math.min(a.exp, b.exp);
+  return { mant: a.mant * 10n ** BigInt(a.exp - e) + b.mant * 10n ** BigInt(b.exp - e), exp: e };
+}
+function midpoint(a: Decimal, b: Decimal): Decimal {
+  const s = addDec(a, b);
+  return { mant: s.mant * 5n, exp: s.exp - 1 };
+}
+
+/** the largest magnitude a published value may have: beyond it a double no longer means what the text says */
+const MAX_MAGNITUDE = 1e30;
+/** more digits than a double holds and than MAX_MAGNITUDE allows with any sensible precision */
+const MAX_DIGITS = 40;
+/** a figure whose value or interval is infinite, NaN, beyond MAX_MAGNITUDE, or a non-zero amount that rounds to 0 */
+function representable(f: { value: number; lo: number | null; hi: number | null }, parts: Decimal[]): boolean {
+  for (const x of [f.value, f.lo, f.hi]) if (x !== null && !(Number.isFinite(x) && Math.abs(x) <= MAX_MAGNITUDE)) return false;
+  return parts.every((p) => p.mant === 0n || dec(p) !== 0);
+}
+
+/** the value of a word number ("forty-five", "two hundred and ten", "a hundred") */
+function wordValue(words: string): number {
+  let v = 0;
+  for (const w of words.toLowerCase().split(/[\s-]+/)) {
+    if (w === W.hundred) v = (v || 1) * 100;
+    else if (w === W.article) v += 1;
+    else v += W.ones[w] ?? W.tens[w] ?? 0;
+  }
+  return v;
+}
+
+// ------------------------------------------------------------------ compounds, fractions, range frames, names
+
+const NUMBER_BODY = `(?:${INDIAN_GROUPS}|\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?`;
+
+/** "… dollars 50 cents", "… and forty-five cents", "…元5角": a minor amount after a major one */
+const COMPOUND_RE = new RegExp(
+  `(?:${WS0}(?:${alt(LEX.compound_links)})${WS1}|${WS0})(?:(\\d{1,3})(?!\\d|[.,]\\d)|(${UNIT_WORD_NUM}))${WS0}(${alt(LEX.minor_units.map((m) => m.word))})`,
+  'iuy',
+);
+
+/** the minor amounts completing a money figure that ends at `p` in `unit`, stated in units of 10^`exp` */
+function compoundAfter(t: string, p: number, unit: Unit, exp: number): { end: number; minor: Decimal } | null {
+  let total: Decimal | null = null;
+  let end = p;
+  let cur = exp;
+  for (;;) {
+    COMPOUND_RE.lastIndex = end;
+    const m = COMPOUND_RE.exec(t);
+    if (!m) break;
+    const e = MINOR_UNITS.get(norm(m[3]!));
+    if (!e || /\p{Lu}/u.test(m[3]!) || e.exp >= cur || !e.majors.has(unit)) break;
+    const n = m[1] !== undefined ? BigInt(m[1]) : BigInt(wordValue(m[2]!));
+    // less than one of the unit before it: "3 dollars 150 cents" is no compound
+    if (n === 0n || n >= 10n ** BigInt(cur - e.exp)) break;
+    const part: Decimal = { mant: n, exp: e.exp };
+    total = total ? addDec(total, part) : part;
+    end = COMPOUND_RE.lastIndex;
+    cur = e.exp;
+  }
+  return total ? { end, minor: total } : null;
+}
+
+/** "half a million", "a quarter billion", "three quarters of a billion": a fraction right before a scale word */
+const FRACTIONS = new Map(Object.entries(LEX.fractions.words).map(([w, v]) => [norm(w), v]));
+const WHOLE_BEFORE_RE = new RegExp(
+  `(?<![\\p{L}\\p{N}.,-])(?:(\\d{1,3})|(${UNIT_WORD_NUM}))${WS1}(?:${alt(LEX.compound_links)})${WS1}$`,
+  'iu',
+);
+const FRACTION_RE = new RegExp(
+  `(?<![\\p{L}\\p{N}-])(?:${esc(W.article)}${WS1})?(${alt(Object.keys(LEX.fractions.words))})(?:${WS1}(?:${alt(LEX.fractions.links)}))?(?=${SCALE_RE.source})`,
+  'giu',
+);
+
+/** "between 150 and 160": the frames that open a range, each with the word joining its ends */
+const RANGE_FRAMES = LEX.range_frames.map((f) => ({
+  open: new RegExp(`(?<![\\p{L}])${phrase(f.open)}${WS1}$`, 'iu'),
+  join: new RegExp(
+    `${WS1}${phrase(f.join)}${WS1}(?:(${alt(ALL_CURRENCY_PREFIXES, (s) => (/^[A-Za-z$]/.test(s) ? `(?<![A-Za-z])${esc(s)}` : esc(s)))})${WS0})?(${NUMBER_BODY})(?!\\d)`,
+    'iuy',
+  ),
+}));
+const RANGE_FRAME_MAX = Math.max(0, ...LEX.range_frames.map((f) => f.open.length)) + 12;
+function frameBefore(t: string, at: number): { start: number; join: RegExp } | null {
+  const from = Math.max(0, at - RANGE_FRAME_MAX);
+  const before = t.slice(from, at);
+  for (const f of RANGE_FRAMES) {
+    const m = f.open.exec(before);
+    if (m) return { start: from + m.index, join: f.join };
+  }
+  return null;
+}
+const RANGE_NOT_AFTER = new Set(LEX.range_not_after.map(norm));
+
+/** words that never name a thing when capitalised before a number (sentence words, qualifiers, months) */
+const NOT_NAME_WORDS = new Set([...STOP_WORDS, ...QUALS.keys(), ...LEX.months.map(norm), ...LEX.name_prefixes.map(norm)]);
+
+/**
+ * "Windows 11", "Zone 3": the start of a capitalised word that names the bare number after it — one space
+ * between them, and the word inside a sentence (a lower-case word, a digit or a comma before it), so a
+ * sentence opening "Over 300 …" or a heading is not read as a name. Null when there is none.
+ */
+/** the first word after `p` is a duration noun ("2 hours") */
+function timeNounAt(t: string, p: number): boolean {
+  WORD_RE.lastIndex = p;
+  const m = WORD_RE.exec(t);
+  return !!m && nounClass(m[1]!) === 'time';
+}
+
+function capitalisedNameBefore(t: string, ns: number): number | null {
+  let i = ns - 1;
+  if (i < 1 || !/[ \u00a0]/.test(t[i]!) || /[ \t\u00a0]/.test(t[i - 1]!)) return null;
+  const end = i;
+  i--;
+  while (i >= 0 && end - i <= 40 && /\p{L}/u.test(t[i]!)) i--;
+  const word = t.slice(i + 1, end);
+  if (!/^\p{Lu}\p{Ll}+$/u.test(word) || NOT_NAME_WORDS.has(norm(word))) return null;
+  if (i < 0 || !/[ \t\u00a0]/.test(t[i]!)) return null;
+  let j = i;
+  while (j >= 0 && i - j < 40 && /[ \t\u00a0]/.test(t[j]!)) j--;
+  if (j < 0 || !/[\p{Ll}\p{N},]/u.test(t[j]!)) return null;
+  return i + 1;
+}
+
 // ------------------------------------------------------------------ scanner
 
 interface Suffix {
@@ -472,6 +685,20 @@ interface Suffix {
   /** the number is a duration ("20 years"): span end */
   timeEnd: number | null;
   postQual: { bound: Bound; exclusive: boolean } | null;
+}
+
+/**
+ * A minor unit read on its own ("45 cents", "3分") must be written in lower case ("Jiao Tong", "Fen River" are
+ * names), must not run into a longer word ("3分钟" is minutes) and must not follow a score word in the same
+ * clause ("得分90分"). True for any other unit word.
+ */
+function minorAloneOk(text: string, numberEnd: number, word: string, wordEnd: number): boolean {
+  const e = MINOR_UNITS.get(norm(word));
+  if (!e) return true;
+  if (/\p{Lu}/u.test(word)) return false;
+  if (e.notBefore.some((w) => text.startsWith(w, wordEnd))) return false;
+  const before = text.slice(Math.max(0, numberEnd - 16), numberEnd).split(/[，。；;,.!?！？\n]/u).pop()!;
+  return !e.notAfter.some((w) => before.includes(w));
 }
 
 function readSuffix(text: string, p: number, currency: Unit | null, single: boolean): Suffix {
@@ -493,7 +720,7 @@ function readSuffix(text: string, p: number, currency: Unit | null, single: bool
   }
   UNIT_SUFFIX_RE.lastIndex = out.end;
   const um = UNIT_SUFFIX_RE.exec(text);
-  if (um) {
+  if (um && minorAloneOk(text, p, um[1]!, UNIT_SUFFIX_RE.lastIndex)) {
     const e = SUFFIX_UNITS.get(norm(um[1]!))!;
     // "$5 billion dollars" keeps one currency; a different suffix currency after a prefix is not read
     if (!currency || e.unit === currency) {
@@ -518,7 +745,7 @@ function readSuffix(text: string, p: number, currency: Unit | null, single: bool
     }
   }
   if (!out.unit) {
-    // look ahead for the counted noun over a few modifiers: "206 national (municipal) research institutes"
+    // look ahead for the counted noun over a few modifiers: "206 public (municipal) research laboratories"
     let q = out.end;
     let found: { cls: 'person' | 'count'; word: string; end: number } | null = null;
     for (let i = 0; i < LEX.noun_window; i++) {
@@ -536,7 +763,7 @@ function readSuffix(text: string, p: number, currency: Unit | null, single: bool
       }
       if (cls === 'person' || cls === 'count') {
         found = { cls, word: w, end: q };
-        // a singular noun after a plural number is a modifier ("29 university science parks"): go on
+        // a singular noun after a plural number is a modifier ("29 city bus routes"): go on
         if (single || isPluralForm(w)) break;
       }
     }
@@ -724,24 +951,26 @@ class Scanner {
     let suf: Suffix = bare
       ? { end: ne, scaleExp: 0, unit: null, unitExp: 0, unitWord: null, timeEnd: null, postQual: null }
       : readSuffix(t, ne, currency, d.exp === 0 && d.mant === 1n);
-    let ranged = false;
-    if (!bare && kind === 'digits' && (suf.unit ?? currency) === currency && !suf.scaleExp && suf.end === ne) {
-      RANGE_RE.lastIndex = ne;
-      const rm = RANGE_RE.exec(t);
-      const lowIsYear = d.exp === 0 && ne - ns === 4 && Number(d.mant) >= LEX.years.min && Number(d.mant) <= LEX.years.max;
-      // "fell in 2012 to 5 percent" is a year then a figure, not a range
-      if (rm && !(lowIsYear && /[A-Za-z]/.test(rm[0]))) {
-        // the low end of "5-10 percent" / "$3-4 billion" borrows what follows the high end
+    let fromTo = false;
+    if (!bare && kind === 'digits') {
+      const r = this.rangeFrom(ns, ne, s0, d, currency, suf);
+      if (r === 'time_span') return { fig: null, skip: { start: ns, end: ne, reason: 'time_span' } };
+      if (r === 'from') {
+        // "grew from 2.1 to 2.3 trillion yuan": two figures, the first stated in the scale and unit of the second
         const high = readSuffix(t, RANGE_RE.lastIndex, currency, false);
-        if (high.timeEnd !== null) return { fig: null, skip: { start: ns, end: ne, reason: 'time_span' } };
         if (high.scaleExp || high.unit) {
           suf = { ...high, end: ne, postQual: null };
-          ranged = true;
+          fromTo = true;
         }
-      }
+      } else if (r) return r;
+    }
+    // "Windows 11", "Zone 3": a capitalised word inside a sentence names the bare number after it
+    if (!bare && kind === 'digits' && !fromTo && !currency && !suf.unit && !suf.scaleExp && !suf.postQual && /^\d{1,3}$/.test(t.slice(ns, ne)) && !timeNounAt(t, ne)) {
+      const nameStart = capitalisedNameBefore(t, ns);
+      if (nameStart !== null && !this.qualifierBefore(ns)) return { fig: null, skip: { start: nameStart, end: ne, reason: 'part_of_name' } };
     }
     if (suf.timeEnd !== null && !suf.unit) return { fig: null, skip: { start: ns, end: suf.timeEnd, reason: 'time_span' } };
-    // the rate base stated before the number: "every ten thousand professionals own 107.5 patents"
+    // the rate base stated before the number: "for every thousand residents there are 4.2 doctors"
     if (suf.unit === 'count' && suf.unitWord && RATE_BEFORE_RE.test(t.slice(Math.max(0, ns - 80), ns))) suf = { ...suf, unit: 'per_10k' };
     const prev = this.prevWord(s0);
     if (prev && DENOMINATOR_WORDS.has(prev) && !currency) {
@@ -758,7 +987,7 @@ class Scanner {
       }
     }
     if (kind === 'digits' && d.exp === 0 && ne - ns === 4 && !scaled && (suf.unit === 'count' || suf.unit === 'persons')) {
-      // "around 2000 hi-tech companies" is a count; "In 2000 companies …" reads as a year
+      // "around 2000 software companies" is a count; "In 2000 companies …" reads as a year
       const v = Number(d.mant);
       if (v >= LEX.years.min && v <= LEX.years.max && prev && YEAR_PREPS.has(prev) && !qual) {
         return { fig: null, skip: { start: ns, end: ne, reason: 'year' } };
@@ -769,35 +998,134 @@ class Scanner {
       if (!isFigure) return { fig: null };
     }
     const unit: Unit = suf.unit ?? 'count';
-    const value: Decimal = { mant: d.mant, exp: d.exp + suf.scaleExp + suf.unitExp };
+    let value: Decimal = { mant: d.mant, exp: d.exp + suf.scaleExp + suf.unitExp };
+    let end = suf.end;
+    let compound = false;
+    if (!bare && MONEY_UNITS.has(unit) && !scaled && d.exp === 0 && !suf.postQual) {
+      // "3 dollars 50 cents", "3元5角2分": smaller units of the same currency complete the amount
+      const c = compoundAfter(t, end, unit, suf.unitExp);
+      if (c) {
+        value = addDec(value, c.minor);
+        end = c.end;
+        compound = true;
+      }
+    }
     const bq = suf.postQual ?? (qual ? { bound: qual.bound, exclusive: qual.exclusive } : null);
     const bound: Bound = bq?.bound ?? 'exact';
     const start = qual ? qual.start : s0;
-    const rule =
-      kind === 'words'
+    const rule = compound
+      ? 'grammar.currency.compound'
+      : fromTo
+        ? 'grammar.from_to'
+        : kind === 'words'
         ? 'grammar.word_number'
         : artefact
           ? 'grammar.thousands_space_artifact'
-          : ranged
-            ? 'grammar.range'
-            : ruleFor(unit, suf.scaleExp);
-    return {
-      fig: {
-        start,
-        end: suf.end,
-        numberStart: ns,
-        numberEnd: ne,
-        value: dec(value),
-        unit,
-        unitWord: suf.unitWord,
-        bound,
-        ...interval(value, unit, scaled, bound, bq?.exclusive ?? false),
-        rule,
-      },
+          : ruleFor(unit, suf.scaleExp);
+    const fig = {
+      start,
+      end,
+      numberStart: ns,
+      numberEnd: ne,
+      value: dec(value),
+      unit,
+      unitWord: suf.unitWord,
+      bound,
+      ...interval(value, unit, scaled, bound, bq?.exclusive ?? false),
+      rule,
     };
+    if (!representable(fig, [value])) return { fig: null, skip: { start: ns, end: ne, reason: 'not_representable' } };
+    return { fig };
   }
 
-  // -------------------------------------------------------------- phase B
+  /**
+   * A range starting at the number [ns, ne): "150-160 companies", "2.1–2.3 trillion yuan", "between 150 and
+   * 160", "ranging from 5 to 10 percent". One figure: its interval [lo, hi] is the two stated ends (no rounding
+   * margin: the text states the interval itself), its value the midpoint of the ends, its bound 'approx'. The low end borrows the scale, unit and currency stated after
+   * the high end. Null when the number opens no range; 'time_span' for "20-30 years".
+   */
+  rangeFrom(
+    ns: number,
+    ne: number,
+    s0: number,
+    d: Decimal,
+    currency: Unit | null,
+    low: Suffix,
+  ): { fig: Omit<FigureMatch, 'valueText' | 'pairedWith'> | null; skip?: { start: number; end: number; reason: SkipReason } } | 'time_span' | 'from' | null {
+    const t = this.text;
+    const isYear = (s: string) => /^\d{4}$/.test(s) && Number(s) >= LEX.years.min && Number(s) <= LEX.years.max;
+    const frame = frameBefore(t, s0);
+    let highText: string;
+    let highEnd: number;
+    let wordJoin: boolean;
+    if (frame) {
+      // "between 3 billion and 4 billion yuan": the low end may carry its own scale or unit
+      const jr = frame.join;
+      jr.lastIndex = low.end;
+      const jm = jr.exec(t);
+      if (!jm) return null;
+      if (jm[1] && CURRENCY_PREFIX.get(norm(jm[1])) !== currency) return null;
+      highText = jm[2]!;
+      highEnd = jr.lastIndex;
+      wordJoin = true;
+    } else {
+      if ((low.unit ?? currency) !== currency || low.scaleExp || low.end !== ne) return null;
+      RANGE_RE.lastIndex = ne;
+      const rm = RANGE_RE.exec(t);
+      if (!rm) return null;
+      wordJoin = /[A-Za-z]/.test(rm[0]);
+      // "grew from 150 to 160 companies" is a change, not a range
+      const prev = this.prevWord(s0);
+      if (wordJoin && prev && RANGE_NOT_AFTER.has(prev)) return isYear(t.slice(ns, ne)) ? null : 'from';
+      highText = rm[1]!;
+      highEnd = RANGE_RE.lastIndex;
+    }
+    const lowText = t.slice(ns, ne);
+    // "fell in 2012 to 5 percent" is a year then a figure; "between 2012 and 2015" two years
+    if (isYear(lowText) && (wordJoin || isYear(highText))) return null;
+    const high = readSuffix(t, highEnd, currency, false);
+    if (high.timeEnd !== null && !high.unit) return 'time_span';
+    // bare ends ("150 to 160 more"): a range only with a word between them ("18-25" may be a score or a code)
+    // and of one order of magnitude ("up 12 to 1,500" is a change and a level)
+    const bareEnds = !frame && !high.scaleExp && !high.unit;
+    if (bareEnds && !wordJoin) return null;
+    const lowUnit = low.unit ?? currency;
+    const highUnit = high.unit ?? currency;
+    if (frame && lowUnit !== null && highUnit !== null && lowUnit !== highUnit) return null;
+    const unit: Unit = highUnit ?? lowUnit ?? 'count';
+    const lowOwn = frame !== null && (low.scaleExp !== 0 || low.unit !== null);
+    const lowExp = lowOwn ? low.scaleExp + low.unitExp : high.scaleExp + high.unitExp;
+    const hd = parseDigits(highText);
+    const lowVal: Decimal = { mant: d.mant, exp: d.exp + lowExp };
+    const highVal: Decimal = { mant: hd.mant, exp: hd.exp + high.scaleExp + high.unitExp };
+    if (!(dec(lowVal) < dec(highVal))) return null;
+    if (bareEnds && dec(highVal) > 10 * dec(lowVal)) return null;
+    // the interval a range states is its two ends (a rounding margin on top would widen what the text says)
+    const lo = dec(lowVal);
+    const hi = dec(highVal);
+    const qual = this.qualifierBefore(frame ? frame.start : s0);
+    // an approximate qualifier belongs to the range ("about 150-160"); a bound ("more than 5-10") does not fit one
+    const start = qual?.bound === 'approx' ? qual.start : frame ? frame.start : s0;
+    const fig = {
+      start,
+      end: high.end,
+      numberStart: ns,
+      numberEnd: highEnd,
+      value: dec(midpoint(lowVal, highVal)),
+      unit,
+      unitWord: high.unitWord ?? low.unitWord,
+      bound: 'approx' as const,
+      lo,
+      hi,
+      loExclusive: false,
+      hiExclusive: false,
+      rule: 'grammar.range',
+    };
+    if (!representable(fig, [lowVal, highVal])) return { fig: null, skip: { start: ns, end: highEnd, reason: 'not_representable' } };
+    return { fig };
+  }
+
+  // -------------------------------------------------------------- phase C
   digits(): void {
     const t = this.text;
     NUMBER_RE.lastIndex = 0;
@@ -825,6 +1153,11 @@ class Scanner {
         for (let i = ns; i < ne; i++) if (!this.claimed[i] && /\d/.test(t[i]!)) this.skip(i, i + 1, 'code');
         continue;
       }
+      // more digits than any figure states: not parsed at all (big-integer text conversion grows with the square)
+      if (numText.replace(/\D/g, '').length > MAX_DIGITS) {
+        this.skip(ns, ne, 'not_representable');
+        continue;
+      }
       const r = this.figureAt(ns, ne, parseDigits(numText), 'digits', artefact);
       if (r.fig && this.free(r.fig.start, r.fig.end)) {
         this.addFigure(r.fig);
@@ -842,7 +1175,33 @@ class Scanner {
     }
   }
 
-  // -------------------------------------------------------------- phase C
+  // -------------------------------------------------------------- phase B (fractions) and D (word numbers)
+  /** "half a million", "three quarters of a billion": read before the digits and word numbers (which would take "a million") */
+  fractions(): void {
+    const t = this.text;
+    FRACTION_RE.lastIndex = 0;
+    for (let m = FRACTION_RE.exec(t); m; m = FRACTION_RE.exec(t)) {
+      let ns = m.index;
+      const ne = ns + m[0].length;
+      const v = FRACTIONS.get(norm(m[1]!));
+      if (v === undefined || !this.free(ns, ne)) continue;
+      let d = parseDigits(String(v));
+      // "one and a half million", "2 and a half billion": the whole number before belongs to the figure
+      const w = WHOLE_BEFORE_RE.exec(t.slice(Math.max(0, ns - 40), ns));
+      if (w) {
+        const whole = w[1] !== undefined ? BigInt(w[1]) : BigInt(wordValue(w[2]!));
+        d = addDec({ mant: whole, exp: 0 }, d);
+        ns -= w[0].length;
+        if (!this.free(ns, ne)) continue;
+      }
+      const r = this.figureAt(ns, ne, d, 'words', false);
+      if (r.fig && r.fig.rule === 'grammar.word_number' && this.free(r.fig.start, r.fig.end)) {
+        this.addFigure({ ...r.fig, rule: 'grammar.fraction' });
+        FRACTION_RE.lastIndex = Math.max(FRACTION_RE.lastIndex, r.fig.end);
+      }
+    }
+  }
+
   words(): void {
     const t = this.text;
     WORD_NUMBER_RE.lastIndex = 0;
@@ -854,13 +1213,7 @@ class Scanner {
       if (/^-\p{L}/u.test(t.slice(ne, ne + 2))) continue;
       // a capitalised number word inside a sentence is a name ("One Space Technology")
       if (/^\p{Lu}/u.test(m[0]) && !/(?:^|[.!?:;"“”(\[\n\f])\s*$/u.test(t.slice(Math.max(0, ns - 4), ns))) continue;
-      let v = 0;
-      for (const w of m[0].toLowerCase().split(/[\s-]+/)) {
-        if (w === W.hundred) v = (v || 1) * 100;
-        else if (w === W.article) v += 1;
-        else v += W.ones[w] ?? W.tens[w] ?? 0;
-      }
-      const r = this.figureAt(ns, ne, { mant: BigInt(v), exp: 0 }, 'words', false);
+      const r = this.figureAt(ns, ne, { mant: BigInt(wordValue(m[0])), exp: 0 }, 'words', false);
       if (r.fig && this.free(r.fig.start, r.fig.end)) {
         this.addFigure(r.fig);
         WORD_NUMBER_RE.lastIndex = Math.max(WORD_NUMBER_RE.lastIndex, r.fig.end);
@@ -872,7 +1225,7 @@ class Scanner {
     }
   }
 
-  // -------------------------------------------------------------- phase D
+  // -------------------------------------------------------------- phase E
   leftovers(): void {
     const re = /\d+/g;
     for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
@@ -916,6 +1269,7 @@ class Scanner {
 export function scanFigures(text: string): { figures: FigureMatch[]; skips: SkipMatch[] } {
   const s = new Scanner(text);
   s.structural();
+  s.fractions();
   s.digits();
   s.words();
   s.leftovers();

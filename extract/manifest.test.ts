@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { latestVersion } from '../pipeline/release.js';
-import { ManifestError, parseManifest, readManifest, readSourceBytes, resolveSourcePath, sha256Hex, verifySources } from './manifest.js';
+import { ManifestError, parseManifest, readManifest, readSourceBytes, sha256Hex, verifySources } from './manifest.js';
+import { resolveSourceFile } from './sourceFile.js';
 import { SourceError } from './textLayer.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -81,12 +82,12 @@ describe('manifest', () => {
   it('refuses paths that escape the sources folder', () => {
     const dir = folder({ 'a.html': '<p>hello 5</p>' }, [entry()]);
     for (const file of ['../a.html', '/etc/passwd', 'sub/../../x']) {
-      expect(() => resolveSourcePath(dir, parseManifest([entry({ file })])[0]!)).toThrow(/path_outside_sources/);
+      expect(() => resolveSourceFile(dir, file)).toThrow(/path_outside_sources/);
     }
     const outside = tempDir('figtrail-outside-');
     writeFileSync(path.join(outside, 'secret.html'), 'x');
     symlinkSync(path.join(outside, 'secret.html'), path.join(dir, 'link.html'));
-    expect(() => resolveSourcePath(dir, parseManifest([entry({ file: 'link.html' })])[0]!)).toThrow(/links outside/);
+    expect(() => resolveSourceFile(dir, 'link.html')).toThrow(/links outside/);
   });
 
   it('reports a missing file, a sha256 mismatch, an empty file and a file over the cap by id', () => {

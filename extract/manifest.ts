@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_BYTES, openSource } from './sourceFile.js';
+import { terminalText } from '../pipeline/terminalText.js';
 import { SourceError } from './textLayer.js';
 
 /**
@@ -53,15 +55,21 @@ export function parseManifest(json: unknown): ManifestEntry[] {
     const r = ManifestEntrySchema.safeParse(raw);
     const label = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : `#${i}`;
     if (!r.success) {
-      for (const issue of r.error.issues) problems.push(`${label}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`);
+      for (const issue of r.error.issues) problems.push(terminalText(`${label}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`));
     } else entries.push(r.data);
   });
   const seen = new Set<string>();
   for (const e of entries) {
-    if (seen.has(e.id)) problems.push(`${e.id}: duplicate id`);
+    if (seen.has(e.id)) problems.push(terminalText(`${e.id}: duplicate id`));
     seen.add(e.id);
   }
   if (problems.length) throw new ManifestError(`invalid manifest:\n  ${problems.join('\n  ')}`);
+  return entries;
+}
+
+/** A manifest that lists no sources would publish an empty dataset: refused unless the caller allows it. */
+export function nonEmptyManifest(entries: ManifestEntry[], sourcesDir: string, allowEmpty = false): ManifestEntry[] {
+  if (entries.length === 0 && !allowEmpty) throw new ManifestError(`${path.join(sourcesDir, 'manifest.json')} lists no sources; nothing to build (--allow-empty publishes an empty dataset)`);
   return entries;
 }
 
@@ -82,49 +90,15 @@ export function readManifest(sourcesDir: string): ManifestEntry[] {
   return parseManifest(json);
 }
 
-/**
- * Resolves an entry's file inside the sources folder. A path that escapes the folder (absolute,
- * "..", or a symlink pointing outside) is refused: manifests come from users.
- */
-export function resolveSourcePath(sourcesDir: string, entry: ManifestEntry): string {
-  const root = path.resolve(sourcesDir);
-  if (path.isAbsolute(entry.file) || entry.file.includes('\0')) {
-    throw new SourceError(entry.id, 'path_outside_sources', `file "${entry.file}" must be a relative path inside the sources folder`);
-  }
-  const full = path.resolve(root, entry.file);
-  const rel = path.relative(root, full);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new SourceError(entry.id, 'path_outside_sources', `file "${entry.file}" escapes the sources folder`);
-  }
-  let real: string;
-  try {
-    real = realpathSync(full);
-  } catch {
-    throw new SourceError(entry.id, 'missing_file', `file "${entry.file}" not found in ${sourcesDir}`);
-  }
-  const realRoot = realpathSync(root);
-  const realRel = path.relative(realRoot, real);
-  if (realRel.startsWith('..') || path.isAbsolute(realRel)) {
-    throw new SourceError(entry.id, 'path_outside_sources', `file "${entry.file}" links outside the sources folder`);
-  }
-  return real;
-}
-
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+export { DEFAULT_MAX_BYTES };
 
-/** Reads an archived file after checking path, size cap and sha256. */
+/** Reads an archived file through the door (path, file kind, size cap), then checks its sha256. */
 export function readSourceBytes(sourcesDir: string, entry: ManifestEntry, opts: { maxBytes?: number } = {}): Buffer {
-  const file = resolveSourcePath(sourcesDir, entry);
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const size = statSync(file).size;
-  if (size > maxBytes) {
-    throw new SourceError(entry.id, 'too_large', `file is ${size} bytes, over the cap of ${maxBytes} bytes (--max-bytes)`);
-  }
-  const bytes = readFileSync(file);
+  const bytes = openSource(sourcesDir, entry.file, { sourceId: entry.id, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }) });
   const actual = sha256Hex(bytes);
   if (actual !== entry.sha256) {
     throw new SourceError(entry.id, 'sha256_mismatch', `sha256 is ${actual}, manifest says ${entry.sha256}`);

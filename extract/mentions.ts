@@ -17,22 +17,6 @@ export function extractorVersion(): string {
 const NOT_CONTENT: ReadonlySet<RegionKind> = new Set(['chrome', 'header', 'footer', 'page_number']);
 
 /**
- * The largest magnitude a published value may have. Past it a double has long stopped being exact in its
- * units and Parquet/JSON readers disagree; Infinity and NaN are not numbers a document can state at all.
- */
-export const MAX_VALUE_MAGNITUDE = 1e30;
-
-/** Why a figure's numbers cannot be published, or null when they can. */
-export function unrepresentable(f: { value: number; lo: number | null; hi: number | null }): string | null {
-  for (const v of [f.value, f.lo, f.hi]) {
-    if (v === null) continue;
-    if (!Number.isFinite(v)) return 'unrepresentable_value:not_finite';
-    if (Math.abs(v) > MAX_VALUE_MAGNITUDE) return 'unrepresentable_value:too_large';
-  }
-  return null;
-}
-
-/**
  * A sentence longer than this (UTF-16 units) is published as the stretch of it around the figure: a run-on
  * "sentence" of 100,000 figures would otherwise be copied into each of its 100,000 rows. Real sentences are far
  * shorter (the archived sources' longest is about 630 characters), so they are published whole.
@@ -103,12 +87,8 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
   const kept: number[] = [];
   scan.figures.forEach((f, i) => {
     const kind = regionAt(layer, f.numberStart);
-    // the last line of defence for what the grammar read: a value no table can hold is a skip with its reason
-    const bad = unrepresentable(f);
-    if (bad) {
-      const p = place(f);
-      skips.push({ source_id: meta.sourceId, page: p.page, char_start: p.cp.start, char_end: p.cp.end, text: text.slice(f.start, f.end), reason: bad });
-    } else if (NOT_CONTENT.has(kind)) {
+    // (a value no table can hold never gets here: the grammar skips it as not_representable, extract/figures.ts)
+    if (NOT_CONTENT.has(kind)) {
       // only the digits are skipped: words the grammar read around them may belong to the next block
       const digits = { start: f.numberStart, end: f.numberEnd };
       const p = place(digits);

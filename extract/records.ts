@@ -4,12 +4,15 @@
  */
 export {
   BOUNDS,
+  CURRENCY_UNITS,
+  isCurrencyUnit,
   MentionSchema,
   PERIOD_BASES,
   SkipSchema,
   SourceErrorRecordSchema,
   UNITS,
   type Bound,
+  type CurrencyUnit,
   type Mention,
   type PeriodBasis,
   type Skip,

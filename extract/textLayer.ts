@@ -54,6 +54,8 @@ export interface TextLayer {
 export type SourceErrorReason =
   | 'missing_file'
   | 'path_outside_sources'
+  | 'not_regular_file'
+  | 'symlink_refused'
   | 'sha256_mismatch'
   | 'empty_file'
   | 'too_large'

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildExitCode } from './exitCode.js';
 import type { Finding } from '../checks/types.js';
 import { languageHash } from '../extract/language.js';
-import { readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import { nonEmptyManifest, readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import { openSource } from '../extract/sourceFile.js';
 import type { SourceErrorRecord } from '../extract/records.js';
 import { writeAuditSite } from '../audit/site.js';
 import { definitionTables, TABLE_SCHEMAS } from '../contracts/index.js';
@@ -15,7 +15,9 @@ import { extractionVersions } from './cache.js';
 import { loadDataset, defaultDatasetDir, type Dataset } from './dataset.js';
 import { extractAll, type ExtractStats } from './extractAll.js';
 import type { SourceResult } from './extractSource.js';
+import { makeTempDirs, recoverOutput, replaceOutput } from './outputSwap.js';
 import { Progress } from './progress.js';
+import { terminalText } from './terminalText.js';
 import { publishTables, writeSha256Sums, type PublishMeta } from './publish.js';
 import { manifestHash, readShards, ShardError, shardEntries, ShardWriter, SHARD_FORMAT, sortManifest, type ShardSet, type ShardSpec } from './shards.js';
 import { CheckStep } from './steps/check.js';
@@ -57,6 +59,8 @@ export interface BuildOptions {
   force?: boolean;
   /** time, heap and PDF limits per source (pipeline/budget.ts) */
   budget?: BudgetOptions;
+  /** publish an empty dataset when the manifest lists no sources (otherwise that is a ManifestError) */
+  allowEmpty?: boolean;
 }
 
 export interface BuildResult {
@@ -118,15 +122,16 @@ export interface ExtractShardOptions {
   log?: (line: string) => void;
   /** time, heap and PDF limits per source (pipeline/budget.ts) */
   budget?: BudgetOptions;
+  allowEmpty?: boolean;
 }
 
 /** `figtrail extract --shard i/n`: extracts one shard of the sources into <outDir>/shard-<i>-of-<n>.json. */
 export async function extractShard(opts: ExtractShardOptions): Promise<{ file: string; stats: ExtractStats; errors: SourceErrorRecord[] }> {
   const root = projectRoot();
-  const log = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
+  const log = opts.quiet ? () => {} : (l: string) => (opts.log ?? ((t: string) => process.stderr.write(`${t}\n`)))(terminalText(l));
   const dataset = await loadDataset(opts.datasetDir ?? defaultDatasetDir());
   const sourcesDir = path.resolve(opts.sourcesDir ?? dataset.sourcesDir);
-  const manifest = sortManifest(readManifest(sourcesDir));
+  const manifest = sortManifest(nonEmptyManifest(readManifest(sourcesDir), sourcesDir, opts.allowEmpty));
   const lexicon = dataset.lexicon;
   const entries = shardEntries(manifest, opts.shard);
   const header = {
@@ -148,6 +153,7 @@ export async function extractShard(opts: ExtractShardOptions): Promise<{ file: s
       ...(opts.jobs === undefined ? {} : { jobs: opts.jobs }),
       cacheDir: opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir,
       progress: stage,
+      onCacheProblem: log,
       ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
       ...(opts.budget ? { budget: opts.budget } : {}),
       log,
@@ -182,7 +188,7 @@ interface BuildInputs {
 async function loadInputs(opts: BuildOptions): Promise<BuildInputs> {
   const dataset = await loadDataset(opts.datasetDir ?? defaultDatasetDir());
   const sourcesDir = path.resolve(opts.sourcesDir ?? dataset.sourcesDir);
-  let manifest = sortManifest(readManifest(sourcesDir));
+  let manifest = sortManifest(nonEmptyManifest(readManifest(sourcesDir), sourcesDir, opts.allowEmpty));
   let shardSet: ShardSet | null = null;
   if (opts.fromShards) {
     shardSet = readShards(opts.fromShards);
@@ -216,11 +222,12 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const rawLog = opts.quiet ? () => {} : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
   const log = (l: string) => {
     progress.clear();
-    rawLog(l);
+    rawLog(terminalText(l));
   };
   const inputs = await loadInputs(opts);
   const { dataset, sourcesDir, manifest, shardSet } = inputs;
   const outDir = path.resolve(opts.outDir ?? path.join(dataset.outDir, 'build'));
+  recoverOutput(outDir, { log }); // a run killed while replacing outDir left a journal: finish its swap first
 
   // up to date? same inputs, code, options and environment as the last build into outDir, which still verifies
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir;
@@ -231,7 +238,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       manifest,
       files: manifest.map((e) => {
         try {
-          return sha256Hex(readFileSync(path.join(sourcesDir, e.file)));
+          return sha256Hex(openSource(sourcesDir, e.file, { sourceId: e.id, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }) }));
         } catch {
           return null;
         }
@@ -248,9 +255,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }
   }
 
-  mkdirSync(path.dirname(outDir), { recursive: true });
-  const stage = mkdtempSync(path.join(path.dirname(outDir), `.${path.basename(outDir)}.tmp-`));
-  const work = mkdtempSync(path.join(os.tmpdir(), 'figtrail-work-'));
+  const { stage, work, remove: removeTempDirs } = makeTempDirs(outDir);
   try {
     // 1. sources → text layers → mentions
     const extracted = await extractStep({
@@ -280,7 +285,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       rulesPath: dataset.rulesPath,
       decisionsPath: existsSync(dataset.decisionsPath) ? dataset.decisionsPath : null,
     });
-    const checks = new CheckStep({ manifest, sourcesDir, sources, mentions, skips, texts: extracted.texts, pageTextsDir: extracted.pageTextsDir, relations: dataset.relations });
+    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), sources, mentions, skips, texts: extracted.texts, pageTextsDir: extracted.pageTextsDir, relations: dataset.relations });
     await checks.early();
     const transformed = await reconciling;
     log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
@@ -304,6 +309,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       gitCommit: gitCommit(root),
       inputHashes: inputHashes(inputs),
       sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
+      dataset: { name: dataset.name, title: dataset.title },
     };
     progress.note('publish …');
     // tables the schema-valid check found valid against the schemas publish uses need no second ajv pass
@@ -319,17 +325,21 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     // 5. the audit site reads the published tables; checksums are rewritten to cover it and the schema
     if (opts.site !== false) {
       progress.note('site …');
-      await writeAuditSite(stage, path.join(stage, 'site'), { sourcesDir, cacheDir, budget: resolveBudget(opts.budget), ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
+      await writeAuditSite(stage, path.join(stage, 'site'), {
+        sourcesDir,
+        cacheDir,
+        log,
+        budget: resolveBudget(opts.budget),
+        ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+        ...(dataset.charts.length ? { charts: dataset.charts } : {}),
+      });
       log('site: written');
     }
     writeSha256Sums(stage);
 
     progress.clear();
     // 6. move into place
-    const old = `${outDir}.old-${process.pid}`;
-    if (existsSync(outDir)) renameSync(outDir, old);
-    renameSync(stage, outDir);
-    rmSync(old, { recursive: true, force: true });
+    replaceOutput(stage, outDir);
 
     const counts = {
       sources: manifest.length,
@@ -345,7 +355,6 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     if (cacheDir !== null && key !== null) writeUpToDate(cacheDir, outDir, key, result);
     return result;
   } finally {
-    rmSync(work, { recursive: true, force: true });
-    rmSync(stage, { recursive: true, force: true });
+    removeTempDirs();
   }
 }

@@ -5,9 +5,11 @@
  * extractor reads). The key hashes exactly those: the file's sha256 (computed from the bytes, not trusted from
  * the manifest), the text-layer and mention extractor versions, the lexicon hash and the entry's id,
  * media_type, published, charset and sha256. Entries live in `<dir>/v1/<k0k1>/<key>.json`, are written to a
- * temporary file and renamed into place (a reader never sees half a file), and carry their own key: an entry
- * that does not parse or does not match is ignored (and rewritten after the re-extraction). The folder can be
- * deleted at any time.
+ * temporary file and renamed into place (a reader never sees half a file). An entry is one header line
+ * `{format, key, sha256, bytes}` and the payload (the EncodedResult as JSON); the header names the key the entry
+ * was made for and the sha256 of the payload bytes, checked on every read before the payload is parsed: a
+ * flipped digit, a truncated or edited entry is dropped, re-extracted, rewritten and reported (`check`), never
+ * published. The folder can be deleted at any time.
  *
  * Errors are never cached: most of them (missing file, sha256 mismatch, size cap) depend on the environment
  * rather than on the bytes, and the deterministic ones (a corrupt PDF) are cheap to reproduce.
@@ -18,12 +20,12 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HTML_TEXT_LAYER_VERSION } from '../extract/html.js';
-import type { ManifestEntry } from '../extract/manifest.js';
+import { sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { extractorVersion } from '../extract/mentions.js';
 import { PDF_TEXT_LAYER_VERSION } from '../extract/pdf.js';
 import type { SourceResult } from './extractSource.js';
 
-export const CACHE_FORMAT = 'figtrail-extract-cache/3';
+export const CACHE_FORMAT = 'figtrail-extract-cache/4';
 
 let extractorCode: string | null = null;
 
@@ -90,9 +92,19 @@ export interface EncodedResult {
 
 export type CacheEntry = EncodedResult;
 
-interface CacheFile extends EncodedResult {
+interface CacheHeader {
   format: string;
   key: string;
+  /** sha256 of the payload bytes (what follows the header line) */
+  sha256: string;
+  bytes: number;
+}
+
+/** What a cache read found: the entry, or why an entry that was there could not be used. */
+export interface CacheCheck {
+  entry: CacheEntry | null;
+  /** null: a good entry, or no entry at all */
+  problem: string | null;
 }
 
 /** Rows as newline-delimited JSON, one object a line (what the transform reads). */
@@ -133,39 +145,67 @@ export class ExtractCache {
 
   /** The cached entry, or null when absent, unreadable, corrupt or for another key. */
   get(key: string): CacheEntry | null {
-    let raw: string;
+    return this.check(key).entry;
+  }
+
+  /** The cached entry after checking its key and payload sha256; a bad entry is deleted and its problem named. */
+  check(key: string): CacheCheck {
+    const file = this.file(key);
+    let raw: Buffer;
     try {
-      raw = readFileSync(this.file(key), 'utf8');
+      raw = readFileSync(file);
     } catch {
-      return null;
+      return { entry: null, problem: null };
     }
+    const problem = (why: string): CacheCheck => {
+      rmSync(file, { force: true }); // dropped: the re-extraction writes it again
+      return { entry: null, problem: why };
+    };
+    const nl = raw.indexOf(0x0a);
+    let header: Partial<CacheHeader>;
     try {
-      const parsed = JSON.parse(raw) as Partial<CacheFile>;
-      if (parsed.format !== CACHE_FORMAT || parsed.key !== key) return null;
-      const r = parsed.result;
-      if (!isSourceResult(r) || r.error !== null) return null;
-      if (typeof parsed.mentionsNdjson !== 'string' || !(parsed.layoutJson === null || typeof parsed.layoutJson === 'string')) return null;
-      const pt = parsed.pageTexts;
-      return { result: r, layoutJson: parsed.layoutJson, mentionsNdjson: parsed.mentionsNdjson, pageTexts: Array.isArray(pt) && pt.every((x) => typeof x === 'string') ? pt : null };
+      header = JSON.parse(raw.subarray(0, nl < 0 ? raw.length : nl).toString('utf8')) as Partial<CacheHeader>;
     } catch {
-      return null;
+      return problem('unreadable header');
+    }
+    if (header.format !== CACHE_FORMAT) return problem(`format ${String(header.format)}, expected ${CACHE_FORMAT}`);
+    if (header.key !== key) return problem('made for another key');
+    const payload = nl < 0 ? Buffer.alloc(0) : raw.subarray(nl + 1);
+    if (payload.length !== header.bytes || sha256Hex(payload) !== header.sha256) return problem(`payload does not match its sha256 (${payload.length} of ${String(header.bytes)} bytes)`);
+    try {
+      const parsed = JSON.parse(payload.toString('utf8')) as Partial<EncodedResult>;
+      const r = parsed.result;
+      if (!isSourceResult(r) || r.error !== null) return problem('not an extraction result');
+      if (typeof parsed.mentionsNdjson !== 'string' || !(parsed.layoutJson === null || typeof parsed.layoutJson === 'string')) return problem('not an extraction result');
+      const pt = parsed.pageTexts;
+      return { entry: { result: r, layoutJson: parsed.layoutJson, mentionsNdjson: parsed.mentionsNdjson, pageTexts: Array.isArray(pt) && pt.every((x) => typeof x === 'string') ? pt : null }, problem: null };
+    } catch {
+      return problem('payload is not JSON');
     }
   }
 
-  /** Atomic write (temp file + rename); errors are never stored; a failed write is not an error. */
-  put(key: string, entry: EncodedResult): boolean {
+  /**
+   * Atomic write (temp file + rename); errors are never stored. A failed write is not an error for the build:
+   * the reason (e.g. "EACCES") is returned so the caller can warn once; true when stored.
+   */
+  put(key: string, entry: EncodedResult): true | string | false {
     if (entry.result.error !== null) return false;
     const target = this.file(key);
     const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
       mkdirSync(path.dirname(target), { recursive: true });
-      const body: CacheFile = { format: CACHE_FORMAT, key, ...entry };
-      writeFileSync(tmp, JSON.stringify(body));
+      const payload = Buffer.from(JSON.stringify(entry), 'utf8');
+      const header: CacheHeader = { format: CACHE_FORMAT, key, sha256: sha256Hex(payload), bytes: payload.length };
+      writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), payload]));
       renameSync(tmp, target);
       return true;
-    } catch {
-      rmSync(tmp, { force: true });
-      return false;
+    } catch (e) {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        /* the folder itself is unusable (a file in its place, no permission) */
+      }
+      return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     }
   }
 }

@@ -42,6 +42,8 @@ export interface ExtractAllOptions {
   isolate?: boolean;
   /** where "still working on <source>" lines go (default: stderr) */
   log?: (line: string) => void;
+  /** one line for the log when the cache drops a bad entry or cannot be written (each said once) */
+  onCacheProblem?: (line: string) => void;
   /** result: the SourceResult with its mentions but layout null (the layout comes as its file text in `encoded`) */
   onResult(entry: ManifestEntry, result: SourceResult, index: number, encoded: EncodedResult): void | Promise<void>;
 }
@@ -112,6 +114,12 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
       (err: unknown) => ({ kind: 'source', cacheHit: false, encoded: encodeResult(crashed(manifest[i]!, err), null) }),
     );
   const window = Math.max(1, opts.window ?? 4 * (pool?.size ?? 1));
+  const said = new Set<string>();
+  const say = (line: string) => {
+    if (said.has(line)) return;
+    said.add(line);
+    opts.onCacheProblem?.(line);
+  };
   const pending = new Map<number, Promise<SourceOutcome>>();
   let nextMiss = 0;
   try {
@@ -130,15 +138,21 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
         const error = { source_id: entry.id, reason: 'duplicate_source', message: `${entry.id}: duplicate_source: the same bytes (sha256 ${entry.sha256}) as source ${dup}` };
         o = { kind: 'source', cacheHit: false, encoded: encodeResult({ ...failed(entry), error }, null) };
       }
+      let dropped: string | null = null;
       if (!o && cached[i]) {
-        const hit = cache!.get(keys[i]!);
-        if (hit && hit.result.id === entry.id) o = { kind: 'source', encoded: hit, cacheHit: true };
+        const found = cache!.check(keys[i]!);
+        if (found.entry && found.entry.result.id === entry.id) o = { kind: 'source', encoded: found.entry, cacheHit: true };
+        dropped = found.problem ?? (found.entry && !o ? 'made for another source id' : null);
       }
       if (!o) {
         const p = pending.get(i);
         pending.delete(i);
         o = p ? await p : await inProcess(i); // a corrupt cache entry is re-extracted here and rewritten
       }
+      if (dropped !== null || o.cacheProblem?.kind === 'dropped') {
+        say(`cache: dropped a bad entry of the extraction cache ${cacheDir} for ${entry.id} (${dropped ?? o.cacheProblem!.detail}); re-extracted`);
+      }
+      if (o.cacheProblem?.kind === 'unwritable') say(`cache: the extraction cache ${cacheDir} is not writable (${o.cacheProblem.detail}); sources are extracted but not stored`);
       if (o.cacheHit) stats.cacheHits++;
       else stats.extracted++;
       const r = o.encoded.result;

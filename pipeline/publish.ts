@@ -20,6 +20,8 @@ export interface PublishMeta {
   inputHashes: Record<string, string>;
   /** seconds since 1970 (SOURCE_DATE_EPOCH); null: no dates are written */
   sourceDateEpoch: number | null;
+  /** the dataset the tables belong to (its dataset.yaml name and title), named in datapackage.json */
+  dataset?: { name: string; title: string };
 }
 
 export class PublishError extends Error {
@@ -346,8 +348,8 @@ function dataPackage(dir: string, meta: PublishMeta, sources: readonly Record<st
   }
   const pkg: Record<string, unknown> = {
     $schema: 'https://datapackage.org/profiles/2.0/datapackage.json',
-    name: 'figtrail',
-    title: "figtrail: figures on China's national high-tech industrial development zones, with provenance",
+    name: meta.dataset?.name ?? 'figtrail',
+    title: meta.dataset ? `${meta.dataset.title}: figures with provenance (figtrail)` : 'Figures with provenance (figtrail)',
     version: meta.datasetVersion,
   };
   if (meta.sourceDateEpoch !== null) pkg.created = isoFromEpoch(meta.sourceDateEpoch);

@@ -220,7 +220,7 @@ describe('release refuses', () => {
     const out = freshOut();
     mkdirSync(path.join(out, 'v1.0.0'));
     writeFileSync(path.join(out, 'v1.0.0', 'keep.txt'), 'keep');
-    await expect(release({ buildDir: await makeBuild(fixture()), outDir: out, bump: 'major', meta })).rejects.toThrow(/v1\.0\.0 already exists; refusing to overwrite/);
+    await expect(release({ buildDir: await makeBuild(fixture()), outDir: out, bump: 'major', meta })).rejects.toThrow(/v1\.0\.0 is in .* not listed in versions\.json, and does not match its SHA256SUMS/); // an unlisted folder that does not verify is never taken over
     expect(readdirSync(path.join(out, 'v1.0.0'))).toEqual(['keep.txt']);
   });
 

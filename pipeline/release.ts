@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isPageImage, PAGE_IMAGES_SUMS, pageImageSums } from './pageImages.js';
 import { listFiles, publishedFiles, publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
 import { columnsOf, DATA_TABLES, primaryKeyOf, TABLE_NAMES, type TableName } from '../contracts/index.js';
+import { withReleaseLock } from './releaseLock.js';
 
 /**
  * Releases: a build (out/build) becomes an immutable, versioned folder out/vX.Y.Z with a data
@@ -421,20 +422,80 @@ function copyExtras(buildDir: string, dest: string): void {
   if (images.length) writeFileSync(path.join(dest, PAGE_IMAGES_SUMS), pageImageSums(buildDir, images));
 }
 
-/**
- * Releases the build in buildDir as the next version in outDir. Refuses when the build has failing
- * error checks or source errors, when the version folder exists, or when the data tables equal the
- * latest version's. The version folder is assembled in a temporary folder inside outDir and renamed
- * into place; then out/versions.json is rewritten.
- */
-export async function release(opts: {
+/** The instants a release can be interrupted at, in order (the fault hook is called at each). */
+export const RELEASE_STEPS = ['locked', 'staged', 'version-in-place', 'listed'] as const;
+export type ReleaseStep = (typeof RELEASE_STEPS)[number];
+
+export interface ReleaseOptions {
   buildDir: string;
   outDir: string;
   bump: Bump;
   meta: Omit<PublishMeta, 'datasetVersion'>;
-}): Promise<{ version: string; changelog: string }> {
-  const buildDir = path.resolve(opts.buildDir);
+  /** what the release repaired or waited for, one line each */
+  log?: (line: string) => void;
+  /** tests: called at each step of RELEASE_STEPS (a test kills the process there) */
+  fault?: (step: ReleaseStep) => void;
+  /** how long to wait for another release of the same outDir (default 10 minutes) */
+  lockWaitMs?: number;
+}
+
+/**
+ * What a killed release can leave, put right before the next one (under the lock): its staging folder and
+ * versions.json temp file are removed; a version folder that is in place but not listed (killed between the
+ * two renames) is listed once it verifies against its SHA256SUMS. A listed version whose folder is missing is
+ * no kill's doing (the folder is renamed in before it is listed): it is reported, never papered over.
+ */
+export function repairReleases(outDir: string, log: (line: string) => void): void {
+  if (!existsSync(outDir)) return;
+  const names = readdirSync(outDir).sort();
+  for (const name of names) {
+    if (/^\.release-v\d+\.\d+\.\d+-[A-Za-z0-9]{6}$/.test(name)) {
+      rmSync(path.join(outDir, name), { recursive: true, force: true });
+      log(`release: removed ${name}, the unfinished release folder of an interrupted release`);
+    } else if (/^\.versions\.json\.tmp-\d+$/.test(name)) {
+      rmSync(path.join(outDir, name), { force: true });
+    }
+  }
+  const listed = new Set(readVersionsFile(outDir).map((e) => e.version));
+  const present = names.filter((d) => /^v\d+\.\d+\.\d+$/.test(d) && statSync(path.join(outDir, d)).isDirectory()).map((d) => d.slice(1));
+  for (const v of [...listed].sort(compareVersions)) {
+    if (!present.includes(v)) {
+      throw new ReleaseError(`v${v} is listed in ${path.join(outDir, 'versions.json')} but ${path.join(outDir, `v${v}`)} is missing; restore it (git checkout -- out/v${v}) before releasing`);
+    }
+  }
+  for (const v of present.filter((x) => !listed.has(x)).sort(compareVersions)) {
+    const problems = verifySha256Sums(path.join(outDir, `v${v}`));
+    if (problems.length) throw new ReleaseError(`v${v} is in ${outDir} but not listed in versions.json, and does not match its SHA256SUMS (${problems.slice(0, 3).join('; ')}); inspect it before releasing`);
+    recordVersion(outDir, v);
+    log(`release: v${v} was released but not listed in versions.json (a release was interrupted); listed it now`);
+  }
+}
+
+/**
+ * Releases the build in buildDir as the next version in outDir. Refuses when the build has failing
+ * error checks or source errors, when the version folder exists, or when the data tables equal the
+ * latest version's. Runs under outDir's release lock (one release at a time; the next sees this one's
+ * version) after repairing what an interrupted release left. The version folder is assembled in a
+ * temporary folder inside outDir and renamed into place; then out/versions.json is rewritten (temp file +
+ * rename): a kill between the two leaves a complete, unlisted version that the next release lists.
+ */
+export async function release(opts: ReleaseOptions): Promise<{ version: string; changelog: string }> {
   const outDir = path.resolve(opts.outDir);
+  const log = opts.log ?? (() => {});
+  mkdirSync(outDir, { recursive: true });
+  return withReleaseLock(
+    outDir,
+    async () => {
+      opts.fault?.('locked');
+      repairReleases(outDir, log);
+      return releaseLocked(opts, outDir);
+    },
+    { log, ...(opts.lockWaitMs === undefined ? {} : { waitMs: opts.lockWaitMs }) },
+  );
+}
+
+async function releaseLocked(opts: ReleaseOptions, outDir: string): Promise<{ version: string; changelog: string }> {
+  const buildDir = path.resolve(opts.buildDir);
   refuseIfBuildFails(buildDir);
   const previous = latestVersion(outDir);
   const version = nextVersion(previous, opts.bump);
@@ -465,10 +526,13 @@ export async function release(opts: {
     const problems = verifySha256Sums(staging);
     if (problems.length) throw new ReleaseError(`release folder failed its own SHA256SUMS: ${problems.join('; ')}`);
     if (existsSync(target)) throw new ReleaseError(`${target} already exists; refusing to overwrite a released version`);
+    opts.fault?.('staged');
     renameSync(staging, target);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+  opts.fault?.('version-in-place');
   recordVersion(outDir, version);
+  opts.fault?.('listed');
   return { version, changelog };
 }

@@ -2,11 +2,21 @@ import path from 'node:path';
 import { figtrailVersion, gitCommit } from './build.js';
 import { compareBuildToVersion, latestVersion, release, releaseInstructions } from './release.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { terminalLines, terminalText } from './terminalText.js';
 
 /**
  * The input hashes the build recorded (sources, lexicon, rules, decisions, relations), from its data
  * package, so the released Parquet files carry the same provenance as the build they come from.
  */
+/** The dataset a build belongs to, as its datapackage.json names it (a release keeps it). */
+function buildDataset(buildDir: string): { name: string; title: string } | null {
+  const dp = path.join(buildDir, 'datapackage.json');
+  if (!existsSync(dp)) return null;
+  const pkg = JSON.parse(readFileSync(dp, 'utf8')) as { name?: unknown; title?: unknown };
+  if (typeof pkg.name !== 'string' || typeof pkg.title !== 'string') return null;
+  return { name: pkg.name, title: pkg.title.replace(/: figures with provenance \(figtrail\)$/, '') };
+}
+
 function buildInputHashes(buildDir: string): Record<string, string> {
   const dp = path.join(buildDir, 'datapackage.json');
   if (existsSync(dp)) {
@@ -45,7 +55,7 @@ export async function runReleaseCommand(
       return 0;
     }
     process.stderr.write(
-      `check-release: the data changed since v${latest} but no new version was released:\n  ${cmp.differences.slice(0, 20).join('\n  ')}\n` +
+      `check-release: the data changed since v${latest} but no new version was released:\n  ${cmp.differences.slice(0, 20).map(terminalText).join('\n  ')}\n` +
         `${releaseInstructions(cmp.differences)}\n`,
     );
     return 1;
@@ -68,17 +78,19 @@ export async function runReleaseCommand(
       buildDir: opts.buildDir,
       outDir: opts.outDir,
       bump: opts.bump,
+      log: (line) => process.stderr.write(`${terminalText(line)}\n`),
       meta: {
         figtrailVersion: figtrailVersion(),
         gitCommit: commit,
         inputHashes: buildInputHashes(opts.buildDir),
         sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
+        ...(buildDataset(opts.buildDir) ? { dataset: buildDataset(opts.buildDir)! } : {}),
       },
     });
     process.stdout.write(`released v${r.version}\n${r.changelog}\n`);
     return 0;
   } catch (err) {
-    process.stderr.write(`release: ${(err as Error).message}\n`);
+    process.stderr.write(`release: ${terminalLines((err as Error).message)}\n`);
     return 1;
   }
 }

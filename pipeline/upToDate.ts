@@ -65,6 +65,7 @@ export function writeUpToDate<R>(cacheDir: string, outDir: string, key: string, 
     writeFileSync(tmp, JSON.stringify(rec));
     renameSync(tmp, file);
   } catch {
-    rmSync(tmp, { force: true }); // no record: the next build simply runs in full
+    // no record: the next build simply runs in full (an unusable cache folder was reported by extraction)
+    if (existsSync(path.dirname(tmp))) rmSync(tmp, { force: true });
   }
 }

@@ -2,11 +2,11 @@
  * One extraction task, run either in-process (--jobs 1) or in a worker thread (pipeline/pool.ts). The worker
  * entry is the compiled dist/pipeline/worker.js; it listens only when started by the pool (workerData marks it).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { readHtmlTextLayer } from '../extract/html.js';
 import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
-import { DEFAULT_MAX_BYTES, readSourceBytes, resolveSourcePath, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import { readSourceBytes, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { readPdfPageTexts, readPdfTextLayer } from '../extract/pdf.js';
 import { renderPagesInProcess, type RenderedPage } from '../audit/renderPages.js';
 import type { PdfLimits } from '../extract/limits.js';
@@ -57,6 +57,8 @@ export interface SourceOutcome {
   encoded: EncodedResult;
   /** true: the result came from the cache and the extractor was not called */
   cacheHit: boolean;
+  /** what went wrong with the cache for this source (a dropped entry, a failed write), for the build's log */
+  cacheProblem?: { kind: 'dropped' | 'unwritable'; detail: string };
 }
 
 export interface RenderOutcome {
@@ -89,9 +91,7 @@ function lexiconFor(dir: string, given?: Lexicon): Lexicon {
 export function probeCache(task: SourceTask, lexiconHash: string): string | null {
   if (task.cacheDir === null) return null;
   try {
-    const file = resolveSourcePath(task.sourcesDir, task.entry);
-    if (statSync(file).size > (task.maxBytes ?? DEFAULT_MAX_BYTES)) return null;
-    const fileSha256 = sha256Hex(readFileSync(file));
+    const fileSha256 = sha256Hex(readSourceBytes(task.sourcesDir, task.entry, task.maxBytes === undefined ? {} : { maxBytes: task.maxBytes }));
     if (fileSha256 !== task.entry.sha256) return null;
     return cacheKey({ fileSha256, versions: extractionVersions(), lexiconHash, entry: task.entry });
   } catch {
@@ -104,10 +104,12 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
   const lex = lexiconFor(task.lexiconDir, lexicon);
   const cache = task.cacheDir === null ? null : new ExtractCache(task.cacheDir);
   let key = task.cacheKey;
+  let cacheProblem: SourceOutcome['cacheProblem'];
   if (cache && key === undefined) {
     key = probeCache(task, lex.hash);
-    const hit = key === null ? null : cache.get(key);
-    if (hit && hit.result.id === task.entry.id) return { kind: 'source', encoded: hit, cacheHit: true };
+    const found = key === null ? null : cache.check(key);
+    if (found?.entry && found.entry.result.id === task.entry.id) return { kind: 'source', encoded: found.entry, cacheHit: true };
+    if (found?.problem) cacheProblem = { kind: 'dropped', detail: found.problem };
   }
   const maxBytes = task.maxBytes === undefined ? {} : { maxBytes: task.maxBytes };
   const pdfLimits = {
@@ -124,8 +126,11 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
     }
   }
   const encoded = encodeResult(result, pageTexts);
-  if (cache && key && result.error === null) cache.put(key, encoded);
-  return { kind: 'source', encoded, cacheHit: false };
+  if (cache && key && result.error === null) {
+    const stored = cache.put(key, encoded);
+    if (typeof stored === 'string') cacheProblem = { kind: 'unwritable', detail: stored };
+  }
+  return { kind: 'source', encoded, cacheHit: false, ...(cacheProblem ? { cacheProblem } : {}) };
 }
 
 export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {

@@ -1,20 +1,21 @@
 -- Normalise. Mention values already are in base units (yuan, not "trillion yuan"); here:
---  1. a USD figure stated beside its CNY figure ("27.9 trillion yuan ($4 trillion)", linked by
---     paired_mention_id in either direction) is the SAME figure: the USD mention becomes an alternate of the
---     CNY one and is not reconciled on its own. No exchange rate is used or invented.
+--  1. a figure in another currency stated beside its CNY figure ("27.9 trillion yuan ($4 trillion)", linked by
+--     paired_mention_id in either direction) is the SAME figure: the other mention (USD, EUR …) becomes an
+--     alternate of the CNY one and is not reconciled on its own. No exchange rate is used or invented.
+--     (The grammar pairs only two different currencies, so a paired mention that is not CNY is money.)
 --  2. each metric gets one canonical unit: the one its series is published in.
 --  3. each mention gets the reason it is left out of reconciliation, if any (excluded_reason).
 
 -- (two equi-joins rather than one join on "a OR b": DuckDB hashes equi-joins, an OR join is a nested loop)
 CREATE OR REPLACE TABLE currency_pairs AS
 SELECT DISTINCT alt_mention_id, primary_mention_id FROM (
-  SELECT usd.mention_id AS alt_mention_id, cny.mention_id AS primary_mention_id
-  FROM mentions_read usd JOIN mentions_read cny ON usd.paired_mention_id = cny.mention_id
-  WHERE usd.unit = 'USD' AND cny.unit = 'CNY'
+  SELECT other.mention_id AS alt_mention_id, cny.mention_id AS primary_mention_id
+  FROM mentions_read other JOIN mentions_read cny ON other.paired_mention_id = cny.mention_id
+  WHERE other.unit <> 'CNY' AND cny.unit = 'CNY'
   UNION ALL
-  SELECT usd.mention_id, cny.mention_id
-  FROM mentions_read cny JOIN mentions_read usd ON cny.paired_mention_id = usd.mention_id
-  WHERE usd.unit = 'USD' AND cny.unit = 'CNY'
+  SELECT other.mention_id, cny.mention_id
+  FROM mentions_read cny JOIN mentions_read other ON cny.paired_mention_id = other.mention_id
+  WHERE other.unit <> 'CNY' AND cny.unit = 'CNY'
 );
 
 -- canonical unit of a metric: the first unit the lexicon lists for it (a class 'currency' means CNY);
@@ -44,7 +45,8 @@ LEFT JOIN from_mentions m USING (metric);
 CREATE OR REPLACE VIEW mentions_norm AS
 SELECT
   m.*,
-  CASE WHEN m.unit IN ('CNY', 'USD') THEN 'currency' ELSE m.unit END AS unit_class,
+  -- currency units are their ISO 4217 codes (extract/records.ts CURRENCY_UNITS), the only upper-case unit ids
+  CASE WHEN regexp_full_match(m.unit, '[A-Z]{3}') THEN 'currency' ELSE m.unit END AS unit_class,
   mu.canonical_unit,
   cp.primary_mention_id AS alternate_of,
   CASE

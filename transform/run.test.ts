@@ -138,6 +138,11 @@ describe('reconcile', () => {
     expect(series.map((s) => s.fact_id)).toEqual([f.fact_id]);
   });
 
+  it('a figure in any other currency paired with its CNY figure is an alternate too (here EUR)', async () => {
+    const { facts } = await run('paired_eur.json');
+    expect(facts.map((f) => [f.unit, f.mention_ids, f.alt_mention_ids])).toEqual([['CNY', ['m_00000000000000e1'], ['m_00000000000000e2']]]);
+  });
+
   it('conflicts are settled by the rules in rules.yaml, in order, each naming itself', async () => {
     const { facts } = await run('rules.json');
     const r1 = only(facts, 'zone-r1');

@@ -5,6 +5,7 @@ import type { Relation } from '../../checks/relations.js';
 import type { CheckContext, Finding } from '../../checks/types.js';
 import { sha256Hex, type ManifestEntry } from '../../extract/manifest.js';
 import { readPdfPageTexts } from '../../extract/pdf.js';
+import { openSource } from '../../extract/sourceFile.js';
 import type { Mention, Skip, SourceRow } from '../../extract/records.js';
 
 /**
@@ -16,6 +17,8 @@ import type { Mention, Skip, SourceRow } from '../../extract/records.js';
 export interface CheckStepInput {
   manifest: readonly ManifestEntry[];
   sourcesDir: string;
+  /** the size cap of a source file (the build's --max-bytes) */
+  maxBytes?: number;
   sources: SourceRow[];
   mentions: Mention[];
   skips: Skip[];
@@ -29,7 +32,7 @@ export class CheckStep {
   private readonly findings: Finding[] = [];
 
   constructor(input: CheckStepInput) {
-    const rawPath = new Map(input.manifest.map((e) => [e.id, path.join(input.sourcesDir, e.file)]));
+    const fileOf = new Map(input.manifest.map((e) => [e.id, e.file]));
     this.context = {
       sources: input.sources,
       mentions: input.mentions,
@@ -37,7 +40,8 @@ export class CheckStep {
       facts: [],
       texts: input.texts,
       tables: new Map(),
-      readRaw: async (id: string) => readFileSync(rawPath.get(id)!),
+      // through the door: inside the sources folder, a regular file, within the cap
+      readRaw: async (id: string) => openSource(input.sourcesDir, fileOf.get(id)!, { sourceId: id, ...(input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes }) }),
       // the page texts of readPdfPageTexts, read by the extraction workers (or the cache) from the same bytes
       rereadPdfPages: async (bytes: Uint8Array) => {
         const f = path.join(input.pageTextsDir, `${sha256Hex(bytes)}.json`);

@@ -117,6 +117,7 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
         ...(input.jobs === undefined ? {} : { jobs: input.jobs }),
         cacheDir: input.cacheDir,
         progress: stageProgress,
+        onCacheProblem: (line) => input.log(line),
         ...(input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes }),
         ...(input.budget ? { budget: input.budget } : {}),
         log: input.log,

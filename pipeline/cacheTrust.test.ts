@@ -1,0 +1,121 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderPdfPages, renderPdfPagesCached } from '../audit/renderPdf.js';
+import { sha256Hex } from '../extract/manifest.js';
+import { build, type BuildOptions } from './build.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'figtrail-cache-trust-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const fixturePdf = path.join(root, 'audit', 'fixtures', 'sources', 'fixture-brochure.pdf');
+
+function files(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.json')).map((f) => path.join(dir, f)).sort() : [];
+}
+
+/** One hand-written HTML source (and optionally the audit fixture PDF). */
+function sources(withPdf = false): string {
+  const dir = mkdtempSync(path.join(tmp, 'src-'));
+  const html = '<html><body><p>By the end of 2023 the country had 178 national high-tech zones.</p></body></html>';
+  writeFileSync(path.join(dir, 'zones.html'), html);
+  const entry = (id: string, file: string, media_type: string, bytes: Buffer | string) => ({ id, file, media_type, title: 't', publisher: null, original_url: null, published: '2024-01-15', capture: 'test', notes: null, sha256: sha256Hex(bytes) });
+  const manifest = [entry('a-zones', 'zones.html', 'text/html', html)];
+  if (withPdf) {
+    copyFileSync(fixturePdf, path.join(dir, 'brochure.pdf'));
+    manifest.push(entry('b-brochure', 'brochure.pdf', 'application/pdf', readFileSync(fixturePdf)));
+  }
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return dir;
+}
+
+async function run(src: string, cacheDir: string, extra: Partial<BuildOptions> = {}) {
+  const lines: string[] = [];
+  const out = mkdtempSync(path.join(tmp, 'out-'));
+  const r = await build({ sourcesDir: src, outDir: out, cacheDir, jobs: 1, site: false, log: (l) => lines.push(l), ...extra });
+  const mentions = JSON.parse(readFileSync(path.join(out, 'mentions.json'), 'utf8')) as { value: number | null; source_id: string }[];
+  return { r, lines, out, values: mentions.filter((m) => m.source_id === 'a-zones').map((m) => m.value) };
+}
+
+describe('extraction cache entries carry the sha256 of their payload', () => {
+  for (const [name, tamper] of [
+    // the mentions sit in the entry as an NDJSON string: their quotes are escaped there
+    ['one flipped digit', (t: string) => t.replace(/(\\"value\\":)178/, '$1978')],
+    ['a well-formed entry with doubled values', (t: string) => t.replaceAll(/(\\"value\\":)178/g, '$1356')],
+    ['a truncated entry', (t: string) => t.slice(0, Math.floor(t.length * 0.7))],
+  ] as const) {
+    it(`${name}: dropped, re-made and reported in one line naming the cache`, async () => {
+      const src = sources();
+      const cacheDir = path.join(tmp, `cache-${name.replace(/\W+/g, '-')}`);
+      const first = await run(src, cacheDir);
+      expect(first.values).toEqual([178]);
+      const [entry] = files(path.join(cacheDir, 'v1'));
+      const before = readFileSync(entry!, 'utf8');
+      const after = tamper(before);
+      expect(after).not.toBe(before);
+      writeFileSync(entry!, after);
+
+      const second = await run(src, cacheDir);
+      expect(second.r.exitCode).toBe(0);
+      expect(second.values).toEqual([178]);
+      expect(second.r.extract).toMatchObject({ extracted: 1, cacheHits: 0 });
+      const reports = second.lines.filter((l) => /^cache:/.test(l));
+      expect(reports).toHaveLength(1);
+      expect(reports[0]).toContain(cacheDir);
+      expect(reports[0]).toMatch(/extraction cache/);
+      // re-made: the next build reads it again, with nothing to report
+      expect(readFileSync(entry!, 'utf8')).toBe(before);
+      const third = await run(src, cacheDir);
+      expect(third.r.extract).toMatchObject({ extracted: 0, cacheHits: 1 });
+      expect(third.lines.filter((l) => /^cache:/.test(l))).toEqual([]);
+    });
+  }
+});
+
+describe('page-image cache entries carry the sha256 of their payload', () => {
+  const fresh = renderPdfPages(readFileSync(fixturePdf), 1.5);
+  for (const [name, tamper] of [
+    ['an empty png', (t: string) => t.replace(/"png":"[^"]*"/, '"png":""')],
+    ['flipped bytes in a png', (t: string) => t.replace(/"png":"(.{40})(.)/, (_m, a: string, c: string) => `"png":"${a}${c === 'A' ? 'B' : 'A'}`)],
+    ['a truncated entry', (t: string) => `${t.slice(0, t.indexOf('},{') + 1)}]`],
+  ] as const) {
+    it(`${name}: dropped, re-rendered and reported in one line naming the cache`, async () => {
+      const cacheDir = path.join(tmp, `pages-${name.replace(/\W+/g, '-')}`);
+      const data = readFileSync(fixturePdf);
+      const lines: string[] = [];
+      await renderPdfPagesCached(data, 1.5, cacheDir, (l) => lines.push(l));
+      const [entry] = files(path.join(cacheDir, 'pages'));
+      const before = readFileSync(entry!, 'utf8');
+      writeFileSync(entry!, tamper(before));
+      expect(readFileSync(entry!, 'utf8')).not.toBe(before);
+
+      const pages = await renderPdfPagesCached(data, 1.5, cacheDir, (l) => lines.push(l));
+      expect(pages.map((p) => Buffer.from(p.png).toString('base64'))).toEqual((await fresh).map((p) => Buffer.from(p.png).toString('base64')));
+      for (const p of pages) expect(Buffer.from(p.png).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/page-image cache/);
+      expect(lines[0]).toContain(cacheDir);
+      expect(readFileSync(entry!, 'utf8')).toBe(before);
+    });
+  }
+});
+
+describe('an unwritable cache', () => {
+  it('gives a warning and a complete build: every source extracted, the site with its page images', async () => {
+    const src = sources(true);
+    // a file where the cache folder should be: nothing can be created in it (whoever runs the test, root too)
+    const cacheDir = path.join(tmp, 'not-a-folder');
+    writeFileSync(cacheDir, 'x');
+    const { r, lines, out } = await run(src, cacheDir, { site: true });
+    expect(r.exitCode).toBe(0);
+    expect(r.errors).toEqual([]);
+    const pngs = readdirSync(path.join(out, 'site', 'source', 'b-brochure')).filter((f) => f.endsWith('.png'));
+    expect(pngs.length).toBeGreaterThan(0);
+    expect(readFileSync(path.join(out, 'site', 'source', 'b-brochure.html'), 'utf8')).not.toContain('Page images unavailable');
+    const warnings = lines.filter((l) => /cache/.test(l) && /not writable/.test(l));
+    expect(warnings.map((l) => l.replace(/\(.*$/, ''))).toEqual([`cache: the extraction cache ${cacheDir} is not writable `, `cache: the page-image cache ${cacheDir} is not writable `]);
+  }, 120_000);
+});
