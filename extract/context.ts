@@ -137,7 +137,7 @@ interface Compiled {
   partYear: RegExp;
   partYears: Map<string, string>;
   priorYear: RegExp;
-  /** ranks and partitives around a count: "the top 20", "the 10 largest", "five of the zones" */
+  /** ranks and partitives around a count: "the top 20", "the 10 largest", "five of the parks" */
   subsetBefore: RegExp;
   subsetAfter: RegExp;
   definiteBefore: RegExp;
@@ -145,7 +145,7 @@ interface Compiled {
   frameOpener: RegExp;
   /** "The city passed …": a sentence whose subject is a place named by its kind */
   placeOpener: RegExp;
-  /** "five of the zones", "排名前10名": some of a set, stated whether or not the count is a figure */
+  /** "five of the parks", "排名前10名": some of a set, stated whether or not the count is a figure */
   subsetPhrase: RegExp;
   /** "… 1 trillion yuan each": an amount of each member */
   distributive: RegExp;
@@ -173,7 +173,7 @@ function compile(lex: Lexicon): Compiled {
   for (const m of lex.metrics) {
     const entries: [string, boolean][] = [...m.synonyms.map((s): [string, boolean] => [s, false]), ...m.nouns.map((s): [string, boolean] => [s, true])];
     for (const [phrase, noun] of entries) {
-      // a final plural is optional: "tax revenue" also reads "Tax revenues"
+      // a final plural is optional: "visitor count" also reads "Visitor counts"
       // Chinese phrases take no plural and may be followed directly by the number ("营业收入56.6万亿元")
       const cjkEnd = isHan(phrase.at(-1));
       const src = `${BEFORE}(?:${phraseSource(phrase, regionAlt)})${cjkEnd ? '' : `(?:s|es)?${AFTER}`}`;
@@ -385,7 +385,7 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
   if (c.zoneName) {
     for (const sp of findAll(c.zoneName, text, s.start, s.end)) {
       if (raw.some((o) => o.subject && o.start < sp.end && o.end > sp.start)) continue;
-      // leading generic words ("the National …", "China's …") are not part of the name
+      // leading generic words ("the National …", "State-level …") are not part of the name
       const words = [...text.slice(sp.start, sp.end).matchAll(/\S+/g)];
       const first = words.findIndex((w) => !c.genericWords.has(w[0].toLowerCase().replace(/['’]s$/, '')));
       if (first < 0) continue;
@@ -410,7 +410,7 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
   for (const o of occ) {
     const cl = clauseAt(clauses, o.start);
     if (!cl) continue;
-    // "X percent of Beijing's GDP", "higher than the national average": the place is a denominator
+    // "X percent of Riverside's GDP", "higher than the regional average": the place is a denominator
     const left = text.slice(cl.start, o.start);
     if (/(?:^|[^A-Za-z])(?:of|than)\s+(?:the\s+)?$/i.test(left) && c.denominatorCue.test(left)) o.denominator = true;
   }
@@ -636,7 +636,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     add(sp.start, sp.end, y, c.comparison.test(left) ? 'comparison' : 'relative', y ? Number(y) : null);
   }
   // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
-  // such as "around 2000 hi-tech companies" is not a date; "over 2011" is a comparison base
+  // such as "around 2000 software companies" is not a date; "over 2011" is a comparison base
   run(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'g', (m, a, b) => {
     if (figures.overlaps(a, b)) return;
     const left = text.slice(Math.max(s.start, a - 40), a);
@@ -1008,12 +1008,12 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     if (!m.whole_count_only) return { metric: m.id, rule: why };
     const before = text.slice(Math.max(st.sentence.start, f.start - 40), f.start);
     // ranks and partitives never count the whole set: "the top 20 zones", "the 10 largest zones",
-    // "five of the zones"; nor does a number in words after an article: "the two zones" are two named before
+    // "five of the parks"; nor does a number in words after an article: "the two parks" are two named before
     const ne = numberEnd(text, f);
     const rank = c.subsetBefore.exec(before) ?? c.subsetAfter.exec(text.slice(ne, clause.end));
     if (rank) return { metric: null, rule: `subset(${why};rank=${rank[0].trim()})` };
     if (!/\d/.test(text.slice(f.start, ne)) && c.definiteBefore.test(before)) return { metric: null, rule: `subset(${why};named-before)` };
-    // a possessive names the whole set as well: "China's 169 national high-tech zones"
+    // a possessive names the whole set as well: "Riverside's 169 city parks"
     const whole = c.wholeBefore.test(before) || /[A-Za-z]['’]s\s*$/.test(before);
     return whole ? { metric: m.id, rule: `${why};whole` } : { metric: null, rule: `subset(${why})` };
   };
@@ -1024,7 +1024,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     if (uw) return wholeOrSubset(uw.metric, `unit-word(${f.unitWord})`);
   }
 
-  // a counted noun that belongs to another figure ("7 engineering research centers") names that one only
+  // a counted noun that belongs to another figure ("7 research laboratories") names that one only
   // (this figure has none of its own here, so all the sentence's counted nouns are other figures')
   if (!st.claimed) {
     const nouns: Span[] = [];
@@ -1038,7 +1038,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   // a counted noun elsewhere in the clause ("… to support the demonstration zones") names what stands
   // right before it, not a figure that has a noun of its own
   // (a figure with a counted noun of its own, "one regional platform"); a bare figure ("more than 21,500
-  // or 36.5 percent of which are registered as high-tech enterprises") may take a noun later in the clause
+  // or 36.5 percent of which are registered as exporters") may take a noun later in the clause
   // (a Chinese classifier such as 家 or 个 is no noun of its own: "高新技术企业达到12万家")
   const ownNoun = f.unitWord !== null && !(f.unitWord.length === 1 && isHan(f.unitWord));
   const free = compat.filter((o) => !(o.noun && ownNoun) && !claimed.overlaps(o.start, o.end));
@@ -1081,7 +1081,7 @@ function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): {
 /** What a percentage is a growth or a share of: the amount named in its clause or stated just before. */
 function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): MetricDef | null {
   const f = st.figures[fi]!;
-  // names of amounts only: a counted noun ("from the zones") names what a count counts, not what grows
+  // names of amounts only: a counted noun ("from the parks") names what a count counts, not what grows
   st.levels ??= outermost(st.metricOcc.filter((o) => !o.noun && (o.metric.kind !== 'ratio' || o.metric.qualifier))).filter((o) => o.metric.kind !== 'ratio');
   const levels = st.levels;
   let levelsInClause = st.levelsByClause.get(clause);
@@ -1118,7 +1118,7 @@ function readSubject(
 ): { subject: SubjectDef | null; rule: string } {
   const { text } = st;
   if (bracket >= 0) {
-    // "(24105) of Wuhan", "the national average (11.4 …)": the bracket's own noun phrase names the subject
+    // "(24105) of Riverside", "the regional average (11.4 …)": the bracket's own noun phrase names the subject
     const close = text.indexOf(')', f.end);
     let tail = close >= 0 ? close + 1 : f.end;
     const m = /^\s+of\s+[^,;:.()]+/.exec(text.slice(tail, clause.end));
@@ -1444,7 +1444,7 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   const figureIndex = new SpanIndex(figures);
 
   // phrases are matched on a copy where page furniture inside a sentence is blanked out (same offsets):
-  // "every ten thousand\n3\nprofessionals" must read as "every ten thousand professionals"
+  // "every thousand\n3\nresidents" must read as "every thousand residents"
   const lifted = (opts.regions ?? []).filter((r) => r.kind !== 'content' && r.kind !== 'heading');
   let masked = text;
   if (lifted.length) {
@@ -1528,7 +1528,7 @@ function readSentence(
   const opens = (o: SubjectOcc) => /^\s*(?:\S+(?:\s+|$)){0,3}$/.test(text.slice(sentence.start, o.start));
   const named = subjectOcc.filter((o) => o.subject && !o.denominator && (!o.unlisted || opens(o)));
   const newTopic = named.find((o) => o.subject!.kind === 'zone')?.subject ?? named.find((o) => o.subject!.kind === 'aggregate')?.subject ?? null;
-  // "Guangdong's exports …": a sentence that opens on a city or province (and names no zone) turns the
+  // "Riverside's exports …": a sentence that opens on a city or province (and names no zone) turns the
   // paragraph to that place: the zone talked about before is not carried past it
   const opener = named[0];
   const regionOpens = !newTopic && opener !== undefined && opener.subject!.kind === 'region' && opens(opener) ? opener.subject!.id : null;
@@ -1566,7 +1566,7 @@ function readSentence(
   for (let k = figures.length - 1, m = Infinity; k >= 0; k--) st.figMinEndFrom[k] = m = Math.min(m, figures[k]!.end);
   let lastCarry: { period: string; rule: string } | null = null;
   let anyPlain = false;
-  /** the quote of a ranked or named subset of the zones counted earlier in the sentence */
+  /** the quote of a ranked or named subset of the set counted earlier in the sentence */
   let subsetSubject: string | null = null;
   const subsetPhrases = findAll(c.subsetPhrase, text, sentence.start, sentence.end);
   const partOfMatch = c.partOf.exec(text.slice(sentence.start, sentence.end).trimStart());
@@ -1600,8 +1600,8 @@ function readSentence(
       st.recentMetrics.push(m.metric);
     }
     let s = readSubject(st, f, clause, bracket, topic, topicNote);
-    // "The 10 largest zones earned …", "The two zones together employ …": a ranked or named subset of the
-    // zones, stated before the figure, is what the figure is about, not all the zones
+    // "The 10 largest parks earned …", "The two parks together employ …": a ranked or named subset of the
+    // parks, stated before the figure, is what the figure is about, not the whole set
     // (the phrases are sorted and disjoint, so the first one is the one ending earliest: it is the one or
     // there is none, a check per figure rather than a scan)
     const phrase = subsetPhrases[0] !== undefined && subsetPhrases[0].end <= f.start ? subsetPhrases[0] : undefined;

@@ -91,7 +91,7 @@ function deflateSpaces(head: Buffer, n: number): Promise<Buffer> {
 
 /** An HTML page of one sentence holding `figures` figures. */
 export function manyFiguresHtml(figures: number): Uint8Array {
-  return new Uint8Array(Buffer.from(`<html><body><main><p>The zones had ${'1 '.repeat(figures)}enterprises.</p></main></body></html>`));
+  return new Uint8Array(Buffer.from(`<html><body><main><p>The parks had ${'1 '.repeat(figures)}enterprises.</p></main></body></html>`));
 }
 
 /** An HTML page with one figure that overflows to Infinity, next to an ordinary one. */

@@ -37,7 +37,7 @@ CREATE OR REPLACE MACRO fmt_interval(lo, hi, lo_exclusive, hi_exclusive) AS
   || CASE WHEN hi IS NULL THEN '∞' ELSE fmt_num(hi) END
   || CASE WHEN hi IS NULL OR hi_exclusive THEN ')' ELSE ']' END;
 
--- how a mention states its figure: 'exceeded 3 trillion yuan' (lower bound 3e12, source chinadaily-…)
+-- how a mention states its figure: 'exceeded 3 trillion yuan' (lower bound 3e12, source news-…)
 CREATE OR REPLACE MACRO fmt_mention(quote, bound, value, lo, hi, lo_exclusive, hi_exclusive, source_id) AS
   '''' || quote || ''' (' || CASE bound
     WHEN 'exact' THEN 'exact ' || fmt_num(value)

@@ -1,5 +1,5 @@
 -- Scope: when does a figure hold? The metric's kind comes from the lexicon (stg_metrics):
---   stock (a level: number of zones, firms, employees) holds AS OF a date;
+--   stock (a level: number of parks, firms, employees) holds AS OF a date;
 --   flow  (an amount over a period: revenue, output, exports) needs a period;
 --   ratio (share, growth rate) is treated like a flow: without a period it is not dated.
 -- A stock stated with no period is taken as of its source's publication date (period_basis 'publication').

@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readManifest } from '../extract/manifest.js';
+import { loadDataset } from './dataset.js';
+
+/**
+ * The engine holds no word of the dataset it builds: the default dataset's metric ids, subject ids and
+ * proper names, its multi-word phrases and its publishers must not appear in engine code or engine data
+ * (extract/, transform/, checks/, pipeline/, audit/, cli.ts). Tests and fixtures exercise the engine on the
+ * default dataset and are not searched.
+ */
+const root = path.resolve(import.meta.dirname, '..');
+const ENGINE = ['extract', 'transform', 'checks', 'pipeline', 'audit', 'contracts', 'eval', 'cli.ts'];
+
+function engineFiles(): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    const full = path.join(root, rel);
+    if (statSync(full).isDirectory()) {
+      for (const f of readdirSync(full).sort()) if (f !== 'fixtures' && f !== 'node_modules' && f !== 'corpus') walk(path.join(rel, f));
+    } else if (/\.(ts|sql|ya?ml|json|html|css|js)$/.test(rel) && !/\.test\.ts$/.test(rel) && !/(^|\/)testing\.ts$/.test(rel)) out.push(rel);
+  };
+  for (const e of ENGINE) walk(e);
+  return out;
+}
+
+/** The dataset's own words: what only this domain says. */
+async function datasetWords(): Promise<string[]> {
+  const d = await loadDataset();
+  const words = new Set<string>();
+  for (const m of d.lexicon.metrics) {
+    if (m.growth_of === null && m.id.includes('_')) words.add(m.id);
+    for (const p of [...m.synonyms, ...m.nouns]) if (/\s/.test(p.trim()) || /[\u4e00-\u9fff]/.test(p)) words.add(p);
+  }
+  for (const s of d.lexicon.subjects) {
+    if (s.kind !== 'aggregate') words.add(s.id);
+    for (const a of [s.name, ...s.aliases]) if (/[A-Z\u4e00-\u9fff]/.test(a) || /\s/.test(a.trim())) words.add(a);
+  }
+  for (const e of readManifest(d.sourcesDir)) {
+    words.add(e.id);
+    if (e.publisher) words.add(e.publisher);
+  }
+  return [...words].filter((w) => w.length >= 3);
+}
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+
+describe('engine and dataset', () => {
+  it('no engine file contains a word of the default dataset', async () => {
+    const words = await datasetWords();
+    expect(words.length).toBeGreaterThan(100);
+    const re = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${words.map(esc).join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
+    const hits: string[] = [];
+    for (const f of engineFiles()) {
+      const lines = readFileSync(path.join(root, f), 'utf8').split('\n');
+      lines.forEach((l, i) => {
+        for (const m of l.matchAll(re)) hits.push(`${f}:${i + 1}: ${m[0]}`);
+      });
+    }
+    expect(hits).toEqual([]);
+  });
+});
