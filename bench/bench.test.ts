@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchSize, parseBenchArgs } from './options.js';
+import { benchParts, benchSize, parseBenchArgs } from './options.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const made: string[] = [];
@@ -14,11 +14,20 @@ afterAll(() => {
 describe('bench options', () => {
   it('runs the quick mode by default; --full is the targets\' scale', () => {
     const quick = parseBenchArgs([]);
-    expect(quick).toEqual({ full: false, install: true, hostile: false, help: false });
-    expect(parseBenchArgs(['--full', '--no-install'])).toEqual({ full: true, install: false, hostile: false, help: false });
+    expect(quick).toEqual({ full: false, scale10m: false, install: true, hostile: false, help: false });
+    expect(parseBenchArgs(['--full', '--no-install'])).toEqual({ full: true, scale10m: false, install: false, hostile: false, help: false });
     expect(benchSize(quick).pdfs).toBeLessThan(benchSize(parseBenchArgs(['--full'])).pdfs);
     expect(benchSize(parseBenchArgs(['--full'])).mentions).toBe(1_000_000);
     expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown option --fast/);
+  });
+});
+
+describe('bench --scale-10m', () => {
+  it('never runs in the default quick bench; alone it runs only itself; --full includes it', () => {
+    expect(benchParts(parseBenchArgs([]))).toEqual({ main: true, scale10m: false });
+    expect(benchParts(parseBenchArgs(['--scale-10m']))).toEqual({ main: false, scale10m: true });
+    expect(benchParts(parseBenchArgs(['--full']))).toEqual({ main: true, scale10m: true });
+    expect(benchParts(parseBenchArgs(['--full', '--scale-10m']))).toEqual({ main: true, scale10m: true });
   });
 });
 

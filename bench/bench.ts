@@ -20,7 +20,8 @@ import { DEFAULT_BUDGET } from '../pipeline/budget.js';
 import { inflateBombPdf, manyFiguresHtml, manyPagesPdf } from '../pipeline/hostileInputs.js';
 import { tempFolderRemovedOnExit } from './cleanup.js';
 import { makeCorpus, type CorpusEntry } from './corpus.js';
-import { BENCH_USAGE, benchSize, BenchUsageError, parseBenchArgs, type BenchOptions } from './options.js';
+import { BENCH_USAGE, benchParts, benchSize, BenchUsageError, parseBenchArgs, type BenchOptions } from './options.js';
+import { benchScale10m, type Scale10mContext } from './scale10m.js';
 
 let options: BenchOptions;
 try {
@@ -112,10 +113,16 @@ function ensurePdftotext(): boolean {
 }
 
 async function main(): Promise<void> {
-  say(`figtrail bench (${quick ? 'quick; --full for the targets\' scale' : '--full'}): ${cores} cores (os.availableParallelism), node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}`);
+  say(`figtrail bench (${!benchParts(options).main ? '--scale-10m only' : quick ? 'quick; --full for the targets\' scale' : '--full'}): ${cores} cores (os.availableParallelism), node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}`);
   const cli = (...a: string[]) => child(['cli', ...a]);
   if (options.hostile) {
     await hostile(cli, [], true);
+    return printTargets();
+  }
+  const parts = benchParts(options);
+  const scale10m: Scale10mContext = { root, tmp, track: (c) => scratch.track(c), say, target, cores };
+  if (!parts.main) {
+    await benchScale10m(scale10m); // --scale-10m alone
     return printTargets();
   }
 
@@ -232,6 +239,7 @@ async function main(): Promise<void> {
   target(`${SIZE.mentions.toLocaleString('en-US')} mentions reconciled ≤ 10 s and ≤ 2 GB peak RSS`, rec.seconds <= 10 && rec.maxRssKb <= 2 * 1024 * 1024, `${f2(rec.seconds)} s, ${mb(rec.maxRssKb)}`);
 
   await hostile(cli, htmls.map((e) => path.join(corpusDir, e.file)), options.full);
+  if (parts.scale10m) await benchScale10m(scale10m);
   printTargets();
 }
 

@@ -204,6 +204,29 @@ describe('reconcile', () => {
     }
   });
 
+  it('reads sharded extraction output (several NDJSON files) as one input: same facts as one file', async () => {
+    const cases = ['conflict.json', 'nested.json', 'scope.json', 'series.json'];
+    const all = cases.flatMap((c) => JSON.parse(readFileSync(fixture(c), 'utf8')) as unknown[]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'figtrail-transform-'));
+    made.push(dir);
+    const ndjson = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    writeFileSync(path.join(dir, 'one.ndjson'), ndjson(all));
+    const shards = [0, 1, 2].map((k) => path.join(dir, `shard-${k}.ndjson`));
+    shards.forEach((f, k) => writeFileSync(f, ndjson(all.filter((_, i) => i % 3 === k))));
+    const base = { sourcesPath: fixture('sources.json'), metricsPath: fixture('metrics.json'), rulesPath: fixture('rules.yaml') };
+    const steps: string[] = [];
+    const one = await runTransform({ ...base, mentionsPath: path.join(dir, 'one.ndjson') });
+    const sharded = await runTransform({ ...base, mentionsPath: shards, onStepTimed: (step, seconds) => {
+      expect(seconds).toBeGreaterThanOrEqual(0);
+      steps.push(step);
+    } });
+    expect(sharded.facts.length).toBeGreaterThan(5);
+    expect(JSON.stringify(sharded)).toBe(JSON.stringify(one));
+    expect(steps[0]).toBe('load');
+    expect(steps).toContain('049_facts.sql');
+    await expect(runTransform({ ...base, mentionsPath: [] })).rejects.toThrow(/names no file/);
+  });
+
   it('refuses a mention whose value lies outside its own interval', async () => {
     await expect(run('bad_interval.json')).rejects.toThrow(/value lies in its own interval/);
   });

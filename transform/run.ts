@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { duckdbColumns, FactSchema, SeriesRowSchema, sqlSelectList, type Fact, type SeriesRow } from '../contracts/index.js';
@@ -217,7 +217,12 @@ async function loadInputs(con: DuckDBConnection, input: TransformInput, rules: R
   };
   const readJson = (columns: string, file: string) =>
     `SELECT * FROM read_json(?, format = '${formatOf(file)}', columns = ${columns})`;
-  await con.run(`CREATE OR REPLACE TABLE raw_mentions AS ${readJson(MENTION_COLUMNS, input.mentionsPath)}`, [input.mentionsPath]);
+  // several files (extraction shards) are read as one table; they share one format, the first's
+  const mentionFiles = typeof input.mentionsPath === 'string' ? [input.mentionsPath] : [...input.mentionsPath];
+  if (mentionFiles.length === 0) throw new Error('runTransform: mentionsPath names no file');
+  await con.run(`CREATE OR REPLACE TABLE raw_mentions AS ${readJson(MENTION_COLUMNS, mentionFiles[0]!)}`, [
+    mentionFiles.length === 1 ? mentionFiles[0]! : listValue(mentionFiles),
+  ]);
   await con.run(`CREATE OR REPLACE TABLE raw_sources AS ${readJson(SOURCE_COLUMNS, input.sourcesPath)}`, [input.sourcesPath]);
   if (input.metricsPath !== undefined) {
     await con.run(`CREATE OR REPLACE TABLE raw_metrics AS ${readJson(METRIC_COLUMNS, input.metricsPath)}`, [input.metricsPath]);
@@ -257,7 +262,8 @@ async function loadInputs(con: DuckDBConnection, input: TransformInput, rules: R
 // ------------------------------------------------------------------------------------------- the run
 
 export interface TransformInput {
-  mentionsPath: string;
+  /** one mentions file, or the files of a sharded extraction (all JSON arrays or all newline-delimited) */
+  mentionsPath: string | readonly string[];
   sourcesPath: string;
   /** JSON array [{id, kind: 'stock'|'flow'|'ratio', unit_kinds: [...]}] written by the build from the lexicon */
   metricsPath?: string;
@@ -269,6 +275,8 @@ export interface TransformInput {
   dbPath?: string;
   /** DuckDB memory limit, e.g. '1GB' (default); larger work spills to a temporary folder */
   memoryLimit?: string;
+  /** told each step's wall time once it is done ('load' for reading the inputs, then each model's file name) */
+  onStepTimed?: (step: string, seconds: number) => void;
 }
 
 export interface TransformResult {
@@ -305,7 +313,14 @@ export async function runTransform(input: TransformInput): Promise<TransformResu
     // SET takes no bound parameters; both values are ours (a checked size, a folder we just made), never a document's
     await con.run(`SET memory_limit = '${/^\d+(?:\.\d+)?\s*[KMGT]?B$/i.test(input.memoryLimit ?? '') ? input.memoryLimit : '1GB'}'`);
     await con.run(`SET temp_directory = '${spill.replace(/'/g, "''")}'`);
+    let t0 = performance.now();
+    const timed = (step: string) => {
+      const t1 = performance.now();
+      input.onStepTimed?.(step, (t1 - t0) / 1000);
+      t0 = t1;
+    };
     await loadInputs(con, input, rules, decisions);
+    timed('load');
     for (const model of models) {
       try {
         await con.run(model.sql);
@@ -313,6 +328,7 @@ export async function runTransform(input: TransformInput): Promise<TransformResu
         throw new Error(`transform model ${model.name} failed: ${(e as Error).message}`);
       }
       await runAsserts(con, model.name, model.asserts);
+      timed(model.name);
     }
 
     const factRows = (

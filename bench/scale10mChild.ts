@@ -1,0 +1,59 @@
+/**
+ * Child-process side of the 10,000,000-mention bench (bench/scale10m.ts), one process per job as a CI
+ * matrix would run them, so each job's wall time and peak RSS are its own:
+ *   node dist/bench/scale10mChild.js shard <mentions.json template> <out.ndjson> <from> <to> <nSources> <seed>
+ *       one extraction shard's output: mentions [from, to) as NDJSON, streamed (bounded memory)
+ *   node dist/bench/scale10mChild.js reconcile <workdir> <nSources> <memory limit> <shard.ndjson>...
+ *       the one reconcile job: every shard read as one input by runTransform under the memory limit
+ * On exit the child writes {maxRssKb, ...} as JSON to the file named by FIGTRAIL_BENCH_REPORT.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Mention } from '../extract/records.js';
+import { metricKinds } from '../pipeline/build.js';
+import { loadDataset } from '../pipeline/dataset.js';
+import { syntheticSources, writeSyntheticMentions } from './syntheticMentions.js';
+
+const report: Record<string, unknown> = {};
+process.on('exit', (code) => {
+  const file = process.env.FIGTRAIL_BENCH_REPORT;
+  if (file) writeFileSync(file, JSON.stringify({ ...report, exitCode: code, maxRssKb: process.resourceUsage().maxRSS }));
+});
+
+const [mode, ...args] = process.argv.slice(2);
+if (mode === 'shard' && args.length === 6) {
+  const [template, out, from, to, nSources, seed] = args as [string, string, string, string, string, string];
+  const templates = JSON.parse(readFileSync(template, 'utf8')) as Mention[];
+  const t0 = performance.now();
+  report.mentions = writeSyntheticMentions(out, templates, { from: Number(from), to: Number(to), nSources: Number(nSources), seed: Number(seed) });
+  report.seconds = (performance.now() - t0) / 1000;
+} else if (mode === 'reconcile' && args.length >= 4) {
+  const [work, sourceCount, memoryLimit, ...shards] = args as [string, string, string, ...string[]];
+  const nSources = Number(sourceCount);
+  const sourcesPath = path.join(work, 'sources.json');
+  const metricsPath = path.join(work, 'metrics.json');
+  writeFileSync(sourcesPath, JSON.stringify(syntheticSources(nSources)));
+  const dataset = await loadDataset();
+  writeFileSync(metricsPath, JSON.stringify(metricKinds(dataset.lexicon)));
+  const { runTransform } = await import('../transform/run.js');
+  // the steps done so far are reported even when one fails (DuckDB out of memory is a figure, not a crash)
+  const steps: [string, number][] = [];
+  report.steps = steps;
+  const t0 = performance.now();
+  try {
+    const out = await runTransform({
+      mentionsPath: shards, sourcesPath, metricsPath, rulesPath: dataset.rulesPath, memoryLimit,
+      onStepTimed: (step, seconds) => steps.push([step, seconds]),
+    });
+    report.facts = out.facts.length;
+    report.series = out.series.length;
+    report.byStatus = out.summary.by_status;
+  } catch (e) {
+    report.error = (e as Error).message.split('\n')[0];
+    process.exitCode = 1;
+  }
+  report.seconds = (performance.now() - t0) / 1000;
+} else {
+  process.stderr.write('usage: scale10mChild.js shard TEMPLATE OUT FROM TO NSOURCES SEED | reconcile WORKDIR NSOURCES MEMORY_LIMIT SHARD...\n');
+  process.exitCode = 2;
+}
