@@ -63,7 +63,7 @@ export function writeSyntheticMentions(file: string, templates: readonly Mention
 /** The sources.json rows the synthetic mentions point at (a third of them from the statistical publisher). */
 export function syntheticSources(nSources: number): Record<string, unknown>[] {
   return Array.from({ length: nSources }, (_, k) => ({
-    source_id: `syn-${k}`, file: `syn-${k}.pdf`, media_type: 'application/pdf', title: `synthetic ${k}`, publisher: k % 3 ? 'bench' : 'Torch High Technology Industry Development Center, MOST',
+    source_id: `syn-${k}`, file: `syn-${k}.pdf`, media_type: 'application/pdf', title: `synthetic ${k}`, publisher: k % 3 ? 'bench' : 'National Bureau of Statistics',
     original_url: null, published: `20${10 + (k % 14)}-06-01`, capture: 'synthetic', notes: null, sha256: createHash('sha256').update(`syn-${k}`).digest('hex'),
     bytes: 1000, pages: 10, text_chars: 10000, text_sha256: null, status: 'ok', error_reason: null,
   }));
