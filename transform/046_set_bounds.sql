@@ -1,7 +1,8 @@
 -- Each set's own intersection; a set settles its fact only if that intersection is not empty.
--- One join of the sets' mentions (materialised once), grouped by ids only: a set's rank, edge rule and
--- reasoning text are one per (fact_id, set_rule) and are joined back at the end, so the large grouping never
--- carries text (10 million mentions under a 2 GB memory limit).
+-- A set is (fact_id, set_rule): all its mentions are intersected together. (R3 keeps every source published on
+-- the latest date: each names itself in `why`, and their reasons are joined into the set's one.)
+-- One join of the sets' mentions (materialised once), grouped by ids only, the set's text joined back at the
+-- end, so the large grouping never carries text (10 million mentions under a 2 GB memory limit).
 CREATE OR REPLACE TABLE set_bounds AS
 WITH j AS MATERIALIZED (
   SELECT s.fact_id, s.set_rule, fm.lo, fm.hi, fm.lo_exclusive, fm.hi_exclusive
@@ -20,7 +21,10 @@ x AS (
   GROUP BY b.fact_id, b.set_rule, b.lo, b.hi, b.n_kept
 ),
 sets AS (
-  SELECT DISTINCT fact_id, set_rule, set_rank, edges_inclusive, why FROM mention_sets
+  SELECT fact_id, set_rule, min(set_rank) AS set_rank, bool_or(edges_inclusive) AS edges_inclusive,
+         string_agg(DISTINCT why, '; ' ORDER BY why) AS why
+  FROM mention_sets
+  GROUP BY fact_id, set_rule
 )
 SELECT sets.fact_id, sets.set_rule, sets.set_rank, sets.edges_inclusive, sets.why, x.lo, x.hi, x.n_kept,
   NOT sets.edges_inclusive AND x.any_lo_exclusive AS lo_exclusive,

@@ -156,6 +156,16 @@ describe('reconcile', () => {
     expect(r3.resolution).toContain('2018-03-01');
   });
 
+  it('R3 keeps every source published on the latest date as one set: their intervals are intersected together', async () => {
+    // 5,000 (2017) against "more than 5,150" and 5,200, both published on 2018-03-01: the two latest agree, and
+    // their intersection (5,150, ∞) ∩ [5,200] is 5,200; the set's reason names both sources
+    const { facts } = await run('rules_latest_tie.json');
+    const f = only(facts, 'zone-r3-tie');
+    expect([f.status, f.rule, f.value, f.chosen_mention_id]).toEqual(['resolved', 'R3', 5200, 'm_0000000000000043']);
+    expect(f.resolution).toContain('wire-2018');
+    expect(f.resolution).toContain('bulletin-2018');
+  });
+
   it('rules are data: without R2 and R3 in the rules file those conflicts stay conflicts', async () => {
     const { facts } = await run('rules.json', { rulesPath: fixture('rules_r1_only.yaml') });
     expect(only(facts, 'zone-r1').status).toBe('resolved');
