@@ -23,7 +23,7 @@ import { getDocument, version as pdfjsVersion } from 'pdfjs-dist/legacy/build/pd
 import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { checkInflatedSize, DEFAULT_PDF_LIMITS, type PdfLimits } from './limits.js';
 import { joinPages } from './offsets.js';
-import { glyphsOfOperatorList, itemGlyphEdges, type ItemEdges } from './pdfGlyphs.js';
+import { glyphsOfOperatorList, itemGlyphEdges, mul, type ItemEdges } from './pdfGlyphs.js';
 import { SourceError, type PageInfo, type PdfItem, type Region, type RegionKind, type TextLayer } from './textLayer.js';
 
 /** Bump the first part when the layout rules change the output; the pdf.js version also changes it. */
@@ -284,25 +284,14 @@ async function textItemsCapped(page: PDFPageProxy, n: number, sourceId: string, 
   return items;
 }
 
-// ------------------------------------------------------------------ geometry
-
-function multiply(m: readonly number[], n: readonly number[]): number[] {
-  return [
-    m[0]! * n[0]! + m[2]! * n[1]!,
-    m[1]! * n[0]! + m[3]! * n[1]!,
-    m[0]! * n[2]! + m[2]! * n[3]!,
-    m[1]! * n[2]! + m[3]! * n[3]!,
-    m[0]! * n[4]! + m[2]! * n[5]! + m[4]!,
-    m[1]! * n[4]! + m[3]! * n[5]! + m[5]!,
-  ];
-}
+// ------------------------------------------------------------------ geometry (matrices: pdfGlyphs.ts mul)
 
 function placeItems(raw: readonly TextItem[], viewportTransform: readonly number[], edges: readonly (ItemEdges | null)[]): PlacedItem[] {
   const out: PlacedItem[] = [];
   raw.forEach((it, seq) => {
     // Empty items are pdf.js end-of-line markers: they carry no text and get no span.
     if (it.str.length === 0) return;
-    const t = multiply(viewportTransform, it.transform as number[]);
+    const t = mul(viewportTransform, it.transform as number[]);
     const dirLen = Math.hypot(t[0]!, t[1]!) || 1;
     const dx = t[0]! / dirLen;
     const dy = t[1]! / dirLen;

@@ -34,7 +34,8 @@ export interface PlacedGlyph {
 
 type Matrix = [number, number, number, number, number, number];
 
-function mul(m: readonly number[], n: readonly number[]): Matrix {
+/** The product of two PDF transformation matrices [a b c d e f], as pdf.js's Util.transform; pdf.ts uses it too. */
+export function mul(m: readonly number[], n: readonly number[]): Matrix {
   return [
     m[0]! * n[0]! + m[2]! * n[1]!,
     m[1]! * n[0]! + m[3]! * n[1]!,
