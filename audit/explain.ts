@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../extract/manifest.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mention, SourceRow } from '../contracts/index.js';
@@ -192,7 +192,7 @@ function archivedOk(src: SourceRow | undefined, sourcesDir: string | undefined, 
   if (cached !== undefined) return cached;
   let ok: boolean | null;
   try {
-    ok = createHash('sha256').update(openSource(sourcesDir, src.file, { sourceId: src.source_id })).digest('hex') === src.sha256;
+    ok = sha256Hex(openSource(sourcesDir, src.file, { sourceId: src.source_id })) === src.sha256;
   } catch (err) {
     // not there: unknown; there but refused (outside the folder, not a regular file, too large): not ok
     ok = err instanceof SourceAccessError && err.kind === 'missing' ? null : false;

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { version as pdfjsVersion } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DEFAULT_BUDGET, type SourceBudget } from '../pipeline/budget.js';
+import { readCheckedEntry, writeCheckedEntry } from '../pipeline/checkedEntry.js';
 import { WorkerPool } from '../pipeline/pool.js';
 import type { RenderOutcome } from '../pipeline/worker.js';
 import type { RenderedPage } from './renderPages.js';
@@ -85,26 +86,12 @@ export async function renderPdfPagesCached(
     .update(data)
     .digest('hex');
   const file = path.join(cacheDir, 'pages', key.slice(0, 2), `${key}.json`);
-  let raw: Buffer | null = null;
-  try {
-    raw = readFileSync(file);
-  } catch {
-    /* no entry */
-  }
-  if (raw !== null) {
-    const nl = raw.indexOf(0x0a);
+  const read = readCheckedEntry(file, PAGE_CACHE_FORMAT, key);
+  if (read.kind !== 'absent') {
     let problem: string;
-    let header: { format?: unknown; key?: unknown; sha256?: unknown; bytes?: unknown } = {};
-    try {
-      header = JSON.parse(raw.subarray(0, nl < 0 ? raw.length : nl).toString('utf8')) as typeof header;
-    } catch {
-      /* reported below */
-    }
-    const payload = nl < 0 ? Buffer.alloc(0) : raw.subarray(nl + 1);
-    if (header.format !== PAGE_CACHE_FORMAT || header.key !== key) problem = 'unreadable header or another key';
-    else if (payload.length !== header.bytes || createHash('sha256').update(payload).digest('hex') !== header.sha256) problem = `payload does not match its sha256 (${payload.length} of ${String(header.bytes)} bytes)`;
+    if (read.kind === 'bad') problem = read.problem;
     else {
-      const pages = pagesOf(payload);
+      const pages = pagesOf(read.payload);
       if (typeof pages !== 'string') return pages;
       problem = pages;
     }
@@ -112,20 +99,8 @@ export async function renderPdfPagesCached(
     report(`cache: dropped a bad entry of the page-image cache ${cacheDir} (${problem}); re-rendered`);
   }
   const pages = await renderPdfPages(data, scale, opts);
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const payload = Buffer.from(JSON.stringify(pages.map((p): CachedPage => ({ page: p.page, width: p.width, height: p.height, png: Buffer.from(p.png).toString('base64') }))), 'utf8');
-    const header = { format: PAGE_CACHE_FORMAT, key, sha256: createHash('sha256').update(payload).digest('hex'), bytes: payload.length };
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), payload]));
-    renameSync(tmp, file);
-  } catch (e) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      /* the folder itself is unusable */
-    }
-    report(`cache: the page-image cache ${cacheDir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pages are rendered but not stored`);
-  }
+  const payload = Buffer.from(JSON.stringify(pages.map((p): CachedPage => ({ page: p.page, width: p.width, height: p.height, png: Buffer.from(p.png).toString('base64') }))), 'utf8');
+  const stored = writeCheckedEntry(file, PAGE_CACHE_FORMAT, key, payload);
+  if (stored !== true) report(`cache: the page-image cache ${cacheDir} is not writable (${stored}); pages are rendered but not stored`);
   return pages;
 }

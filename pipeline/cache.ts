@@ -15,12 +15,13 @@
  * rather than on the bytes, and the deterministic ones (a corrupt PDF) are cheap to reproduce.
  */
 import { languageHash } from '../extract/language.js';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HTML_TEXT_LAYER_VERSION } from '../extract/html.js';
-import { sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import type { ManifestEntry } from '../extract/manifest.js';
+import { readCheckedEntry, writeCheckedEntry } from './checkedEntry.js';
 import { extractorVersion } from '../extract/mentions.js';
 import { PDF_TEXT_LAYER_VERSION } from '../extract/pdf.js';
 import type { SourceResult } from './extractSource.js';
@@ -92,13 +93,6 @@ export interface EncodedResult {
 
 export type CacheEntry = EncodedResult;
 
-interface CacheHeader {
-  format: string;
-  key: string;
-  /** sha256 of the payload bytes (what follows the header line) */
-  sha256: string;
-  bytes: number;
-}
 
 /** What a cache read found: the entry, or why an entry that was there could not be used. */
 export interface CacheCheck {
@@ -151,29 +145,15 @@ export class ExtractCache {
   /** The cached entry after checking its key and payload sha256; a bad entry is deleted and its problem named. */
   check(key: string): CacheCheck {
     const file = this.file(key);
-    let raw: Buffer;
-    try {
-      raw = readFileSync(file);
-    } catch {
-      return { entry: null, problem: null };
-    }
+    const read = readCheckedEntry(file, CACHE_FORMAT, key);
+    if (read.kind === 'absent') return { entry: null, problem: null };
     const problem = (why: string): CacheCheck => {
       rmSync(file, { force: true }); // dropped: the re-extraction writes it again
       return { entry: null, problem: why };
     };
-    const nl = raw.indexOf(0x0a);
-    let header: Partial<CacheHeader>;
+    if (read.kind === 'bad') return problem(read.problem);
     try {
-      header = JSON.parse(raw.subarray(0, nl < 0 ? raw.length : nl).toString('utf8')) as Partial<CacheHeader>;
-    } catch {
-      return problem('unreadable header');
-    }
-    if (header.format !== CACHE_FORMAT) return problem(`format ${String(header.format)}, expected ${CACHE_FORMAT}`);
-    if (header.key !== key) return problem('made for another key');
-    const payload = nl < 0 ? Buffer.alloc(0) : raw.subarray(nl + 1);
-    if (payload.length !== header.bytes || sha256Hex(payload) !== header.sha256) return problem(`payload does not match its sha256 (${payload.length} of ${String(header.bytes)} bytes)`);
-    try {
-      const parsed = JSON.parse(payload.toString('utf8')) as Partial<EncodedResult>;
+      const parsed = JSON.parse(read.payload.toString('utf8')) as Partial<EncodedResult>;
       const r = parsed.result;
       if (!isSourceResult(r) || r.error !== null) return problem('not an extraction result');
       if (typeof parsed.mentionsNdjson !== 'string' || !(parsed.layoutJson === null || typeof parsed.layoutJson === 'string')) return problem('not an extraction result');
@@ -190,23 +170,7 @@ export class ExtractCache {
    */
   put(key: string, entry: EncodedResult): true | string | false {
     if (entry.result.error !== null) return false;
-    const target = this.file(key);
-    const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    try {
-      mkdirSync(path.dirname(target), { recursive: true });
-      const payload = Buffer.from(JSON.stringify(entry), 'utf8');
-      const header: CacheHeader = { format: CACHE_FORMAT, key, sha256: sha256Hex(payload), bytes: payload.length };
-      writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), payload]));
-      renameSync(tmp, target);
-      return true;
-    } catch (e) {
-      try {
-        rmSync(tmp, { force: true });
-      } catch {
-        /* the folder itself is unusable (a file in its place, no permission) */
-      }
-      return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    }
+    return writeCheckedEntry(this.file(key), CACHE_FORMAT, key, Buffer.from(JSON.stringify(entry), 'utf8'));
   }
 }
 
