@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isSeq } from 'yaml';
+import { parseYamlWithLines } from '../pipeline/yamlLines.js';
 import { z } from 'zod';
 import { OffsetIndex, type Span } from '../extract/offsets.js';
 import { BOUNDS, UNITS } from '../extract/records.js';
@@ -125,22 +126,12 @@ export interface ParsedGoldFile {
 
 /** Parses and validates one gold file; every problem names the file and line. */
 export function parseGoldFile(file: string, text: string): ParsedGoldFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const lineOf = (offset: number) => lineCounter.linePos(offset).line;
-  if (doc.errors.length) {
-    throw new GoldError(doc.errors.map((e) => `${file}:${lineOf(e.pos[0])}: ${e.message.split('\n')[0]}`).join('\n'));
-  }
-  const data = doc.toJS();
-  const r = GoldFileSchema.safeParse(data);
+  const y = parseYamlWithLines(text);
+  const { doc, lineOf } = y;
+  if (y.errors.length) throw new GoldError(y.errors.map((e) => `${file}:${e.line}: ${e.message}`).join('\n'));
+  const r = GoldFileSchema.safeParse(y.data);
   /** line of the node at `p`, or of its nearest parent that exists */
-  const lineAt = (p: readonly PropertyKey[]): number => {
-    for (let n = p.length; n >= 0; n--) {
-      const node = (n === 0 ? doc.contents : doc.getIn(p.slice(0, n) as (string | number)[], true)) as YamlNode | null | undefined;
-      if (node && typeof node === 'object' && 'range' in node && node.range) return lineOf(node.range[0]);
-    }
-    return 1;
-  };
+  const lineAt = y.lineAt;
   if (!r.success) {
     throw new GoldError(
       r.error.issues

@@ -2,11 +2,11 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { RelationsFileSchema, type Relation } from '../checks/relations.js';
 import { LEXICON_FILES, loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { sha256Hex } from '../extract/manifest.js';
+import { parseYamlWithLines } from './yamlLines.js';
 import { UNITS } from '../extract/records.js';
 import { DecisionsFileSchema, RulesFileSchema, type Decision, type RulesFile } from '../transform/run.js';
 
@@ -106,23 +106,9 @@ interface YamlFile {
 
 function readYamlFile(file: string): YamlFile {
   if (!existsSync(file) || !statSync(file).isFile()) throw new DatasetError(`${file}: not found`);
-  const counter = new LineCounter();
-  const doc: Document = parseDocument(readFileSync(file, 'utf8'), { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    throw new DatasetError(`${file}:${counter.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split('\n')[0]}`);
-  }
-  return {
-    file,
-    data: doc.toJS() as unknown,
-    line(at) {
-      for (let n = at.length; n >= 0; n--) {
-        const node = doc.getIn(at.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-        if (node && typeof node === 'object' && node.range) return counter.linePos(node.range[0]).line;
-      }
-      return 1;
-    },
-  };
+  const y = parseYamlWithLines(readFileSync(file, 'utf8'));
+  if (y.errors.length) throw new DatasetError(`${file}:${y.errors[0]!.line}: invalid YAML: ${y.errors[0]!.message}`);
+  return { file, data: y.data, line: (at) => y.lineAt(at) };
 }
 
 /** Validates a YAML file's data with a zod schema; every issue is reported with its file and line. */
