@@ -134,13 +134,7 @@ export async function loadDataset(dir: string = defaultDatasetDir()): Promise<Da
   const root = realpathSync(dir);
   const declFile = path.join(root, 'dataset.yaml');
   const decl = readYamlFile(declFile);
-  const parsed = DatasetFileSchema.safeParse(decl.data);
-  if (!parsed.success) {
-    throw new DatasetError(
-      parsed.error.issues.map((i) => `${declFile}:${decl.line(i.path as (string | number)[])}: ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n'),
-    );
-  }
-  const d = parsed.data;
+  const d = validated(decl, DatasetFileSchema);
   const vocabularyDir = resolveIn(root, d.vocabulary);
   const rulesPath = resolveIn(root, d.rules);
   const decisionsPath = resolveIn(root, d.decisions);
