@@ -147,6 +147,8 @@ export const WORKER_MARK = 'figtrail-extract-worker';
 if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
   const port = parentPort;
   port.on('message', (msg: { id: number; task: Task }) => {
+    // the pool starts the task's clock on this (pipeline/pool.ts): the worker's own start-up is not the source's
+    port.postMessage({ id: msg.id, started: true });
     runTask(msg.task).then(
       (outcome) => port.postMessage({ id: msg.id, outcome }),
       (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
