@@ -300,7 +300,8 @@ class Emitter {
   private readonly parts: string[] = [];
   private len = 0;
   readonly map = new ByteMapBuilder();
-  readonly kinds: number[] = [];
+  /** region kind per unit (typed, grown by doubling: see ByteMapBuilder) */
+  private kinds = new Uint8Array(1024);
   private brk: Span | null = null;
   private soft: number | null = null;
   private space: Span | null = null;
@@ -328,11 +329,21 @@ class Emitter {
     if (!this.space) this.space = { start, end };
     else if (this.space.end === start) this.space.end = end;
   }
+  private addKinds(units: number, kind: number): void {
+    if (this.len + units > this.kinds.length) {
+      let size = this.kinds.length * 2;
+      while (size < this.len + units) size *= 2;
+      const k = new Uint8Array(size);
+      k.set(this.kinds.subarray(0, this.len));
+      this.kinds = k;
+    }
+    this.kinds.fill(kind, this.len, this.len + units);
+    this.len += units;
+  }
   private add(s: string, start: number, end: number, kind: number): void {
     this.parts.push(s);
-    this.len += s.length;
     this.map.push(s.length, start, end);
-    for (let k = 0; k < s.length; k++) this.kinds.push(kind);
+    this.addKinds(s.length, kind);
   }
   private flush(kind: number): void {
     if (this.len > 0) {
@@ -355,19 +366,16 @@ class Emitter {
     if (s === '') return;
     this.flush(kind);
     this.parts.push(s);
-    this.len += s.length;
-    for (let k = 0; k < s.length; k++) {
-      this.map.push(1, starts[from + k]!, ends[from + k]!);
-      this.kinds.push(kind);
-    }
+    this.map.pushSlice(starts, ends, from, s.length);
+    this.addKinds(s.length, kind);
   }
   result(): { text: string; byteMap: ByteMap; regions: Region[] } {
     const text = this.parts.join('');
     const regions: Region[] = [];
     const ks = this.kinds;
-    for (let i = 0; i < ks.length; ) {
+    for (let i = 0; i < this.len; ) {
       let j = i + 1;
-      while (j < ks.length && ks[j] === ks[i]) j++;
+      while (j < this.len && ks[j] === ks[i]) j++;
       regions.push({ start: i, end: j, kind: KIND_CODES[ks[i]!]! });
       i = j;
     }
