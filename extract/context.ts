@@ -329,8 +329,9 @@ interface PhraseIndex {
   byKey1: Map<number, number[]>;
   /** phrases with no key */
   always: number[];
-  /** scratch per search: the first candidate position of each phrase (-1: none) */
-  firstAt: Int32Array;
+  /** scratch per search: candidate (phrase, position) pairs in the order found (positions ascending) */
+  pairPhrase: Int32Array;
+  pairAt: Int32Array;
 }
 
 const foldCode = (u: number) => (u >= 65 && u <= 90 ? u + 32 : u);
@@ -353,7 +354,7 @@ function keyOfPhrase(phrase: string): number[] {
 }
 
 function phraseIndex(phrases: readonly { phrase: string }[]): PhraseIndex {
-  const ix: PhraseIndex = { first: new Uint8Array(65536), byKey2: new Map(), byKey1: new Map(), always: [], firstAt: new Int32Array(phrases.length).fill(-1) };
+  const ix: PhraseIndex = { first: new Uint8Array(65536), byKey2: new Map(), byKey1: new Map(), always: [], pairPhrase: new Int32Array(256), pairAt: new Int32Array(256) };
   phrases.forEach((p, i) => {
     const key = keyOfPhrase(p.phrase);
     if (key.length === 0) return void ix.always.push(i);
@@ -372,43 +373,82 @@ function phraseIndex(phrases: readonly { phrase: string }[]): PhraseIndex {
   return ix;
 }
 
-/** The phrases (indices, ascending) that can match in [s.start, s.end) of text, with their first candidate position in ix.firstAt. */
-function candidatePhrases(ix: PhraseIndex, text: string, s: Span): number[] {
-  const found: number[] = [];
-  const note = (list: number[] | undefined, p: number) => {
-    if (list) for (const i of list) if (ix.firstAt[i] === -1) (ix.firstAt[i] = p), found.push(i);
+/**
+ * Where each phrase can start in [s.start, s.end) of text: the number of (phrase, position) pairs found, in
+ * ix.pairPhrase/pairAt, positions ascending. A phrase without a key may start anywhere: it comes back once, at -1.
+ */
+function candidatePairs(ix: PhraseIndex, text: string, s: Span): number {
+  let n = 0;
+  const pair = (i: number, p: number) => {
+    if (n === ix.pairAt.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      ix.pairPhrase = grow(ix.pairPhrase);
+      ix.pairAt = grow(ix.pairAt);
+    }
+    ix.pairPhrase[n] = i;
+    ix.pairAt[n++] = p;
   };
+  for (const i of ix.always) pair(i, -1);
   for (let p = s.start; p < s.end; p++) {
     const c0 = foldCode(text.charCodeAt(p));
     if (!ix.first[c0] || (p > 0 && isAsciiAlnum(text.charCodeAt(p - 1)))) continue;
-    note(ix.byKey1.get(c0), p);
+    const one = ix.byKey1.get(c0);
+    if (one) for (const i of one) pair(i, p);
     if (p + 1 >= s.end) continue;
     const longer = ix.byKey2.get(c0 * 65536 + foldCode(text.charCodeAt(p + 1)));
     if (longer === undefined) continue;
     for (const { i, key } of longer) {
-      if (ix.firstAt[i] !== -1 || p + key.length > s.end) continue;
+      if (p + key.length > s.end) continue;
       let k = 2;
       while (k < key.length && foldCode(text.charCodeAt(p + k)) === key[k]) k++;
-      if (k === key.length) (ix.firstAt[i] = p), found.push(i);
+      if (k === key.length) pair(i, p);
     }
   }
-  for (const i of ix.always) if (ix.firstAt[i] === -1) (ix.firstAt[i] = s.start), found.push(i);
-  return found.sort((a, b) => a - b);
+  return n;
 }
 
 const phraseIndexes = new WeakMap<readonly { phrase: string }[], PhraseIndex>();
 
-/** Occurrences of each phrase that can occur in the sentence, phrase by phrase in list order (as a search of every phrase gives them). */
+const stickyPhrase = new WeakMap<RegExp, RegExp>();
+
+/**
+ * Occurrences of each phrase in the sentence, phrase by phrase in list order, each phrase's left to right without
+ * overlap: what a global search of every phrase over the sentence gives. A match starts only at a candidate
+ * position, so trying the phrase there (sticky) in order, from the end of its last match on, is that search.
+ */
 function phraseOccurrences<P extends { phrase: string; re: RegExp }>(phrases: readonly P[], text: string, s: Span, each: (p: P, sp: Span) => void): void {
   let ix = phraseIndexes.get(phrases);
   if (!ix) phraseIndexes.set(phrases, (ix = phraseIndex(phrases)));
-  const cands = candidatePhrases(ix, text, s);
-  for (const i of cands) {
-    // no match starts before the phrase's first candidate position: the search may start there
-    const from = ix.firstAt[i]!;
-    ix.firstAt[i] = -1;
+  const n = candidatePairs(ix, text, s);
+  if (n === 0) return;
+  // by phrase (stable: positions stay ascending within a phrase)
+  const order = Array.from({ length: n }, (_, k) => k).sort((x, y) => ix.pairPhrase[x]! - ix.pairPhrase[y]!);
+  const upTo = text.slice(0, s.end);
+  for (let k = 0; k < n; ) {
+    const i = ix.pairPhrase[order[k]!]!;
     const p = phrases[i]!;
-    for (const sp of findAll(p.re, text, from, s.end)) each(p, sp);
+    if (ix.pairAt[order[k]!] === -1) {
+      // no key: the phrase is searched as before
+      for (const sp of findAll(p.re, text, s.start, s.end)) each(p, sp);
+      while (k < n && ix.pairPhrase[order[k]!] === i) k++;
+      continue;
+    }
+    let re = stickyPhrase.get(p.re);
+    if (!re) stickyPhrase.set(p.re, (re = new RegExp(p.re.source, p.re.flags.replace('g', '') + 'y')));
+    let from = s.start;
+    for (; k < n && ix.pairPhrase[order[k]!] === i; k++) {
+      const q = ix.pairAt[order[k]!]!;
+      if (q < from) continue;
+      re.lastIndex = q;
+      const m = re.exec(upTo);
+      if (!m || m[0].length === 0) continue;
+      each(p, { start: q, end: q + m[0].length });
+      from = q + m[0].length;
+    }
   }
 }
 
