@@ -332,6 +332,9 @@ interface PhraseIndex {
   /** scratch per search: candidate (phrase, position) pairs in the order found (positions ascending) */
   pairPhrase: Int32Array;
   pairAt: Int32Array;
+  /** scratch for phraseOccurrences: pairs per phrase, then the positions grouped by phrase */
+  count?: Int32Array;
+  sorted?: Int32Array;
 }
 
 const foldCode = (u: number) => (u >= 65 && u <= 90 ? u + 32 : u);
@@ -425,23 +428,32 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp }>(phrases: re
   if (!ix) phraseIndexes.set(phrases, (ix = phraseIndex(phrases)));
   const n = candidatePairs(ix, text, s);
   if (n === 0) return;
-  // by phrase (stable: positions stay ascending within a phrase)
-  const order = Array.from({ length: n }, (_, k) => k).sort((x, y) => ix.pairPhrase[x]! - ix.pairPhrase[y]!);
+  // the pairs by phrase, ascending, positions ascending within each (a counting sort: no comparator per sentence)
+  const count = (ix.count ??= new Int32Array(phrases.length + 1));
+  const distinct: number[] = [];
+  for (let k = 0; k < n; k++) if (count[ix.pairPhrase[k]!]!++ === 0) distinct.push(ix.pairPhrase[k]!);
+  const ids = Int32Array.from(distinct).sort();
+  const at = (ix.sorted = ix.sorted && ix.sorted.length >= n ? ix.sorted : new Int32Array(ix.pairAt.length));
+  const next = new Int32Array(ids.length);
+  for (let d = 0, o = 0; d < ids.length; d++) (next[d] = o), (o += count[ids[d]!]!), (count[ids[d]!] = d);
+  for (let k = 0; k < n; k++) at[next[count[ix.pairPhrase[k]!]!]!++] = ix.pairAt[k]!;
+  for (const i of distinct) count[i] = 0;
   const upTo = text.slice(0, s.end);
-  for (let k = 0; k < n; ) {
-    const i = ix.pairPhrase[order[k]!]!;
+  for (let d = 0, k = 0; d < ids.length; d++) {
+    const i = ids[d]!;
     const p = phrases[i]!;
-    if (ix.pairAt[order[k]!] === -1) {
+    const end = next[d]!; // (advanced to the end of this phrase's run above)
+    if (at[k] === -1) {
       // no key: the phrase is searched as before
       for (const sp of findAll(p.re, text, s.start, s.end)) each(p, sp);
-      while (k < n && ix.pairPhrase[order[k]!] === i) k++;
+      k = end;
       continue;
     }
     let re = stickyPhrase.get(p.re);
     if (!re) stickyPhrase.set(p.re, (re = new RegExp(p.re.source, p.re.flags.replace('g', '') + 'y')));
     let from = s.start;
-    for (; k < n && ix.pairPhrase[order[k]!] === i; k++) {
-      const q = ix.pairAt[order[k]!]!;
+    for (; k < end; k++) {
+      const q = at[k]!;
       if (q < from) continue;
       re.lastIndex = q;
       const m = re.exec(upTo);
@@ -506,10 +518,13 @@ class SpanIndex {
   private readonly maxEnd: Float64Array;
   constructor(spans: readonly Span[]) {
     const sorted = [...spans].sort((x, y) => x.start - y.start);
-    this.starts = Float64Array.from(sorted, (x) => x.start);
+    this.starts = new Float64Array(sorted.length);
     this.maxEnd = new Float64Array(sorted.length);
     let m = -Infinity;
-    sorted.forEach((x, i) => (this.maxEnd[i] = m = Math.max(m, x.end)));
+    for (let i = 0; i < sorted.length; i++) {
+      this.starts[i] = sorted[i]!.start;
+      this.maxEnd[i] = m = Math.max(m, sorted[i]!.end);
+    }
   }
   /** some span has start < b and end > a */
   overlaps(a: number, b: number): boolean {
@@ -625,6 +640,20 @@ function vocab(c: Compiled, flags: string): (strings: TemplateStringsArray, ...v
 const YEAR_AFTER_PART = new RegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?${YEAR}${AFTER}`);
 const YEAR_BEFORE_PART = new RegExp(`${YEAR}(?:\\s+|年)$`);
 
+let zhWordsMade: { firstBefore: string; firstAfter: string; numberAlt: string; month: string; dashes: string } | null = null;
+/** The Chinese month words as regex sources, made once (they are the same strings for every sentence: vocab()). */
+function zhWords(): { firstBefore: string; firstAfter: string; numberAlt: string; month: string; dashes: string } {
+  const fm = CONTEXT_WORDS.zh_first_months;
+  const mr = CONTEXT_WORDS.zh_month_range;
+  return (zhWordsMade ??= {
+    firstBefore: escapeRe(fm.before),
+    firstAfter: escapeRe(fm.after),
+    numberAlt: Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|'),
+    month: escapeRe(mr.month),
+    dashes: mr.dashes.map(escapeRe).join('|'),
+  });
+}
+
 function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures: SpanIndex, publication: string | null): DateOcc[] {
   const pubYear = publication ? publication.slice(0, 4) : null;
   const found: DateOcc[] = [];
@@ -710,14 +739,12 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   });
   // Chinese month counts and ranges without a year of their own: "前两个月", "1-6月"
   const zhNum = (w: string) => CONTEXT_WORDS.zh_numbers[w] ?? (/^\d{1,2}$/.test(w) ? Number(w) : null);
-  const zhNumAlt = Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|');
-  const fm = CONTEXT_WORDS.zh_first_months;
-  run(g`${escapeRe(fm.before)}(${zhNumAlt}|\\d{1,2})${escapeRe(fm.after)}`, (m, a, b) => {
+  const zh = zhWords();
+  run(g`${zh.firstBefore}(${zh.numberAlt}|\\d{1,2})${zh.firstAfter}`, (m, a, b) => {
     const n = zhNum(m[1]!);
     if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
   });
-  const mr = CONTEXT_WORDS.zh_month_range;
-  run(g`(?<![\\d.])(\\d{1,2})${escapeRe(mr.month)}?\\s*(?:${mr.dashes.map(escapeRe).join('|')})\\s*(\\d{1,2})${escapeRe(mr.month)}`, (m, a, b) => {
+  run(g`(?<![\\d.])(\\d{1,2})${zh.month}?\\s*(?:${zh.dashes})\\s*(\\d{1,2})${zh.month}`, (m, a, b) => {
     const m1 = Number(m[1]);
     const m2 = Number(m[2]);
     if (m1 >= 1 && m1 < m2 && m2 <= 12) addPart(a, b, m1 === 1 ? monthsPeriod('Y', m2) : `Y-${pad(m1)}/Y-${pad(m2)}`);
