@@ -637,6 +637,11 @@ function vocab(c: Compiled, flags: string): (strings: TemplateStringsArray, ...v
   };
 }
 
+/** findDates' patterns that need a year, or a month name, to match anywhere */
+const needsYear = new WeakSet<RegExp>();
+const needsMonth = new WeakSet<RegExp>();
+/** a year as YEAR reads one, anywhere */
+const YEAR_ANYWHERE = new RegExp(YEAR);
 const YEAR_AFTER_PART = new RegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?${YEAR}${AFTER}`);
 const YEAR_BEFORE_PART = new RegExp(`${YEAR}(?:\\s+|年)$`);
 
@@ -700,40 +705,54 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   const month = (w: string) => c.months.get(w.toLowerCase().replace(/\.$/, '')) ?? null;
   const gi = vocab(c, 'gi');
   const g = vocab(c, 'g');
+  // patterns that cannot match without a year (giYear, gYear: YEAR is no optional part of them) or a month name
+  // (gMonth) are not searched in a sentence that has none: most sentences have no date at all
+  const needing = (tag: typeof g, needs: WeakSet<RegExp>) => (strings: TemplateStringsArray, ...values: unknown[]) => {
+    const re = tag(strings, ...values);
+    needs.add(re);
+    return re;
+  };
+  const giYear = needing(gi, needsYear);
+  const gYear = needing(g, needsYear);
+  const gMonth = needing(g, needsMonth);
+  let hasYear: boolean | undefined;
+  let hasMonth: boolean | undefined;
   const run = (re: RegExp, f: (m: RegExpExecArray, a: number, b: number) => void) => {
+    if (needsYear.has(re) && !(hasYear ??= YEAR_ANYWHERE.test(text.slice(s.start, s.end)))) return;
+    if (needsMonth.has(re) && !(hasMonth ??= vocab(c, '')`${c.monthAlt}`.test(text.slice(s.start, s.end)))) return;
     re.lastIndex = s.start;
     const slice = text.slice(0, s.end);
     for (let m = re.exec(slice); m; m = re.exec(slice)) f(m, m.index, m.index + m[0].length);
   };
   const W = '\\s+';
   // most specific first; later patterns skip text already taken
-  run(gi`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(giYear`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 1 && n <= 12) add(a, b, monthsPeriod(m[2]!, n), 'data', Number(m[2]));
   });
-  run(gi`${BEFORE}first${W}(${c.numberAlt}|\\d)${W}quarters${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(giYear`${BEFORE}first${W}(${c.numberAlt}|\\d)${W}quarters${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 2 && n <= 4) add(a, b, n === 4 ? m[2]! : `${m[2]}-Q1/${m[2]}-Q${n}`, 'data', Number(m[2]));
   });
-  run(gi`${BEFORE}(${c.ordinalAlt})${W}quarter${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(giYear`${BEFORE}(${c.ordinalAlt})${W}quarter${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
     const n = c.ordinals.get(m[1]!.toLowerCase());
     if (n) add(a, b, `${m[2]}-Q${n}`, 'data', Number(m[2]));
   });
-  run(gi`${BEFORE}(${c.ordinalAlt})${W}half${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(giYear`${BEFORE}(${c.ordinalAlt})${W}half${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
     const n = c.ordinals.get(m[1]!.toLowerCase());
     if (n === 1 || n === 2) add(a, b, `${m[2]}-H${n}`, 'data', Number(m[2]));
   });
-  run(g`${BEFORE}(${c.monthAlt})\\.?${W}(\\d{1,2})(?:st|nd|rd|th)?,?${W}${YEAR}${AFTER}`, (m, a, b) => {
+  run(gYear`${BEFORE}(${c.monthAlt})\\.?${W}(\\d{1,2})(?:st|nd|rd|th)?,?${W}${YEAR}${AFTER}`, (m, a, b) => {
     const mo = month(m[1]!);
     const d = Number(m[2]);
     if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
   });
-  run(g`${BEFORE}(\\d{1,2})(?:st|nd|rd|th)?${W}(${c.monthAlt})\\.?,?${W}${YEAR}${AFTER}`, (m, a, b) => {
+  run(gYear`${BEFORE}(\\d{1,2})(?:st|nd|rd|th)?${W}(${c.monthAlt})\\.?,?${W}${YEAR}${AFTER}`, (m, a, b) => {
     const mo = month(m[2]!);
     const d = Number(m[1]);
     if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
   });
-  run(g`${BEFORE}(${c.monthAlt})\\.?,?${W}(?:of${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(gYear`${BEFORE}(${c.monthAlt})\\.?,?${W}(?:of${W})?${YEAR}${AFTER}`, (m, a, b) => {
     const mo = month(m[1]!);
     if (mo) add(a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
   });
@@ -750,7 +769,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     if (m1 >= 1 && m1 < m2 && m2 <= 12) addPart(a, b, m1 === 1 ? monthsPeriod('Y', m2) : `Y-${pad(m1)}/Y-${pad(m2)}`);
   });
   // Chinese: "2023年", "2023年上半年", "2023年前三季度", "2023年第一季度", "2023年6月"
-  run(g`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, (m, a, b) => {
+  run(gYear`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, (m, a, b) => {
     const y = m[1]!;
     const q = m[3] ? '一二三四'.indexOf(m[3]) + 1 : 0;
     const mo = m[4] ? Number(m[4]) : 0;
@@ -759,8 +778,8 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     add(a, b, period, 'data', Number(y));
   });
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
-  run(g`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
-  run(g`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
+  run(gYear`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
+  run(gYear`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
   // parts of a year named without the year: "in the first half", "Q1", "上半年", "the first five months"
   for (const sp of findAll(c.partYear, text, s.start, s.end)) {
     const part = c.partYears.get(text.slice(sp.start, sp.end).toLowerCase().replace(/\s+/g, ' '));
@@ -783,24 +802,24 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const pm = Number(publication.slice(5, 7));
     return String(mo <= pm ? py : py - 1);
   };
-  run(g`${BEFORE}(?:from${W})?(${c.monthAlt})${W}(?:to|through|until|-|–)${W}(${c.monthAlt})${AFTER}(?!,?${W}(?:of${W})?\\d)`, (m, a, b) => {
+  run(gMonth`${BEFORE}(?:from${W})?(${c.monthAlt})${W}(?:to|through|until|-|–)${W}(${c.monthAlt})${AFTER}(?!,?${W}(?:of${W})?\\d)`, (m, a, b) => {
     const m1 = month(m[1]!);
     const m2 = month(m[2]!);
     const y = m2 ? monthYear(m2) : null;
     if (m1 && m2 && m1 < m2) add(a, b, null, 'partial', null, { part: `Y-${pad(m1)}/Y-${pad(m2)}`, fallback: y ? `${y}-${pad(m1)}/${y}-${pad(m2)}` : null });
   });
-  run(g`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, (m, a, b) => {
+  run(gMonth`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, (m, a, b) => {
     const mo = month(m[1]!);
     const y = mo ? monthYear(mo) : null;
     if (mo) add(a, b, null, 'partial', null, { part: `Y-${pad(mo)}`, fallback: y ? `${y}-${pad(mo)}` : null });
   });
   // "as of the end of November": the month of the publication's year
-  run(g`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, (m, a, b) => {
+  run(gMonth`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, (m, a, b) => {
     const mo = month(m[1]!);
     if (mo) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
   });
   // ranges: "2009-2011", "between 1991 and 1992", "from 2009 to 2011"
-  run(gi`${BEFORE}(?:(?:between|from)${W})?${YEAR}\\s*(?:[-–—]|${W}(?:and|to)${W})\\s*${YEAR}${AFTER}`, (m, a, b) => {
+  run(giYear`${BEFORE}(?:(?:between|from)${W})?${YEAR}\\s*(?:[-–—]|${W}(?:and|to)${W})\\s*${YEAR}${AFTER}`, (m, a, b) => {
     const y1 = Number(m[1]);
     const y2 = Number(m[2]);
     const explicit = /^(?:between|from)/i.test(m[0]) || /[-–—]/.test(m[0]);
@@ -817,7 +836,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   }
   // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
   // such as "around 2000 software companies" is not a date; "over 2011" is a comparison base
-  run(g`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, (m, a, b) => {
+  run(gYear`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, (m, a, b) => {
     if (figures.overlaps(a, b)) return;
     const left = text.slice(Math.max(s.start, a - 40), a);
     if (c.comparison.test(left)) add(a, b, m[1]!, 'comparison', Number(m[1]));

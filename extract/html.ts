@@ -208,10 +208,15 @@ function analyse(elements: El[], texts: Tx[], src: string): Analysis {
   }
   const textAll = new Float64Array(n); // all visible text under the element (links included)
   const direct = new Float64Array(n); // non-link text whose nearest block is this element
-  for (const tx of texts) {
+  // each text node's visible characters, decoded once (both sums below need them)
+  const visible = new Float64Array(texts.length);
+  texts.forEach((tx, k) => {
+    if (!skipped[tx.parent.id]) visible[k] = nonWsCount(decodeHTML(src.slice(tx.start, tx.end)));
+  });
+  for (const [k, tx] of texts.entries()) {
     const p = tx.parent;
     if (skipped[p.id]) continue;
-    const count = nonWsCount(decodeHTML(src.slice(tx.start, tx.end)));
+    const count = visible[k]!;
     if (count === 0) continue;
     textAll[p.id] = textAll[p.id]! + count;
     if (!inLink[p.id]) {
@@ -243,8 +248,8 @@ function analyse(elements: El[], texts: Tx[], src: string): Analysis {
   const inChrome = new Uint8Array(n);
   const textNC = new Float64Array(n); // visible text outside chrome
   for (const el of elements) inChrome[el.id] = (el.parent ? inChrome[el.parent.id]! : 0) || (chrome[el.id] !== 'none' ? 1 : 0);
-  for (const tx of texts) {
-    if (!skipped[tx.parent.id] && !inChrome[tx.parent.id]) textNC[tx.parent.id] = textNC[tx.parent.id]! + nonWsCount(decodeHTML(src.slice(tx.start, tx.end)));
+  for (const [k, tx] of texts.entries()) {
+    if (!skipped[tx.parent.id] && !inChrome[tx.parent.id]) textNC[tx.parent.id] = textNC[tx.parent.id]! + visible[k]!;
   }
   for (let k = n - 1; k > 0; k--) {
     const up = elements[k]!.parent!.id;
