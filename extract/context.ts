@@ -1736,9 +1736,18 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   const lifted = (opts.regions ?? []).filter((r) => r.kind !== 'content' && r.kind !== 'heading');
   let masked = text;
   if (lifted.length) {
-    const chars = text.split(''); // UTF-16 units, so offsets stay put
-    for (const r of lifted) for (let i = Math.max(0, r.start); i < Math.min(text.length, r.end); i++) chars[i] = ' ';
-    masked = chars.join('').replace(/\f/g, ' ');
+    // UTF-16 units, so offsets stay put (built from slices: a per-character array of a long page was garbage)
+    const spans = lifted.map((r) => ({ start: Math.max(0, r.start), end: Math.min(text.length, r.end) })).filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
+    const parts: string[] = [];
+    let at = 0;
+    for (const r of spans) {
+      if (r.end <= at) continue;
+      const from = Math.max(at, r.start);
+      parts.push(text.slice(at, from), ' '.repeat(r.end - from));
+      at = r.end;
+    }
+    parts.push(text.slice(at));
+    masked = parts.join('').replace(/\f/g, ' ');
   }
 
   let section = -1;
