@@ -163,7 +163,7 @@ function decodeUtf8(bytes: Uint8Array, sourceId: string): Decoded {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8', bom);
   // valid input: Node's decoder and utf8UnitRanges agree unit for unit
   const r = utf8UnitRanges(text, bom);
-  return { text, byteStarts: Int32Array.from(r.starts), byteEnds: Int32Array.from(r.ends) };
+  return { text, byteStarts: r.starts, byteEnds: r.ends };
 }
 
 // ------------------------------------------------------------------ legacy multibyte (GBK/GB18030, Big5)

@@ -123,6 +123,8 @@ interface Compiled {
   presentCue: RegExp;
   presentState: RegExp;
   releaseCue: RegExp;
+  /** each release cue on its own, without the word-boundary checks (releaseCuesBefore); null: a cue can end in more than one place */
+  releaseWords: RegExp[] | null;
   thisYear: RegExp;
   lastYear: RegExp;
   yearPreps: RegExp;
@@ -218,6 +220,8 @@ function compile(lex: Lexicon): Compiled {
     presentCue: words(p.present_cues),
     presentState: words(p.present_state_cues),
     releaseCue: words(p.release_cues),
+    // a hyphen at a word's end or two in a row make its end ambiguous: such a list is only searched as a whole
+    releaseWords: p.release_cues.some((w) => /-$|--/.test(w.trim())) ? null : p.release_cues.map((w) => new RegExp(phraseSource(w, ''), 'gi')),
     thisYear: words(p.this_year),
     lastYear: words(p.last_year),
     yearPreps: new RegExp(`${BEFORE}(?:${alternation(p.year_prepositions)})(?:\\s+the)?[\\s-]*$`, 'i'),
@@ -307,11 +311,162 @@ function findAll(re: RegExp, text: string, from: number, to: number): Span[] {
   return out;
 }
 
+/**
+ * Which of a list of phrases can start where, so that a sentence is searched only for the phrases that can occur in
+ * it (a long page is thousands of sentences, the vocabulary hundreds of phrases). Every phrase pattern starts with
+ * BEFORE and then its first word's characters as literals, matched case-insensitively: a match starts where the
+ * character before is no ASCII letter or digit and the next one or two characters are those literals. The key is
+ * taken only from characters the regex can match in one way besides ASCII case ([A-Za-z] are folded to lower
+ * case: without the `u` flag no other character matches an ASCII letter), so a phrase is never missed: a phrase
+ * without such a key is always searched. Candidates are then searched with the phrase's own regex, as before.
+ */
+interface PhraseIndex {
+  /** 1 for the folded code of a character some keyed phrase starts with */
+  first: Uint8Array;
+  /** folded first two characters (c0 * 65536 + c1) → the phrases with a key that long or longer */
+  byKey2: Map<number, { i: number; key: number[] }[]>;
+  /** folded first character → the phrases whose key is that one character */
+  byKey1: Map<number, number[]>;
+  /** phrases with no key */
+  always: number[];
+  /** scratch per search: candidate (phrase, position) pairs in the order found (positions ascending) */
+  pairPhrase: Int32Array;
+  pairAt: Int32Array;
+  /** scratch for phraseOccurrences: pairs per phrase, then the positions grouped by phrase */
+  count?: Int32Array;
+  sorted?: Int32Array;
+}
+
+const foldCode = (u: number) => (u >= 65 && u <= 90 ? u + 32 : u);
+const isAsciiAlnum = (u: number) => (u >= 48 && u <= 57) || (u >= 65 && u <= 90) || (u >= 97 && u <= 122);
+
+function keyOfPhrase(phrase: string): number[] {
+  const first = phrase.trim().split(/\s+/)[0] ?? '';
+  if (first === '{region}') return [];
+  const key: number[] = [];
+  for (let i = 0; i < first.length && key.length < 8; i++) {
+    const ch = first[i]!;
+    // a hyphen may be missing, an apostrophe is a class: neither is a literal
+    if (ch === '-' || ch === "'" || ch === '’') break;
+    const u = ch.charCodeAt(0);
+    // a non-ASCII letter with a case partner matches it too under `i`: no key from it
+    if (u >= 128 && (ch.toUpperCase() !== ch || ch.toLowerCase() !== ch)) break;
+    key.push(foldCode(u));
+  }
+  return key;
+}
+
+function phraseIndex(phrases: readonly { phrase: string }[]): PhraseIndex {
+  const ix: PhraseIndex = { first: new Uint8Array(65536), byKey2: new Map(), byKey1: new Map(), always: [], pairPhrase: new Int32Array(256), pairAt: new Int32Array(256) };
+  phrases.forEach((p, i) => {
+    const key = keyOfPhrase(p.phrase);
+    if (key.length === 0) return void ix.always.push(i);
+    ix.first[key[0]!] = 1;
+    if (key.length === 1) {
+      const list = ix.byKey1.get(key[0]!);
+      if (list) list.push(i);
+      else ix.byKey1.set(key[0]!, [i]);
+      return;
+    }
+    const k = key[0]! * 65536 + key[1]!;
+    const list = ix.byKey2.get(k);
+    if (list) list.push({ i, key });
+    else ix.byKey2.set(k, [{ i, key }]);
+  });
+  return ix;
+}
+
+/**
+ * Where each phrase can start in [s.start, s.end) of text: the number of (phrase, position) pairs found, in
+ * ix.pairPhrase/pairAt, positions ascending. A phrase without a key may start anywhere: it comes back once, at -1.
+ */
+function candidatePairs(ix: PhraseIndex, text: string, s: Span): number {
+  let n = 0;
+  const pair = (i: number, p: number) => {
+    if (n === ix.pairAt.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      ix.pairPhrase = grow(ix.pairPhrase);
+      ix.pairAt = grow(ix.pairAt);
+    }
+    ix.pairPhrase[n] = i;
+    ix.pairAt[n++] = p;
+  };
+  for (const i of ix.always) pair(i, -1);
+  for (let p = s.start; p < s.end; p++) {
+    const c0 = foldCode(text.charCodeAt(p));
+    if (!ix.first[c0] || (p > 0 && isAsciiAlnum(text.charCodeAt(p - 1)))) continue;
+    const one = ix.byKey1.get(c0);
+    if (one) for (const i of one) pair(i, p);
+    if (p + 1 >= s.end) continue;
+    const longer = ix.byKey2.get(c0 * 65536 + foldCode(text.charCodeAt(p + 1)));
+    if (longer === undefined) continue;
+    for (const { i, key } of longer) {
+      if (p + key.length > s.end) continue;
+      let k = 2;
+      while (k < key.length && foldCode(text.charCodeAt(p + k)) === key[k]) k++;
+      if (k === key.length) pair(i, p);
+    }
+  }
+  return n;
+}
+
+const phraseIndexes = new WeakMap<readonly { phrase: string }[], PhraseIndex>();
+
+const stickyPhrase = new WeakMap<RegExp, RegExp>();
+
+/**
+ * Occurrences of each phrase in the sentence, phrase by phrase in list order, each phrase's left to right without
+ * overlap: what a global search of every phrase over the sentence gives. A match starts only at a candidate
+ * position, so trying the phrase there (sticky) in order, from the end of its last match on, is that search.
+ */
+function phraseOccurrences<P extends { phrase: string; re: RegExp }>(phrases: readonly P[], text: string, s: Span, each: (p: P, sp: Span) => void): void {
+  let ix = phraseIndexes.get(phrases);
+  if (!ix) phraseIndexes.set(phrases, (ix = phraseIndex(phrases)));
+  const n = candidatePairs(ix, text, s);
+  if (n === 0) return;
+  // the pairs by phrase, ascending, positions ascending within each (a counting sort: no comparator per sentence)
+  const count = (ix.count ??= new Int32Array(phrases.length + 1));
+  const distinct: number[] = [];
+  for (let k = 0; k < n; k++) if (count[ix.pairPhrase[k]!]!++ === 0) distinct.push(ix.pairPhrase[k]!);
+  const ids = Int32Array.from(distinct).sort();
+  const at = (ix.sorted = ix.sorted && ix.sorted.length >= n ? ix.sorted : new Int32Array(ix.pairAt.length));
+  const next = new Int32Array(ids.length);
+  for (let d = 0, o = 0; d < ids.length; d++) (next[d] = o), (o += count[ids[d]!]!), (count[ids[d]!] = d);
+  for (let k = 0; k < n; k++) at[next[count[ix.pairPhrase[k]!]!]!++] = ix.pairAt[k]!;
+  for (const i of distinct) count[i] = 0;
+  const upTo = text.slice(0, s.end);
+  for (let d = 0, k = 0; d < ids.length; d++) {
+    const i = ids[d]!;
+    const p = phrases[i]!;
+    const end = next[d]!; // (advanced to the end of this phrase's run above)
+    if (at[k] === -1) {
+      // no key: the phrase is searched as before
+      for (const sp of findAll(p.re, text, s.start, s.end)) each(p, sp);
+      k = end;
+      continue;
+    }
+    let re = stickyPhrase.get(p.re);
+    if (!re) stickyPhrase.set(p.re, (re = new RegExp(p.re.source, p.re.flags.replace('g', '') + 'y')));
+    let from = s.start;
+    for (; k < end; k++) {
+      const q = at[k]!;
+      if (q < from) continue;
+      re.lastIndex = q;
+      const m = re.exec(upTo);
+      if (!m || m[0].length === 0) continue;
+      each(p, { start: q, end: q + m[0].length });
+      from = q + m[0].length;
+    }
+  }
+}
+
 function metricOccurrences(c: Compiled, text: string, s: Span): MetricOcc[] {
   const out: MetricOcc[] = [];
-  for (const p of c.metricPhrases) {
-    for (const sp of findAll(p.re, text, s.start, s.end)) out.push({ ...sp, metric: p.metric, phrase: p.phrase, noun: p.noun });
-  }
+  phraseOccurrences(c.metricPhrases, text, s, (p, sp) => out.push({ start: sp.start, end: sp.end, metric: p.metric, phrase: p.phrase, noun: p.noun }));
   return out;
 }
 
@@ -363,10 +518,13 @@ class SpanIndex {
   private readonly maxEnd: Float64Array;
   constructor(spans: readonly Span[]) {
     const sorted = [...spans].sort((x, y) => x.start - y.start);
-    this.starts = Float64Array.from(sorted, (x) => x.start);
+    this.starts = new Float64Array(sorted.length);
     this.maxEnd = new Float64Array(sorted.length);
     let m = -Infinity;
-    sorted.forEach((x, i) => (this.maxEnd[i] = m = Math.max(m, x.end)));
+    for (let i = 0; i < sorted.length; i++) {
+      this.starts[i] = sorted[i]!.start;
+      this.maxEnd[i] = m = Math.max(m, sorted[i]!.end);
+    }
   }
   /** some span has start < b and end > a */
   overlaps(a: number, b: number): boolean {
@@ -377,9 +535,7 @@ class SpanIndex {
 
 function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[]): SubjectOcc[] {
   const raw: SubjectOcc[] = [];
-  for (const p of c.subjectPhrases) {
-    for (const sp of findAll(p.re, text, s.start, s.end)) raw.push({ ...sp, subject: p.subject, phrase: p.phrase, denominator: false });
-  }
+  phraseOccurrences(c.subjectPhrases, text, s, (p, sp) => raw.push({ start: sp.start, end: sp.end, subject: p.subject, phrase: p.phrase, denominator: false }));
   for (const sp of findAll(c.anaphora, text, s.start, s.end)) raw.push({ ...sp, subject: null, phrase: text.slice(sp.start, sp.end), denominator: false });
   // a zone named but not listed: a subject of its own, unless a listed alias covers any of it
   if (c.zoneName) {
@@ -459,18 +615,48 @@ function monthsPeriod(y: string, n: number): string {
 }
 
 /**
- * Patterns built from the lexicon are compiled once, not once per sentence (compiling dominated long pages).
- * Callers set lastIndex before a global search, so sharing an instance is safe.
+ * Patterns built from the vocabulary are compiled once per lexicon, not once per sentence (compiling dominated long
+ * pages, and later building and hashing a cache key of the pattern's whole source per sentence did):
+ * vocab(c, flags)`…${c.monthAlt}…` looks its regex up by the template's call site and the values put into it,
+ * compared by identity, so a lookup builds no string. Callers set lastIndex before a global search, so sharing
+ * an instance is safe.
  */
-const regExpCache = new Map<string, RegExp>();
-function cachedRegExp(src: string, flags: string): RegExp {
-  const key = `${flags}/${src}`;
-  let re = regExpCache.get(key);
-  if (!re) {
-    if (regExpCache.size > 1000) regExpCache.clear(); // a bound for long-lived processes with many lexicons
-    regExpCache.set(key, (re = new RegExp(src, flags)));
-  }
-  return re;
+const vocabCache = new WeakMap<Compiled, Map<TemplateStringsArray, { flags: string; values: unknown[]; re: RegExp }[]>>();
+function vocab(c: Compiled, flags: string): (strings: TemplateStringsArray, ...values: unknown[]) => RegExp {
+  return (strings, ...values) => {
+    let bySite = vocabCache.get(c);
+    if (!bySite) vocabCache.set(c, (bySite = new Map()));
+    let made = bySite.get(strings);
+    if (!made) bySite.set(strings, (made = []));
+    for (const m of made) if (m.flags === flags && m.values.length === values.length && m.values.every((v, i) => v === values[i])) return m.re;
+    let src = strings[0]!;
+    values.forEach((v, i) => (src += `${String(v)}${strings[i + 1]!}`));
+    const re = new RegExp(src, flags);
+    made.push({ flags, values, re });
+    return re;
+  };
+}
+
+/** findDates' patterns that need a year, or a month name, to match anywhere */
+const needsYear = new WeakSet<RegExp>();
+const needsMonth = new WeakSet<RegExp>();
+/** a year as YEAR reads one, anywhere */
+const YEAR_ANYWHERE = new RegExp(YEAR);
+const YEAR_AFTER_PART = new RegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?${YEAR}${AFTER}`);
+const YEAR_BEFORE_PART = new RegExp(`${YEAR}(?:\\s+|年)$`);
+
+let zhWordsMade: { firstBefore: string; firstAfter: string; numberAlt: string; month: string; dashes: string } | null = null;
+/** The Chinese month words as regex sources, made once (they are the same strings for every sentence: vocab()). */
+function zhWords(): { firstBefore: string; firstAfter: string; numberAlt: string; month: string; dashes: string } {
+  const fm = CONTEXT_WORDS.zh_first_months;
+  const mr = CONTEXT_WORDS.zh_month_range;
+  return (zhWordsMade ??= {
+    firstBefore: escapeRe(fm.before),
+    firstAfter: escapeRe(fm.after),
+    numberAlt: Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|'),
+    month: escapeRe(mr.month),
+    dashes: mr.dashes.map(escapeRe).join('|'),
+  });
 }
 
 function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures: SpanIndex, publication: string | null): DateOcc[] {
@@ -497,14 +683,14 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     }
     const after = text.slice(b, Math.min(s.end, b + 40));
     const before = text.slice(Math.max(s.start, a - 40), a);
-    const yAfter = cachedRegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?${YEAR}${AFTER}`, '').exec(after);
+    const yAfter = YEAR_AFTER_PART.exec(after);
     if (yAfter) return add(a, b + yAfter[0].length, partPeriod(part, yAfter[1]!), 'data', Number(yAfter[1]));
-    const yBefore = cachedRegExp(`${YEAR}(?:\\s+|年)$`, '').exec(before);
+    const yBefore = YEAR_BEFORE_PART.exec(before);
     if (yBefore) return add(a - yBefore[0].length, b, partPeriod(part, yBefore[1]!), 'data', Number(yBefore[1]));
     // "the first half of this year", "今年前两个月", "last year's first quarter"
     for (const [re, shift] of [[c.thisYear, 0], [c.lastYear, 1]] as const) {
-      const rel = cachedRegExp(`^\\s*(?:of\\s+)?(?:${re.source.replace(/^\(\?<!\[A-Za-z0-9\]\)/, '')})`, 'i').exec(after);
-      const relB = cachedRegExp(`(?:${re.source})(?:['’]s)?\\s*$`, 'i').exec(before);
+      const rel = vocab(c, 'i')`^\\s*(?:of\\s+)?(?:${re.source.replace(/^\(\?<!\[A-Za-z0-9\]\)/, '')})`.exec(after);
+      const relB = vocab(c, 'i')`(?:${re.source})(?:['’]s)?\\s*$`.exec(before);
       if (rel || relB) {
         const y = pubYear ? Number(pubYear) - shift : null;
         const [a2, b2] = rel ? [a, b + rel[0].length] : [a - relB![0].length, b];
@@ -517,60 +703,73 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   };
   const num = (w: string) => c.numbers.get(w.toLowerCase()) ?? (/^\d+$/.test(w) ? Number(w) : null);
   const month = (w: string) => c.months.get(w.toLowerCase().replace(/\.$/, '')) ?? null;
-  const run = (src: string, flags: string, f: (m: RegExpExecArray, a: number, b: number) => void) => {
-    const re = cachedRegExp(src, flags);
+  const gi = vocab(c, 'gi');
+  const g = vocab(c, 'g');
+  // patterns that cannot match without a year (giYear, gYear: YEAR is no optional part of them) or a month name
+  // (gMonth) are not searched in a sentence that has none: most sentences have no date at all
+  const needing = (tag: typeof g, needs: WeakSet<RegExp>) => (strings: TemplateStringsArray, ...values: unknown[]) => {
+    const re = tag(strings, ...values);
+    needs.add(re);
+    return re;
+  };
+  const giYear = needing(gi, needsYear);
+  const gYear = needing(g, needsYear);
+  const gMonth = needing(g, needsMonth);
+  let hasYear: boolean | undefined;
+  let hasMonth: boolean | undefined;
+  const run = (re: RegExp, f: (m: RegExpExecArray, a: number, b: number) => void) => {
+    if (needsYear.has(re) && !(hasYear ??= YEAR_ANYWHERE.test(text.slice(s.start, s.end)))) return;
+    if (needsMonth.has(re) && !(hasMonth ??= vocab(c, '')`${c.monthAlt}`.test(text.slice(s.start, s.end)))) return;
     re.lastIndex = s.start;
     const slice = text.slice(0, s.end);
     for (let m = re.exec(slice); m; m = re.exec(slice)) f(m, m.index, m.index + m[0].length);
   };
   const W = '\\s+';
   // most specific first; later patterns skip text already taken
-  run(`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi', (m, a, b) => {
+  run(giYear`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 1 && n <= 12) add(a, b, monthsPeriod(m[2]!, n), 'data', Number(m[2]));
   });
-  run(`${BEFORE}first${W}(${c.numberAlt}|\\d)${W}quarters${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi', (m, a, b) => {
+  run(giYear`${BEFORE}first${W}(${c.numberAlt}|\\d)${W}quarters${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 2 && n <= 4) add(a, b, n === 4 ? m[2]! : `${m[2]}-Q1/${m[2]}-Q${n}`, 'data', Number(m[2]));
   });
-  run(`${BEFORE}(${c.ordinalAlt})${W}quarter${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi', (m, a, b) => {
+  run(giYear`${BEFORE}(${c.ordinalAlt})${W}quarter${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
     const n = c.ordinals.get(m[1]!.toLowerCase());
     if (n) add(a, b, `${m[2]}-Q${n}`, 'data', Number(m[2]));
   });
-  run(`${BEFORE}(${c.ordinalAlt})${W}half${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi', (m, a, b) => {
+  run(giYear`${BEFORE}(${c.ordinalAlt})${W}half${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
     const n = c.ordinals.get(m[1]!.toLowerCase());
     if (n === 1 || n === 2) add(a, b, `${m[2]}-H${n}`, 'data', Number(m[2]));
   });
-  run(`${BEFORE}(${c.monthAlt})\\.?${W}(\\d{1,2})(?:st|nd|rd|th)?,?${W}${YEAR}${AFTER}`, 'g', (m, a, b) => {
+  run(gYear`${BEFORE}(${c.monthAlt})\\.?${W}(\\d{1,2})(?:st|nd|rd|th)?,?${W}${YEAR}${AFTER}`, (m, a, b) => {
     const mo = month(m[1]!);
     const d = Number(m[2]);
     if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
   });
-  run(`${BEFORE}(\\d{1,2})(?:st|nd|rd|th)?${W}(${c.monthAlt})\\.?,?${W}${YEAR}${AFTER}`, 'g', (m, a, b) => {
+  run(gYear`${BEFORE}(\\d{1,2})(?:st|nd|rd|th)?${W}(${c.monthAlt})\\.?,?${W}${YEAR}${AFTER}`, (m, a, b) => {
     const mo = month(m[2]!);
     const d = Number(m[1]);
     if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
   });
-  run(`${BEFORE}(${c.monthAlt})\\.?,?${W}(?:of${W})?${YEAR}${AFTER}`, 'g', (m, a, b) => {
+  run(gYear`${BEFORE}(${c.monthAlt})\\.?,?${W}(?:of${W})?${YEAR}${AFTER}`, (m, a, b) => {
     const mo = month(m[1]!);
     if (mo) add(a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
   });
   // Chinese month counts and ranges without a year of their own: "前两个月", "1-6月"
   const zhNum = (w: string) => CONTEXT_WORDS.zh_numbers[w] ?? (/^\d{1,2}$/.test(w) ? Number(w) : null);
-  const zhNumAlt = Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|');
-  const fm = CONTEXT_WORDS.zh_first_months;
-  run(`${escapeRe(fm.before)}(${zhNumAlt}|\\d{1,2})${escapeRe(fm.after)}`, 'g', (m, a, b) => {
+  const zh = zhWords();
+  run(g`${zh.firstBefore}(${zh.numberAlt}|\\d{1,2})${zh.firstAfter}`, (m, a, b) => {
     const n = zhNum(m[1]!);
     if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
   });
-  const mr = CONTEXT_WORDS.zh_month_range;
-  run(`(?<![\\d.])(\\d{1,2})${escapeRe(mr.month)}?\\s*(?:${mr.dashes.map(escapeRe).join('|')})\\s*(\\d{1,2})${escapeRe(mr.month)}`, 'g', (m, a, b) => {
+  run(g`(?<![\\d.])(\\d{1,2})${zh.month}?\\s*(?:${zh.dashes})\\s*(\\d{1,2})${zh.month}`, (m, a, b) => {
     const m1 = Number(m[1]);
     const m2 = Number(m[2]);
     if (m1 >= 1 && m1 < m2 && m2 <= 12) addPart(a, b, m1 === 1 ? monthsPeriod('Y', m2) : `Y-${pad(m1)}/Y-${pad(m2)}`);
   });
   // Chinese: "2023年", "2023年上半年", "2023年前三季度", "2023年第一季度", "2023年6月"
-  run(`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, 'g', (m, a, b) => {
+  run(gYear`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, (m, a, b) => {
     const y = m[1]!;
     const q = m[3] ? '一二三四'.indexOf(m[3]) + 1 : 0;
     const mo = m[4] ? Number(m[4]) : 0;
@@ -579,14 +778,14 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     add(a, b, period, 'data', Number(y));
   });
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
-  run(`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, 'g', (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
-  run(`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, 'g', (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
+  run(gYear`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
+  run(gYear`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
   // parts of a year named without the year: "in the first half", "Q1", "上半年", "the first five months"
   for (const sp of findAll(c.partYear, text, s.start, s.end)) {
     const part = c.partYears.get(text.slice(sp.start, sp.end).toLowerCase().replace(/\s+/g, ' '));
     if (part) addPart(sp.start, sp.end, part);
   }
-  run(`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${AFTER}`, 'gi', (m, a, b) => {
+  run(gi`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${AFTER}`, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
   });
@@ -603,24 +802,24 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const pm = Number(publication.slice(5, 7));
     return String(mo <= pm ? py : py - 1);
   };
-  run(`${BEFORE}(?:from${W})?(${c.monthAlt})${W}(?:to|through|until|-|–)${W}(${c.monthAlt})${AFTER}(?!,?${W}(?:of${W})?\\d)`, 'g', (m, a, b) => {
+  run(gMonth`${BEFORE}(?:from${W})?(${c.monthAlt})${W}(?:to|through|until|-|–)${W}(${c.monthAlt})${AFTER}(?!,?${W}(?:of${W})?\\d)`, (m, a, b) => {
     const m1 = month(m[1]!);
     const m2 = month(m[2]!);
     const y = m2 ? monthYear(m2) : null;
     if (m1 && m2 && m1 < m2) add(a, b, null, 'partial', null, { part: `Y-${pad(m1)}/Y-${pad(m2)}`, fallback: y ? `${y}-${pad(m1)}/${y}-${pad(m2)}` : null });
   });
-  run(`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, 'g', (m, a, b) => {
+  run(gMonth`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, (m, a, b) => {
     const mo = month(m[1]!);
     const y = mo ? monthYear(mo) : null;
     if (mo) add(a, b, null, 'partial', null, { part: `Y-${pad(mo)}`, fallback: y ? `${y}-${pad(mo)}` : null });
   });
   // "as of the end of November": the month of the publication's year
-  run(`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, 'g', (m, a, b) => {
+  run(gMonth`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, (m, a, b) => {
     const mo = month(m[1]!);
     if (mo) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
   });
   // ranges: "2009-2011", "between 1991 and 1992", "from 2009 to 2011"
-  run(`${BEFORE}(?:(?:between|from)${W})?${YEAR}\\s*(?:[-–—]|${W}(?:and|to)${W})\\s*${YEAR}${AFTER}`, 'gi', (m, a, b) => {
+  run(giYear`${BEFORE}(?:(?:between|from)${W})?${YEAR}\\s*(?:[-–—]|${W}(?:and|to)${W})\\s*${YEAR}${AFTER}`, (m, a, b) => {
     const y1 = Number(m[1]);
     const y2 = Number(m[2]);
     const explicit = /^(?:between|from)/i.test(m[0]) || /[-–—]/.test(m[0]);
@@ -637,22 +836,63 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   }
   // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
   // such as "around 2000 software companies" is not a date; "over 2011" is a comparison base
-  run(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'g', (m, a, b) => {
+  run(gYear`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, (m, a, b) => {
     if (figures.overlaps(a, b)) return;
     const left = text.slice(Math.max(s.start, a - 40), a);
     if (c.comparison.test(left)) add(a, b, m[1]!, 'comparison', Number(m[1]));
-    else if (c.yearPreps.test(left) || cachedRegExp(`(?:${c.monthAlt})\\.?,?\\s*$`, '').test(left)) {
+    else if (c.yearPreps.test(left) || vocab(c, '')`(?:${c.monthAlt})\\.?,?\\s*$`.test(left)) {
       add(a, b, m[1]!, /(?:^|[^A-Za-z])by\s+(?:the\s+end\s+of\s+)?$/i.test(left) ? 'by' : 'data', Number(m[1]));
     }
   });
   // a date after a release cue in its clause dates the document, not the figure
+  // (a clause of many dates has its cues found once for all of them: searching each date's stretch of the
+  // clause from the clause's start read a long clause once per date)
+  const dataIn = new Map<Span, number>();
+  for (const d of found) {
+    const cl = d.kind === 'data' ? clauseAt(clauses, d.start) : null;
+    if (cl) dataIn.set(cl, (dataIn.get(cl) ?? 0) + 1);
+  }
+  const cuesOf = new Map<Span, ReleaseCues>();
   for (const d of found) {
     if (d.kind !== 'data') continue;
     const cl = clauseAt(clauses, d.start);
-    if (cl && c.releaseCue.test(text.slice(cl.start, d.start))) d.kind = 'release';
+    if (!cl) continue;
+    let cues = cuesOf.get(cl);
+    if (cues === undefined && c.releaseWords && dataIn.get(cl)! > 4) cuesOf.set(cl, (cues = releaseCuesIn(c.releaseWords, text, cl)));
+    if (cues ? cues.firstEndFollowed < d.start || cues.ends.has(d.start) : c.releaseCue.test(text.slice(cl.start, d.start))) d.kind = 'release';
     c.releaseCue.lastIndex = 0;
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+interface ReleaseCues {
+  /** the least end of a cue followed by no ASCII letter or digit (Infinity: none) */
+  firstEndFollowed: number;
+  /** the ends of all cues */
+  ends: Set<number>;
+}
+
+/**
+ * The release cues of a clause, for c.releaseCue.test(text.slice(cl.start, x)) at many x at once. That search
+ * finds a cue starting at p (the clause's start, or after a character that is no ASCII letter or digit) and ending
+ * at e <= x, followed by no ASCII letter or digit or by the end of the stretch (e = x). Each cue on its own ends in
+ * one place (releaseWords), so the cues found once in the whole clause answer for every x.
+ */
+function releaseCuesIn(words: RegExp[], text: string, cl: Span): ReleaseCues {
+  const cues: ReleaseCues = { firstEndFollowed: Infinity, ends: new Set() };
+  const upTo = text.slice(0, cl.end);
+  for (const re of words) {
+    re.lastIndex = cl.start;
+    for (let m = re.exec(upTo); m; m = re.exec(upTo)) {
+      const p = m.index;
+      const e = p + m[0].length;
+      re.lastIndex = p + 1; // every start, overlapping ones included
+      if (e === p || (p > cl.start && isAsciiAlnum(text.charCodeAt(p - 1)))) continue;
+      cues.ends.add(e);
+      if (e >= text.length || !isAsciiAlnum(text.charCodeAt(e))) cues.firstEndFollowed = Math.min(cues.firstEndFollowed, e);
+    }
+  }
+  return cues;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -931,6 +1171,50 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
   return null;
 }
 
+/**
+ * What re.exec(text.slice(from, clause.end)) finds (its text, and where it starts and ends in `text`), asked for
+ * each figure of a clause, `from` increasing: searching the rest of the clause once per figure read a long clause
+ * once per figure. The search from an earlier `from` found that no match starts after it before its own match;
+ * for a later `from` short of that match only `from` itself is new (the stretch's start counts as a word
+ * boundary there): one sticky test. So each clause is read about once per pattern.
+ */
+interface MatchAfter {
+  from: number;
+  match: { text: string; index: number; end: number } | null;
+}
+const matchesAfter = new WeakMap<SentenceState, Map<RegExp, Map<Span, MatchAfter>>>();
+const stickyOf = new WeakMap<RegExp, RegExp>();
+
+function firstAfter(st: SentenceState, re: RegExp, clause: Span, from: number): { text: string; index: number; end: number } | null {
+  let byRe = matchesAfter.get(st);
+  if (!byRe) matchesAfter.set(st, (byRe = new Map()));
+  let byClause = byRe.get(re);
+  if (!byClause) byRe.set(re, (byClause = new Map()));
+  const last = byClause.get(clause);
+  const search = (r: RegExp) => {
+    r.lastIndex = 0;
+    const m = r.exec(st.text.slice(from, clause.end));
+    return m ? { text: m[0], index: from + m.index, end: from + m.index + m[0].length } : null;
+  };
+  if (last && from >= last.from && (last.match === null || last.match.index > from)) {
+    if (from === last.from) return last.match;
+    let sticky = stickyOf.get(re);
+    if (!sticky) stickyOf.set(re, (sticky = new RegExp(re.source, re.flags.replace('g', '') + 'y')));
+    return search(sticky) ?? last.match;
+  }
+  const match = search(re);
+  byClause.set(clause, { from, match });
+  return match;
+}
+
+const wholeWords = new WeakMap<MetricPhrase, RegExp>();
+/** The phrase as the whole of a word (a figure's unit word), compiled once per phrase. */
+function wholeWordOf(np: MetricPhrase): RegExp {
+  let re = wholeWords.get(np);
+  if (!re) wholeWords.set(np, (re = new RegExp(`^(?:${np.sticky.source})$`, 'i')));
+  return re;
+}
+
 function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): { metric: string | null; rule: string; negative?: boolean } {
   const f = st.figures[fi]!;
   const { text } = st;
@@ -976,26 +1260,28 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     // only a share named there is this figure's (not one named for the figure before it)
     const after0 = text.slice(f.end, clause.end);
     if (/^\s*of\s/i.test(after0) && !c.shareAnaphora.test(after0)) {
-      const stop = CLAUSE_JOINER.exec(after0);
-      const np = { start: f.end, end: f.end + (stop ? stop.index : after0.length) };
+      // (what follows each figure of a clause is searched once for the clause: firstAfter)
+      const stop = firstAfter(st, CLAUSE_JOINER, clause, f.end);
+      const np = { start: f.end, end: stop ? stop.index : clause.end };
       const named = compat.filter((o) => o.metric.kind === 'ratio' && o.start < np.end && o.end > np.start);
       const n = nearest(named, f);
       if (n) return { metric: n.metric.id, rule: `share-of(${n.phrase})` };
+      // a match up to the noun phrase's end is one in the rest of the clause ending there (a joiner, no letter,
+      // follows np): only a match running past it needs the noun phrase searched on its own
+      const inClause = firstAfter(st, c.shareTotal, clause, f.end);
       c.shareTotal.lastIndex = 0;
-      const tot = c.shareTotal.exec(text.slice(np.start, np.end));
+      const tot = inClause === null || inClause.end <= np.end ? inClause : c.shareTotal.exec(text.slice(np.start, np.end));
       if (!tot) return { metric: null, rule: `none(share-of ${quote(text, np).trim()})` };
     }
     const ratios = compat.filter((o) => o.metric.kind === 'ratio');
     const r = nearest(ratios, f, (o) => penalty(o) + (o.end <= f.start ? 5 : 0));
     if (r) return { metric: r.metric.id, rule: `ratio(${r.phrase})` };
-    const after = text.slice(f.end, clause.end);
-    c.shareTotal.lastIndex = 0;
-    const st2 = c.shareTotal.exec(after);
+    const st2 = firstAfter(st, c.shareTotal, clause, f.end);
     if (st2) {
       const base = baseMetric(c, st, fi, clause);
       const share = base ? [...c.metricById.values()].find((m) => m.share_of === base.id) : undefined;
-      if (share) return { metric: share.id, rule: `share-total(${st2[0]};base=${base!.id})` };
-      return { metric: null, rule: `share-total(${st2[0]};no-share-metric)` };
+      if (share) return { metric: share.id, rule: `share-total(${st2.text};base=${base!.id})` };
+      return { metric: null, rule: `share-total(${st2.text};no-share-metric)` };
     }
     return { metric: null, rule: 'none(percent)' };
   }
@@ -1020,7 +1306,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   const noun = countedOf(c, st, fi);
   if (noun) return wholeOrSubset(noun.np.metric, `noun(${noun.np.phrase})`);
   if (f.unitWord) {
-    const uw = c.nounPhrases.find((np) => compatible(np.metric, f.unit) && np.sticky.source && cachedRegExp(`^(?:${np.sticky.source})$`, 'i').test(f.unitWord!));
+    const uw = c.nounPhrases.find((np) => compatible(np.metric, f.unit) && np.sticky.source && wholeWordOf(np).test(f.unitWord!));
     if (uw) return wholeOrSubset(uw.metric, `unit-word(${f.unitWord})`);
   }
 
@@ -1059,8 +1345,10 @@ function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): {
   // approximators may stand between cue and number ("up more than 30 percent")
   const before = text
     .slice(Math.max(clause.start, f.start - 60), f.start)
-    .replace(cachedRegExp(`(?:\\s*(?:${c.approx}))+\\s*$`, 'i'), ' ');
-  const after = text.slice(f.end, clause.end).replace(/^\s*(?:percent|per cent|%)/i, '');
+    .replace(vocab(c, 'i')`(?:\\s*(?:${c.approx}))+\\s*$`, ' ');
+  const rest = text.slice(f.end, clause.end);
+  const unitWord = /^\s*(?:percent|per cent|%)/i.exec(rest);
+  const after = unitWord ? text.slice(f.end + unitWord[0].length, clause.end) : rest; // (a slice, not a copy of the clause)
   const notGrowth = c.notGrowthBefore.test(before);
   const d = notGrowth ? null : c.declineBefore.exec(before);
   const b = notGrowth || d ? null : c.growthBefore.exec(before);
@@ -1448,9 +1736,18 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   const lifted = (opts.regions ?? []).filter((r) => r.kind !== 'content' && r.kind !== 'heading');
   let masked = text;
   if (lifted.length) {
-    const chars = text.split(''); // UTF-16 units, so offsets stay put
-    for (const r of lifted) for (let i = Math.max(0, r.start); i < Math.min(text.length, r.end); i++) chars[i] = ' ';
-    masked = chars.join('').replace(/\f/g, ' ');
+    // UTF-16 units, so offsets stay put (built from slices: a per-character array of a long page was garbage)
+    const spans = lifted.map((r) => ({ start: Math.max(0, r.start), end: Math.min(text.length, r.end) })).filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
+    const parts: string[] = [];
+    let at = 0;
+    for (const r of spans) {
+      if (r.end <= at) continue;
+      const from = Math.max(at, r.start);
+      parts.push(text.slice(at, from), ' '.repeat(r.end - from));
+      at = r.end;
+    }
+    parts.push(text.slice(at));
+    masked = parts.join('').replace(/\f/g, ' ');
   }
 
   let section = -1;
@@ -1576,7 +1873,7 @@ function readSentence(
   const incrementByClause = new Map<Span, Span | null>();
   const incrementBefore = (clause: Span, f: FigureRef): string | null => {
     let first = incrementByClause.get(clause);
-    if (first === undefined) incrementByClause.set(clause, (first = findAll(cachedRegExp(c.increment.source, 'gi'), text, clause.start, clause.end)[0] ?? null));
+    if (first === undefined) incrementByClause.set(clause, (first = findAll(vocab(c, 'gi')`${c.increment.source}`, text, clause.start, clause.end)[0] ?? null));
     if (first === null || first.start >= f.start) return null;
     // a cue that runs into the figure may still match shorter before it: the exact search, rarely
     if (first.end > f.start) return c.increment.exec(text.slice(clause.start, f.start))?.[0] ?? null;

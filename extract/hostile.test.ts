@@ -49,6 +49,61 @@ describe('hostile sentences', () => {
   });
 });
 
+/**
+ * How many characters the regex searches of one extraction read: a search from lastIndex up to the end of its
+ * match (or of its input when it finds none), one for an anchored or sticky pattern. A count, not a time: a
+ * clause searched again from its start for each of its figures or dates makes it grow with the square of the
+ * clause's length, a linear reading with the length alone.
+ */
+function charactersSearched(html: string): { searched: number; result: ReturnType<typeof mentionsOf> } {
+  const exec = RegExp.prototype.exec;
+  let searched = 0;
+  RegExp.prototype.exec = function (this: RegExp, input: string) {
+    const from = this.global || this.sticky ? this.lastIndex : 0;
+    const m = exec.call(this, input);
+    const anchored = this.sticky || (this.source.startsWith('^') && !this.multiline);
+    searched += anchored ? (m ? m[0].length : 1) : (m ? m.index + m[0].length : String(input).length) - from;
+    return m;
+  };
+  try {
+    const result = mentionsOf(html);
+    return { searched, result };
+  } finally {
+    RegExp.prototype.exec = exec;
+  }
+}
+
+describe('long clauses are read about once', () => {
+  // each case at two sizes: linear reading searches 8 times as many characters for 8 times the clause, a reading
+  // per figure (or per date) from the clause's start 64 times as many
+  const cases: [string, (n: number) => string][] = [
+    // no release cue: every date's stretch of the clause was searched for one from the clause's start
+    ['dates in one clause (release cues)', (n) => `<p>The report ${Array.from({ length: n }, (_, i) => `in ${2000 + (i % 20)}`).join(' ')} shows 5 zones.</p>`],
+    // shares with no ratio named: the rest of the clause was searched for "of the national total" per figure
+    ['percentages in one clause (share of a total)', (n) => `<p>The zones stood at ${'5 percent '.repeat(n)}in 2013.</p>`],
+    ['growth rates in one clause', (n) => `<p>The zones grew ${'5 percent '.repeat(n)}in 2013.</p>`],
+  ];
+  for (const [name, html] of cases) {
+    it(name, { timeout: 120_000 }, () => {
+      const small = charactersSearched(html(250));
+      const large = charactersSearched(html(2000));
+      expect(large.result.mentions.length).toBe(name.startsWith('dates') ? 1 : 2000);
+      expect(large.searched / small.searched).toBeLessThan(12);
+    });
+  }
+
+  it('a release cue still dates what follows it in a clause of many dates', () => {
+    const dates = Array.from({ length: 40 }, (_, i) => `in ${2000 + (i % 20)}`).join(' ');
+    // after the cue: every date is the report's, the figure's period is the release date nearest it
+    const { mentions } = mentionsOf(`<p>The report released ${dates} shows 5 zones.</p>`);
+    expect(mentions[0]!.period).toBe('2019');
+    expect(mentions[0]!.rule).toContain('stated-release(2019)');
+    // before the cue: the dates are the figure's own (the nearest, 2019, dates it)
+    const before = mentionsOf(`<p>The report ${dates} shows 5 zones, as released.</p>`).mentions;
+    expect(before[0]!.rule).toContain('period=stated(2019)');
+  });
+});
+
 describe('unrepresentable values', () => {
   it('records a value that overflows to Infinity as a skip with its reason, and keeps the other figures', () => {
     const { mentions, skips } = mentionsOf(`<p>Revenue reached 1${',000'.repeat(103)} yuan and there were 5 zones.</p>`);

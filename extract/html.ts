@@ -208,10 +208,15 @@ function analyse(elements: El[], texts: Tx[], src: string): Analysis {
   }
   const textAll = new Float64Array(n); // all visible text under the element (links included)
   const direct = new Float64Array(n); // non-link text whose nearest block is this element
-  for (const tx of texts) {
+  // each text node's visible characters, decoded once (both sums below need them)
+  const visible = new Float64Array(texts.length);
+  texts.forEach((tx, k) => {
+    if (!skipped[tx.parent.id]) visible[k] = nonWsCount(decodeHTML(src.slice(tx.start, tx.end)));
+  });
+  for (const [k, tx] of texts.entries()) {
     const p = tx.parent;
     if (skipped[p.id]) continue;
-    const count = nonWsCount(decodeHTML(src.slice(tx.start, tx.end)));
+    const count = visible[k]!;
     if (count === 0) continue;
     textAll[p.id] = textAll[p.id]! + count;
     if (!inLink[p.id]) {
@@ -243,8 +248,8 @@ function analyse(elements: El[], texts: Tx[], src: string): Analysis {
   const inChrome = new Uint8Array(n);
   const textNC = new Float64Array(n); // visible text outside chrome
   for (const el of elements) inChrome[el.id] = (el.parent ? inChrome[el.parent.id]! : 0) || (chrome[el.id] !== 'none' ? 1 : 0);
-  for (const tx of texts) {
-    if (!skipped[tx.parent.id] && !inChrome[tx.parent.id]) textNC[tx.parent.id] = textNC[tx.parent.id]! + nonWsCount(decodeHTML(src.slice(tx.start, tx.end)));
+  for (const [k, tx] of texts.entries()) {
+    if (!skipped[tx.parent.id] && !inChrome[tx.parent.id]) textNC[tx.parent.id] = textNC[tx.parent.id]! + visible[k]!;
   }
   for (let k = n - 1; k > 0; k--) {
     const up = elements[k]!.parent!.id;
@@ -300,7 +305,8 @@ class Emitter {
   private readonly parts: string[] = [];
   private len = 0;
   readonly map = new ByteMapBuilder();
-  readonly kinds: number[] = [];
+  /** region kind per unit (typed, grown by doubling: see ByteMapBuilder) */
+  private kinds = new Uint8Array(1024);
   private brk: Span | null = null;
   private soft: number | null = null;
   private space: Span | null = null;
@@ -328,11 +334,21 @@ class Emitter {
     if (!this.space) this.space = { start, end };
     else if (this.space.end === start) this.space.end = end;
   }
+  private addKinds(units: number, kind: number): void {
+    if (this.len + units > this.kinds.length) {
+      let size = this.kinds.length * 2;
+      while (size < this.len + units) size *= 2;
+      const k = new Uint8Array(size);
+      k.set(this.kinds.subarray(0, this.len));
+      this.kinds = k;
+    }
+    this.kinds.fill(kind, this.len, this.len + units);
+    this.len += units;
+  }
   private add(s: string, start: number, end: number, kind: number): void {
     this.parts.push(s);
-    this.len += s.length;
     this.map.push(s.length, start, end);
-    for (let k = 0; k < s.length; k++) this.kinds.push(kind);
+    this.addKinds(s.length, kind);
   }
   private flush(kind: number): void {
     if (this.len > 0) {
@@ -355,19 +371,16 @@ class Emitter {
     if (s === '') return;
     this.flush(kind);
     this.parts.push(s);
-    this.len += s.length;
-    for (let k = 0; k < s.length; k++) {
-      this.map.push(1, starts[from + k]!, ends[from + k]!);
-      this.kinds.push(kind);
-    }
+    this.map.pushSlice(starts, ends, from, s.length);
+    this.addKinds(s.length, kind);
   }
   result(): { text: string; byteMap: ByteMap; regions: Region[] } {
     const text = this.parts.join('');
     const regions: Region[] = [];
     const ks = this.kinds;
-    for (let i = 0; i < ks.length; ) {
+    for (let i = 0; i < this.len; ) {
       let j = i + 1;
-      while (j < ks.length && ks[j] === ks[i]) j++;
+      while (j < this.len && ks[j] === ks[i]) j++;
       regions.push({ start: i, end: j, kind: KIND_CODES[ks[i]!]! });
       i = j;
     }

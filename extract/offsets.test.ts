@@ -65,8 +65,8 @@ describe('bytes', () => {
   it('gives UTF-8 ranges per UTF-16 unit', () => {
     const s = 'a中😀';
     const { starts, ends } = utf8UnitRanges(s, 10);
-    expect(starts).toEqual([10, 11, 14, 14]);
-    expect(ends).toEqual([11, 14, 18, 18]);
+    expect([...starts]).toEqual([10, 11, 14, 14]);
+    expect([...ends]).toEqual([11, 14, 18, 18]);
     expect(utf16ToUtf8Offset(s, 2)).toBe(4);
   });
   it('maps text spans to raw byte spans', () => {

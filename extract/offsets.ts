@@ -187,27 +187,48 @@ export interface ByteMap {
 }
 
 export class ByteMapBuilder {
-  private starts: number[] = [];
-  private ends: number[] = [];
+  // typed and grown by doubling: a page of a million units would otherwise be two arrays of a million boxed numbers
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
+  private n = 0;
+  private room(units: number): void {
+    if (this.n + units <= this.starts.length) return;
+    let size = this.starts.length * 2;
+    while (size < this.n + units) size *= 2;
+    const s = new Int32Array(size);
+    const e = new Int32Array(size);
+    s.set(this.starts.subarray(0, this.n));
+    e.set(this.ends.subarray(0, this.n));
+    this.starts = s;
+    this.ends = e;
+  }
   /** append `units` UTF-16 units all coming from raw bytes [start, end) */
   push(units: number, start: number, end: number): void {
-    for (let i = 0; i < units; i++) {
-      this.starts.push(start);
-      this.ends.push(end);
+    this.room(units);
+    this.starts.fill(start, this.n, this.n + units);
+    this.ends.fill(end, this.n, this.n + units);
+    this.n += units;
+  }
+  /** append `units` UTF-16 units, the k-th spanning raw bytes [byteStarts[k], byteEnds[k]) */
+  pushEach(byteStarts: ArrayLike<number>, byteEnds: ArrayLike<number>): void {
+    this.room(byteStarts.length);
+    for (let i = 0; i < byteStarts.length; i++) {
+      this.starts[this.n] = byteStarts[i]!;
+      this.ends[this.n++] = byteEnds[i]!;
     }
   }
-  /** append `units` UTF-16 units, the k-th spanning raw bytes [byteStarts[k], byteStarts[k+1]) */
-  pushEach(byteStarts: readonly number[], byteEnds: readonly number[]): void {
-    for (let i = 0; i < byteStarts.length; i++) {
-      this.starts.push(byteStarts[i]!);
-      this.ends.push(byteEnds[i]!);
-    }
+  /** append `count` units whose ranges are byteStarts/byteEnds[from, from + count) */
+  pushSlice(byteStarts: Int32Array, byteEnds: Int32Array, from: number, count: number): void {
+    this.room(count);
+    this.starts.set(byteStarts.subarray(from, from + count), this.n);
+    this.ends.set(byteEnds.subarray(from, from + count), this.n);
+    this.n += count;
   }
   get length(): number {
-    return this.starts.length;
+    return this.n;
   }
   build(): ByteMap {
-    return { starts: Int32Array.from(this.starts), ends: Int32Array.from(this.ends) };
+    return { starts: this.starts.slice(0, this.n), ends: this.ends.slice(0, this.n) };
   }
 }
 
@@ -231,9 +252,9 @@ export function toByteSpan(map: ByteMap, span: Span): Span {
  * UTF-8 byte offsets of each UTF-16 unit in `text` (as decoded from a UTF-8 buffer starting at `base`).
  * Used by the HTML text layer for verbatim text runs; a surrogate pair's two units share their 4 bytes.
  */
-export function utf8UnitRanges(text: string, base: number): { starts: number[]; ends: number[] } {
-  const starts: number[] = [];
-  const ends: number[] = [];
+export function utf8UnitRanges(text: string, base: number): { starts: Int32Array; ends: Int32Array } {
+  const starts = new Int32Array(text.length);
+  const ends = new Int32Array(text.length);
   let b = base;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -241,14 +262,14 @@ export function utf8UnitRanges(text: string, base: number): { starts: number[]; 
     if (c < 0x80) len = 1;
     else if (c < 0x800) len = 2;
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      starts.push(b, b);
-      ends.push(b + 4, b + 4);
+      starts[i] = starts[i + 1] = b;
+      ends[i] = ends[i + 1] = b + 4;
       b += 4;
       i++;
       continue;
     } else len = 3;
-    starts.push(b);
-    ends.push(b + len);
+    starts[i] = b;
+    ends[i] = b + len;
     b += len;
   }
   return { starts, ends };

@@ -63,7 +63,7 @@ interface View {
 }
 
 function isSpace(c: string | undefined): boolean {
-  return c !== undefined && /\s/.test(c);
+  return c !== undefined && isSpaceCode(c.charCodeAt(0));
 }
 
 /** Builds the running text: non-content regions (and the whitespace around them) become one line break. */
@@ -81,47 +81,60 @@ function buildView(text: string, regions: readonly Region[] | undefined): View {
       if (t) lifted.push({ ...t, paragraph: -1, section: -1, heading: false, content: false });
     }
   }
-  const out: string[] = [];
-  const map: number[] = [];
+  // the view is the text with runs taken out and two separators per heading run added: the map is sized for that
+  // (typed, and the text built from slices: a per-character array of strings was most of segment()'s time)
+  const parts: string[] = [];
+  const map = new Int32Array(text.length + 4 * sorted.length + 2);
+  let k = 0;
   const headings: Span[] = [];
   let i = 0;
   while (i < text.length) {
-    const c = text[i]!;
-    if (removed[i] === 1 || c === '\f' || (isSpace(c) && runHasLifted(text, removed, i))) {
+    const u = text.charCodeAt(i);
+    if (removed[i] === 1 || u === 0x0c || (isSpaceCode(u) && runHasLifted(text, removed, i))) {
       // a run of lifted text / page breaks / whitespace: one soft line break, so the sentence may go on
       const start = i;
-      while (i < text.length && (removed[i] === 1 || isSpace(text[i]))) i++;
-      out.push('\n');
-      map.push(start);
+      while (i < text.length && (removed[i] === 1 || isSpaceCode(text.charCodeAt(i)))) i++;
+      parts.push('\n');
+      map[k++] = start;
       continue;
     }
     if (removed[i] === 2) {
       const start = i;
-      out.push(HARD);
-      map.push(start);
-      const hs = out.length;
-      while (i < text.length && removed[i] === 2) {
-        out.push(text[i]!);
-        map.push(i);
-        i++;
-      }
-      headings.push({ start: hs, end: out.length });
-      out.push(HARD);
-      map.push(i);
+      parts.push(HARD);
+      map[k++] = start;
+      const hs = k;
+      while (i < text.length && removed[i] === 2) map[k++] = i++;
+      parts.push(text.slice(start, i));
+      headings.push({ start: hs, end: k });
+      parts.push(HARD);
+      map[k++] = i;
       continue;
     }
-    out.push(c);
-    map.push(i);
-    i++;
+    // a run of text kept as it is
+    const start = i;
+    map[k++] = i++;
+    while (i < text.length) {
+      const v = text.charCodeAt(i);
+      if (removed[i] !== 0 || v === 0x0c || (isSpaceCode(v) && runHasLifted(text, removed, i))) break;
+      map[k++] = i++;
+    }
+    parts.push(text.slice(start, i));
   }
-  map.push(text.length);
-  return { text: out.join(''), map: Int32Array.from(map), headings, lifted };
+  map[k++] = text.length;
+  return { text: parts.join(''), map: map.slice(0, k), headings, lifted };
+}
+
+/** /\s/ by character code: what isSpace() answers, without a regex per character. */
+function isSpaceCode(u: number): boolean {
+  if (u <= 0x20) return u === 0x20 || (u >= 0x09 && u <= 0x0d);
+  if (u < 0xa0) return false;
+  return u === 0xa0 || u === 0x1680 || (u >= 0x2000 && u <= 0x200a) || u === 0x2028 || u === 0x2029 || u === 0x202f || u === 0x205f || u === 0x3000 || u === 0xfeff;
 }
 
 /** Whether the whitespace run starting at i reaches lifted-out text or a form feed. */
 function runHasLifted(text: string, removed: Uint8Array, i: number): boolean {
   let j = i;
-  while (j < text.length && isSpace(text[j]) && removed[j] !== 2) {
+  while (j < text.length && isSpaceCode(text.charCodeAt(j)) && removed[j] !== 2) {
     if (text[j] === '\f') return true;
     j++;
   }

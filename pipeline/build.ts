@@ -81,6 +81,12 @@ export { sourceRow } from './steps/extract.js';
 export { metricKinds } from './steps/reconcile.js';
 export { codeFingerprint } from './upToDate.js';
 
+/** The budget settings that change what a build publishes (a source over one fails); time and heap only stop it. */
+function capsOf(budget: BudgetOptions | undefined): { maxMentions: number; pdf: [string, number][] } {
+  const b = resolveBudget(budget);
+  return { maxMentions: b.maxMentions, pdf: Object.entries(b.pdf).sort(([x], [y]) => (x < y ? -1 : 1)) };
+}
+
 /**
  * The commit the build comes from, with `+dirty` when the working tree has changes git would commit
  * (tracked edits or untracked, not ignored files): such a build is not reproducible from the commit alone.
@@ -244,7 +250,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         }
       }),
       inputs: inputHashes(inputs),
-      options: { sourcesDir, outDir, keepGoing: opts.keepGoing ?? false, maxBytes: opts.maxBytes ?? null, site: opts.site !== false },
+      // the caps are options too: a build under a lower figure or page cap is not the last one's (see cache.ts)
+      options: { sourcesDir, outDir, keepGoing: opts.keepGoing ?? false, maxBytes: opts.maxBytes ?? null, site: opts.site !== false, caps: capsOf(opts.budget) },
       env: { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH ?? null, commit: gitCommit(root), node: process.version },
     });
     const last = opts.force ? null : readUpToDate<BuildResult>(cacheDir, outDir, key);

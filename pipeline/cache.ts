@@ -3,8 +3,8 @@
  *
  * A source's SourceResult is a pure function of (file bytes, extractor code, lexicon, the manifest fields the
  * extractor reads). The key hashes exactly those: the file's sha256 (computed from the bytes, not trusted from
- * the manifest), the text-layer and mention extractor versions, the lexicon hash and the entry's id,
- * media_type, published, charset and sha256. Entries live in `<dir>/v1/<k0k1>/<key>.json`, are written to a
+ * the manifest), the text-layer and mention extractor versions, the lexicon hash, the entry's id,
+ * media_type, published, charset and sha256, and the caps the source was read under (ExtractionSettings). Entries live in `<dir>/v1/<k0k1>/<key>.json`, are written to a
  * temporary file and renamed into place (a reader never sees half a file). An entry is one header line
  * `{format, key, sha256, bytes}` and the payload (the EncodedResult as JSON); the header names the key the entry
  * was made for and the sha256 of the payload bytes, checked on every read before the payload is parsed: a
@@ -20,6 +20,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HTML_TEXT_LAYER_VERSION } from '../extract/html.js';
+import type { PdfLimits } from '../extract/limits.js';
 import type { ManifestEntry } from '../extract/manifest.js';
 import { readCheckedEntry, writeCheckedEntry } from './checkedEntry.js';
 import { extractorVersion } from '../extract/mentions.js';
@@ -52,11 +53,25 @@ export function extractionVersions(): string {
   return `pdf:${PDF_TEXT_LAYER_VERSION}|html:${HTML_TEXT_LAYER_VERSION}|mentions:${extractorVersion()}|code:${extractorCodeHash()}|language:${languageHash().slice(0, 16)}`;
 }
 
+/**
+ * The build settings a result depends on: the caps past which a source fails (--max-bytes, --max-mentions and,
+ * for a PDF, the PDF caps). A result made under a higher cap is not what a build under a lower one would make
+ * (it fails there), so each setting is part of the key. Time and heap budgets are not: under them a source
+ * either gives this very result or fails, and failures are never cached.
+ */
+export interface ExtractionSettings {
+  maxBytes: number | null;
+  maxMentions: number | null;
+  /** null for an HTML source (it reads none of them) */
+  pdf: PdfLimits | null;
+}
+
 export interface CacheKeyParts {
   fileSha256: string;
   versions: string;
   lexiconHash: string;
   entry: Pick<ManifestEntry, 'id' | 'media_type' | 'published' | 'sha256'> & { charset?: string | null | undefined };
+  settings: ExtractionSettings;
 }
 
 export function cacheKey(p: CacheKeyParts): string {
@@ -71,6 +86,10 @@ export function cacheKey(p: CacheKeyParts): string {
     e.published ?? null,
     e.charset ?? null,
     e.sha256,
+    p.settings.maxBytes,
+    p.settings.maxMentions,
+    // the caps by name, in a fixed order: the key does not depend on how the object was put together
+    p.settings.pdf === null ? null : Object.entries(p.settings.pdf).sort(([a], [b]) => (a < b ? -1 : 1)),
   ]);
   return createHash('sha256').update(material).digest('hex');
 }

@@ -32,9 +32,9 @@ function sources(withPdf = false): string {
   return dir;
 }
 
-async function run(src: string, cacheDir: string, extra: Partial<BuildOptions> = {}) {
+async function run(src: string, cacheDir: string, extra: Partial<BuildOptions> = {}, outDir?: string) {
   const lines: string[] = [];
-  const out = mkdtempSync(path.join(tmp, 'out-'));
+  const out = outDir ?? mkdtempSync(path.join(tmp, 'out-'));
   const r = await build({ sourcesDir: src, outDir: out, cacheDir, jobs: 1, site: false, log: (l) => lines.push(l), ...extra });
   const mentions = JSON.parse(readFileSync(path.join(out, 'mentions.json'), 'utf8')) as { value: number | null; source_id: string }[];
   return { r, lines, out, values: mentions.filter((m) => m.source_id === 'a-zones').map((m) => m.value) };
@@ -117,5 +117,42 @@ describe('an unwritable cache', () => {
     expect(readFileSync(path.join(out, 'site', 'source', 'b-brochure.html'), 'utf8')).not.toContain('Page images unavailable');
     const warnings = lines.filter((l) => /cache/.test(l) && /not writable/.test(l));
     expect(warnings.map((l) => l.replace(/\(.*$/, ''))).toEqual([`cache: the extraction cache ${cacheDir} is not writable `, `cache: the page-image cache ${cacheDir} is not writable `]);
+  }, 120_000);
+});
+
+describe('cache entries and the caps they were made under', () => {
+  it('a source read under a higher figure cap is read again under a lower one, and fails there as a fresh build does', async () => {
+    // the source states 3 figures (2023 is a date, not a figure)
+    const dir = mkdtempSync(path.join(tmp, 'src-'));
+    const html = '<html><body><p>In 2023 the country had 178 national high-tech zones, 12 new ones and 4 pilot zones.</p></body></html>';
+    writeFileSync(path.join(dir, 'zones.html'), html);
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify([{ id: 'a-zones', file: 'zones.html', media_type: 'text/html', title: 't', publisher: null, original_url: null, published: '2024-01-15', capture: 'test', notes: null, sha256: sha256Hex(html) }]));
+    const cacheDir = path.join(tmp, 'cache-caps');
+    const high = await run(dir, cacheDir, { budget: { maxMentions: 10 } });
+    expect(high.r.errors).toEqual([]);
+    expect(high.values).toEqual([178, 12, 4]);
+    const fresh = await run(dir, path.join(tmp, 'cache-caps-fresh'), { budget: { maxMentions: 2 }, keepGoing: true });
+    expect(fresh.r.errors.map((e) => e.reason)).toEqual(['too_complex']);
+    const low = await run(dir, cacheDir, { budget: { maxMentions: 2 }, keepGoing: true });
+    expect(low.r.extract.cacheHits).toBe(0);
+    expect(low.r.errors.map((e) => e.reason)).toEqual(['too_complex']);
+    // and back under the higher cap: the entry made there is served again
+    const again = await run(dir, cacheDir, { budget: { maxMentions: 10 } });
+    expect(again.r.extract.cacheHits).toBe(1);
+    expect(again.values).toEqual([178, 12, 4]);
+  }, 120_000);
+
+  it('an output folder built under a higher figure cap is not up to date under a lower one', async () => {
+    const dir = sources();
+    const cacheDir = path.join(tmp, 'cache-caps-utd');
+    const out = path.join(tmp, 'out-caps-utd');
+    // --keep-going in each: only the cap differs between the builds
+    const high = await run(dir, cacheDir, { budget: { maxMentions: 10 }, keepGoing: true }, out);
+    expect(high.values).toEqual([178]);
+    const same = await run(dir, cacheDir, { budget: { maxMentions: 10 }, keepGoing: true }, out);
+    expect(same.r.upToDate).toBe(true);
+    const low = await run(dir, cacheDir, { budget: { maxMentions: 0 }, keepGoing: true }, out);
+    expect(low.r.upToDate).toBeUndefined();
+    expect(low.r.errors.map((e) => e.reason)).toEqual(['too_complex']);
   }, 120_000);
 });

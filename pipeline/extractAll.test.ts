@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../extract/manifest.js';
 import { build, extractShard, type BuildOptions } from './build.js';
+import { DEFAULT_PDF_LIMITS } from '../extract/limits.js';
 import { cacheKey, decodeResult, encodeResult, ExtractCache } from './cache.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -126,9 +127,13 @@ describe('content-hash cache', () => {
   });
 
   it('keys change with every input that changes the result, and only with those', () => {
-    const base = { fileSha256: 'a'.repeat(64), versions: 'v1', lexiconHash: 'l1', entry: { id: 'x', media_type: 'text/html' as const, published: null, sha256: 'a'.repeat(64), charset: null } };
+    const settings = { maxBytes: null, maxMentions: 20_000, pdf: null };
+    const base = { fileSha256: 'a'.repeat(64), versions: 'v1', lexiconHash: 'l1', entry: { id: 'x', media_type: 'text/html' as const, published: null, sha256: 'a'.repeat(64), charset: null }, settings };
     const k = cacheKey(base);
     expect(cacheKey({ ...base, entry: { ...base.entry } })).toBe(k);
+    // the same caps written in another order are the same key
+    const reordered = Object.fromEntries(Object.entries(DEFAULT_PDF_LIMITS).reverse()) as typeof DEFAULT_PDF_LIMITS;
+    expect(cacheKey({ ...base, settings: { ...settings, pdf: reordered } })).toBe(cacheKey({ ...base, settings: { ...settings, pdf: DEFAULT_PDF_LIMITS } }));
     const variants = [
       { ...base, fileSha256: 'b'.repeat(64) },
       { ...base, versions: 'v2' },
@@ -137,6 +142,11 @@ describe('content-hash cache', () => {
       { ...base, entry: { ...base.entry, media_type: 'application/pdf' as const } },
       { ...base, entry: { ...base.entry, published: '2020-01-01' } },
       { ...base, entry: { ...base.entry, charset: 'gbk' } },
+      // the caps past which a source fails: a result made under a higher cap is no result under a lower one
+      { ...base, settings: { ...settings, maxMentions: 100 } },
+      { ...base, settings: { ...settings, maxBytes: 1000 } },
+      { ...base, settings: { ...settings, pdf: DEFAULT_PDF_LIMITS } },
+      { ...base, settings: { ...settings, pdf: { ...DEFAULT_PDF_LIMITS, maxPages: 3 } } },
     ];
     expect(new Set(variants.map(cacheKey)).size).toBe(variants.length);
     expect(variants.map(cacheKey)).not.toContain(k);

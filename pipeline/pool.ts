@@ -1,7 +1,8 @@
 /**
  * A small worker_threads pool running pipeline/worker.ts tasks (compiled: dist/pipeline/worker.js). Tasks are
  * handed to idle workers in submission order; a worker that dies fails only its current task and is replaced.
- * Each worker has a heap limit and each task a watchdog (pipeline/budget.ts): a task over its time is stopped
+ * Each worker has a heap limit and each task a watchdog (pipeline/budget.ts), whose clock starts when the worker
+ * begins the task (it says so), not when it was spawned: a task over its time is stopped
  * by terminating its worker, one that runs out of heap kills only its worker; both fail with BudgetExceeded.
  * A task still running after budget.slowAfterMs is named in the log, so a build that seems stuck says on what.
  */
@@ -34,6 +35,9 @@ export function workerEntry(): string {
   if (!existsSync(entry)) throw new Error(`the extraction worker ${entry} is missing: compile first (npx tsc -p tsconfig.json)`);
   return entry;
 }
+
+/** What a worker may take to load its modules before it begins a task (only a worker that never starts hits it). */
+const STARTUP_ALLOWANCE_MS = 60_000;
 
 interface Current {
   id: number;
@@ -90,8 +94,14 @@ export class WorkerPool {
       if (cur) for (const t of cur.timers) clearTimeout(t), clearInterval(t);
       return cur;
     };
-    worker.on('message', (msg: { id: number; outcome?: Outcome; error?: string }) => {
+    worker.on('message', (msg: { id: number; started?: true; outcome?: Outcome; error?: string }) => {
       if (!slot.current || slot.current.id !== msg.id) return;
+      if (msg.started) {
+        // the worker has begun this task: its budget counts from here, not from the spawn (a fresh worker
+        // spends its first second or more loading modules, and that is no source's doing)
+        this.arm(slot, slot.current, 0);
+        return;
+      }
       const cur = finish()!;
       if (msg.error !== undefined) cur.reject(new Error(msg.error));
       else cur.resolve(msg.outcome!);
@@ -126,27 +136,37 @@ export class WorkerPool {
       if (!job) return;
       const cur: Current = { id: job.id, label: labelOf(job.task), started: Date.now(), timers: [], resolve: job.resolve, reject: job.reject };
       slot.current = cur;
-      const { timeoutMs, slowAfterMs } = this.budget;
-      if (slowAfterMs > 0) {
-        cur.timers.push(setInterval(() => this.log(`figtrail: still working on ${cur.label} (${Math.round((Date.now() - cur.started) / 1000)} s)`), slowAfterMs).unref());
-      }
-      if (timeoutMs > 0) {
-        cur.timers.push(
-          setTimeout(() => {
-            if (slot.current !== cur) return;
-            // the worker is stopped, not asked: a task over its time may be stuck in one synchronous call
-            for (const t of cur.timers) clearTimeout(t), clearInterval(t);
-            slot.current = null;
-            const i = this.slots.indexOf(slot);
-            if (i >= 0 && !this.closed) this.slots[i] = this.spawn();
-            void slot.worker.terminate();
-            this.log(`figtrail: stopped ${cur.label} after ${Math.round(timeoutMs / 1000)} s (--timeout-per-source)`);
-            cur.reject(new BudgetExceeded('timeout', `${cur.label}: took longer than ${timeoutMs} ms (--timeout-per-source)`));
-            this.pump();
-          }, timeoutMs).unref(),
-        );
-      }
+      // armed now, with room for the worker's start-up, as a guard for a worker that never starts; armed again
+      // with the source's own budget when the worker says it began
+      this.arm(slot, cur, STARTUP_ALLOWANCE_MS);
       slot.worker.postMessage({ id: job.id, task: job.task });
+    }
+  }
+
+  /** (Re)starts a task's clock: the "still working" log and the timeout watchdog count from now. */
+  private arm(slot: Slot, cur: Current, allowanceMs: number): void {
+    for (const t of cur.timers) clearTimeout(t), clearInterval(t);
+    cur.timers = [];
+    cur.started = Date.now();
+    const { timeoutMs, slowAfterMs } = this.budget;
+    if (slowAfterMs > 0) {
+      cur.timers.push(setInterval(() => this.log(`figtrail: still working on ${cur.label} (${Math.round((Date.now() - cur.started) / 1000)} s)`), slowAfterMs).unref());
+    }
+    if (timeoutMs > 0) {
+      cur.timers.push(
+        setTimeout(() => {
+          if (slot.current !== cur) return;
+          // the worker is stopped, not asked: a task over its time may be stuck in one synchronous call
+          for (const t of cur.timers) clearTimeout(t), clearInterval(t);
+          slot.current = null;
+          const i = this.slots.indexOf(slot);
+          if (i >= 0 && !this.closed) this.slots[i] = this.spawn();
+          void slot.worker.terminate();
+          this.log(`figtrail: stopped ${cur.label} after ${Math.round(timeoutMs / 1000)} s (--timeout-per-source)`);
+          cur.reject(new BudgetExceeded('timeout', `${cur.label}: took longer than ${timeoutMs} ms (--timeout-per-source)`));
+          this.pump();
+        }, timeoutMs + allowanceMs).unref(),
+      );
     }
   }
 

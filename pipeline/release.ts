@@ -369,13 +369,17 @@ function entryFromDir(outDir: string, version: string): VersionEntry {
   };
 }
 
-/** Adds (or refreshes) the entry of a released version folder in out/versions.json, sorted by version. */
-export function recordVersion(outDir: string, version: string): VersionEntry[] {
+/**
+ * Adds (or refreshes) the entry of a released version folder in out/versions.json, sorted by version.
+ * `fault` (tests) is called between writing the temp file and renaming it over versions.json.
+ */
+export function recordVersion(outDir: string, version: string, fault?: () => void): VersionEntry[] {
   const entries = new Map(readVersionsFile(outDir).map((e) => [e.version, e]));
   entries.set(version, entryFromDir(outDir, version));
   const list = [...entries.values()].sort((a, b) => compareVersions(a.version, b.version));
   const tmp = path.join(outDir, `.versions.json.tmp-${process.pid}`);
   writeFileSync(tmp, `${JSON.stringify(list, null, 2)}\n`);
+  fault?.();
   renameSync(tmp, path.join(outDir, 'versions.json'));
   return list;
 }
@@ -423,7 +427,7 @@ function copyExtras(buildDir: string, dest: string): void {
 }
 
 /** The instants a release can be interrupted at, in order (the fault hook is called at each). */
-export const RELEASE_STEPS = ['locked', 'staged', 'version-in-place', 'listed'] as const;
+export const RELEASE_STEPS = ['locked', 'staging', 'staged', 'version-in-place', 'list-written', 'listed'] as const;
 export type ReleaseStep = (typeof RELEASE_STEPS)[number];
 
 export interface ReleaseOptions {
@@ -440,10 +444,29 @@ export interface ReleaseOptions {
 }
 
 /**
+ * Why a listed version whose folder is gone is refused rather than repaired, and what to do, in the message:
+ * no kill leaves this (a folder is renamed into place before it is listed), so the folder was removed by hand or
+ * never checked out. The release cannot make it again (its data came from an earlier commit and build), and
+ * dropping its entry would let the next release reuse a version number that may already be published with other
+ * data. Only the folder's own bytes put it right, checked against the SHA256SUMS hash versions.json recorded.
+ */
+function missingVersion(outDir: string, e: VersionEntry): ReleaseError {
+  const dir = path.join(outDir, `v${e.version}`);
+  return new ReleaseError(
+    `v${e.version} is listed in ${path.join(outDir, 'versions.json')} but ${dir} is missing. ` +
+      `No interrupted release leaves this (a version folder is in place before it is listed), and a release cannot ` +
+      `make a past version again or drop it (its number may already be published with other data), so it refuses. ` +
+      `Restore the folder as released: \`git checkout HEAD -- ${dir}\` if it is committed, else the folder attached to ` +
+      `the GitHub Release v${e.version}; then check that \`sha256sum ${path.join(dir, 'SHA256SUMS')}\` prints ${e.sha256sums} ` +
+      `(recorded in versions.json) and release again.`,
+  );
+}
+
+/**
  * What a killed release can leave, put right before the next one (under the lock): its staging folder and
  * versions.json temp file are removed; a version folder that is in place but not listed (killed between the
  * two renames) is listed once it verifies against its SHA256SUMS. A listed version whose folder is missing is
- * no kill's doing (the folder is renamed in before it is listed): it is reported, never papered over.
+ * no kill's doing (the folder is renamed in before it is listed): it is refused with what to do (missingVersion).
  */
 export function repairReleases(outDir: string, log: (line: string) => void): void {
   if (!existsSync(outDir)) return;
@@ -454,14 +477,13 @@ export function repairReleases(outDir: string, log: (line: string) => void): voi
       log(`release: removed ${name}, the unfinished release folder of an interrupted release`);
     } else if (/^\.versions\.json\.tmp-\d+$/.test(name)) {
       rmSync(path.join(outDir, name), { force: true });
+      log(`release: removed ${name}, the unfinished versions.json of an interrupted release`);
     }
   }
   const listed = new Set(readVersionsFile(outDir).map((e) => e.version));
   const present = names.filter((d) => /^v\d+\.\d+\.\d+$/.test(d) && statSync(path.join(outDir, d)).isDirectory()).map((d) => d.slice(1));
-  for (const v of [...listed].sort(compareVersions)) {
-    if (!present.includes(v)) {
-      throw new ReleaseError(`v${v} is listed in ${path.join(outDir, 'versions.json')} but ${path.join(outDir, `v${v}`)} is missing; restore it (git checkout -- out/v${v}) before releasing`);
-    }
+  for (const e of readVersionsFile(outDir).sort((a, b) => compareVersions(a.version, b.version))) {
+    if (!present.includes(e.version)) throw missingVersion(outDir, e);
   }
   for (const v of present.filter((x) => !listed.has(x)).sort(compareVersions)) {
     const problems = verifySha256Sums(path.join(outDir, `v${v}`));
@@ -503,7 +525,7 @@ async function releaseLocked(opts: ReleaseOptions, outDir: string): Promise<{ ve
   if (existsSync(target)) throw new ReleaseError(`${target} already exists; refusing to overwrite a released version`);
   const prevDir = previous === null ? null : path.join(outDir, `v${previous}`);
   if (prevDir !== null) {
-    if (!existsSync(prevDir)) throw new ReleaseError(`v${previous} is listed in out/versions.json but ${prevDir} is missing`);
+    if (!existsSync(prevDir)) throw missingVersion(outDir, readVersionsFile(outDir).find((e) => e.version === previous)!);
     const cmp = await compareBuildToVersion(buildDir, prevDir);
     if (cmp.same) throw new ReleaseError(`no change since v${previous}; nothing to release`);
   }
@@ -520,6 +542,7 @@ async function releaseLocked(opts: ReleaseOptions, outDir: string): Promise<{ ve
   const staging = mkdtempSync(path.join(outDir, `.release-v${version}-`));
   try {
     copyExtras(buildDir, staging);
+    opts.fault?.('staging');
     writeFileSync(path.join(staging, 'CHANGELOG.md'), changelog);
     writeFileSync(path.join(staging, 'changes.json'), `${JSON.stringify(changes, null, 2)}\n`);
     await publishTables(staging, tables, { ...opts.meta, datasetVersion: version });
@@ -532,7 +555,7 @@ async function releaseLocked(opts: ReleaseOptions, outDir: string): Promise<{ ve
     rmSync(staging, { recursive: true, force: true });
   }
   opts.fault?.('version-in-place');
-  recordVersion(outDir, version);
+  recordVersion(outDir, version, () => opts.fault?.('list-written'));
   opts.fault?.('listed');
   return { version, changelog };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
-import { release, type VersionEntry } from './release.js';
+import { release, RELEASE_STEPS, type VersionEntry } from './release.js';
 import type { TableName } from '../contracts/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -76,7 +76,13 @@ await release({ buildDir: ${JSON.stringify(buildDir)}, outDir: ${JSON.stringify(
     return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).signal;
   }
 
-  for (const step of ['locked', 'staged', 'version-in-place', 'listed']) {
+  // every window a kill can hit: after taking the lock, while the version folder is being staged, once it is
+  // staged, once it is in place, once the new versions.json is written but not renamed in, once it is listed
+  const windows = ['locked', 'staging', 'staged', 'version-in-place', 'list-written', 'listed'] as const;
+  it('the windows tested here are every step the release marks', () => {
+    expect([...RELEASE_STEPS]).toEqual([...windows]);
+  });
+  for (const step of windows) {
     it(`killed after ${step}: the next release repairs what it left, with a message, and out/ is consistent`, async () => {
       const out = await outWithFirstRelease();
       const changed = await makeBuild(true);
@@ -89,22 +95,36 @@ await release({ buildDir: ${JSON.stringify(buildDir)}, outDir: ${JSON.stringify(
         refused = (e as Error).message;
       }
       // the killed release got v1.1.0 in place (version-in-place, listed) or not (locked, staged): either way v1.1.0 now exists once
-      if (step === 'version-in-place' || step === 'listed') expect(refused).toContain('no change since v1.1.0');
+      const inPlace = step === 'version-in-place' || step === 'list-written' || step === 'listed';
+      if (inPlace) expect(refused).toContain('no change since v1.1.0');
       else expect(refused).toBeNull();
-      if (step === 'version-in-place') expect(lines.join('\n')).toMatch(/v1\.1\.0 .*not listed.*listed it now/);
-      if (step === 'staged') expect(lines.join('\n')).toMatch(/removed .*unfinished release/);
-      if (step !== 'listed' && step !== 'version-in-place') expect(lines.join('\n')).toMatch(/stale lock/);
+      if (step === 'version-in-place' || step === 'list-written') expect(lines.join('\n')).toMatch(/v1\.1\.0 .*not listed.*listed it now/);
+      if (step === 'list-written') expect(lines.join('\n')).toMatch(/removed \.versions\.json\.tmp-\d+, the unfinished versions\.json/);
+      if (step === 'staging' || step === 'staged') expect(lines.join('\n')).toMatch(/removed .*unfinished release folder/);
+      if (!inPlace) expect(lines.join('\n')).toMatch(/stale lock/);
       expect(listed(out)).toEqual(['1.0.0', '1.1.0']);
       expect(folders(out)).toEqual(['v1.0.0', 'v1.1.0', 'versions.json']);
       expect(verifySha256Sums(path.join(out, 'v1.1.0'))).toEqual([]);
     }, 60_000);
   }
 
-  it('a version listed in versions.json whose folder is gone is reported, not papered over', async () => {
+  it('a version listed in versions.json whose folder is gone is refused, saying why and how to restore and check it', async () => {
     const out = await outWithFirstRelease();
+    const sums = (JSON.parse(readFileSync(path.join(out, 'versions.json'), 'utf8')) as VersionEntry[])[0]!.sha256sums;
     rmSync(path.join(out, 'v1.0.0'), { recursive: true });
-    await expect(release({ buildDir: await makeBuild(true), outDir: out, bump: 'minor', meta })).rejects.toThrow(/v1\.0\.0 is listed in .*versions\.json but .* is missing/);
+    const refused = await release({ buildDir: await makeBuild(true), outDir: out, bump: 'minor', meta }).then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    expect(refused).toMatch(/v1\.0\.0 is listed in .*versions\.json but .* is missing/);
+    // why no repair: no kill leaves this, and the version can be neither made again nor dropped
+    expect(refused).toContain('No interrupted release leaves this');
+    expect(refused).toContain('cannot make a past version again or drop it');
+    // what to do: restore the released bytes and check them against the hash versions.json recorded
+    expect(refused).toContain(`git checkout HEAD -- ${path.join(out, 'v1.0.0')}`);
+    expect(refused).toContain(`sha256sum ${path.join(out, 'v1.0.0', 'SHA256SUMS')}\` prints ${sums}`);
     expect(existsSync(path.join(out, 'v1.1.0'))).toBe(false);
+    expect(listed(out)).toEqual(['1.0.0']);
   });
 
   it('waits for a live lock holder instead of releasing beside it', async () => {

@@ -9,8 +9,8 @@ import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { readSourceBytes, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { readPdfPageTexts, readPdfTextLayer } from '../extract/pdf.js';
 import { renderPagesInProcess, type RenderedPage } from '../audit/renderPages.js';
-import type { PdfLimits } from '../extract/limits.js';
-import { cacheKey, encodeResult, ExtractCache, extractionVersions, type EncodedResult } from './cache.js';
+import { DEFAULT_PDF_LIMITS, type PdfLimits } from '../extract/limits.js';
+import { cacheKey, encodeResult, ExtractCache, extractionVersions, type EncodedResult, type ExtractionSettings } from './cache.js';
 import { extractSource } from './extractSource.js';
 
 export interface SourceTask {
@@ -84,6 +84,15 @@ function lexiconFor(dir: string, given?: Lexicon): Lexicon {
   return l;
 }
 
+/** The caps this task reads its source under, as the cache key records them (pipeline/cache.ts). */
+function settingsOf(task: SourceTask): ExtractionSettings {
+  return {
+    maxBytes: task.maxBytes ?? null,
+    maxMentions: task.maxMentions ?? null,
+    pdf: task.entry.media_type === 'application/pdf' ? { ...DEFAULT_PDF_LIMITS, ...task.pdfLimits } : null,
+  };
+}
+
 /**
  * The cache key of a source, or null when it cannot have a cache entry (no cache, file missing, too large or
  * not matching its manifest sha256: the extractor reports those). Reads and hashes the file.
@@ -93,7 +102,7 @@ export function probeCache(task: SourceTask, lexiconHash: string): string | null
   try {
     const fileSha256 = sha256Hex(readSourceBytes(task.sourcesDir, task.entry, task.maxBytes === undefined ? {} : { maxBytes: task.maxBytes }));
     if (fileSha256 !== task.entry.sha256) return null;
-    return cacheKey({ fileSha256, versions: extractionVersions(), lexiconHash, entry: task.entry });
+    return cacheKey({ fileSha256, versions: extractionVersions(), lexiconHash, entry: task.entry, settings: settingsOf(task) });
   } catch {
     return null;
   }
@@ -147,6 +156,8 @@ export const WORKER_MARK = 'figtrail-extract-worker';
 if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
   const port = parentPort;
   port.on('message', (msg: { id: number; task: Task }) => {
+    // the pool starts the task's clock on this (pipeline/pool.ts): the worker's own start-up is not the source's
+    port.postMessage({ id: msg.id, started: true });
     runTask(msg.task).then(
       (outcome) => port.postMessage({ id: msg.id, outcome }),
       (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
