@@ -144,6 +144,12 @@ interface Compiled {
   placeByKey: Map<string, SubjectDef>;
   /** the dataset's kind for a member no subject lists */
   memberKind: string;
+  /** a member noun right after a place ("'s high-tech zone", "的高新区"), and right before it ("zones in ");
+   *  group 1 or 2 is a plural "s" */
+  memberNounAfter: RegExp | null;
+  memberNounBefore: RegExp | null;
+  /** the listed members of each place, by the place's id */
+  membersOf: Map<string, SubjectDef[]>;
   anaphora: RegExp;
   /** capitalised names ending in a zone head ("Riverside Industrial Park"); group 1 is the whole name */
   zoneName: RegExp | null;
@@ -234,6 +240,8 @@ function compile(lex: Lexicon): Compiled {
   // aliases of one subject that share a key: the first listed names the match, as it did alias by alias
   for (const sp of subjectPhrases) if (!subjectByKey.has(phraseKey(sp.phrase, false))) subjectByKey.set(phraseKey(sp.phrase, false), sp);
   const hanHeads = lex.member_name_heads.filter((h) => isHan(h[0]));
+  const memberNouns = lex.member_nouns;
+  const zhNameBreaks = `[${CONTEXT_WORDS.zh_name_breaks.map(escapeRe).join('')}]`;
   const hanPlaces = lex.subjects.filter((s) => s.role === 'place').flatMap((s) => s.aliases.filter((a) => isHan(a[0])).map((a) => [a, s] as const));
   const words = (ws: readonly string[]) => new RegExp(`${BEFORE}(?:${alternation(ws)})${AFTER}`, 'gi');
   const p = lex.periods;
@@ -248,10 +256,17 @@ function compile(lex: Lexicon): Compiled {
     // the place, up to six more characters of the name, the head (a park in a city is not the city)
     memberNameHan:
       hanHeads.length && hanPlaces.length
-        ? new RegExp(`(${alternation(hanPlaces.map(([a]) => a))})[\u4e00-\u9fff]{0,6}?(?:${alternation(hanHeads)})`, 'g')
+        ? new RegExp(`(${alternation(hanPlaces.map(([a]) => a))})(?:(?!${zhNameBreaks})[\u4e00-\u9fff]){0,6}?(?:${alternation(hanHeads)})`, 'g')
         : null,
     placeByKey: new Map(hanPlaces.map(([a, s]) => [phraseKey(a, false), s])),
     memberKind: lex.member_kind ?? '',
+    memberNounAfter: memberNouns.length
+      ? new RegExp(`^(?:['’]s\\s+(?:[a-z-]+\\s+){0,2}(?:${alternation(memberNouns.filter((w) => !isHan(w[0])))})(s?)${AFTER}|${zhNameBreaks}?(?:${alternation(memberNouns.filter((w) => isHan(w[0])))}))`)
+      : null,
+    memberNounBefore: memberNouns.length
+      ? new RegExp(`${BEFORE}(?:${alternation(memberNouns.filter((w) => !isHan(w[0])))})(s?)\\s+(?:${alternation(CONTEXT_WORDS.locative_prepositions)})\\s+(?:the\\s+)?$`, 'i')
+      : null,
+    membersOf: new Map(),
     anaphora: words(lex.anaphora),
     // up to five capitalised words (or "of"/"and" between them) before the head
     zoneName: lex.member_name_heads.length
@@ -328,6 +343,7 @@ function compile(lex: Lexicon): Compiled {
       `^(?:${CONTEXT_WORDS.frame_openers.map((w) => `[${w[0]!.toUpperCase()}${w[0]!.toLowerCase()}]${escapeRe(w.slice(1))}`).join('|')})\\s+((?:[A-Z][\\w'’-]*\\s*){1,4}),`,
     ),
   };
+  for (const s of lex.subjects) if (s.role === 'member' && s.parent !== null) c.membersOf.set(s.parent, [...(c.membersOf.get(s.parent) ?? []), s]);
   compiledCache.set(lex, c);
   return c;
 }
@@ -490,8 +506,29 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
     // "X percent of Riverside's GDP", "higher than the regional average": the place is a denominator
     const left = text.slice(cl.start, o.start);
     if (/(?:^|[^A-Za-z])(?:of|than)\s+(?:the\s+)?$/i.test(left) && c.denominatorCue.test(left)) o.denominator = true;
+    if (o.subject?.role === 'place' && !o.denominator) locatedMembers(c, text, o, cl, occ);
   }
   return occ;
+}
+
+/**
+ * A place with a member noun attached ("Riverside's high-tech zone", "the zones in Riverside", "深圳的高新区")
+ * locates members: it is no subject, nor is the whole set named in the noun phrase ("the zones in Riverside"
+ * are some of them) unless the place is the set's own (its parent). One member (no plural) of a place with exactly one listed member is that member.
+ */
+function locatedMembers(c: Compiled, text: string, o: SubjectOcc, cl: Span, occ: SubjectOcc[]): void {
+  const after = c.memberNounAfter?.exec(text.slice(o.end, cl.end));
+  const before = after ? null : c.memberNounBefore?.exec(text.slice(cl.start, o.start));
+  const m = after ?? before;
+  if (!m) return;
+  const noun: Span = after ? { start: o.end, end: o.end + after[0].length } : { start: cl.start + before!.index, end: o.start };
+  // the place the whole set lies in ("the 178 zones in China") names the whole set still
+  for (const x of occ) if (x.subject?.role === 'aggregate' && x.subject.parent !== o.subject!.id && x.start < noun.end && x.end > noun.start) x.denominator = true;
+  const members = c.membersOf.get(o.subject!.id) ?? [];
+  if (!m[1] && members.length === 1) {
+    o.subject = members[0]!;
+    o.phrase = `member-of(${o.phrase})`;
+  } else o.denominator = true;
 }
 
 // ---------------------------------------------------------------- dates
@@ -821,6 +858,8 @@ const CONTEXT_WORDS = z
     frame_openers: words,
     place_heads: words,
     place_determiners: words,
+    locative_prepositions: words,
+    zh_name_breaks: words,
     partitive_after_number: words,
     zh_rank: z.object({ before: z.string().min(1), after: words.min(1) }).strict(),
     distributive_after: words,

@@ -85,4 +85,21 @@ describe('a zone and the place it is named after', () => {
     expect(read('2023年，苏州科技城营业收入达到300亿元。', '300亿元', 'CNY').subject).not.toBe(r.subject);
     expect(read('2023年，苏州市营业收入达到300亿元。', '300亿元', 'CNY').subject).toBe('suzhou');
   });
+
+  it("English: a place's zone is the zone when the place has one listed zone; zones in a place are no subject", () => {
+    expect(read("Shenzhen's high-tech zone reported operating revenue of 1.2 trillion yuan in 2023.", '1.2 trillion yuan', 'CNY')).toEqual({ metric: 'operating_revenue', subject: 'shenzhen' });
+    expect(read('The high-tech zone in Wuhan reported operating revenue of 1.3 trillion yuan in 2023.', '1.3 trillion yuan', 'CNY')).toEqual({ metric: 'operating_revenue', subject: 'east_lake' });
+    // Beijing has two listed zones: which one is not said
+    expect(read("Beijing's development zone reported operating revenue of 1.1 trillion yuan in 2023.", '1.1 trillion yuan', 'CNY')).toEqual({ metric: 'operating_revenue', subject: null });
+    // some zones of the set, located in a place: neither the place nor the whole set
+    expect(read('Revenue of the zones in Jiangsu reached 3 trillion yuan in 2023.', '3 trillion yuan', 'CNY')).toEqual({ metric: 'operating_revenue', subject: null });
+    expect(read("Jiangsu's high-tech zones reported revenue of 3 trillion yuan in 2023.", '3 trillion yuan', 'CNY')).toEqual({ metric: 'operating_revenue', subject: null });
+    // the place's own figure stays the place's
+    expect(read("Jiangsu's tax revenue reached 1 trillion yuan in 2023.", '1 trillion yuan', 'CNY')).toEqual({ metric: 'tax_revenue', subject: 'jiangsu' });
+  });
+
+  it("Chinese: a place's zone (的) is the zone when the place has one listed zone, else no subject", () => {
+    expect(read('2023年，深圳的高新区营业收入达到1.2万亿元。', '1.2万亿元', 'CNY')).toEqual({ metric: 'operating_revenue', subject: 'shenzhen' });
+    expect(read('2023年，江苏的高新区营业收入达到3万亿元。', '3万亿元', 'CNY')).toEqual({ metric: 'operating_revenue', subject: null });
+  });
 });

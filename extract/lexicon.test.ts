@@ -91,7 +91,7 @@ describe('loadLexicon', () => {
   });
 
   it("maps each of the dataset's kinds to an engine role; a subject's kind is declared, its parent is listed", () => {
-    expect(lex.subjects.find((s) => s.id === 'national')).toMatchObject({ kind: 'aggregate', role: 'aggregate', parent: null });
+    expect(lex.subjects.find((s) => s.id === 'national')).toMatchObject({ kind: 'aggregate', role: 'aggregate', parent: 'china' });
     expect(lex.subjects.find((s) => s.id === 'east_lake')).toMatchObject({ kind: 'zone', role: 'member', parent: 'wuhan' });
     expect(lex.subjects.find((s) => s.id === 'wuhan')).toMatchObject({ kind: 'city', role: 'place', parent: 'hubei' });
     expect(lex.member_kind).toBe('zone');

@@ -101,6 +101,11 @@ export interface Lexicon {
    * in one of them that no subject lists is still a member of its own, never the aggregate
    */
   member_name_heads: string[];
+  /**
+   * common nouns for a member ("zone", "park", "高新区"): a place they are attached to ("Riverside's zone", "the
+   * zones in Riverside") locates members, it is not the figure's subject
+   */
+  member_nouns: string[];
   /** the kind given to such an unlisted member: the first kind the dataset maps to the role member */
   member_kind: string | null;
   /** capitalised words that name no particular member ("National", "State-level", "Municipal") */
@@ -168,6 +173,7 @@ const SubjectsFileSchema = z
     /** the dataset's kinds of subject, each with the role the engine reads */
     kinds: z.record(id, z.enum(SUBJECT_ROLES)),
     member_name_heads: phrases.default([]),
+    member_nouns: phrases.default([]),
     generic_name_words: phrases.default([]),
     subjects: z.array(SubjectSchema).min(1),
   })
@@ -367,6 +373,7 @@ export function loadLexicon(dir: string): Lexicon {
     anaphora: s.anaphora,
     denominator_cues: s.denominator_cues,
     member_name_heads: s.member_name_heads,
+    member_nouns: s.member_nouns,
     member_kind: memberKind,
     generic_name_words: s.generic_name_words,
     hash,
