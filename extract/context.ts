@@ -135,8 +135,8 @@ interface Compiled {
   metricPhrases: MetricPhrase[];
   nounPhrases: MetricPhrase[];
   subjectPhrases: SubjectPhrase[];
-  /** every alias in one alternation (longest first), so a long gazetteer costs one scan per sentence;
-   *  subjectByKey names the alias a match is (phraseKey: aliases are unique by it) */
+  /** every alias in one trie-shaped regex (the longest alias at a position wins), so a long gazetteer costs
+   *  one scan per sentence; subjectByKey names the alias a match is (phraseKey: aliases are unique by it) */
   subjectAlt: RegExp;
   subjectByKey: Map<string, SubjectPhrase>;
   /** a place named in Chinese right before a member's head ("苏州工业园区"): the member, not the place */
@@ -240,7 +240,8 @@ function compile(lex: Lexicon): Compiled {
   // aliases of one subject that share a key: the first listed names the match, as it did alias by alias
   for (const sp of subjectPhrases) if (!subjectByKey.has(phraseKey(sp.phrase, false))) subjectByKey.set(phraseKey(sp.phrase, false), sp);
   const hanHeads = lex.member_name_heads.filter((h) => isHan(h[0]));
-  const memberNouns = lex.member_nouns;
+  const latinNouns = lex.member_nouns.filter((w) => !isHan(w[0]));
+  const hanNouns = lex.member_nouns.filter((w) => isHan(w[0]));
   const zhNameBreaks = `[${CONTEXT_WORDS.zh_name_breaks.map(escapeRe).join('')}]`;
   const hanPlaces = lex.subjects.filter((s) => s.role === 'place').flatMap((s) => s.aliases.filter((a) => isHan(a[0])).map((a) => [a, s] as const));
   const words = (ws: readonly string[]) => new RegExp(`${BEFORE}(?:${alternation(ws)})${AFTER}`, 'gi');
@@ -260,11 +261,21 @@ function compile(lex: Lexicon): Compiled {
         : null,
     placeByKey: new Map(hanPlaces.map(([a, s]) => [phraseKey(a, false), s])),
     memberKind: lex.member_kind ?? '',
-    memberNounAfter: memberNouns.length
-      ? new RegExp(`^(?:['’]s\\s+(?:[a-z-]+\\s+){0,2}(?:${alternation(memberNouns.filter((w) => !isHan(w[0])))})(s?)${AFTER}|${zhNameBreaks}?(?:${alternation(memberNouns.filter((w) => isHan(w[0])))}))`)
-      : null,
-    memberNounBefore: memberNouns.length
-      ? new RegExp(`${BEFORE}(?:${alternation(memberNouns.filter((w) => !isHan(w[0])))})(s?)\\s+(?:${alternation(CONTEXT_WORDS.locative_prepositions)})\\s+(?:the\\s+)?$`, 'i')
+    // "'s (up to two lower-case words) zone(s)", "(的)高新区"
+    memberNounAfter:
+      latinNouns.length + hanNouns.length
+        ? new RegExp(
+            [
+              latinNouns.length ? `['’]s\\s+(?:[a-z-]+\\s+){0,2}(?:${alternation(latinNouns)})(s?)${AFTER}` : null,
+              hanNouns.length ? `(?:${alternation(CONTEXT_WORDS.zh_possessive)})?(?:${alternation(hanNouns)})` : null,
+            ]
+              .filter((x) => x !== null)
+              .map((x) => `^${x}`)
+              .join('|'),
+          )
+        : null,
+    memberNounBefore: latinNouns.length
+      ? new RegExp(`${BEFORE}(?:${alternation(latinNouns)})(s?)\\s+(?:${alternation(CONTEXT_WORDS.locative_prepositions)})\\s+(?:the\\s+)?$`, 'i')
       : null,
     membersOf: new Map(),
     anaphora: words(lex.anaphora),
@@ -514,7 +525,8 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
 /**
  * A place with a member noun attached ("Riverside's high-tech zone", "the zones in Riverside", "深圳的高新区")
  * locates members: it is no subject, nor is the whole set named in the noun phrase ("the zones in Riverside"
- * are some of them) unless the place is the set's own (its parent). One member (no plural) of a place with exactly one listed member is that member.
+ * are some of them) unless the place is the set's own (its parent). One member (no plural) of a place with
+ * exactly one listed member is that member.
  */
 function locatedMembers(c: Compiled, text: string, o: SubjectOcc, cl: Span, occ: SubjectOcc[]): void {
   const after = c.memberNounAfter?.exec(text.slice(o.end, cl.end));
@@ -860,6 +872,7 @@ const CONTEXT_WORDS = z
     place_determiners: words,
     locative_prepositions: words,
     zh_name_breaks: words,
+    zh_possessive: words,
     partitive_after_number: words,
     zh_rank: z.object({ before: z.string().min(1), after: words.min(1) }).strict(),
     distributive_after: words,

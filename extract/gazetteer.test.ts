@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readContexts, type FigureRef } from './context.js';
@@ -9,13 +12,14 @@ import { loadLexicon } from './lexicon.js';
  * fiscal revenue", "深圳市税收"); a place named inside a zone's name never stands for the zone, and a zone no
  * subject lists is never read as the place it starts with. Sentences written for this test.
  */
-const lex = loadLexicon(fileURLToPath(new URL('../dataset/vocabulary/', import.meta.url)));
+const VOCABULARY = fileURLToPath(new URL('../dataset/vocabulary/', import.meta.url));
+const lex = loadLexicon(VOCABULARY);
 
-function read(text: string, quote: string, unit: string) {
+function read(text: string, quote: string, unit: string, lexicon = lex) {
   const at = text.indexOf(quote);
   if (at < 0) throw new Error(`test setup: "${quote}" not in text`);
   const f: FigureRef = { start: at, end: at + quote.length, value: Number.parseFloat(quote), unit, unitWord: null, bound: 'exact' };
-  const [c] = readContexts(text, [f], { publication: '2024-03-01' }, lex);
+  const [c] = readContexts(text, [f], { publication: '2024-03-01' }, lexicon);
   return { metric: c!.metric, subject: c!.subject };
 }
 
@@ -101,5 +105,22 @@ describe('a zone and the place it is named after', () => {
   it("Chinese: a place's zone (的) is the zone when the place has one listed zone, else no subject", () => {
     expect(read('2023年，深圳的高新区营业收入达到1.2万亿元。', '1.2万亿元', 'CNY')).toEqual({ metric: 'operating_revenue', subject: 'shenzhen' });
     expect(read('2023年，江苏的高新区营业收入达到3万亿元。', '3万亿元', 'CNY')).toEqual({ metric: 'operating_revenue', subject: null });
+  });
+
+  it('member nouns in one script only: a place followed by anything else is still the place', () => {
+    const d = mkdtempSync(join(tmpdir(), 'figtrail-gazetteer-'));
+    try {
+      cpSync(VOCABULARY, d, { recursive: true });
+      const file = join(d, 'subjects.yaml');
+      const yaml = readFileSync(file, 'utf8');
+      const latinOnly = loadLexicon((writeFileSync(file, yaml.replace(/^member_nouns: .*$/m, 'member_nouns: [zone, park]')), d));
+      expect(read("Shenzhen's fiscal revenue reached 400 billion yuan in 2023.", '400 billion yuan', 'CNY', latinOnly).subject).toBe('shenzhen_city');
+      expect(read('2023年，深圳市税收达到4000亿元。', '4000亿元', 'CNY', latinOnly).subject).toBe('shenzhen_city');
+      const hanOnly = loadLexicon((writeFileSync(file, yaml.replace(/^member_nouns: .*$/m, 'member_nouns: ["高新区"]')), d));
+      expect(read("Shenzhen's fiscal revenue reached 400 billion yuan in 2023.", '400 billion yuan', 'CNY', hanOnly).subject).toBe('shenzhen_city');
+      expect(read('2023年，深圳的高新区营业收入达到1.2万亿元。', '1.2万亿元', 'CNY', hanOnly).subject).toBe('shenzhen');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });
