@@ -261,7 +261,7 @@ function compile(lex: Lexicon): Compiled {
         : null,
     placeByKey: new Map(hanPlaces.map(([a, s]) => [phraseKey(a, false), s])),
     memberKind: lex.member_kind ?? '',
-    // "'s (up to two lower-case words) zone(s)", "(的)高新区"
+    // "'s (up to two lower-case words) park(s)", "(的)园区"
     memberNounAfter:
       latinNouns.length + hanNouns.length
         ? new RegExp(
@@ -523,8 +523,8 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
 }
 
 /**
- * A place with a member noun attached ("Riverside's high-tech zone", "the zones in Riverside", "深圳的高新区")
- * locates members: it is no subject, nor is the whole set named in the noun phrase ("the zones in Riverside"
+ * A place with a member noun attached ("Riverside's science park", "the parks in Riverside", "河畔的园区")
+ * locates members: it is no subject, nor is the whole set named in the noun phrase ("the parks in Riverside"
  * are some of them) unless the place is the set's own (its parent). One member (no plural) of a place with
  * exactly one listed member is that member.
  */
@@ -534,7 +534,7 @@ function locatedMembers(c: Compiled, text: string, o: SubjectOcc, cl: Span, occ:
   const m = after ?? before;
   if (!m) return;
   const noun: Span = after ? { start: o.end, end: o.end + after[0].length } : { start: cl.start + before!.index, end: o.start };
-  // the place the whole set lies in ("the 178 zones in China") names the whole set still
+  // the place the whole set lies in ("all 178 parks in Lakeshire", the set's parent) names the whole set still
   for (const x of occ) if (x.subject?.role === 'aggregate' && x.subject.parent !== o.subject!.id && x.start < noun.end && x.end > noun.start) x.denominator = true;
   const members = c.membersOf.get(o.subject!.id) ?? [];
   if (!m[1] && members.length === 1) {

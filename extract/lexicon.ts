@@ -102,8 +102,8 @@ export interface Lexicon {
    */
   member_name_heads: string[];
   /**
-   * common nouns for a member ("zone", "park", "高新区"): a place they are attached to ("Riverside's zone", "the
-   * zones in Riverside") locates members, it is not the figure's subject
+   * common nouns for a member ("park", "airport", "园区"): a place they are attached to ("Riverside's park", "the
+   * parks in Riverside") locates members, it is not the figure's subject
    */
   member_nouns: string[];
   /** the kind given to such an unlisted member: the first kind the dataset maps to the role member */
