@@ -124,13 +124,19 @@ describe('table contracts', () => {
     const zoneCount = { id: 'zone_count', kind: 'stock' as const, unit_kinds: ['count'], definition: 'How many zones there are.', synonyms: ['zones'] };
     const t = definitionTables({
       metrics: [zoneCount, { id: 'area', kind: 'stock', unit_kinds: ['km2'], definition: 'Land area of a zone.' }],
-      subjects: [{ id: 'national', kind: 'aggregate', name: 'All zones', aliases: ['the zones'] }],
+      subjects: [
+        { id: 'riverside', kind: 'city', role: 'place', name: 'Riverside', aliases: ['Riverside'], parent: null },
+        { id: 'national', kind: 'aggregate', role: 'aggregate', name: 'All zones', aliases: ['the zones'], parent: null },
+      ],
     });
     expect(t.metrics).toEqual([
       { id: 'area', kind: 'stock', unit_kinds: ['km2'], definition: 'Land area of a zone.' },
       { id: 'zone_count', kind: 'stock', unit_kinds: ['count'], definition: 'How many zones there are.' },
     ]);
-    expect(t.subjects).toEqual([{ id: 'national', kind: 'aggregate', name: 'All zones', aliases: ['the zones'] }]);
+    expect(t.subjects).toEqual([
+      { id: 'national', kind: 'aggregate', role: 'aggregate', name: 'All zones', aliases: ['the zones'], parent: null },
+      { id: 'riverside', kind: 'city', role: 'place', name: 'Riverside', aliases: ['Riverside'], parent: null },
+    ]);
     expect(ajv.validate(jsonSchemaOf('metrics'), t.metrics)).toBe(true);
     expect(ajv.validate(jsonSchemaOf('subjects'), t.subjects)).toBe(true);
   });

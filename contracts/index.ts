@@ -61,12 +61,12 @@ export type SubjectRow = z.infer<typeof SubjectRowSchema>;
 /** The definition tables, from the lexicon's metric and subject lists (extra fields of theirs are left out), by id. */
 export function definitionTables(lexicon: {
   metrics: readonly { id: string; kind: MetricRow['kind']; unit_kinds: readonly string[]; definition: string }[];
-  subjects: readonly { id: string; kind: SubjectRow['kind']; name: string; aliases: readonly string[] }[];
+  subjects: readonly { id: string; kind: string; role: SubjectRow['role']; name: string; aliases: readonly string[]; parent: string | null }[];
 }): { metrics: MetricRow[]; subjects: SubjectRow[] } {
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
     metrics: lexicon.metrics.map((m) => ({ id: m.id, kind: m.kind, unit_kinds: [...m.unit_kinds], definition: m.definition })).sort(byId),
-    subjects: lexicon.subjects.map((s) => ({ id: s.id, kind: s.kind, name: s.name, aliases: [...s.aliases] })).sort(byId),
+    subjects: lexicon.subjects.map((s) => ({ id: s.id, kind: s.kind, role: s.role, name: s.name, aliases: [...s.aliases], parent: s.parent })).sort(byId),
   };
 }
 

@@ -59,7 +59,11 @@ export const SOURCE_STATUSES = ['ok', 'error'] as const;
 export const SEVERITIES = ['error', 'warning', 'info'] as const;
 export const CHECK_STATUSES = ['pass', 'fail'] as const;
 export const METRIC_KINDS = ['stock', 'flow', 'ratio'] as const;
-export const SUBJECT_KINDS = ['aggregate', 'zone', 'region'] as const;
+/**
+ * What the engine reads of a subject: aggregate = the whole set studied; member = one named member of it;
+ * place = a geographic area that is not a member. The dataset's own kinds (subjects.yaml `kinds:`) map to these.
+ */
+export const SUBJECT_ROLES = ['aggregate', 'member', 'place'] as const;
 
 const HEX64 = '^[0-9a-f]{64}$';
 const MENTION_ID = '^m_[0-9a-f]{16}$';
@@ -226,8 +230,10 @@ export const TABLES = {
   }),
   subjects: table('subjects', 'Subject definitions', 'One row per subject a figure can be about: the whole set, a named member, a place.', ['id'], {
     id: str('Subject id, as used in mentions.subject, facts.subject and series.subject.', { pattern: LEXICON_ID }),
-    kind: oneOf(SUBJECT_KINDS, 'aggregate: the whole set the dataset is about, taken together; zone: one named member of it; region: a city, a province or a country, when a figure is about the place itself.'),
+    kind: str("The dataset's kind of subject (its vocabulary names them: a zone, a city, a province …); each kind has one role.", { pattern: LEXICON_ID }),
+    role: oneOf(SUBJECT_ROLES, 'aggregate: the whole set the dataset is about, taken together; member: one named member of it; place: a geographic area that is not a member, the subject only when a figure is about the place itself.'),
     name: str('Name of the subject.', { minLength: 1 }),
     aliases: strList('Phrases that name the subject in a document.'),
-  }),
+    parent: nstr('Subject id of the subject this one lies within (a city\'s province, a member\'s city), or null.', { pattern: LEXICON_ID }),
+  }, [{ column: 'parent', table: 'subjects', key: 'id' }]),
 };

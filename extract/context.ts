@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readLanguageFile } from './language.js';
-import type { Lexicon, MetricDef, SubjectDef } from './lexicon.js';
+import { phraseKey, type Lexicon, type MetricDef, type SubjectDef } from './lexicon.js';
+import { sha256Hex } from './manifest.js';
 import type { Span } from './offsets.js';
 import { segment, splitClauses, type Sentence } from './sentences.js';
 import type { Region } from './textLayer.js';
@@ -72,16 +73,49 @@ function escapeRe(s: string): string {
  * missing or followed by a line break ("hi-tech", "hitech", "hi-\ntech"), straight or curly apostrophes.
  */
 function phraseSource(p: string, regionAlt: string): string {
-  return p
-    .trim()
+  return phraseAtoms(p, regionAlt).join('');
+}
+
+/** phraseSource as a list of pieces, one per character (or word gap, or placeholder) */
+function phraseAtoms(p: string, regionAlt: string): string[] {
+  const out: string[] = [];
+  p.trim()
     .split(/\s+/)
-    .map((w) => {
-      if (w === '{region}') return regionAlt;
-      return [...w]
-        .map((ch) => (ch === '-' ? '[-\u2010\u2011]?\\s*' : ch === "'" || ch === '’' ? "['’]" : escapeRe(ch)))
-        .join('');
-    })
-    .join('\\s+');
+    .forEach((w, i) => {
+      if (i > 0) out.push('\\s+');
+      if (w === '{region}') out.push(regionAlt);
+      else for (const ch of w) out.push(ch === '-' ? '[-\u2010\u2011]?\\s*' : ch === "'" || ch === '’' ? "['’]" : escapeRe(ch));
+    });
+  return out;
+}
+
+/**
+ * Many phrases as one regex source shaped as a trie (case-insensitive use): at each position the engine follows
+ * one branch per character instead of trying every phrase, so a gazetteer of a thousand names costs about what
+ * ten did. A longer continuation is tried before a phrase's end: the longest phrase matching there wins.
+ */
+function trieSource(phrases: readonly string[], regionAlt = ''): string {
+  interface Node {
+    end: boolean;
+    kids: Map<string, Node>;
+  }
+  const root: Node = { end: false, kids: new Map() };
+  for (const p of phrases) {
+    let n = root;
+    for (const a of phraseAtoms(p, regionAlt)) {
+      const k = a.length === 1 ? a.toLowerCase() : a;
+      let next = n.kids.get(k);
+      if (!next) n.kids.set(k, (next = { end: false, kids: new Map() }));
+      n = next;
+    }
+    n.end = true;
+  }
+  const emit = (n: Node): string => {
+    const alts = [...n.kids].map(([k, kid]) => k + emit(kid));
+    if (n.end && alts.length) alts.push('');
+    return alts.length > 1 ? `(?:${alts.join('|')})` : (alts[0] ?? '');
+  };
+  return emit(root);
 }
 
 interface MetricPhrase {
@@ -95,15 +129,29 @@ interface MetricPhrase {
 interface SubjectPhrase {
   subject: SubjectDef;
   phrase: string;
-  re: RegExp;
 }
 
 interface Compiled {
   metricPhrases: MetricPhrase[];
   nounPhrases: MetricPhrase[];
   subjectPhrases: SubjectPhrase[];
+  /** every alias in one trie-shaped regex (the longest alias at a position wins), so a long gazetteer costs
+   *  one scan per sentence; subjectByKey names the alias a match is (phraseKey: aliases are unique by it) */
+  subjectAlt: RegExp;
+  subjectByKey: Map<string, SubjectPhrase>;
+  /** a place named in Chinese right before a member's head ("苏州工业园区"): the member, not the place */
+  memberNameHan: RegExp | null;
+  placeByKey: Map<string, SubjectDef>;
+  /** the dataset's kind for a member no subject lists */
+  memberKind: string;
+  /** a member noun right after a place ("'s high-tech zone", "的高新区"), and right before it ("zones in ");
+   *  group 1 or 2 is a plural "s" */
+  memberNounAfter: RegExp | null;
+  memberNounBefore: RegExp | null;
+  /** the listed members of each place, by the place's id */
+  membersOf: Map<string, SubjectDef[]>;
   anaphora: RegExp;
-  /** capitalised names ending in a zone head ("Suzhou Industrial Park"); group 1 is the whole name */
+  /** capitalised names ending in a zone head ("Riverside Industrial Park"); group 1 is the whole name */
   zoneName: RegExp | null;
   genericWords: Set<string>;
   zoneHeadOnly: RegExp;
@@ -143,7 +191,7 @@ interface Compiled {
   subsetBefore: RegExp;
   subsetAfter: RegExp;
   definiteBefore: RegExp;
-  /** "In Zhejiang, …": a sentence opening on a place */
+  /** "In Lakeshire, …": a sentence opening on a place */
   frameOpener: RegExp;
   /** "The city passed …": a sentence whose subject is a place named by its kind */
   placeOpener: RegExp;
@@ -169,7 +217,7 @@ function alternation(words: readonly string[], regionAlt = ''): string {
 function compile(lex: Lexicon): Compiled {
   const hit = compiledCache.get(lex);
   if (hit) return hit;
-  const regionAliases = lex.subjects.filter((s) => s.kind === 'region').flatMap((s) => s.aliases);
+  const regionAliases = lex.subjects.filter((s) => s.role === 'place').flatMap((s) => s.aliases);
   const regionAlt = `(?:(?:the\\s+)?(?:${alternation(regionAliases)})(?:['’]s)?)`;
   const metricPhrases: MetricPhrase[] = [];
   for (const m of lex.metrics) {
@@ -187,9 +235,17 @@ function compile(lex: Lexicon): Compiled {
   const subjectPhrases: SubjectPhrase[] = [];
   for (const s of lex.subjects) {
     for (const a of [...s.aliases]) {
-      subjectPhrases.push({ subject: s, phrase: a, re: new RegExp(`${BEFORE}(?:${phraseSource(a, regionAlt)})${AFTER}`, 'gi') });
+      subjectPhrases.push({ subject: s, phrase: a });
     }
   }
+  const subjectByKey = new Map<string, SubjectPhrase>();
+  // aliases of one subject that share a key: the first listed names the match, as it did alias by alias
+  for (const sp of subjectPhrases) if (!subjectByKey.has(phraseKey(sp.phrase, false))) subjectByKey.set(phraseKey(sp.phrase, false), sp);
+  const hanHeads = lex.member_name_heads.filter((h) => isHan(h[0]));
+  const latinNouns = lex.member_nouns.filter((w) => !isHan(w[0]));
+  const hanNouns = lex.member_nouns.filter((w) => isHan(w[0]));
+  const zhNameBreaks = `[${CONTEXT_WORDS.zh_name_breaks.map(escapeRe).join('')}]`;
+  const hanPlaces = lex.subjects.filter((s) => s.role === 'place').flatMap((s) => s.aliases.filter((a) => isHan(a[0])).map((a) => [a, s] as const));
   const words = (ws: readonly string[]) => new RegExp(`${BEFORE}(?:${alternation(ws)})${AFTER}`, 'gi');
   const p = lex.periods;
   // month names only with a capital: "may" is a verb, "May" a month
@@ -198,13 +254,39 @@ function compile(lex: Lexicon): Compiled {
     metricPhrases,
     nounPhrases,
     subjectPhrases,
+    subjectAlt: new RegExp(`${BEFORE}(?:${trieSource(subjectPhrases.map((x) => x.phrase), regionAlt)})${AFTER}`, 'gi'),
+    subjectByKey,
+    // the place, up to six more characters of the name, the head (a park in a city is not the city)
+    memberNameHan:
+      hanHeads.length && hanPlaces.length
+        ? new RegExp(`(${alternation(hanPlaces.map(([a]) => a))})(?:(?!${zhNameBreaks})[\u4e00-\u9fff]){0,6}?(?:${alternation(hanHeads)})`, 'g')
+        : null,
+    placeByKey: new Map(hanPlaces.map(([a, s]) => [phraseKey(a, false), s])),
+    memberKind: lex.member_kind ?? '',
+    // "'s (up to two lower-case words) park(s)", "(的)园区"
+    memberNounAfter:
+      latinNouns.length + hanNouns.length
+        ? new RegExp(
+            [
+              latinNouns.length ? `['’]s\\s+(?:[a-z-]+\\s+){0,2}(?:${alternation(latinNouns)})(s?)${AFTER}` : null,
+              hanNouns.length ? `(?:${alternation(CONTEXT_WORDS.zh_possessive)})?(?:${alternation(hanNouns)})` : null,
+            ]
+              .filter((x) => x !== null)
+              .map((x) => `^${x}`)
+              .join('|'),
+          )
+        : null,
+    memberNounBefore: latinNouns.length
+      ? new RegExp(`${BEFORE}(?:${alternation(latinNouns)})(s?)\\s+(?:${alternation(CONTEXT_WORDS.locative_prepositions)})\\s+(?:the\\s+)?$`, 'i')
+      : null,
+    membersOf: new Map(),
     anaphora: words(lex.anaphora),
     // up to five capitalised words (or "of"/"and" between them) before the head
-    zoneName: lex.zone_name_heads.length
-      ? new RegExp(`${BEFORE}((?:[A-Z][\\w'’&-]*\\s+(?:(?:of|and|for)\\s+)?){1,5}(?:${alternation(lex.zone_name_heads)}))${AFTER}`, 'g')
+    zoneName: lex.member_name_heads.length
+      ? new RegExp(`${BEFORE}((?:[A-Z][\\w'’&-]*\\s+(?:(?:of|and|for)\\s+)?){1,5}(?:${alternation(lex.member_name_heads)}))${AFTER}`, 'g')
       : null,
     genericWords: new Set(lex.generic_name_words.map((w) => w.toLowerCase())),
-    zoneHeadOnly: new RegExp(`^(?:${alternation(lex.zone_name_heads)})$`, 'i'),
+    zoneHeadOnly: new RegExp(`^(?:${alternation(lex.member_name_heads)})$`, 'i'),
     unlisted: new Map(),
     metricById: new Map(lex.metrics.map((m) => [m.id, m])),
     growthBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.growth_before)})\\s*$`, 'i'),
@@ -276,6 +358,7 @@ function compile(lex: Lexicon): Compiled {
       `^(?:${CONTEXT_WORDS.frame_openers.map((w) => `[${w[0]!.toUpperCase()}${w[0]!.toLowerCase()}]${escapeRe(w.slice(1))}`).join('|')})\\s+((?:[A-Z][\\w'’-]*\\s*){1,4}),`,
     ),
   };
+  for (const s of lex.subjects) if (s.role === 'member' && s.parent !== null) c.membersOf.set(s.parent, [...(c.membersOf.get(s.parent) ?? []), s]);
   compiledCache.set(lex, c);
   return c;
 }
@@ -535,17 +618,44 @@ class SpanIndex {
 
 function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[]): SubjectOcc[] {
   const raw: SubjectOcc[] = [];
-  phraseOccurrences(c.subjectPhrases, text, s, (p, sp) => raw.push({ start: sp.start, end: sp.end, subject: p.subject, phrase: p.phrase, denominator: false }));
+  for (const sp of findAll(c.subjectAlt, text, s.start, s.end)) {
+    const p = c.subjectByKey.get(phraseKey(text.slice(sp.start, sp.end), false));
+    if (p) raw.push({ ...sp, subject: p.subject, phrase: p.phrase, denominator: false });
+  }
+  // a listed alias covers a member's name unless it is a place inside the name: "Riverside High-tech Zone"
+  // and "苏州工业园区" name members, not the places they start with
+  const covered = (a: number, b: number) => raw.some((o) => o.subject && o.start < b && o.end > a && (o.subject.role !== 'place' || o.start < a || o.end > b));
+  const unlisted = (id: string, proper: string) => {
+    let subject = c.unlisted.get(id);
+    if (!subject) {
+      subject = { id, kind: c.memberKind, role: 'member', name: proper, aliases: [proper], parent: null };
+      c.unlisted.set(id, subject);
+    }
+    return subject;
+  };
+  if (c.memberNameHan) {
+    const re = c.memberNameHan;
+    const slice = text.slice(0, s.end);
+    re.lastIndex = s.start;
+    for (let m = re.exec(slice); m; m = re.exec(slice)) {
+      if (covered(m.index, m.index + m[0].length)) continue;
+      const place = c.placeByKey.get(phraseKey(m[1]!, false));
+      if (!place) continue;
+      // no Latin letters to name it by: the place it starts with and the name's own hash
+      const subject = unlisted(`${place.id}_${c.memberKind}_${sha256Hex(m[0]).slice(0, 8)}`, m[0]);
+      raw.push({ start: m.index, end: m.index + m[0].length, subject, phrase: `unlisted ${m[0]}`, denominator: false, unlisted: true });
+    }
+  }
   for (const sp of findAll(c.anaphora, text, s.start, s.end)) raw.push({ ...sp, subject: null, phrase: text.slice(sp.start, sp.end), denominator: false });
   // a zone named but not listed: a subject of its own, unless a listed alias covers any of it
   if (c.zoneName) {
     for (const sp of findAll(c.zoneName, text, s.start, s.end)) {
-      if (raw.some((o) => o.subject && o.start < sp.end && o.end > sp.start)) continue;
       // leading generic words ("the National …", "State-level …") are not part of the name
       const words = [...text.slice(sp.start, sp.end).matchAll(/\S+/g)];
       const first = words.findIndex((w) => !c.genericWords.has(w[0].toLowerCase().replace(/['’]s$/, '')));
       if (first < 0) continue;
       const start = sp.start + words[first]!.index!;
+      if (covered(start, sp.end) || raw.some((o) => o.subject && o.start < start && o.end > sp.start)) continue;
       const proper = text.slice(start, sp.end).replace(/\s+/g, ' ');
       // a head alone ("Industrial Park", "High-tech Zone") names no particular zone
       if (c.zoneHeadOnly.test(proper)) continue;
@@ -554,11 +664,7 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
         .replace(/['’]s\b/g, '')
         .replace(/[^a-z0-9]+/g, '_')
         .replace(/^_|_$/g, '');
-      let subject = c.unlisted.get(id);
-      if (!subject) {
-        subject = { id, kind: 'zone', name: proper, aliases: [proper] };
-        c.unlisted.set(id, subject);
-      }
+      const subject = unlisted(id, proper);
       raw.push({ start, end: sp.end, subject, phrase: `unlisted ${proper}`, denominator: false, unlisted: true });
     }
   }
@@ -569,8 +675,30 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
     // "X percent of Riverside's GDP", "higher than the regional average": the place is a denominator
     const left = text.slice(cl.start, o.start);
     if (/(?:^|[^A-Za-z])(?:of|than)\s+(?:the\s+)?$/i.test(left) && c.denominatorCue.test(left)) o.denominator = true;
+    if (o.subject?.role === 'place' && !o.denominator) locatedMembers(c, text, o, cl, occ);
   }
   return occ;
+}
+
+/**
+ * A place with a member noun attached ("Riverside's science park", "the parks in Riverside", "河畔的园区")
+ * locates members: it is no subject, nor is the whole set named in the noun phrase ("the parks in Riverside"
+ * are some of them) unless the place is the set's own (its parent). One member (no plural) of a place with
+ * exactly one listed member is that member.
+ */
+function locatedMembers(c: Compiled, text: string, o: SubjectOcc, cl: Span, occ: SubjectOcc[]): void {
+  const after = c.memberNounAfter?.exec(text.slice(o.end, cl.end));
+  const before = after ? null : c.memberNounBefore?.exec(text.slice(cl.start, o.start));
+  const m = after ?? before;
+  if (!m) return;
+  const noun: Span = after ? { start: o.end, end: o.end + after[0].length } : { start: cl.start + before!.index, end: o.start };
+  // the place the whole set lies in ("all 178 parks in Lakeshire", the set's parent) names the whole set still
+  for (const x of occ) if (x.subject?.role === 'aggregate' && x.subject.parent !== o.subject!.id && x.start < noun.end && x.end > noun.start) x.denominator = true;
+  const members = c.membersOf.get(o.subject!.id) ?? [];
+  if (!m[1] && members.length === 1) {
+    o.subject = members[0]!;
+    o.phrase = `member-of(${o.phrase})`;
+  } else o.denominator = true;
 }
 
 // ---------------------------------------------------------------- dates
@@ -984,6 +1112,9 @@ const CONTEXT_WORDS = z
     frame_openers: words,
     place_heads: words,
     place_determiners: words,
+    locative_prepositions: words,
+    zh_name_breaks: words,
+    zh_possessive: words,
     partitive_after_number: words,
     zh_rank: z.object({ before: z.string().min(1), after: words.min(1) }).strict(),
     distributive_after: words,
@@ -1422,7 +1553,7 @@ function readSubject(
     // (topic is the same for every figure of the sentence, so each anaphor is resolved once)
     let r = st.resolvedSubject.get(o);
     if (r === undefined) {
-      const prior = subjectList(st, 'prior', () => st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.kind !== 'region' && !x.denominator));
+      const prior = subjectList(st, 'prior', () => st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.role !== 'place' && !x.denominator));
       let lo = 0;
       let hi = prior.length;
       while (lo < hi) {
@@ -1443,11 +1574,14 @@ function readSubject(
     [st.sentence, false],
   ];
   for (const [scope, strong] of passes) {
+    // a place named only in another clause of the sentence ("After zones in Riverside … were upgraded, another 51
+    // zones …") says less than the member or whole set the paragraph is about
+    if (!strong && scope !== clause && topic) break;
     // the candidate lists depend on the scope only: made once per clause and sentence, searched per figure
     const key = `${scope === clause ? 'c' : 's'}${strong ? '+' : '-'}${scope.start}:${scope.end}`;
     const list = subjectList(st, key, () => {
       const cands = (scope === clause ? subjectsInClause(st, clause) : st.subjectOcc).filter((o) => !o.denominator && (!o.unlisted || scope === clause));
-      return strong ? cands.filter((o) => (o.subject === null ? resolve(o) !== null : o.subject.kind !== 'region')) : cands.filter((o) => o.subject !== null);
+      return strong ? cands.filter((o) => (o.subject === null ? resolve(o) !== null : o.subject.role !== 'place')) : cands.filter((o) => o.subject !== null);
     });
     const pick = nearestSorted(list, f);
     if (pick) {
@@ -1768,7 +1902,7 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
       topicNote = null;
       carried = null;
     }
-    // "In Zhejiang, …": a sentence that opens on a place changes the topic; what the paragraph was about
+    // "In Lakeshire, …": a sentence that opens on a place changes the topic; what the paragraph was about
     // before is not carried into it or past it (a zone it names becomes the topic again)
     const opening = masked.slice(seg.start, seg.end).trimStart();
     const frame = c.frameOpener.exec(opening);
@@ -1820,15 +1954,15 @@ function readSentence(
   const figures = idx.map((i) => all[i]!);
   const subjectOcc = subjectOccurrences(c, text, sentence, clauses);
   // the section's topic: the first zone (else the aggregate) named as more than a denominator
-  // (a zone no subject lists becomes the topic only when the sentence opens with it: "Suzhou Industrial Park
+  // (a zone no subject lists becomes the topic only when the sentence opens with it: "Riverside Industrial Park
   // reported …", not "… a university science park, Huazhong Software Park …")
   const opens = (o: SubjectOcc) => /^\s*(?:\S+(?:\s+|$)){0,3}$/.test(text.slice(sentence.start, o.start));
   const named = subjectOcc.filter((o) => o.subject && !o.denominator && (!o.unlisted || opens(o)));
-  const newTopic = named.find((o) => o.subject!.kind === 'zone')?.subject ?? named.find((o) => o.subject!.kind === 'aggregate')?.subject ?? null;
+  const newTopic = named.find((o) => o.subject!.role === 'member')?.subject ?? named.find((o) => o.subject!.role === 'aggregate')?.subject ?? null;
   // "Riverside's exports …": a sentence that opens on a city or province (and names no zone) turns the
   // paragraph to that place: the zone talked about before is not carried past it
   const opener = named[0];
-  const regionOpens = !newTopic && opener !== undefined && opener.subject!.kind === 'region' && opens(opener) ? opener.subject!.id : null;
+  const regionOpens = !newTopic && opener !== undefined && opener.subject!.role === 'place' && opens(opener) ? opener.subject!.id : null;
   if (figures.length === 0) return { topic: newTopic, carried, regionOpens };
 
   const st: SentenceState = {
@@ -1903,8 +2037,8 @@ function readSentence(
     // there is none, a check per figure rather than a scan)
     const phrase = subsetPhrases[0] !== undefined && subsetPhrases[0].end <= f.start ? subsetPhrases[0] : undefined;
     if (subsetSubject === null && phrase) subsetSubject = quote(text, phrase);
-    if (s.subject?.kind === 'aggregate' && subsetSubject !== null) s = { subject: null, rule: `none(subset:${subsetSubject})` };
-    if (s.subject?.kind === 'aggregate' && f.unit !== 'percent' && c.distributive.test(text.slice(f.end, clause.end))) s = { subject: null, rule: 'none(each:an amount of each member)' };
+    if (s.subject?.role === 'aggregate' && subsetSubject !== null) s = { subject: null, rule: `none(subset:${subsetSubject})` };
+    if (s.subject?.role === 'aggregate' && f.unit !== 'percent' && c.distributive.test(text.slice(f.end, clause.end))) s = { subject: null, rule: 'none(each:an amount of each member)' };
     if (/^subset\(.*;(?:rank=|named-before)/.test(m.rule) && subsetSubject === null) subsetSubject = quote(text, f);
     let p = readPeriod(c, st, f, clause, publication, carried);
     // only a stock holds as of a date: a flow or a ratio (a share, a growth rate) that no stated period

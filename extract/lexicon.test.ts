@@ -90,6 +90,21 @@ describe('loadLexicon', () => {
     expect(() => loadLexicon(d2)).toThrow(/claimed by operating_revenue and net_profit/);
   });
 
+  it("maps each of the dataset's kinds to an engine role; a subject's kind is declared, its parent is listed", () => {
+    expect(lex.subjects.find((s) => s.id === 'national')).toMatchObject({ kind: 'aggregate', role: 'aggregate', parent: 'china' });
+    expect(lex.subjects.find((s) => s.id === 'east_lake')).toMatchObject({ kind: 'zone', role: 'member', parent: 'wuhan' });
+    expect(lex.subjects.find((s) => s.id === 'wuhan')).toMatchObject({ kind: 'city', role: 'place', parent: 'hubei' });
+    expect(lex.member_kind).toBe('zone');
+    const d1 = edited('subjects.yaml', (s) => s.replace('  zone: member\n', '  zone: park\n'));
+    expect(() => loadLexicon(d1)).toThrow(/kinds\.zone/);
+    const d2 = edited('subjects.yaml', (s) => s.replace('  - id: east_lake\n    kind: zone\n', '  - id: east_lake\n    kind: science_city\n'));
+    expect(() => loadLexicon(d2)).toThrow(/east_lake: kind science_city is not declared under kinds/);
+    const d3 = edited('subjects.yaml', (s) => s.replace('  - id: east_lake\n    kind: zone\n    parent: wuhan\n', '  - id: east_lake\n    kind: zone\n    parent: no_such_city\n'));
+    expect(() => loadLexicon(d3)).toThrow(/east_lake: parent no_such_city is not another listed subject/);
+    const d4 = edited('subjects.yaml', (s) => s.replace('  zone: member\n', '  zone: place\n'));
+    expect(() => loadLexicon(d4)).toThrow(/member_name_heads needs a kind whose role is member/);
+  });
+
   it('rejects a share_of pointing at an unknown metric', () => {
     const d = edited('metrics.yaml', (s) => s.replace('share_of: value_added', 'share_of: no_such_metric'));
     expect(() => loadLexicon(d)).toThrow(/share_of: unknown metric no_such_metric/);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { SUBJECT_ROLES } from '../contracts/tables.js';
 import { UNITS } from './records.js';
 
 /**
@@ -12,7 +13,13 @@ import { UNITS } from './records.js';
  */
 
 export type MetricKind = 'stock' | 'flow' | 'ratio';
-export type SubjectKind = 'aggregate' | 'zone' | 'region';
+/**
+ * What the engine knows of a subject: its role in the study. aggregate = the whole set studied, taken together;
+ * member = one named member of the set; place = a geographic area that is not a member (a figure is about it
+ * only when it is about the place itself). The dataset names its own kinds (subjects.yaml `kinds:`) and maps
+ * each to a role; the engine reads roles only.
+ */
+export type SubjectRole = (typeof SUBJECT_ROLES)[number];
 
 export interface MetricDef {
   id: string;
@@ -39,9 +46,14 @@ export interface MetricDef {
 
 export interface SubjectDef {
   id: string;
-  kind: SubjectKind;
+  /** the dataset's kind (a key of subjects.yaml `kinds:`) */
+  kind: string;
+  /** the role the dataset maps that kind to */
+  role: SubjectRole;
   name: string;
   aliases: string[];
+  /** the subject this one lies within (a city's province), or null */
+  parent: string | null;
 }
 
 export interface MetricCues {
@@ -85,11 +97,18 @@ export interface Lexicon {
   /** cues that make a place named after "of"/"than" a denominator ("20 percent of the province's output") */
   denominator_cues: string[];
   /**
-   * the last words of a zone's proper name ("… Industrial Park", "… Hi-tech Zone"): a capitalised name ending
-   * in one of them that no subject lists is still a zone of its own, never the national aggregate
+   * the last words of a member's proper name ("… Industrial Park", "… Airport"): a capitalised name ending
+   * in one of them that no subject lists is still a member of its own, never the aggregate
    */
-  zone_name_heads: string[];
-  /** capitalised words that name no particular zone ("National", "State-level", "Municipal") */
+  member_name_heads: string[];
+  /**
+   * common nouns for a member ("park", "airport", "园区"): a place they are attached to ("Riverside's park", "the
+   * parks in Riverside") locates members, it is not the figure's subject
+   */
+  member_nouns: string[];
+  /** the kind given to such an unlisted member: the first kind the dataset maps to the role member */
+  member_kind: string | null;
+  /** capitalised words that name no particular member ("National", "State-level", "Municipal") */
   generic_name_words: string[];
   /** sha256 of the canonical contents of the three YAML files, for cache keys */
   hash: string;
@@ -139,9 +158,10 @@ const MetricsFileSchema = z
 const SubjectSchema = z
   .object({
     id,
-    kind: z.enum(['aggregate', 'zone', 'region']),
+    kind: id,
     name: z.string().trim().min(1),
     aliases: phrases.min(1),
+    parent: id.nullable().default(null),
   })
   .strict();
 
@@ -150,7 +170,10 @@ const SubjectsFileSchema = z
     version: z.number().int(),
     anaphora: phrases,
     denominator_cues: phrases,
-    zone_name_heads: phrases.default([]),
+    /** the dataset's kinds of subject, each with the role the engine reads */
+    kinds: z.record(id, z.enum(SUBJECT_ROLES)),
+    member_name_heads: phrases.default([]),
+    member_nouns: phrases.default([]),
     generic_name_words: phrases.default([]),
     subjects: z.array(SubjectSchema).min(1),
   })
@@ -278,6 +301,13 @@ export function loadLexicon(dir: string): Lexicon {
       aliasOwner.set(a, x.id);
     }
   }
+  // kinds: every subject's kind is declared; a parent is another listed subject
+  for (const x of s.subjects) {
+    if (!Object.hasOwn(s.kinds, x.kind)) problems.push(`subjects.yaml: ${x.id}: kind ${x.kind} is not declared under kinds`);
+    if (x.parent !== null && (x.parent === x.id || !subjectIds.has(x.parent))) problems.push(`subjects.yaml: ${x.id}: parent ${x.parent} is not another listed subject`);
+  }
+  const memberKind = Object.keys(s.kinds).find((k) => s.kinds[k] === 'member') ?? null;
+  if (s.member_name_heads.length > 0 && memberKind === null) problems.push('subjects.yaml: member_name_heads needs a kind whose role is member');
   for (const a of s.anaphora) {
     const owner = aliasOwner.get(phraseKey(a, false));
     if (owner !== undefined) problems.push(`subjects.yaml: anaphor "${a}" is also an alias of ${owner}`);
@@ -325,7 +355,7 @@ export function loadLexicon(dir: string): Lexicon {
 
   return {
     metrics,
-    subjects: s.subjects.map((x) => ({ id: x.id, kind: x.kind, name: x.name, aliases: x.aliases })),
+    subjects: s.subjects.map((x) => ({ id: x.id, kind: x.kind, role: s.kinds[x.kind]!, name: x.name, aliases: x.aliases, parent: x.parent })),
     periods: {
       months: lowerKeys(p.months),
       numbers: lowerKeys(p.numbers),
@@ -342,7 +372,9 @@ export function loadLexicon(dir: string): Lexicon {
     cues: m.cues,
     anaphora: s.anaphora,
     denominator_cues: s.denominator_cues,
-    zone_name_heads: s.zone_name_heads,
+    member_name_heads: s.member_name_heads,
+    member_nouns: s.member_nouns,
+    member_kind: memberKind,
     generic_name_words: s.generic_name_words,
     hash,
   };

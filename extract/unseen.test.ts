@@ -75,8 +75,9 @@ describe('documents nobody tuned for', () => {
     expectMention(id, { quote: '14 trillion yuan', value: 1.4e13, unit: 'CNY', metric: null, subject: null });
     expectMention(id, { quote: 'two zones', value: 2, unit: 'count', metric: null });
     expectMention(id, { quote: '900,000 people', value: 9e5, unit: 'persons', metric: 'employee_count', subject: null });
-    // "In Zhejiang, …": the province is no subject the vocabulary lists, and the first half is 2023's
-    expectMention(id, { quote: '900 billion yuan', value: 9e11, unit: 'CNY', metric: 'operating_revenue', subject: null, period: '2023' });
+    // "In Zhejiang, …": a listed province and no zone named: the province's own figure; the first half is 2023's,
+    // and the place is not carried to it (only a zone or the whole set becomes a paragraph's topic)
+    expectMention(id, { quote: '900 billion yuan', value: 9e11, unit: 'CNY', metric: 'operating_revenue', subject: 'zhejiang', period: '2023' });
     expectMention(id, { quote: '480 billion yuan', value: 4.8e11, unit: 'CNY', metric: 'operating_revenue', subject: null, period: '2023-H1' });
     expectMention(id, { quote: '3.46 trillion yuan', value: 3.46e12, unit: 'CNY', metric: 'value_added', subject: 'shenzhen_city', period: '2023' });
     expectMention(id, { quote: '190 listed companies', value: 190, unit: 'count', metric: 'listed_company_count', subject: 'national', period: '2023' });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SUBJECT_ROLES } from '../contracts/tables.js';
 import { readManifest } from '../extract/manifest.js';
 import { loadDataset } from './dataset.js';
 
@@ -51,6 +52,23 @@ describe('engine and dataset', () => {
     const words = await datasetWords();
     expect(words.length).toBeGreaterThan(100);
     const re = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${words.map(esc).join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
+    const hits: string[] = [];
+    for (const f of engineFiles()) {
+      const lines = readFileSync(path.join(root, f), 'utf8').split('\n');
+      lines.forEach((l, i) => {
+        for (const m of l.matchAll(re)) hits.push(`${f}:${i + 1}: ${m[0]}`);
+      });
+    }
+    expect(hits).toEqual([]);
+  });
+
+  it("no engine file names a kind of subject of the default dataset: the engine reads roles ('member', 'place')", async () => {
+    const d = await loadDataset();
+    const roles = new Set<string>(SUBJECT_ROLES);
+    const kinds = [...new Set(d.lexicon.subjects.map((s) => s.kind))].filter((k) => !roles.has(k));
+    expect(kinds).toContain('zone');
+    // as a quoted literal: a branch (kind === 'zone'), a type's member, a made-up subject's kind
+    const re = new RegExp(`(['"\`])(?:${kinds.map(esc).join('|')})\\1`, 'g');
     const hits: string[] = [];
     for (const f of engineFiles()) {
       const lines = readFileSync(path.join(root, f), 'utf8').split('\n');

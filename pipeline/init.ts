@@ -82,22 +82,33 @@ metrics:
     nouns: []
 `;
 
-const SUBJECTS_YAML = `# Who a figure is about. kind: aggregate = the whole set the dataset studies; zone = one named member of it;
-# region = a city, province or country. Aliases match case-insensitively; an alias belongs to one subject.
+const SUBJECTS_YAML = `# Who a figure is about. kinds: this dataset's kinds of subject, each mapped to a role the engine reads:
+# aggregate = the whole set the dataset studies; member = one named member of it; place = a geographic area
+# that is not a member (the subject only when a figure is about the place itself). Aliases match
+# case-insensitively; an alias belongs to one subject. parent: the subject this one lies within.
 version: 1
+kinds:
+  aggregate: aggregate
+  library: member
+  city: place
 # words pointing back to the last named subject ("its collection", "the library")
 anaphora: [its, the library, this library]
 # a place after "of"/"than" in a clause with one of these is a denominator, not the subject ("5 percent of …")
 denominator_cues: [account, accounts, accounted, accounting, share, proportion, than, percent, per cent, "%", times]
 # last words of a member's proper name: a capitalised name ending in one that no subject lists is a member of its own
-zone_name_heads: [Library]
+member_name_heads: [Library]
 # capitalised words that name no particular member
 generic_name_words: [The, City, Public, Central, Its, This, A, An]
 subjects:
   - id: riverside_central_library
-    kind: zone
+    kind: library
     name: Riverside Central Library
+    parent: riverside
     aliases: [Riverside Central Library, Riverside library]
+  - id: riverside
+    kind: city
+    name: The city of Riverside
+    aliases: [Riverside]
   - id: all_libraries
     kind: aggregate
     name: All libraries the documents speak of
