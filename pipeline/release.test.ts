@@ -191,6 +191,28 @@ describe('release', () => {
     // the earlier version is untouched
     expect(verifySha256Sums(path.join(out, 'v1.0.0'))).toEqual([]);
   });
+
+  it('lists a mention read differently under its old id, and changed definitions, even when no fact moves', async () => {
+    const t = fixture();
+    // the same figure at the same place, now read as another subject; a new place and a renamed aggregate
+    t.mentions[2]!.subject = 'demo_city';
+    t.subjects.push({ id: 'demo_city', kind: 'city', role: 'place', name: 'Demo City', aliases: ['Demo City'], parent: null });
+    t.subjects[0]!.name = 'Every demo high-tech zone';
+    const b = await makeBuild(t);
+    const o = freshOut();
+    await release({ buildDir: await makeBuild(fixture()), outDir: o, bump: 'major', meta });
+    const r = await release({ buildDir: b, outDir: o, bump: 'patch', meta: { ...meta, sourceDateEpoch: null } });
+    const changes = JSON.parse(readFileSync(path.join(o, 'v1.0.1', 'changes.json'), 'utf8')) as Changes;
+    expect(changes.summary.mentions_changed).toBe(1);
+    expect(changes.readings.map((x) => [x.mention_id, x.fields])).toEqual([['m_00000000000000c3', [{ field: 'subject', before: 'national_hitech_zones', after: 'demo_city' }]]]);
+    expect(changes.definitions).toEqual([
+      { table: 'subjects', columns_added: [], columns_removed: [], added: ['demo_city'], removed: [], changed: [{ id: 'national_hitech_zones', columns: ['name'] }] },
+    ]);
+    expect(r.changelog).toContain('mentions +0 −0, 1 read differently');
+    expect(r.changelog).toContain('## Readings changed (1)');
+    expect(r.changelog).toContain('subject national_hitech_zones → demo_city');
+    expect(r.changelog).toContain('- **subjects**: 1 added, 0 removed, 1 changed');
+  });
 });
 
 describe('release refuses', () => {

@@ -196,6 +196,22 @@ export interface FactChange {
   mentions: MentionRef[];
 }
 
+/** A mention kept under its id whose reading changed (its id hashes the figure and its place, not the reading) */
+export interface ReadingChange extends MentionRef {
+  /** which of READING_FIELDS differ, each with its value before and after */
+  fields: { field: string; before: unknown; after: unknown }[];
+}
+
+/** A definitions table (metrics, subjects) compared by primary key */
+export interface DefinitionChange {
+  table: 'metrics' | 'subjects';
+  columns_added: string[];
+  columns_removed: string[];
+  added: string[];
+  removed: string[];
+  changed: { id: string; columns: string[] }[];
+}
+
 export interface Changes {
   version: string;
   previous: string | null;
@@ -207,15 +223,66 @@ export interface Changes {
     facts_revised: number;
     mentions_added: number;
     mentions_removed: number;
+    /** mentions kept under their id whose reading (metric, subject, period, value …) changed */
+    mentions_changed: number;
     sources_added: number;
     sources_removed: number;
   };
   added: FactChange[];
   changed: FactChange[];
   removed: FactChange[];
+  readings: ReadingChange[];
+  definitions: DefinitionChange[];
 }
 
 const FACT_VALUE_FIELDS = ['value', 'unit', 'status', 'lo', 'hi', 'lo_exclusive', 'hi_exclusive'] as const;
+/** what a mention says: a change here is a changed reading an auditor must see, even when no fact moves */
+const READING_FIELDS = ['value', 'unit', 'bound', 'lo', 'hi', 'lo_exclusive', 'hi_exclusive', 'metric', 'subject', 'period', 'period_basis', 'is_target'] as const;
+
+function readingChanges(oldMentions: Map<string, Row>, newMentions: Map<string, Row>): ReadingChange[] {
+  const out: ReadingChange[] = [];
+  for (const [id, m] of newMentions) {
+    const old = oldMentions.get(id);
+    if (!old) continue;
+    const fields = READING_FIELDS.filter((k) => JSON.stringify(old[k] ?? null) !== JSON.stringify(m[k] ?? null)).map((k) => ({ field: k, before: old[k] ?? null, after: m[k] ?? null }));
+    if (!fields.length) continue;
+    out.push({
+      mention_id: id,
+      source_id: typeof m.source_id === 'string' ? m.source_id : null,
+      page: typeof m.page === 'number' ? m.page : null,
+      quote: typeof m.quote === 'string' ? m.quote : null,
+      fields,
+    });
+  }
+  return out.sort((a, b) => (a.mention_id < b.mention_id ? -1 : a.mention_id > b.mention_id ? 1 : 0));
+}
+
+function definitionChange(table: 'metrics' | 'subjects', before: Row[], after: Row[]): DefinitionChange | null {
+  const pk = primaryKeyOf(table);
+  const id = (r: Row) => pk.map((k) => String(r[k])).join('/');
+  const a = new Map(before.map((r) => [id(r), r]));
+  const b = new Map(after.map((r) => [id(r), r]));
+  const colsOf = (rows: Row[]) => new Set(rows.flatMap((r) => Object.keys(r)));
+  const ca = colsOf(before);
+  const cb = colsOf(after);
+  const d: DefinitionChange = {
+    table,
+    // a first release of the table has no columns before it: only its rows are new
+    columns_added: before.length ? [...cb].filter((c) => !ca.has(c)).sort() : [],
+    columns_removed: [...ca].filter((c) => !cb.has(c)).sort(),
+    added: [...b.keys()].filter((k) => !a.has(k)).sort(),
+    removed: [...a.keys()].filter((k) => !b.has(k)).sort(),
+    changed: [],
+  };
+  for (const [k, r] of b) {
+    const old = a.get(k);
+    if (!old) continue;
+    const columns = [...new Set([...Object.keys(old), ...Object.keys(r)])].filter((c) => ca.has(c) && cb.has(c) && JSON.stringify(old[c] ?? null) !== JSON.stringify(r[c] ?? null)).sort();
+    if (columns.length) d.changed.push({ id: k, columns });
+  }
+  d.changed.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  return d.columns_added.length || d.columns_removed.length || d.added.length || d.removed.length || d.changed.length ? d : null;
+}
 
 function pick(r: Row, keys: readonly string[]): Row {
   const o: Row = {};
@@ -243,8 +310,8 @@ function byId(rows: Row[], key: string): Map<string, Row> {
 export function computeChanges(
   version: string,
   previous: string | null,
-  before: { facts: Row[]; mentions: Row[]; sources: Row[] },
-  after: { facts: Row[]; mentions: Row[]; sources: Row[] },
+  before: { facts: Row[]; mentions: Row[]; sources: Row[]; metrics?: Row[]; subjects?: Row[] },
+  after: { facts: Row[]; mentions: Row[]; sources: Row[]; metrics?: Row[]; subjects?: Row[] },
 ): Changes {
   const oldFacts = byId(before.facts, 'fact_id');
   const newFacts = byId(after.facts, 'fact_id');
@@ -273,6 +340,11 @@ export function computeChanges(
   const count = (a: Map<string, Row>, b: Map<string, Row>) => [...b.keys()].filter((k) => !a.has(k)).length;
   const oldSources = byId(before.sources, 'source_id');
   const newSources = byId(after.sources, 'source_id');
+  const readings = readingChanges(oldMentions, newMentions);
+  const definitions = (['metrics', 'subjects'] as const).flatMap((t) => {
+    const d = definitionChange(t, before[t] ?? [], after[t] ?? []);
+    return d ? [d] : [];
+  });
   return {
     version,
     previous,
@@ -283,12 +355,15 @@ export function computeChanges(
       facts_revised: revised,
       mentions_added: count(oldMentions, newMentions),
       mentions_removed: count(newMentions, oldMentions),
+      mentions_changed: readings.length,
       sources_added: count(oldSources, newSources),
       sources_removed: count(newSources, oldSources),
     },
     added: added.sort(order),
     changed: changed.sort(order),
     removed: removed.sort(order),
+    readings,
+    definitions,
   };
 }
 
@@ -325,7 +400,7 @@ export function changelogMarkdown(ch: Changes): string {
     ch.previous === null
       ? `First release: ${s.facts_added} facts from ${s.sources_added} sources (${s.mentions_added} mentions).`
       : `Compared with v${ch.previous}: ${s.facts_added} facts added, ${s.facts_changed} changed, ${s.facts_removed} removed, ` +
-          `${s.facts_revised} with revised evidence only; mentions +${s.mentions_added} −${s.mentions_removed}; sources +${s.sources_added} −${s.sources_removed}.`,
+          `${s.facts_revised} with revised evidence only; mentions +${s.mentions_added} −${s.mentions_removed}, ${s.mentions_changed} read differently; sources +${s.sources_added} −${s.sources_removed}.`,
   );
   out.push('');
   const section = (title: string, list: FactChange[], body: (c: FactChange) => string) => {
@@ -342,6 +417,30 @@ export function changelogMarkdown(ch: Changes): string {
       .join('; '),
   );
   section('Removed', ch.removed, (c) => `was ${state(c.before)}`);
+  if (ch.previous !== null) {
+    out.push(`## Readings changed (${ch.readings.length})`, '');
+    if (!ch.readings.length) out.push('None.', '');
+    for (const r of ch.readings) {
+      const where = `${r.source_id ?? '?'}${r.page !== null ? ` p. ${r.page}` : ''}`;
+      const what = r.fields.map((f) => `${f.field} ${fmtNum(f.before)} → ${fmtNum(f.after)}`).join('; ');
+      out.push(`- \`${r.mention_id}\` ${where}: ${r.quote === null ? '' : `“${oneLine(r.quote)}”: `}${what}`);
+    }
+    if (ch.readings.length) out.push('');
+    out.push(`## Definitions (${ch.definitions.length} tables changed)`, '');
+    if (!ch.definitions.length) out.push('None.', '');
+    for (const d of ch.definitions) {
+      const parts = [
+        d.columns_added.length ? `columns added: ${d.columns_added.join(', ')}` : '',
+        d.columns_removed.length ? `columns removed: ${d.columns_removed.join(', ')}` : '',
+        `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`,
+      ].filter(Boolean);
+      out.push(`- **${d.table}**: ${parts.join('; ')}`);
+      if (d.added.length) out.push(`  - added: ${d.added.map((k) => `\`${k}\``).join(', ')}`);
+      if (d.removed.length) out.push(`  - removed: ${d.removed.map((k) => `\`${k}\``).join(', ')}`);
+      for (const c of d.changed) out.push(`  - changed \`${c.id}\`: ${c.columns.join(', ')}`);
+    }
+    if (ch.definitions.length) out.push('');
+  }
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -533,9 +632,22 @@ async function releaseLocked(opts: ReleaseOptions, outDir: string): Promise<{ ve
   const tables = {} as Record<TableName, Row[]>;
   for (const name of TABLE_NAMES) tables[name] = readTable(buildDir, name);
   const before = prevDir
-    ? { facts: readTable(prevDir, 'facts'), mentions: readTable(prevDir, 'mentions'), sources: readTable(prevDir, 'sources') }
+    ? {
+        facts: readTable(prevDir, 'facts'),
+        mentions: readTable(prevDir, 'mentions'),
+        sources: readTable(prevDir, 'sources'),
+        // versions before the definitions were published have none: every definition is new
+        metrics: existsSync(path.join(prevDir, 'metrics.json')) ? readTable(prevDir, 'metrics') : [],
+        subjects: existsSync(path.join(prevDir, 'subjects.json')) ? readTable(prevDir, 'subjects') : [],
+      }
     : { facts: [], mentions: [], sources: [] };
-  const changes = computeChanges(version, previous, before, { facts: tables.facts, mentions: tables.mentions, sources: tables.sources });
+  const changes = computeChanges(version, previous, before, {
+    facts: tables.facts,
+    mentions: tables.mentions,
+    sources: tables.sources,
+    metrics: tables.metrics,
+    subjects: tables.subjects,
+  });
   const changelog = changelogMarkdown(changes);
 
   mkdirSync(outDir, { recursive: true });
