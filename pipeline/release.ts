@@ -426,7 +426,7 @@ export function changelogMarkdown(ch: Changes): string {
       out.push(`- \`${r.mention_id}\` ${where}: ${r.quote === null ? '' : `“${oneLine(r.quote)}”: `}${what}`);
     }
     if (ch.readings.length) out.push('');
-    out.push(`## Definitions (${ch.definitions.length} tables changed)`, '');
+    out.push(`## Definitions changed (${ch.definitions.length})`, "");
     if (!ch.definitions.length) out.push('None.', '');
     for (const d of ch.definitions) {
       const parts = [
