@@ -98,7 +98,9 @@ export async function benchScale10m(ctx: Scale10mContext): Promise<void> {
   const shardRss = Math.max(...shardRuns.map((r) => r.maxRssKb));
 
   const rec = await runChild(ctx, ['reconcile', work, String(nSources), memoryLimit, ...files]);
-  const steps = (rec.steps as [string, number][]) ?? [];
+  const steps = (rec.steps as [string, number, number?][]) ?? [];
+  // the first step after which the peak RSS was what it is at the end: where the peak was reached
+  const peakStep = steps.find(([, , kb]) => kb !== undefined && kb >= (steps.at(-1)?.[2] ?? Infinity))?.[0];
   const slowest = [...steps].sort((a, b) => b[1] - a[1]);
   const failed = typeof rec.error === 'string' ? rec.error : null;
   const okTime = failed === null && rec.seconds <= SCALE_10M.seconds;
@@ -109,6 +111,7 @@ export async function benchScale10m(ctx: Scale10mContext): Promise<void> {
   ctx.say(`  shards: ${shards} NDJSON files, ${(bytes / 1024 ** 3).toFixed(2)} GB, ${nSources.toLocaleString('en-US')} synthetic sources; generated ${ctx.cores} at a time in ${f1(genSeconds)} s, peak RSS per shard job ≤ ${mb(shardRss)}`);
   if (failed === null) {
     ctx.say(`  reconcile (runTransform over the shard list): ${f1(rec.seconds)} s (child wall incl. start-up ${f1(rec.wall)} s), peak RSS ${mb(rec.maxRssKb)}, ${Number(rec.facts).toLocaleString('en-US')} facts, ${Number(rec.series).toLocaleString('en-US')} series rows`);
+    ctx.say(`  CPU time ${f1(Number(rec.cpuSeconds))} s (user + system, all threads; on a shared machine the wall time above also counts waiting)${peakStep ? `; RSS peaked by the end of ${peakStep}` : ''}`);
     ctx.say(`  facts by status: ${Object.entries((rec.byStatus as Record<string, number>) ?? {}).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}`);
   } else {
     ctx.say(`  reconcile (runTransform over the shard list) FAILED after ${f1(rec.seconds)} s, peak RSS ${mb(rec.maxRssKb)}: ${failed}`);
