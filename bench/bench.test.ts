@@ -14,8 +14,8 @@ afterAll(() => {
 describe('bench options', () => {
   it('runs the quick mode by default; --full is the targets\' scale', () => {
     const quick = parseBenchArgs([]);
-    expect(quick).toEqual({ full: false, scale10m: false, install: true, hostile: false, help: false });
-    expect(parseBenchArgs(['--full', '--no-install'])).toEqual({ full: true, scale10m: false, install: false, hostile: false, help: false });
+    expect(quick).toEqual({ full: false, scale10m: false, scaleMentions: null, install: true, hostile: false, help: false });
+    expect(parseBenchArgs(['--full', '--no-install'])).toEqual({ full: true, scale10m: false, scaleMentions: null, install: false, hostile: false, help: false });
     expect(benchSize(quick).pdfs).toBeLessThan(benchSize(parseBenchArgs(['--full'])).pdfs);
     expect(benchSize(parseBenchArgs(['--full'])).mentions).toBe(1_000_000);
     expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown option --fast/);
@@ -28,6 +28,14 @@ describe('bench --scale-10m', () => {
     expect(benchParts(parseBenchArgs(['--scale-10m']))).toEqual({ main: false, scale10m: true });
     expect(benchParts(parseBenchArgs(['--full']))).toEqual({ main: true, scale10m: true });
     expect(benchParts(parseBenchArgs(['--full', '--scale-10m']))).toEqual({ main: true, scale10m: true });
+  });
+
+  it('takes a smaller mention count for development, which implies the section', () => {
+    const o = parseBenchArgs(['--scale-mentions=1000000']);
+    expect(o.scaleMentions).toBe(1_000_000);
+    expect(benchParts(o)).toEqual({ main: false, scale10m: true });
+    expect(parseBenchArgs(['--scale-10m']).scaleMentions).toBeNull();
+    expect(() => parseBenchArgs(['--scale-mentions=10'])).toThrow(/at least 1000/);
   });
 });
 

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     return printTargets();
   }
   const parts = benchParts(options);
-  const scale10m: Scale10mContext = { root, tmp, track: (c) => scratch.track(c), say, target, cores };
+  const scale10m: Scale10mContext = { root, tmp, track: (c) => scratch.track(c), say, target, cores, ...(options.scaleMentions !== null ? { mentions: options.scaleMentions } : {}) };
   if (!parts.main) {
     await benchScale10m(scale10m); // --scale-10m alone
     return printTargets();

@@ -7,6 +7,7 @@
  *       the one reconcile job: every shard read as one input by runTransform under the memory limit
  * On exit the child writes {maxRssKb, ...} as JSON to the file named by FIGTRAIL_BENCH_REPORT.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mention } from '../extract/records.js';
@@ -37,15 +38,24 @@ if (mode === 'shard' && args.length === 6) {
   writeFileSync(metricsPath, JSON.stringify(metricKinds(dataset.lexicon)));
   const { runTransform } = await import('../transform/run.js');
   // the steps done so far are reported even when one fails (DuckDB out of memory is a figure, not a crash)
-  const steps: [string, number][] = [];
+  // each step with the process's peak RSS (KB) so far: where the peak was reached
+  const steps: [string, number, number][] = [];
   report.steps = steps;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     const out = await runTransform({
       mentionsPath: shards, sourcesPath, metricsPath, rulesPath: dataset.rulesPath, memoryLimit,
-      onStepTimed: (step, seconds) => steps.push([step, seconds]),
+      onStepTimed: (step, seconds) => steps.push([step, seconds, process.resourceUsage().maxRSS]),
     });
     report.facts = out.facts.length;
+    // FIGTRAIL_BENCH_FACTS_HASH=1: a digest of the facts and series, to compare two runs (after the timing)
+    if (process.env.FIGTRAIL_BENCH_FACTS_HASH === '1') {
+      const h = createHash('sha256');
+      for (const f of out.facts) h.update(JSON.stringify(f));
+      for (const r of out.series) h.update(JSON.stringify(r));
+      report.factsSha256 = h.digest('hex');
+    }
     report.series = out.series.length;
     report.byStatus = out.summary.by_status;
   } catch (e) {
@@ -53,6 +63,9 @@ if (mode === 'shard' && args.length === 6) {
     process.exitCode = 1;
   }
   report.seconds = (performance.now() - t0) / 1000;
+  // CPU time beside wall time: on a shared machine the wall time says as much about the neighbours
+  const cpu = process.cpuUsage(cpu0);
+  report.cpuSeconds = (cpu.user + cpu.system) / 1e6;
 } else {
   process.stderr.write('usage: scale10mChild.js shard TEMPLATE OUT FROM TO NSOURCES SEED | reconcile WORKDIR NSOURCES MEMORY_LIMIT SHARD...\n');
   process.exitCode = 2;

@@ -2,15 +2,14 @@
 -- (raw_mentions, raw_sources, raw_metrics from the lexicon, raw_decisions, raw_rules, raw_source_kinds).
 -- No rows are added, dropped or re-interpreted here.
 
--- a view: staging only renames and casts, so nothing is copied
+-- a view: staging only renames and casts, so nothing is copied (run.ts loads only the columns the models read:
+-- no page, suffix, sentence or context)
 CREATE OR REPLACE VIEW stg_mentions AS
 SELECT
   mention_id,
   source_id,
-  CAST(page AS INTEGER)            AS page,
   quote,
-  prefix,
-  suffix,
+  prefix,                                     -- the text before the quote, for decisions that select by quote
   CAST(value AS DOUBLE)            AS value,
   unit,
   bound,

@@ -9,12 +9,15 @@
 -- A flow/ratio with no period, a stock whose source has no publication date, and any figure whose metric the
 -- lexicon does not type, are 'unscoped': counted, never reconciled into a dated fact.
 
+-- Only the columns the later models read are kept (the quote and the text around it stay in stg_mentions,
+-- joined back by id for the few mentions a resolution names), and a period's first and last days are worked
+-- out once per distinct period, not once per mention: 10,000,000 mentions carry a few hundred periods.
 CREATE OR REPLACE TABLE mentions_scoped AS
 WITH dated AS (
   SELECT
-    m.* EXCLUDE (period, period_basis),
+    m.mention_id, m.source_id, m.bound, m.value, m.lo, m.hi, m.lo_exclusive, m.hi_exclusive,
+    m.metric, m.subject, m.unit, m.canonical_unit, m.is_target, m.pinned_by, m.alternate_of, m.excluded_reason,
     k.metric_kind,
-    s.published_on,
     CASE
       WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND k.metric_kind IS DISTINCT FROM 'stock' AND m.pinned_by IS NULL) THEN m.period
       WHEN k.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN strftime(s.published_on, '%Y-%m-%d')
@@ -27,9 +30,19 @@ WITH dated AS (
   FROM mentions_norm m
   LEFT JOIN stg_metrics k USING (metric)
   LEFT JOIN stg_sources s USING (source_id)
+),
+-- every period a mention can end up with: its own, or its source's publication date
+period_dates AS (
+  SELECT period, period_start(period) AS period_start, period_end(period) AS period_end
+  FROM (
+    SELECT DISTINCT period FROM mentions_read WHERE period IS NOT NULL
+    UNION
+    SELECT strftime(published_on, '%Y-%m-%d') FROM stg_sources WHERE published_on IS NOT NULL
+  )
 )
 SELECT
-  * REPLACE (coalesce(excluded_reason, CASE WHEN period IS NULL THEN 'unscoped' END) AS excluded_reason),
-  period_start(period) AS period_start,
-  period_end(period)   AS period_end
-FROM dated;
+  d.* REPLACE (coalesce(d.excluded_reason, CASE WHEN d.period IS NULL THEN 'unscoped' END) AS excluded_reason),
+  pd.period_start,
+  pd.period_end
+FROM dated d
+LEFT JOIN period_dates pd ON pd.period = d.period;

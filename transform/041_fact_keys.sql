@@ -1,7 +1,13 @@
 -- The distinct figures taken into reconciliation, each with the id of the fact it states
--- (the fact id is hashed once per distinct figure, not once per mention)
+-- (the fact id is hashed once per distinct figure, not once per mention). What follows from the key alone —
+-- the period's days, the metric's kind and canonical unit — is kept here, once per fact, rather than on each
+-- of its mentions (042_fact_mentions.sql holds only what differs from one mention to the next).
 CREATE OR REPLACE TABLE fact_keys AS
 SELECT metric, subject, period, unit, is_target,
   'f_' || left(sha256(metric || '|' || subject || '|' || period || '|' || unit
-                      || CASE WHEN is_target THEN '|target' ELSE '' END), 16) AS fact_id
-FROM (SELECT DISTINCT metric, subject, period, unit, is_target FROM mentions_scoped WHERE excluded_reason IS NULL);
+                      || CASE WHEN is_target THEN '|target' ELSE '' END), 16) AS fact_id,
+  period_start, period_end, metric_kind, canonical_unit
+FROM (
+  SELECT DISTINCT metric, subject, period, unit, is_target, period_start, period_end, metric_kind, canonical_unit
+  FROM mentions_scoped WHERE excluded_reason IS NULL
+);

@@ -1,11 +1,13 @@
--- The mentions taken into reconciliation, with the id of the fact they state
+-- The mentions taken into reconciliation, with the id of the fact they state: only what differs from one
+-- mention of a fact to the next (the fact's own attributes are in fact_keys; the quote is joined back from
+-- stg_mentions by 049_facts.sql for the few mentions a resolution names), so that the table stays narrow
+-- at 10,000,000 mentions.
 CREATE OR REPLACE TABLE fact_mentions AS
 SELECT
   f.fact_id,
-  m.mention_id, m.source_id, m.quote, m.bound, m.value, m.lo, m.hi, m.lo_exclusive, m.hi_exclusive,
+  m.mention_id, m.source_id, m.bound, m.value, m.lo, m.hi, m.lo_exclusive, m.hi_exclusive,
   interval_width(m.lo, m.hi) AS width,           -- NULL = unbounded = least precise
-  m.metric, m.subject, m.period, m.period_start, m.period_end, m.period_basis, m.metric_kind,
-  m.unit, m.canonical_unit, m.is_target,
+  m.period_basis,
   s.published_on, s.publisher, k.source_kind, k.kind_rank
 FROM mentions_scoped m
 JOIN fact_keys f USING (metric, subject, period, unit, is_target)

@@ -11,10 +11,11 @@ WHERE g.agreement <> 'conflict'
 UNION ALL
 -- (b) a curated decision choosing one mention of a conflict (tried before any rule)
 SELECT fm.fact_id, 'decision:' || d.decision_id, -1, false,
-       'curated decision ' || d.decision_id || ' chooses ''' || fm.quote || ''' (' || d.reason || ')', fm.mention_id
+       'curated decision ' || d.decision_id || ' chooses ''' || q.quote || ''' (' || d.reason || ')', fm.mention_id
 FROM stg_decisions d
 JOIN decision_matches dm ON dm.decision_id = d.decision_id
 JOIN fact_mentions fm ON fm.mention_id = dm.mention_id
+JOIN stg_mentions q ON q.mention_id = dm.mention_id
 JOIN fact_agreement g ON g.fact_id = fm.fact_id
 WHERE d.choose AND g.agreement = 'conflict'
 UNION ALL

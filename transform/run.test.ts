@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTransform, type Fact, type TransformInput } from './run.js';
+import { reconcileOnDisk, runTransform, type Fact, type TransformInput } from './run.js';
 
 const made: string[] = [];
 afterAll(() => {
@@ -235,6 +235,24 @@ describe('reconcile', () => {
     expect(steps[0]).toBe('load');
     expect(steps).toContain('049_facts.sql');
     await expect(runTransform({ ...base, mentionsPath: [] })).rejects.toThrow(/names no file/);
+  });
+
+  it('reconciles in an on-disk database (what a large input gets) to the same facts as in memory', async () => {
+    const cases = ['conflict.json', 'nested.json', 'scope.json', 'series.json'];
+    const all = cases.flatMap((c) => JSON.parse(readFileSync(fixture(c), 'utf8')) as unknown[]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'figtrail-transform-'));
+    made.push(dir);
+    writeFileSync(path.join(dir, 'all.json'), JSON.stringify(all));
+    const base = { mentionsPath: path.join(dir, 'all.json'), sourcesPath: fixture('sources.json'), metricsPath: fixture('metrics.json'), rulesPath: fixture('rules.yaml') };
+    const inMemory = await runTransform({ ...base, onDisk: false });
+    const onDisk = await runTransform({ ...base, onDisk: true });
+    expect(inMemory.facts.length).toBeGreaterThan(5);
+    expect(JSON.stringify(onDisk)).toBe(JSON.stringify(inMemory));
+    // the default: on disk only past twice DuckDB's memory limit of mentions ('GB' is 10^9 bytes to DuckDB)
+    expect(reconcileOnDisk(1.05e9, '1GB')).toBe(false);
+    expect(reconcileOnDisk(10.5e9, '2GB')).toBe(true);
+    expect(reconcileOnDisk(4.1e9, '2GB')).toBe(true);
+    expect(reconcileOnDisk(3.9e9, '2GB')).toBe(false);
   });
 
   it('refuses a mention whose value lies outside its own interval', async () => {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,7 +183,9 @@ export class InvariantError extends Error {
 /** Run invariant queries; the first that returns rows throws an InvariantError naming it. */
 export async function runAsserts(con: DuckDBConnection, model: string, asserts: AssertQuery[]): Promise<void> {
   for (const a of asserts) {
-    const reader = await con.runAndReadAll(a.sql);
+    const reader = await con.runAndReadAll(a.sql).catch((e: unknown) => {
+      throw new Error(`transform invariant "${a.name}" of ${model} could not be checked: ${(e as Error).message}`);
+    });
     const rows = reader.getRowObjectsJson();
     if (rows.length > 0) throw new InvariantError(model, a.name, rows);
   }
@@ -195,7 +197,7 @@ export async function runAsserts(con: DuckDBConnection, model: string, asserts: 
 // columns stay in mentions.json (a million mentions with their sentences would otherwise be held in DuckDB
 // for nothing). Staging (010_stage_mentions.sql) casts them to what the models use.
 const MENTION_COLUMNS = duckdbColumns('mentions', [
-  'mention_id', 'source_id', 'page', 'quote', 'prefix', 'suffix', 'value', 'unit', 'bound', 'lo', 'hi',
+  'mention_id', 'source_id', 'quote', 'prefix', 'value', 'unit', 'bound', 'lo', 'hi',
   'lo_exclusive', 'hi_exclusive', 'metric', 'subject', 'period', 'period_basis', 'is_target', 'paired_mention_id',
 ]);
 // staging TRY_CASTs the publication date: a malformed one reads as unknown, it does not stop the run
@@ -275,6 +277,8 @@ export interface TransformInput {
   dbPath?: string;
   /** DuckDB memory limit, e.g. '1GB' (default); larger work spills to a temporary folder */
   memoryLimit?: string;
+  /** keep the tables in a database file in the spill folder (default: past ON_DISK_PAST_LIMITS × memoryLimit of mentions) */
+  onDisk?: boolean;
   /** told each step's wall time once it is done ('load' for reading the inputs, then each model's file name) */
   onStepTimed?: (step: string, seconds: number) => void;
 }
@@ -299,20 +303,81 @@ async function countsBy(con: DuckDBConnection, sql: string): Promise<Record<stri
   return out;
 }
 
+/**
+ * Mentions larger (as JSON, in all) than this many times the memory limit are reconciled in an on-disk
+ * database (see runTransform). The in-memory tables take about as many bytes as the mentions' NDJSON
+ * (1,000,000 mentions: ≈ 0.95 GB of tables, 1.05 GB of NDJSON), so up to twice the limit they spill a part;
+ * past it most of every table would be spilled, uncompressed, model after model.
+ */
+export const ON_DISK_PAST_LIMITS = 2;
+
+/** '2GB' → bytes (DuckDB's KB … TB are powers of 1000; '2GB' is 1.86 GiB) */
+function bytesOf(limit: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)B$/i.exec(limit);
+  if (!m) return 0;
+  return Number(m[1]) * 1000 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase());
+}
+
+/** Whether mentions of this many bytes (as JSON) are reconciled in an on-disk database under this memory limit. */
+export function reconcileOnDisk(mentionBytes: number, memoryLimit: string): boolean {
+  return mentionBytes > ON_DISK_PAST_LIMITS * bytesOf(memoryLimit);
+}
+
+function mentionBytes(files: string | readonly string[]): number {
+  let n = 0;
+  for (const f of typeof files === 'string' ? [files] : files) n += existsSync(f) ? statSync(f).size : 0;
+  return n;
+}
+
+/** Drops every table and view but `keep` (their memory goes back to DuckDB's buffer pool). */
+async function dropAllBut(con: DuckDBConnection, keep: readonly string[]): Promise<void> {
+  const objects = (
+    await con.runAndReadAll(
+      `SELECT view_name AS name, 'VIEW' AS kind FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'
+       UNION ALL SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE NOT internal AND schema_name = 'main'
+       ORDER BY kind DESC, name`,
+    )
+  ).getRowObjectsJson();
+  for (const o of objects) {
+    const name = String(o.name);
+    // names are the models' own (checked identifiers), never a document's
+    if (keep.includes(name) || !/^[a-z_][a-z0-9_]*$/.test(name)) continue;
+    await con.run(`DROP ${o.kind === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${name}`);
+  }
+}
+
 export async function runTransform(input: TransformInput): Promise<TransformResult> {
   const rules = loadRules(input.rulesPath);
   const decisions = input.decisionsPath === undefined ? [] : loadDecisions(input.decisionsPath);
   const models = listModels();
 
-  const instance = await DuckDBInstance.create(input.dbPath ?? ':memory:');
-  const con = await instance.connect();
   // Memory stays bounded whatever the number of mentions: past the limit DuckDB spills to a temporary
   // folder of its own (removed afterwards) instead of growing (1,000,000 mentions: 2.9 GB → 1.4 GB peak).
   const spill = mkdtempSync(path.join(os.tmpdir(), 'figtrail-duckdb-'));
+  // Past ON_DISK_PAST_LIMITS × the memory limit of mentions, the tables live in a database file in that
+  // folder rather than in memory: a file's tables are compressed as they are written (ids and repeated words
+  // to a fraction) and DuckDB can drop their pages from memory without writing them out, where in-memory
+  // tables spill whole and uncompressed (10,000,000 mentions: ≈ 9 GB of tables past a 2 GB limit). Small
+  // inputs stay in memory, where the models run faster (compressing costs CPU).
+  const memoryLimit = /^\d+(?:\.\d+)?\s*[KMGT]?B$/i.test(input.memoryLimit ?? '') ? input.memoryLimit! : '1GB';
+  const onDisk = input.onDisk ?? reconcileOnDisk(mentionBytes(input.mentionsPath), memoryLimit);
+  const dbFile = input.dbPath ?? (onDisk ? path.join(spill, 'transform.duckdb') : ':memory:');
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(dbFile);
+  } catch (e) {
+    rmSync(spill, { recursive: true, force: true });
+    throw e;
+  }
+  const con = await instance.connect();
   try {
     // SET takes no bound parameters; both values are ours (a checked size, a folder we just made), never a document's
-    await con.run(`SET memory_limit = '${/^\d+(?:\.\d+)?\s*[KMGT]?B$/i.test(input.memoryLimit ?? '') ? input.memoryLimit : '1GB'}'`);
+    await con.run(`SET memory_limit = '${memoryLimit}'`);
     await con.run(`SET temp_directory = '${spill.replace(/'/g, "''")}'`);
+    // Rows may be produced in any order: every list and text the models build is ordered explicitly
+    // (ORDER BY inside the aggregate) and every result read below has its ORDER BY, so the output stays
+    // byte-identical while DuckDB need not keep 10,000,000 mentions in file order through each join.
+    await con.run(`SET preserve_insertion_order = false`);
     let t0 = performance.now();
     const timed = (step: string) => {
       const t1 = performance.now();
@@ -327,26 +392,11 @@ export async function runTransform(input: TransformInput): Promise<TransformResu
       } catch (e) {
         throw new Error(`transform model ${model.name} failed: ${(e as Error).message}`);
       }
+      // on disk, what the model wrote goes to the file now rather than staying in memory as unwritten pages
+      if (dbFile !== ':memory:' && input.dbPath === undefined) await con.run('CHECKPOINT');
       await runAsserts(con, model.name, model.asserts);
       timed(model.name);
     }
-
-    const factRows = (
-      await con.runAndReadAll(
-        `SELECT ${sqlSelectList('facts', { listsAsText: true })} FROM facts ORDER BY metric, subject, period_end, period_start, period, unit, is_target, fact_id`,
-      )
-    ).getRowObjectsJson();
-    const seriesRows = (
-      await con.runAndReadAll(
-        `SELECT ${sqlSelectList('series')}
-         FROM series ORDER BY metric, subject, period_end, period_start DESC, period, fact_id`,
-      )
-    ).getRowObjectsJson();
-    // id lists travel as one space-separated string (ids have no spaces): reading a list value per id is
-    // the slowest part of handing a million mentions' facts back to JS
-    const ids = (v: unknown) => (typeof v === 'string' && v.length ? v.split(' ') : []);
-    const facts = factRows.map((r) => FactSchema.parse({ ...r, mention_ids: ids(r.mention_ids), alt_mention_ids: ids(r.alt_mention_ids) }));
-    const series = seriesRows.map((r) => SeriesRowSchema.parse(r));
 
     const by_status = await countsBy(con, `SELECT status AS k, count(*) AS n FROM facts GROUP BY status ORDER BY status`);
     const by_fate = await countsBy(con, `SELECT fate AS k, count(*) AS n FROM mention_fates GROUP BY fate ORDER BY fate`);
@@ -357,6 +407,30 @@ export async function runTransform(input: TransformInput): Promise<TransformResu
            UNION SELECT substr(rule, length('decision:') + 1) FROM facts WHERE rule LIKE 'decision:%')`,
       )
     ).getRowObjectsJson();
+    // DuckDB holds the intermediate tables (in memory) or caches their pages (on disk) up to its whole memory
+    // limit, on top of which the facts are then read into JS: dropped, they give that memory back. Only facts
+    // and series are read from here on.
+    if (input.dbPath === undefined) await dropAllBut(con, ['facts', 'series']);
+    timed('summary');
+
+    // read in chunks as DuckDB produces them: no second copy of every row as one large result
+    // id lists travel as one space-separated string (ids have no spaces): reading a list value per id is
+    // the slowest part of handing a million mentions' facts back to JS
+    const ids = (v: unknown) => (typeof v === 'string' && v.length ? v.split(' ') : []);
+    const facts: Fact[] = [];
+    const factRows = await con.stream(
+      `SELECT ${sqlSelectList('facts', { listsAsText: true })} FROM facts ORDER BY metric, subject, period_end, period_start, period, unit, is_target, fact_id`,
+    );
+    for await (const rows of factRows.yieldRowObjectJson()) {
+      for (const r of rows) facts.push(FactSchema.parse({ ...r, mention_ids: ids(r.mention_ids), alt_mention_ids: ids(r.alt_mention_ids) }));
+    }
+    const series: SeriesRow[] = [];
+    const seriesRows = await con.stream(
+      `SELECT ${sqlSelectList('series')}
+       FROM series ORDER BY metric, subject, period_end, period_start DESC, period, fact_id`,
+    );
+    for await (const rows of seriesRows.yieldRowObjectJson()) for (const r of rows) series.push(SeriesRowSchema.parse(r));
+
     return {
       facts,
       series,
