@@ -98,15 +98,16 @@ describe.skipIf(!executablePath)('audit site in Chromium (file://)', () => {
     // the PDF mention: its box lies inside the image of its page, not another page's
     await page.goBack();
     await page.click(`section#${pdfMention.mention_id} a.to-source`);
-    const img = page.locator(`img.page-image[data-page="${pdfMention.page}"]`);
-    await img.evaluate((el) => { const i = el as unknown as Img; return i.complete ? null : new Promise<void>((r) => i.addEventListener('load', () => r())); });
-    expect(await img.evaluate((el) => (el as unknown as Img).naturalWidth)).toBeGreaterThan(100);
+    // the page is drawn by pdf.js from the archived file, the mention's page first
+    const img = page.locator(`canvas.page-image[data-page="${pdfMention.page}"]`);
+    await page.locator(`canvas.page-image[data-page="${pdfMention.page}"][data-rendered="1"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    expect(await img.evaluate((el) => (el as unknown as { width: number }).width)).toBeGreaterThan(100);
     const hl = page.locator(`a.hl#${pdfMention.mention_id}`);
     expect(await hl.getAttribute('data-page')).toBe(String(pdfMention.page));
     const [box, pageRect, otherRects] = await Promise.all([
       hl.evaluate(rectOf),
       img.evaluate(rectOf),
-      page.locator(`img.page-image:not([data-page="${pdfMention.page}"])`).evaluateAll((els) => els.map((el) => { const r = (el as unknown as Boxed).getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; })),
+      page.locator(`canvas.page-image:not([data-page="${pdfMention.page}"])`).evaluateAll((els) => els.map((el) => { const r = (el as unknown as Boxed).getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; })),
     ]);
     expect(box.width).toBeGreaterThan(5);
     expect(box.height).toBeGreaterThan(5);

@@ -66,10 +66,12 @@ describe('writeAuditSite', () => {
     rmSync(b, { recursive: true, force: true });
   });
 
-  it('writes the same bytes twice (PNG pages included)', () => {
+  it('writes the same bytes twice (the PDF and pdf.js for the page views included)', () => {
     const ta = tree(a), tb = tree(b);
-    expect([...ta.keys()]).toEqual(expect.arrayContaining(['index.html', 'facts.html', 'checks.html', 'style.css', 'filter.js', 'source/fixture-brochure-pdf/page-1.png', 'source/fixture-brochure-pdf/page-2.png', 'source/fixture-news-html.html']));
-    expect(ta.size).toBe(5 + facts.length + 2 + 2); // index, facts, checks, style.css, filter.js; fact pages; source pages; PNG pages
+    expect([...ta.keys()]).toEqual(expect.arrayContaining(['index.html', 'facts.html', 'checks.html', 'style.css', 'filter.js', 'pdfview.js', 'pdfjs/pdf.js', 'pdfjs/pdf.worker.js', 'source/fixture-brochure-pdf.pdf.js', 'source/fixture-news-html.html']));
+    // index, facts, checks, style.css, filter.js; fact pages; source pages; the PDF's data script; pdf.js, its worker, pdfview.js
+    expect(ta.size).toBe(5 + facts.length + 2 + 1 + 3);
+    expect([...ta.keys()].filter((f) => f.endsWith('.png'))).toEqual([]);
     expect([...ta.entries()]).toEqual([...tb.entries()]);
   });
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mention } from '../extract/records.js';
@@ -8,24 +7,23 @@ import { CSS, escapeHtml as e, idHtml, page, safeUrl, slug, wordsHtml } from './
 import { cmp, codePoints, compareFacts, loadBuild, readLayout, readText, type Build, type CheckRow, type Fact, type Layout } from './load.js';
 import { exactValue, formatInterval, formatNumber, formatValue, intervalHtml, proseHtml, valueHtml } from './numberFormat.js';
 import { openSource, SourceAccessError } from '../extract/sourceFile.js';
-import type { SourceBudget } from '../pipeline/budget.js';
-import { renderPdfPagesCached, type RenderedPage } from './renderPdf.js';
+import { DEFAULT_BUDGET, type SourceBudget } from '../pipeline/budget.js';
+import { sha256Hex } from '../extract/manifest.js';
+import { pdfDataScript, pdfjsAssets, PDFJS_SCRIPT_FILES, PDF_VIEW_SCRIPT } from './pdfjsAssets.js';
 import { renderChart, type ChartPoint } from './svgChart.js';
 import { FACT_STATUS_DEFINITIONS } from '../contracts/index.js';
 
 export interface AuditSiteOptions {
   sourcesDir: string;
-  /** PDF render scale (default 1.5) */
+  /** PDF page scale in the page views: canvas pixels per PDF point (default 1.5) */
   scale?: number;
   /** the size cap of a source file (default: extract/sourceFile.ts DEFAULT_MAX_BYTES) */
   maxBytes?: number;
-  /** where rendered PDF pages are cached (null or absent: no cache) */
-  cacheDir?: string | null;
   /** the index page's charts (the dataset's `site.charts`); default: the two series with the most points */
   charts?: readonly ChartSpec[];
-  /** time, heap and PDF limits of page rendering (pipeline/budget.ts; default DEFAULT_BUDGET) */
+  /** PDF limits (pipeline/budget.ts; default DEFAULT_BUDGET): a page over maxPixelsPerPage gets no page view */
   budget?: SourceBudget;
-  /** one line for each cache problem (a dropped entry, an unwritable cache), each said once */
+  /** one line for each PDF whose pages cannot be shown (and why), each said once */
   log?: (line: string) => void;
 }
 
@@ -170,11 +168,6 @@ export function mentionBoxes(layout: Layout, m: Pick<Mention, 'char_start' | 'ch
     else out.push({ page: it.page, box });
   }
   return out;
-}
-
-function pngSize(png: Uint8Array): { width: number; height: number } {
-  const b = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
-  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
 
 const pct = (v: number, of: number) => `${(Math.round((v / of) * 1e6) / 1e4).toFixed(4)}%`;
@@ -409,7 +402,7 @@ const SOURCE_SCRIPT = `(function () {
   show();
 })();`;
 
-async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, siteDir: string): Promise<string> {
+function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, siteDir: string): { html: string; drawsPages: boolean } {
   const root = '../';
   const mentions = build.mentions.filter((m) => m.source_id === s.source_id).sort((a, b) => a.char_start - b.char_start || cmp(a.mention_id, b.mention_id));
   const text = readText(build, s.source_id);
@@ -420,28 +413,26 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
     : '<p class="muted">No mentions in this source.</p>';
   parts.push(mentionList);
   const isPdf = s.media_type === 'application/pdf';
+  const scriptFiles: string[] = [];
   if (isPdf) {
-    let rendered: RenderedPage[] = [];
+    // the page images are drawn in the reader's browser by pdf.js from the archived file (audit/pdfjsAssets.ts):
+    // the build only copies the bytes. A source that did not build is not handed to the reader's browser.
     let problem: string | null = null;
     let data: Buffer | null = null;
-    try {
-      data = openSource(opts.sourcesDir, s.file, { sourceId: s.source_id, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }) });
-    } catch (err) {
-      if (!(err instanceof SourceAccessError)) throw err;
-      problem = err.kind === 'missing' ? `the archived file ${s.file} is not in the sources folder` : `the archived file was not read (${err.reason}): ${err.message}`;
-    }
-    if (data) {
-      if (createHash('sha256').update(data).digest('hex') !== s.sha256) problem = `the archived file ${s.file} does not match its sha256`;
-      else {
-        try {
-          rendered = await renderPdfPagesCached(data, opts.scale ?? 1.5, opts.cacheDir ?? null, opts.log, { label: s.source_id, ...(opts.budget ? { budget: opts.budget } : {}) });
-        } catch (err) {
-          problem = `the PDF could not be rendered: ${(err as Error).message}`;
-        }
+    if (s.status !== 'ok') problem = `the source did not build${s.error_reason ? ` (${s.error_reason})` : ''}`;
+    else {
+      try {
+        data = openSource(opts.sourcesDir, s.file, { sourceId: s.source_id, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }) });
+      } catch (err) {
+        if (!(err instanceof SourceAccessError)) throw err;
+        problem = err.kind === 'missing' ? `the archived file ${s.file} is not in the sources folder` : `the archived file was not read (${err.reason}): ${err.message}`;
+      }
+      if (data && sha256Hex(data) !== s.sha256) {
+        problem = `the archived file ${s.file} does not match its sha256`;
+        data = null;
       }
     }
     const layout = readLayout(build, s.source_id);
-    if (problem) parts.push(`<p class="notice">Page images unavailable: ${e(problem)}. The text layer is shown below.</p>`);
     if (!layout) parts.push(`<p class="notice">No layout for this source in the build; highlights are shown in the text layer only.</p>`);
     const boxesByPage = new Map<number, { m: Mention; box: [number, number, number, number]; first: boolean }[]>();
     if (layout) {
@@ -466,32 +457,45 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
         }
       }
     }
-    const nPages = Math.max(rendered.length, textSpans.length, s.pages ?? 0);
-    const dir = path.join(siteDir, 'source', slug(s.source_id));
-    if (rendered.length) mkdirSync(dir, { recursive: true });
+    const nPages = Math.max(textSpans.length, s.pages ?? 0, layout?.pages.length ?? 0);
+    const scale = opts.scale ?? 1.5;
+    const maxPixels = opts.budget?.pdf.maxPixelsPerPage ?? DEFAULT_BUDGET.pdf.maxPixelsPerPage;
+    const tooLarge = [...pageSpans.values()].find((lp) => !(Math.ceil(lp.width * scale) * Math.ceil(lp.height * scale) <= maxPixels));
+    if (data && tooLarge) {
+      problem = `page ${tooLarge.page} would be ${Math.ceil(tooLarge.width * scale)}×${Math.ceil(tooLarge.height * scale)} pixels, over the cap of ${maxPixels}`;
+      data = null;
+    }
+    if (problem) {
+      parts.push(`<p class="notice">Page images unavailable: ${e(problem)}. The text layer is shown below.</p>`);
+      opts.log?.(`site: no page images for ${s.source_id}: ${problem}`);
+    }
+    if (data) {
+      const dataFile = `source/${slug(s.source_id)}.pdf.js`;
+      writeFileSync(path.join(siteDir, dataFile), pdfDataScript(s.sha256, data));
+      scriptFiles.push(...PDFJS_SCRIPT_FILES, dataFile, 'pdfview.js');
+      parts.push('<noscript><p class="notice">The page images are drawn from the archived file by a script (pdf.js); with scripts off, the text layer below shows the same quotes.</p></noscript>');
+    }
     for (let p = 1; p <= nPages; p++) {
       parts.push(`<h2 id="page-${p}">Page ${p}</h2>`);
-      const r = rendered.find((x) => x.page === p);
       const lp = pageSpans.get(p);
-      if (r) {
-        const png = `page-${p}.png`;
-        writeFileSync(path.join(dir, png), r.png);
-        const { width, height } = pngSize(r.png);
-        const W = lp?.width ?? width / (opts.scale ?? 1.5), H = lp?.height ?? height / (opts.scale ?? 1.5);
+      const drawn = data !== null;
+      if (drawn) {
+        // sized from the layout before pdf.js draws, so the highlight boxes (in % of the page) sit right at once
+        const W = lp?.width ?? 595, H = lp?.height ?? 842;
         const boxes = (boxesByPage.get(p) ?? []).map(({ m, box, first }) => {
           const [x0, y0, x1, y1] = box;
           const style = `left:${pct(x0, W)};top:${pct(y0, H)};width:${pct(Math.max(0, x1 - x0), W)};height:${pct(Math.max(0, y1 - y0), H)}`;
           return `<a class="hl" ${first ? `id="${e(m.mention_id)}" ` : ''}data-mention="${e(m.mention_id)}" data-page="${p}" data-quote="${e(m.quote)}" href="#${e(encodeURIComponent(m.mention_id))}" title="${e(`${m.quote} — ${formatValue(m.value, m.unit)}`)}" style="${style}"></a>`;
         });
-        parts.push(`<div class="pageview" data-page="${p}"><img class="page-image" data-page="${p}" src="${e(encodeURIComponent(slug(s.source_id)))}/${png}" width="${width}" height="${height}" alt="page ${p} of ${e(s.title ?? s.source_id)}">${boxes.join('')}</div>`);
+        parts.push(`<div class="pageview" data-page="${p}"><canvas class="page-image" data-page="${p}" data-scale="${scale}" width="${Math.ceil(W * scale)}" height="${Math.ceil(H * scale)}" role="img" aria-label="page ${p} of ${e(s.title ?? s.source_id)}"></canvas>${boxes.join('')}</div>`);
       }
       const span = textSpans.find((t) => t.page === p);
       if (chars && span) {
         // in a PDF view the box holds the mention id; a mark without a box takes the id itself
-        const hasBox = new Set((r ? boxesByPage.get(p) ?? [] : []).filter((b) => b.first).map((b) => b.m.mention_id));
+        const hasBox = new Set((drawn ? boxesByPage.get(p) ?? [] : []).filter((b) => b.first).map((b) => b.m.mention_id));
         const pageMentions = mentions.filter((m) => m.char_start < span.end && m.char_end > span.start);
         const html = markedText(chars, span.start, span.end, pageMentions, (m) => (hasBox.has(m.mention_id) ? `t-${m.mention_id}` : m.mention_id), build);
-        parts.push(`<details${r ? '' : ' open'}><summary>text layer of page ${p}</summary><div class="textlayer" data-page="${p}">${html}</div></details>`);
+        parts.push(`<details${drawn ? '' : ' open'}><summary>text layer of page ${p}</summary><div class="textlayer" data-page="${p}">${html}</div></details>`);
       }
     }
   } else if (chars) {
@@ -499,7 +503,7 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
   } else {
     parts.push(`<p class="notice">No text layer for this source in the build.</p>`);
   }
-  return page({ title: s.title ?? s.source_id, root, body: parts.join('\n'), script: SOURCE_SCRIPT });
+  return { html: page({ title: s.title ?? s.source_id, root, body: parts.join('\n'), script: SOURCE_SCRIPT, scriptFiles }), drawsPages: scriptFiles.length > 0 };
 }
 
 /**
@@ -518,11 +522,22 @@ export async function writeAuditSite(buildDir: string, siteDir: string, opts: Au
   mkdirSync(path.join(out, 'source'), { recursive: true });
   writeFileSync(path.join(out, 'style.css'), CSS.trimStart());
   writeFileSync(path.join(out, 'filter.js'), FILTER_SCRIPT);
+  for (const d of ['pdfjs']) rmSync(path.join(out, d), { recursive: true, force: true });
+  rmSync(path.join(out, 'pdfview.js'), { force: true });
   writeFileSync(path.join(out, 'index.html'), indexPage(build, opts.charts ?? defaultCharts(build)));
   writeFileSync(path.join(out, 'facts.html'), factsPage(build));
   writeFileSync(path.join(out, 'checks.html'), checksPage(build));
   for (const f of [...build.facts].sort(compareFacts)) writeFileSync(path.join(out, 'fact', `${slug(f.fact_id)}.html`), factPage(f, build, build.checks));
+  let pageViews = false;
   for (const s of [...build.sources].sort((a, b) => cmp(a.source_id, b.source_id))) {
-    writeFileSync(path.join(out, 'source', `${slug(s.source_id)}.html`), await sourcePage(s, build, opts, out));
+    const { html, drawsPages } = sourcePage(s, build, opts, out);
+    writeFileSync(path.join(out, 'source', `${slug(s.source_id)}.html`), html);
+    pageViews ||= drawsPages;
+  }
+  // pdf.js (1.5 MB) only when some page draws a PDF
+  if (pageViews) {
+    mkdirSync(path.join(out, 'pdfjs'), { recursive: true });
+    for (const a of pdfjsAssets()) writeFileSync(path.join(out, a.rel), a.text);
+    writeFileSync(path.join(out, 'pdfview.js'), PDF_VIEW_SCRIPT);
   }
 }

@@ -334,7 +334,6 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       progress.note('site …');
       await writeAuditSite(stage, path.join(stage, 'site'), {
         sourcesDir,
-        cacheDir,
         log,
         budget: resolveBudget(opts.budget),
         ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
