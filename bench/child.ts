@@ -14,7 +14,9 @@ import { sourcesFor, syntheticSources, writeSyntheticMentions } from './syntheti
 const report: Record<string, unknown> = {};
 process.on('exit', (code) => {
   const file = process.env.FIGTRAIL_BENCH_REPORT;
-  if (file) writeFileSync(file, JSON.stringify({ ...report, exitCode: code, maxRssKb: process.resourceUsage().maxRSS }));
+  // the build's stage marks (pipeline/build.ts), in ms since this process started
+  const stages = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('figtrail:')).map((m) => [m.name.slice('figtrail:'.length), m.startTime]);
+  if (file) writeFileSync(file, JSON.stringify({ ...report, stages, exitCode: code, maxRssKb: process.resourceUsage().maxRSS }));
 });
 
 const [mode, ...args] = process.argv.slice(2);

@@ -230,6 +230,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     progress.clear();
     rawLog(terminalText(l));
   };
+  // stage marks (performance.mark, 'figtrail:<stage>'): npm run bench prints where a build's time goes
+  performance.mark('figtrail:load');
   const inputs = await loadInputs(opts);
   const { dataset, sourcesDir, manifest, shardSet } = inputs;
   const outDir = path.resolve(opts.outDir ?? path.join(dataset.outDir, 'build'));
@@ -265,6 +267,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const { stage, work, remove: removeTempDirs } = makeTempDirs(outDir);
   try {
     // 1. sources → text layers → mentions
+    performance.mark('figtrail:extract');
     const extracted = await extractStep({
       manifest,
       shardSet,
@@ -283,6 +286,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const { sources, mentions, skips, errors } = extracted;
 
     // 2. mentions → facts and series (DuckDB), while 3a. the checks that need no facts run here
+    performance.mark('figtrail:reconcile');
     progress.note(`reconcile: ${mentions.length} mentions …`);
     const reconciling = reconcileStep({
       workDir: work,
@@ -304,6 +308,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       const schema = (TABLE_SCHEMAS as Record<string, object>)[name];
       if (schema) tables.set(name, { rows, schema });
     }
+    performance.mark('figtrail:checks');
     progress.note('checks …');
     const findings = await checks.late(transformed.facts, tables);
     const failing = findings.filter((f) => f.status === 'fail');
@@ -318,6 +323,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
       dataset: { name: dataset.name, title: dataset.title },
     };
+    performance.mark('figtrail:publish');
     progress.note('publish …');
     // tables the schema-valid check found valid against the schemas publish uses need no second ajv pass
     const schemaChecked = [...tables.keys()].filter(
@@ -331,6 +337,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 
     // 5. the audit site reads the published tables; checksums are rewritten to cover it and the schema
     if (opts.site !== false) {
+      performance.mark('figtrail:site');
       progress.note('site …');
       await writeAuditSite(stage, path.join(stage, 'site'), {
         sourcesDir,
@@ -341,10 +348,12 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       });
       log('site: written');
     }
+    performance.mark('figtrail:checksums');
     writeSha256Sums(stage);
 
     progress.clear();
     // 6. move into place
+    performance.mark('figtrail:swap');
     replaceOutput(stage, outDir);
 
     const counts = {
@@ -359,6 +368,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const exitCode = buildExitCode(errors, findings, opts.keepGoing ?? false);
     const result: BuildResult = { exitCode, outDir, errors, findings, counts, extract: extracted.stats };
     if (cacheDir !== null && key !== null) writeUpToDate(cacheDir, outDir, key, result);
+    performance.mark('figtrail:end');
     return result;
   } finally {
     removeTempDirs();
