@@ -128,6 +128,47 @@ export interface MentionBox {
   box: [number, number, number, number];
 }
 
+interface LayoutIndex {
+  pages: Map<number, Layout['pages'][number]>;
+  /** positions in layout.items, by char_start */
+  byStart: number[];
+  /** the largest char_end among byStart[0..i] */
+  maxEnd: number[];
+  items: Layout['items'];
+}
+
+const layoutIndexes = new WeakMap<Layout, LayoutIndex>();
+
+/** The layout's items ordered by offset, made once per layout: a source page asks for every mention's boxes. */
+function layoutIndex(layout: Layout): LayoutIndex {
+  let ix = layoutIndexes.get(layout);
+  if (!ix) {
+    const byStart = layout.items.map((_, i) => i).sort((a, b) => layout.items[a]!.char_start - layout.items[b]!.char_start || a - b);
+    const maxEnd: number[] = [];
+    byStart.forEach((i, k) => maxEnd.push(Math.max(k ? maxEnd[k - 1]! : -Infinity, layout.items[i]!.char_end)));
+    ix = { pages: new Map(layout.pages.map((p) => [p.page, p])), byStart, maxEnd, items: layout.items };
+    layoutIndexes.set(layout, ix);
+  }
+  return ix;
+}
+
+/** The items a span overlaps, in layout order (reading order): found by offset, not by a walk over every item. */
+function itemsOver(ix: LayoutIndex, m: Pick<Mention, 'char_start' | 'char_end'>): Layout['items'] {
+  // the first item (by char_start) that starts at or after the span's end: every overlapping item lies before it
+  let lo = 0, hi = ix.byStart.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ix.items[ix.byStart[mid]!]!.char_start < m.char_end) lo = mid + 1;
+    else hi = mid;
+  }
+  const hits: number[] = [];
+  for (let k = lo - 1; k >= 0 && ix.maxEnd[k]! > m.char_start; k--) {
+    const i = ix.byStart[k]!;
+    if (ix.items[i]!.char_end > m.char_start) hits.push(i);
+  }
+  return hits.sort((a, b) => a - b).map((i) => ix.items[i]!);
+}
+
 /** Pieces of one line closer than this × their height side by side are one fragment (word gaps, item joins). */
 const FRAGMENT_JOIN_GAP = 1.5;
 
@@ -139,9 +180,9 @@ const FRAGMENT_JOIN_GAP = 1.5;
  */
 export function mentionBoxes(layout: Layout, m: Pick<Mention, 'char_start' | 'char_end'>): MentionBox[] {
   const out: MentionBox[] = [];
-  const pages = new Map(layout.pages.map((p) => [p.page, p]));
-  for (const it of layout.items) {
-    if (!(it.char_start < m.char_end && it.char_end > m.char_start)) continue;
+  const ix = layoutIndex(layout);
+  const pages = ix.pages;
+  for (const it of itemsOver(ix, m)) {
     const len = it.char_end - it.char_start;
     const [x0, y0, x1, y1] = it.bbox;
     const from = Math.max(m.char_start, it.char_start) - it.char_start;

@@ -43,6 +43,8 @@ export interface RenderTask {
   data: Uint8Array;
   scale: number;
   limits: PdfLimits;
+  /** only these pages (1-based); absent: every page */
+  pages?: number[];
 }
 
 export type Task = SourceTask | TextLayerTask | RenderTask;
@@ -147,7 +149,7 @@ export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {
   if (task.kind === 'render') {
     // loaded here, not at the top: pdf-parse and its canvas cost every extraction worker ~0.2 s of start-up for a task only page-image restores run
     const { renderPagesInProcess } = await import('../audit/renderPages.js');
-    return { kind: 'render', pages: await renderPagesInProcess(task.data, task.scale, task.limits) };
+    return { kind: 'render', pages: await renderPagesInProcess(task.data, task.scale, task.limits, task.pages) };
   }
   const bytes = readFileSync(task.file);
   const meta = { sourceId: 'bench', sha256: '0'.repeat(64) };
