@@ -20,6 +20,7 @@ import { Progress } from './progress.js';
 import { terminalText } from './terminalText.js';
 import { publishTables, writeSha256Sums, type PublishMeta } from './publish.js';
 import { manifestHash, readShards, ShardError, shardEntries, ShardWriter, SHARD_FORMAT, sortManifest, type ShardSet, type ShardSpec } from './shards.js';
+import { validatorFor } from '../checks/rules/schema-valid.js';
 import { CheckStep } from './steps/check.js';
 import { extractStep } from './steps/extract.js';
 import { reconcileStep } from './steps/reconcile.js';
@@ -35,6 +36,9 @@ export function projectRoot(): string {
   }
   return dir;
 }
+
+/** The tables the build publishes from its own rows, checked against their schemas (schema-valid). */
+const PUBLISHED_ROW_TABLES = ['sources', 'mentions', 'skips', 'facts', 'series', 'errors'] as const;
 
 export interface BuildOptions {
   /** the dataset folder (dataset.yaml); default: the project's dataset/ */
@@ -268,6 +272,16 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   try {
     // 1. sources → text layers → mentions
     performance.mark('figtrail:extract');
+    // the schema-valid check's validators are compiled on this thread while it waits for the extraction workers
+    const precompile = setImmediate(() => {
+      for (const name of PUBLISHED_ROW_TABLES) {
+        try {
+          validatorFor((TABLE_SCHEMAS as Record<string, object>)[name]!);
+        } catch {
+          // a schema that does not compile is the check's finding, made when the check runs
+        }
+      }
+    });
     const extracted = await extractStep({
       manifest,
       shardSet,
@@ -283,6 +297,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       progress,
       log,
     });
+    clearImmediate(precompile); // extraction did not wait on anything (e.g. every source from the cache): the check compiles them
     const { sources, mentions, skips, errors } = extracted;
 
     // 2. mentions → facts and series (DuckDB), while 3a. the checks that need no facts run here
