@@ -166,7 +166,8 @@ async function main(): Promise<void> {
   say(`  where the cold build's time goes: ${profile(best)}`);
   say(`  warm extraction cache, --force (full pipeline)  ${f2(warm5.seconds)} s;  unchanged → up to date (skipped)  ${f2(utd5.seconds)} s`);
   target('cold build of the five sources ≤ 2 s wall', best.seconds <= 2, `${f2(best.seconds)} s (without the audit site ${f2(noSite.seconds)} s)`);
-  target('the audit site stage costs ≤ 0.2 s of the five-source build (10 % of the 2 s target)', site5 !== null && site5 <= 0.2, `${site5 === null ? '?' : f2(site5)} s`);
+  // relative, so that a loaded runner slowing everything alike does not decide it (at the 2 s target: 0.1 s)
+  target('the audit site stage costs ≤ 5 % of the five-source cold build', site5 !== null && site5 <= 0.05 * best.seconds, `${site5 === null ? '?' : f2(site5)} s = ${site5 === null ? '?' : f1((100 * site5) / best.seconds)} % of ${f2(best.seconds)} s`);
 
   await benchPageViews({ buildDir: path.join(tmp, 'five'), sourcesDir: five, tmp, cores, say });
 
