@@ -1,4 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readCheckedEntry, writeCheckedEntry } from '../pipeline/checkedEntry.js';
 import path from 'node:path';
 import type { Mention } from '../extract/records.js';
 import type { SourceRow } from '../extract/records.js';
@@ -23,7 +25,13 @@ export interface AuditSiteOptions {
   charts?: readonly ChartSpec[];
   /** PDF limits (pipeline/budget.ts; default DEFAULT_BUDGET): a page over maxPixelsPerPage gets no page view */
   budget?: SourceBudget;
-  /** one line for each PDF whose pages cannot be shown (and why), each said once */
+  /**
+   * source pages kept by the hash of everything they are made from (`dir`, e.g. the build's cache folder), so a
+   * build where one source changed makes only that source's page again; `code`: the code's fingerprint
+   * (pipeline/upToDate.ts codeFingerprint), part of every key. Absent or null: every page is made.
+   */
+  pageCache?: { dir: string; code: string } | null;
+  /** one line for each PDF whose pages cannot be shown (and why), and for each cache problem; each said once */
   log?: (line: string) => void;
 }
 
@@ -443,9 +451,37 @@ const SOURCE_SCRIPT = `(function () {
   show();
 })();`;
 
-function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, siteDir: string): { html: string; drawsPages: boolean } {
+/**
+ * The archived PDF for a source's page views, or why there is none. The page images are drawn in the reader's
+ * browser by pdf.js from these bytes (audit/pdfjsAssets.ts): the build only copies them. A source that did not
+ * build is not handed to the reader's browser.
+ */
+function pdfForPages(s: SourceRow, opts: AuditSiteOptions): { data: Buffer | null; problem: string | null } {
+  if (s.status !== 'ok') return { data: null, problem: `the source did not build${s.error_reason ? ` (${s.error_reason})` : ''}` };
+  let data: Buffer;
+  try {
+    data = openSource(opts.sourcesDir, s.file, { sourceId: s.source_id, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }) });
+  } catch (err) {
+    if (!(err instanceof SourceAccessError)) throw err;
+    return { data: null, problem: err.kind === 'missing' ? `the archived file ${s.file} is not in the sources folder` : `the archived file was not read (${err.reason}): ${err.message}` };
+  }
+  if (sha256Hex(data) !== s.sha256) return { data: null, problem: `the archived file ${s.file} does not match its sha256` };
+  return { data, problem: null };
+}
+
+/** A source's mentions in page order. */
+function mentionsOf(s: SourceRow, build: Build): Mention[] {
+  return build.mentions.filter((m) => m.source_id === s.source_id).sort((a, b) => a.char_start - b.char_start || cmp(a.mention_id, b.mention_id));
+}
+
+/** A source page and whether it draws PDF pages (then its data script is written next to it). */
+interface SourcePageOut {
+  html: string;
+  drawsPages: boolean;
+}
+
+function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, mentions: Mention[], pdf: { data: Buffer | null; problem: string | null } | null): SourcePageOut {
   const root = '../';
-  const mentions = build.mentions.filter((m) => m.source_id === s.source_id).sort((a, b) => a.char_start - b.char_start || cmp(a.mention_id, b.mention_id));
   const text = readText(build, s.source_id);
   const chars = text === null ? null : codePoints(text);
   const parts: string[] = [`<h1>${e(s.title ?? s.source_id)}</h1>`, sourceMeta(s, root)];
@@ -456,23 +492,7 @@ function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, siteDir:
   const isPdf = s.media_type === 'application/pdf';
   const scriptFiles: string[] = [];
   if (isPdf) {
-    // the page images are drawn in the reader's browser by pdf.js from the archived file (audit/pdfjsAssets.ts):
-    // the build only copies the bytes. A source that did not build is not handed to the reader's browser.
-    let problem: string | null = null;
-    let data: Buffer | null = null;
-    if (s.status !== 'ok') problem = `the source did not build${s.error_reason ? ` (${s.error_reason})` : ''}`;
-    else {
-      try {
-        data = openSource(opts.sourcesDir, s.file, { sourceId: s.source_id, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }) });
-      } catch (err) {
-        if (!(err instanceof SourceAccessError)) throw err;
-        problem = err.kind === 'missing' ? `the archived file ${s.file} is not in the sources folder` : `the archived file was not read (${err.reason}): ${err.message}`;
-      }
-      if (data && sha256Hex(data) !== s.sha256) {
-        problem = `the archived file ${s.file} does not match its sha256`;
-        data = null;
-      }
-    }
+    let { data, problem } = pdf ?? pdfForPages(s, opts);
     const layout = readLayout(build, s.source_id);
     if (!layout) parts.push(`<p class="notice">No layout for this source in the build; highlights are shown in the text layer only.</p>`);
     const boxesByPage = new Map<number, { m: Mention; box: [number, number, number, number]; first: boolean }[]>();
@@ -511,9 +531,7 @@ function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, siteDir:
       opts.log?.(`site: no page images for ${s.source_id}: ${problem}`);
     }
     if (data) {
-      const dataFile = `source/${slug(s.source_id)}.pdf.js`;
-      writeFileSync(path.join(siteDir, dataFile), pdfDataScript(s.sha256, data));
-      scriptFiles.push(...PDFJS_SCRIPT_FILES, dataFile, 'pdfview.js');
+      scriptFiles.push(...PDFJS_SCRIPT_FILES, pdfDataFile(s), 'pdfview.js');
       parts.push('<noscript><p class="notice">The page images are drawn from the archived file by a script (pdf.js); with scripts off, the text layer below shows the same quotes.</p></noscript>');
     }
     for (let p = 1; p <= nPages; p++) {
@@ -547,12 +565,52 @@ function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, siteDir:
   return { html: page({ title: s.title ?? s.source_id, root, body: parts.join('\n'), script: SOURCE_SCRIPT, scriptFiles }), drawsPages: scriptFiles.length > 0 };
 }
 
+/** The PDF's bytes for its page views, as a script file of the site (relative to the site root). */
+const pdfDataFile = (s: SourceRow) => `source/${slug(s.source_id)}.pdf.js`;
+
+/** Bumped when what a source page's key covers changes; the code itself is in the key (AuditSiteOptions.pageCache). */
+const SOURCE_PAGE_CACHE_FORMAT = 'figtrail-site-page/1';
+
+/**
+ * Everything a source page is made from, hashed: the code, the source row, its mentions and the facts they
+ * belong to, its text layer and layout files as published, the state of its archived file, the page-view
+ * limits. Two builds that agree on all of it write the same page, so the second takes it from the cache.
+ */
+function sourcePageKey(s: SourceRow, build: Build, opts: AuditSiteOptions, code: string, mentions: Mention[], pdf: { problem: string | null } | null): string {
+  const h = createHash('sha256');
+  const file = (rel: string) => {
+    const f = path.join(build.dir, rel);
+    h.update(existsSync(f) ? `${rel}:${sha256Hex(readFileSync(f))}\0` : `${rel}:absent\0`);
+  };
+  h.update(JSON.stringify([SOURCE_PAGE_CACHE_FORMAT, code, s, mentions, mentions.map((m) => build.factsOfMention.get(m.mention_id) ?? []), pdf?.problem ?? null, opts.scale ?? 1.5, opts.budget?.pdf.maxPixelsPerPage ?? DEFAULT_BUDGET.pdf.maxPixelsPerPage]));
+  file(path.join('text', `${s.source_id}.txt`));
+  file(path.join('layout', `${s.source_id}.json`));
+  return h.digest('hex');
+}
+
+/** A cached source page, or null (absent, or dropped for failing its checks: `problem`). */
+function cachedSourcePage(dir: string, key: string): { page: SourcePageOut | null; problem: string | null } {
+  const file = path.join(dir, 'site-pages', key.slice(0, 2), `${key}.json`);
+  const read = readCheckedEntry(file, SOURCE_PAGE_CACHE_FORMAT, key);
+  if (read.kind === 'absent') return { page: null, problem: null };
+  if (read.kind === 'ok') {
+    try {
+      const v = JSON.parse(read.payload.toString('utf8')) as Partial<SourcePageOut>;
+      if (typeof v.html === 'string' && typeof v.drawsPages === 'boolean') return { page: { html: v.html, drawsPages: v.drawsPages }, problem: null };
+    } catch {
+      // reported below like any other bad entry
+    }
+  }
+  rmSync(file, { force: true });
+  return { page: null, problem: read.kind === 'bad' ? read.problem : 'payload is not a page' };
+}
+
 /**
  * Writes the static audit site for a build folder: index.html (charts), facts.html (+ its filter.js),
  * fact/<id>.html, source/<id>.html (+ page PNGs for PDFs), checks.html and style.css. Opens from file://, no network,
  * no ES modules; the same build gives byte-identical files.
  */
-export async function writeAuditSite(buildDir: string, siteDir: string, opts: AuditSiteOptions): Promise<void> {
+export async function writeAuditSite(buildDir: string, siteDir: string, opts: AuditSiteOptions): Promise<{ sourcePages: number; fromCache: number }> {
   const build = loadBuild(buildDir);
   const out = path.resolve(siteDir);
   const said = new Set<string>();
@@ -570,10 +628,31 @@ export async function writeAuditSite(buildDir: string, siteDir: string, opts: Au
   writeFileSync(path.join(out, 'checks.html'), checksPage(build));
   for (const f of [...build.facts].sort(compareFacts)) writeFileSync(path.join(out, 'fact', `${slug(f.fact_id)}.html`), factPage(f, build, build.checks));
   let pageViews = false;
+  const stats = { sourcePages: 0, fromCache: 0 };
+  const cache = opts.pageCache ?? null;
   for (const s of [...build.sources].sort((a, b) => cmp(a.source_id, b.source_id))) {
-    const { html, drawsPages } = sourcePage(s, build, opts, out);
-    writeFileSync(path.join(out, 'source', `${slug(s.source_id)}.html`), html);
-    pageViews ||= drawsPages;
+    const mentions = mentionsOf(s, build);
+    const pdf = s.media_type === 'application/pdf' ? pdfForPages(s, opts) : null;
+    const key = cache ? sourcePageKey(s, build, opts, cache.code, mentions, pdf) : null;
+    let made: SourcePageOut | null = null;
+    if (cache && key) {
+      const hit = cachedSourcePage(cache.dir, key);
+      if (hit.problem) opts.log?.(`cache: dropped a bad entry of the site page cache ${cache.dir} (${hit.problem}); made again`);
+      made = hit.page;
+      if (made) stats.fromCache++;
+    }
+    if (!made) {
+      made = sourcePage(s, build, opts, mentions, pdf);
+      if (cache && key) {
+        const file = path.join(cache.dir, 'site-pages', key.slice(0, 2), `${key}.json`);
+        const stored = writeCheckedEntry(file, SOURCE_PAGE_CACHE_FORMAT, key, Buffer.from(JSON.stringify(made), 'utf8'));
+        if (stored !== true) opts.log?.(`cache: the site page cache ${cache.dir} is not writable (${stored}); pages are made but not stored`);
+      }
+    }
+    stats.sourcePages++;
+    writeFileSync(path.join(out, 'source', `${slug(s.source_id)}.html`), made.html);
+    if (made.drawsPages && pdf?.data) writeFileSync(path.join(out, pdfDataFile(s)), pdfDataScript(s.sha256, pdf.data));
+    pageViews ||= made.drawsPages;
   }
   // pdf.js (1.5 MB) only when some page draws a PDF
   if (pageViews) {
@@ -581,4 +660,5 @@ export async function writeAuditSite(buildDir: string, siteDir: string, opts: Au
     for (const a of pdfjsAssets()) writeFileSync(path.join(out, a.rel), a.text);
     writeFileSync(path.join(out, 'pdfview.js'), PDF_VIEW_SCRIPT);
   }
+  return stats;
 }

@@ -244,9 +244,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   // up to date? same inputs, code, options and environment as the last build into outDir, which still verifies
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir;
   let key: string | null = null;
-  if (cacheDir !== null && !shardSet) {
+  const code = cacheDir === null ? null : codeFingerprint(root); // also keys the site's page cache
+  if (cacheDir !== null && code !== null && !shardSet) {
     key = upToDateKey({
-      code: codeFingerprint(root),
+      code,
       manifest,
       files: manifest.map((e) => {
         try {
@@ -357,6 +358,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       await writeAuditSite(stage, path.join(stage, 'site'), {
         sourcesDir,
         log,
+        pageCache: cacheDir === null || code === null ? null : { dir: cacheDir, code },
         budget: resolveBudget(opts.budget),
         ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
         ...(dataset.charts.length ? { charts: dataset.charts } : {}),

@@ -86,7 +86,7 @@ describe('an unwritable cache', () => {
     expect(readdirSync(path.join(out, 'site', 'source')).filter((f) => f.startsWith('b-brochure'))).toEqual(['b-brochure.html', 'b-brochure.pdf.js']);
     expect(readFileSync(path.join(out, 'site', 'source', 'b-brochure.html'), 'utf8')).not.toContain('Page images unavailable');
     const warnings = lines.filter((l) => /cache/.test(l) && /not writable/.test(l));
-    expect(warnings.map((l) => l.replace(/\(.*$/, ''))).toEqual([`cache: the extraction cache ${cacheDir} is not writable `]);
+    expect(warnings.map((l) => l.replace(/\(.*$/, ''))).toEqual([`cache: the extraction cache ${cacheDir} is not writable `, `cache: the site page cache ${cacheDir} is not writable `]);
   }, 120_000);
 });
 
