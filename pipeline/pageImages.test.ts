@@ -58,7 +58,7 @@ describe('page images of a released version', () => {
     await expect(restorePageImages(v, fixtureSources)).rejects.toThrow(/not a page image checksum line/);
   });
 
-  it('of a version that listed PNG pages (v1.2.0, v1.3.0) are rendered again as PNG', async () => {
+  it('of a version that listed PNG pages (v1.2.0 to v1.4.0) are rendered again as PNG', async () => {
     const v = version('v-png');
     const pdf = readFileSync(path.join(fixtureSources, 'fixture-brochure.pdf'));
     const pages = await renderPdfPages(pdf, 1.5);

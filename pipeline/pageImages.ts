@@ -8,7 +8,7 @@ import { sha256Hex } from '../extract/manifest.js';
  * megabytes per version for bytes that are made from files the repository already holds. Since the pages are
  * drawn in the reader's browser these are pdf.js as classic scripts (site/pdfjs/*.js, made from pdfjs-dist),
  * the viewer (site/pdfview.js) and each archived PDF as a data script (site/source/<id>.pdf.js, made from
- * sources/); versions v1.2.0 and v1.3.0 list PNG renderings of the pages instead (site/source/<id>/page-N.png).
+ * sources/); versions v1.2.0 to v1.4.0 list PNG renderings of the pages instead (site/source/<id>/page-N.png).
  * The version lists them, with their sha256, in PAGE-IMAGES.SHA256SUMS (itself covered by the version's
  * SHA256SUMS); the publish workflow makes them again from the archived sources, checks them against that
  * list, and ships them in the release asset and on GitHub Pages.
