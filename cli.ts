@@ -28,8 +28,8 @@ usage:
   figtrail site [--build DIR] [--sources DIR]     (re)write DIR/site, the static audit site
   figtrail eval GOLD [--build DIR] [--json] [--min-f1-value-unit X] [--min-f1-full X] [--max-negatives N] …
                  score the build's mentions against hand-written gold (eval/README.md)
-  figtrail page-images --version DIR [--dataset DIR] [--sources DIR]   render a released version's page images (not committed)
-                 into DIR/site, checked against DIR/PAGE-IMAGES.SHA256SUMS (for the release asset and Pages)
+  figtrail page-images --version DIR [--dataset DIR] [--sources DIR]   make a released version's page images, or the files
+                 that draw them (not committed), into DIR/site, checked against DIR/PAGE-IMAGES.SHA256SUMS (release asset, Pages)
 
 defaults: --dataset dataset/ (the project's own)  --sources: the dataset's (sources/)  --out: the dataset's out/build/ (build)  --build out/build/  --out out/ (release)
   --jobs: one extraction worker per core (1 = in-process)  --cache: .cache/figtrail/ (safe to delete)
@@ -222,7 +222,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(
         r.listed === 0
           ? `page-images: ${values.version} has no ${PAGE_IMAGES_SUMS} (its page images are committed with it): nothing to do\n`
-          : `page-images: rendered ${r.restored} page images into ${path.join(values.version, 'site')}, each matching ${PAGE_IMAGES_SUMS}\n`,
+          : `page-images: made ${r.restored} page files into ${path.join(values.version, 'site')}, each matching ${PAGE_IMAGES_SUMS}\n`,
       );
       return 0;
     }

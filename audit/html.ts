@@ -75,7 +75,7 @@ mark { background: var(--mark); padding: 0 1px; }
 mark:target, mark.target { outline: 3px solid #e8590c; background: #ffc078; }
 .textlayer { white-space: pre-wrap; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: .9rem; background: #fbfbfb; border: 1px solid var(--line); padding: .8rem; overflow-wrap: anywhere; }
 .pageview { position: relative; display: inline-block; max-width: 100%; border: 1px solid #bbb; box-shadow: 0 1px 4px rgba(0,0,0,.15); margin: .5rem 0 1rem; line-height: 0; }
-.pageview img { display: block; max-width: 100%; height: auto; }
+.pageview img, .pageview canvas { display: block; max-width: 100%; height: auto; }
 .pageview a.hl { position: absolute; display: block; background: rgba(255, 214, 0, .35); border: 2px solid rgba(230, 120, 0, .9); border-radius: 2px; }
 .pageview a.hl:target, .pageview a.hl.target { background: rgba(255, 140, 0, .45); border-color: #c92a2a; box-shadow: 0 0 0 3px rgba(201,42,42,.35); }
 .muted { color: var(--muted); }

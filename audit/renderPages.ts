@@ -44,15 +44,15 @@ async function checkRenderable(data: Uint8Array, scale: number, limits: PdfLimit
 }
 
 /**
- * Renders every page of a PDF to PNG with pdf.js (through pdf-parse and @napi-rs/canvas), in this thread.
+ * Renders every page of a PDF (or only `pages`) to PNG with pdf.js (through pdf-parse and @napi-rs/canvas), in this thread.
  * Same bytes in → same PNG bytes out (no timestamps in the PNG; pdf.js rendering is deterministic
  * for a given pdfjs-dist / canvas version). audit/renderPdf.ts runs it in a worker with a budget.
  */
-export async function renderPagesInProcess(data: Uint8Array, scale: number, limits: PdfLimits): Promise<RenderedPage[]> {
+export async function renderPagesInProcess(data: Uint8Array, scale: number, limits: PdfLimits, pages?: readonly number[]): Promise<RenderedPage[]> {
   await checkRenderable(data, scale, limits);
   const parser = new PDFParse({ data: new Uint8Array(data) });
   try {
-    const r = await parser.getScreenshot({ scale, imageDataUrl: false, imageBuffer: true });
+    const r = await parser.getScreenshot({ scale, imageDataUrl: false, imageBuffer: true, ...(pages ? { partial: [...pages] } : {}) });
     return r.pages
       .map((p) => ({ page: p.pageNumber, png: p.data, width: p.width, height: p.height }))
       .sort((a, b) => a.page - b.page);

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -98,15 +98,16 @@ describe.skipIf(!executablePath)('audit site in Chromium (file://)', () => {
     // the PDF mention: its box lies inside the image of its page, not another page's
     await page.goBack();
     await page.click(`section#${pdfMention.mention_id} a.to-source`);
-    const img = page.locator(`img.page-image[data-page="${pdfMention.page}"]`);
-    await img.evaluate((el) => { const i = el as unknown as Img; return i.complete ? null : new Promise<void>((r) => i.addEventListener('load', () => r())); });
-    expect(await img.evaluate((el) => (el as unknown as Img).naturalWidth)).toBeGreaterThan(100);
+    // the page is drawn by pdf.js from the archived file, the mention's page first
+    const img = page.locator(`canvas.page-image[data-page="${pdfMention.page}"]`);
+    await page.locator(`canvas.page-image[data-page="${pdfMention.page}"][data-rendered="1"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    expect(await img.evaluate((el) => (el as unknown as { width: number }).width)).toBeGreaterThan(100);
     const hl = page.locator(`a.hl#${pdfMention.mention_id}`);
     expect(await hl.getAttribute('data-page')).toBe(String(pdfMention.page));
     const [box, pageRect, otherRects] = await Promise.all([
       hl.evaluate(rectOf),
       img.evaluate(rectOf),
-      page.locator(`img.page-image:not([data-page="${pdfMention.page}"])`).evaluateAll((els) => els.map((el) => { const r = (el as unknown as Boxed).getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; })),
+      page.locator(`canvas.page-image:not([data-page="${pdfMention.page}"])`).evaluateAll((els) => els.map((el) => { const r = (el as unknown as Boxed).getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; })),
     ]);
     expect(box.width).toBeGreaterThan(5);
     expect(box.height).toBeGreaterThan(5);
@@ -142,6 +143,29 @@ describe.skipIf(!executablePath)('audit site in Chromium (file://)', () => {
 
     // everything came from disk
     expect(failed).toEqual([]);
+  });
+
+  it('draws no page from bytes that are not the archived file: each page view says why instead', async () => {
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'audit-site-tampered-'));
+    const p = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    try {
+      cpSync(site, copy, { recursive: true });
+      const data = path.join(copy, 'source', `${pdfMention.source_id}.pdf.js`);
+      const text = readFileSync(data, 'utf8');
+      // one byte of the PDF changed (its base64 at a point past the header), the sha256 left as the source's
+      const at = text.indexOf('"base64":"') + 10 + 400;
+      writeFileSync(data, text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1));
+      await p.goto(`${pathToFileURL(path.join(copy, 'source', `${pdfMention.source_id}.html`)).href}#${pdfMention.mention_id}`);
+      await p.locator('canvas.page-image[data-error]').first().waitFor({ state: 'attached', timeout: 30_000 });
+      expect(await p.locator('canvas.page-image[data-rendered]').count()).toBe(0);
+      expect(await p.locator('.pageview').evaluateAll((els) => els.length)).toBe(await p.locator('canvas.page-image[data-error]').count());
+      expect(await p.locator('p.notice').first().innerText()).toMatch(/does not match the source's sha256/);
+      // the quote is still there, in the text layer
+      expect(await p.locator(`mark#t-${pdfMention.mention_id}`).textContent()).toBe(pdfMention.quote);
+    } finally {
+      await p.close();
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('does the same on the site shipped with the latest released version (real sources)', async () => {

@@ -66,11 +66,54 @@ describe('writeAuditSite', () => {
     rmSync(b, { recursive: true, force: true });
   });
 
-  it('writes the same bytes twice (PNG pages included)', () => {
+  it('writes the same bytes twice (the PDF and pdf.js for the page views included)', () => {
     const ta = tree(a), tb = tree(b);
-    expect([...ta.keys()]).toEqual(expect.arrayContaining(['index.html', 'facts.html', 'checks.html', 'style.css', 'filter.js', 'source/fixture-brochure-pdf/page-1.png', 'source/fixture-brochure-pdf/page-2.png', 'source/fixture-news-html.html']));
-    expect(ta.size).toBe(5 + facts.length + 2 + 2); // index, facts, checks, style.css, filter.js; fact pages; source pages; PNG pages
+    expect([...ta.keys()]).toEqual(expect.arrayContaining(['index.html', 'facts.html', 'checks.html', 'style.css', 'filter.js', 'pdfview.js', 'pdfjs/pdf.js', 'pdfjs/pdf.worker.js', 'source/fixture-brochure-pdf.pdf.js', 'source/fixture-news-html.html']));
+    // index, facts, checks, style.css, filter.js; fact pages; source pages; the PDF's data script; pdf.js, its worker, pdfview.js
+    expect(ta.size).toBe(5 + facts.length + 2 + 1 + 3);
+    expect([...ta.keys()].filter((f) => f.endsWith('.png'))).toEqual([]);
     expect([...ta.entries()]).toEqual([...tb.entries()]);
+  });
+
+  it('keeps source pages by what they are made from: only a changed source is made again, a bad entry is made again', async () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'audit-site-cache-'));
+    try {
+      const pageCache = { dir: path.join(work, 'cache'), code: 'code-1' };
+      const build = path.join(work, 'build');
+      cpSync(buildDir, build, { recursive: true });
+      const lines: string[] = [];
+      const site = (n: number, code = pageCache.code) => writeAuditSite(build, path.join(work, `site-${n}`), { sourcesDir, charts: CHARTS, pageCache: { ...pageCache, code }, log: (l) => lines.push(l) });
+      expect(await site(1)).toEqual({ sourcePages: 2, fromCache: 0 });
+      expect(await site(2)).toEqual({ sourcePages: 2, fromCache: 2 });
+      expect(tree(path.join(work, 'site-2'))).toEqual(tree(a)); // byte for byte the site made without a cache
+      // other code: nothing is taken
+      expect(await site(3, 'code-2')).toEqual({ sourcePages: 2, fromCache: 0 });
+      // one mention of the HTML source changes: its page is made again, the PDF's comes from the cache
+      const changed = mentions.map((m) => (m.source_id === 'fixture-news-html' && m.quote === 'reached 105' ? { ...m, metric: 'another_metric' } : m));
+      expect(changed).not.toEqual(mentions);
+      writeFileSync(path.join(build, 'mentions.json'), JSON.stringify(changed));
+      expect(await site(4)).toEqual({ sourcePages: 2, fromCache: 1 });
+      const html4 = readFileSync(path.join(work, 'site-4', 'source', 'fixture-news-html.html'), 'utf8');
+      expect(html4).toContain('another_<wbr>metric');
+      expect(readFileSync(path.join(work, 'site-4', 'source', 'fixture-brochure-pdf.html'), 'utf8')).toBe(readFileSync(path.join(a, 'source', 'fixture-brochure-pdf.html'), 'utf8'));
+      // its text layer changes: made again too
+      writeFileSync(path.join(build, 'text', 'fixture-brochure-pdf.txt'), `${readFileSync(path.join(build, 'text', 'fixture-brochure-pdf.txt'), 'utf8')} `);
+      expect(await site(5)).toEqual({ sourcePages: 2, fromCache: 1 });
+      // a flipped byte in an entry: dropped, said once, made again with the same bytes
+      const entries = tree(path.join(work, 'cache'));
+      for (const rel of entries.keys()) {
+        const f = path.join(work, 'cache', rel);
+        const t = readFileSync(f, 'utf8');
+        writeFileSync(f, t.replace('<main>', '<main>!'));
+      }
+      expect(lines).toEqual([]);
+      expect(await site(6)).toEqual({ sourcePages: 2, fromCache: 0 });
+      expect(lines.length).toBe(2);
+      for (const l of lines) expect(l).toMatch(/^cache: dropped a bad entry of the site page cache .*payload does not match its sha256/);
+      expect(tree(path.join(work, 'site-6'))).toEqual(tree(path.join(work, 'site-5')));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('uses no modules, fetches or remote assets', () => {

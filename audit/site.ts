@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readCheckedEntry, writeCheckedEntry } from '../pipeline/checkedEntry.js';
 import path from 'node:path';
 import type { Mention } from '../extract/records.js';
 import type { SourceRow } from '../extract/records.js';
@@ -8,24 +9,29 @@ import { CSS, escapeHtml as e, idHtml, page, safeUrl, slug, wordsHtml } from './
 import { cmp, codePoints, compareFacts, loadBuild, readLayout, readText, type Build, type CheckRow, type Fact, type Layout } from './load.js';
 import { exactValue, formatInterval, formatNumber, formatValue, intervalHtml, proseHtml, valueHtml } from './numberFormat.js';
 import { openSource, SourceAccessError } from '../extract/sourceFile.js';
-import type { SourceBudget } from '../pipeline/budget.js';
-import { renderPdfPagesCached, type RenderedPage } from './renderPdf.js';
+import { DEFAULT_BUDGET, type SourceBudget } from '../pipeline/budget.js';
+import { sha256Hex } from '../extract/manifest.js';
+import { pdfDataScript, pdfjsAssets, PDFJS_SCRIPT_FILES, PDF_VIEW_SCRIPT } from './pdfjsAssets.js';
 import { renderChart, type ChartPoint } from './svgChart.js';
 import { FACT_STATUS_DEFINITIONS } from '../contracts/index.js';
 
 export interface AuditSiteOptions {
   sourcesDir: string;
-  /** PDF render scale (default 1.5) */
+  /** PDF page scale in the page views: canvas pixels per PDF point (default 1.5) */
   scale?: number;
   /** the size cap of a source file (default: extract/sourceFile.ts DEFAULT_MAX_BYTES) */
   maxBytes?: number;
-  /** where rendered PDF pages are cached (null or absent: no cache) */
-  cacheDir?: string | null;
   /** the index page's charts (the dataset's `site.charts`); default: the two series with the most points */
   charts?: readonly ChartSpec[];
-  /** time, heap and PDF limits of page rendering (pipeline/budget.ts; default DEFAULT_BUDGET) */
+  /** PDF limits (pipeline/budget.ts; default DEFAULT_BUDGET): a page over maxPixelsPerPage gets no page view */
   budget?: SourceBudget;
-  /** one line for each cache problem (a dropped entry, an unwritable cache), each said once */
+  /**
+   * source pages kept by the hash of everything they are made from (`dir`, e.g. the build's cache folder), so a
+   * build where one source changed makes only that source's page again; `code`: the code's fingerprint
+   * (pipeline/upToDate.ts codeFingerprint), part of every key. Absent or null: every page is made.
+   */
+  pageCache?: { dir: string; code: string } | null;
+  /** one line for each PDF whose pages cannot be shown (and why), and for each cache problem; each said once */
   log?: (line: string) => void;
 }
 
@@ -130,6 +136,47 @@ export interface MentionBox {
   box: [number, number, number, number];
 }
 
+interface LayoutIndex {
+  pages: Map<number, Layout['pages'][number]>;
+  /** positions in layout.items, by char_start */
+  byStart: number[];
+  /** the largest char_end among byStart[0..i] */
+  maxEnd: number[];
+  items: Layout['items'];
+}
+
+const layoutIndexes = new WeakMap<Layout, LayoutIndex>();
+
+/** The layout's items ordered by offset, made once per layout: a source page asks for every mention's boxes. */
+function layoutIndex(layout: Layout): LayoutIndex {
+  let ix = layoutIndexes.get(layout);
+  if (!ix) {
+    const byStart = layout.items.map((_, i) => i).sort((a, b) => layout.items[a]!.char_start - layout.items[b]!.char_start || a - b);
+    const maxEnd: number[] = [];
+    byStart.forEach((i, k) => maxEnd.push(Math.max(k ? maxEnd[k - 1]! : -Infinity, layout.items[i]!.char_end)));
+    ix = { pages: new Map(layout.pages.map((p) => [p.page, p])), byStart, maxEnd, items: layout.items };
+    layoutIndexes.set(layout, ix);
+  }
+  return ix;
+}
+
+/** The items a span overlaps, in layout order (reading order): found by offset, not by a walk over every item. */
+function itemsOver(ix: LayoutIndex, m: Pick<Mention, 'char_start' | 'char_end'>): Layout['items'] {
+  // the first item (by char_start) that starts at or after the span's end: every overlapping item lies before it
+  let lo = 0, hi = ix.byStart.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ix.items[ix.byStart[mid]!]!.char_start < m.char_end) lo = mid + 1;
+    else hi = mid;
+  }
+  const hits: number[] = [];
+  for (let k = lo - 1; k >= 0 && ix.maxEnd[k]! > m.char_start; k--) {
+    const i = ix.byStart[k]!;
+    if (ix.items[i]!.char_end > m.char_start) hits.push(i);
+  }
+  return hits.sort((a, b) => a - b).map((i) => ix.items[i]!);
+}
+
 /** Pieces of one line closer than this × their height side by side are one fragment (word gaps, item joins). */
 const FRAGMENT_JOIN_GAP = 1.5;
 
@@ -141,9 +188,9 @@ const FRAGMENT_JOIN_GAP = 1.5;
  */
 export function mentionBoxes(layout: Layout, m: Pick<Mention, 'char_start' | 'char_end'>): MentionBox[] {
   const out: MentionBox[] = [];
-  const pages = new Map(layout.pages.map((p) => [p.page, p]));
-  for (const it of layout.items) {
-    if (!(it.char_start < m.char_end && it.char_end > m.char_start)) continue;
+  const ix = layoutIndex(layout);
+  const pages = ix.pages;
+  for (const it of itemsOver(ix, m)) {
     const len = it.char_end - it.char_start;
     const [x0, y0, x1, y1] = it.bbox;
     const from = Math.max(m.char_start, it.char_start) - it.char_start;
@@ -170,11 +217,6 @@ export function mentionBoxes(layout: Layout, m: Pick<Mention, 'char_start' | 'ch
     else out.push({ page: it.page, box });
   }
   return out;
-}
-
-function pngSize(png: Uint8Array): { width: number; height: number } {
-  const b = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
-  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
 
 const pct = (v: number, of: number) => `${(Math.round((v / of) * 1e6) / 1e4).toFixed(4)}%`;
@@ -409,9 +451,37 @@ const SOURCE_SCRIPT = `(function () {
   show();
 })();`;
 
-async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, siteDir: string): Promise<string> {
+/**
+ * The archived PDF for a source's page views, or why there is none. The page images are drawn in the reader's
+ * browser by pdf.js from these bytes (audit/pdfjsAssets.ts): the build only copies them. A source that did not
+ * build is not handed to the reader's browser.
+ */
+function pdfForPages(s: SourceRow, opts: AuditSiteOptions): { data: Buffer | null; problem: string | null } {
+  if (s.status !== 'ok') return { data: null, problem: `the source did not build${s.error_reason ? ` (${s.error_reason})` : ''}` };
+  let data: Buffer;
+  try {
+    data = openSource(opts.sourcesDir, s.file, { sourceId: s.source_id, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }) });
+  } catch (err) {
+    if (!(err instanceof SourceAccessError)) throw err;
+    return { data: null, problem: err.kind === 'missing' ? `the archived file ${s.file} is not in the sources folder` : `the archived file was not read (${err.reason}): ${err.message}` };
+  }
+  if (sha256Hex(data) !== s.sha256) return { data: null, problem: `the archived file ${s.file} does not match its sha256` };
+  return { data, problem: null };
+}
+
+/** A source's mentions in page order. */
+function mentionsOf(s: SourceRow, build: Build): Mention[] {
+  return build.mentions.filter((m) => m.source_id === s.source_id).sort((a, b) => a.char_start - b.char_start || cmp(a.mention_id, b.mention_id));
+}
+
+/** A source page and whether it draws PDF pages (then its data script is written next to it). */
+interface SourcePageOut {
+  html: string;
+  drawsPages: boolean;
+}
+
+function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, mentions: Mention[], pdf: { data: Buffer | null; problem: string | null } | null): SourcePageOut {
   const root = '../';
-  const mentions = build.mentions.filter((m) => m.source_id === s.source_id).sort((a, b) => a.char_start - b.char_start || cmp(a.mention_id, b.mention_id));
   const text = readText(build, s.source_id);
   const chars = text === null ? null : codePoints(text);
   const parts: string[] = [`<h1>${e(s.title ?? s.source_id)}</h1>`, sourceMeta(s, root)];
@@ -420,28 +490,10 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
     : '<p class="muted">No mentions in this source.</p>';
   parts.push(mentionList);
   const isPdf = s.media_type === 'application/pdf';
+  const scriptFiles: string[] = [];
   if (isPdf) {
-    let rendered: RenderedPage[] = [];
-    let problem: string | null = null;
-    let data: Buffer | null = null;
-    try {
-      data = openSource(opts.sourcesDir, s.file, { sourceId: s.source_id, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }) });
-    } catch (err) {
-      if (!(err instanceof SourceAccessError)) throw err;
-      problem = err.kind === 'missing' ? `the archived file ${s.file} is not in the sources folder` : `the archived file was not read (${err.reason}): ${err.message}`;
-    }
-    if (data) {
-      if (createHash('sha256').update(data).digest('hex') !== s.sha256) problem = `the archived file ${s.file} does not match its sha256`;
-      else {
-        try {
-          rendered = await renderPdfPagesCached(data, opts.scale ?? 1.5, opts.cacheDir ?? null, opts.log, { label: s.source_id, ...(opts.budget ? { budget: opts.budget } : {}) });
-        } catch (err) {
-          problem = `the PDF could not be rendered: ${(err as Error).message}`;
-        }
-      }
-    }
+    let { data, problem } = pdf ?? pdfForPages(s, opts);
     const layout = readLayout(build, s.source_id);
-    if (problem) parts.push(`<p class="notice">Page images unavailable: ${e(problem)}. The text layer is shown below.</p>`);
     if (!layout) parts.push(`<p class="notice">No layout for this source in the build; highlights are shown in the text layer only.</p>`);
     const boxesByPage = new Map<number, { m: Mention; box: [number, number, number, number]; first: boolean }[]>();
     if (layout) {
@@ -466,32 +518,43 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
         }
       }
     }
-    const nPages = Math.max(rendered.length, textSpans.length, s.pages ?? 0);
-    const dir = path.join(siteDir, 'source', slug(s.source_id));
-    if (rendered.length) mkdirSync(dir, { recursive: true });
+    const nPages = Math.max(textSpans.length, s.pages ?? 0, layout?.pages.length ?? 0);
+    const scale = opts.scale ?? 1.5;
+    const maxPixels = opts.budget?.pdf.maxPixelsPerPage ?? DEFAULT_BUDGET.pdf.maxPixelsPerPage;
+    const tooLarge = [...pageSpans.values()].find((lp) => !(Math.ceil(lp.width * scale) * Math.ceil(lp.height * scale) <= maxPixels));
+    if (data && tooLarge) {
+      problem = `page ${tooLarge.page} would be ${Math.ceil(tooLarge.width * scale)}×${Math.ceil(tooLarge.height * scale)} pixels, over the cap of ${maxPixels}`;
+      data = null;
+    }
+    if (problem) {
+      parts.push(`<p class="notice">Page images unavailable: ${e(problem)}. The text layer is shown below.</p>`);
+      opts.log?.(`site: no page images for ${s.source_id}: ${problem}`);
+    }
+    if (data) {
+      scriptFiles.push(...PDFJS_SCRIPT_FILES, pdfDataFile(s), 'pdfview.js');
+      parts.push('<noscript><p class="notice">The page images are drawn from the archived file by a script (pdf.js); with scripts off, the text layer below shows the same quotes.</p></noscript>');
+    }
     for (let p = 1; p <= nPages; p++) {
       parts.push(`<h2 id="page-${p}">Page ${p}</h2>`);
-      const r = rendered.find((x) => x.page === p);
       const lp = pageSpans.get(p);
-      if (r) {
-        const png = `page-${p}.png`;
-        writeFileSync(path.join(dir, png), r.png);
-        const { width, height } = pngSize(r.png);
-        const W = lp?.width ?? width / (opts.scale ?? 1.5), H = lp?.height ?? height / (opts.scale ?? 1.5);
+      const drawn = data !== null;
+      if (drawn) {
+        // sized from the layout before pdf.js draws, so the highlight boxes (in % of the page) sit right at once
+        const W = lp?.width ?? 595, H = lp?.height ?? 842;
         const boxes = (boxesByPage.get(p) ?? []).map(({ m, box, first }) => {
           const [x0, y0, x1, y1] = box;
           const style = `left:${pct(x0, W)};top:${pct(y0, H)};width:${pct(Math.max(0, x1 - x0), W)};height:${pct(Math.max(0, y1 - y0), H)}`;
           return `<a class="hl" ${first ? `id="${e(m.mention_id)}" ` : ''}data-mention="${e(m.mention_id)}" data-page="${p}" data-quote="${e(m.quote)}" href="#${e(encodeURIComponent(m.mention_id))}" title="${e(`${m.quote} — ${formatValue(m.value, m.unit)}`)}" style="${style}"></a>`;
         });
-        parts.push(`<div class="pageview" data-page="${p}"><img class="page-image" data-page="${p}" src="${e(encodeURIComponent(slug(s.source_id)))}/${png}" width="${width}" height="${height}" alt="page ${p} of ${e(s.title ?? s.source_id)}">${boxes.join('')}</div>`);
+        parts.push(`<div class="pageview" data-page="${p}"><canvas class="page-image" data-page="${p}" data-scale="${scale}" width="${Math.ceil(W * scale)}" height="${Math.ceil(H * scale)}" role="img" aria-label="page ${p} of ${e(s.title ?? s.source_id)}"></canvas>${boxes.join('')}</div>`);
       }
       const span = textSpans.find((t) => t.page === p);
       if (chars && span) {
         // in a PDF view the box holds the mention id; a mark without a box takes the id itself
-        const hasBox = new Set((r ? boxesByPage.get(p) ?? [] : []).filter((b) => b.first).map((b) => b.m.mention_id));
+        const hasBox = new Set((drawn ? boxesByPage.get(p) ?? [] : []).filter((b) => b.first).map((b) => b.m.mention_id));
         const pageMentions = mentions.filter((m) => m.char_start < span.end && m.char_end > span.start);
         const html = markedText(chars, span.start, span.end, pageMentions, (m) => (hasBox.has(m.mention_id) ? `t-${m.mention_id}` : m.mention_id), build);
-        parts.push(`<details${r ? '' : ' open'}><summary>text layer of page ${p}</summary><div class="textlayer" data-page="${p}">${html}</div></details>`);
+        parts.push(`<details${drawn ? '' : ' open'}><summary>text layer of page ${p}</summary><div class="textlayer" data-page="${p}">${html}</div></details>`);
       }
     }
   } else if (chars) {
@@ -499,7 +562,47 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
   } else {
     parts.push(`<p class="notice">No text layer for this source in the build.</p>`);
   }
-  return page({ title: s.title ?? s.source_id, root, body: parts.join('\n'), script: SOURCE_SCRIPT });
+  return { html: page({ title: s.title ?? s.source_id, root, body: parts.join('\n'), script: SOURCE_SCRIPT, scriptFiles }), drawsPages: scriptFiles.length > 0 };
+}
+
+/** The PDF's bytes for its page views, as a script file of the site (relative to the site root). */
+const pdfDataFile = (s: SourceRow) => `source/${slug(s.source_id)}.pdf.js`;
+
+/** Bumped when what a source page's key covers changes; the code itself is in the key (AuditSiteOptions.pageCache). */
+const SOURCE_PAGE_CACHE_FORMAT = 'figtrail-site-page/1';
+
+/**
+ * Everything a source page is made from, hashed: the code, the source row, its mentions and the facts they
+ * belong to, its text layer and layout files as published, the state of its archived file, the page-view
+ * limits. Two builds that agree on all of it write the same page, so the second takes it from the cache.
+ */
+function sourcePageKey(s: SourceRow, build: Build, opts: AuditSiteOptions, code: string, mentions: Mention[], pdf: { problem: string | null } | null): string {
+  const h = createHash('sha256');
+  const file = (rel: string) => {
+    const f = path.join(build.dir, rel);
+    h.update(existsSync(f) ? `${rel}:${sha256Hex(readFileSync(f))}\0` : `${rel}:absent\0`);
+  };
+  h.update(JSON.stringify([SOURCE_PAGE_CACHE_FORMAT, code, s, mentions, mentions.map((m) => build.factsOfMention.get(m.mention_id) ?? []), pdf?.problem ?? null, opts.scale ?? 1.5, opts.budget?.pdf.maxPixelsPerPage ?? DEFAULT_BUDGET.pdf.maxPixelsPerPage]));
+  file(path.join('text', `${s.source_id}.txt`));
+  file(path.join('layout', `${s.source_id}.json`));
+  return h.digest('hex');
+}
+
+/** A cached source page, or null (absent, or dropped for failing its checks: `problem`). */
+function cachedSourcePage(dir: string, key: string): { page: SourcePageOut | null; problem: string | null } {
+  const file = path.join(dir, 'site-pages', key.slice(0, 2), `${key}.json`);
+  const read = readCheckedEntry(file, SOURCE_PAGE_CACHE_FORMAT, key);
+  if (read.kind === 'absent') return { page: null, problem: null };
+  if (read.kind === 'ok') {
+    try {
+      const v = JSON.parse(read.payload.toString('utf8')) as Partial<SourcePageOut>;
+      if (typeof v.html === 'string' && typeof v.drawsPages === 'boolean') return { page: { html: v.html, drawsPages: v.drawsPages }, problem: null };
+    } catch {
+      // reported below like any other bad entry
+    }
+  }
+  rmSync(file, { force: true });
+  return { page: null, problem: read.kind === 'bad' ? read.problem : 'payload is not a page' };
 }
 
 /**
@@ -507,7 +610,7 @@ async function sourcePage(s: SourceRow, build: Build, opts: AuditSiteOptions, si
  * fact/<id>.html, source/<id>.html (+ page PNGs for PDFs), checks.html and style.css. Opens from file://, no network,
  * no ES modules; the same build gives byte-identical files.
  */
-export async function writeAuditSite(buildDir: string, siteDir: string, opts: AuditSiteOptions): Promise<void> {
+export async function writeAuditSite(buildDir: string, siteDir: string, opts: AuditSiteOptions): Promise<{ sourcePages: number; fromCache: number }> {
   const build = loadBuild(buildDir);
   const out = path.resolve(siteDir);
   const said = new Set<string>();
@@ -518,11 +621,44 @@ export async function writeAuditSite(buildDir: string, siteDir: string, opts: Au
   mkdirSync(path.join(out, 'source'), { recursive: true });
   writeFileSync(path.join(out, 'style.css'), CSS.trimStart());
   writeFileSync(path.join(out, 'filter.js'), FILTER_SCRIPT);
+  for (const d of ['pdfjs']) rmSync(path.join(out, d), { recursive: true, force: true });
+  rmSync(path.join(out, 'pdfview.js'), { force: true });
   writeFileSync(path.join(out, 'index.html'), indexPage(build, opts.charts ?? defaultCharts(build)));
   writeFileSync(path.join(out, 'facts.html'), factsPage(build));
   writeFileSync(path.join(out, 'checks.html'), checksPage(build));
   for (const f of [...build.facts].sort(compareFacts)) writeFileSync(path.join(out, 'fact', `${slug(f.fact_id)}.html`), factPage(f, build, build.checks));
+  let pageViews = false;
+  const stats = { sourcePages: 0, fromCache: 0 };
+  const cache = opts.pageCache ?? null;
   for (const s of [...build.sources].sort((a, b) => cmp(a.source_id, b.source_id))) {
-    writeFileSync(path.join(out, 'source', `${slug(s.source_id)}.html`), await sourcePage(s, build, opts, out));
+    const mentions = mentionsOf(s, build);
+    const pdf = s.media_type === 'application/pdf' ? pdfForPages(s, opts) : null;
+    const key = cache ? sourcePageKey(s, build, opts, cache.code, mentions, pdf) : null;
+    let made: SourcePageOut | null = null;
+    if (cache && key) {
+      const hit = cachedSourcePage(cache.dir, key);
+      if (hit.problem) opts.log?.(`cache: dropped a bad entry of the site page cache ${cache.dir} (${hit.problem}); made again`);
+      made = hit.page;
+      if (made) stats.fromCache++;
+    }
+    if (!made) {
+      made = sourcePage(s, build, opts, mentions, pdf);
+      if (cache && key) {
+        const file = path.join(cache.dir, 'site-pages', key.slice(0, 2), `${key}.json`);
+        const stored = writeCheckedEntry(file, SOURCE_PAGE_CACHE_FORMAT, key, Buffer.from(JSON.stringify(made), 'utf8'));
+        if (stored !== true) opts.log?.(`cache: the site page cache ${cache.dir} is not writable (${stored}); pages are made but not stored`);
+      }
+    }
+    stats.sourcePages++;
+    writeFileSync(path.join(out, 'source', `${slug(s.source_id)}.html`), made.html);
+    if (made.drawsPages && pdf?.data) writeFileSync(path.join(out, pdfDataFile(s)), pdfDataScript(s.sha256, pdf.data));
+    pageViews ||= made.drawsPages;
   }
+  // pdf.js (1.5 MB) only when some page draws a PDF
+  if (pageViews) {
+    mkdirSync(path.join(out, 'pdfjs'), { recursive: true });
+    for (const a of pdfjsAssets()) writeFileSync(path.join(out, a.rel), a.text);
+    writeFileSync(path.join(out, 'pdfview.js'), PDF_VIEW_SCRIPT);
+  }
+  return stats;
 }

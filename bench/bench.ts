@@ -21,6 +21,7 @@ import { inflateBombPdf, manyFiguresHtml, manyPagesPdf } from '../pipeline/hosti
 import { tempFolderRemovedOnExit } from './cleanup.js';
 import { makeCorpus, type CorpusEntry } from './corpus.js';
 import { BENCH_USAGE, benchParts, benchSize, BenchUsageError, parseBenchArgs, type BenchOptions } from './options.js';
+import { benchPageViews } from './pageViews.js';
 import { benchScale10m, type Scale10mContext } from './scale10m.js';
 
 let options: BenchOptions;
@@ -87,6 +88,23 @@ function child(args: string[]): Promise<ChildRun> {
   });
 }
 
+/** A stage's seconds from the build's marks (pipeline/build.ts), or null when the build did not reach it. */
+function stageSeconds(r: ChildRun, name: string): number | null {
+  const marks = (r.stages ?? []) as [string, number][];
+  const i = marks.findIndex(([n]) => n === name);
+  return i < 0 || i + 1 >= marks.length ? null : (marks[i + 1]![1] - marks[i]![1]) / 1000;
+}
+
+/** Where a child build's wall time went: node start-up and imports, each stage, and exit after the last mark. */
+function profile(r: ChildRun): string {
+  const marks = (r.stages ?? []) as [string, number][];
+  if (!marks.length) return 'no stage marks';
+  const parts = [`start-up + imports ${f2(marks[0]![1] / 1000)}`];
+  for (let i = 0; i + 1 < marks.length; i++) parts.push(`${marks[i]![0]} ${f2((marks[i + 1]![1] - marks[i]![1]) / 1000)}`);
+  parts.push(`exit ${f2(Math.max(0, r.seconds - marks[marks.length - 1]![1] / 1000))}`);
+  return `${parts.join(' · ')} s`;
+}
+
 async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
   const t0 = performance.now();
   const value = await fn();
@@ -141,9 +159,16 @@ async function main(): Promise<void> {
   say('');
   say('five real sources (CLI in a child process, wall incl. node start-up; best of runs):');
   say(`  cold build (no cache, audit site incl.)   ${f2(best.seconds)} s   peak RSS ${mb(best.maxRssKb)}   [runs: ${fiveRuns.map((r) => f2(r.seconds)).join(', ')}]`);
-  say(`  cold build without the audit site         ${f2(noSite.seconds)} s   peak RSS ${mb(noSite.maxRssKb)}   (site = ${f2(best.seconds - noSite.seconds)} s: page PNGs)`);
+  say(`  cold build without the audit site         ${f2(noSite.seconds)} s   peak RSS ${mb(noSite.maxRssKb)}`);
+  const site5 = stageSeconds(best, 'site');
+  say(`  site stage of the cold build              ${site5 === null ? '?' : f2(site5)} s   (pages, the PDFs as data scripts, pdf.js; pages are drawn in the reader's browser)`);
+  say(`  where the cold build's time goes: ${profile(best)}`);
   say(`  warm extraction cache, --force (full pipeline)  ${f2(warm5.seconds)} s;  unchanged → up to date (skipped)  ${f2(utd5.seconds)} s`);
   target('cold build of the five sources ≤ 2 s wall', best.seconds <= 2, `${f2(best.seconds)} s (without the audit site ${f2(noSite.seconds)} s)`);
+  // relative, so that a loaded runner slowing everything alike does not decide it (at the 2 s target: 0.1 s)
+  target('the audit site stage costs ≤ 5 % of the five-source cold build', site5 !== null && site5 <= 0.05 * best.seconds, `${site5 === null ? '?' : f2(site5)} s = ${site5 === null ? '?' : f1((100 * site5) / best.seconds)} % of ${f2(best.seconds)} s`);
+
+  await benchPageViews({ buildDir: path.join(tmp, 'five'), sourcesDir: five, tmp, cores, say });
 
   // ---------------------------------------------------------------- 2. scale corpus
   const corpusDir = path.join(tmp, 'corpus');
@@ -221,14 +246,21 @@ async function main(): Promise<void> {
   say(`  no-change rebuild         ${f2(same.seconds)} s   = ${f1((100 * same.seconds) / cold.seconds)} % of cold  (up-to-date check: hashes sources + code, verifies SHA256SUMS, skips)`);
   say(`  no-change, --force        ${f2(forced.seconds)} s   = ${f1((100 * forced.seconds) / cold.seconds)} % of cold  (every source from the cache; reconcile, checks, publish run again)`);
   say(`  one source changed        ${f2(one.seconds)} s   = ${f1((100 * one.seconds) / cold.seconds)} % of cold`);
+  say(`    cold:        ${profile(cold)}`);
+  say(`    one changed: ${profile(one)}`);
   target('no-change rebuild ≤ 15 % of cold', same.seconds <= 0.15 * cold.seconds, `${f1((100 * same.seconds) / cold.seconds)} % (up-to-date skip); with --force ${f1((100 * forced.seconds) / cold.seconds)} %`);
   target('one changed source ≤ 25 % of cold', one.seconds <= 0.25 * cold.seconds, `${f1((100 * one.seconds) / cold.seconds)} %`);
+  target('one changed source ≤ 10 % of cold (next step)', one.seconds <= 0.1 * cold.seconds, `${f1((100 * one.seconds) / cold.seconds)} %`);
+  // the audit site of the scale build, as the build's site stage writes it (the builds above leave it out so the
+  // ratios compare the data pipeline): with an empty page cache, then again with it (what an unchanged source costs)
+  // each in a fresh process, as a build runs it (a warm JIT would flatter the second)
+  const pageCache = path.join(tmp, 'site-page-cache');
+  const siteCold = await child(['site', scaleOut, corpusDir, path.join(tmp, 'scale-site-1'), pageCache]);
+  const siteWarm = await child(['site', scaleOut, corpusDir, path.join(tmp, 'scale-site-2'), pageCache]);
+  say(`  audit site stage of the scale build (child process, stage time): ${f2(siteCold.seconds)} s with an empty page cache; ${f2(siteWarm.seconds)} s with it (${String(siteWarm.fromCache)} of ${String(siteWarm.sourcePages)} source pages from the cache; fact pages and the lists are made each time)`);
   const rssRatio = cold.maxRssKb / noSite.maxRssKb;
   say(`  peak RSS scale build / five-source build (both --no-site): ${mb(cold.maxRssKb)} / ${mb(noSite.maxRssKb)} = ${f2(rssRatio)}×`);
   target('scale build peak RSS ≤ 1.5× the five-source build', rssRatio <= 1.5, `${f2(rssRatio)}×`);
-  const pdfPages = pdfs.length * SIZE.pages;
-  const perPage = (best.seconds - noSite.seconds) / 10;
-  say(`  (the audit site renders each PDF page to PNG once, then from its cache: ≈ ${f2(perPage)} s/page cold from the five-source build → ≈ ${f1(perPage * pdfPages)} s more for a cold scale build)`);
 
   // ---------------------------------------------------------------- 3. reconcile N synthetic mentions in DuckDB
   const recWork = path.join(tmp, 'reconcile');

@@ -2,6 +2,7 @@
  * Child-process side of the bench, so wall time and peak RSS are the child's own:
  *   node dist/bench/child.js cli <figtrail args...>      runs the CLI
  *   node dist/bench/child.js reconcile <n> <mentions.json template> <workdir>
+ *   node dist/bench/child.js site <build dir> <sources dir> <site dir> <page cache dir>   the site stage alone
  * On exit the child writes {maxRssKb, ...} as JSON to the file named by FIGTRAIL_BENCH_REPORT.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,9 @@ import { sourcesFor, syntheticSources, writeSyntheticMentions } from './syntheti
 const report: Record<string, unknown> = {};
 process.on('exit', (code) => {
   const file = process.env.FIGTRAIL_BENCH_REPORT;
-  if (file) writeFileSync(file, JSON.stringify({ ...report, exitCode: code, maxRssKb: process.resourceUsage().maxRSS }));
+  // the build's stage marks (pipeline/build.ts), in ms since this process started
+  const stages = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('figtrail:')).map((m) => [m.name.slice('figtrail:'.length), m.startTime]);
+  if (file) writeFileSync(file, JSON.stringify({ ...report, stages, exitCode: code, maxRssKb: process.resourceUsage().maxRSS }));
 });
 
 const [mode, ...args] = process.argv.slice(2);
@@ -40,7 +43,14 @@ if (mode === 'cli') {
   report.seconds = (performance.now() - t0) / 1000;
   report.facts = out.facts.length;
   report.byStatus = out.summary.by_status;
+} else if (mode === 'site') {
+  const { writeAuditSite } = await import('../audit/site.js');
+  const t0 = performance.now();
+  const r = await writeAuditSite(args[0]!, args[2]!, { sourcesDir: args[1]!, pageCache: { dir: args[3]!, code: 'bench' } });
+  report.seconds = (performance.now() - t0) / 1000;
+  report.fromCache = r.fromCache;
+  report.sourcePages = r.sourcePages;
 } else {
-  process.stderr.write('usage: child.js cli ARGS... | reconcile N TEMPLATE WORKDIR\n');
+  process.stderr.write('usage: child.js cli ARGS... | reconcile N TEMPLATE WORKDIR | site BUILD SOURCES SITE CACHE\n');
   process.exitCode = 2;
 }

@@ -20,6 +20,7 @@ import { Progress } from './progress.js';
 import { terminalText } from './terminalText.js';
 import { publishTables, writeSha256Sums, type PublishMeta } from './publish.js';
 import { manifestHash, readShards, ShardError, shardEntries, ShardWriter, SHARD_FORMAT, sortManifest, type ShardSet, type ShardSpec } from './shards.js';
+import { validatorFor } from '../checks/rules/schema-valid.js';
 import { CheckStep } from './steps/check.js';
 import { extractStep } from './steps/extract.js';
 import { reconcileStep } from './steps/reconcile.js';
@@ -35,6 +36,9 @@ export function projectRoot(): string {
   }
   return dir;
 }
+
+/** The tables the build publishes from its own rows, checked against their schemas (schema-valid). */
+const PUBLISHED_ROW_TABLES = ['sources', 'mentions', 'skips', 'facts', 'series', 'errors'] as const;
 
 export interface BuildOptions {
   /** the dataset folder (dataset.yaml); default: the project's dataset/ */
@@ -230,6 +234,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     progress.clear();
     rawLog(terminalText(l));
   };
+  // stage marks (performance.mark, 'figtrail:<stage>'): npm run bench prints where a build's time goes
+  performance.mark('figtrail:load');
   const inputs = await loadInputs(opts);
   const { dataset, sourcesDir, manifest, shardSet } = inputs;
   const outDir = path.resolve(opts.outDir ?? path.join(dataset.outDir, 'build'));
@@ -238,9 +244,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   // up to date? same inputs, code, options and environment as the last build into outDir, which still verifies
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir;
   let key: string | null = null;
-  if (cacheDir !== null && !shardSet) {
+  const code = cacheDir === null ? null : codeFingerprint(root); // also keys the site's page cache
+  if (cacheDir !== null && code !== null && !shardSet) {
     key = upToDateKey({
-      code: codeFingerprint(root),
+      code,
       manifest,
       files: manifest.map((e) => {
         try {
@@ -265,6 +272,17 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const { stage, work, remove: removeTempDirs } = makeTempDirs(outDir);
   try {
     // 1. sources → text layers → mentions
+    performance.mark('figtrail:extract');
+    // the schema-valid check's validators are compiled on this thread while it waits for the extraction workers
+    const precompile = setImmediate(() => {
+      for (const name of PUBLISHED_ROW_TABLES) {
+        try {
+          validatorFor((TABLE_SCHEMAS as Record<string, object>)[name]!);
+        } catch {
+          // a schema that does not compile is the check's finding, made when the check runs
+        }
+      }
+    });
     const extracted = await extractStep({
       manifest,
       shardSet,
@@ -280,9 +298,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       progress,
       log,
     });
+    clearImmediate(precompile); // extraction did not wait on anything (e.g. every source from the cache): the check compiles them
     const { sources, mentions, skips, errors } = extracted;
 
     // 2. mentions → facts and series (DuckDB), while 3a. the checks that need no facts run here
+    performance.mark('figtrail:reconcile');
     progress.note(`reconcile: ${mentions.length} mentions …`);
     const reconciling = reconcileStep({
       workDir: work,
@@ -304,6 +324,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       const schema = (TABLE_SCHEMAS as Record<string, object>)[name];
       if (schema) tables.set(name, { rows, schema });
     }
+    performance.mark('figtrail:checks');
     progress.note('checks …');
     const findings = await checks.late(transformed.facts, tables);
     const failing = findings.filter((f) => f.status === 'fail');
@@ -318,6 +339,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
       dataset: { name: dataset.name, title: dataset.title },
     };
+    performance.mark('figtrail:publish');
     progress.note('publish …');
     // tables the schema-valid check found valid against the schemas publish uses need no second ajv pass
     const schemaChecked = [...tables.keys()].filter(
@@ -331,21 +353,24 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 
     // 5. the audit site reads the published tables; checksums are rewritten to cover it and the schema
     if (opts.site !== false) {
+      performance.mark('figtrail:site');
       progress.note('site …');
       await writeAuditSite(stage, path.join(stage, 'site'), {
         sourcesDir,
-        cacheDir,
         log,
+        pageCache: cacheDir === null || code === null ? null : { dir: cacheDir, code },
         budget: resolveBudget(opts.budget),
         ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
         ...(dataset.charts.length ? { charts: dataset.charts } : {}),
       });
       log('site: written');
     }
+    performance.mark('figtrail:checksums');
     writeSha256Sums(stage);
 
     progress.clear();
     // 6. move into place
+    performance.mark('figtrail:swap');
     replaceOutput(stage, outDir);
 
     const counts = {
@@ -360,6 +385,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const exitCode = buildExitCode(errors, findings, opts.keepGoing ?? false);
     const result: BuildResult = { exitCode, outDir, errors, findings, counts, extract: extracted.stats };
     if (cacheDir !== null && key !== null) writeUpToDate(cacheDir, outDir, key, result);
+    performance.mark('figtrail:end');
     return result;
   } finally {
     removeTempDirs();

@@ -2,7 +2,6 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderPdfPages, renderPdfPagesCached } from '../audit/renderPdf.js';
 import { sha256Hex } from '../extract/manifest.js';
 import { build, type BuildOptions } from './build.js';
 
@@ -10,7 +9,6 @@ const root = path.resolve(import.meta.dirname, '..');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'figtrail-cache-trust-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const fixturePdf = path.join(root, 'audit', 'fixtures', 'sources', 'fixture-brochure.pdf');
 
 function files(dir: string): string[] {
@@ -75,36 +73,8 @@ describe('extraction cache entries carry the sha256 of their payload', () => {
   }
 });
 
-describe('page-image cache entries carry the sha256 of their payload', () => {
-  const fresh = renderPdfPages(readFileSync(fixturePdf), 1.5);
-  for (const [name, tamper] of [
-    ['an empty png', (t: string) => t.replace(/"png":"[^"]*"/, '"png":""')],
-    ['flipped bytes in a png', (t: string) => t.replace(/"png":"(.{40})(.)/, (_m, a: string, c: string) => `"png":"${a}${c === 'A' ? 'B' : 'A'}`)],
-    ['a truncated entry', (t: string) => `${t.slice(0, t.indexOf('},{') + 1)}]`],
-  ] as const) {
-    it(`${name}: dropped, re-rendered and reported in one line naming the cache`, async () => {
-      const cacheDir = path.join(tmp, `pages-${name.replace(/\W+/g, '-')}`);
-      const data = readFileSync(fixturePdf);
-      const lines: string[] = [];
-      await renderPdfPagesCached(data, 1.5, cacheDir, (l) => lines.push(l));
-      const [entry] = files(path.join(cacheDir, 'pages'));
-      const before = readFileSync(entry!, 'utf8');
-      writeFileSync(entry!, tamper(before));
-      expect(readFileSync(entry!, 'utf8')).not.toBe(before);
-
-      const pages = await renderPdfPagesCached(data, 1.5, cacheDir, (l) => lines.push(l));
-      expect(pages.map((p) => Buffer.from(p.png).toString('base64'))).toEqual((await fresh).map((p) => Buffer.from(p.png).toString('base64')));
-      for (const p of pages) expect(Buffer.from(p.png).subarray(0, 8)).toEqual(PNG_SIGNATURE);
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/page-image cache/);
-      expect(lines[0]).toContain(cacheDir);
-      expect(readFileSync(entry!, 'utf8')).toBe(before);
-    });
-  }
-});
-
 describe('an unwritable cache', () => {
-  it('gives a warning and a complete build: every source extracted, the site with its page images', async () => {
+  it('gives a warning and a complete build: every source extracted, the site with its page views', async () => {
     const src = sources(true);
     // a file where the cache folder should be: nothing can be created in it (whoever runs the test, root too)
     const cacheDir = path.join(tmp, 'not-a-folder');
@@ -112,11 +82,11 @@ describe('an unwritable cache', () => {
     const { r, lines, out } = await run(src, cacheDir, { site: true });
     expect(r.exitCode).toBe(0);
     expect(r.errors).toEqual([]);
-    const pngs = readdirSync(path.join(out, 'site', 'source', 'b-brochure')).filter((f) => f.endsWith('.png'));
-    expect(pngs.length).toBeGreaterThan(0);
+    // the PDF's page views: its bytes for pdf.js in the reader's browser (the site has no cache of its own)
+    expect(readdirSync(path.join(out, 'site', 'source')).filter((f) => f.startsWith('b-brochure'))).toEqual(['b-brochure.html', 'b-brochure.pdf.js']);
     expect(readFileSync(path.join(out, 'site', 'source', 'b-brochure.html'), 'utf8')).not.toContain('Page images unavailable');
     const warnings = lines.filter((l) => /cache/.test(l) && /not writable/.test(l));
-    expect(warnings.map((l) => l.replace(/\(.*$/, ''))).toEqual([`cache: the extraction cache ${cacheDir} is not writable `, `cache: the page-image cache ${cacheDir} is not writable `]);
+    expect(warnings.map((l) => l.replace(/\(.*$/, ''))).toEqual([`cache: the extraction cache ${cacheDir} is not writable `, `cache: the site page cache ${cacheDir} is not writable `]);
   }, 120_000);
 });
 

@@ -7,7 +7,7 @@ import { sha256Hex } from '../extract/manifest.js';
  * A cache entry that can be trusted on read: one header line `{format, key, sha256, bytes}` and the payload.
  * The header names the format and the key the entry was made for, and the sha256 and length of the payload,
  * all checked before the payload is used. Written to a temporary file and renamed into place, so a reader
- * never sees half an entry. Used by the extraction cache and the page-image cache.
+ * never sees half an entry. Used by the extraction cache.
  */
 interface EntryHeader {
   format: string;

@@ -22,7 +22,13 @@ const meta: Omit<PublishMeta, 'datasetVersion'> = {
   sourceDateEpoch: 1700000000,
 };
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('a page')]);
+/** the page views' files of a build's site, with stand-in contents */
+const PAGE_ASSETS: [string, string][] = [
+  ['site/pdfjs/pdf.js', '(function(){globalThis.pdfjsLib={};})();\n'],
+  ['site/pdfjs/pdf.worker.js', '(function(){globalThis.pdfjsWorker={};})();\n'],
+  ['site/pdfview.js', '// viewer\n'],
+  ['site/source/demo-brochure.pdf.js', 'window.figtrailPdf={"sha256":"","base64":"JVBERg=="};\n'],
+];
 
 let tmp: string;
 let n = 0;
@@ -36,10 +42,12 @@ async function makeBuild(tables: Tables): Promise<string> {
   const dir = path.join(tmp, `build-${n++}`);
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(fixtureDir, 'text'), path.join(dir, 'text'), { recursive: true });
-  mkdirSync(path.join(dir, 'site', 'source', 'demo-brochure'), { recursive: true });
+  mkdirSync(path.join(dir, 'site', 'source'), { recursive: true });
+  mkdirSync(path.join(dir, 'site', 'pdfjs'), { recursive: true });
   writeFileSync(path.join(dir, 'site', 'index.html'), '<p>figtrail</p>\n');
-  // a page image, as the audit site writes one per PDF page
-  writeFileSync(path.join(dir, 'site', 'source', 'demo-brochure', 'page-1.png'), PNG);
+  writeFileSync(path.join(dir, 'site', 'source', 'demo-brochure.html'), '<p>brochure</p>\n');
+  // what draws a PDF's pages in the browser, as the audit site writes it: pdf.js, the viewer, the PDF's bytes
+  for (const [rel, text] of PAGE_ASSETS) writeFileSync(path.join(dir, rel), text);
   await publishTables(dir, tables, { ...meta, datasetVersion: 'unreleased', sourceDateEpoch: null });
   return dir;
 }
@@ -109,15 +117,18 @@ describe('release', () => {
     expect(readdirSync(out).sort()).toEqual(['v1.0.0', 'versions.json']);
   });
 
-  it('commits no page images: they are listed with their sha256 in PAGE-IMAGES.SHA256SUMS, which SHA256SUMS covers', () => {
+  it('commits nothing that draws the page images (pdf.js, the PDFs): listed with their sha256 in PAGE-IMAGES.SHA256SUMS, which SHA256SUMS covers', () => {
     const v = path.join(out, 'v1.0.0');
-    expect(existsSync(path.join(build1, 'site', 'source', 'demo-brochure', 'page-1.png'))).toBe(true);
-    expect(existsSync(path.join(v, 'site', 'source', 'demo-brochure', 'page-1.png'))).toBe(false);
+    for (const [rel] of PAGE_ASSETS) {
+      expect(existsSync(path.join(build1, rel))).toBe(true);
+      expect(existsSync(path.join(v, rel)), rel).toBe(false);
+    }
     expect(existsSync(path.join(v, 'site', 'index.html'))).toBe(true);
-    const sha = createHash('sha256').update(PNG).digest('hex');
-    expect(readFileSync(path.join(v, 'PAGE-IMAGES.SHA256SUMS'), 'utf8')).toBe(`${sha}  site/source/demo-brochure/page-1.png\n`);
+    expect(existsSync(path.join(v, 'site', 'source', 'demo-brochure.html'))).toBe(true);
+    const listed = [...PAGE_ASSETS].sort(([a], [b]) => (a < b ? -1 : 1)).map(([rel, text]) => `${createHash('sha256').update(text).digest('hex')}  ${rel}\n`);
+    expect(readFileSync(path.join(v, 'PAGE-IMAGES.SHA256SUMS'), 'utf8')).toBe(listed.join(''));
     expect(readFileSync(path.join(v, 'SHA256SUMS'), 'utf8')).toMatch(/^[0-9a-f]{64} {2}PAGE-IMAGES\.SHA256SUMS$/m);
-    expect(readFileSync(path.join(v, 'SHA256SUMS'), 'utf8')).not.toContain('.png');
+    expect(readFileSync(path.join(v, 'SHA256SUMS'), 'utf8')).not.toMatch(/pdfjs|pdfview|\.pdf\.js/);
     expect(verifySha256Sums(v)).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isPageImage, PAGE_IMAGES_SUMS, pageImageSums } from './pageImages.js';
+import { isPageAsset, PAGE_IMAGES_SUMS, pageImageSums } from './pageImages.js';
 import { listFiles, publishedFiles, publishTables, verifySha256Sums, type PublishMeta } from './publish.js';
 import { columnsOf, DATA_TABLES, primaryKeyOf, TABLE_NAMES, type TableName } from '../contracts/index.js';
 import { withReleaseLock } from './releaseLock.js';
@@ -504,7 +504,7 @@ function refuseIfBuildFails(buildDir: string): void {
 
 /** Whether a file of a build (path relative to it) is committed with a version: all but the site's page images. */
 export function committedWithVersion(rel: string): boolean {
-  return !isPageImage(rel);
+  return !isPageAsset(rel);
 }
 
 /**
@@ -521,7 +521,7 @@ function copyExtras(buildDir: string, dest: string): void {
       filter: (src) => committedWithVersion(path.relative(buildDir, src)),
     });
   }
-  const images = listFiles(buildDir).filter(isPageImage);
+  const images = listFiles(buildDir).filter(isPageAsset);
   if (images.length) writeFileSync(path.join(dest, PAGE_IMAGES_SUMS), pageImageSums(buildDir, images));
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from './build.js';
-import { isPageImage } from './pageImages.js';
+import { isPageAsset } from './pageImages.js';
 import { listFiles } from './publish.js';
 import { committedWithVersion, compareBuildToVersion, latestVersion, releaseInstructions } from './release.js';
 
@@ -31,9 +31,9 @@ describe('released data', () => {
     expect(cmp.same).toBe(true);
   });
 
-  it('a version of the current sources adds less than 1 MB to git history (page images are not committed)', () => {
+  it('a version of the current sources adds less than 1 MB to git history (pdf.js and the PDFs for the page views are not committed)', () => {
     const committed = listFiles(out).filter(committedWithVersion);
-    const images = listFiles(out).filter(isPageImage);
+    const images = listFiles(out).filter(isPageAsset);
     expect(images.length).toBeGreaterThan(0);
     // git stores each file zlib-compressed: gzip sizes are a close upper bound of what a version commits
     const bytes = committed.reduce((n, f) => n + gzipSync(readFileSync(path.join(out, f))).length, 0);

@@ -8,7 +8,7 @@ import { readHtmlTextLayer } from '../extract/html.js';
 import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { readSourceBytes, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { readPdfPageTexts, readPdfTextLayer } from '../extract/pdf.js';
-import { renderPagesInProcess, type RenderedPage } from '../audit/renderPages.js';
+import type { RenderedPage } from '../audit/renderPages.js';
 import { DEFAULT_PDF_LIMITS, type PdfLimits } from '../extract/limits.js';
 import { cacheKey, encodeResult, ExtractCache, extractionVersions, type EncodedResult, type ExtractionSettings } from './cache.js';
 import { extractSource } from './extractSource.js';
@@ -43,6 +43,8 @@ export interface RenderTask {
   data: Uint8Array;
   scale: number;
   limits: PdfLimits;
+  /** only these pages (1-based); absent: every page */
+  pages?: number[];
 }
 
 export type Task = SourceTask | TextLayerTask | RenderTask;
@@ -144,7 +146,11 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
 
 export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {
   if (task.kind === 'source') return runSourceTask(task, lexicon);
-  if (task.kind === 'render') return { kind: 'render', pages: await renderPagesInProcess(task.data, task.scale, task.limits) };
+  if (task.kind === 'render') {
+    // loaded here, not at the top: pdf-parse and its canvas cost every extraction worker ~0.2 s of start-up for a task only page-image restores run
+    const { renderPagesInProcess } = await import('../audit/renderPages.js');
+    return { kind: 'render', pages: await renderPagesInProcess(task.data, task.scale, task.limits, task.pages) };
+  }
   const bytes = readFileSync(task.file);
   const meta = { sourceId: 'bench', sha256: '0'.repeat(64) };
   const layer = task.kind === 'pdfText' ? await readPdfTextLayer(bytes, meta) : readHtmlTextLayer(bytes, meta);
