@@ -8,7 +8,7 @@ import { readHtmlTextLayer } from '../extract/html.js';
 import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { readSourceBytes, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { readPdfPageTexts, readPdfTextLayer } from '../extract/pdf.js';
-import { renderPagesInProcess, type RenderedPage } from '../audit/renderPages.js';
+import type { RenderedPage } from '../audit/renderPages.js';
 import { DEFAULT_PDF_LIMITS, type PdfLimits } from '../extract/limits.js';
 import { cacheKey, encodeResult, ExtractCache, extractionVersions, type EncodedResult, type ExtractionSettings } from './cache.js';
 import { extractSource } from './extractSource.js';
@@ -144,7 +144,11 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
 
 export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {
   if (task.kind === 'source') return runSourceTask(task, lexicon);
-  if (task.kind === 'render') return { kind: 'render', pages: await renderPagesInProcess(task.data, task.scale, task.limits) };
+  if (task.kind === 'render') {
+    // loaded on first use: the canvas and pdf-parse are the audit site's, not every extraction worker's start-up
+    const { renderPagesInProcess } = await import('../audit/renderPages.js');
+    return { kind: 'render', pages: await renderPagesInProcess(task.data, task.scale, task.limits) };
+  }
   const bytes = readFileSync(task.file);
   const meta = { sourceId: 'bench', sha256: '0'.repeat(64) };
   const layer = task.kind === 'pdfText' ? await readPdfTextLayer(bytes, meta) : readHtmlTextLayer(bytes, meta);
@@ -155,6 +159,18 @@ export const WORKER_MARK = 'figtrail-extract-worker';
 
 if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
   const port = parentPort;
+  // pdf.js is loaded by now (static imports); the lexicon the source tasks will name is read before the pool is
+  // told this worker is ready, so a task's watchdog never counts start-up. A lexicon that cannot be read is left
+  // for the task to report.
+  const warmDir = (workerData as { lexiconDir?: string }).lexiconDir;
+  if (warmDir !== undefined) {
+    try {
+      lexiconFor(warmDir);
+    } catch {
+      // reported by the first task that needs it
+    }
+  }
+  port.postMessage({ id: -1, ready: true });
   port.on('message', (msg: { id: number; task: Task }) => {
     // the pool starts the task's clock on this (pipeline/pool.ts): the worker's own start-up is not the source's
     port.postMessage({ id: msg.id, started: true });
