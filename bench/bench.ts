@@ -3,17 +3,15 @@
  * the targets (met / not met). Quick by default (see bench/options.ts). Generates its scale corpus into a temp
  * folder at run time (deterministic seed), removed on exit and on SIGINT/SIGTERM.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PDFParse } from 'pdf-parse';
 import { loadLexicon } from '../extract/lexicon.js';
 import { readManifest, sha256Hex } from '../extract/manifest.js';
 import { projectRoot } from '../pipeline/build.js';
 import { extractAll } from '../pipeline/extractAll.js';
-import { WorkerPool } from '../pipeline/pool.js';
 import { readHtmlTextLayer } from '../extract/html.js';
 import { extractMentions } from '../extract/mentions.js';
 import { DEFAULT_BUDGET } from '../pipeline/budget.js';
@@ -22,6 +20,7 @@ import { tempFolderRemovedOnExit } from './cleanup.js';
 import { makeCorpus, type CorpusEntry } from './corpus.js';
 import { BENCH_USAGE, benchParts, benchSize, BenchUsageError, parseBenchArgs, type BenchOptions } from './options.js';
 import { benchPageViews } from './pageViews.js';
+import { benchPdfSpeed } from './pdfSpeed.js';
 import { benchScale10m, type Scale10mContext } from './scale10m.js';
 
 let options: BenchOptions;
@@ -179,42 +178,17 @@ async function main(): Promise<void> {
   say('');
   say(`scale corpus: ${pdfs.length} two-column PDFs × ${SIZE.pages} pages + ${htmls.length} HTML pages (generated in ${f1(gen.seconds)} s, seed 20240724)`);
 
-  // PDF text extraction with positions: figtrail readPdfTextLayer over the pool
-  const pool = new WorkerPool(cores);
-  const ours = await timed(async () => {
-    const outs = await Promise.all(pdfs.map((e) => pool.run({ kind: 'pdfText', file: path.join(corpusDir, e.file) })));
-    return outs.reduce((s, o) => s + (o.kind === 'text' ? o.pages : 0), 0);
+  // PDF text extraction with positions: one thread and 2 workers against pdf-parse and pdftotext (bench/pdfSpeed.ts)
+  await benchPdfSpeed({
+    files: pdfs.map((e) => path.join(corpusDir, e.file)),
+    rounds: SIZE.pdfRounds,
+    poppler: ensurePdftotext(),
+    tmp,
+    cwd: root,
+    track: (c) => scratch.track(c),
+    say,
+    target,
   });
-  await pool.close();
-  const pages = ours.value;
-  const pdfParse = await timed(async () => {
-    let n = 0;
-    for (const e of pdfs) {
-      const parser = new PDFParse({ data: new Uint8Array(readFileSync(path.join(corpusDir, e.file))) });
-      try {
-        n += (await parser.getText()).total;
-      } finally {
-        await parser.destroy();
-      }
-    }
-    return n;
-  });
-  const popplerOk = ensurePdftotext();
-  const poppler = popplerOk
-    ? await timed(async () => {
-        for (const e of pdfs) execFileSync('pdftotext', [path.join(corpusDir, e.file), path.join(tmp, 'pdftotext.txt')]);
-        return pages;
-      })
-    : null;
-  const oursPps = pages / ours.seconds;
-  const parsePps = pdfParse.value / pdfParse.seconds;
-  say('');
-  say('PDF text extraction, pages/s over the scale PDFs:');
-  say(`  figtrail readPdfTextLayer (positions, layout) via ${cores} workers   ${f1(oursPps)} pages/s  (${pages} pages in ${f2(ours.seconds)} s, incl. worker start-up)`);
-  say(`  pdf-parse getText(), one process                           ${f1(parsePps)} pages/s  → figtrail / pdf-parse = ${f2(oursPps / parsePps)}×`);
-  if (poppler) say(`  pdftotext (poppler), one process                           ${f1(pages / poppler.seconds)} pages/s  → figtrail / pdftotext = ${f2(oursPps / (pages / poppler.seconds))}×`);
-  else say('  pdftotext: not available');
-  target('PDF extraction with positions ≥ 1.8× single-process pdf-parse pages/s', oursPps / parsePps >= 1.8, `${f2(oursPps / parsePps)}×`);
 
   // HTML documents/s: full extraction (text layer + mentions), default jobs, no cache
   const htmlDir = path.join(tmp, 'html-only');

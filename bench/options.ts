@@ -53,8 +53,8 @@ export function benchParts(o: BenchOptions): { main: boolean; scale10m: boolean 
 }
 
 /** The corpus and repetitions for a mode. */
-export function benchSize(o: BenchOptions): { pdfs: number; pages: number; htmls: number; mentions: number; coldRuns: number; noSiteRuns: number } {
+export function benchSize(o: BenchOptions): { pdfs: number; pages: number; htmls: number; mentions: number; coldRuns: number; noSiteRuns: number; pdfRounds: number } {
   return o.full
-    ? { pdfs: 200, pages: 10, htmls: 500, mentions: 1_000_000, coldRuns: 3, noSiteRuns: 2 }
-    : { pdfs: 10, pages: 10, htmls: 30, mentions: 100_000, coldRuns: 1, noSiteRuns: 1 };
+    ? { pdfs: 200, pages: 10, htmls: 500, mentions: 1_000_000, coldRuns: 3, noSiteRuns: 2, pdfRounds: 5 }
+    : { pdfs: 10, pages: 10, htmls: 30, mentions: 100_000, coldRuns: 1, noSiteRuns: 1, pdfRounds: 3 };
 }

@@ -12,7 +12,7 @@
  * glyphs pdf.js dropped as off-page, a font pdf.js could not load) gets no edges: callers fall back to
  * the item's box.
  */
-import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { OPS } from './pdfjs.js';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 
 /** A glyph in PDF user space (origin bottom-left, y up), before the page's viewport transform. */
@@ -48,11 +48,14 @@ export function mul(m: readonly number[], n: readonly number[]): Matrix {
 
 const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 
-/** A matrix operand: pdf.js passes plain arrays or typed arrays (Float32Array for Tm). */
+/** A matrix operand: pdf.js passes plain arrays or typed arrays (Float32Array for Tm). One array made, no copies. */
 function matrixArg(a: unknown): Matrix | null {
-  const v = Array.isArray(a) || ArrayBuffer.isView(a) ? Array.from(a as ArrayLike<number>) : null;
-  if (!v || v.length < 6 || !v.slice(0, 6).every((n) => Number.isFinite(n))) return null;
-  return v.slice(0, 6) as Matrix;
+  if (!Array.isArray(a) && !ArrayBuffer.isView(a)) return null;
+  const v = a as ArrayLike<unknown>;
+  if (!(v.length >= 6)) return null;
+  const m = [v[0], v[1], v[2], v[3], v[4], v[5]];
+  for (let i = 0; i < 6; i++) if (!Number.isFinite(m[i])) return null;
+  return m as Matrix;
 }
 
 interface FontLike {
@@ -112,8 +115,20 @@ export function glyphsOfOperatorList(opList: { fnArray: number[]; argsArray: unk
     fontDirection: 1,
   };
   const stack: TextState[] = [];
+  // pdf.js's font objects answer through getters over their serialised data: each font is read once per page,
+  // into a plain record, rather than four getters per shown string
+  const fontRecords = new Map<string, FontLike | null>();
+  const fontRecord = (name: string): FontLike | null => {
+    let r = fontRecords.get(name);
+    if (r === undefined) {
+      const f = fonts(name);
+      r = f ? { fontMatrix: f.fontMatrix, ascent: f.ascent, descent: f.descent, vertical: f.vertical } : null;
+      fontRecords.set(name, r);
+    }
+    return r;
+  };
   const setFont = (name: unknown, size: unknown) => {
-    st.font = typeof name === 'string' ? fonts(name) : null;
+    st.font = typeof name === 'string' ? fontRecord(name) : null;
     let s = typeof size === 'number' ? size : 0;
     st.fontDirection = s < 0 ? -1 : 1;
     if (s < 0) s = -s;
@@ -252,12 +267,43 @@ const WHITESPACE = /\s/;
 const SKIPPED = /^[\p{Cf}\s]*$/u;
 
 /**
+ * A page shows few distinct glyph strings many times over: the Unicode tests and NFKC forms are worked out once
+ * per string (per thread), not once per glyph. Bounded: a font mapping each glyph to a new string only refills it.
+ */
+const MEMO_MAX = 1 << 16;
+const skippedMemo = new Map<string, boolean>();
+const nfkcMemo = new Map<string, string>();
+function isSkipped(u: string): boolean {
+  let r = skippedMemo.get(u);
+  if (r === undefined) {
+    if (skippedMemo.size >= MEMO_MAX) skippedMemo.clear();
+    r = SKIPPED.test(u);
+    skippedMemo.set(u, r);
+  }
+  return r;
+}
+function nfkc(u: string): string {
+  let r = nfkcMemo.get(u);
+  if (r === undefined) {
+    if (nfkcMemo.size >= MEMO_MAX) nfkcMemo.clear();
+    r = u.normalize('NFKC');
+    nfkcMemo.set(u, r);
+  }
+  return r;
+}
+
+/**
  * For each text item (same order as `getTextContent` gave them), its glyph edges, or null when its
  * characters cannot be matched to glyphs or it is not upright left-to-right text.
  */
 export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly PlacedGlyph[], viewport: readonly number[]): (ItemEdges | null)[] {
-  const ink = glyphs.filter((g) => !SKIPPED.test(g.unicode));
-  const norm = ink.map((g) => g.unicode.normalize('NFKC'));
+  const ink: PlacedGlyph[] = [];
+  const norm: string[] = [];
+  for (const g of glyphs) {
+    if (isSkipped(g.unicode)) continue;
+    ink.push(g);
+    norm.push(nfkc(g.unicode));
+  }
   let cursor = 0;
   return items.map((it) => {
     const str = it.str;

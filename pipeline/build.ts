@@ -14,6 +14,7 @@ import { resolveBudget, type BudgetOptions } from './budget.js';
 import { extractionVersions } from './cache.js';
 import { loadDataset, defaultDatasetDir, type Dataset } from './dataset.js';
 import { extractAll, type ExtractStats } from './extractAll.js';
+import { WorkerPool } from './pool.js';
 import type { SourceResult } from './extractSource.js';
 import { makeTempDirs, recoverOutput, replaceOutput } from './outputSwap.js';
 import { Progress } from './progress.js';
@@ -24,7 +25,7 @@ import { validatorFor } from '../checks/rules/schema-valid.js';
 import { CheckStep } from './steps/check.js';
 import { extractStep } from './steps/extract.js';
 import { reconcileStep } from './steps/reconcile.js';
-import { codeFingerprint, readUpToDate, upToDateKey, writeUpToDate } from './upToDate.js';
+import { codeFingerprint, hasBuildRecord, readUpToDate, upToDateKey, writeUpToDate } from './upToDate.js';
 
 /** The project root (works from both the .ts sources and the compiled dist/). */
 export function projectRoot(): string {
@@ -244,6 +245,14 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   // up to date? same inputs, code, options and environment as the last build into outDir, which still verifies
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir;
   let key: string | null = null;
+
+  // The first extraction worker starts before the sources are hashed (the up-to-date key below, the cache probe):
+  // it loads pdf.js and the vocabulary meanwhile. The pool grows to one worker per source to read (up to --jobs)
+  // once the cache probe knows how many; each worker reads sources one after another. When this build may be up
+  // to date (a record of the last build into outDir) nothing is started until the check has failed. Unused
+  // workers are closed; an idle pool never keeps the process alive.
+  const startPool = () => new WorkerPool(1, undefined, { budget: resolveBudget(opts.budget), log, lexiconDir: dataset.vocabularyDir });
+  let pool = shardSet || (cacheDir !== null && !opts.force && hasBuildRecord(cacheDir, outDir)) ? null : startPool();
   const code = cacheDir === null ? null : codeFingerprint(root); // also keys the site's page cache
   if (cacheDir !== null && code !== null && !shardSet) {
     key = upToDateKey({
@@ -263,12 +272,15 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     });
     const last = opts.force ? null : readUpToDate<BuildResult>(cacheDir, outDir, key);
     if (last) {
+      await pool?.close();
+      pool = null;
       log(`up to date: ${outDir} (same sources, dataset, code and options as its last build; --force rebuilds)`);
       const n = manifest.length;
       return { ...last, outDir, upToDate: true, extract: { sources: n, extracted: 0, cacheHits: n, failed: last.errors.length, pages: last.extract.pages, jobs: 0 } };
     }
   }
 
+  if (!pool && !shardSet) pool = startPool();
   const { stage, work, remove: removeTempDirs } = makeTempDirs(outDir);
   try {
     // 1. sources → text layers → mentions
@@ -297,8 +309,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       workDir: work,
       progress,
       log,
+      ...(pool ? { pool } : {}),
     });
     clearImmediate(precompile); // extraction did not wait on anything (e.g. every source from the cache): the check compiles them
+    await pool?.close(); // the workers' heaps are freed before the reconcile
     const { sources, mentions, skips, errors } = extracted;
 
     // 2. mentions → facts and series (DuckDB), while 3a. the checks that need no facts run here
@@ -388,6 +402,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     performance.mark('figtrail:end');
     return result;
   } finally {
+    await pool?.close();
     removeTempDirs();
   }
 }

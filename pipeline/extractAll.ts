@@ -23,7 +23,7 @@ export interface ExtractAllOptions {
   maxBytes?: number;
   /**
    * worker threads; 1 = in-process, no workers; N > 1 = a pool of N (at most one per source to extract);
-   * undefined = one per core, but in-process when fewer than AUTO_PARALLEL_MIN sources need the extractor
+   * undefined = one per core (not isolated: in-process when fewer than AUTO_PARALLEL_MIN sources need the extractor)
    */
   jobs?: number;
   /** null or undefined: no cache */
@@ -31,6 +31,8 @@ export interface ExtractAllOptions {
   progress?: StageProgress;
   /** a pool to reuse (not closed here); otherwise one is made and closed */
   pool?: WorkerPool;
+  /** true: the given pool was started early and small; it gets the workers a pool made here would have */
+  growPool?: boolean;
   /** at most this many results finished ahead of the next one to hand out (default 4 × jobs) */
   window?: number;
   /** time, heap and PDF limits per source (pipeline/budget.ts); defaults fit a 2-core, 4 GB runner */
@@ -102,9 +104,11 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
     opts.pool !== undefined ||
     (isolate && misses.length > 0) ||
     (wanted > 1 && misses.length > 1 && (opts.jobs !== undefined || misses.length >= AUTO_PARALLEL_MIN));
-  const poolOpts = { budget, ...(opts.log ? { log: opts.log } : {}) };
-  const size = isolate && opts.jobs === undefined && misses.length < AUTO_PARALLEL_MIN ? 1 : Math.min(wanted, misses.length);
+  const poolOpts = { budget, lexiconDir: opts.lexiconDir, ...(opts.log ? { log: opts.log } : {}) };
+  // isolated, every core gets a worker (each takes sources one after another, so start-up is paid once per worker)
+  const size = Math.min(wanted, misses.length);
   const pool = parallel ? (opts.pool ?? new WorkerPool(size, undefined, poolOpts)) : null;
+  if (opts.pool && opts.growPool) opts.pool.grow(size);
   const stats: ExtractStats = { sources: n, extracted: 0, cacheHits: 0, failed: 0, pages: 0, jobs: pool ? pool.size : 1 };
 
   const inProcess = (i: number): Promise<SourceOutcome> => runSourceTask(taskOf(manifest[i]!, keys[i] ?? null), opts.lexicon);

@@ -2,13 +2,113 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import { BudgetExceeded, DEFAULT_BUDGET } from './budget.js';
+import { manyFiguresHtml } from './hostileInputs.js';
 import { WorkerPool } from './pool.js';
+import type { SourceOutcome, TextLayerOutcome } from './worker.js';
 
+/**
+ * The worker pool keeps its workers across tasks (start-up, pdf.js and the lexicon, is paid once per worker), and
+ * keeps each task's budget: the watchdog counts the task, not the worker's start-up; a task over its heap costs
+ * its worker, which is replaced. (Uses the compiled worker, dist/pipeline/worker.js: `npm test` compiles first.)
+ */
+const root = path.resolve(import.meta.dirname, '..');
+const lexiconDir = path.join(root, 'dataset', 'vocabulary');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'figtrail-pool-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+function htmlFile(name: string, body: string | Uint8Array): string {
+  const file = path.join(tmp, name);
+  writeFileSync(file, body);
+  return file;
+}
+
+const quiet = { log: () => {} };
+
+describe('worker pool', () => {
+  it('reads many files with the workers it started, in submission order of results', async () => {
+    const files = [0, 1, 2, 3, 4, 5].map((i) => htmlFile(`p${i}.html`, `<html><body><p>${'In 2023 there were 178 zones. '.repeat(i + 1)}</p></body></html>`));
+    const pool = new WorkerPool(2, undefined, quiet);
+    try {
+      const outs = (await Promise.all(files.map((file) => pool.run({ kind: 'htmlText', file })))) as TextLayerOutcome[];
+      expect(outs.map((o) => o.chars)).toEqual([29, 59, 89, 119, 149, 179]);
+      expect(pool.workersStarted).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('grows to more workers once its work is known, without restarting the first', async () => {
+    const files = [0, 1, 2, 3].map((i) => htmlFile(`g${i}.html`, `<html><body><p>${'There are 178 zones. '.repeat(i + 1)}</p></body></html>`));
+    const pool = new WorkerPool(1, undefined, quiet);
+    try {
+      pool.grow(3);
+      pool.grow(2); // never shrinks
+      expect(pool.size).toBe(3);
+      const outs = (await Promise.all(files.map((file) => pool.run({ kind: 'htmlText', file })))) as TextLayerOutcome[];
+      expect(outs.map((o) => o.chars)).toEqual([20, 41, 62, 83]);
+      expect(pool.workersStarted).toBe(3);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("starts a task's watchdog when its worker is ready, not while the worker loads pdf.js and the lexicon", async () => {
+    const file = htmlFile('small.html', '<html><body><p>There are 178 zones.</p></body></html>');
+    // loading the worker's modules and the vocabulary takes longer than this; reading the page does not
+    const pool = new WorkerPool(1, undefined, { ...quiet, lexiconDir, budget: { ...DEFAULT_BUDGET, timeoutMs: 400 } });
+    try {
+      const o = (await pool.run({ kind: 'htmlText', file })) as TextLayerOutcome;
+      expect(o.chars).toBe(20);
+      expect(pool.workersStarted).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('gives up, naming why, when its workers cannot even start (a heap too small for its modules), rather than replacing them forever', async () => {
+    const file = htmlFile('never.html', '<html><body><p>There are 178 zones.</p></body></html>');
+    const pool = new WorkerPool(1, undefined, { ...quiet, lexiconDir, budget: { ...DEFAULT_BUDGET, maxHeapMb: 2 } });
+    try {
+      await expect(pool.run({ kind: 'htmlText', file })).rejects.toThrow(/ran out of its 2 MB heap while starting, before reading any source/);
+      await expect(pool.run({ kind: 'htmlText', file })).rejects.toThrow(/while starting/);
+      expect(pool.workersStarted).toBe(3);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('replaces a worker that ran out of heap on a task, names that task, and goes on with the next', { timeout: 120_000 }, async () => {
+    const big = manyFiguresHtml(20_000);
+    const small = new Uint8Array(Buffer.from('<html><body><p>In 2023 there were 178 national high-tech zones.</p></body></html>'));
+    writeFileSync(path.join(tmp, 'big.html'), big);
+    writeFileSync(path.join(tmp, 'small-source.html'), small);
+    const entry = (id: string, file: string, bytes: Uint8Array) =>
+      ({ id, file, media_type: 'text/html', title: id, publisher: null, original_url: null, published: '2024-03-01', capture: 'test', notes: null, sha256: sha256Hex(bytes) }) as ManifestEntry;
+    const task = (e: ManifestEntry) => ({ kind: 'source' as const, sourcesDir: tmp, entry: e, lexiconDir, cacheDir: null });
+    const pool = new WorkerPool(1, undefined, { ...quiet, lexiconDir, budget: { ...DEFAULT_BUDGET, maxHeapMb: 32, timeoutMs: 60_000 } });
+    try {
+      const first = pool.run(task(entry('a-big', 'big.html', big)));
+      const second = pool.run(task(entry('b-small', 'small-source.html', small)));
+      const err = await first.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(BudgetExceeded);
+      expect((err as BudgetExceeded).reason).toBe('too_complex');
+      expect((err as BudgetExceeded).message).toMatch(/^a-big: ran out of its 32 MB heap/);
+      const ok = (await second) as SourceOutcome;
+      expect(ok.encoded.result.error).toBeNull();
+      expect(pool.workersStarted).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 /**
- * A stand-in for dist/pipeline/worker.js that speaks its protocol (acknowledge a task, then answer it) but
+ * A stand-in for dist/pipeline/worker.js that speaks its protocol (say it is ready, acknowledge a task, then answer it) but
  * takes `startupMs` to load, as a real worker does on a busy machine, and `taskMs` per task.
  */
 function slowStartingWorker(startupMs: number, taskMs: number): string {
@@ -18,6 +118,7 @@ function slowStartingWorker(startupMs: number, taskMs: number): string {
     `import { parentPort } from 'node:worker_threads';
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 sleep(${startupMs}); // module loading: before the worker listens for tasks
+parentPort.postMessage({ id: -1, ready: true }); // started: the pool hands it tasks from now on
 parentPort.on('message', (msg) => {
   parentPort.postMessage({ id: msg.id, started: true });
   sleep(${taskMs});

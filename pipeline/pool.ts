@@ -38,6 +38,8 @@ export function workerEntry(): string {
 
 /** What a worker may take to load its modules before it begins a task (only a worker that never starts hits it). */
 const STARTUP_ALLOWANCE_MS = 60_000;
+/** Workers in a row that may die while starting before the pool stops replacing them. */
+const MAX_START_FAILURES = 3;
 
 interface Current {
   id: number;
@@ -51,12 +53,16 @@ interface Current {
 interface Slot {
   worker: Worker;
   current: Current | null;
+  /** the worker has loaded its modules (and the lexicon it was told of): only now does it get tasks */
+  ready: boolean;
 }
 
 export interface PoolOptions {
   budget?: Pick<SourceBudget, 'timeoutMs' | 'maxHeapMb' | 'slowAfterMs'>;
   /** where the "still working on" lines go (default: stderr) */
   log?: (line: string) => void;
+  /** the vocabulary folder the source tasks will name: each worker loads it while starting, before any task */
+  lexiconDir?: string;
 }
 
 /** What a task is about, for the log: the source id, or the file. */
@@ -67,34 +73,78 @@ function labelOf(task: Task): string {
 }
 
 export class WorkerPool {
-  readonly size: number;
+  /** workers in the pool (it starts with the size it was made with; grow() adds) */
+  get size(): number {
+    return this.slots.length;
+  }
   private readonly entry: string;
   private readonly slots: Slot[] = [];
   private readonly queue: { id: number; task: Task; resolve: (o: Outcome) => void; reject: (e: Error) => void }[] = [];
   private nextId = 0;
   private closed = false;
+  private started = 0;
+  /** workers in a row that died before they were ready (reset by any worker that starts) */
+  private startFailures = 0;
+  /** set when workers cannot start at all: every task then fails with it instead of waiting forever */
+  private broken: Error | null = null;
   private readonly budget: Pick<SourceBudget, 'timeoutMs' | 'maxHeapMb' | 'slowAfterMs'>;
   private readonly log: (line: string) => void;
+  private readonly lexiconDir: string | undefined;
 
+  /**
+   * Starts `size` workers at once; they load pdf.js and the lexicon while the caller goes on (hashing the
+   * manifest, probing the cache), and each then takes tasks one after another until closed.
+   */
   constructor(size = defaultJobs(), entry = workerEntry(), opts: PoolOptions = {}) {
-    this.size = Math.max(1, size);
     this.entry = entry;
     this.budget = opts.budget ?? DEFAULT_BUDGET;
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
-    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+    this.lexiconDir = opts.lexiconDir;
+    for (let i = Math.max(1, size); i > 0; i--) this.slots.push(this.spawn());
+  }
+
+  /** Starts more workers, up to `size` in all (a pool started early grows once its work is known). */
+  grow(size: number): void {
+    while (!this.closed && !this.broken && this.slots.length < size) this.slots.push(this.spawn());
+  }
+
+  /** Resolves once every worker has started (loaded its modules and lexicon); for measuring throughput alone. */
+  async whenReady(): Promise<void> {
+    while (!this.closed && !this.broken && this.slots.some((s) => !s.ready)) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** How many workers this pool has started: its size, plus one for each worker stopped or lost on a task. */
+  get workersStarted(): number {
+    return this.started;
   }
 
   private spawn(): Slot {
+    this.started++;
     const resourceLimits = this.budget.maxHeapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: this.budget.maxHeapMb } } : {};
-    const worker = new Worker(this.entry, { workerData: { mark: WORKER_MARK }, ...resourceLimits });
-    const slot: Slot = { worker, current: null };
+    const worker = new Worker(this.entry, { workerData: { mark: WORKER_MARK, ...(this.lexiconDir === undefined ? {} : { lexiconDir: this.lexiconDir }) }, ...resourceLimits });
+    const slot: Slot = { worker, current: null, ready: false };
+    // an idle pool does not keep the process alive (a build that stops before extracting need not close it)
+    if (this.idle()) worker.unref();
+    // a worker that never gets ready is stopped (and counts as one that could not start)
+    let startTimedOut = false;
+    const startGuard = setTimeout(() => {
+      startTimedOut = true;
+      void worker.terminate();
+    }, STARTUP_ALLOWANCE_MS).unref();
     const finish = (): Current | null => {
       const cur = slot.current;
       slot.current = null;
       if (cur) for (const t of cur.timers) clearTimeout(t), clearInterval(t);
       return cur;
     };
-    worker.on('message', (msg: { id: number; started?: true; outcome?: Outcome; error?: string }) => {
+    worker.on('message', (msg: { id: number; ready?: true; started?: true; outcome?: Outcome; error?: string }) => {
+      if (msg.ready) {
+        clearTimeout(startGuard);
+        slot.ready = true;
+        this.startFailures = 0;
+        this.pump();
+        return;
+      }
       if (!slot.current || slot.current.id !== msg.id) return;
       if (msg.started) {
         // the worker has begun this task: its budget counts from here, not from the spawn (a fresh worker
@@ -108,11 +158,24 @@ export class WorkerPool {
       this.pump();
     });
     const die = (err: Error) => {
+      clearTimeout(startGuard);
       const cur = finish();
       const i = this.slots.indexOf(slot);
       if (this.closed || i < 0) return;
-      this.slots[i] = this.spawn();
       const oom = (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      // a worker that cannot even start (its modules and lexicon over the heap limit, a broken install) would be
+      // replaced forever while the tasks wait: after a few in a row the pool gives up, naming why
+      if (!slot.ready && ++this.startFailures >= MAX_START_FAILURES) {
+        this.broken = oom
+          ? new Error(`the extraction worker ran out of its ${this.budget.maxHeapMb} MB heap while starting, before reading any source (--max-heap-mb)`)
+          : startTimedOut
+            ? new Error(`the extraction worker did not start within ${STARTUP_ALLOWANCE_MS / 1000} s`)
+            : new Error(`the extraction worker cannot start: ${err.message.split('\n')[0]}`);
+        this.slots.splice(i, 1);
+        for (const job of this.queue.splice(0)) job.reject(this.broken);
+        return;
+      }
+      this.slots[i] = this.spawn();
       cur?.reject(oom ? new BudgetExceeded('too_complex', `${cur.label}: ran out of its ${this.budget.maxHeapMb} MB heap (--max-heap-mb)`) : err);
       this.pump();
     };
@@ -123,15 +186,31 @@ export class WorkerPool {
 
   run(task: Task): Promise<Outcome> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, task, resolve, reject });
       this.pump();
     });
   }
 
+  private idle(): boolean {
+    return this.queue.length === 0 && this.slots.every((s) => !s.current);
+  }
+
   private pump(): void {
+    this.dispatch();
+    // workers hold the process only while there is work: queued tasks wait for starting workers, so they count
+    const idle = this.idle();
     for (const slot of this.slots) {
-      if (slot.current) continue;
+      if (idle) slot.worker.unref();
+      else slot.worker.ref();
+    }
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      // a starting worker gets no task yet: tasks go to workers that have loaded pdf.js and the lexicon
+      if (slot.current || !slot.ready) continue;
       const job = this.queue.shift();
       if (!job) return;
       const cur: Current = { id: job.id, label: labelOf(job.task), started: Date.now(), timers: [], resolve: job.resolve, reject: job.reject };

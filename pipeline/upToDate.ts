@@ -40,6 +40,11 @@ function recordFile(cacheDir: string, outDir: string): string {
   return path.join(cacheDir, 'builds', `${createHash('sha256').update(outDir).digest('hex').slice(0, 32)}.json`);
 }
 
+/** Whether a build into outDir left a record (it may be up to date): only then is the up-to-date check worth waiting for. */
+export function hasBuildRecord(cacheDir: string, outDir: string): boolean {
+  return existsSync(recordFile(cacheDir, outDir));
+}
+
 export function upToDateKey(material: unknown): string {
   return createHash('sha256').update(JSON.stringify(material)).digest('hex');
 }

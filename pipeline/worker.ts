@@ -161,6 +161,18 @@ export const WORKER_MARK = 'figtrail-extract-worker';
 
 if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
   const port = parentPort;
+  // pdf.js is loaded by now (static imports); the lexicon the source tasks will name is read before the pool is
+  // told this worker is ready, so a task's watchdog never counts start-up. A lexicon that cannot be read is left
+  // for the task to report.
+  const warmDir = (workerData as { lexiconDir?: string }).lexiconDir;
+  if (warmDir !== undefined) {
+    try {
+      lexiconFor(warmDir);
+    } catch {
+      // reported by the first task that needs it
+    }
+  }
+  port.postMessage({ id: -1, ready: true });
   port.on('message', (msg: { id: number; task: Task }) => {
     // the pool starts the task's clock on this (pipeline/pool.ts): the worker's own start-up is not the source's
     port.postMessage({ id: msg.id, started: true });

@@ -4,6 +4,7 @@ import type { Lexicon } from '../../extract/lexicon.js';
 import { sha256Hex, type ManifestEntry } from '../../extract/manifest.js';
 import type { Mention, Skip, SourceErrorRecord, SourceRow } from '../../extract/records.js';
 import type { BudgetOptions } from '../budget.js';
+import type { WorkerPool } from '../pool.js';
 import { ndjson } from '../cache.js';
 import { extractAll, type ExtractStats } from '../extractAll.js';
 import type { SourceResult } from '../extractSource.js';
@@ -27,6 +28,8 @@ export interface ExtractStepInput {
   maxBytes?: number;
   /** time, heap and PDF limits per source (pipeline/budget.ts) */
   budget?: BudgetOptions;
+  /** workers started earlier with the same budget (not closed here; grown to one per source to read, up to jobs) */
+  pool?: WorkerPool;
   stageDir: string;
   workDir: string;
   progress: Progress;
@@ -120,6 +123,7 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
         onCacheProblem: (line) => input.log(line),
         ...(input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes }),
         ...(input.budget ? { budget: input.budget } : {}),
+        ...(input.pool ? { pool: input.pool, growPool: true } : {}),
         log: input.log,
         onResult: (entry, r, i, encoded) => take(entry, r, i, encoded.layoutJson, encoded.mentionsNdjson, encoded.pageTexts),
       });
