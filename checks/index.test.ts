@@ -20,6 +20,13 @@ describe('relations', () => {
     }
     expect(relationOf(rels, 'monotonic').metric).toBe('zone_count');
   });
+  it('reads a stated share after the standard phrasings only, not after a misspelling', () => {
+    const between = new RegExp(relationOf(loadRelations(DEFAULT_RELATIONS_PATH), 'share_phrases').accounting_between, 'iu');
+    for (const gap of [', accounting for ', ', which accounts for ', ', and accounted for ', ', making up ', ', representing ', ', equal to ']) {
+      expect({ gap, share: between.test(gap) }).toEqual({ gap, share: true });
+    }
+    for (const gap of [', accouting for ', ', acconting for ', ' in ']) expect({ gap, share: between.test(gap) }).toEqual({ gap, share: false });
+  });
   it('rejects an unknown kind, a bad regex and a growth relation without metrics', () => {
     expect(() => parseRelations('version: 1\nrelations:\n  - kind: nonsense\n')).toThrow(/invalid relations file/);
     expect(() => parseRelations("version: 1\nrelations:\n  - kind: share_phrases\n    or_between: '('\n    of_after: x\n    accounting_between: x\n    whole_cue_before: x\n")).toThrow(/regular expression/);

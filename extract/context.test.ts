@@ -201,9 +201,9 @@ describe('readContexts: whole sets, subsets, thresholds and shares', () => {
     const text = 'In 2016, 8 high-tech zones achieved more than 500 billion yuan in revenue and 40 reached 100 billion yuan in revenue.';
     check(text, [
       ['8 high-tech zones', 'count', null, 'national', '2016', 'stated'],
-      ['more than 500 billion yuan', 'CNY', null, 'national', '2016', 'stated'],
+      ['more than 500 billion yuan', 'CNY', null, null, '2016', 'stated'],
       ['40', 'count', null, 'national', '2016', 'stated'],
-      ['100 billion yuan', 'CNY', null, 'national', '2016', 'stated'],
+      ['100 billion yuan', 'CNY', null, null, '2016', 'stated'],
     ]);
   });
 
@@ -254,7 +254,7 @@ describe('readContexts: relative years and comparison bases', () => {
       text,
       [
         ['178 national high-tech zones', 'count', 'zone_count', 'national', '2024-03-01', 'publication'],
-        ['169', 'count', null, 'national', '2021', 'stated'],
+        ['169', 'count', 'zone_count', 'national', '2021', 'stated'],
       ],
       '2024-03-01',
     );
@@ -413,9 +413,9 @@ describe('readContexts: "a year earlier" has its own year', () => {
     const text = 'The zones had 260 listed companies in 2023, up from 233 a year earlier. Revenue of the zones was 9 trillion yuan in the first half of 2022, against 8 trillion yuan a year before.';
     const got = check(text, [
       ['260 listed companies', 'count', 'listed_company_count', 'national', '2023', 'stated'],
-      ['233', 'count', null, 'national', '2022', 'stated'],
+      ['233', 'count', 'listed_company_count', 'national', '2022', 'stated'],
       ['9 trillion yuan', 'CNY', 'operating_revenue', 'national', '2022-H1', 'stated'],
-      ['8 trillion yuan', 'CNY', null, 'national', '2021-H1', 'stated'],
+      ['8 trillion yuan', 'CNY', 'operating_revenue', 'national', '2021-H1', 'stated'],
     ]);
     expect(got[1]!.rule).toContain('period=prior-year(a year earlier;of 2023)');
   });
@@ -424,7 +424,7 @@ describe('readContexts: "a year earlier" has its own year', () => {
     const text = 'The zones had 260 listed companies, up from 233 a year earlier.';
     const [, g] = check(text, [
       ['260 listed companies', 'count', 'listed_company_count', 'national', null, 'none'],
-      ['233', 'count', null, 'national', null, 'none'],
+      ['233', 'count', 'listed_company_count', 'national', null, 'none'],
     ]);
     expect(g!.rule).toContain('prior-year(a year earlier;no-own-period)');
   });
@@ -512,5 +512,210 @@ describe('readContexts: only a stock takes the publication date', () => {
       '2025-05-02',
     );
     expect(got[1]!.rule).toContain('period=none(ratio not dated by the publication;publication(present');
+  });
+});
+
+describe('readContexts: readings on text nobody tuned for', () => {
+  it('a threshold reached by some members is no amount of the set; nor is what each member will have', () => {
+    const text =
+      'In 2021, 30 national high-tech zones had more than 200 billion yuan in revenue. ' +
+      'The national high-tech zones plan to grow 12 clusters, each with revenue of over 80 billion yuan.';
+    const got = check(text, [
+      ['30 national high-tech zones', 'count', null, 'national', '2021', 'stated'],
+      ['more than 200 billion yuan', 'CNY', null, null, '2021', 'stated'],
+      ['over 80 billion yuan', 'CNY', 'operating_revenue', null, null, 'none'],
+    ]);
+    expect(got[1]!.rule).toContain('subject=none(threshold');
+    expect(got[2]!.rule).toContain('subject=none(each');
+  });
+
+  it('a clause that opens on "among which" states a part: no whole metric', () => {
+    const text = 'In 2020, the number of listed companies in Zhongguancun reached 410, among which 260 companies are listed at home.';
+    const got = check(text, [
+      ['410', 'count', 'listed_company_count', 'zhongguancun', '2020', 'stated'],
+      ['260', 'count', null, 'zhongguancun', '2020', 'stated'],
+    ]);
+    expect(got[1]!.rule).toContain('metric=none(part-of:among which');
+  });
+
+  it("a place named in the figure's own clause wins over a zone named in another clause", () => {
+    const text = "In 2021, Wuhan's GDP reached 1.8 trillion yuan, and East Lake reported revenue of 1.3 trillion yuan. " + '2022年，武汉市地区生产总值1.9万亿元，东湖高新区营业收入1.4万亿元。';
+    check(text, [
+      ['1.8 trillion yuan', 'CNY', 'value_added', 'wuhan', '2021', 'stated'],
+      ['1.3 trillion yuan', 'CNY', 'operating_revenue', 'east_lake', '2021', 'stated'],
+      ['1.9万亿元', 'CNY', 'value_added', 'wuhan', '2022', 'stated'],
+      ['1.4万亿元', 'CNY', 'operating_revenue', 'east_lake', '2022', 'stated'],
+    ]);
+  });
+
+  it('a place that opens the name of an institution is no subject', () => {
+    const text = 'East Lake is an optics hub, with 40 research institutes such as Wuhan Branch of the Academy of Sciences.';
+    check(text, [['40 research institutes', 'count', 'research_institute_count', 'east_lake', null, 'none']]);
+  });
+
+  it('reads Chinese names of metrics: output, listed firms, area, investment, patents, R&D intensity, returnees, new firms', () => {
+    const text =
+      '2023年，张江高新区规模以上工业总产值8000亿元，上市公司210家，固定资产投资350亿元，发明专利授权6000件，专利授权量1.5万件，研发经费投入强度为6.1%，留学归国人员2.2万人，新增企业900家。张江高新区规划面积531平方公里。';
+    check(text, [
+      ['8000亿元', 'CNY', 'industrial_output_value', 'zhangjiang', '2023', 'stated'],
+      ['210家', 'count', 'listed_company_count', 'zhangjiang', '2023', 'stated'],
+      ['350亿元', 'CNY', 'fixed_asset_investment', 'zhangjiang', '2023', 'stated'],
+      ['6000件', 'count', 'invention_patents_granted', 'zhangjiang', '2023', 'stated'],
+      ['1.5万件', 'count', 'patents_granted', 'zhangjiang', '2023', 'stated'],
+      ['6.1%', 'percent', 'rnd_intensity', 'zhangjiang', '2023', 'stated'],
+      ['2.2万人', 'persons', 'returnee_count', 'zhangjiang', '2023', 'stated'],
+      ['900家', 'count', 'new_enterprise_count', 'zhangjiang', '2023', 'stated'],
+      ['531平方公里', 'km2', 'area', 'zhangjiang', '2023', 'carried'],
+    ]);
+  });
+
+  it('a row "Label: value" reads its metric from the label; a figure-less sentence opening on a period dates the rows after it', () => {
+    const text =
+      'In the first half of 2025 the national high-tech zones kept growing.\n\nOperating revenue: 27 trillion yuan, up 5.5 percent year on year.\n\nFixed asset investment: 2.1 trillion yuan.';
+    check(text, [
+      ['27 trillion yuan', 'CNY', 'operating_revenue', 'national', '2025-H1', 'carried'],
+      ['5.5 percent', 'percent', 'operating_revenue_growth', 'national', '2025-H1', 'carried'],
+      ['2.1 trillion yuan', 'CNY', 'fixed_asset_investment', 'national', '2025-H1', 'carried'],
+    ]);
+    // a dateline is no period of the figures under it
+    check('June 3, 2025\n\nThe zones now report an R&D intensity of 2.8 percent.', [['2.8 percent', 'percent', 'rnd_intensity', 'national', null, 'none']]);
+  });
+
+  it('an anaphor with nothing before it in its section points to the zone of the section before; "covers" names an area', () => {
+    const text = 'Zhangjiang covers 220 square kilometers in 12 parks.\n\nResearch\n\nThe park hosts 30 universities. Its enterprises spent 60 billion yuan on R&D in 2022.';
+    check(text, [
+      ['220 square kilometers', 'km2', 'area', 'zhangjiang', null, 'none'],
+      ['30 universities', 'count', 'higher_education_institution_count', 'zhangjiang', null, 'none'],
+      ['60 billion yuan', 'CNY', 'rnd_expenditure', 'zhangjiang', '2022', 'stated'],
+    ]);
+  });
+
+  it('whole-set counts after "numbered" and after a Chinese totality cue before the noun; labels after a semicolon', () => {
+    const text =
+      'In 2022 the national high-tech zones numbered 173. ' +
+      '截至2022年底，全国共有国家高新区173家。' +
+      'In 2022 Zhangjiang reported: patent applications filed: 9,000; invention patents granted: 4,100.';
+    check(text, [
+      ['173', 'count', 'zone_count', 'national', '2022', 'stated'],
+      ['173家', 'count', 'zone_count', 'national', '2022', 'stated'],
+      ['9,000', 'count', 'patent_filings', 'zhangjiang', '2022', 'stated'],
+      ['4,100', 'count', 'invention_patents_granted', 'zhangjiang', '2022', 'stated'],
+    ]);
+  });
+
+  it('a section whose anaphor points to the zone before talks about that zone; "截至9月底" is the end of September', () => {
+    const text =
+      'Zhangjiang Statistics\n\nZhangjiang earned revenue of 900 billion yuan in 2023.\n\nEnterprises\n\nBy the end of September the park had 1,900 listed companies. Over the three quarters, 3,000 new enterprises were registered.' +
+      '\n\n截至9月底，张江共有高新技术企业1.1万家。';
+    check(
+      text,
+      [
+        ['900 billion yuan', 'CNY', 'operating_revenue', 'zhangjiang', '2023', 'stated'],
+        ['1,900 listed companies', 'count', 'listed_company_count', 'zhangjiang', '2024-09', 'stated'],
+        ['3,000 new enterprises', 'count', 'new_enterprise_count', 'zhangjiang', '2024-Q1/2024-Q3', 'stated'],
+        ['1.1万家', 'count', 'high_tech_enterprise_count', 'zhangjiang', '2024-09', 'stated'],
+      ],
+      '2024-10-20',
+    );
+  });
+
+  it('a count that did something some members do ("cut jobs", "closed") is no count of the stock', () => {
+    const text = 'In 2023, fewer than 25 listed companies in Zhangjiang cut jobs, and 40 enterprises closed.';
+    const got = check(text, [
+      ['25 listed companies', 'count', null, 'zhangjiang', '2023', 'stated'],
+      ['40 enterprises', 'count', null, 'zhangjiang', '2023', 'stated'],
+    ]);
+    expect(got[0]!.rule).toContain('metric=subset(');
+  });
+
+  it('a rate counts what its metric counts; a modified noun, a named category or an industry is a part, not the whole', () => {
+    const text =
+      'In 2021 Zhangjiang had 300 patent applications per 10,000 employees and 90 invention patents per 10,000 employees. ' +
+      'In 2021 Zhangjiang hosted some 900 biotech firms and 60 national research institutes. ' +
+      '2021年，张江共有“独角兽”企业12家，生物医药产业营业收入达到900亿元，营业收入为1.1万亿元。';
+    const got = check(text, [
+      ['300', 'per_10k', null, 'zhangjiang', '2021', 'stated'],
+      ['90', 'per_10k', 'invention_patents_per_10k_employees', 'zhangjiang', '2021', 'stated'],
+      ['900 biotech firms', 'count', null, 'zhangjiang', '2021', 'stated'],
+      ['60 national research institutes', 'count', 'research_institute_count', 'zhangjiang', '2021', 'stated'],
+      ['12家', 'count', null, 'zhangjiang', '2021', 'stated'],
+      ['900亿元', 'CNY', null, 'zhangjiang', '2021', 'stated'],
+      ['1.1万亿元', 'CNY', 'operating_revenue', 'zhangjiang', '2021', 'stated'],
+    ]);
+    expect(got.map((g) => /metric=([a-z-]+)\(/.exec(g.rule)?.[1] ?? null)).toEqual(['none', 'qualifier', 'subset', 'noun', 'subset', 'none', 'synonym']);
+  });
+
+  it('a comparison base is the same measure as the figure it is compared with, and its date is not carried', () => {
+    const text =
+      "Zhangjiang's operating revenue reached 1.2 trillion yuan last year, up from 1.1 trillion yuan in 2021. " +
+      "The zone's R&D expenditure was 50 billion yuan, compared with 45 billion yuan a year earlier.";
+    check(
+      text,
+      [
+        ['1.2 trillion yuan', 'CNY', 'operating_revenue', 'zhangjiang', '2022', 'stated'],
+        ['1.1 trillion yuan', 'CNY', 'operating_revenue', 'zhangjiang', '2021', 'stated'],
+        ['50 billion yuan', 'CNY', 'rnd_expenditure', 'zhangjiang', '2022', 'carried'],
+        ['45 billion yuan', 'CNY', 'rnd_expenditure', 'zhangjiang', '2021', 'stated'],
+      ],
+      '2023-03-01',
+    );
+  });
+
+  it('a sentence without figures that introduces a list dates the rows below it', () => {
+    const text = 'The list below gives the main figures of Zhangjiang for 2022.\nTax revenue: 30 billion yuan\nFixed asset investment: 25 billion yuan';
+    check(text, [
+      ['30 billion yuan', 'CNY', 'tax_revenue', 'zhangjiang', '2022', 'carried'],
+      ['25 billion yuan', 'CNY', 'fixed_asset_investment', 'zhangjiang', '2022', 'carried'],
+    ]);
+  });
+
+  it('a sentence about an organisation named by its kind ("The company, which has …") gives no zone metric', () => {
+    const text = 'Zhangjiang hosts 2,000 firms. The company, which has 5,000 employees, said it had sold 80,000 chips in 2023. Zhangjiang had 40,000 employees in 2023.';
+    const got = check(text, [
+      ['2,000 firms', 'count', 'enterprise_count', 'zhangjiang', null, 'none'],
+      ['5,000 employees', 'persons', null, null, '2023', 'stated'],
+      ['40,000 employees', 'persons', 'employee_count', 'zhangjiang', '2023', 'stated'],
+    ]);
+    expect(got[1]!.rule).toContain('metric=none(about:the company');
+  });
+
+  it('"to grow 5–6 percent" is a growth rate, and the rate "after" it is the same growth a year before', () => {
+    const text = 'Analysts expect operating revenue of the national high-tech zones to grow 5.5 percent in 2025, after 6.5 percent in 2024.';
+    check(text, [
+      ['5.5 percent', 'percent', 'operating_revenue_growth', 'national', '2025', 'stated'],
+      ['6.5 percent', 'percent', 'operating_revenue_growth', 'national', '2024', 'stated'],
+    ]);
+  });
+
+  it('"a year earlier" in another clause dates that clause only', () => {
+    const text = '今年上半年，张江营业收入5000亿元，比去年同期增长6%；去年同期为4700亿元。';
+    check(
+      text,
+      [
+        ['5000亿元', 'CNY', 'operating_revenue', 'zhangjiang', '2024-H1', 'stated'],
+        ['6%', 'percent', 'operating_revenue_growth', 'zhangjiang', '2024-H1', 'stated'],
+        ['4700亿元', 'CNY', null, 'zhangjiang', '2023-H1', 'stated'],
+      ],
+      '2024-08-01',
+    );
+  });
+
+  it('a ratio by its unit (times, percent) is not dated by the publication even when no metric names it', () => {
+    check('The zones hold about 3.1 times as many patents per worker as the rest of the economy.', [['3.1 times', 'times', null, 'national', null, 'none']], '2024-05-01');
+  });
+
+  it('"in the quarter", "for the year" name the period last stated in the document, of their kind', () => {
+    const text =
+      'City\n\nBeijing exported goods worth 300 billion yuan in the second quarter of 2024.\n\nThe Park\n\nZhongguancun reported revenue of 2 trillion yuan in the quarter. ' +
+      'Zhongguancun hosts 480 listed companies. Its revenue for the year is unknown, and it paid 30 billion yuan in taxes for the year.';
+    check(
+      text,
+      [
+        ['300 billion yuan', 'CNY', 'export_value', 'beijing', '2024-Q2', 'stated'],
+        ['2 trillion yuan', 'CNY', 'operating_revenue', 'zhongguancun', '2024-Q2', 'stated'],
+        ['30 billion yuan', 'CNY', 'tax_revenue', 'zhongguancun', null, 'none'],
+      ],
+      '2024-08-01',
+    );
   });
 });

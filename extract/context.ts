@@ -195,14 +195,22 @@ interface Compiled {
   frameOpener: RegExp;
   /** "The city passed …": a sentence whose subject is a place named by its kind */
   placeOpener: RegExp;
+  /** "The company, which has …": a sentence whose subject is one organisation named by its kind */
+  organisationOpener: RegExp;
   /** "five of the parks", "排名前10名": some of a set, stated whether or not the count is a figure */
   subsetPhrase: RegExp;
   /** "… 1 trillion yuan each": an amount of each member */
   distributive: RegExp;
+  /** "…, each with revenue of …": a clause about each member */
+  distributiveBefore: RegExp;
+  /** "…, among which 260 companies …": a clause stating a part of the whole just stated */
+  partOfClause: RegExp;
   /** "其中，…", "Among them, …": a sentence stating a part of what was just said */
   partOf: RegExp;
   /** "新增": new additions, not the stock */
   increment: RegExp;
+  /** "… cut jobs": what some members did, right after a count's noun */
+  subsetPredicate: RegExp;
 }
 
 const compiledCache = new WeakMap<Lexicon, Compiled>();
@@ -351,7 +359,13 @@ function compile(lex: Lexicon): Compiled {
     ),
     partOf: new RegExp(`^(?:${alternation(CONTEXT_WORDS.part_of_openers)})\\s*[,，:：]`, 'i'),
     increment: new RegExp(alternation(CONTEXT_WORDS.increment_cues), 'i'),
+    subsetPredicate: new RegExp(
+      `^(?:\\s+(?:there|(?:in|at)\\s+(?:the\\s+)?[A-Z][\\w'’-]*(?:\\s+[A-Z][\\w'’-]*)*))?\\s+(?:${alternation(CONTEXT_WORDS.subset_predicates)})${AFTER}`,
+    ),
     distributive: new RegExp(`^\\s*(?:${alternation(CONTEXT_WORDS.distributive_after)})${AFTER}`, 'i'),
+    distributiveBefore: new RegExp(`^(?:${alternation(CONTEXT_WORDS.distributive_before)})(?![A-Za-z0-9])`, 'i'),
+    partOfClause: new RegExp(`^(?:${alternation(CONTEXT_WORDS.part_of_clause_openers)})(?![A-Za-z0-9])`, 'i'),
+    organisationOpener: new RegExp(`^(?:${alternation(CONTEXT_WORDS.place_determiners)})\\s+(${alternation(CONTEXT_WORDS.organisation_heads)})(?:['’]s)?${AFTER}`, 'i'),
     placeOpener: new RegExp(`^(?:${alternation(CONTEXT_WORDS.place_determiners)})\\s+(${alternation(CONTEXT_WORDS.place_heads)})(?:['’]s)?${AFTER}`, 'i'),
     // the opener in either case, the place capitalised
     frameOpener: new RegExp(
@@ -668,7 +682,9 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
       raw.push({ start, end: sp.end, subject, phrase: `unlisted ${proper}`, denominator: false, unlisted: true });
     }
   }
-  const occ = nonOverlapping(raw);
+  // a place name that opens a longer capitalised name ("Riverside Branch of …", "Riverside Stock Exchange") names an
+  // institution there, not the place: it is no subject of a figure
+  const occ = nonOverlapping(raw).filter((o) => !(o.subject?.role === 'place' && /^[ \t]+[A-Z][a-z]/.test(text.slice(o.end, o.end + 3))));
   for (const o of occ) {
     const cl = clauseAt(clauses, o.start);
     if (!cl) continue;
@@ -705,7 +721,7 @@ function locatedMembers(c: Compiled, text: string, o: SubjectOcc, cl: Span, occ:
 
 /** partial: a part of a year named without its year ("in the first half"); prior: the year before the
  *  statement's own ("a year earlier"). Both take their year from the sentence or the paragraph. */
-type DateKind = 'data' | 'by' | 'release' | 'comparison' | 'relative' | 'partial' | 'prior';
+type DateKind = 'data' | 'by' | 'release' | 'comparison' | 'relative' | 'partial' | 'prior' | 'anaphoric';
 
 interface DateOcc extends Span {
   period: string | null;
@@ -891,6 +907,14 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const n = zhNum(m[1]!);
     if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
   });
+  const me = CONTEXT_WORDS.zh_month_end;
+  const meBefore = me.before.map(escapeRe).join('|');
+  const meAfter = me.after.map(escapeRe).join('|');
+  const meMonth = escapeRe(me.month);
+  run(g`(?:${meBefore})\\s*(\\d{1,2})${meMonth}(?:${meAfter})`, (m, a, b) => {
+    const mo = Number(m[1]);
+    if (mo >= 1 && mo <= 12) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
+  });
   run(g`(?<![\\d.])(\\d{1,2})${zh.month}?\\s*(?:${zh.dashes})\\s*(\\d{1,2})${zh.month}`, (m, a, b) => {
     const m1 = Number(m[1]);
     const m2 = Number(m[2]);
@@ -972,6 +996,11 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
       add(a, b, m[1]!, /(?:^|[^A-Za-z])by\s+(?:the\s+end\s+of\s+)?$/i.test(left) ? 'by' : 'data', Number(m[1]));
     }
   });
+  // "in the quarter", "for the year": the period of that kind stated last (part: 'quarter' | 'year')
+  for (const pa of CONTEXT_WORDS.period_anaphora) {
+    const src = isHan(pa.phrase[0]) ? escapeRe(pa.phrase) : `${BEFORE}${pa.phrase.split(/\s+/).map(escapeRe).join('\\s+')}${AFTER}(?!\\s*\\d)`;
+    run(gi`${src}`, (_m, a, b) => add(a, b, null, 'anaphoric', null, { part: pa.kind }));
+  }
   // a date after a release cue in its clause dates the document, not the figure
   // (a clause of many dates has its cues found once for all of them: searching each date's stretch of the
   // clause from the clause's start read a long clause once per date)
@@ -1108,6 +1137,7 @@ const CONTEXT_WORDS = z
     zh_numbers: z.record(z.string().min(1), z.number().int().min(1).max(12)),
     zh_first_months: z.object({ before: z.string().min(1), after: z.string().min(1) }).strict(),
     zh_month_range: z.object({ dashes: words.min(1), month: z.string().min(1) }).strict(),
+    zh_month_end: z.object({ before: words.min(1), month: z.string().min(1), after: words.min(1) }).strict(),
     prior_year: words,
     frame_openers: words,
     place_heads: words,
@@ -1118,12 +1148,42 @@ const CONTEXT_WORDS = z
     partitive_after_number: words,
     zh_rank: z.object({ before: z.string().min(1), after: words.min(1) }).strict(),
     distributive_after: words,
+    distributive_before: words,
     part_of_openers: words,
+    part_of_clause_openers: words,
     increment_cues: words,
+    subset_predicates: words,
+    neutral_count_modifiers: words,
+    zh_named_category_end: words,
+    sector_words: words,
+    list_intro_cues: words,
+    organisation_heads: words,
+    period_anaphora: z.array(z.object({ phrase: z.string().min(1), kind: z.enum(['quarter', 'year']) }).strict()),
   })
   .strict()
   .parse(readLanguageFile('context.yaml').data);
 const STOP_WORDS = new Set(CONTEXT_WORDS.noun_stop_words.map((w) => w.toLowerCase()));
+const LIST_INTRO = new RegExp(
+  CONTEXT_WORDS.list_intro_cues.map((w) => (isHan(w[0]) ? escapeRe(w) : `${BEFORE}${w.split(/\s+/).map(escapeRe).join('\\s+')}(?![A-Za-z0-9])`)).join('|'),
+  'i',
+);
+const NEUTRAL_MODIFIERS = new Set(CONTEXT_WORDS.neutral_count_modifiers.map((w) => w.toLowerCase()));
+/** a sector word right before an amount's name: "集成电路产业营业收入", "the chip industry's revenue" */
+const SECTOR_BEFORE = new RegExp(
+  `(?:${CONTEXT_WORDS.sector_words.map((w) => (isHan(w[0]) ? escapeRe(w) : `${BEFORE}${escapeRe(w)}(?:['’]s)?\\s+`)).join('|')})$`,
+  'i',
+);
+
+/** The words between a count and its counted noun that name a part of the noun's set ("integrated circuit"), or null. */
+function partModifier(text: string, from: number, nounStart: number): string | null {
+  const words = text
+    .slice(from, nounStart)
+    .replace(/\([^()]*\)/g, ' ')
+    .split(/\s+/)
+    .filter((w) => /\p{L}/u.test(w));
+  const part = words.filter((w) => !NEUTRAL_MODIFIERS.has(w.toLowerCase()));
+  return part.length ? part.join(' ') : null;
+}
 const CLAUSE_JOINER = new RegExp(`[,;:()]|\\s(?:${CONTEXT_WORDS.clause_joiners.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\s`, 'i');
 
 // ---------------------------------------------------------------- per-figure reading
@@ -1160,6 +1220,10 @@ interface SentenceState {
   presentSentence: Span | null | undefined;
   presentState: Span | null | undefined;
   dateLists: DateLists | null;
+  /** the zone the previous section was about: what an anaphor with nothing before it in its section points to */
+  sectionBefore: SubjectDef | null;
+  /** the period stated last in the document before this sentence (what "in the quarter" points to) */
+  lastStated: string | null;
 }
 
 /** Elements of a sorted list of spans (by start) that lie inside `scope`, by binary search. */
@@ -1418,12 +1482,19 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   }
 
   const qual = nearest(compat.filter((o) => o.metric.qualifier), f, penalty);
-  if (qual) return { metric: qual.metric.id, rule: `qualifier(${qual.phrase})` };
+  if (qual) {
+    // "380 applications per 10,000 staff", where the rate's metric counts grants: a rate of what another metric counts is not this rate
+    const own = qual.metric.rate_of ? nounRightAfter(c, text, numberEnd(text, f), clause.end) : null;
+    if (own && own.metric.id !== qual.metric.rate_of && own.metric.id !== qual.metric.id) return { metric: null, rule: `none(rate of ${own.metric.id};${qual.metric.id} counts ${qual.metric.rate_of})` };
+    return { metric: qual.metric.id, rule: `qualifier(${qual.phrase})` };
+  }
 
   // a metric that counts a whole set takes a counted noun only after a totality cue ("the 114 zones")
-  const wholeOrSubset = (m: MetricDef, why: string): { metric: string | null; rule: string } => {
+  const wholeOrSubset = (m: MetricDef, why: string, nounBefore?: Span): { metric: string | null; rule: string } => {
     if (!m.whole_count_only) return { metric: m.id, rule: why };
-    const before = text.slice(Math.max(st.sentence.start, f.start - 40), f.start);
+    // Chinese names the counted noun before the number ("全国共有国家高新区178家"): the cue stands before the noun
+    const cueEnd = nounBefore && isHan(text[nounBefore.start]) && /^\s*$/.test(text.slice(nounBefore.end, f.start)) ? nounBefore.start : f.start;
+    const before = text.slice(Math.max(st.sentence.start, cueEnd - 40), cueEnd);
     // ranks and partitives never count the whole set: "the top 20 zones", "the 10 largest zones",
     // "five of the parks"; nor does a number in words after an article: "the two parks" are two named before
     const ne = numberEnd(text, f);
@@ -1435,7 +1506,13 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     return whole ? { metric: m.id, rule: `${why};whole` } : { metric: null, rule: `subset(${why})` };
   };
   const noun = countedOf(c, st, fi);
-  if (noun) return wholeOrSubset(noun.np.metric, `noun(${noun.np.phrase})`);
+  if (noun) {
+    // "some 1,200 integrated circuit firms": a modifier before the noun names a part of the set
+    const whole = wholeOrSubset(noun.np.metric, `noun(${noun.np.phrase})`);
+    const mod = whole.metric && noun.start > f.start ? partModifier(text, numberEnd(text, f), noun.start) : null;
+    if (mod && noun.np.metric.kind === 'stock') return { metric: null, rule: `subset(noun(${noun.np.phrase});modifier=${mod})` };
+    return whole;
+  }
   if (f.unitWord) {
     const uw = c.nounPhrases.find((np) => compatible(np.metric, f.unit) && np.sticky.source && wholeWordOf(np).test(f.unitWord!));
     if (uw) return wholeOrSubset(uw.metric, `unit-word(${f.unitWord})`);
@@ -1460,8 +1537,40 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   const ownNoun = f.unitWord !== null && !(f.unitWord.length === 1 && isHan(f.unitWord));
   const free = compat.filter((o) => !(o.noun && ownNoun) && !claimed.overlaps(o.start, o.end));
   const best = nearest(free, f, penalty);
-  if (best) return best.noun ? wholeOrSubset(best.metric, `clause-noun(${best.phrase})`) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };
+  // "“小巨人”企业96家", "世界500强企业": a Chinese noun right after a quoted or ranked name is a named category, a part
+  if (best?.noun && best.metric.kind === 'stock' && isHan(text[best.start]) && CONTEXT_WORDS.zh_named_category_end.some((e) => text.slice(0, best.start).endsWith(e))) {
+    return { metric: null, rule: `subset(clause-noun(${best.phrase});named category)` };
+  }
+  // "集成电路产业营业收入": the amount of one sector, not of the whole
+  if (best && !best.noun && SECTOR_BEFORE.test(text.slice(Math.max(clause.start, best.start - 20), best.start))) {
+    return { metric: null, rule: `none(sector:${text.slice(Math.max(clause.start, best.start - 20), best.start).trim().split(/\s+/).pop()};was ${best.metric.id})` };
+  }
+  if (best) return best.noun ? wholeOrSubset(best.metric, `clause-noun(${best.phrase})`, best) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };
+  // "Turnover: 25.9 trillion yuan": a label opening the sentence before a colon names the figure of the
+  // clause right after it
+  const ci = st.clauses.indexOf(clause);
+  // (the label opens the sentence, or follows a ";" or ":" of a run of labelled values: "… filed: 71,000; granted: 38,000")
+  const label = ci >= 1 ? st.clauses[ci - 1]! : null;
+  const opensRun = label && (label.start === st.sentence.start || /[;；:]\s*$/.test(text.slice(st.clauses[ci - 2]!.end, label.start)));
+  if (label && opensRun && /^\s*:\s*$/.test(text.slice(label.end, clause.start))) {
+    const named = outermost(metricsInClause(st, label).filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null && o.metric.kind !== 'ratio'));
+    // one metric named there, or the label is no name of the figure (the same phrase may match in several spellings)
+    const l = named.length > 0 && named.every((o) => o.metric === named[0]!.metric) ? named[0]! : null;
+    if (l) return l.noun ? wholeOrSubset(l.metric, `label(${l.phrase})`) : { metric: l.metric.id, rule: `label(${l.phrase})` };
+  }
   return { metric: null, rule: 'none' };
+}
+
+/** The counted noun of any unit right after a number ("380 applications per …"), longest first. */
+function nounRightAfter(c: Compiled, text: string, from: number, to: number): MetricPhrase | null {
+  let pos = from;
+  while (pos < to && /\s/.test(text[pos]!)) pos++;
+  for (const np of c.nounPhrases) {
+    np.sticky.lastIndex = pos;
+    const m = np.sticky.exec(text);
+    if (m && m.index + m[0].length <= to) return np;
+  }
+  return null;
 }
 
 function lastDelimiter(text: string, from: number, to: number): number {
@@ -1561,16 +1670,19 @@ function readSubject(
         if (prior[mid]!.end <= o.start) lo = mid + 1;
         else hi = mid;
       }
-      r = lo > 0 ? prior[lo - 1]!.subject : topic;
+      // (with no topic in its section, "the park" is the zone the section before was about: a heading such as
+      // "Research" starts a section of the same document, not a new place)
+      r = lo > 0 ? prior[lo - 1]!.subject : (topic ?? st.sectionBefore);
       st.resolvedSubject.set(o, r);
     }
     return r;
   };
-  // zones, the aggregate and anaphors first (clause, then sentence); a region only when nothing else is named
+  // the figure's own clause first: a zone, the aggregate or an anaphor, else a region named there ("Riverside's GDP
+  // reached 1.8 trillion yuan, and the park …": the city's, not the park's); then the sentence, zones before regions
   const passes: [Span, boolean][] = [
     [clause, true],
-    [st.sentence, true],
     [clause, false],
+    [st.sentence, true],
     [st.sentence, false],
   ];
   for (const [scope, strong] of passes) {
@@ -1661,7 +1773,7 @@ function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): Date
   if (st.dateLists) return st.dateLists;
   const { text } = st;
   const dates = st.dates.filter((d) => d.kind !== 'comparison');
-  const data = dates.filter((d) => d.kind === 'data' || d.kind === 'by' || d.kind === 'relative' || d.kind === 'partial' || d.kind === 'prior');
+  const data = dates.filter((d) => d.kind === 'data' || d.kind === 'by' || d.kind === 'relative' || d.kind === 'partial' || d.kind === 'prior' || d.kind === 'anaphoric');
   const stated = dates.filter((d) => (d.kind === 'data' || d.kind === 'relative' || d.kind === 'by') && d.period !== null);
   const baseFigure = data.map((d) => {
     const i = lowerBound(st.figEnds, d.start + 1) - 1;
@@ -1792,6 +1904,13 @@ function readPeriod(
       if (d.fallback) return { period: d.fallback, basis: 'stated', rule: `part-year${where}(${quote(text, d)};year of the publication)`, isTarget: false, targetRule: null };
       return { period: null, basis: 'none', rule: `part-year${where}(${quote(text, d)};no-year)`, isTarget: false, targetRule: null };
     }
+    if (d.kind === 'anaphoric') {
+      const last = st.lastStated;
+      const ok = last !== null && (d.part === 'quarter' ? /^\d{4}-Q[1-4]$/.test(last) : /^\d{4}$/.test(last));
+      return ok
+        ? { period: last, basis: 'stated', rule: `anaphoric${where}(${quote(text, d)};last stated ${last})`, isTarget: false, targetRule: null }
+        : { period: null, basis: 'none', rule: `anaphoric${where}(${quote(text, d)};no ${d.part} stated before)`, isTarget: false, targetRule: null };
+    }
     if (d.kind === 'prior') {
       // "up from 177 a year earlier": one year before the statement's own period
       const own = ownPeriod(d);
@@ -1814,7 +1933,17 @@ function readPeriod(
   let presentClause = st.presentByClause.get(clause);
   if (presentClause === undefined) st.presentByClause.set(clause, (presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null));
   if (presentClause) return pub(`present:${quote(text, presentClause)}`);
-  const inSentence = nearestRange(data, 0, data.length, f, firstOkFrom(Infinity));
+  let inSentence = nearestRange(data, 0, data.length, f, firstOkFrom(Infinity));
+  // "…增长7.2%；去年同期为11.1万亿元": "a year earlier" in another clause that states its own figure dates that
+  // clause's base, not this figure (a clause holding only the date, "去年同期，…", frames the sentence)
+  if (inSentence?.kind === 'prior') {
+    const own = data.filter((d) => {
+      if (d.kind !== 'prior' || within(d, clause)) return true;
+      const cl = clauseAt(st.clauses, d.start);
+      return !cl || !st.figures.some((g) => g !== f && within(g, cl));
+    });
+    inSentence = nearest(own, f);
+  }
   if (inSentence) return fromDate(inSentence, '@sentence');
   if (st.presentSentence === undefined) st.presentSentence = findAll(c.presentCue, text, st.sentence.start, st.sentence.end)[0] ?? null;
   const presentSentence = st.presentSentence;
@@ -1888,6 +2017,10 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   let topic: SubjectDef | null = null;
   /** why no topic is carried: the paragraph turned to a place the vocabulary does not list */
   let topicNote: string | null = null;
+  /** the zone the section before was about */
+  let sectionBefore: SubjectDef | null = null;
+  /** the period stated last in the document: what "in the quarter" or "for the year" points to */
+  let lastStated: string | null = null;
   let carried: { period: string; rule: string } | null = null;
   for (const seg of segs) {
     if (!seg.content) {
@@ -1898,6 +2031,7 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     }
     if (seg.section !== section) {
       section = seg.section;
+      if (topic?.role === 'member') sectionBefore = topic;
       topic = null;
       topicNote = null;
       carried = null;
@@ -1907,7 +2041,12 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     const opening = masked.slice(seg.start, seg.end).trimStart();
     const frame = c.frameOpener.exec(opening);
     const place = c.placeOpener.exec(opening);
-    if (place) {
+    const organisation = c.organisationOpener.exec(opening);
+    const about = organisation ? `the ${organisation[1]!.toLowerCase()}` : null;
+    if (organisation) {
+      topic = null;
+      topicNote = `none(about:${about})`;
+    } else if (place) {
       topic = null;
       topicNote = `none(topic-changed:the ${place[1]!.toLowerCase()})`;
     } else if (frame) {
@@ -1921,14 +2060,17 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
       }
     }
     const idx = bySeg.get(seg) ?? [];
-    const res = readSentence(c, masked, seg, idx, figures, figureIndex, opts.publication, topic, carried, out, topicNote);
+    // a sentence turning to another place ends what an anaphor may point back to
+    if (topicNote !== null) sectionBefore = null;
+    const res = readSentence(c, masked, seg, idx, figures, figureIndex, opts.publication, topic, carried, out, topicNote, sectionBefore, about, lastStated);
+    if (res.stated) lastStated = res.stated;
     if (res.topic) topicNote = null;
     topic = res.topic ?? topic;
     if (res.regionOpens) {
       topic = null;
       topicNote = `none(topic-changed:${res.regionOpens})`;
     }
-    if (idx.length) carried = res.carried;
+    if (idx.length || res.framed) carried = res.carried;
   }
   for (const i of orphans) {
     const f = figures[i]!;
@@ -1949,21 +2091,44 @@ function readSentence(
   carried: { period: string; rule: string } | null,
   out: (FigureContext | null)[],
   topicNote: string | null = null,
-): { topic: SubjectDef | null; carried: { period: string; rule: string } | null; regionOpens: string | null } {
+  sectionBefore: SubjectDef | null = null,
+  /** the organisation the sentence is about ("the company"), whose figures are no zone metric */
+  about: string | null = null,
+  lastStated: string | null = null,
+): { topic: SubjectDef | null; carried: { period: string; rule: string } | null; regionOpens: string | null; framed?: boolean; stated?: string | null } {
   const clauses = splitClauses(text, sentence);
   const figures = idx.map((i) => all[i]!);
   const subjectOcc = subjectOccurrences(c, text, sentence, clauses);
   // the section's topic: the first zone (else the aggregate) named as more than a denominator
   // (a zone no subject lists becomes the topic only when the sentence opens with it: "Riverside Industrial Park
   // reported …", not "… a university science park, Huazhong Software Park …")
-  const opens = (o: SubjectOcc) => /^\s*(?:\S+(?:\s+|$)){0,3}$/.test(text.slice(sentence.start, o.start));
+  const opens = (o: Span) => /^\s*(?:\S+(?:\s+|$)){0,3}$/.test(text.slice(sentence.start, o.start));
   const named = subjectOcc.filter((o) => o.subject && !o.denominator && (!o.unlisted || opens(o)));
-  const newTopic = named.find((o) => o.subject!.role === 'member')?.subject ?? named.find((o) => o.subject!.role === 'aggregate')?.subject ?? null;
+  // (a section that names no zone but points back with an anaphor, "By September the park had …", is about the
+  // zone the section before was about)
+  const newTopic =
+    named.find((o) => o.subject!.role === 'member')?.subject ??
+    named.find((o) => o.subject!.role === 'aggregate')?.subject ??
+    (topic === null && sectionBefore !== null && subjectOcc.some((o) => o.subject === null) ? sectionBefore : null);
   // "Riverside's exports …": a sentence that opens on a city or province (and names no zone) turns the
   // paragraph to that place: the zone talked about before is not carried past it
   const opener = named[0];
   const regionOpens = !newTopic && opener !== undefined && opener.subject!.role === 'place' && opens(opener) ? opener.subject!.id : null;
-  if (figures.length === 0) return { topic: newTopic, carried, regionOpens };
+  if (figures.length === 0) {
+    // "In the first half of 2024 the parks kept steady growth.": a sentence with no figure that opens on a stated
+    // period (not a goal) frames the figures after it
+    const dates = findDates(c, text, sentence, clauses, allIndex, publication);
+    // (a day is a dateline, not the period of what follows; a sentence that is only its date says nothing of it)
+    // (or a sentence introducing a list, "The table below lists … for 2022", that states one period)
+    const own = dates.filter((d) => d.kind === 'data' && d.period !== null && !/^\d{4}-\d{2}-\d{2}$/.test(d.period));
+    const intro = own.length === 1 && LIST_INTRO.test(text.slice(sentence.start, sentence.end)) ? own[0] : undefined;
+    const frame = intro ?? own.find((d) => opens(d) && /\p{L}{3}/u.test(text.slice(d.end, sentence.end)));
+    c.targetCue.lastIndex = 0;
+    if (frame && !c.targetCue.test(text.slice(sentence.start, sentence.end))) {
+      return { topic: newTopic, carried: { period: frame.period!, rule: `frame(${quote(text, frame)})` }, regionOpens, framed: true };
+    }
+    return { topic: newTopic, carried, regionOpens };
+  }
 
   const st: SentenceState = {
     text,
@@ -1993,9 +2158,12 @@ function readSentence(
     presentSentence: undefined,
     presentState: undefined,
     dateLists: null,
+    sectionBefore,
+    lastStated,
   };
   for (let k = figures.length - 1, m = Infinity; k >= 0; k--) st.figMinEndFrom[k] = m = Math.min(m, figures[k]!.end);
   let lastCarry: { period: string; rule: string } | null = null;
+  let lastStatedHere: string | null = null;
   let anyPlain = false;
   /** the quote of a ranked or named subset of the set counted earlier in the sentence */
   let subsetSubject: string | null = null;
@@ -2017,11 +2185,28 @@ function readSentence(
     const clause = clauseAt(clauses, f.start) ?? sentence;
     const bracket = bracketBefore(text, f, sentence);
     let m = readMetric(c, st, k, clause, bracket);
+    if (about !== null && m.metric !== null) m = { metric: null, rule: `none(about:${about};was ${m.metric})` };
     const def0 = m.metric ? c.metricById.get(m.metric) : undefined;
+    // "…, among which 260 firms trade at home": a part of the whole just stated is not a figure of the
+    // whole's metric (a part that names another metric, "…, among which 2,580 thousand engage in R&D", keeps it)
+    const clauseOpener = f.unit === 'percent' ? null : c.partOfClause.exec(text.slice(clause.start, f.start));
     if (def0 && partOf) m = { metric: null, rule: `none(part-of:${partOf};was ${def0.id})` };
-    else if (def0?.kind === 'stock' && f.unit !== 'percent') {
+    else if (def0 && clauseOpener && clause.start > sentence.start && k > 0 && st.resolved[k - 1] === def0.id) m = { metric: null, rule: `none(part-of:${clauseOpener[0].toLowerCase()};was ${def0.id})` };
+    else if (def0?.kind === 'stock' && f.unit !== 'percent' && c.subsetPredicate.test(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))) {
+      m = { metric: null, rule: `subset(${m.rule};did:${c.subsetPredicate.exec(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))![0].trim()})` };
+    } else if (def0?.kind === 'stock' && f.unit !== 'percent') {
       const inc = incrementBefore(clause, f);
-      if (inc !== null) m = { metric: null, rule: `none(increment:${inc};was ${def0.id})` };
+      if (inc !== null) {
+        // new additions to a stock are a figure of the flow that adds to it ("newly added 300 firms" → the flow of new firms), if one is declared
+        const flow = [...c.metricById.values()].find((x) => x.increment_of === def0.id && compatible(x, f.unit));
+        m = flow ? { metric: flow.id, rule: `increment(${inc};of ${def0.id})` } : { metric: null, rule: `none(increment:${inc};was ${def0.id})` };
+      }
+    }
+    // "up from 1.5 trillion yuan in 2021", "compared with 52 billion yuan": a comparison base right after a figure
+    // of its unit is the same measure at another time
+    const base = k > 0 && c.comparison.test(text.slice(Math.max(clause.start, f.start - 20), f.start));
+    if (m.metric === null && base && st.figures[k - 1]!.unit === f.unit && st.resolved[k - 1] && !/^(?:threshold|none\(part-of)/.test(m.rule)) {
+      m = { metric: st.resolved[k - 1]!, rule: `compared(with ${quote(text, st.figures[k - 1]!)};${m.rule})` };
     }
     st.resolved.push(m.metric);
     // the distinct metrics read so far, the most recent last (what a bracket or a growth figure falls back on)
@@ -2039,15 +2224,23 @@ function readSentence(
     if (subsetSubject === null && phrase) subsetSubject = quote(text, phrase);
     if (s.subject?.role === 'aggregate' && subsetSubject !== null) s = { subject: null, rule: `none(subset:${subsetSubject})` };
     if (s.subject?.role === 'aggregate' && f.unit !== 'percent' && c.distributive.test(text.slice(f.end, clause.end))) s = { subject: null, rule: 'none(each:an amount of each member)' };
+    // "…, each with revenue of over 80 billion yuan": the clause is about each member, not the subject named
+    else if (s.subject && f.unit !== 'percent' && c.distributiveBefore.test(text.slice(clause.start, f.start))) s = { subject: null, rule: `none(each:${quote(text, { start: clause.start, end: f.start }).split(' ').slice(0, 2).join(' ')})` };
+    // "40 reached 100 billion yuan in revenue": the level each of the counted members reached, no amount of a subject
+    if (s.subject && m.rule.startsWith('threshold(')) s = { subject: null, rule: `none(threshold:${m.rule.slice('threshold('.length, -1)})` };
     if (/^subset\(.*;(?:rank=|named-before)/.test(m.rule) && subsetSubject === null) subsetSubject = quote(text, f);
     let p = readPeriod(c, st, f, clause, publication, carried);
     // only a stock holds as of a date: a flow or a ratio (a share, a growth rate) that no stated period
     // dates is not dated by the publication either
     const kind = m.metric ? c.metricById.get(m.metric)?.kind : undefined;
-    if (p.basis === 'publication' && (kind === 'flow' || kind === 'ratio')) {
-      p = { ...p, period: null, basis: 'none', rule: `none(${kind} not dated by the publication;${p.rule})` };
+    // (a figure whose unit is a ratio, "2.6 times", "40 percent", is a ratio whatever metric it has or lacks)
+    const ratioUnit = !kind && (f.unit === 'percent' || f.unit === 'percentage_points' || f.unit === 'times' || f.unit === 'per_10k');
+    if (p.basis === 'publication' && (kind === 'flow' || kind === 'ratio' || ratioUnit)) {
+      p = { ...p, period: null, basis: 'none', rule: `none(${kind ?? 'ratio'} not dated by the publication;${p.rule})` };
     }
-    if (!p.isTarget) {
+    if (!p.isTarget && !base && p.basis === 'stated' && p.period !== null) lastStatedHere = p.period;
+    // (a comparison base's date is the base's: the sentences after go on about the statement's own period)
+    if (!p.isTarget && !(base && lastCarry !== null)) {
       anyPlain = true;
       lastCarry = p.period !== null && (p.basis === 'stated' || p.basis === 'carried') ? { period: p.period, rule: p.rule } : null;
     }
@@ -2076,5 +2269,5 @@ function readSentence(
       ...(unit ? { unit } : {}),
     };
   });
-  return { topic: newTopic, carried: anyPlain ? lastCarry : carried, regionOpens };
+  return { topic: newTopic, carried: anyPlain ? lastCarry : carried, regionOpens, stated: lastStatedHere };
 }

@@ -283,6 +283,50 @@ describe('more phrasings', () => {
     ]);
   });
 
+  it('Chinese qualifiers bound the figure: 超过/突破/逾/近/约 before it, 多/余/以上 after it', () => {
+    const { figures } = scanFigures('园区企业超过300家，营收突破2万亿元，员工逾5万人，新增企业1200余家、专利40多件，投资近80亿元，产值约900亿元，上市公司100家以上，入驻企业2万余家。');
+    expect(figures.map((f) => [f.valueText, f.value, f.unit, f.bound])).toEqual([
+      ['超过300家', 300, 'count', 'lower'],
+      ['突破2万亿元', 2e12, 'CNY', 'lower'],
+      ['逾5万人', 5e4, 'persons', 'lower'],
+      ['1200余家', 1200, 'count', 'lower'],
+      ['40多件', 40, 'count', 'lower'],
+      ['近80亿元', 8e9, 'CNY', 'upper'],
+      ['约900亿元', 9e10, 'CNY', 'approx'],
+      ['100家以上', 100, 'count', 'lower'],
+      ['2万余家', 2e4, 'count', 'lower'],
+    ]);
+    // a rank counts no people
+    expect(scanFigures('排名前10名的高新区').figures.map((f) => [f.valueText, f.unit])).toEqual([['10', 'count']]);
+  });
+
+  it('"one" before a noun is the article unless it is counted beside other counts; "five of the parks" is a count', () => {
+    const { figures } = scanFigures(
+      'One state park in the north approved a grant, and a survey of one cluster counted 400 firms. The district has one science city and four parks; five of the parks are new, and one of them is small.',
+    );
+    expect(figures.map((f) => [f.valueText, f.value, f.unit])).toEqual([
+      ['400 firms', 400, 'count'],
+      ['one science city', 1, 'count'],
+      ['four parks', 4, 'count'],
+      ['five', 5, 'count'],
+    ]);
+  });
+
+  it('a noun followed by a colon labels the next row, it is counted by no number before it', () => {
+    const { figures } = scanFigures('High-tech enterprises: 1,530\nEmployees: 410,000\nParks: 12');
+    expect(figures.map((f) => [f.valueText, f.unit])).toEqual([
+      ['1,530', 'count'],
+      ['410,000', 'count'],
+      ['12', 'count'],
+    ]);
+  });
+
+  it('"last year" after a number dates it, it is no duration', () => {
+    const { figures, skips } = scanFigures('Firms in the park rose to 6,100 last year, and staff reached 9,000 this year; the plan runs 5 years.');
+    expect(figures.map((f) => f.valueText)).toEqual(['6,100', '9,000']);
+    expect(skips.map((x) => [x.text, x.reason])).toEqual([['5 years', 'time_span']]);
+  });
+
   it('other currencies are money in their own ISO unit, not counts', () => {
     const { figures } = scanFigures('The fund is worth HK$5 billion or €3 million.');
     expect(figures.map((f) => [f.valueText, f.value, f.unit])).toEqual([

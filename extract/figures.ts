@@ -136,8 +136,12 @@ const LexiconSchema = z.object({
     hundred: z.string(),
     article: z.string(),
     article_before: WordList,
+    partitive: WordList,
+    coordinators: WordList,
   }),
   range_joiners: WordList,
+  rank_before: WordList,
+  time_daters: WordList,
   range_frames: z.array(z.object({ open: z.string().min(1), join: z.string().min(1) })),
   range_not_after: WordList,
   denominator_words: WordList,
@@ -317,6 +321,9 @@ const ROUNDED_UNITS = new Set(LEX.interval.rounded_units.map(asUnit));
 /** a word after a number: a letter run (hyphens, apostrophes, & inside), or a short parenthetical */
 const WORD_RE = new RegExp(`(?:${WS0}|-)(\\([^()\\n]{1,30}\\)|\\p{L}(?:[\\p{L}\\p{M}&'’-]*\\p{L})?)`, 'uy');
 const LETTER = /\p{L}/u;
+const HAN_START = /^[\u3400-\u9fff]/u;
+const RANK_BEFORE = LEX.rank_before;
+const TIME_DATERS = new Set(LEX.time_daters.map(norm));
 const PUNCT = /[^\p{L}\p{N}\n\s]/u;
 
 /** the word before `at`, over trailing spaces and up to two punctuation marks ("than, ", "of (") */
@@ -535,6 +542,14 @@ const WORD_NUMBER_RE = new RegExp(
   'giu',
 );
 
+const WORD_PARTITIVE_RE = new RegExp(`^${WS1}(?:${alt(W.partitive, esc)})(?![\\p{L}])`, 'iu');
+const WORD_COUNT_RE = new RegExp(`(?:\\d|(?<![\\p{L}])(?:${UNIT_WORD_NUM})(?![\\p{L}]))`, 'iu');
+/** up to three words of the noun phrase, then a coordinator and another number */
+const WORD_COORDINATED_RE = new RegExp(
+  `^(?:${WS1}[\\p{L}-]+){0,3}${WS0},?${WS1}(?:${alt(W.coordinators, esc)})${WS1}${WORD_COUNT_RE.source}`,
+  'iu',
+);
+
 // ------------------------------------------------------------------ decimal arithmetic
 
 /** value = mant × 10^exp, kept exact so bounds like 20.25e12 come out as the nearest double */
@@ -748,17 +763,39 @@ function readSuffix(text: string, p: number, currency: Unit | null, single: bool
     // look ahead for the counted noun over a few modifiers: "206 public (municipal) research laboratories"
     let q = out.end;
     let found: { cls: 'person' | 'count'; word: string; end: number } | null = null;
+    let word = '';
+    let prevWord = '';
     for (let i = 0; i < LEX.noun_window; i++) {
       WORD_RE.lastIndex = q;
       const wm = WORD_RE.exec(text);
       if (!wm) break;
-      const w = wm[1]!;
+      prevWord = word;
+      let w = wm[1]!;
+      word = w;
       q = WORD_RE.lastIndex;
       if (w.startsWith('(')) continue;
-      const cls = nounClass(w);
+      // "1,530\nEmployees: 410,000": a word before a colon labels what follows, no number before it counts it
+      if (/^[ \t]*[:：]/.test(text.slice(q, q + 3))) break;
+      let cls = nounClass(w);
+      // "排名前10名", "第3名": a rank, not people
+      if (cls === 'person' && RANK_BEFORE.some((r) => text.slice(Math.max(0, p - 16), p).replace(/[\d.,]+$/u, '').endsWith(r))) break;
+      if (cls === null && HAN_START.test(w)) {
+        // Chinese runs a classifier into the next word ("100家以上", "1500家企业"): the longest noun it starts with
+        const rank = RANK_BEFORE.some((r) => text.slice(Math.max(0, p - 16), p).replace(/[\d.,]+$/u, '').endsWith(r));
+        for (let n = Math.min(w.length - 1, 4); n >= 1 && !rank; n--) {
+          const c = nounClass(w.slice(0, n));
+          if (c === 'person' || c === 'count' || c === 'time') {
+            q -= w.length - n;
+            w = w.slice(0, n);
+            cls = c;
+            break;
+          }
+        }
+      }
       if (cls === 'stop') break;
       if (cls === 'time') {
-        if (!found) out.timeEnd = q;
+        // "6,100 last year": a time noun after "last"/"this"/"next" dates the number, it measures no span
+        if (!found && !(i > 0 && TIME_DATERS.has(norm(prevWord)))) out.timeEnd = q;
         break;
       }
       if (cls === 'person' || cls === 'count') {
@@ -994,8 +1031,15 @@ class Scanner {
       }
     }
     if (kind === 'words') {
-      const isFigure = scaled || !!suf.unit || (qual !== null && dec(d) !== 1);
+      const one = dec(d) === 1;
+      // "five of the parks" counts some of a set; "one of them" is no count
+      const partitive = !one && !scaled && !suf.unit && WORD_PARTITIVE_RE.test(t.slice(ne, ne + 20));
+      const isFigure = scaled || !!suf.unit || (qual !== null && !one) || partitive;
       if (!isFigure) return { fig: null };
+      // "one" before a noun is the article ("One state park in Pune approved …", "a survey of one cluster"),
+      // unless counted beside another count ("one area and 12 parks", "one platform for innovation and six measures")
+      if (one && !scaled && qual === null && suf.unitWord !== null && !WORD_COORDINATED_RE.test(t.slice(suf.end, suf.end + 60))) return { fig: null };
+      if (partitive) suf = { ...suf, unit: 'count' };
     }
     const unit: Unit = suf.unit ?? 'count';
     let value: Decimal = { mant: d.mant, exp: d.exp + suf.scaleExp + suf.unitExp };

@@ -42,6 +42,10 @@ export interface MetricDef {
    * ("the 114 zones", "there are 178 zones"); "25 zones are named …" counts a subset
    */
   whole_count_only: boolean;
+  /** flows only: the stock metric this flow adds to (new firms add to the firms) */
+  increment_of: string | null;
+  /** rates (per_10k) only: the count metric whose members the rate counts ("grants per 10,000 staff" count grants) */
+  rate_of: string | null;
 }
 
 export interface SubjectDef {
@@ -133,6 +137,8 @@ const MetricSchema = z
     share_of: id.nullable().default(null),
     qualifier: z.boolean().default(false),
     whole_count_only: z.boolean().default(false),
+    increment_of: id.nullable().default(null),
+    rate_of: id.nullable().default(null),
   })
   .strict();
 
@@ -280,6 +286,11 @@ export function loadLexicon(dir: string): Lexicon {
       else if (b.kind === 'ratio') problems.push(`metrics.yaml: ${x.id}.share_of: ${x.share_of} is itself a ratio`);
       if (x.kind !== 'ratio') problems.push(`metrics.yaml: ${x.id}: share_of is only for ratio metrics`);
     }
+    if (x.increment_of !== null) {
+      const b = byId.get(x.increment_of);
+      if (!b || b.kind !== 'stock' || x.kind !== 'flow') problems.push(`metrics.yaml: ${x.id}.increment_of: a flow adds to a known stock metric, not ${x.increment_of}`);
+    }
+    if (x.rate_of !== null && (!byId.get(x.rate_of) || x.kind !== 'ratio')) problems.push(`metrics.yaml: ${x.id}.rate_of: a ratio counts a known metric, not ${x.rate_of}`);
     if (x.synonyms.length + x.nouns.length === 0) problems.push(`metrics.yaml: ${x.id}: no synonyms and no nouns`);
     for (const ph of new Set([...x.synonyms, ...x.nouns].map((y) => phraseKey(y)))) {
       const owner = phraseOwner.get(ph);
@@ -327,6 +338,8 @@ export function loadLexicon(dir: string): Lexicon {
       growth_of: null,
       qualifier: x.qualifier,
       whole_count_only: x.whole_count_only,
+      increment_of: x.increment_of,
+      rate_of: x.rate_of,
     });
   }
   // Growth rates are derived rather than listed: every level or amount can be said to grow, and the
@@ -346,6 +359,8 @@ export function loadLexicon(dir: string): Lexicon {
       growth_of: x.id,
       qualifier: false,
       whole_count_only: false,
+      increment_of: null,
+      rate_of: null,
     });
   }
 

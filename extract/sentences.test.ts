@@ -15,6 +15,8 @@ describe('splitSentences', () => {
     ['form feed without regions', 'page one ends here\fpage two', ['page one ends here', 'page two']],
     ['list enumerators', 'following goals:\n1. Strengthening capacity. The zones will grow.', ['following goals:', '1. Strengthening capacity.', 'The zones will grow.']],
     ['heading line', 'Latest Progress in National High-tech Zones\nAccording to the data, revenue\ngrew.', ['Latest Progress in National High-tech Zones', 'According to the data, revenue\ngrew.']],
+    ['label rows ("Key: value" lines) are one sentence each', 'Main figures of the park.\nTotal revenue: 80 billion yuan (up 3 percent)\nPatents granted: 2,400\nStaff: 52,000', ['Main figures of the park.', 'Total revenue: 80 billion yuan (up 3 percent)', 'Patents granted: 2,400', 'Staff: 52,000']],
+    ['a wrapped line that opens on a word and colon is still one sentence', 'The report said the park\nNote: growth was slow.', ['The report said the park\nNote: growth was slow.']],
   ])('%s', (_name, text, expected) => {
     expect(texts(text)).toEqual(expected);
   });

@@ -10,6 +10,7 @@ import type { Region } from './textLayer.js';
  *   digit or opening quote — except after abbreviations (e.g., U.S., No., Mr.), initials and list
  *   enumerators ("1. Strengthening" at a line start); decimals ("20.3") have no whitespace after the point;
  * - a colon at a line end followed by a capitalised line (list intros, speaker labels);
+ * - between two lines that are both rows of a key–value list ("Turnover: 49.3 billion yuan");
  * - a blank line, a form feed (without regions), a hard line break;
  * - a heading-like line: it starts a sentence, has no terminal punctuation, is title-cased, does not end
  *   in a function word, and the next line starts with a capital. Headings also start a new section.
@@ -188,6 +189,9 @@ interface Cut {
 /** Finite verbs that make a title-cased line a sentence ("Park is evolved from the old harbour …"). */
 const FINITE_VERBS = new Set(['is', 'are', 'was', 'were', 'has', 'have', 'had', 'will', 'would', 'can', 'could']);
 
+/** A line "Label: value": a few words starting with a capital, a colon, then the value on the same line. */
+const LABEL_ROW = /^[A-Z][A-Za-z&'’ -]{0,40}:[ \t]+\S/;
+
 function titleLike(line: string): boolean {
   if (line.split(/\s+/).some((w) => FINITE_VERBS.has(w.toLowerCase()))) return false;
   const words = line.split(/\s+/).filter((w) => /[A-Za-z]/.test(w[0] ?? ''));
@@ -281,6 +285,9 @@ function findCuts(view: string, hard: boolean): Cut[] {
       cut = { at: line.end, paragraph: false, headingBefore: false };
     } else if (nt && (/:$/.test(s) || wholeBracket(view, lastBoundary, t.end)) && OPENERS.test(nextFirst)) {
       // "goals:" before a list, "Speaker:" before a turn; a whole line in brackets ("(Source: …)")
+      cut = { at: line.end, paragraph: false, headingBefore: false };
+    } else if (nt && LABEL_ROW.test(s) && LABEL_ROW.test(view.slice(nt.start, nt.end))) {
+      // "Turnover: 49.3 billion yuan" over "Staff: 410,000": rows of a key–value list, one statement each
       cut = { at: line.end, paragraph: false, headingBefore: false };
     } else if (nt && startsSentence && !endsTerminal && OPENERS.test(nextFirst) && titleLike(s)) {
       cut = { at: line.end, paragraph: true, headingBefore: true };

@@ -93,7 +93,7 @@ describe('documents nobody tuned for', () => {
 
   it('reads a Chinese government page in GB2312 (万亿元, 同比增长/下降, 2023年上半年, 12万家)', () => {
     const id = 'zh-gov-note';
-    expectMention(id, { quote: '178', value: 178, unit: 'count', metric: 'zone_count', subject: 'national', period: '2023' });
+    expectMention(id, { quote: '178家', value: 178, unit: 'count', metric: 'zone_count', subject: 'national', period: '2023' });
     expectMention(id, { quote: '56.6万亿元', value: 5.66e13, unit: 'CNY', metric: 'operating_revenue', subject: 'national', period: '2023' });
     expectMention(id, { quote: '8.5%', value: 8.5, unit: 'percent', metric: 'operating_revenue_growth', period: '2023' });
     expectMention(id, { quote: '1200亿元', value: 1.2e11, unit: 'CNY', metric: 'export_value', subject: 'zhongguancun', period: '2023-H1' });
