@@ -7,6 +7,7 @@ import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toPageSpan } from './offsets.js';
 import { PDF_TEXT_LAYER_VERSION, readPdfPageTexts, readPdfTextLayer } from './pdf.js';
+import { pdfjsVersion } from './pdfjs.js';
 import { SourceError, regionAt, type TextLayer } from './textLayer.js';
 
 const SOURCES = fileURLToPath(new URL('../sources/', import.meta.url));
@@ -274,5 +275,7 @@ describe('bad input', () => {
 
   it('version names the pdf.js build', () => {
     expect(PDF_TEXT_LAYER_VERSION).toMatch(/pdfjs\.5\.4\.296$/);
+    // read from pdfjs-dist's package.json (no pdf.js load): it must be the library that actually runs
+    expect(PDF_TEXT_LAYER_VERSION).toBe(`3+pdfjs.${pdfjsVersion}`);
   });
 });

@@ -19,15 +19,14 @@
  * line and "\f" between pages (joinPages). The one exception: a "\f" inside an item string (never seen in
  * practice) becomes " ", because a page text must not contain the page separator; the length is kept.
  */
-import { getDocument, pdfjsVersion } from './pdfjs.js';
+import { getDocument } from './pdfjs.js';
 import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { checkInflatedSize, DEFAULT_PDF_LIMITS, type PdfLimits } from './limits.js';
 import { joinPages } from './offsets.js';
 import { glyphsOfOperatorList, itemGlyphEdges, mul, type ItemEdges } from './pdfGlyphs.js';
 import { SourceError, type PageInfo, type PdfItem, type Region, type RegionKind, type TextLayer } from './textLayer.js';
 
-/** Bump the first part when the layout rules change the output; the pdf.js version also changes it. */
-export const PDF_TEXT_LAYER_VERSION: string = `3+pdfjs.${pdfjsVersion}`;
+export { PDF_TEXT_LAYER_VERSION } from './pdfVersion.js';
 
 // ------------------------------------------------------------------ tunables (fractions of the font size)
 

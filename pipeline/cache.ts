@@ -24,7 +24,7 @@ import type { PdfLimits } from '../extract/limits.js';
 import type { ManifestEntry } from '../extract/manifest.js';
 import { readCheckedEntry, writeCheckedEntry } from './checkedEntry.js';
 import { extractorVersion } from '../extract/mentions.js';
-import { PDF_TEXT_LAYER_VERSION } from '../extract/pdf.js';
+import { PDF_TEXT_LAYER_VERSION } from '../extract/pdfVersion.js';
 import type { SourceResult } from './extractSource.js';
 
 export const CACHE_FORMAT = 'figtrail-extract-cache/4';

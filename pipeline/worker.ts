@@ -4,14 +4,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { readHtmlTextLayer } from '../extract/html.js';
 import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { readSourceBytes, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
-import { readPdfPageTexts, readPdfTextLayer } from '../extract/pdf.js';
 import type { RenderedPage } from '../audit/renderPages.js';
 import { DEFAULT_PDF_LIMITS, type PdfLimits } from '../extract/limits.js';
 import { cacheKey, encodeResult, ExtractCache, extractionVersions, type EncodedResult, type ExtractionSettings } from './cache.js';
-import { extractSource } from './extractSource.js';
+
+/**
+ * The readers load on first use, and a worker loads them before it says it is ready. The main thread imports this
+ * module for probeCache and the pool's task types; pdf.js, the HTML parser and the figure grammar would cost it
+ * about 0.3 s in a build that reads nothing itself (up to date, every source from the cache, or read by workers).
+ */
+let readersLoading: Promise<[typeof import('./extractSource.js'), typeof import('../extract/pdf.js'), typeof import('../extract/html.js')]> | null = null;
+function readers() {
+  return (readersLoading ??= Promise.all([import('./extractSource.js'), import('../extract/pdf.js'), import('../extract/html.js')]));
+}
 
 export interface SourceTask {
   kind: 'source';
@@ -127,6 +134,7 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
     ...(task.pdfLimits === undefined ? {} : { pdfLimits: task.pdfLimits }),
     ...(task.maxMentions === undefined ? {} : { maxMentions: task.maxMentions }),
   };
+  const [{ extractSource }, { readPdfPageTexts }] = await readers();
   const result = await extractSource(task.sourcesDir, task.entry, { lexicon: lex, ...maxBytes, ...pdfLimits });
   let pageTexts: string[] | null = null;
   if (result.error === null && task.entry.media_type === 'application/pdf') {
@@ -151,6 +159,7 @@ export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {
     const { renderPagesInProcess } = await import('../audit/renderPages.js');
     return { kind: 'render', pages: await renderPagesInProcess(task.data, task.scale, task.limits, task.pages) };
   }
+  const [, { readPdfTextLayer }, { readHtmlTextLayer }] = await readers();
   const bytes = readFileSync(task.file);
   const meta = { sourceId: 'bench', sha256: '0'.repeat(64) };
   const layer = task.kind === 'pdfText' ? await readPdfTextLayer(bytes, meta) : readHtmlTextLayer(bytes, meta);
@@ -161,8 +170,8 @@ export const WORKER_MARK = 'figtrail-extract-worker';
 
 if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
   const port = parentPort;
-  // pdf.js is loaded by now (static imports); the lexicon the source tasks will name is read before the pool is
-  // told this worker is ready, so a task's watchdog never counts start-up. A lexicon that cannot be read is left
+  // the readers (pdf.js …) and the lexicon the source tasks will name are loaded before the pool is told this
+  // worker is ready, so a task's watchdog never counts start-up. A lexicon or reader that cannot be loaded is left
   // for the task to report.
   const warmDir = (workerData as { lexiconDir?: string }).lexiconDir;
   if (warmDir !== undefined) {
@@ -172,6 +181,7 @@ if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mar
       // reported by the first task that needs it
     }
   }
+  await readers().catch(() => undefined);
   port.postMessage({ id: -1, ready: true });
   port.on('message', (msg: { id: number; task: Task }) => {
     // the pool starts the task's clock on this (pipeline/pool.ts): the worker's own start-up is not the source's

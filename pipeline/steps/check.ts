@@ -4,7 +4,6 @@ import { CHECKS, runChecks, sortFindings } from '../../checks/index.js';
 import type { Relation } from '../../checks/relations.js';
 import type { CheckContext, Finding } from '../../checks/types.js';
 import { sha256Hex, type ManifestEntry } from '../../extract/manifest.js';
-import { readPdfPageTexts } from '../../extract/pdf.js';
 import { openSource } from '../../extract/sourceFile.js';
 import type { Mention, Skip, SourceRow } from '../../extract/records.js';
 
@@ -45,7 +44,10 @@ export class CheckStep {
       // the page texts of readPdfPageTexts, read by the extraction workers (or the cache) from the same bytes
       rereadPdfPages: async (bytes: Uint8Array) => {
         const f = path.join(input.pageTextsDir, `${sha256Hex(bytes)}.json`);
-        return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as string[]) : readPdfPageTexts(bytes);
+        if (existsSync(f)) return JSON.parse(readFileSync(f, 'utf8')) as string[];
+        // pdf.js loads only here: a build whose page texts all came with the extraction never loads it on this thread
+        const { readPdfPageTexts } = await import('../../extract/pdf.js');
+        return readPdfPageTexts(bytes);
       },
       relations: input.relations,
     };
