@@ -194,8 +194,11 @@ describe.skipIf(!executablePath)('audit site in Chromium (file://)', () => {
       const m = realMentions.find((x) => f2009.mention_ids.includes(x.mention_id))!;
       expect(m.page).not.toBeNull();
       await p.click(`section#${m.mention_id} a.to-source`);
-      const img = p.locator(`img.page-image[data-page="${m.page}"]`);
-      await img.evaluate((el) => { const i = el as unknown as Img; return i.complete ? null : new Promise<void>((r) => i.addEventListener('load', () => r())); });
+      // versions up to v1.4.0 show the page as a PNG; from v1.5.0 pdf.js draws it into a canvas in the browser
+      const png = (await p.locator(`img.page-image[data-page="${m.page}"]`).count()) > 0;
+      const img = p.locator(`${png ? 'img' : 'canvas'}.page-image[data-page="${m.page}"]`);
+      if (png) await img.evaluate((el) => { const i = el as unknown as Img; return i.complete ? null : new Promise<void>((r) => i.addEventListener('load', () => r())); });
+      else await p.locator(`canvas.page-image[data-page="${m.page}"][data-rendered="1"]`).waitFor({ state: 'attached', timeout: 30_000 });
       const [box, pageRect] = await Promise.all([p.locator(`a.hl#${m.mention_id}`).evaluate(rectOf), img.evaluate(rectOf)]);
       expect(box.width).toBeGreaterThan(3);
       expect(box.left).toBeGreaterThanOrEqual(pageRect.left - 0.5);
