@@ -538,6 +538,37 @@ describe('readContexts: readings on text nobody tuned for', () => {
     expect(got[1]!.rule).toContain('metric=none(part-of:among which');
   });
 
+  it('an amount that a counted set of members earned is that set\'s, a part: no whole metric', () => {
+    const text =
+      'East Lake reported revenue of 1.7 trillion yuan in 2022. Its 80 listed companies earned a combined net profit of 12 billion yuan in 2022. ' +
+      'In 2023, its 900 firms together made revenue of 60 billion yuan.';
+    const got = check(text, [
+      ['1.7 trillion yuan', 'CNY', 'operating_revenue', 'east_lake', '2022', 'stated'],
+      ['80 listed companies', 'count', 'listed_company_count', 'east_lake', '2022', 'stated'],
+      ['12 billion yuan', 'CNY', null, 'east_lake', '2022', 'stated'],
+      ['900 firms', 'count', 'enterprise_count', 'east_lake', '2023', 'stated'],
+      ['60 billion yuan', 'CNY', null, 'east_lake', '2023', 'stated'],
+    ]);
+    expect(got[2]!.rule).toContain('metric=none(counted-subject:80 listed companies earned;was net_profit)');
+    expect(got[4]!.rule).toContain('metric=none(counted-subject:900 firms together made;was operating_revenue)');
+  });
+
+  it('a count that is not the subject of the amount\'s clause, or counts the whole set, leaves the metric', () => {
+    const text =
+      'In 2022, East Lake, home to 80 listed companies, made a net profit of 12 billion yuan. ' +
+      "In 2022, the zone's revenue was 40 billion yuan, and its 80 firms employ 9,000 people. " +
+      'In 2022, the 178 national high-tech zones earned revenue of 48 trillion yuan.';
+    check(text, [
+      ['80 listed companies', 'count', 'listed_company_count', 'east_lake', '2022', 'stated'],
+      ['12 billion yuan', 'CNY', 'net_profit', 'east_lake', '2022', 'stated'],
+      ['40 billion yuan', 'CNY', 'operating_revenue', 'east_lake', '2022', 'stated'],
+      ['80 firms', 'count', 'enterprise_count', 'east_lake', '2022', 'stated'],
+      ['9,000 people', 'persons', 'employee_count', 'east_lake', '2022', 'stated'],
+      ['178 national high-tech zones', 'count', 'zone_count', 'national', '2022', 'stated'],
+      ['48 trillion yuan', 'CNY', 'operating_revenue', 'national', '2022', 'stated'],
+    ]);
+  });
+
   it("a place named in the figure's own clause wins over a zone named in another clause", () => {
     const text = "In 2021, Wuhan's GDP reached 1.8 trillion yuan, and East Lake reported revenue of 1.3 trillion yuan. " + '2022年，武汉市地区生产总值1.9万亿元，东湖高新区营业收入1.4万亿元。';
     check(text, [

@@ -211,6 +211,10 @@ interface Compiled {
   increment: RegExp;
   /** "… cut jobs": what some members did, right after a count's noun */
   subsetPredicate: RegExp;
+  /** "Its 130 chip makers earned …": what stands before a count that opens its clause as the clause's subject */
+  countedSubjectBefore: RegExp;
+  /** … and the verb right after the count's noun */
+  countedSubjectVerb: RegExp;
 }
 
 const compiledCache = new WeakMap<Lexicon, Compiled>();
@@ -363,6 +367,15 @@ function compile(lex: Lexicon): Compiled {
       `^(?:\\s+(?:there|(?:in|at)\\s+(?:the\\s+)?[A-Z][\\w'’-]*(?:\\s+[A-Z][\\w'’-]*)*))?\\s+(?:${alternation(CONTEXT_WORDS.subset_predicates)})${AFTER}`,
     ),
     distributive: new RegExp(`^\\s*(?:${alternation(CONTEXT_WORDS.distributive_after)})${AFTER}`, 'i'),
+    // a determiner, then a possessive of up to four words ("the zone's", "Riverside's"), each at most
+    countedSubjectBefore: new RegExp(
+      `^\\s*(?:(?:${alternation(CONTEXT_WORDS.counted_subject_determiners)})\\s+)?(?:(?:[A-Za-z][\\w&-]*\\s+){0,3}[A-Za-z][\\w&-]*['’]s\\s+)?$`,
+      'i',
+    ),
+    countedSubjectVerb: new RegExp(
+      `^\\s+(?:(?:${alternation(CONTEXT_WORDS.counted_subject_adverbs)})\\s+)?(?:${alternation(CONTEXT_WORDS.counted_subject_verbs)})${AFTER}`,
+      'i',
+    ),
     distributiveBefore: new RegExp(`^(?:${alternation(CONTEXT_WORDS.distributive_before)})(?![A-Za-z0-9])`, 'i'),
     partOfClause: new RegExp(`^(?:${alternation(CONTEXT_WORDS.part_of_clause_openers)})(?![A-Za-z0-9])`, 'i'),
     organisationOpener: new RegExp(`^(?:${alternation(CONTEXT_WORDS.place_determiners)})\\s+(${alternation(CONTEXT_WORDS.organisation_heads)})(?:['’]s)?${AFTER}`, 'i'),
@@ -1153,6 +1166,9 @@ const CONTEXT_WORDS = z
     part_of_clause_openers: words,
     increment_cues: words,
     subset_predicates: words,
+    counted_subject_determiners: words,
+    counted_subject_adverbs: words,
+    counted_subject_verbs: words,
     neutral_count_modifiers: words,
     zh_named_category_end: words,
     sector_words: words,
@@ -1324,6 +1340,26 @@ function nounCandidates(c: Compiled, unit: string, ch: string | undefined): Metr
   }
   const k = firstKey(ch);
   return (k === null ? undefined : idx.keyed.get(k)) ?? idx.always;
+}
+
+/**
+ * "Its 130 chip makers earned a combined 35 billion yuan": the count (with its noun and verb) that is the
+ * grammatical subject of the clause of the k-th figure, a set of members whose amount is a part of the subject's;
+ * null when the clause's subject is no count, or a count of the whole set (a metric that counts a whole set:
+ * "the 178 zones earned …" is the set's own amount).
+ */
+function countedSubject(c: Compiled, st: SentenceState, k: number, clause: Span): string | null {
+  const { text } = st;
+  const f = st.figures[k]!;
+  // only the clause's first figure can open it (the words allowed before it hold no digit)
+  const j = lowerBound(st.figStarts, clause.start);
+  const g = st.figures[j];
+  if (j >= k || !g || g.unit !== 'count' || g.start - clause.start > 80) return null;
+  if (!c.countedSubjectBefore.test(text.slice(clause.start, g.start))) return null;
+  const noun = countedOf(c, st, j);
+  if (!noun || noun.np.metric.whole_count_only || noun.end > f.start) return null;
+  const verb = c.countedSubjectVerb.exec(text.slice(noun.end, f.start));
+  return verb ? quote(text, { start: g.start, end: noun.end + verb[0].length }) : null;
 }
 
 /** counted() of the sentence's k-th figure, worked out once: other figures ask for it too (see `claimed`). */
@@ -2190,7 +2226,10 @@ function readSentence(
     // "…, among which 260 firms trade at home": a part of the whole just stated is not a figure of the
     // whole's metric (a part that names another metric, "…, among which 2,580 thousand engage in R&D", keeps it)
     const clauseOpener = f.unit === 'percent' ? null : c.partOfClause.exec(text.slice(clause.start, f.start));
+    // "Its 130 chip makers earned a combined 35 billion yuan": the amount of a counted set of members, a part
+    const counted = def0 && f.unit !== 'percent' && f.unit !== 'count' ? countedSubject(c, st, k, clause) : null;
     if (def0 && partOf) m = { metric: null, rule: `none(part-of:${partOf};was ${def0.id})` };
+    else if (def0 && counted !== null) m = { metric: null, rule: `none(counted-subject:${counted};was ${def0.id})` };
     else if (def0 && clauseOpener && clause.start > sentence.start && k > 0 && st.resolved[k - 1] === def0.id) m = { metric: null, rule: `none(part-of:${clauseOpener[0].toLowerCase()};was ${def0.id})` };
     else if (def0?.kind === 'stock' && f.unit !== 'percent' && c.subsetPredicate.test(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))) {
       m = { metric: null, rule: `subset(${m.rule};did:${c.subsetPredicate.exec(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))![0].trim()})` };
