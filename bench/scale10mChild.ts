@@ -46,6 +46,8 @@ if (mode === 'shard' && args.length === 6) {
   try {
     const out = await runTransform({
       mentionsPath: shards, sourcesPath, metricsPath, rulesPath: dataset.rulesPath, memoryLimit,
+      // FIGTRAIL_BENCH_ON_DISK=1|0 forces the reconcile's on-disk or in-memory database (else: chosen by input size)
+      ...(process.env.FIGTRAIL_BENCH_ON_DISK === undefined ? {} : { onDisk: process.env.FIGTRAIL_BENCH_ON_DISK === '1' }),
       onStepTimed: (step, seconds) => steps.push([step, seconds, process.resourceUsage().maxRSS]),
     });
     report.facts = out.facts.length;

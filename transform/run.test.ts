@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reconcileOnDisk, runTransform, type Fact, type TransformInput } from './run.js';
+import { reconcileOnDisk, runTransform, withOnDiskFallback, type Fact, type TransformInput } from './run.js';
 
 const made: string[] = [];
 afterAll(() => {
@@ -248,11 +248,33 @@ describe('reconcile', () => {
     const onDisk = await runTransform({ ...base, onDisk: true });
     expect(inMemory.facts.length).toBeGreaterThan(5);
     expect(JSON.stringify(onDisk)).toBe(JSON.stringify(inMemory));
-    // the default: on disk only past twice DuckDB's memory limit of mentions ('GB' is 10^9 bytes to DuckDB)
+    // the default: on disk only past eight times DuckDB's memory limit of mentions ('GB' is 10^9 bytes to DuckDB)
     expect(reconcileOnDisk(1.05e9, '1GB')).toBe(false);
-    expect(reconcileOnDisk(10.5e9, '2GB')).toBe(true);
-    expect(reconcileOnDisk(4.1e9, '2GB')).toBe(true);
-    expect(reconcileOnDisk(3.9e9, '2GB')).toBe(false);
+    expect(reconcileOnDisk(10.5e9, '2GB')).toBe(false);
+    expect(reconcileOnDisk(16.1e9, '2GB')).toBe(true);
+    expect(reconcileOnDisk(15.9e9, '2GB')).toBe(false);
+  });
+
+  it('runs again on disk what ran out of memory in memory, and only that', async () => {
+    const tried: boolean[] = [];
+    const oom = new Error('Out of Memory Error: failed to allocate data of size 32.0 MiB');
+    const run = (failInMemory: Error | null) => (onDisk: boolean) => {
+      tried.push(onDisk);
+      if (!onDisk && failInMemory) return Promise.reject(failInMemory);
+      return Promise.resolve(onDisk ? 'disk' : 'memory');
+    };
+    expect(await withOnDiskFallback(false, run(oom))).toBe('disk');
+    expect(tried).toEqual([false, true]);
+    tried.length = 0;
+    expect(await withOnDiskFallback(false, run(null))).toBe('memory');
+    expect(tried).toEqual([false]);
+    tried.length = 0;
+    // any other error is the error; an on-disk run is not tried twice
+    await expect(withOnDiskFallback(false, run(new Error('Binder Error: no such column')))).rejects.toThrow(/Binder/);
+    expect(tried).toEqual([false]);
+    tried.length = 0;
+    await expect(withOnDiskFallback(true, () => (tried.push(true), Promise.reject(oom)))).rejects.toThrow(/Out of Memory/);
+    expect(tried).toEqual([true]);
   });
 
   it('refuses a mention whose value lies outside its own interval', async () => {
