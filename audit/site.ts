@@ -607,7 +607,7 @@ function cachedSourcePage(dir: string, key: string): { page: SourcePageOut | nul
 
 /**
  * Writes the static audit site for a build folder: index.html (charts), facts.html (+ its filter.js),
- * fact/<id>.html, source/<id>.html (+ page PNGs for PDFs), checks.html and style.css. Opens from file://, no network,
+ * fact/<id>.html, source/<id>.html (+ each PDF as a data script, and pdf.js with pdfview.js to draw its pages in the browser), checks.html and style.css. Opens from file://, no network,
  * no ES modules; the same build gives byte-identical files.
  */
 export async function writeAuditSite(buildDir: string, siteDir: string, opts: AuditSiteOptions): Promise<{ sourcePages: number; fromCache: number }> {

@@ -3,7 +3,7 @@
  * the targets (met / not met). Quick by default (see bench/options.ts). Generates its scale corpus into a temp
  * folder at run time (deterministic seed), removed on exit and on SIGINT/SIGTERM.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ import { BENCH_USAGE, benchParts, benchSize, BenchUsageError, parseBenchArgs, ty
 import { benchPageViews } from './pageViews.js';
 import { benchPdfSpeed } from './pdfSpeed.js';
 import { benchScale10m, type Scale10mContext } from './scale10m.js';
+import { runReportingChild } from './childReport.js';
 
 let options: BenchOptions;
 try {
@@ -64,27 +65,10 @@ interface ChildRun {
 
 /** Runs bench/child.js in a fresh node; wall time from spawn to exit, peak RSS reported by the child. */
 function child(args: string[]): Promise<ChildRun> {
-  const reportFile = path.join(tmp, `report-${Math.random().toString(36).slice(2)}.json`);
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const p = spawn(process.execPath, [childJs, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FIGTRAIL_BENCH_REPORT: reportFile, TMPDIR: tmp } });
-    // TMPDIR: whatever a child leaves in its temp folder (it may be killed) goes with the bench's own
-    scratch.track(p);
-    let err = '';
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', reject);
-    p.on('exit', () => {
-      const wall = (performance.now() - t0) / 1000;
-      try {
-        const r = JSON.parse(readFileSync(reportFile, 'utf8')) as ChildRun;
-        if (args[0] === 'reconcile' && r.exitCode !== 0) throw new Error('reconcile failed');
-        if (args[0] === 'cli' && r.exitCode > 1) throw new Error(`figtrail exited ${r.exitCode}`);
-        resolve({ ...r, wall, seconds: typeof r.seconds === 'number' ? r.seconds : wall });
-      } catch {
-        reject(new Error(`bench child ${args.join(' ')} failed:\n${err.slice(-2000)}`));
-      }
-    });
-  });
+  return runReportingChild<ChildRun>(childJs, args, { cwd: root, tmp, track: (c) => scratch.track(c) }, (r) => {
+    if (args[0] === 'reconcile' && r.exitCode !== 0) throw new Error('reconcile failed');
+    if (args[0] === 'cli' && r.exitCode > 1) throw new Error(`figtrail exited ${r.exitCode}`);
+  }).then((r) => ({ ...r, seconds: typeof r.seconds === 'number' ? r.seconds : r.wall }));
 }
 
 /** A stage's seconds from the build's marks (pipeline/build.ts), or null when the build did not reach it. */

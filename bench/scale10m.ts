@@ -6,11 +6,12 @@
  * DuckDB spills to its temp folder, inside the bench's). Wall time and peak RSS are the reconcile child's own;
  * each model's time is printed so that a miss shows where the time goes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sourcesFor } from './syntheticMentions.js';
+import { runReportingChild } from './childReport.js';
 
 export const SCALE_10M = { mentions: 10_000_000, shards: 8, memoryLimit: '2GB', seconds: 60, rssKb: 2.5 * 1024 * 1024 } as const;
 
@@ -37,24 +38,8 @@ interface Report {
 const childJs = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scale10mChild.js');
 
 function runChild(ctx: Scale10mContext, args: string[]): Promise<Report & { wall: number }> {
-  const reportFile = path.join(ctx.tmp, `report-10m-${Math.random().toString(36).slice(2)}.json`);
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const p = spawn(process.execPath, [childJs, ...args], { cwd: ctx.root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FIGTRAIL_BENCH_REPORT: reportFile, TMPDIR: ctx.tmp } });
-    ctx.track(p);
-    let err = '';
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', reject);
-    p.on('exit', () => {
-      const wall = (performance.now() - t0) / 1000;
-      try {
-        const r = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
-        if (r.exitCode !== 0 && typeof r.error !== 'string') throw new Error(`exit ${r.exitCode}`);
-        resolve({ ...r, wall });
-      } catch {
-        reject(new Error(`bench child scale10mChild ${args[0]} failed:\n${err.slice(-2000)}`));
-      }
-    });
+  return runReportingChild<Report>(childJs, args, { cwd: ctx.root, tmp: ctx.tmp, track: (c) => ctx.track(c) }, (r) => {
+    if (r.exitCode !== 0 && typeof r.error !== 'string') throw new Error(`exit ${r.exitCode}`);
   });
 }
 

@@ -15,6 +15,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pidAlive } from './releaseLock.js';
 
 /** The instants a swap can be interrupted at, in order (the fault hook is called at each). */
 export const SWAP_STEPS = ['start', 'journal-written', 'old-moved-aside', 'new-moved-in', 'old-removed', 'done'] as const;
@@ -191,17 +192,6 @@ function finishSwap(parent: string, j: Journal, fault: (step: SwapStep) => void 
 
 // ---------------------------------------------------------------------------------------------
 // recovery at the start of a build
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function olderThanADay(file: string): boolean {
   try {

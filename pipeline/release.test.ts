@@ -284,6 +284,8 @@ describe('the release command', () => {
       expect(readdirSync(out)).toEqual([]);
       expect(await runReleaseCommand('release', { bump: 'major', buildDir: b, outDir: out, commit: 'abc123+dirty', allowDirty: true })).toBe(0);
       expect(readdirSync(out).sort()).toEqual(['v1.0.0', 'versions.json']);
+      // a build that names no dataset keeps the default title (not the default wrapped as a dataset's title)
+      expect((JSON.parse(readFileSync(path.join(out, 'v1.0.0', 'datapackage.json'), 'utf8')) as { title: string }).title).toBe('Figures with provenance (figtrail)');
     } finally {
       err.mockRestore();
       std.mockRestore();

@@ -579,9 +579,10 @@ export function repairReleases(outDir: string, log: (line: string) => void): voi
       log(`release: removed ${name}, the unfinished versions.json of an interrupted release`);
     }
   }
-  const listed = new Set(readVersionsFile(outDir).map((e) => e.version));
+  const entries = readVersionsFile(outDir);
+  const listed = new Set(entries.map((e) => e.version));
   const present = names.filter((d) => /^v\d+\.\d+\.\d+$/.test(d) && statSync(path.join(outDir, d)).isDirectory()).map((d) => d.slice(1));
-  for (const e of readVersionsFile(outDir).sort((a, b) => compareVersions(a.version, b.version))) {
+  for (const e of entries.sort((a, b) => compareVersions(a.version, b.version))) {
     if (!present.includes(e.version)) throw missingVersion(outDir, e);
   }
   for (const v of present.filter((x) => !listed.has(x)).sort(compareVersions)) {

@@ -14,7 +14,10 @@ function buildDataset(buildDir: string): { name: string; title: string } | null 
   if (!existsSync(dp)) return null;
   const pkg = JSON.parse(readFileSync(dp, 'utf8')) as { name?: unknown; title?: unknown };
   if (typeof pkg.name !== 'string' || typeof pkg.title !== 'string') return null;
-  return { name: pkg.name, title: pkg.title.replace(/: figures with provenance \(figtrail\)$/, '') };
+  // publish writes "<dataset title>: figures with provenance (figtrail)" for a named dataset, and a bare default
+  // title for none: a title without that suffix names no dataset (else the release would wrap the default again)
+  const m = /^(.+): figures with provenance \(figtrail\)$/.exec(pkg.title);
+  return m ? { name: pkg.name, title: m[1]! } : null;
 }
 
 function buildInputHashes(buildDir: string): Record<string, string> {
@@ -74,6 +77,7 @@ export async function runReleaseCommand(
     return 1;
   }
   try {
+    const dataset = buildDataset(opts.buildDir);
     const r = await release({
       buildDir: opts.buildDir,
       outDir: opts.outDir,
@@ -84,7 +88,7 @@ export async function runReleaseCommand(
         gitCommit: commit,
         inputHashes: buildInputHashes(opts.buildDir),
         sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
-        ...(buildDataset(opts.buildDir) ? { dataset: buildDataset(opts.buildDir)! } : {}),
+        ...(dataset ? { dataset } : {}),
       },
     });
     process.stdout.write(`released v${r.version}\n${r.changelog}\n`);

@@ -26,7 +26,8 @@ interface LockContent {
 
 export const RELEASE_LOCK = '.release.lock';
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this id is alive (signal 0; EPERM: alive, another user's) */
+export function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

@@ -225,15 +225,20 @@ describe('reconcile', () => {
     shards.forEach((f, k) => writeFileSync(f, ndjson(all.filter((_, i) => i % 3 === k))));
     const base = { sourcesPath: fixture('sources.json'), metricsPath: fixture('metrics.json'), rulesPath: fixture('rules.yaml') };
     const steps: string[] = [];
+    const seconds: number[] = [];
     const one = await runTransform({ ...base, mentionsPath: path.join(dir, 'one.ndjson') });
-    const sharded = await runTransform({ ...base, mentionsPath: shards, onStepTimed: (step, seconds) => {
-      expect(seconds).toBeGreaterThanOrEqual(0);
+    const sharded = await runTransform({ ...base, mentionsPath: shards, onStepTimed: (step, s) => {
       steps.push(step);
+      seconds.push(s);
     } });
     expect(sharded.facts.length).toBeGreaterThan(5);
     expect(JSON.stringify(sharded)).toBe(JSON.stringify(one));
     expect(steps[0]).toBe('load');
     expect(steps).toContain('049_facts.sql');
+    // one time per step, each a real duration
+    expect(seconds).toHaveLength(steps.length);
+    expect(seconds.every((t) => Number.isFinite(t) && t >= 0)).toBe(true);
+    expect(seconds.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     await expect(runTransform({ ...base, mentionsPath: [] })).rejects.toThrow(/names no file/);
   });
 

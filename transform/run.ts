@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { duckdbColumns, FactSchema, SeriesRowSchema, sqlSelectList, type Fact, type SeriesRow } from '../contracts/index.js';
+import { columnsOf, duckdbColumns, FactSchema, SeriesRowSchema, sqlSelectList, type Fact, type SeriesRow } from '../contracts/index.js';
 
 /**
  * mentions.json + sources.json (+ metric kinds, rules, curated decisions) → facts and series, in DuckDB.
@@ -203,7 +203,9 @@ const MENTION_COLUMNS = duckdbColumns('mentions', [
 // staging TRY_CASTs the publication date: a malformed one reads as unknown, it does not stop the run
 const SOURCE_COLUMNS = duckdbColumns('sources', undefined, { datesAsText: true });
 
-const METRIC_COLUMNS = `{ id: 'VARCHAR', kind: 'VARCHAR', unit_kinds: 'VARCHAR[]' }`;
+// the published metrics table's own columns (contracts/), those the models read
+const METRIC_FIELDS = ['id', 'kind', 'unit_kinds'];
+const METRIC_COLUMNS = duckdbColumns('metrics', METRIC_FIELDS);
 
 async function loadInputs(con: DuckDBConnection, input: TransformInput, rules: RulesFile, decisions: Decision[]): Promise<void> {
   // a JSON array or newline-delimited JSON (what the build writes: DuckDB reads it in parallel)
@@ -229,7 +231,8 @@ async function loadInputs(con: DuckDBConnection, input: TransformInput, rules: R
   if (input.metricsPath !== undefined) {
     await con.run(`CREATE OR REPLACE TABLE raw_metrics AS ${readJson(METRIC_COLUMNS, input.metricsPath)}`, [input.metricsPath]);
   } else {
-    await con.run(`CREATE OR REPLACE TABLE raw_metrics (id VARCHAR, kind VARCHAR, unit_kinds VARCHAR[])`);
+    const cols = columnsOf('metrics').filter((c) => METRIC_FIELDS.includes(c.name));
+    await con.run(`CREATE OR REPLACE TABLE raw_metrics (${cols.map((c) => `${c.name} ${c.duckdbType}`).join(', ')})`);
   }
 
   await con.run(`CREATE OR REPLACE TABLE raw_rules (rule_id VARCHAR, rule_name VARCHAR, rule_order INTEGER, description VARCHAR)`);
@@ -312,6 +315,11 @@ async function countsBy(con: DuckDBConnection, sql: string): Promise<Record<stri
  */
 export const ON_DISK_PAST_LIMITS = 8;
 
+/** DuckDB's memory limit for a run: the caller's when it is a size DuckDB reads ('2GB'), else 1 GB */
+function memoryLimitOf(input: TransformInput): string {
+  return /^\d+(?:\.\d+)?\s*[KMGT]?B$/i.test(input.memoryLimit ?? '') ? input.memoryLimit! : '1GB';
+}
+
 /** DuckDB's out-of-memory error ("Out of Memory Error: …could not allocate…") */
 function outOfMemory(e: unknown): boolean {
   return e instanceof Error && /out of memory/i.test(e.message);
@@ -354,8 +362,7 @@ async function dropAllBut(con: DuckDBConnection, keep: readonly string[]): Promi
 
 export async function runTransform(input: TransformInput): Promise<TransformResult> {
   if (input.onDisk !== undefined || input.dbPath !== undefined) return runTransformOnce(input);
-  const memoryLimit = /^\d+(?:\.\d+)?\s*[KMGT]?B$/i.test(input.memoryLimit ?? '') ? input.memoryLimit! : '1GB';
-  return withOnDiskFallback(reconcileOnDisk(mentionBytes(input.mentionsPath), memoryLimit), (onDisk) => runTransformOnce({ ...input, onDisk }));
+  return withOnDiskFallback(reconcileOnDisk(mentionBytes(input.mentionsPath), memoryLimitOf(input)), (onDisk) => runTransformOnce({ ...input, onDisk }));
 }
 
 /**
@@ -385,8 +392,8 @@ async function runTransformOnce(input: TransformInput): Promise<TransformResult>
   // to a fraction) and DuckDB can drop their pages from memory without writing them out, where in-memory
   // tables spill whole and uncompressed (10,000,000 mentions: ≈ 9 GB of tables past a 2 GB limit). Small
   // inputs stay in memory, where the models run faster (compressing costs CPU).
-  const memoryLimit = /^\d+(?:\.\d+)?\s*[KMGT]?B$/i.test(input.memoryLimit ?? '') ? input.memoryLimit! : '1GB';
-  const onDisk = input.onDisk ?? reconcileOnDisk(mentionBytes(input.mentionsPath), memoryLimit);
+  const memoryLimit = memoryLimitOf(input);
+  const onDisk = input.onDisk === true; // runTransform decided it (or the caller did)
   const dbFile = input.dbPath ?? (onDisk ? path.join(spill, 'transform.duckdb') : ':memory:');
   let instance: DuckDBInstance;
   try {
