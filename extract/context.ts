@@ -164,6 +164,8 @@ interface Compiled {
   declineBefore: RegExp;
   shareTotal: RegExp;
   approx: string;
+  /** approximators right before a number ("up more than 30 percent"), stepped over to find a growth cue */
+  approxEnd: RegExp;
   wholeBefore: RegExp;
   shareAnaphora: RegExp;
   denominatorCue: RegExp;
@@ -209,6 +211,8 @@ interface Compiled {
   partOf: RegExp;
   /** "新增": new additions, not the stock */
   increment: RegExp;
+  /** the same, global: the first cue of a clause */
+  incrementAll: RegExp;
   /** "… cut jobs": what some members did, right after a count's noun */
   subsetPredicate: RegExp;
   /** "Its 130 chip makers earned …": what stands before a count that opens its clause as the clause's subject */
@@ -307,6 +311,7 @@ function compile(lex: Lexicon): Compiled {
     declineBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.decline_before)})\\s*$`, 'i'),
     shareTotal: words(lex.cues.share_of_national_total),
     approx: alternation(lex.cues.approximators),
+    approxEnd: new RegExp(`(?:\\s*(?:${alternation(lex.cues.approximators)}))+\\s*$`, 'i'),
     wholeBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.whole_before)})\\s*$`, 'i'),
     shareAnaphora: new RegExp(`^\\s*of\\s+(?:${alternation(lex.cues.share_anaphora)})${AFTER}`, 'i'),
     denominatorCue: new RegExp(`(?:${BEFORE}(?:${alternation(lex.denominator_cues.filter((w) => /^[A-Za-z]/.test(w)))})${AFTER})|%`, 'i'),
@@ -363,6 +368,7 @@ function compile(lex: Lexicon): Compiled {
     ),
     partOf: new RegExp(`^(?:${alternation(CONTEXT_WORDS.part_of_openers)})\\s*[,，:：]`, 'i'),
     increment: new RegExp(alternation(CONTEXT_WORDS.increment_cues), 'i'),
+    incrementAll: new RegExp(alternation(CONTEXT_WORDS.increment_cues), 'gi'),
     subsetPredicate: new RegExp(
       `^(?:\\s+(?:there|(?:in|at)\\s+(?:the\\s+)?[A-Z][\\w'’-]*(?:\\s+[A-Z][\\w'’-]*)*))?\\s+(?:${alternation(CONTEXT_WORDS.subset_predicates)})${AFTER}`,
     ),
@@ -771,56 +777,112 @@ function monthsPeriod(y: string, n: number): string {
   return `${y}-01/${y}-${pad(n)}`;
 }
 
-/**
- * Patterns built from the vocabulary are compiled once per lexicon, not once per sentence (compiling dominated long
- * pages, and later building and hashing a cache key of the pattern's whole source per sentence did):
- * vocab(c, flags)`…${c.monthAlt}…` looks its regex up by the template's call site and the values put into it,
- * compared by identity, so a lookup builds no string. Callers set lastIndex before a global search, so sharing
- * an instance is safe.
- */
-const vocabCache = new WeakMap<Compiled, Map<TemplateStringsArray, { flags: string; values: unknown[]; re: RegExp }[]>>();
-function vocab(c: Compiled, flags: string): (strings: TemplateStringsArray, ...values: unknown[]) => RegExp {
-  return (strings, ...values) => {
-    let bySite = vocabCache.get(c);
-    if (!bySite) vocabCache.set(c, (bySite = new Map()));
-    let made = bySite.get(strings);
-    if (!made) bySite.set(strings, (made = []));
-    for (const m of made) if (m.flags === flags && m.values.length === values.length && m.values.every((v, i) => v === values[i])) return m.re;
-    let src = strings[0]!;
-    values.forEach((v, i) => (src += `${String(v)}${strings[i + 1]!}`));
-    const re = new RegExp(src, flags);
-    made.push({ flags, values, re });
-    return re;
-  };
-}
-
-/** findDates' patterns that need a year, or a month name, to match anywhere */
-const needsYear = new WeakSet<RegExp>();
-const needsMonth = new WeakSet<RegExp>();
 /** a year as YEAR reads one, anywhere */
 const YEAR_ANYWHERE = new RegExp(YEAR);
 const YEAR_AFTER_PART = new RegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?${YEAR}${AFTER}`);
 const YEAR_BEFORE_PART = new RegExp(`${YEAR}(?:\\s+|年)$`);
 
-let zhWordsMade: { firstBefore: string; firstAfter: string; numberAlt: string; month: string; dashes: string } | null = null;
-/** The Chinese month words as regex sources, made once (they are the same strings for every sentence: vocab()). */
-function zhWords(): { firstBefore: string; firstAfter: string; numberAlt: string; month: string; dashes: string } {
-  const fm = CONTEXT_WORDS.zh_first_months;
-  const mr = CONTEXT_WORDS.zh_month_range;
-  return (zhWordsMade ??= {
-    firstBefore: escapeRe(fm.before),
-    firstAfter: escapeRe(fm.after),
-    numberAlt: Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|'),
-    month: escapeRe(mr.month),
-    dashes: mr.dashes.map(escapeRe).join('|'),
-  });
+/** What a date pattern needs somewhere in the sentence to match at all: most sentences have no date, so they are not searched. */
+const Needs = { Nothing: 0, Year: 1, Month: 2 } as const;
+type Needs = (typeof Needs)[keyof typeof Needs];
+
+/**
+ * findDates' patterns, built from the vocabulary once per lexicon (building, or even looking up, a pattern per
+ * sentence cost more than searching with it). Callers set lastIndex before a global search, so sharing an
+ * instance is safe.
+ */
+interface DatePatterns {
+  /** the sentence names a month (what a Needs.Month pattern needs) */
+  monthAny: RegExp;
+  firstMonthsOfYear: RegExp;
+  firstQuartersOfYear: RegExp;
+  quarterOfYear: RegExp;
+  halfOfYear: RegExp;
+  monthDayYear: RegExp;
+  dayMonthYear: RegExp;
+  monthYear: RegExp;
+  zhFirstMonths: RegExp;
+  zhMonthEnd: RegExp;
+  zhMonthRange: RegExp;
+  zhYear: RegExp;
+  quarterYear: RegExp;
+  yearQuarter: RegExp;
+  firstMonths: RegExp;
+  monthRange: RegExp;
+  inMonth: RegExp;
+  endOfMonth: RegExp;
+  yearRange: RegExp;
+  bareYear: RegExp;
+  /** a month name right before a bare year ("May 2013") */
+  monthBefore: RegExp;
+  /** "this year"/"last year" right after, or right before, a part of a year: [this, last] */
+  relAfter: [RegExp, RegExp];
+  relBefore: [RegExp, RegExp];
+  /** "in the quarter", "for the year" (extract/language/context.yaml period_anaphora) */
+  anaphora: { re: RegExp; kind: 'quarter' | 'year' }[];
 }
 
+const datePatternsOf = new WeakMap<Compiled, DatePatterns>();
+
+function datePatterns(c: Compiled): DatePatterns {
+  let dp = datePatternsOf.get(c);
+  if (dp) return dp;
+  const W = '\\s+';
+  const fm = CONTEXT_WORDS.zh_first_months;
+  const mr = CONTEXT_WORDS.zh_month_range;
+  const me = CONTEXT_WORDS.zh_month_end;
+  const zhNumberAlt = Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|');
+  const zhMonth = escapeRe(mr.month);
+  const rel = (re: RegExp): [RegExp, RegExp] => [
+    new RegExp(`^\\s*(?:of\\s+)?(?:${re.source.replace(/^\(\?<!\[A-Za-z0-9\]\)/, '')})`, 'i'),
+    new RegExp(`(?:${re.source})(?:['’]s)?\\s*$`, 'i'),
+  ];
+  const [thisAfter, thisBefore] = rel(c.thisYear);
+  const [lastAfter, lastBefore] = rel(c.lastYear);
+  dp = {
+    monthAny: new RegExp(`${c.monthAlt}`, ''),
+    firstMonthsOfYear: new RegExp(`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi'),
+    firstQuartersOfYear: new RegExp(`${BEFORE}first${W}(${c.numberAlt}|\\d)${W}quarters${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi'),
+    quarterOfYear: new RegExp(`${BEFORE}(${c.ordinalAlt})${W}quarter${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi'),
+    halfOfYear: new RegExp(`${BEFORE}(${c.ordinalAlt})${W}half${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi'),
+    monthDayYear: new RegExp(`${BEFORE}(${c.monthAlt})\\.?${W}(\\d{1,2})(?:st|nd|rd|th)?,?${W}${YEAR}${AFTER}`, 'g'),
+    dayMonthYear: new RegExp(`${BEFORE}(\\d{1,2})(?:st|nd|rd|th)?${W}(${c.monthAlt})\\.?,?${W}${YEAR}${AFTER}`, 'g'),
+    monthYear: new RegExp(`${BEFORE}(${c.monthAlt})\\.?,?${W}(?:of${W})?${YEAR}${AFTER}`, 'g'),
+    zhFirstMonths: new RegExp(`${escapeRe(fm.before)}(${zhNumberAlt}|\\d{1,2})${escapeRe(fm.after)}`, 'g'),
+    zhMonthEnd: new RegExp(`(?:${me.before.map(escapeRe).join('|')})\\s*(\\d{1,2})${escapeRe(me.month)}(?:${me.after.map(escapeRe).join('|')})`, 'g'),
+    zhMonthRange: new RegExp(`(?<![\\d.])(\\d{1,2})${zhMonth}?\\s*(?:${mr.dashes.map(escapeRe).join('|')})\\s*(\\d{1,2})${zhMonth}`, 'g'),
+    zhYear: new RegExp(`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, 'g'),
+    quarterYear: new RegExp(`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, 'g'),
+    yearQuarter: new RegExp(`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, 'g'),
+    firstMonths: new RegExp(`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${AFTER}`, 'gi'),
+    monthRange: new RegExp(`${BEFORE}(?:from${W})?(${c.monthAlt})${W}(?:to|through|until|-|–)${W}(${c.monthAlt})${AFTER}(?!,?${W}(?:of${W})?\\d)`, 'g'),
+    inMonth: new RegExp(`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, 'g'),
+    endOfMonth: new RegExp(`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, 'g'),
+    yearRange: new RegExp(`${BEFORE}(?:(?:between|from)${W})?${YEAR}\\s*(?:[-–—]|${W}(?:and|to)${W})\\s*${YEAR}${AFTER}`, 'gi'),
+    bareYear: new RegExp(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'g'),
+    monthBefore: new RegExp(`(?:${c.monthAlt})\\.?,?\\s*$`, ''),
+    relAfter: [thisAfter, lastAfter],
+    relBefore: [thisBefore, lastBefore],
+    anaphora: CONTEXT_WORDS.period_anaphora.map((pa) => ({
+      re: new RegExp(isHan(pa.phrase[0]) ? escapeRe(pa.phrase) : `${BEFORE}${pa.phrase.split(/\s+/).map(escapeRe).join('\\s+')}${AFTER}(?!\\s*\\d)`, 'gi'),
+      kind: pa.kind,
+    })),
+  };
+  datePatternsOf.set(c, dp);
+  return dp;
+}
+
+/** findDates' record of the characters of a sentence already taken by a date, reused from sentence to sentence */
+let takenScratch = new Uint8Array(1024);
+
 function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures: SpanIndex, publication: string | null): DateOcc[] {
+  const dp = datePatterns(c);
   const pubYear = publication ? publication.slice(0, 4) : null;
   const found: DateOcc[] = [];
   // the characters of the sentence already taken by a date: a check per match, not per earlier date
-  const taken = new Uint8Array(s.end - s.start);
+  if (takenScratch.length < s.end - s.start) takenScratch = new Uint8Array(Math.max(s.end - s.start, 2 * takenScratch.length));
+  const taken = takenScratch;
+  taken.fill(0, 0, s.end - s.start);
   const free = (a: number, b: number) => {
     for (let i = a; i < b; i++) if (taken[i - s.start]) return false;
     return true;
@@ -845,9 +907,9 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const yBefore = YEAR_BEFORE_PART.exec(before);
     if (yBefore) return add(a - yBefore[0].length, b, partPeriod(part, yBefore[1]!), 'data', Number(yBefore[1]));
     // "the first half of this year", "今年前两个月", "last year's first quarter"
-    for (const [re, shift] of [[c.thisYear, 0], [c.lastYear, 1]] as const) {
-      const rel = vocab(c, 'i')`^\\s*(?:of\\s+)?(?:${re.source.replace(/^\(\?<!\[A-Za-z0-9\]\)/, '')})`.exec(after);
-      const relB = vocab(c, 'i')`(?:${re.source})(?:['’]s)?\\s*$`.exec(before);
+    for (const shift of [0, 1] as const) {
+      const rel = dp.relAfter[shift].exec(after);
+      const relB = dp.relBefore[shift].exec(before);
       if (rel || relB) {
         const y = pubYear ? Number(pubYear) - shift : null;
         const [a2, b2] = rel ? [a, b + rel[0].length] : [a - relB![0].length, b];
@@ -860,81 +922,65 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   };
   const num = (w: string) => c.numbers.get(w.toLowerCase()) ?? (/^\d+$/.test(w) ? Number(w) : null);
   const month = (w: string) => c.months.get(w.toLowerCase().replace(/\.$/, '')) ?? null;
-  const gi = vocab(c, 'gi');
-  const g = vocab(c, 'g');
-  // patterns that cannot match without a year (giYear, gYear: YEAR is no optional part of them) or a month name
-  // (gMonth) are not searched in a sentence that has none: most sentences have no date at all
-  const needing = (tag: typeof g, needs: WeakSet<RegExp>) => (strings: TemplateStringsArray, ...values: unknown[]) => {
-    const re = tag(strings, ...values);
-    needs.add(re);
-    return re;
-  };
-  const giYear = needing(gi, needsYear);
-  const gYear = needing(g, needsYear);
-  const gMonth = needing(g, needsMonth);
+  // patterns that cannot match without a year (YEAR is no optional part of them) or a month name are not
+  // searched in a sentence that has none: most sentences have no date at all
   let hasYear: boolean | undefined;
   let hasMonth: boolean | undefined;
-  const run = (re: RegExp, f: (m: RegExpExecArray, a: number, b: number) => void) => {
-    if (needsYear.has(re) && !(hasYear ??= YEAR_ANYWHERE.test(text.slice(s.start, s.end)))) return;
-    if (needsMonth.has(re) && !(hasMonth ??= vocab(c, '')`${c.monthAlt}`.test(text.slice(s.start, s.end)))) return;
+  const slice = text.slice(0, s.end);
+  const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void) => {
+    if (needs === Needs.Year && !(hasYear ??= YEAR_ANYWHERE.test(text.slice(s.start, s.end)))) return;
+    if (needs === Needs.Month && !(hasMonth ??= dp.monthAny.test(text.slice(s.start, s.end)))) return;
     re.lastIndex = s.start;
-    const slice = text.slice(0, s.end);
     for (let m = re.exec(slice); m; m = re.exec(slice)) f(m, m.index, m.index + m[0].length);
   };
-  const W = '\\s+';
   // most specific first; later patterns skip text already taken
-  run(giYear`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.firstMonthsOfYear, Needs.Year, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 1 && n <= 12) add(a, b, monthsPeriod(m[2]!, n), 'data', Number(m[2]));
   });
-  run(giYear`${BEFORE}first${W}(${c.numberAlt}|\\d)${W}quarters${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.firstQuartersOfYear, Needs.Year, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 2 && n <= 4) add(a, b, n === 4 ? m[2]! : `${m[2]}-Q1/${m[2]}-Q${n}`, 'data', Number(m[2]));
   });
-  run(giYear`${BEFORE}(${c.ordinalAlt})${W}quarter${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.quarterOfYear, Needs.Year, (m, a, b) => {
     const n = c.ordinals.get(m[1]!.toLowerCase());
     if (n) add(a, b, `${m[2]}-Q${n}`, 'data', Number(m[2]));
   });
-  run(giYear`${BEFORE}(${c.ordinalAlt})${W}half${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.halfOfYear, Needs.Year, (m, a, b) => {
     const n = c.ordinals.get(m[1]!.toLowerCase());
     if (n === 1 || n === 2) add(a, b, `${m[2]}-H${n}`, 'data', Number(m[2]));
   });
-  run(gYear`${BEFORE}(${c.monthAlt})\\.?${W}(\\d{1,2})(?:st|nd|rd|th)?,?${W}${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.monthDayYear, Needs.Year, (m, a, b) => {
     const mo = month(m[1]!);
     const d = Number(m[2]);
     if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
   });
-  run(gYear`${BEFORE}(\\d{1,2})(?:st|nd|rd|th)?${W}(${c.monthAlt})\\.?,?${W}${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.dayMonthYear, Needs.Year, (m, a, b) => {
     const mo = month(m[2]!);
     const d = Number(m[1]);
     if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
   });
-  run(gYear`${BEFORE}(${c.monthAlt})\\.?,?${W}(?:of${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.monthYear, Needs.Year, (m, a, b) => {
     const mo = month(m[1]!);
     if (mo) add(a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
   });
   // Chinese month counts and ranges without a year of their own: "前两个月", "1-6月"
   const zhNum = (w: string) => CONTEXT_WORDS.zh_numbers[w] ?? (/^\d{1,2}$/.test(w) ? Number(w) : null);
-  const zh = zhWords();
-  run(g`${zh.firstBefore}(${zh.numberAlt}|\\d{1,2})${zh.firstAfter}`, (m, a, b) => {
+  run(dp.zhFirstMonths, Needs.Nothing, (m, a, b) => {
     const n = zhNum(m[1]!);
     if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
   });
-  const me = CONTEXT_WORDS.zh_month_end;
-  const meBefore = me.before.map(escapeRe).join('|');
-  const meAfter = me.after.map(escapeRe).join('|');
-  const meMonth = escapeRe(me.month);
-  run(g`(?:${meBefore})\\s*(\\d{1,2})${meMonth}(?:${meAfter})`, (m, a, b) => {
+  run(dp.zhMonthEnd, Needs.Nothing, (m, a, b) => {
     const mo = Number(m[1]);
     if (mo >= 1 && mo <= 12) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
   });
-  run(g`(?<![\\d.])(\\d{1,2})${zh.month}?\\s*(?:${zh.dashes})\\s*(\\d{1,2})${zh.month}`, (m, a, b) => {
+  run(dp.zhMonthRange, Needs.Nothing, (m, a, b) => {
     const m1 = Number(m[1]);
     const m2 = Number(m[2]);
     if (m1 >= 1 && m1 < m2 && m2 <= 12) addPart(a, b, m1 === 1 ? monthsPeriod('Y', m2) : `Y-${pad(m1)}/Y-${pad(m2)}`);
   });
   // Chinese: "2023年", "2023年上半年", "2023年前三季度", "2023年第一季度", "2023年6月"
-  run(gYear`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, (m, a, b) => {
+  run(dp.zhYear, Needs.Year, (m, a, b) => {
     const y = m[1]!;
     const q = m[3] ? '一二三四'.indexOf(m[3]) + 1 : 0;
     const mo = m[4] ? Number(m[4]) : 0;
@@ -943,14 +989,14 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     add(a, b, period, 'data', Number(y));
   });
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
-  run(gYear`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
-  run(gYear`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
+  run(dp.quarterYear, Needs.Year, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
+  run(dp.yearQuarter, Needs.Year, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
   // parts of a year named without the year: "in the first half", "Q1", "上半年", "the first five months"
   for (const sp of findAll(c.partYear, text, s.start, s.end)) {
     const part = c.partYears.get(text.slice(sp.start, sp.end).toLowerCase().replace(/\s+/g, ' '));
     if (part) addPart(sp.start, sp.end, part);
   }
-  run(gi`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${AFTER}`, (m, a, b) => {
+  run(dp.firstMonths, Needs.Nothing, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
   });
@@ -967,24 +1013,24 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const pm = Number(publication.slice(5, 7));
     return String(mo <= pm ? py : py - 1);
   };
-  run(gMonth`${BEFORE}(?:from${W})?(${c.monthAlt})${W}(?:to|through|until|-|–)${W}(${c.monthAlt})${AFTER}(?!,?${W}(?:of${W})?\\d)`, (m, a, b) => {
+  run(dp.monthRange, Needs.Month, (m, a, b) => {
     const m1 = month(m[1]!);
     const m2 = month(m[2]!);
     const y = m2 ? monthYear(m2) : null;
     if (m1 && m2 && m1 < m2) add(a, b, null, 'partial', null, { part: `Y-${pad(m1)}/Y-${pad(m2)}`, fallback: y ? `${y}-${pad(m1)}/${y}-${pad(m2)}` : null });
   });
-  run(gMonth`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, (m, a, b) => {
+  run(dp.inMonth, Needs.Month, (m, a, b) => {
     const mo = month(m[1]!);
     const y = mo ? monthYear(mo) : null;
     if (mo) add(a, b, null, 'partial', null, { part: `Y-${pad(mo)}`, fallback: y ? `${y}-${pad(mo)}` : null });
   });
   // "as of the end of November": the month of the publication's year
-  run(gMonth`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, (m, a, b) => {
+  run(dp.endOfMonth, Needs.Month, (m, a, b) => {
     const mo = month(m[1]!);
     if (mo) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
   });
   // ranges: "2009-2011", "between 1991 and 1992", "from 2009 to 2011"
-  run(giYear`${BEFORE}(?:(?:between|from)${W})?${YEAR}\\s*(?:[-–—]|${W}(?:and|to)${W})\\s*${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.yearRange, Needs.Year, (m, a, b) => {
     const y1 = Number(m[1]);
     const y2 = Number(m[2]);
     const explicit = /^(?:between|from)/i.test(m[0]) || /[-–—]/.test(m[0]);
@@ -1001,19 +1047,16 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   }
   // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
   // such as "around 2000 software companies" is not a date; "over 2011" is a comparison base
-  run(gYear`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, (m, a, b) => {
+  run(dp.bareYear, Needs.Year, (m, a, b) => {
     if (figures.overlaps(a, b)) return;
     const left = text.slice(Math.max(s.start, a - 40), a);
     if (c.comparison.test(left)) add(a, b, m[1]!, 'comparison', Number(m[1]));
-    else if (c.yearPreps.test(left) || vocab(c, '')`(?:${c.monthAlt})\\.?,?\\s*$`.test(left)) {
+    else if (c.yearPreps.test(left) || dp.monthBefore.test(left)) {
       add(a, b, m[1]!, /(?:^|[^A-Za-z])by\s+(?:the\s+end\s+of\s+)?$/i.test(left) ? 'by' : 'data', Number(m[1]));
     }
   });
   // "in the quarter", "for the year": the period of that kind stated last (part: 'quarter' | 'year')
-  for (const pa of CONTEXT_WORDS.period_anaphora) {
-    const src = isHan(pa.phrase[0]) ? escapeRe(pa.phrase) : `${BEFORE}${pa.phrase.split(/\s+/).map(escapeRe).join('\\s+')}${AFTER}(?!\\s*\\d)`;
-    run(gi`${src}`, (_m, a, b) => add(a, b, null, 'anaphoric', null, { part: pa.kind }));
-  }
+  for (const pa of dp.anaphora) run(pa.re, Needs.Nothing, (_m, a, b) => add(a, b, null, 'anaphoric', null, { part: pa.kind }));
   // a date after a release cue in its clause dates the document, not the figure
   // (a clause of many dates has its cues found once for all of them: searching each date's stretch of the
   // clause from the clause's start read a long clause once per date)
@@ -1619,9 +1662,7 @@ function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): {
   const f = st.figures[fi]!;
   const { text } = st;
   // approximators may stand between cue and number ("up more than 30 percent")
-  const before = text
-    .slice(Math.max(clause.start, f.start - 60), f.start)
-    .replace(vocab(c, 'i')`(?:\\s*(?:${c.approx}))+\\s*$`, ' ');
+  const before = text.slice(Math.max(clause.start, f.start - 60), f.start).replace(c.approxEnd, ' ');
   const rest = text.slice(f.end, clause.end);
   const unitWord = /^\s*(?:percent|per cent|%)/i.exec(rest);
   const after = unitWord ? text.slice(f.end + unitWord[0].length, clause.end) : rest; // (a slice, not a copy of the clause)
@@ -2211,7 +2252,7 @@ function readSentence(
   const incrementByClause = new Map<Span, Span | null>();
   const incrementBefore = (clause: Span, f: FigureRef): string | null => {
     let first = incrementByClause.get(clause);
-    if (first === undefined) incrementByClause.set(clause, (first = findAll(vocab(c, 'gi')`${c.increment.source}`, text, clause.start, clause.end)[0] ?? null));
+    if (first === undefined) incrementByClause.set(clause, (first = findAll(c.incrementAll, text, clause.start, clause.end)[0] ?? null));
     if (first === null || first.start >= f.start) return null;
     // a cue that runs into the figure may still match shorter before it: the exact search, rarely
     if (first.end > f.start) return c.increment.exec(text.slice(clause.start, f.start))?.[0] ?? null;
