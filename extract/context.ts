@@ -158,6 +158,9 @@ interface Compiled {
   /** synthetic subjects for zone names no subject lists, one per id */
   unlisted: Map<string, SubjectDef>;
   metricById: Map<string, MetricDef>;
+  /** by a metric's id: the first metric that is its growth rate, and the first that is a share of it */
+  growthOf: Map<string, MetricDef>;
+  shareOf: Map<string, MetricDef>;
   growthBefore: RegExp;
   notGrowthBefore: RegExp;
   growthAfter: RegExp;
@@ -228,6 +231,16 @@ function alternation(words: readonly string[], regionAlt = ''): string {
     .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
     .map((w) => phraseSource(w, regionAlt))
     .join('|');
+}
+
+/** The first of `xs` (in order) under each key `key` gives (null: none). */
+function firstBy<T>(xs: readonly T[], key: (x: T) => string | null): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const x of xs) {
+    const k = key(x);
+    if (k !== null && !out.has(k)) out.set(k, x);
+  }
+  return out;
 }
 
 function compile(lex: Lexicon): Compiled {
@@ -305,6 +318,8 @@ function compile(lex: Lexicon): Compiled {
     zoneHeadOnly: new RegExp(`^(?:${alternation(lex.member_name_heads)})$`, 'i'),
     unlisted: new Map(),
     metricById: new Map(lex.metrics.map((m) => [m.id, m])),
+    growthOf: firstBy(lex.metrics, (m) => m.growth_of),
+    shareOf: firstBy(lex.metrics, (m) => m.share_of),
     growthBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.growth_before)})\\s*$`, 'i'),
     notGrowthBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.not_growth_before)})\\s*$`, 'i'),
     growthAfter: new RegExp(`^\\s*(?:${alternation(lex.cues.growth_after)})${AFTER}`, 'i'),
@@ -1129,6 +1144,68 @@ function nearest<T extends Span>(xs: T[], f: Span, penalty?: (x: T) => number): 
   return best;
 }
 
+/**
+ * nearest() over one list of spans asked for many figures (a clause's metric phrases): the spans sorted by start,
+ * so that only those that can be nearest are looked at. A run-on clause of thousands of figures read its whole
+ * list once per figure (quadratic). Gives what nearest(list.filter(accept), f, penalty) gives, the first in list
+ * order on a tie, for penalties >= 0: spans are tried outwards from f, and the search stops once no span further
+ * out can come within the best value found (a span ends at most maxLen after its start).
+ */
+class Nearest<T extends Span> {
+  readonly list: readonly T[];
+  private readonly order: Int32Array;
+  private readonly starts: Float64Array;
+  /** the longest span's length */
+  readonly maxLen: number;
+  constructor(list: readonly T[]) {
+    this.list = list;
+    this.order = Int32Array.from(list.keys()).sort((a, b) => list[a]!.start - list[b]!.start || a - b);
+    this.starts = Float64Array.from(this.order, (k) => list[k]!.start);
+    let m = 0;
+    for (const x of list) m = Math.max(m, x.end - x.start);
+    this.maxLen = m;
+  }
+  /**
+   * side 'before': only spans ending by f's start are accepted; 'after': only spans starting at or after its end.
+   * [startFrom, startBelow): only spans starting there can be accepted (the search stops at those bounds).
+   */
+  find(
+    f: Span,
+    opts: { penalty?: (x: T) => number; accept?: (x: T) => boolean; side?: 'before' | 'after'; startFrom?: number; startBelow?: number } = {},
+  ): T | null {
+    const { list, order, starts, maxLen } = this;
+    const { penalty, accept, side, startFrom = -Infinity, startBelow = Infinity } = opts;
+    let bv = Infinity;
+    let bi = -1;
+    const consider = (k: number): void => {
+      const x = list[k]!;
+      if (side === 'before' ? x.end > f.start : side === 'after' ? x.start < f.end : false) return;
+      if (accept && !accept(x)) return;
+      const v = distance(x, f) + (penalty ? penalty(x) : 0);
+      if (v < bv || (v === bv && k < bi)) {
+        bv = v;
+        bi = k;
+      }
+    };
+    const i0 = lowerBound(starts, f.end);
+    if (side !== 'before') {
+      for (let j = i0; j < order.length; j++) {
+        const s = starts[j]!;
+        if (s >= startBelow || s - f.end > bv) break;
+        consider(order[j]!);
+      }
+    }
+    if (side !== 'after') {
+      for (let j = Math.min(i0, order.length) - 1; j >= 0; j--) {
+        const s = starts[j]!;
+        if (s < startFrom || f.start - s - maxLen > bv) break;
+        if (s < startBelow) consider(order[j]!);
+      }
+    }
+    return bi < 0 ? null : list[bi]!;
+  }
+}
+
 function compatible(m: MetricDef, unit: string): boolean {
   if (m.unit_kinds.includes(unit)) return true;
   // a bare number whose unit the grammar could not tell may still be a count
@@ -1163,6 +1240,20 @@ function outermost<T extends Span>(xs: T[]): T[] {
 
 function quote(text: string, s: Span): string {
   return text.slice(s.start, s.end).replace(/\s+/g, ' ').replace(/[;=()]/g, '');
+}
+
+/**
+ * quote() of a stretch that may run to the end of a long clause (the words after a share, "… of …"): a rule
+ * quoting the rest of a run-on clause for each of its figures grew with the square of its length. Up to
+ * QUOTE_CAP UTF-16 units it is quoted whole; beyond, its first QUOTE_CAP units and "…".
+ */
+const QUOTE_CAP = 200;
+function quoteCapped(text: string, s: Span): string {
+  if (s.end - s.start <= QUOTE_CAP) return quote(text, s);
+  let end = s.start + QUOTE_CAP;
+  // whole code points only: never cut a surrogate pair
+  if (/[\udc00-\udfff]/.test(text[end] ?? '')) end--;
+  return `${quote(text, { start: s.start, end })}…`;
 }
 
 /** Where the digits of a figure end ("14" in "14 million employees", "20, 000" kept whole). */
@@ -1269,7 +1360,13 @@ interface SentenceState {
   levels: MetricOcc[] | null;
   metricByStart: Int32Array | null;
   levelsByStart: Int32Array | null;
-  levelsByClause: Map<Span, MetricOcc[]>;
+  levelsByClause: Map<Span, Nearest<MetricOcc>>;
+  /** the sentence's levels (names of amounts), for the nearest one before a figure anywhere in the sentence */
+  levelsNearest: Nearest<MetricOcc> | null;
+  /** per clause and figure unit: the metric phrases a figure of that unit may take there (readMetric) */
+  metricLists: Map<Span, Map<string, ClauseMetrics>>;
+  /** each clause's index in `clauses` */
+  clauseIndex: Map<Span, number> | null;
   subjectLists: Map<string, SubjectOcc[]>;
   resolvedSubject: Map<SubjectOcc, SubjectDef | null>;
   /** distinct metrics resolved so far, the most recent last */
@@ -1327,6 +1424,38 @@ function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
     st.metricByClause.set(clause, (xs = withinInOrder(st.metricOcc, st.metricByStart, clause)));
   }
   return xs;
+}
+
+/**
+ * The metric phrases of a clause a figure of one unit may take, worked out once per clause and unit rather than
+ * once per figure (filtering the clause's phrases per figure was quadratic in a run-on clause).
+ */
+interface ClauseMetrics {
+  /** outermost compatible phrases that name no growth rate, in the order of metricOcc */
+  compat: MetricOcc[];
+  all: Nearest<MetricOcc>;
+  ratios: Nearest<MetricOcc>;
+  qualifiers: Nearest<MetricOcc>;
+  /** compat less the nouns other figures claim; [0]: for a figure with a noun of its own, [1]: without */
+  free: [Nearest<MetricOcc> | null, Nearest<MetricOcc> | null];
+}
+
+function clauseMetrics(st: SentenceState, clause: Span, unit: string): ClauseMetrics {
+  let byUnit = st.metricLists.get(clause);
+  if (!byUnit) st.metricLists.set(clause, (byUnit = new Map()));
+  let cm = byUnit.get(unit);
+  if (!cm) {
+    const compat = outermost(metricsInClause(st, clause).filter((o) => compatible(o.metric, unit) && o.metric.growth_of === null));
+    cm = {
+      compat,
+      all: new Nearest(compat),
+      ratios: new Nearest(compat.filter((o) => o.metric.kind === 'ratio')),
+      qualifiers: new Nearest(compat.filter((o) => o.metric.qualifier)),
+      free: [null, null],
+    };
+    byUnit.set(unit, cm);
+  }
+  return cm;
 }
 
 function subjectsInClause(st: SentenceState, clause: Span): SubjectOcc[] {
@@ -1503,8 +1632,8 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !/\b(?:or|and)\b/i.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})` };
   }
 
-  const inClause = metricsInClause(st, clause);
-  const compat = outermost(inClause.filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null));
+  const cm = clauseMetrics(st, clause, f.unit);
+  const compat = cm.compat;
   // another figure lies wholly between o and f: some figure starting at or after the gap's start ends by its end
   // (f itself never does: it starts before the gap's end or after its start)
   const figureIn = (a: number, b: number) => {
@@ -1517,7 +1646,9 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   if (bracket >= 0) {
     // "(24105)" reads the noun phrase right before the bracket
     const scope = { start: Math.max(clause.start, lastDelimiter(text, clause.start, bracket)), end: bracket };
-    const cands = outermost(inClause.filter((o) => within(o, scope) && compatible(o.metric, f.unit) && o.metric.growth_of === null));
+    // (the phrases inside the scope, found by position: scope lies in the clause)
+    st.metricByStart ??= byStartOf(st.metricOcc);
+    const cands = outermost(withinInOrder(st.metricOcc, st.metricByStart, scope).filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null));
     const best = nearest(cands, f);
     if (best) return { metric: best.metric.id, rule: `paren(${best.phrase})` };
     // the last metric read before this figure that fits its unit (distinct metrics, most recent last)
@@ -1537,30 +1668,28 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
       // (what follows each figure of a clause is searched once for the clause: firstAfter)
       const stop = firstAfter(st, CLAUSE_JOINER, clause, f.end);
       const np = { start: f.end, end: stop ? stop.index : clause.end };
-      const named = compat.filter((o) => o.metric.kind === 'ratio' && o.start < np.end && o.end > np.start);
-      const n = nearest(named, f);
+      const n = cm.ratios.find(f, { accept: (o) => o.end > np.start, startFrom: np.start - cm.ratios.maxLen, startBelow: np.end });
       if (n) return { metric: n.metric.id, rule: `share-of(${n.phrase})` };
       // a match up to the noun phrase's end is one in the rest of the clause ending there (a joiner, no letter,
       // follows np): only a match running past it needs the noun phrase searched on its own
       const inClause = firstAfter(st, c.shareTotal, clause, f.end);
       c.shareTotal.lastIndex = 0;
       const tot = inClause === null || inClause.end <= np.end ? inClause : c.shareTotal.exec(text.slice(np.start, np.end));
-      if (!tot) return { metric: null, rule: `none(share-of ${quote(text, np).trim()})` };
+      if (!tot) return { metric: null, rule: `none(share-of ${quoteCapped(text, np).trim()})` };
     }
-    const ratios = compat.filter((o) => o.metric.kind === 'ratio');
-    const r = nearest(ratios, f, (o) => penalty(o) + (o.end <= f.start ? 5 : 0));
+    const r = cm.ratios.find(f, { penalty: (o) => penalty(o) + (o.end <= f.start ? 5 : 0) });
     if (r) return { metric: r.metric.id, rule: `ratio(${r.phrase})` };
     const st2 = firstAfter(st, c.shareTotal, clause, f.end);
     if (st2) {
       const base = baseMetric(c, st, fi, clause);
-      const share = base ? [...c.metricById.values()].find((m) => m.share_of === base.id) : undefined;
+      const share = base ? c.shareOf.get(base.id) : undefined;
       if (share) return { metric: share.id, rule: `share-total(${st2.text};base=${base!.id})` };
       return { metric: null, rule: `share-total(${st2.text};no-share-metric)` };
     }
     return { metric: null, rule: 'none(percent)' };
   }
 
-  const qual = nearest(compat.filter((o) => o.metric.qualifier), f, penalty);
+  const qual = cm.qualifiers.find(f, { penalty });
   if (qual) {
     // "380 applications per 10,000 staff", where the rate's metric counts grants: a rate of what another metric counts is not this rate
     const own = qual.metric.rate_of ? nounRightAfter(c, text, numberEnd(text, f), clause.end) : null;
@@ -1614,8 +1743,8 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   // or 36.5 percent of which are registered as exporters") may take a noun later in the clause
   // (a Chinese classifier such as 家 or 个 is no noun of its own: "高新技术企业达到12万家")
   const ownNoun = f.unitWord !== null && !(f.unitWord.length === 1 && isHan(f.unitWord));
-  const free = compat.filter((o) => !(o.noun && ownNoun) && !claimed.overlaps(o.start, o.end));
-  const best = nearest(free, f, penalty);
+  const free = (cm.free[ownNoun ? 0 : 1] ??= new Nearest(compat.filter((o) => !(o.noun && ownNoun) && !claimed.overlaps(o.start, o.end))));
+  const best = free.find(f, { penalty });
   // "“小巨人”企业96家", "世界500强企业": a Chinese noun right after a quoted or ranked name is a named category, a part
   if (best?.noun && best.metric.kind === 'stock' && isHan(text[best.start]) && CONTEXT_WORDS.zh_named_category_end.some((e) => text.slice(0, best.start).endsWith(e))) {
     return { metric: null, rule: `subset(clause-noun(${best.phrase});named category)` };
@@ -1627,7 +1756,8 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   if (best) return best.noun ? wholeOrSubset(best.metric, `clause-noun(${best.phrase})`, best) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };
   // "Turnover: 25.9 trillion yuan": a label opening the sentence before a colon names the figure of the
   // clause right after it
-  const ci = st.clauses.indexOf(clause);
+  st.clauseIndex ??= new Map(st.clauses.map((cl, i) => [cl, i]));
+  const ci = st.clauseIndex.get(clause) ?? -1;
   // (the label opens the sentence, or follows a ";" or ":" of a run of labelled values: "… filed: 71,000; granted: 38,000")
   const label = ci >= 1 ? st.clauses[ci - 1]! : null;
   const opensRun = label && (label.start === st.sentence.start || /[;；:]\s*$/.test(text.slice(st.clauses[ci - 2]!.end, label.start)));
@@ -1677,7 +1807,7 @@ function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): {
   const sign = negative ? ';negative' : '';
   const base = baseMetric(c, st, fi, clause);
   if (!base) return { metric: null, rule: `growth(${cue};no-base)${sign}`, negative };
-  const g = [...c.metricById.values()].find((m) => m.growth_of === base.id);
+  const g = c.growthOf.get(base.id);
   return g
     ? { metric: g.id, rule: `growth(${cue};base=${base.id})${sign}`, negative }
     : { metric: null, rule: `growth(${cue};no-growth-metric=${base.id})${sign}`, negative };
@@ -1692,18 +1822,17 @@ function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): M
   let levelsInClause = st.levelsByClause.get(clause);
   if (!levelsInClause) {
     st.levelsByStart ??= byStartOf(levels);
-    st.levelsByClause.set(clause, (levelsInClause = withinInOrder(levels, st.levelsByStart, clause)));
+    st.levelsByClause.set(clause, (levelsInClause = new Nearest(withinInOrder(levels, st.levelsByStart, clause))));
   }
-  const inClauseBefore = levelsInClause.filter((o) => o.end <= f.start);
-  const nb = nearest(inClauseBefore, f);
+  const nb = levelsInClause.find(f, { side: 'before' });
   if (nb) return nb.metric;
   for (let j = st.recentMetrics.length - 1; j >= 0; j--) {
     const def = c.metricById.get(st.recentMetrics[j]!);
     if (def && def.kind !== 'ratio') return def;
   }
-  const na = nearest(levelsInClause.filter((o) => o.start >= f.end), f);
+  const na = levelsInClause.find(f, { side: 'after' });
   if (na) return na.metric;
-  const ns = nearest(levels.filter((o) => o.end <= f.start), f);
+  const ns = (st.levelsNearest ??= new Nearest(levels)).find(f, { side: 'before' });
   return ns ? ns.metric : null;
 }
 
@@ -2227,6 +2356,9 @@ function readSentence(
     metricByStart: null,
     levelsByStart: null,
     levelsByClause: new Map(),
+    levelsNearest: null,
+    metricLists: new Map(),
+    clauseIndex: null,
     subjectLists: new Map(),
     resolvedSubject: new Map(),
     recentMetrics: [],
