@@ -547,14 +547,12 @@ function candidatePairs(ix: PhraseIndex, text: string, s: Span): number {
 
 const phraseIndexes = new WeakMap<readonly { phrase: string }[], PhraseIndex>();
 
-const stickyPhrase = new WeakMap<RegExp, RegExp>();
-
 /**
  * Occurrences of each phrase in the sentence, phrase by phrase in list order, each phrase's left to right without
  * overlap: what a global search of every phrase over the sentence gives. A match starts only at a candidate
  * position, so trying the phrase there (sticky) in order, from the end of its last match on, is that search.
  */
-function phraseOccurrences<P extends { phrase: string; re: RegExp }>(phrases: readonly P[], text: string, s: Span, each: (p: P, sp: Span) => void): void {
+function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegExp }>(phrases: readonly P[], text: string, s: Span, each: (p: P, sp: Span) => void): void {
   let ix = phraseIndexes.get(phrases);
   if (!ix) phraseIndexes.set(phrases, (ix = phraseIndex(phrases)));
   const n = candidatePairs(ix, text, s);
@@ -563,12 +561,13 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp }>(phrases: re
   const count = (ix.count ??= new Int32Array(phrases.length + 1));
   const distinct: number[] = [];
   for (let k = 0; k < n; k++) if (count[ix.pairPhrase[k]!]!++ === 0) distinct.push(ix.pairPhrase[k]!);
-  const ids = Int32Array.from(distinct).sort();
+  // (plain arrays: a sentence holds a few phrases, and typed arrays cost an allocation each)
+  const ids = distinct.sort((a, b) => a - b);
   const at = (ix.sorted = ix.sorted && ix.sorted.length >= n ? ix.sorted : new Int32Array(ix.pairAt.length));
-  const next = new Int32Array(ids.length);
+  const next: number[] = new Array<number>(ids.length);
   for (let d = 0, o = 0; d < ids.length; d++) (next[d] = o), (o += count[ids[d]!]!), (count[ids[d]!] = d);
   for (let k = 0; k < n; k++) at[next[count[ix.pairPhrase[k]!]!]!++] = ix.pairAt[k]!;
-  for (const i of distinct) count[i] = 0;
+  for (const i of ids) count[i] = 0;
   const upTo = text.slice(0, s.end);
   for (let d = 0, k = 0; d < ids.length; d++) {
     const i = ids[d]!;
@@ -580,8 +579,7 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp }>(phrases: re
       k = end;
       continue;
     }
-    let re = stickyPhrase.get(p.re);
-    if (!re) stickyPhrase.set(p.re, (re = new RegExp(p.re.source, p.re.flags.replace('g', '') + 'y')));
+    const re = p.sticky;
     let from = s.start;
     for (; k < end; k++) {
       const q = at[k]!;
@@ -668,7 +666,7 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
   const raw: SubjectOcc[] = [];
   for (const sp of findAll(c.subjectAlt, text, s.start, s.end)) {
     const p = c.subjectByKey.get(phraseKey(text.slice(sp.start, sp.end), false));
-    if (p) raw.push({ ...sp, subject: p.subject, phrase: p.phrase, denominator: false });
+    if (p) raw.push({ start: sp.start, end: sp.end, subject: p.subject, phrase: p.phrase, denominator: false });
   }
   // a listed alias covers a member's name unless it is a place inside the name: "Riverside High-tech Zone"
   // and "苏州工业园区" name members, not the places they start with
@@ -694,7 +692,7 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
       raw.push({ start: m.index, end: m.index + m[0].length, subject, phrase: `unlisted ${m[0]}`, denominator: false, unlisted: true });
     }
   }
-  for (const sp of findAll(c.anaphora, text, s.start, s.end)) raw.push({ ...sp, subject: null, phrase: text.slice(sp.start, sp.end), denominator: false });
+  for (const sp of findAll(c.anaphora, text, s.start, s.end)) raw.push({ start: sp.start, end: sp.end, subject: null, phrase: text.slice(sp.start, sp.end), denominator: false });
   // a zone named but not listed: a subject of its own, unless a listed alias covers any of it
   if (c.zoneName) {
     for (const sp of findAll(c.zoneName, text, s.start, s.end)) {
@@ -1152,18 +1150,24 @@ function nearest<T extends Span>(xs: T[], f: Span, penalty?: (x: T) => number): 
  * out can come within the best value found (a span ends at most maxLen after its start).
  */
 class Nearest<T extends Span> {
+  /** a list this short is searched whole (most clauses name a few metrics): sorting it would cost more */
+  static readonly SHORT = 16;
   readonly list: readonly T[];
-  private readonly order: Int32Array;
-  private readonly starts: Float64Array;
+  private readonly order: Int32Array | null = null;
+  private readonly starts: Float64Array | null = null;
   /** the longest span's length */
   readonly maxLen: number;
   constructor(list: readonly T[]) {
     this.list = list;
-    this.order = Int32Array.from(list.keys()).sort((a, b) => list[a]!.start - list[b]!.start || a - b);
-    this.starts = Float64Array.from(this.order, (k) => list[k]!.start);
     let m = 0;
     for (const x of list) m = Math.max(m, x.end - x.start);
     this.maxLen = m;
+    if (list.length <= Nearest.SHORT) return;
+    const order = Int32Array.from(list.keys()).sort((a, b) => list[a]!.start - list[b]!.start || a - b);
+    const starts = new Float64Array(order.length);
+    for (let j = 0; j < order.length; j++) starts[j] = list[order[j]!]!.start;
+    this.order = order;
+    this.starts = starts;
   }
   /**
    * side 'before': only spans ending by f's start are accepted; 'after': only spans starting at or after its end.
@@ -1187,6 +1191,10 @@ class Nearest<T extends Span> {
         bi = k;
       }
     };
+    if (!order || !starts) {
+      for (let k = 0; k < list.length; k++) if (list[k]!.start >= startFrom && list[k]!.start < startBelow) consider(k);
+      return bi < 0 ? null : list[bi]!;
+    }
     const i0 = lowerBound(starts, f.end);
     if (side !== 'before') {
       for (let j = i0; j < order.length; j++) {
@@ -1433,7 +1441,6 @@ function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
 interface ClauseMetrics {
   /** outermost compatible phrases that name no growth rate, in the order of metricOcc */
   compat: MetricOcc[];
-  all: Nearest<MetricOcc>;
   ratios: Nearest<MetricOcc>;
   qualifiers: Nearest<MetricOcc>;
   /** compat less the nouns other figures claim; [0]: for a figure with a noun of its own, [1]: without */
@@ -1448,7 +1455,6 @@ function clauseMetrics(st: SentenceState, clause: Span, unit: string): ClauseMet
     const compat = outermost(metricsInClause(st, clause).filter((o) => compatible(o.metric, unit) && o.metric.growth_of === null));
     cm = {
       compat,
-      all: new Nearest(compat),
       ratios: new Nearest(compat.filter((o) => o.metric.kind === 'ratio')),
       qualifiers: new Nearest(compat.filter((o) => o.metric.qualifier)),
       free: [null, null],
@@ -2345,9 +2351,9 @@ function readSentence(
     dates: findDates(c, text, sentence, clauses, allIndex, publication),
     figures,
     resolved: [],
-    figStarts: Float64Array.from(figures, (f) => f.start),
+    figStarts: new Float64Array(figures.length),
     figMinEndFrom: new Float64Array(figures.length),
-    figEnds: Float64Array.from(figures, (f) => f.end),
+    figEnds: new Float64Array(figures.length),
     counted: [],
     claimed: null,
     metricByClause: new Map(),
@@ -2370,6 +2376,7 @@ function readSentence(
     sectionBefore,
     lastStated,
   };
+  for (let k = 0; k < figures.length; k++) (st.figStarts[k] = figures[k]!.start), (st.figEnds[k] = figures[k]!.end);
   for (let k = figures.length - 1, m = Infinity; k >= 0; k--) st.figMinEndFrom[k] = m = Math.min(m, figures[k]!.end);
   let lastCarry: { period: string; rule: string } | null = null;
   let lastStatedHere: string | null = null;
