@@ -831,8 +831,12 @@ interface DatePatterns {
   /** "this year"/"last year" right after, or right before, a part of a year: [this, last] */
   relAfter: [RegExp, RegExp];
   relBefore: [RegExp, RegExp];
-  /** "in the quarter", "for the year" (extract/language/context.yaml period_anaphora) */
-  anaphora: { re: RegExp; kind: 'quarter' | 'year' }[];
+  /** "in the quarter", "for the year" (extract/language/context.yaml period_anaphora), each with its words */
+  anaphora: { re: RegExp; kind: 'quarter' | 'year'; words: string[] }[];
+  /** the Chinese words the Chinese patterns spell out, each such pattern's own */
+  zhFirstMonthsWord: string;
+  zhMonthEndWord: string;
+  zhMonthWord: string;
 }
 
 const datePatternsOf = new WeakMap<Compiled, DatePatterns>();
@@ -879,7 +883,13 @@ function datePatterns(c: Compiled): DatePatterns {
     anaphora: CONTEXT_WORDS.period_anaphora.map((pa) => ({
       re: new RegExp(isHan(pa.phrase[0]) ? escapeRe(pa.phrase) : `${BEFORE}${pa.phrase.split(/\s+/).map(escapeRe).join('\\s+')}${AFTER}(?!\\s*\\d)`, 'gi'),
       kind: pa.kind,
+      // what the pattern spells out: the phrase (Chinese), or its words (case-insensitive, ASCII-folded)
+      // (only words of ASCII letters: another character may match more than its lower case under the i flag)
+      words: isHan(pa.phrase[0]) ? [pa.phrase] : pa.phrase.split(/\s+/).map((w) => w.toLowerCase()).filter((w) => /^[a-z]+$/.test(w)),
     })),
+    zhFirstMonthsWord: fm.before,
+    zhMonthEndWord: me.month,
+    zhMonthWord: mr.month,
   };
   datePatternsOf.set(c, dp);
   return dp;
@@ -940,9 +950,16 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   let hasYear: boolean | undefined;
   let hasMonth: boolean | undefined;
   const slice = text.slice(0, s.end);
-  const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void) => {
-    if (needs === Needs.Year && !(hasYear ??= YEAR_ANYWHERE.test(text.slice(s.start, s.end)))) return;
-    if (needs === Needs.Month && !(hasMonth ??= dp.monthAny.test(text.slice(s.start, s.end)))) return;
+  // nor is a pattern searched when the sentence lacks a word it spells out ('first', '年'): words given in lower
+  // case are looked for in the lower-cased sentence (a case-insensitive pattern without the u flag folds ASCII
+  // letters only, and lower-casing keeps them), other words as written
+  const sentenceText = text.slice(s.start, s.end);
+  let lower: string | undefined;
+  const spells = (words: readonly string[]) => words.every((w) => (/^[a-z]+$/.test(w) ? (lower ??= sentenceText.toLowerCase()) : sentenceText).includes(w));
+  const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void, words: readonly string[] = []) => {
+    if (needs === Needs.Year && !(hasYear ??= YEAR_ANYWHERE.test(sentenceText))) return;
+    if (needs === Needs.Month && !(hasMonth ??= dp.monthAny.test(sentenceText))) return;
+    if (words.length && !spells(words)) return;
     re.lastIndex = s.start;
     for (let m = re.exec(slice); m; m = re.exec(slice)) f(m, m.index, m.index + m[0].length);
   };
@@ -950,19 +967,19 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   run(dp.firstMonthsOfYear, Needs.Year, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 1 && n <= 12) add(a, b, monthsPeriod(m[2]!, n), 'data', Number(m[2]));
-  });
+  }, ['first', 'months']);
   run(dp.firstQuartersOfYear, Needs.Year, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 2 && n <= 4) add(a, b, n === 4 ? m[2]! : `${m[2]}-Q1/${m[2]}-Q${n}`, 'data', Number(m[2]));
-  });
+  }, ['first', 'quarters']);
   run(dp.quarterOfYear, Needs.Year, (m, a, b) => {
     const n = c.ordinals.get(m[1]!.toLowerCase());
     if (n) add(a, b, `${m[2]}-Q${n}`, 'data', Number(m[2]));
-  });
+  }, ['quarter']);
   run(dp.halfOfYear, Needs.Year, (m, a, b) => {
     const n = c.ordinals.get(m[1]!.toLowerCase());
     if (n === 1 || n === 2) add(a, b, `${m[2]}-H${n}`, 'data', Number(m[2]));
-  });
+  }, ['half']);
   run(dp.monthDayYear, Needs.Year, (m, a, b) => {
     const mo = month(m[1]!);
     const d = Number(m[2]);
@@ -982,16 +999,16 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   run(dp.zhFirstMonths, Needs.Nothing, (m, a, b) => {
     const n = zhNum(m[1]!);
     if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
-  });
+  }, [dp.zhFirstMonthsWord]);
   run(dp.zhMonthEnd, Needs.Nothing, (m, a, b) => {
     const mo = Number(m[1]);
     if (mo >= 1 && mo <= 12) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
-  });
+  }, [dp.zhMonthEndWord]);
   run(dp.zhMonthRange, Needs.Nothing, (m, a, b) => {
     const m1 = Number(m[1]);
     const m2 = Number(m[2]);
     if (m1 >= 1 && m1 < m2 && m2 <= 12) addPart(a, b, m1 === 1 ? monthsPeriod('Y', m2) : `Y-${pad(m1)}/Y-${pad(m2)}`);
-  });
+  }, [dp.zhMonthWord]);
   // Chinese: "2023年", "2023年上半年", "2023年前三季度", "2023年第一季度", "2023年6月"
   run(dp.zhYear, Needs.Year, (m, a, b) => {
     const y = m[1]!;
@@ -1000,7 +1017,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const period =
       m[2] === '上半年' ? `${y}-H1` : m[2] === '下半年' ? `${y}-H2` : m[2] === '前三季度' ? `${y}-Q1/${y}-Q3` : q ? `${y}-Q${q}` : mo >= 1 && mo <= 12 ? `${y}-${pad(mo)}` : y;
     add(a, b, period, 'data', Number(y));
-  });
+  }, ['年']);
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
   run(dp.quarterYear, Needs.Year, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
   run(dp.yearQuarter, Needs.Year, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
@@ -1012,7 +1029,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   run(dp.firstMonths, Needs.Nothing, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
-  });
+  }, ['first', 'months']);
   // the year before the statement's own: "up from 177 a year earlier"; after a comparison cue a base
   for (const sp of findAll(c.priorYear, text, s.start, s.end)) {
     const left = text.slice(Math.max(s.start, sp.start - 40), sp.start);
@@ -1069,7 +1086,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     }
   });
   // "in the quarter", "for the year": the period of that kind stated last (part: 'quarter' | 'year')
-  for (const pa of dp.anaphora) run(pa.re, Needs.Nothing, (_m, a, b) => add(a, b, null, 'anaphoric', null, { part: pa.kind }));
+  for (const pa of dp.anaphora) run(pa.re, Needs.Nothing, (_m, a, b) => add(a, b, null, 'anaphoric', null, { part: pa.kind }), pa.words);
   // a date after a release cue in its clause dates the document, not the figure
   // (a clause of many dates has its cues found once for all of them: searching each date's stretch of the
   // clause from the clause's start read a long clause once per date)
@@ -1376,6 +1393,8 @@ interface SentenceState {
   /** each clause's index in `clauses` */
   clauseIndex: Map<Span, number> | null;
   subjectLists: Map<string, SubjectOcc[]>;
+  /** readSubject's candidates per scope (a clause or the sentence): [clause strong, clause weak, sentence strong, sentence weak] */
+  subjectPassLists: Map<Span, (SubjectOcc[] | undefined)[]>;
   resolvedSubject: Map<SubjectOcc, SubjectDef | null>;
   /** distinct metrics resolved so far, the most recent last */
   recentMetrics: string[];
@@ -1902,11 +1921,14 @@ function readSubject(
     // zones …") says less than the member or whole set the paragraph is about
     if (!strong && scope !== clause && topic) break;
     // the candidate lists depend on the scope only: made once per clause and sentence, searched per figure
-    const key = `${scope === clause ? 'c' : 's'}${strong ? '+' : '-'}${scope.start}:${scope.end}`;
-    const list = subjectList(st, key, () => {
+    // (by the scope's span and the pass: a key string built per figure and pass cost more than the search)
+    let lists = st.subjectPassLists.get(scope);
+    if (!lists) st.subjectPassLists.set(scope, (lists = [undefined, undefined, undefined, undefined]));
+    const slot = (scope === clause ? 0 : 2) + (strong ? 0 : 1);
+    const list = (lists[slot] ??= (() => {
       const cands = (scope === clause ? subjectsInClause(st, clause) : st.subjectOcc).filter((o) => !o.denominator && (!o.unlisted || scope === clause));
       return strong ? cands.filter((o) => (o.subject === null ? resolve(o) !== null : o.subject.role !== 'place')) : cands.filter((o) => o.subject !== null);
-    });
+    })());
     const pick = nearestSorted(list, f);
     if (pick) {
       const s = resolve(pick);
@@ -2366,6 +2388,7 @@ function readSentence(
     metricLists: new Map(),
     clauseIndex: null,
     subjectLists: new Map(),
+    subjectPassLists: new Map(),
     resolvedSubject: new Map(),
     recentMetrics: [],
     targetCues: null,
