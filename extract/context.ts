@@ -562,7 +562,14 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegEx
   const distinct: number[] = [];
   for (let k = 0; k < n; k++) if (count[ix.pairPhrase[k]!]!++ === 0) distinct.push(ix.pairPhrase[k]!);
   // (plain arrays: a sentence holds a few phrases, and typed arrays cost an allocation each)
-  const ids = distinct.sort((a, b) => a - b);
+  const ids = distinct;
+  for (let i = 1; i < ids.length; i++) {
+    // (insertion sort: a handful of ids, where Array.prototype.sort's set-up cost dominates)
+    const v = ids[i]!;
+    let j = i - 1;
+    for (; j >= 0 && ids[j]! > v; j--) ids[j + 1] = ids[j]!;
+    ids[j + 1] = v;
+  }
   const at = (ix.sorted = ix.sorted && ix.sorted.length >= n ? ix.sorted : new Int32Array(ix.pairAt.length));
   const next: number[] = new Array<number>(ids.length);
   for (let d = 0, o = 0; d < ids.length; d++) (next[d] = o), (o += count[ids[d]!]!), (count[ids[d]!] = d);
@@ -796,7 +803,7 @@ const YEAR_AFTER_PART = new RegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?$
 const YEAR_BEFORE_PART = new RegExp(`${YEAR}(?:\\s+|年)$`);
 
 /** What a date pattern needs somewhere in the sentence to match at all: most sentences have no date, so they are not searched. */
-const Needs = { Nothing: 0, Year: 1, Month: 2 } as const;
+const Needs = { Nothing: 0, Year: 1, Month: 2, YearAndMonth: 3 } as const;
 type Needs = (typeof Needs)[keyof typeof Needs];
 
 /**
@@ -895,6 +902,16 @@ function datePatterns(c: Compiled): DatePatterns {
   return dp;
 }
 
+const NO_WORDS: readonly string[] = [];
+/** a word of ASCII lower-case letters only (looked for in the lower-cased sentence) */
+function isLowerAscii(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const u = w.charCodeAt(i);
+    if (u < 97 || u > 122) return false;
+  }
+  return w.length > 0;
+}
+
 /** findDates' record of the characters of a sentence already taken by a date, reused from sentence to sentence */
 let takenScratch = new Uint8Array(1024);
 
@@ -955,10 +972,13 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // letters only, and lower-casing keeps them), other words as written
   const sentenceText = text.slice(s.start, s.end);
   let lower: string | undefined;
-  const spells = (words: readonly string[]) => words.every((w) => (/^[a-z]+$/.test(w) ? (lower ??= sentenceText.toLowerCase()) : sentenceText).includes(w));
-  const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void, words: readonly string[] = []) => {
-    if (needs === Needs.Year && !(hasYear ??= YEAR_ANYWHERE.test(sentenceText))) return;
-    if (needs === Needs.Month && !(hasMonth ??= dp.monthAny.test(sentenceText))) return;
+  const spells = (words: readonly string[]) => {
+    for (const w of words) if (!(isLowerAscii(w) ? (lower ??= sentenceText.toLowerCase()) : sentenceText).includes(w)) return false;
+    return true;
+  };
+  const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void, words: readonly string[] = NO_WORDS) => {
+    if ((needs & Needs.Year) !== 0 && !(hasYear ??= YEAR_ANYWHERE.test(sentenceText))) return;
+    if ((needs & Needs.Month) !== 0 && !(hasMonth ??= dp.monthAny.test(sentenceText))) return;
     if (words.length && !spells(words)) return;
     re.lastIndex = s.start;
     for (let m = re.exec(slice); m; m = re.exec(slice)) f(m, m.index, m.index + m[0].length);
@@ -980,17 +1000,17 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const n = c.ordinals.get(m[1]!.toLowerCase());
     if (n === 1 || n === 2) add(a, b, `${m[2]}-H${n}`, 'data', Number(m[2]));
   }, ['half']);
-  run(dp.monthDayYear, Needs.Year, (m, a, b) => {
+  run(dp.monthDayYear, Needs.YearAndMonth, (m, a, b) => {
     const mo = month(m[1]!);
     const d = Number(m[2]);
     if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
   });
-  run(dp.dayMonthYear, Needs.Year, (m, a, b) => {
+  run(dp.dayMonthYear, Needs.YearAndMonth, (m, a, b) => {
     const mo = month(m[2]!);
     const d = Number(m[1]);
     if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
   });
-  run(dp.monthYear, Needs.Year, (m, a, b) => {
+  run(dp.monthYear, Needs.YearAndMonth, (m, a, b) => {
     const mo = month(m[1]!);
     if (mo) add(a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
   });
@@ -1019,8 +1039,8 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     add(a, b, period, 'data', Number(y));
   }, ['年']);
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
-  run(dp.quarterYear, Needs.Year, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
-  run(dp.yearQuarter, Needs.Year, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
+  run(dp.quarterYear, Needs.Year, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])), ['Q']);
+  run(dp.yearQuarter, Needs.Year, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])), ['Q']);
   // parts of a year named without the year: "in the first half", "Q1", "上半年", "the first five months"
   for (const sp of findAll(c.partYear, text, s.start, s.end)) {
     const part = c.partYears.get(text.slice(sp.start, sp.end).toLowerCase().replace(/\s+/g, ' '));
@@ -1090,6 +1110,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // a date after a release cue in its clause dates the document, not the figure
   // (a clause of many dates has its cues found once for all of them: searching each date's stretch of the
   // clause from the clause's start read a long clause once per date)
+  if (!found.some((d) => d.kind === 'data')) return found.sort((a, b) => a.start - b.start);
   const dataIn = new Map<Span, number>();
   for (const d of found) {
     const cl = d.kind === 'data' ? clauseAt(clauses, d.start) : null;
@@ -2490,15 +2511,9 @@ function readSentence(
     // for a figure whose words name no person ("2,236 thousand engage in R&D" reads as a count)
     const def = m.metric ? c.metricById.get(m.metric) : undefined;
     const unit: 'persons' | undefined = def?.unit_kinds[0] === 'persons' && (f.unit === 'count' || f.unit === 'unknown') ? 'persons' : undefined;
-    const rule = [
-      `ctx:metric=${m.rule}`,
-      ...(unit ? [`unit=${unit}(${m.metric})`] : []),
-      `subject=${s.rule}`,
-      `period=${p.rule}`,
-      ...(p.isTarget ? [`target=${p.targetRule}`] : []),
-    ]
-      .join(';')
-      .replace(/\s+/g, ' ');
+    const joined = `ctx:metric=${m.rule}${unit ? `;unit=${unit}(${m.metric})` : ''};subject=${s.rule};period=${p.rule}${p.isTarget ? `;target=${p.targetRule}` : ''}`;
+    // (whitespace runs become one space: only a rule holding any other whitespace, or two in a row, changes)
+    const rule = /[^\S ]|\s\s/.test(joined) ? joined.replace(/\s+/g, ' ') : joined;
     out[idx[k]!] = {
       metric: m.metric,
       subject: s.subject?.id ?? null,

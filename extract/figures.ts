@@ -338,15 +338,32 @@ function prevWordAt(text: string, at: number): string | null {
 
 const INVARIANT_NOUNS = new Set(LEX.invariant_nouns.map(norm));
 
+/**
+ * Answers per word, remembered: the same words follow numbers all through a document, and each answer is a few
+ * regex replacements and set lookups. Bounded: cleared when it holds WORD_MEMO_MAX words.
+ */
+const WORD_MEMO_MAX = 10_000;
+function memoByWord<T>(f: (word: string) => T): (word: string) => T {
+  const memo = new Map<string, T>();
+  return (word) => {
+    let v = memo.get(word);
+    if (v === undefined && !memo.has(word)) {
+      if (memo.size >= WORD_MEMO_MAX) memo.clear();
+      memo.set(word, (v = f(word)));
+    }
+    return v as T;
+  };
+}
+
 /** a noun that can head a plural count: a plural form, or one that does not inflect ("people") */
-function isPluralForm(word: string): boolean {
+const isPluralForm = memoByWord((word: string): boolean => {
   const w = norm(word).replace(/['’]s$/, '');
   if (INVARIANT_NOUNS.has(w)) return true;
   return w.endsWith('s') && !PERSON_NOUNS.has(w) && !COUNT_NOUNS.has(w) && !TIME_NOUNS.has(w);
-}
+});
 
 /** lexicon noun lookup with naive plural folding (-ies → -y, -es, -s) */
-function nounClass(word: string): 'person' | 'count' | 'time' | 'stop' | null {
+const nounClass = memoByWord((word: string): 'person' | 'count' | 'time' | 'stop' | null => {
   const w = norm(word).replace(/['’]s$/, '');
   const forms = [w];
   if (w.endsWith('ies')) forms.push(w.slice(0, -3) + 'y');
@@ -359,7 +376,7 @@ function nounClass(word: string): 'person' | 'count' | 'time' | 'stop' | null {
     if (COUNT_NOUNS.has(f)) return 'count';
   }
   return null;
-}
+});
 
 // ------------------------------------------------------------------ phase A patterns
 
