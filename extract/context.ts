@@ -903,13 +903,15 @@ function datePatterns(c: Compiled): DatePatterns {
 }
 
 const NO_WORDS: readonly string[] = [];
-/** a word of ASCII lower-case letters only (looked for in the lower-cased sentence) */
-function isLowerAscii(w: string): boolean {
-  for (let i = 0; i < w.length; i++) {
-    const u = w.charCodeAt(i);
-    if (u < 97 || u > 122) return false;
-  }
-  return w.length > 0;
+const wordRes = new Map<string, RegExp>();
+/**
+ * A word a date pattern spells out, as a pattern of its own: a word of ASCII lower-case letters in any case (a
+ * case-insensitive pattern without the u flag folds ASCII letters only), any other word as written.
+ */
+function wordIn(w: string): RegExp {
+  let re = wordRes.get(w);
+  if (!re) wordRes.set(w, (re = /^[a-z]+$/.test(w) ? new RegExp(w, 'i') : new RegExp(escapeRe(w))));
+  return re;
 }
 
 /** findDates' record of the characters of a sentence already taken by a date, reused from sentence to sentence */
@@ -971,9 +973,8 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // case are looked for in the lower-cased sentence (a case-insensitive pattern without the u flag folds ASCII
   // letters only, and lower-casing keeps them), other words as written
   const sentenceText = text.slice(s.start, s.end);
-  let lower: string | undefined;
   const spells = (words: readonly string[]) => {
-    for (const w of words) if (!(isLowerAscii(w) ? (lower ??= sentenceText.toLowerCase()) : sentenceText).includes(w)) return false;
+    for (const w of words) if (!wordIn(w).test(sentenceText)) return false;
     return true;
   };
   const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void, words: readonly string[] = NO_WORDS) => {

@@ -399,6 +399,12 @@ interface SkipPattern {
   accept?: (m: RegExpExecArray, text: string) => boolean;
   /** the skip span when it is not the match (or a group); null = no skip */
   spanOf?: (m: RegExpExecArray, text: string) => [number, number] | null;
+  /**
+   * What every match holds (global), starting at most `back` units after the match's start: the search jumps to
+   * `back` units before its next occurrence (a pattern tried at every position of a long page costs more than
+   * finding this first). A match starting at or after lastIndex holds an occurrence at or after it.
+   */
+  ahead?: { re: RegExp; back: number };
 }
 
 const PRODUCT_ALT = LEX.product_patterns.join('|');
@@ -445,8 +451,12 @@ const SKIP_PATTERNS: SkipPattern[] = [
     },
   },
   { re: /(?<![\w.:/-])(?:https?:\/\/|www\.)[^\s<>"'()[\]{}]{1,2000}/gu, reason: 'url' },
-  { re: /(?<![\w./%-])[\w./%-]{0,200}[\w-]\.(?:s?html?|aspx?|php|jsp|pdf|cgi|xml|json|jpe?g|png|gif)(?![A-Za-z])(?:[?#][^\s()<>"']{0,2000})?/gu, reason: 'url' },
-  { re: /(?<![^\s()<>"'])[^\s()<>"'?&]{0,200}[?&][\w%.-]{1,100}=[^\s()<>"']{0,2000}/gu, reason: 'url' },
+  {
+    re: /(?<![\w./%-])[\w./%-]{0,200}[\w-]\.(?:s?html?|aspx?|php|jsp|pdf|cgi|xml|json|jpe?g|png|gif)(?![A-Za-z])(?:[?#][^\s()<>"']{0,2000})?/gu,
+    reason: 'url',
+    ahead: { re: /\.(?:s?html?|aspx?|php|jsp|pdf|cgi|xml|json|jpe?g|png|gif)(?![A-Za-z])/gu, back: 201 },
+  },
+  { re: /(?<![^\s()<>"'])[^\s()<>"'?&]{0,200}[?&][\w%.-]{1,100}=[^\s()<>"']{0,2000}/gu, reason: 'url', ahead: { re: /[?&][\w%.-]{1,100}=/gu, back: 200 } },
   { re: new RegExp(`(?:${COPY_ALT})\\s*(?:©\\s*)?(?:${YEAR4})(?:\\s*[-–—]\\s*(?:${YEAR4}))?`, 'gu'), reason: 'copyright' },
   { re: new RegExp(`(?<![A-Za-z])(?:${PHONE_LABEL_ALT})\\s*[:：.]?[ \\t\\u00a0]*\\+?\\(?\\d[\\d \\u00a0().\\-–/]{5,}\\d`, 'gu'), reason: 'phone' },
   { re: /\+\d{1,3}(?:[ .-]\(?\d{1,4}\)?){2,5}(?!\d)/gu, reason: 'phone' },
@@ -528,8 +538,13 @@ const SKIP_PATTERNS: SkipPattern[] = [
 
 /** a run of consecutive small integers ("1 2 3 … 11") is a pagination row */
 const PAGINATION_RE = /(?<![\d.,])\d{1,3}(?:[ \t\u00a0\r\n]+\d{1,3}){2,}(?![\d.,%])/gu;
-/** letters glued to digits ("H7N9", "1200px", "tci2015"): codes, unless the figure grammar reads them */
-const ALNUM_RE = /(?<![A-Za-z0-9_])[A-Za-z0-9_]*(?:[A-Za-z_]\d|\d[A-Za-z_])[A-Za-z0-9_]*/gu;
+/**
+ * letters glued to digits ("H7N9", "1200px", "tci2015"): codes, unless the figure grammar reads them; found where a
+ * letter meets a digit, the code being the whole token of [A-Za-z0-9_] around it
+ */
+const LETTER_DIGIT = /[A-Za-z_]\d|\d[A-Za-z_]/g;
+/** [A-Za-z0-9_] by code */
+const isWordCode = (u: number): boolean => (u >= 48 && u <= 57) || (u >= 65 && u <= 90) || (u >= 97 && u <= 122) || u === 95;
 const ORDINAL_TOKEN = /^\d+(?:st|nd|rd|th)$/i;
 
 // ------------------------------------------------------------------ phase B/C/D patterns
@@ -925,7 +940,16 @@ class Scanner {
     const t = this.text;
     for (const p of SKIP_PATTERNS) {
       p.re.lastIndex = 0;
-      for (let m = p.re.exec(t); m; m = p.re.exec(t)) {
+      const next = (): RegExpExecArray | null => {
+        if (p.ahead) {
+          p.ahead.re.lastIndex = p.re.lastIndex;
+          const a = p.ahead.re.exec(t);
+          if (!a) return (p.re.lastIndex = 0), null;
+          p.re.lastIndex = Math.max(p.re.lastIndex, a.index - p.ahead.back);
+        }
+        return p.re.exec(t);
+      };
+      for (let m = next(); m; m = next()) {
         if (m[0].length === 0) {
           p.re.lastIndex++;
           continue;
@@ -946,11 +970,18 @@ class Scanner {
       if (!consecutive) continue;
       for (const n of nums) this.skip(m.index + n.index, m.index + n.index + n[0].length, 'page_number');
     }
-    ALNUM_RE.lastIndex = 0;
-    for (let m = ALNUM_RE.exec(t); m; m = ALNUM_RE.exec(t)) {
-      const tok = m[0];
+    // found from where a letter meets a digit (a pattern for the whole token, tried at every word of the page,
+    // backtracked over each word): the token of [A-Za-z0-9_] around it
+    LETTER_DIGIT.lastIndex = 0;
+    for (let m = LETTER_DIGIT.exec(t); m; m = LETTER_DIGIT.exec(t)) {
+      let a = m.index;
+      let b = m.index + 2;
+      while (a > 0 && isWordCode(t.charCodeAt(a - 1))) a--;
+      while (b < t.length && isWordCode(t.charCodeAt(b))) b++;
+      LETTER_DIGIT.lastIndex = b;
+      const tok = t.slice(a, b);
       if (ATTACHED_OK.test(tok) || ORDINAL_TOKEN.test(tok)) continue;
-      this.skip(m.index, m.index + tok.length, 'code');
+      this.skip(a, b, 'code');
     }
   }
 

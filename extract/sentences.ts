@@ -70,6 +70,8 @@ function isSpace(c: string | undefined): boolean {
 /** Builds the running text: non-content regions (and the whitespace around them) become one line break. */
 function buildView(text: string, regions: readonly Region[] | undefined): View {
   if (!regions || regions.length === 0) return { text, map: null, headings: [], lifted: [] };
+  // nothing to lift out and no page break: the view is the text (the loop below would copy it unit by unit)
+  if (regions.every((r) => r.kind === 'content') && !text.includes('\f')) return { text, map: null, headings: [], lifted: [] };
   const sorted = [...regions].sort((a, b) => a.start - b.start);
   const lifted: Sentence[] = [];
   const removed = new Uint8Array(text.length); // 1 = lifted out, 2 = heading region
