@@ -1807,7 +1807,9 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   const ci = st.clauseIndex.get(clause) ?? -1;
   // (the label opens the sentence, or follows a ";" or ":" of a run of labelled values: "… filed: 71,000; granted: 38,000")
   const label = ci >= 1 ? st.clauses[ci - 1]! : null;
-  const opensRun = label && (label.start === st.sentence.start || /[;；:]\s*$/.test(text.slice(st.clauses[ci - 2]!.end, label.start)));
+  // (a first clause after punctuation that opens the sentence, ": Turnover: …", has no clause before it: the run
+  // starts at the sentence's start; reading the clause before it there threw and lost the whole page)
+  const opensRun = label && (label.start === st.sentence.start || /[;；:]\s*$/.test(text.slice(st.clauses[ci - 2]?.end ?? st.sentence.start, label.start)));
   if (label && opensRun && /^\s*:\s*$/.test(text.slice(label.end, clause.start))) {
     const named = outermost(metricsInClause(st, label).filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null && o.metric.kind !== 'ratio'));
     // one metric named there, or the label is no name of the figure (the same phrase may match in several spellings)

@@ -149,6 +149,17 @@ describe("a long clause's metric phrases are looked at about once", () => {
   }
 });
 
+describe('sentences opening on punctuation', () => {
+  // a label clause with no clause before it, the sentence opening on ":" or ",", threw (the clause before the
+  // label was read unchecked) and lost the whole page
+  it('reads a label after an opening colon, and abstains after an opening comma', () => {
+    const colon = mentionsOf('<p>: Turnover: 25.9 trillion yuan</p>').mentions;
+    expect(colon.map((m) => [m.metric, m.value])).toEqual([['operating_revenue', 25.9e12]]);
+    const comma = mentionsOf('<p>, revenue: 5 billion yuan</p>').mentions;
+    expect(comma.map((m) => [m.metric, m.value])).toEqual([[null, 5e9]]);
+  });
+});
+
 describe('unrepresentable values', () => {
   it('records a value that overflows to Infinity as a skip with its reason, and keeps the other figures', () => {
     const { mentions, skips } = mentionsOf(`<p>Revenue reached 1${',000'.repeat(103)} yuan and there were 5 zones.</p>`);
