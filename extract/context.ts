@@ -2037,14 +2037,15 @@ function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): Date
     const i = lowerBound(st.figEnds, d.start + 1) - 1;
     return i >= 0 ? st.figures[i]! : null;
   });
-  const gapOk = Uint8Array.from(data, (d, k) => {
+  // (filled by loops: TypedArray.from with a mapping function costs more than the tests, per sentence)
+  const gapOk = new Uint8Array(data.length);
+  const other = new Uint8Array(data.length);
+  for (let k = 0; k < data.length; k++) {
     const g = baseFigure[k];
-    return g && g.end <= d.start && /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start)) ? 1 : 0;
-  });
-  const other = Uint8Array.from(data, (_, k) => {
-    const g = baseFigure[k];
-    return g && gapOk[k] && g.start >= 20 && c.comparison.test(text.slice(g.start - 20, g.start)) ? 1 : 0;
-  });
+    const d = data[k]!;
+    gapOk[k] = g && g.end <= d.start && /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start)) ? 1 : 0;
+    other[k] = g && gapOk[k] && g.start >= 20 && c.comparison.test(text.slice(g.start - 20, g.start)) ? 1 : 0;
+  }
   const nextNotOther = new Int32Array(data.length);
   for (let k = data.length - 1, next = data.length; k >= 0; k--) {
     nextNotOther[k] = next;
@@ -2240,9 +2241,14 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   for (const i of order) {
     const f = figures[i]!;
     while (next < segOrder.length && segs[segOrder[next]!]!.start <= f.start) open.push(segOrder[next++]!);
-    open = open.filter((j) => segs[j]!.end > f.start);
-    const holding = [...open].sort((a, b) => a - b).map((j) => segs[j]!);
-    const seg = holding.find((s) => s.content) ?? holding[0];
+    // (most figures lie in one open segment: no arrays made for them)
+    let seg: Sentence | undefined;
+    if (open.length === 1 && segs[open[0]!]!.end > f.start) seg = segs[open[0]!]!;
+    else {
+      open = open.filter((j) => segs[j]!.end > f.start);
+      const holding = [...open].sort((a, b) => a - b).map((j) => segs[j]!);
+      seg = holding.find((s) => s.content) ?? holding[0];
+    }
     if (!seg) orphans.push(i);
     else {
       const list = bySeg.get(seg);

@@ -592,8 +592,17 @@ interface Decimal {
   exp: number;
 }
 function dec(d: Decimal): number {
+  // a mantissa a double holds exactly times or over a power of ten it holds exactly (10^22 at most): one correctly
+  // rounded operation, the nearest double to the decimal as the string conversion gives it (strtod's fast path)
+  if (d.mant <= MAX_EXACT_MANTISSA && d.mant >= -MAX_EXACT_MANTISSA && d.exp >= -22 && d.exp <= 22) {
+    const m = Number(d.mant);
+    return d.exp >= 0 ? m * EXACT_POWERS[d.exp]! : m / EXACT_POWERS[-d.exp]!;
+  }
   return Number(`${d.mant}e${d.exp}`);
 }
+const MAX_EXACT_MANTISSA = 2n ** 53n;
+/** 10^0 … 10^22: every one a double holds exactly */
+const EXACT_POWERS = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 function parseDigits(s: string): Decimal {
   const clean = s.replace(/,\s?/g, '');
   const [int, frac = ''] = clean.split('.');
@@ -1270,7 +1279,7 @@ class Scanner {
         continue;
       }
       // more digits than any figure states: not parsed at all (big-integer text conversion grows with the square)
-      if (numText.replace(/\D/g, '').length > MAX_DIGITS) {
+      if (numText.length > MAX_DIGITS && numText.replace(/\D/g, '').length > MAX_DIGITS) {
         this.skip(ns, ne, 'not_representable');
         continue;
       }
