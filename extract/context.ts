@@ -60,7 +60,17 @@ const BEFORE = '(?<![A-Za-z0-9])';
 
 /** A Han character (Chinese is written without spaces: phrases and nouns abut numbers directly). */
 function isHan(ch: string | undefined): boolean {
-  return ch !== undefined && /[\u3400-\u9fff]/.test(ch);
+  if (ch === undefined) return false;
+  // (one character by its code: asked for about every figure)
+  if (ch.length === 1) return ch.charCodeAt(0) >= 0x3400 && ch.charCodeAt(0) <= 0x9fff;
+  return /[\u3400-\u9fff]/.test(ch);
+}
+
+/** /\s/ by character code */
+function isWs(u: number): boolean {
+  if (u <= 0x20) return u === 0x20 || (u >= 0x09 && u <= 0x0d);
+  if (u < 0xa0) return false;
+  return u === 0xa0 || u === 0x1680 || (u >= 0x2000 && u <= 0x200a) || u === 0x2028 || u === 0x2029 || u === 0x202f || u === 0x205f || u === 0x3000 || u === 0xfeff;
 }
 const AFTER = '(?![A-Za-z0-9])';
 
@@ -669,10 +679,23 @@ class SpanIndex {
   }
 }
 
+/** phraseKey(alias, false) of an alias as written in a text, remembered per spelling (bounded): names recur all through a page */
+const subjectKeys = new WeakMap<Compiled, Map<string, string>>();
+function subjectKey(c: Compiled, written: string): string {
+  let keys = subjectKeys.get(c);
+  if (!keys) subjectKeys.set(c, (keys = new Map()));
+  let k = keys.get(written);
+  if (k === undefined) {
+    if (keys.size >= 10_000) keys.clear();
+    keys.set(written, (k = phraseKey(written, false)));
+  }
+  return k;
+}
+
 function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[]): SubjectOcc[] {
   const raw: SubjectOcc[] = [];
   for (const sp of findAll(c.subjectAlt, text, s.start, s.end)) {
-    const p = c.subjectByKey.get(phraseKey(text.slice(sp.start, sp.end), false));
+    const p = c.subjectByKey.get(subjectKey(c, text.slice(sp.start, sp.end)));
     if (p) raw.push({ start: sp.start, end: sp.end, subject: p.subject, phrase: p.phrase, denominator: false });
   }
   // a listed alias covers a member's name unless it is a place inside the name: "Riverside High-tech Zone"
@@ -1373,6 +1396,13 @@ const SECTOR_BEFORE = new RegExp(
 
 /** The words between a count and its counted noun that name a part of the noun's set ("integrated circuit"), or null. */
 function partModifier(text: string, from: number, nounStart: number): string | null {
+  // no letter between (the noun right after the number, most often): no word to name a part
+  let letter = false;
+  for (let i = from; i < nounStart && !letter; i++) {
+    const u = text.charCodeAt(i);
+    letter = (u >= 65 && u <= 90) || (u >= 97 && u <= 122) || u >= 0x80;
+  }
+  if (!letter) return null;
   const words = text
     .slice(from, nounStart)
     .replace(/\([^()]*\)/g, ' ')
@@ -1604,7 +1634,7 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
   let pos = numberEnd(text, f);
   let k = 0;
   while (k <= 4 && pos < clause.end) {
-    while (pos < clause.end && /\s/.test(text[pos]!)) pos++;
+    while (pos < clause.end && isWs(text.charCodeAt(pos))) pos++;
     if (pos >= clause.end) break;
     for (const np of nounCandidates(c, f.unit, text[pos])) {
       np.sticky.lastIndex = pos;
