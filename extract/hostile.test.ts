@@ -149,6 +149,22 @@ describe("a long clause's metric phrases are looked at about once", () => {
   }
 });
 
+describe('rules of long clauses', () => {
+  // "5 percent of …" with no share named: the rule quotes the words after the share, up to the clause's next
+  // joiner; in a run-on clause that was the rest of the clause, once per figure (square of the clause's length)
+  it('quotes at most 200 characters of the words after a share', () => {
+    const tail = 'very '.repeat(100);
+    const { mentions } = mentionsOf(`<p>The zones stood at 5 percent of ${tail}big things in the year.</p>`);
+    expect(mentions).toHaveLength(1);
+    const quoted = /none\(share-of ([^;]*)\)/.exec(mentions[0]!.rule)![1]!;
+    // (200 characters from the share's end: the space before "of", then 199)
+    expect(quoted).toBe(` of ${tail}`.slice(0, 200).trimStart() + '…');
+    // a short one is quoted whole, as before
+    const short = mentionsOf('<p>The zones stood at 5 percent of big things in the year.</p>').mentions[0]!.rule;
+    expect(short).toContain('none(share-of of big things in the year.)');
+  });
+});
+
 describe('sentences opening on punctuation', () => {
   // a label clause with no clause before it, the sentence opening on ":" or ",", threw (the clause before the
   // label was read unchecked) and lost the whole page
