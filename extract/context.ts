@@ -572,14 +572,7 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegEx
   const distinct: number[] = [];
   for (let k = 0; k < n; k++) if (count[ix.pairPhrase[k]!]!++ === 0) distinct.push(ix.pairPhrase[k]!);
   // (plain arrays: a sentence holds a few phrases, and typed arrays cost an allocation each)
-  const ids = distinct;
-  for (let i = 1; i < ids.length; i++) {
-    // (insertion sort: a handful of ids, where Array.prototype.sort's set-up cost dominates)
-    const v = ids[i]!;
-    let j = i - 1;
-    for (; j >= 0 && ids[j]! > v; j--) ids[j + 1] = ids[j]!;
-    ids[j + 1] = v;
-  }
+  const ids = sortSmall(distinct);
   const at = (ix.sorted = ix.sorted && ix.sorted.length >= n ? ix.sorted : new Int32Array(ix.pairAt.length));
   const next: number[] = new Array<number>(ids.length);
   for (let d = 0, o = 0; d < ids.length; d++) (next[d] = o), (o += count[ids[d]!]!), (count[ids[d]!] = d);
@@ -641,6 +634,21 @@ function clauseAt(clauses: Span[], pos: number): Span | null {
   }
   const c = lo > 0 ? clauses[lo - 1]! : null;
   return c && pos < c.end ? c : null;
+}
+
+/**
+ * Sorts numbers ascending in place: by insertion when there are a few (a sentence's or a clause's phrases, where
+ * Array.prototype.sort's set-up cost dominates), else by Array.prototype.sort (insertion is quadratic).
+ */
+function sortSmall(xs: number[]): number[] {
+  if (xs.length > 32) return xs.sort((a, b) => a - b);
+  for (let i = 1; i < xs.length; i++) {
+    const v = xs[i]!;
+    let j = i - 1;
+    for (; j >= 0 && xs[j]! > v; j--) xs[j + 1] = xs[j]!;
+    xs[j + 1] = v;
+  }
+  return xs;
 }
 
 /** First index in `xs` (ascending) whose value is >= v. */
@@ -1489,7 +1497,10 @@ function withinInOrder<T extends Span>(xs: T[], byStart: Int32Array, scope: Span
   }
   const idx: number[] = [];
   for (let i = lo; i < byStart.length && xs[byStart[i]!]!.start < scope.end; i++) if (xs[byStart[i]!]!.end <= scope.end) idx.push(byStart[i]!);
-  return idx.sort((a, b) => a - b).map((i) => xs[i]!);
+  sortSmall(idx);
+  const out: T[] = new Array<T>(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = xs[idx[i]!]!;
+  return out;
 }
 
 function byStartOf(xs: Span[]): Int32Array {
@@ -1564,10 +1575,17 @@ const nounIndexCache = new WeakMap<Compiled, Map<string, { keyed: Map<string, Me
 
 /** A phrase's first character as the case-insensitive regex compares it; null when it may match anything. */
 function firstKey(ch: string | undefined): string | null {
-  if (ch === undefined || !/[\p{L}\p{N}]/u.test(ch)) return null;
-  const up = ch.toUpperCase();
-  return up.length === 1 ? up : null;
+  if (ch === undefined) return null;
+  // (remembered per character: asked for each word after each figure)
+  let k = firstKeys.get(ch);
+  if (k === undefined) {
+    k = !/[\p{L}\p{N}]/u.test(ch) ? null : ch.toUpperCase().length === 1 ? ch.toUpperCase() : null;
+    if (firstKeys.size >= 10_000) firstKeys.clear();
+    firstKeys.set(ch, k);
+  }
+  return k;
 }
+const firstKeys = new Map<string, string | null>();
 
 /**
  * The counted-noun phrases compatible with `unit` that can start with the character at `pos`, longest first (the
