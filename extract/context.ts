@@ -1296,6 +1296,8 @@ function within(x: Span, s: Span): boolean {
 
 /** Drops occurrences inside a longer occurrence of the same set ("revenues" inside "Tax revenues"). */
 function outermost<T extends Span>(xs: T[]): T[] {
+  // (none or one: nothing lies inside another)
+  if (xs.length <= 1) return xs.slice();
   // one sweep by start (ties: longer first) instead of comparing every pair: x lies inside a longer y exactly
   // when an earlier-starting y reaches x's end, or a y with the same start reaches past it
   const order = xs.map((_, i) => i).sort((a, b) => xs[a]!.start - xs[b]!.start || xs[b]!.end - xs[a]!.end);
@@ -1523,8 +1525,9 @@ function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
 interface ClauseMetrics {
   /** outermost compatible phrases that name no growth rate, in the order of metricOcc */
   compat: MetricOcc[];
-  ratios: Nearest<MetricOcc>;
-  qualifiers: Nearest<MetricOcc>;
+  /** those naming a ratio, and those naming a qualifier metric (made when first asked for) */
+  ratios: Nearest<MetricOcc> | null;
+  qualifiers: Nearest<MetricOcc> | null;
   /** compat less the nouns other figures claim; [0]: for a figure with a noun of its own, [1]: without */
   free: [Nearest<MetricOcc> | null, Nearest<MetricOcc> | null];
 }
@@ -1537,8 +1540,8 @@ function clauseMetrics(st: SentenceState, clause: Span, unit: string): ClauseMet
     const compat = outermost(metricsInClause(st, clause).filter((o) => compatible(o.metric, unit) && o.metric.growth_of === null));
     cm = {
       compat,
-      ratios: new Nearest(compat.filter((o) => o.metric.kind === 'ratio')),
-      qualifiers: new Nearest(compat.filter((o) => o.metric.qualifier)),
+      ratios: null,
+      qualifiers: null,
       free: [null, null],
     };
     byUnit.set(unit, cm);
@@ -1763,7 +1766,8 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
       // (what follows each figure of a clause is searched once for the clause: firstAfter)
       const stop = firstAfter(st, CLAUSE_JOINER, clause, f.end);
       const np = { start: f.end, end: stop ? stop.index : clause.end };
-      const n = cm.ratios.find(f, { accept: (o) => o.end > np.start, startFrom: np.start - cm.ratios.maxLen, startBelow: np.end });
+      const ratios = (cm.ratios ??= new Nearest(compat.filter((o) => o.metric.kind === 'ratio')));
+      const n = ratios.find(f, { accept: (o) => o.end > np.start, startFrom: np.start - ratios.maxLen, startBelow: np.end });
       if (n) return { metric: n.metric.id, rule: `share-of(${n.phrase})` };
       // a match up to the noun phrase's end is one in the rest of the clause ending there (a joiner, no letter,
       // follows np): only a match running past it needs the noun phrase searched on its own
@@ -1772,7 +1776,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
       const tot = inClause === null || inClause.end <= np.end ? inClause : c.shareTotal.exec(text.slice(np.start, np.end));
       if (!tot) return { metric: null, rule: `none(share-of ${quoteCapped(text, np).trim()})` };
     }
-    const r = cm.ratios.find(f, { penalty: (o) => penalty(o) + (o.end <= f.start ? 5 : 0) });
+    const r = (cm.ratios ??= new Nearest(compat.filter((o) => o.metric.kind === 'ratio'))).find(f, { penalty: (o) => penalty(o) + (o.end <= f.start ? 5 : 0) });
     if (r) return { metric: r.metric.id, rule: `ratio(${r.phrase})` };
     const st2 = firstAfter(st, c.shareTotal, clause, f.end);
     if (st2) {
@@ -1784,7 +1788,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     return { metric: null, rule: 'none(percent)' };
   }
 
-  const qual = cm.qualifiers.find(f, { penalty });
+  const qual = (cm.qualifiers ??= new Nearest(compat.filter((o) => o.metric.qualifier))).find(f, { penalty });
   if (qual) {
     // "380 applications per 10,000 staff", where the rate's metric counts grants: a rate of what another metric counts is not this rate
     const own = qual.metric.rate_of ? nounRightAfter(c, text, numberEnd(text, f), clause.end) : null;
