@@ -60,7 +60,17 @@ const BEFORE = '(?<![A-Za-z0-9])';
 
 /** A Han character (Chinese is written without spaces: phrases and nouns abut numbers directly). */
 function isHan(ch: string | undefined): boolean {
-  return ch !== undefined && /[\u3400-\u9fff]/.test(ch);
+  if (ch === undefined) return false;
+  // (one character by its code: asked for about every figure)
+  if (ch.length === 1) return ch.charCodeAt(0) >= 0x3400 && ch.charCodeAt(0) <= 0x9fff;
+  return /[\u3400-\u9fff]/.test(ch);
+}
+
+/** /\s/ by character code */
+function isWs(u: number): boolean {
+  if (u <= 0x20) return u === 0x20 || (u >= 0x09 && u <= 0x0d);
+  if (u < 0xa0) return false;
+  return u === 0xa0 || u === 0x1680 || (u >= 0x2000 && u <= 0x200a) || u === 0x2028 || u === 0x2029 || u === 0x202f || u === 0x205f || u === 0x3000 || u === 0xfeff;
 }
 const AFTER = '(?![A-Za-z0-9])';
 
@@ -158,12 +168,17 @@ interface Compiled {
   /** synthetic subjects for zone names no subject lists, one per id */
   unlisted: Map<string, SubjectDef>;
   metricById: Map<string, MetricDef>;
+  /** by a metric's id: the first metric that is its growth rate, and the first that is a share of it */
+  growthOf: Map<string, MetricDef>;
+  shareOf: Map<string, MetricDef>;
   growthBefore: RegExp;
   notGrowthBefore: RegExp;
   growthAfter: RegExp;
   declineBefore: RegExp;
   shareTotal: RegExp;
   approx: string;
+  /** approximators right before a number ("up more than 30 percent"), stepped over to find a growth cue */
+  approxEnd: RegExp;
   wholeBefore: RegExp;
   shareAnaphora: RegExp;
   denominatorCue: RegExp;
@@ -209,6 +224,8 @@ interface Compiled {
   partOf: RegExp;
   /** "新增": new additions, not the stock */
   increment: RegExp;
+  /** the same, global: the first cue of a clause */
+  incrementAll: RegExp;
   /** "… cut jobs": what some members did, right after a count's noun */
   subsetPredicate: RegExp;
   /** "Its 130 chip makers earned …": what stands before a count that opens its clause as the clause's subject */
@@ -224,6 +241,16 @@ function alternation(words: readonly string[], regionAlt = ''): string {
     .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
     .map((w) => phraseSource(w, regionAlt))
     .join('|');
+}
+
+/** The first of `xs` (in order) under each key `key` gives (null: none). */
+function firstBy<T>(xs: readonly T[], key: (x: T) => string | null): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const x of xs) {
+    const k = key(x);
+    if (k !== null && !out.has(k)) out.set(k, x);
+  }
+  return out;
 }
 
 function compile(lex: Lexicon): Compiled {
@@ -301,12 +328,15 @@ function compile(lex: Lexicon): Compiled {
     zoneHeadOnly: new RegExp(`^(?:${alternation(lex.member_name_heads)})$`, 'i'),
     unlisted: new Map(),
     metricById: new Map(lex.metrics.map((m) => [m.id, m])),
+    growthOf: firstBy(lex.metrics, (m) => m.growth_of),
+    shareOf: firstBy(lex.metrics, (m) => m.share_of),
     growthBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.growth_before)})\\s*$`, 'i'),
     notGrowthBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.not_growth_before)})\\s*$`, 'i'),
     growthAfter: new RegExp(`^\\s*(?:${alternation(lex.cues.growth_after)})${AFTER}`, 'i'),
     declineBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.decline_before)})\\s*$`, 'i'),
     shareTotal: words(lex.cues.share_of_national_total),
     approx: alternation(lex.cues.approximators),
+    approxEnd: new RegExp(`(?:\\s*(?:${alternation(lex.cues.approximators)}))+\\s*$`, 'i'),
     wholeBefore: new RegExp(`${BEFORE}(?:${alternation(lex.cues.whole_before)})\\s*$`, 'i'),
     shareAnaphora: new RegExp(`^\\s*of\\s+(?:${alternation(lex.cues.share_anaphora)})${AFTER}`, 'i'),
     denominatorCue: new RegExp(`(?:${BEFORE}(?:${alternation(lex.denominator_cues.filter((w) => /^[A-Za-z]/.test(w)))})${AFTER})|%`, 'i'),
@@ -363,6 +393,7 @@ function compile(lex: Lexicon): Compiled {
     ),
     partOf: new RegExp(`^(?:${alternation(CONTEXT_WORDS.part_of_openers)})\\s*[,，:：]`, 'i'),
     increment: new RegExp(alternation(CONTEXT_WORDS.increment_cues), 'i'),
+    incrementAll: new RegExp(alternation(CONTEXT_WORDS.increment_cues), 'gi'),
     subsetPredicate: new RegExp(
       `^(?:\\s+(?:there|(?:in|at)\\s+(?:the\\s+)?[A-Z][\\w'’-]*(?:\\s+[A-Z][\\w'’-]*)*))?\\s+(?:${alternation(CONTEXT_WORDS.subset_predicates)})${AFTER}`,
     ),
@@ -526,14 +557,12 @@ function candidatePairs(ix: PhraseIndex, text: string, s: Span): number {
 
 const phraseIndexes = new WeakMap<readonly { phrase: string }[], PhraseIndex>();
 
-const stickyPhrase = new WeakMap<RegExp, RegExp>();
-
 /**
  * Occurrences of each phrase in the sentence, phrase by phrase in list order, each phrase's left to right without
  * overlap: what a global search of every phrase over the sentence gives. A match starts only at a candidate
  * position, so trying the phrase there (sticky) in order, from the end of its last match on, is that search.
  */
-function phraseOccurrences<P extends { phrase: string; re: RegExp }>(phrases: readonly P[], text: string, s: Span, each: (p: P, sp: Span) => void): void {
+function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegExp }>(phrases: readonly P[], text: string, s: Span, each: (p: P, sp: Span) => void): void {
   let ix = phraseIndexes.get(phrases);
   if (!ix) phraseIndexes.set(phrases, (ix = phraseIndex(phrases)));
   const n = candidatePairs(ix, text, s);
@@ -542,12 +571,13 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp }>(phrases: re
   const count = (ix.count ??= new Int32Array(phrases.length + 1));
   const distinct: number[] = [];
   for (let k = 0; k < n; k++) if (count[ix.pairPhrase[k]!]!++ === 0) distinct.push(ix.pairPhrase[k]!);
-  const ids = Int32Array.from(distinct).sort();
+  // (plain arrays: a sentence holds a few phrases, and typed arrays cost an allocation each)
+  const ids = sortSmall(distinct);
   const at = (ix.sorted = ix.sorted && ix.sorted.length >= n ? ix.sorted : new Int32Array(ix.pairAt.length));
-  const next = new Int32Array(ids.length);
+  const next: number[] = new Array<number>(ids.length);
   for (let d = 0, o = 0; d < ids.length; d++) (next[d] = o), (o += count[ids[d]!]!), (count[ids[d]!] = d);
   for (let k = 0; k < n; k++) at[next[count[ix.pairPhrase[k]!]!]!++] = ix.pairAt[k]!;
-  for (const i of distinct) count[i] = 0;
+  for (const i of ids) count[i] = 0;
   const upTo = text.slice(0, s.end);
   for (let d = 0, k = 0; d < ids.length; d++) {
     const i = ids[d]!;
@@ -559,8 +589,7 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp }>(phrases: re
       k = end;
       continue;
     }
-    let re = stickyPhrase.get(p.re);
-    if (!re) stickyPhrase.set(p.re, (re = new RegExp(p.re.source, p.re.flags.replace('g', '') + 'y')));
+    const re = p.sticky;
     let from = s.start;
     for (; k < end; k++) {
       const q = at[k]!;
@@ -607,6 +636,21 @@ function clauseAt(clauses: Span[], pos: number): Span | null {
   return c && pos < c.end ? c : null;
 }
 
+/**
+ * Sorts numbers ascending in place: by insertion when there are a few (a sentence's or a clause's phrases, where
+ * Array.prototype.sort's set-up cost dominates), else by Array.prototype.sort (insertion is quadratic).
+ */
+function sortSmall(xs: number[]): number[] {
+  if (xs.length > 32) return xs.sort((a, b) => a - b);
+  for (let i = 1; i < xs.length; i++) {
+    const v = xs[i]!;
+    let j = i - 1;
+    for (; j >= 0 && xs[j]! > v; j--) xs[j + 1] = xs[j]!;
+    xs[j + 1] = v;
+  }
+  return xs;
+}
+
 /** First index in `xs` (ascending) whose value is >= v. */
 function lowerBound(xs: ArrayLike<number>, v: number): number {
   let lo = 0;
@@ -643,11 +687,24 @@ class SpanIndex {
   }
 }
 
+/** phraseKey(alias, false) of an alias as written in a text, remembered per spelling (bounded): names recur all through a page */
+const subjectKeys = new WeakMap<Compiled, Map<string, string>>();
+function subjectKey(c: Compiled, written: string): string {
+  let keys = subjectKeys.get(c);
+  if (!keys) subjectKeys.set(c, (keys = new Map()));
+  let k = keys.get(written);
+  if (k === undefined) {
+    if (keys.size >= 10_000) keys.clear();
+    keys.set(written, (k = phraseKey(written, false)));
+  }
+  return k;
+}
+
 function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[]): SubjectOcc[] {
   const raw: SubjectOcc[] = [];
   for (const sp of findAll(c.subjectAlt, text, s.start, s.end)) {
-    const p = c.subjectByKey.get(phraseKey(text.slice(sp.start, sp.end), false));
-    if (p) raw.push({ ...sp, subject: p.subject, phrase: p.phrase, denominator: false });
+    const p = c.subjectByKey.get(subjectKey(c, text.slice(sp.start, sp.end)));
+    if (p) raw.push({ start: sp.start, end: sp.end, subject: p.subject, phrase: p.phrase, denominator: false });
   }
   // a listed alias covers a member's name unless it is a place inside the name: "Riverside High-tech Zone"
   // and "苏州工业园区" name members, not the places they start with
@@ -673,7 +730,7 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
       raw.push({ start: m.index, end: m.index + m[0].length, subject, phrase: `unlisted ${m[0]}`, denominator: false, unlisted: true });
     }
   }
-  for (const sp of findAll(c.anaphora, text, s.start, s.end)) raw.push({ ...sp, subject: null, phrase: text.slice(sp.start, sp.end), denominator: false });
+  for (const sp of findAll(c.anaphora, text, s.start, s.end)) raw.push({ start: sp.start, end: sp.end, subject: null, phrase: text.slice(sp.start, sp.end), denominator: false });
   // a zone named but not listed: a subject of its own, unless a listed alias covers any of it
   if (c.zoneName) {
     for (const sp of findAll(c.zoneName, text, s.start, s.end)) {
@@ -771,56 +828,134 @@ function monthsPeriod(y: string, n: number): string {
   return `${y}-01/${y}-${pad(n)}`;
 }
 
-/**
- * Patterns built from the vocabulary are compiled once per lexicon, not once per sentence (compiling dominated long
- * pages, and later building and hashing a cache key of the pattern's whole source per sentence did):
- * vocab(c, flags)`…${c.monthAlt}…` looks its regex up by the template's call site and the values put into it,
- * compared by identity, so a lookup builds no string. Callers set lastIndex before a global search, so sharing
- * an instance is safe.
- */
-const vocabCache = new WeakMap<Compiled, Map<TemplateStringsArray, { flags: string; values: unknown[]; re: RegExp }[]>>();
-function vocab(c: Compiled, flags: string): (strings: TemplateStringsArray, ...values: unknown[]) => RegExp {
-  return (strings, ...values) => {
-    let bySite = vocabCache.get(c);
-    if (!bySite) vocabCache.set(c, (bySite = new Map()));
-    let made = bySite.get(strings);
-    if (!made) bySite.set(strings, (made = []));
-    for (const m of made) if (m.flags === flags && m.values.length === values.length && m.values.every((v, i) => v === values[i])) return m.re;
-    let src = strings[0]!;
-    values.forEach((v, i) => (src += `${String(v)}${strings[i + 1]!}`));
-    const re = new RegExp(src, flags);
-    made.push({ flags, values, re });
-    return re;
-  };
-}
-
-/** findDates' patterns that need a year, or a month name, to match anywhere */
-const needsYear = new WeakSet<RegExp>();
-const needsMonth = new WeakSet<RegExp>();
 /** a year as YEAR reads one, anywhere */
 const YEAR_ANYWHERE = new RegExp(YEAR);
 const YEAR_AFTER_PART = new RegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?${YEAR}${AFTER}`);
 const YEAR_BEFORE_PART = new RegExp(`${YEAR}(?:\\s+|年)$`);
 
-let zhWordsMade: { firstBefore: string; firstAfter: string; numberAlt: string; month: string; dashes: string } | null = null;
-/** The Chinese month words as regex sources, made once (they are the same strings for every sentence: vocab()). */
-function zhWords(): { firstBefore: string; firstAfter: string; numberAlt: string; month: string; dashes: string } {
-  const fm = CONTEXT_WORDS.zh_first_months;
-  const mr = CONTEXT_WORDS.zh_month_range;
-  return (zhWordsMade ??= {
-    firstBefore: escapeRe(fm.before),
-    firstAfter: escapeRe(fm.after),
-    numberAlt: Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|'),
-    month: escapeRe(mr.month),
-    dashes: mr.dashes.map(escapeRe).join('|'),
-  });
+/** What a date pattern needs somewhere in the sentence to match at all: most sentences have no date, so they are not searched. */
+const Needs = { Nothing: 0, Year: 1, Month: 2, YearAndMonth: 3 } as const;
+type Needs = (typeof Needs)[keyof typeof Needs];
+
+/**
+ * findDates' patterns, built from the vocabulary once per lexicon (building, or even looking up, a pattern per
+ * sentence cost more than searching with it). Callers set lastIndex before a global search, so sharing an
+ * instance is safe.
+ */
+interface DatePatterns {
+  /** the sentence names a month (what a Needs.Month pattern needs) */
+  monthAny: RegExp;
+  firstMonthsOfYear: RegExp;
+  firstQuartersOfYear: RegExp;
+  quarterOfYear: RegExp;
+  halfOfYear: RegExp;
+  monthDayYear: RegExp;
+  dayMonthYear: RegExp;
+  monthYear: RegExp;
+  zhFirstMonths: RegExp;
+  zhMonthEnd: RegExp;
+  zhMonthRange: RegExp;
+  zhYear: RegExp;
+  quarterYear: RegExp;
+  yearQuarter: RegExp;
+  firstMonths: RegExp;
+  monthRange: RegExp;
+  inMonth: RegExp;
+  endOfMonth: RegExp;
+  yearRange: RegExp;
+  bareYear: RegExp;
+  /** a month name right before a bare year ("May 2013") */
+  monthBefore: RegExp;
+  /** "this year"/"last year" right after, or right before, a part of a year: [this, last] */
+  relAfter: [RegExp, RegExp];
+  relBefore: [RegExp, RegExp];
+  /** "in the quarter", "for the year" (extract/language/context.yaml period_anaphora), each with its words */
+  anaphora: { re: RegExp; kind: 'quarter' | 'year'; words: string[] }[];
+  /** the Chinese words the Chinese patterns spell out, each such pattern's own */
+  zhFirstMonthsWord: string;
+  zhMonthEndWord: string;
+  zhMonthWord: string;
 }
 
+const datePatternsOf = new WeakMap<Compiled, DatePatterns>();
+
+function datePatterns(c: Compiled): DatePatterns {
+  let dp = datePatternsOf.get(c);
+  if (dp) return dp;
+  const W = '\\s+';
+  const fm = CONTEXT_WORDS.zh_first_months;
+  const mr = CONTEXT_WORDS.zh_month_range;
+  const me = CONTEXT_WORDS.zh_month_end;
+  const zhNumberAlt = Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|');
+  const zhMonth = escapeRe(mr.month);
+  const rel = (re: RegExp): [RegExp, RegExp] => [
+    new RegExp(`^\\s*(?:of\\s+)?(?:${re.source.replace(/^\(\?<!\[A-Za-z0-9\]\)/, '')})`, 'i'),
+    new RegExp(`(?:${re.source})(?:['’]s)?\\s*$`, 'i'),
+  ];
+  const [thisAfter, thisBefore] = rel(c.thisYear);
+  const [lastAfter, lastBefore] = rel(c.lastYear);
+  dp = {
+    monthAny: new RegExp(`${c.monthAlt}`, ''),
+    firstMonthsOfYear: new RegExp(`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi'),
+    firstQuartersOfYear: new RegExp(`${BEFORE}first${W}(${c.numberAlt}|\\d)${W}quarters${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi'),
+    quarterOfYear: new RegExp(`${BEFORE}(${c.ordinalAlt})${W}quarter${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi'),
+    halfOfYear: new RegExp(`${BEFORE}(${c.ordinalAlt})${W}half${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, 'gi'),
+    monthDayYear: new RegExp(`${BEFORE}(${c.monthAlt})\\.?${W}(\\d{1,2})(?:st|nd|rd|th)?,?${W}${YEAR}${AFTER}`, 'g'),
+    dayMonthYear: new RegExp(`${BEFORE}(\\d{1,2})(?:st|nd|rd|th)?${W}(${c.monthAlt})\\.?,?${W}${YEAR}${AFTER}`, 'g'),
+    monthYear: new RegExp(`${BEFORE}(${c.monthAlt})\\.?,?${W}(?:of${W})?${YEAR}${AFTER}`, 'g'),
+    zhFirstMonths: new RegExp(`${escapeRe(fm.before)}(${zhNumberAlt}|\\d{1,2})${escapeRe(fm.after)}`, 'g'),
+    zhMonthEnd: new RegExp(`(?:${me.before.map(escapeRe).join('|')})\\s*(\\d{1,2})${escapeRe(me.month)}(?:${me.after.map(escapeRe).join('|')})`, 'g'),
+    zhMonthRange: new RegExp(`(?<![\\d.])(\\d{1,2})${zhMonth}?\\s*(?:${mr.dashes.map(escapeRe).join('|')})\\s*(\\d{1,2})${zhMonth}`, 'g'),
+    zhYear: new RegExp(`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, 'g'),
+    quarterYear: new RegExp(`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, 'g'),
+    yearQuarter: new RegExp(`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, 'g'),
+    firstMonths: new RegExp(`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${AFTER}`, 'gi'),
+    monthRange: new RegExp(`${BEFORE}(?:from${W})?(${c.monthAlt})${W}(?:to|through|until|-|–)${W}(${c.monthAlt})${AFTER}(?!,?${W}(?:of${W})?\\d)`, 'g'),
+    inMonth: new RegExp(`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, 'g'),
+    endOfMonth: new RegExp(`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, 'g'),
+    yearRange: new RegExp(`${BEFORE}(?:(?:between|from)${W})?${YEAR}\\s*(?:[-–—]|${W}(?:and|to)${W})\\s*${YEAR}${AFTER}`, 'gi'),
+    bareYear: new RegExp(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'g'),
+    monthBefore: new RegExp(`(?:${c.monthAlt})\\.?,?\\s*$`, ''),
+    relAfter: [thisAfter, lastAfter],
+    relBefore: [thisBefore, lastBefore],
+    anaphora: CONTEXT_WORDS.period_anaphora.map((pa) => ({
+      re: new RegExp(isHan(pa.phrase[0]) ? escapeRe(pa.phrase) : `${BEFORE}${pa.phrase.split(/\s+/).map(escapeRe).join('\\s+')}${AFTER}(?!\\s*\\d)`, 'gi'),
+      kind: pa.kind,
+      // what the pattern spells out: the phrase (Chinese), or its words (case-insensitive, ASCII-folded)
+      // (only words of ASCII letters: another character may match more than its lower case under the i flag)
+      words: isHan(pa.phrase[0]) ? [pa.phrase] : pa.phrase.split(/\s+/).map((w) => w.toLowerCase()).filter((w) => /^[a-z]+$/.test(w)),
+    })),
+    zhFirstMonthsWord: fm.before,
+    zhMonthEndWord: me.month,
+    zhMonthWord: mr.month,
+  };
+  datePatternsOf.set(c, dp);
+  return dp;
+}
+
+const NO_WORDS: readonly string[] = [];
+const wordRes = new Map<string, RegExp>();
+/**
+ * A word a date pattern spells out, as a pattern of its own: a word of ASCII lower-case letters in any case (a
+ * case-insensitive pattern without the u flag folds ASCII letters only), any other word as written.
+ */
+function wordIn(w: string): RegExp {
+  let re = wordRes.get(w);
+  if (!re) wordRes.set(w, (re = /^[a-z]+$/.test(w) ? new RegExp(w, 'i') : new RegExp(escapeRe(w))));
+  return re;
+}
+
+/** findDates' record of the characters of a sentence already taken by a date, reused from sentence to sentence */
+let takenScratch = new Uint8Array(1024);
+
 function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures: SpanIndex, publication: string | null): DateOcc[] {
+  const dp = datePatterns(c);
   const pubYear = publication ? publication.slice(0, 4) : null;
   const found: DateOcc[] = [];
   // the characters of the sentence already taken by a date: a check per match, not per earlier date
-  const taken = new Uint8Array(s.end - s.start);
+  if (takenScratch.length < s.end - s.start) takenScratch = new Uint8Array(Math.max(s.end - s.start, 2 * takenScratch.length));
+  const taken = takenScratch;
+  taken.fill(0, 0, s.end - s.start);
   const free = (a: number, b: number) => {
     for (let i = a; i < b; i++) if (taken[i - s.start]) return false;
     return true;
@@ -845,9 +980,9 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const yBefore = YEAR_BEFORE_PART.exec(before);
     if (yBefore) return add(a - yBefore[0].length, b, partPeriod(part, yBefore[1]!), 'data', Number(yBefore[1]));
     // "the first half of this year", "今年前两个月", "last year's first quarter"
-    for (const [re, shift] of [[c.thisYear, 0], [c.lastYear, 1]] as const) {
-      const rel = vocab(c, 'i')`^\\s*(?:of\\s+)?(?:${re.source.replace(/^\(\?<!\[A-Za-z0-9\]\)/, '')})`.exec(after);
-      const relB = vocab(c, 'i')`(?:${re.source})(?:['’]s)?\\s*$`.exec(before);
+    for (const shift of [0, 1] as const) {
+      const rel = dp.relAfter[shift].exec(after);
+      const relB = dp.relBefore[shift].exec(before);
       if (rel || relB) {
         const y = pubYear ? Number(pubYear) - shift : null;
         const [a2, b2] = rel ? [a, b + rel[0].length] : [a - relB![0].length, b];
@@ -860,100 +995,93 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   };
   const num = (w: string) => c.numbers.get(w.toLowerCase()) ?? (/^\d+$/.test(w) ? Number(w) : null);
   const month = (w: string) => c.months.get(w.toLowerCase().replace(/\.$/, '')) ?? null;
-  const gi = vocab(c, 'gi');
-  const g = vocab(c, 'g');
-  // patterns that cannot match without a year (giYear, gYear: YEAR is no optional part of them) or a month name
-  // (gMonth) are not searched in a sentence that has none: most sentences have no date at all
-  const needing = (tag: typeof g, needs: WeakSet<RegExp>) => (strings: TemplateStringsArray, ...values: unknown[]) => {
-    const re = tag(strings, ...values);
-    needs.add(re);
-    return re;
-  };
-  const giYear = needing(gi, needsYear);
-  const gYear = needing(g, needsYear);
-  const gMonth = needing(g, needsMonth);
+  // patterns that cannot match without a year (YEAR is no optional part of them) or a month name are not
+  // searched in a sentence that has none: most sentences have no date at all
   let hasYear: boolean | undefined;
   let hasMonth: boolean | undefined;
-  const run = (re: RegExp, f: (m: RegExpExecArray, a: number, b: number) => void) => {
-    if (needsYear.has(re) && !(hasYear ??= YEAR_ANYWHERE.test(text.slice(s.start, s.end)))) return;
-    if (needsMonth.has(re) && !(hasMonth ??= vocab(c, '')`${c.monthAlt}`.test(text.slice(s.start, s.end)))) return;
+  const slice = text.slice(0, s.end);
+  // nor is a pattern searched when the sentence lacks a word it spells out ('first', '年'): words given in lower
+  // case are looked for in the lower-cased sentence (a case-insensitive pattern without the u flag folds ASCII
+  // letters only, and lower-casing keeps them), other words as written
+  const sentenceText = text.slice(s.start, s.end);
+  const spells = (words: readonly string[]) => {
+    for (const w of words) if (!wordIn(w).test(sentenceText)) return false;
+    return true;
+  };
+  const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void, words: readonly string[] = NO_WORDS) => {
+    if ((needs & Needs.Year) !== 0 && !(hasYear ??= YEAR_ANYWHERE.test(sentenceText))) return;
+    if ((needs & Needs.Month) !== 0 && !(hasMonth ??= dp.monthAny.test(sentenceText))) return;
+    if (words.length && !spells(words)) return;
     re.lastIndex = s.start;
-    const slice = text.slice(0, s.end);
     for (let m = re.exec(slice); m; m = re.exec(slice)) f(m, m.index, m.index + m[0].length);
   };
-  const W = '\\s+';
   // most specific first; later patterns skip text already taken
-  run(giYear`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.firstMonthsOfYear, Needs.Year, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 1 && n <= 12) add(a, b, monthsPeriod(m[2]!, n), 'data', Number(m[2]));
-  });
-  run(giYear`${BEFORE}first${W}(${c.numberAlt}|\\d)${W}quarters${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  }, ['first', 'months']);
+  run(dp.firstQuartersOfYear, Needs.Year, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 2 && n <= 4) add(a, b, n === 4 ? m[2]! : `${m[2]}-Q1/${m[2]}-Q${n}`, 'data', Number(m[2]));
-  });
-  run(giYear`${BEFORE}(${c.ordinalAlt})${W}quarter${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  }, ['first', 'quarters']);
+  run(dp.quarterOfYear, Needs.Year, (m, a, b) => {
     const n = c.ordinals.get(m[1]!.toLowerCase());
     if (n) add(a, b, `${m[2]}-Q${n}`, 'data', Number(m[2]));
-  });
-  run(giYear`${BEFORE}(${c.ordinalAlt})${W}half${W}of${W}(?:the${W}year${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  }, ['quarter']);
+  run(dp.halfOfYear, Needs.Year, (m, a, b) => {
     const n = c.ordinals.get(m[1]!.toLowerCase());
     if (n === 1 || n === 2) add(a, b, `${m[2]}-H${n}`, 'data', Number(m[2]));
-  });
-  run(gYear`${BEFORE}(${c.monthAlt})\\.?${W}(\\d{1,2})(?:st|nd|rd|th)?,?${W}${YEAR}${AFTER}`, (m, a, b) => {
+  }, ['half']);
+  run(dp.monthDayYear, Needs.YearAndMonth, (m, a, b) => {
     const mo = month(m[1]!);
     const d = Number(m[2]);
     if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
   });
-  run(gYear`${BEFORE}(\\d{1,2})(?:st|nd|rd|th)?${W}(${c.monthAlt})\\.?,?${W}${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.dayMonthYear, Needs.YearAndMonth, (m, a, b) => {
     const mo = month(m[2]!);
     const d = Number(m[1]);
     if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
   });
-  run(gYear`${BEFORE}(${c.monthAlt})\\.?,?${W}(?:of${W})?${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.monthYear, Needs.YearAndMonth, (m, a, b) => {
     const mo = month(m[1]!);
     if (mo) add(a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
   });
   // Chinese month counts and ranges without a year of their own: "前两个月", "1-6月"
   const zhNum = (w: string) => CONTEXT_WORDS.zh_numbers[w] ?? (/^\d{1,2}$/.test(w) ? Number(w) : null);
-  const zh = zhWords();
-  run(g`${zh.firstBefore}(${zh.numberAlt}|\\d{1,2})${zh.firstAfter}`, (m, a, b) => {
+  run(dp.zhFirstMonths, Needs.Nothing, (m, a, b) => {
     const n = zhNum(m[1]!);
     if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
-  });
-  const me = CONTEXT_WORDS.zh_month_end;
-  const meBefore = me.before.map(escapeRe).join('|');
-  const meAfter = me.after.map(escapeRe).join('|');
-  const meMonth = escapeRe(me.month);
-  run(g`(?:${meBefore})\\s*(\\d{1,2})${meMonth}(?:${meAfter})`, (m, a, b) => {
+  }, [dp.zhFirstMonthsWord]);
+  run(dp.zhMonthEnd, Needs.Nothing, (m, a, b) => {
     const mo = Number(m[1]);
     if (mo >= 1 && mo <= 12) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
-  });
-  run(g`(?<![\\d.])(\\d{1,2})${zh.month}?\\s*(?:${zh.dashes})\\s*(\\d{1,2})${zh.month}`, (m, a, b) => {
+  }, [dp.zhMonthEndWord]);
+  run(dp.zhMonthRange, Needs.Nothing, (m, a, b) => {
     const m1 = Number(m[1]);
     const m2 = Number(m[2]);
     if (m1 >= 1 && m1 < m2 && m2 <= 12) addPart(a, b, m1 === 1 ? monthsPeriod('Y', m2) : `Y-${pad(m1)}/Y-${pad(m2)}`);
-  });
+  }, [dp.zhMonthWord]);
   // Chinese: "2023年", "2023年上半年", "2023年前三季度", "2023年第一季度", "2023年6月"
-  run(gYear`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, (m, a, b) => {
+  run(dp.zhYear, Needs.Year, (m, a, b) => {
     const y = m[1]!;
     const q = m[3] ? '一二三四'.indexOf(m[3]) + 1 : 0;
     const mo = m[4] ? Number(m[4]) : 0;
     const period =
       m[2] === '上半年' ? `${y}-H1` : m[2] === '下半年' ? `${y}-H2` : m[2] === '前三季度' ? `${y}-Q1/${y}-Q3` : q ? `${y}-Q${q}` : mo >= 1 && mo <= 12 ? `${y}-${pad(mo)}` : y;
     add(a, b, period, 'data', Number(y));
-  });
+  }, ['年']);
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
-  run(gYear`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])));
-  run(gYear`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])));
+  run(dp.quarterYear, Needs.Year, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])), ['Q']);
+  run(dp.yearQuarter, Needs.Year, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])), ['Q']);
   // parts of a year named without the year: "in the first half", "Q1", "上半年", "the first five months"
   for (const sp of findAll(c.partYear, text, s.start, s.end)) {
     const part = c.partYears.get(text.slice(sp.start, sp.end).toLowerCase().replace(/\s+/g, ' '));
     if (part) addPart(sp.start, sp.end, part);
   }
-  run(gi`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${AFTER}`, (m, a, b) => {
+  run(dp.firstMonths, Needs.Nothing, (m, a, b) => {
     const n = num(m[1]!);
     if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
-  });
+  }, ['first', 'months']);
   // the year before the statement's own: "up from 177 a year earlier"; after a comparison cue a base
   for (const sp of findAll(c.priorYear, text, s.start, s.end)) {
     const left = text.slice(Math.max(s.start, sp.start - 40), sp.start);
@@ -967,24 +1095,24 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     const pm = Number(publication.slice(5, 7));
     return String(mo <= pm ? py : py - 1);
   };
-  run(gMonth`${BEFORE}(?:from${W})?(${c.monthAlt})${W}(?:to|through|until|-|–)${W}(${c.monthAlt})${AFTER}(?!,?${W}(?:of${W})?\\d)`, (m, a, b) => {
+  run(dp.monthRange, Needs.Month, (m, a, b) => {
     const m1 = month(m[1]!);
     const m2 = month(m[2]!);
     const y = m2 ? monthYear(m2) : null;
     if (m1 && m2 && m1 < m2) add(a, b, null, 'partial', null, { part: `Y-${pad(m1)}/Y-${pad(m2)}`, fallback: y ? `${y}-${pad(m1)}/${y}-${pad(m2)}` : null });
   });
-  run(gMonth`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, (m, a, b) => {
+  run(dp.inMonth, Needs.Month, (m, a, b) => {
     const mo = month(m[1]!);
     const y = mo ? monthYear(mo) : null;
     if (mo) add(a, b, null, 'partial', null, { part: `Y-${pad(mo)}`, fallback: y ? `${y}-${pad(mo)}` : null });
   });
   // "as of the end of November": the month of the publication's year
-  run(gMonth`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, (m, a, b) => {
+  run(dp.endOfMonth, Needs.Month, (m, a, b) => {
     const mo = month(m[1]!);
     if (mo) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
   });
   // ranges: "2009-2011", "between 1991 and 1992", "from 2009 to 2011"
-  run(giYear`${BEFORE}(?:(?:between|from)${W})?${YEAR}\\s*(?:[-–—]|${W}(?:and|to)${W})\\s*${YEAR}${AFTER}`, (m, a, b) => {
+  run(dp.yearRange, Needs.Year, (m, a, b) => {
     const y1 = Number(m[1]);
     const y2 = Number(m[2]);
     const explicit = /^(?:between|from)/i.test(m[0]) || /[-–—]/.test(m[0]);
@@ -1001,22 +1129,20 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   }
   // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
   // such as "around 2000 software companies" is not a date; "over 2011" is a comparison base
-  run(gYear`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, (m, a, b) => {
+  run(dp.bareYear, Needs.Year, (m, a, b) => {
     if (figures.overlaps(a, b)) return;
     const left = text.slice(Math.max(s.start, a - 40), a);
     if (c.comparison.test(left)) add(a, b, m[1]!, 'comparison', Number(m[1]));
-    else if (c.yearPreps.test(left) || vocab(c, '')`(?:${c.monthAlt})\\.?,?\\s*$`.test(left)) {
+    else if (c.yearPreps.test(left) || dp.monthBefore.test(left)) {
       add(a, b, m[1]!, /(?:^|[^A-Za-z])by\s+(?:the\s+end\s+of\s+)?$/i.test(left) ? 'by' : 'data', Number(m[1]));
     }
   });
   // "in the quarter", "for the year": the period of that kind stated last (part: 'quarter' | 'year')
-  for (const pa of CONTEXT_WORDS.period_anaphora) {
-    const src = isHan(pa.phrase[0]) ? escapeRe(pa.phrase) : `${BEFORE}${pa.phrase.split(/\s+/).map(escapeRe).join('\\s+')}${AFTER}(?!\\s*\\d)`;
-    run(gi`${src}`, (_m, a, b) => add(a, b, null, 'anaphoric', null, { part: pa.kind }));
-  }
+  for (const pa of dp.anaphora) run(pa.re, Needs.Nothing, (_m, a, b) => add(a, b, null, 'anaphoric', null, { part: pa.kind }), pa.words);
   // a date after a release cue in its clause dates the document, not the figure
   // (a clause of many dates has its cues found once for all of them: searching each date's stretch of the
   // clause from the clause's start read a long clause once per date)
+  if (!found.some((d) => d.kind === 'data')) return found.sort((a, b) => a.start - b.start);
   const dataIn = new Map<Span, number>();
   for (const d of found) {
     const cl = d.kind === 'data' ? clauseAt(clauses, d.start) : null;
@@ -1086,6 +1212,78 @@ function nearest<T extends Span>(xs: T[], f: Span, penalty?: (x: T) => number): 
   return best;
 }
 
+/**
+ * nearest() over one list of spans asked for many figures (a clause's metric phrases): the spans sorted by start,
+ * so that only those that can be nearest are looked at. A run-on clause of thousands of figures read its whole
+ * list once per figure (quadratic). Gives what nearest(list.filter(accept), f, penalty) gives, the first in list
+ * order on a tie, for penalties >= 0: spans are tried outwards from f, and the search stops once no span further
+ * out can come within the best value found (a span ends at most maxLen after its start).
+ */
+class Nearest<T extends Span> {
+  /** a list this short is searched whole (most clauses name a few metrics): sorting it would cost more */
+  static readonly SHORT = 16;
+  readonly list: readonly T[];
+  private readonly order: Int32Array | null = null;
+  private readonly starts: Float64Array | null = null;
+  /** the longest span's length */
+  readonly maxLen: number;
+  constructor(list: readonly T[]) {
+    this.list = list;
+    let m = 0;
+    for (const x of list) m = Math.max(m, x.end - x.start);
+    this.maxLen = m;
+    if (list.length <= Nearest.SHORT) return;
+    const order = Int32Array.from(list.keys()).sort((a, b) => list[a]!.start - list[b]!.start || a - b);
+    const starts = new Float64Array(order.length);
+    for (let j = 0; j < order.length; j++) starts[j] = list[order[j]!]!.start;
+    this.order = order;
+    this.starts = starts;
+  }
+  /**
+   * side 'before': only spans ending by f's start are accepted; 'after': only spans starting at or after its end.
+   * [startFrom, startBelow): only spans starting there can be accepted (the search stops at those bounds).
+   */
+  find(
+    f: Span,
+    opts: { penalty?: (x: T) => number; accept?: (x: T) => boolean; side?: 'before' | 'after'; startFrom?: number; startBelow?: number } = {},
+  ): T | null {
+    const { list, order, starts, maxLen } = this;
+    const { penalty, accept, side, startFrom = -Infinity, startBelow = Infinity } = opts;
+    let bv = Infinity;
+    let bi = -1;
+    const consider = (k: number): void => {
+      const x = list[k]!;
+      if (side === 'before' ? x.end > f.start : side === 'after' ? x.start < f.end : false) return;
+      if (accept && !accept(x)) return;
+      const v = distance(x, f) + (penalty ? penalty(x) : 0);
+      if (v < bv || (v === bv && k < bi)) {
+        bv = v;
+        bi = k;
+      }
+    };
+    if (!order || !starts) {
+      for (let k = 0; k < list.length; k++) if (list[k]!.start >= startFrom && list[k]!.start < startBelow) consider(k);
+      return bi < 0 ? null : list[bi]!;
+    }
+    const i0 = lowerBound(starts, f.end);
+    if (side !== 'before') {
+      for (let j = i0; j < order.length; j++) {
+        const s = starts[j]!;
+        if (s >= startBelow || s - f.end > bv) break;
+        consider(order[j]!);
+      }
+    }
+    if (side !== 'after') {
+      for (let j = Math.min(i0, order.length) - 1; j >= 0; j--) {
+        const s = starts[j]!;
+        if (s < startFrom || f.start - s - maxLen > bv) break;
+        if (s < startBelow) consider(order[j]!);
+      }
+    }
+    return bi < 0 ? null : list[bi]!;
+  }
+}
+
 function compatible(m: MetricDef, unit: string): boolean {
   if (m.unit_kinds.includes(unit)) return true;
   // a bare number whose unit the grammar could not tell may still be a count
@@ -1098,6 +1296,8 @@ function within(x: Span, s: Span): boolean {
 
 /** Drops occurrences inside a longer occurrence of the same set ("revenues" inside "Tax revenues"). */
 function outermost<T extends Span>(xs: T[]): T[] {
+  // (none or one: nothing lies inside another)
+  if (xs.length <= 1) return xs.slice();
   // one sweep by start (ties: longer first) instead of comparing every pair: x lies inside a longer y exactly
   // when an earlier-starting y reaches x's end, or a y with the same start reaches past it
   const order = xs.map((_, i) => i).sort((a, b) => xs[a]!.start - xs[b]!.start || xs[b]!.end - xs[a]!.end);
@@ -1120,6 +1320,20 @@ function outermost<T extends Span>(xs: T[]): T[] {
 
 function quote(text: string, s: Span): string {
   return text.slice(s.start, s.end).replace(/\s+/g, ' ').replace(/[;=()]/g, '');
+}
+
+/**
+ * quote() of a stretch that may run to the end of a long clause (the words after a share, "… of …"): a rule
+ * quoting the rest of a run-on clause for each of its figures grew with the square of its length. Up to
+ * QUOTE_CAP UTF-16 units it is quoted whole; beyond, its first QUOTE_CAP units and "…".
+ */
+const QUOTE_CAP = 200;
+function quoteCapped(text: string, s: Span): string {
+  if (s.end - s.start <= QUOTE_CAP) return quote(text, s);
+  let end = s.start + QUOTE_CAP;
+  // whole code points only: never cut a surrogate pair
+  if (/[\udc00-\udfff]/.test(text[end] ?? '')) end--;
+  return `${quote(text, { start: s.start, end })}…`;
 }
 
 /** Where the digits of a figure end ("14" in "14 million employees", "20, 000" kept whole). */
@@ -1192,6 +1406,13 @@ const SECTOR_BEFORE = new RegExp(
 
 /** The words between a count and its counted noun that name a part of the noun's set ("integrated circuit"), or null. */
 function partModifier(text: string, from: number, nounStart: number): string | null {
+  // no letter between (the noun right after the number, most often): no word to name a part
+  let letter = false;
+  for (let i = from; i < nounStart && !letter; i++) {
+    const u = text.charCodeAt(i);
+    letter = (u >= 65 && u <= 90) || (u >= 97 && u <= 122) || u >= 0x80;
+  }
+  if (!letter) return null;
   const words = text
     .slice(from, nounStart)
     .replace(/\([^()]*\)/g, ' ')
@@ -1226,8 +1447,16 @@ interface SentenceState {
   levels: MetricOcc[] | null;
   metricByStart: Int32Array | null;
   levelsByStart: Int32Array | null;
-  levelsByClause: Map<Span, MetricOcc[]>;
+  levelsByClause: Map<Span, Nearest<MetricOcc>>;
+  /** the sentence's levels (names of amounts), for the nearest one before a figure anywhere in the sentence */
+  levelsNearest: Nearest<MetricOcc> | null;
+  /** per clause and figure unit: the metric phrases a figure of that unit may take there (readMetric) */
+  metricLists: Map<Span, Map<string, ClauseMetrics>>;
+  /** each clause's index in `clauses` */
+  clauseIndex: Map<Span, number> | null;
   subjectLists: Map<string, SubjectOcc[]>;
+  /** readSubject's candidates per scope (a clause or the sentence): [clause strong, clause weak, sentence strong, sentence weak] */
+  subjectPassLists: Map<Span, (SubjectOcc[] | undefined)[]>;
   resolvedSubject: Map<SubjectOcc, SubjectDef | null>;
   /** distinct metrics resolved so far, the most recent last */
   recentMetrics: string[];
@@ -1270,7 +1499,10 @@ function withinInOrder<T extends Span>(xs: T[], byStart: Int32Array, scope: Span
   }
   const idx: number[] = [];
   for (let i = lo; i < byStart.length && xs[byStart[i]!]!.start < scope.end; i++) if (xs[byStart[i]!]!.end <= scope.end) idx.push(byStart[i]!);
-  return idx.sort((a, b) => a - b).map((i) => xs[i]!);
+  sortSmall(idx);
+  const out: T[] = new Array<T>(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = xs[idx[i]!]!;
+  return out;
 }
 
 function byStartOf(xs: Span[]): Int32Array {
@@ -1284,6 +1516,37 @@ function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
     st.metricByClause.set(clause, (xs = withinInOrder(st.metricOcc, st.metricByStart, clause)));
   }
   return xs;
+}
+
+/**
+ * The metric phrases of a clause a figure of one unit may take, worked out once per clause and unit rather than
+ * once per figure (filtering the clause's phrases per figure was quadratic in a run-on clause).
+ */
+interface ClauseMetrics {
+  /** outermost compatible phrases that name no growth rate, in the order of metricOcc */
+  compat: MetricOcc[];
+  /** those naming a ratio, and those naming a qualifier metric (made when first asked for) */
+  ratios: Nearest<MetricOcc> | null;
+  qualifiers: Nearest<MetricOcc> | null;
+  /** compat less the nouns other figures claim; [0]: for a figure with a noun of its own, [1]: without */
+  free: [Nearest<MetricOcc> | null, Nearest<MetricOcc> | null];
+}
+
+function clauseMetrics(st: SentenceState, clause: Span, unit: string): ClauseMetrics {
+  let byUnit = st.metricLists.get(clause);
+  if (!byUnit) st.metricLists.set(clause, (byUnit = new Map()));
+  let cm = byUnit.get(unit);
+  if (!cm) {
+    const compat = outermost(metricsInClause(st, clause).filter((o) => compatible(o.metric, unit) && o.metric.growth_of === null));
+    cm = {
+      compat,
+      ratios: null,
+      qualifiers: null,
+      free: [null, null],
+    };
+    byUnit.set(unit, cm);
+  }
+  return cm;
 }
 
 function subjectsInClause(st: SentenceState, clause: Span): SubjectOcc[] {
@@ -1315,10 +1578,17 @@ const nounIndexCache = new WeakMap<Compiled, Map<string, { keyed: Map<string, Me
 
 /** A phrase's first character as the case-insensitive regex compares it; null when it may match anything. */
 function firstKey(ch: string | undefined): string | null {
-  if (ch === undefined || !/[\p{L}\p{N}]/u.test(ch)) return null;
-  const up = ch.toUpperCase();
-  return up.length === 1 ? up : null;
+  if (ch === undefined) return null;
+  // (remembered per character: asked for each word after each figure)
+  let k = firstKeys.get(ch);
+  if (k === undefined) {
+    k = !/[\p{L}\p{N}]/u.test(ch) ? null : ch.toUpperCase().length === 1 ? ch.toUpperCase() : null;
+    if (firstKeys.size >= 10_000) firstKeys.clear();
+    firstKeys.set(ch, k);
+  }
+  return k;
 }
+const firstKeys = new Map<string, string | null>();
 
 /**
  * The counted-noun phrases compatible with `unit` that can start with the character at `pos`, longest first (the
@@ -1385,7 +1655,7 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
   let pos = numberEnd(text, f);
   let k = 0;
   while (k <= 4 && pos < clause.end) {
-    while (pos < clause.end && /\s/.test(text[pos]!)) pos++;
+    while (pos < clause.end && isWs(text.charCodeAt(pos))) pos++;
     if (pos >= clause.end) break;
     for (const np of nounCandidates(c, f.unit, text[pos])) {
       np.sticky.lastIndex = pos;
@@ -1460,8 +1730,8 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !/\b(?:or|and)\b/i.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})` };
   }
 
-  const inClause = metricsInClause(st, clause);
-  const compat = outermost(inClause.filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null));
+  const cm = clauseMetrics(st, clause, f.unit);
+  const compat = cm.compat;
   // another figure lies wholly between o and f: some figure starting at or after the gap's start ends by its end
   // (f itself never does: it starts before the gap's end or after its start)
   const figureIn = (a: number, b: number) => {
@@ -1474,7 +1744,9 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   if (bracket >= 0) {
     // "(24105)" reads the noun phrase right before the bracket
     const scope = { start: Math.max(clause.start, lastDelimiter(text, clause.start, bracket)), end: bracket };
-    const cands = outermost(inClause.filter((o) => within(o, scope) && compatible(o.metric, f.unit) && o.metric.growth_of === null));
+    // (the phrases inside the scope, found by position: scope lies in the clause)
+    st.metricByStart ??= byStartOf(st.metricOcc);
+    const cands = outermost(withinInOrder(st.metricOcc, st.metricByStart, scope).filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null));
     const best = nearest(cands, f);
     if (best) return { metric: best.metric.id, rule: `paren(${best.phrase})` };
     // the last metric read before this figure that fits its unit (distinct metrics, most recent last)
@@ -1494,30 +1766,29 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
       // (what follows each figure of a clause is searched once for the clause: firstAfter)
       const stop = firstAfter(st, CLAUSE_JOINER, clause, f.end);
       const np = { start: f.end, end: stop ? stop.index : clause.end };
-      const named = compat.filter((o) => o.metric.kind === 'ratio' && o.start < np.end && o.end > np.start);
-      const n = nearest(named, f);
+      const ratios = (cm.ratios ??= new Nearest(compat.filter((o) => o.metric.kind === 'ratio')));
+      const n = ratios.find(f, { accept: (o) => o.end > np.start, startFrom: np.start - ratios.maxLen, startBelow: np.end });
       if (n) return { metric: n.metric.id, rule: `share-of(${n.phrase})` };
       // a match up to the noun phrase's end is one in the rest of the clause ending there (a joiner, no letter,
       // follows np): only a match running past it needs the noun phrase searched on its own
       const inClause = firstAfter(st, c.shareTotal, clause, f.end);
       c.shareTotal.lastIndex = 0;
       const tot = inClause === null || inClause.end <= np.end ? inClause : c.shareTotal.exec(text.slice(np.start, np.end));
-      if (!tot) return { metric: null, rule: `none(share-of ${quote(text, np).trim()})` };
+      if (!tot) return { metric: null, rule: `none(share-of ${quoteCapped(text, np).trim()})` };
     }
-    const ratios = compat.filter((o) => o.metric.kind === 'ratio');
-    const r = nearest(ratios, f, (o) => penalty(o) + (o.end <= f.start ? 5 : 0));
+    const r = (cm.ratios ??= new Nearest(compat.filter((o) => o.metric.kind === 'ratio'))).find(f, { penalty: (o) => penalty(o) + (o.end <= f.start ? 5 : 0) });
     if (r) return { metric: r.metric.id, rule: `ratio(${r.phrase})` };
     const st2 = firstAfter(st, c.shareTotal, clause, f.end);
     if (st2) {
       const base = baseMetric(c, st, fi, clause);
-      const share = base ? [...c.metricById.values()].find((m) => m.share_of === base.id) : undefined;
+      const share = base ? c.shareOf.get(base.id) : undefined;
       if (share) return { metric: share.id, rule: `share-total(${st2.text};base=${base!.id})` };
       return { metric: null, rule: `share-total(${st2.text};no-share-metric)` };
     }
     return { metric: null, rule: 'none(percent)' };
   }
 
-  const qual = nearest(compat.filter((o) => o.metric.qualifier), f, penalty);
+  const qual = (cm.qualifiers ??= new Nearest(compat.filter((o) => o.metric.qualifier))).find(f, { penalty });
   if (qual) {
     // "380 applications per 10,000 staff", where the rate's metric counts grants: a rate of what another metric counts is not this rate
     const own = qual.metric.rate_of ? nounRightAfter(c, text, numberEnd(text, f), clause.end) : null;
@@ -1571,8 +1842,8 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   // or 36.5 percent of which are registered as exporters") may take a noun later in the clause
   // (a Chinese classifier such as 家 or 个 is no noun of its own: "高新技术企业达到12万家")
   const ownNoun = f.unitWord !== null && !(f.unitWord.length === 1 && isHan(f.unitWord));
-  const free = compat.filter((o) => !(o.noun && ownNoun) && !claimed.overlaps(o.start, o.end));
-  const best = nearest(free, f, penalty);
+  const free = (cm.free[ownNoun ? 0 : 1] ??= new Nearest(compat.filter((o) => !(o.noun && ownNoun) && !claimed.overlaps(o.start, o.end))));
+  const best = free.find(f, { penalty });
   // "“小巨人”企业96家", "世界500强企业": a Chinese noun right after a quoted or ranked name is a named category, a part
   if (best?.noun && best.metric.kind === 'stock' && isHan(text[best.start]) && CONTEXT_WORDS.zh_named_category_end.some((e) => text.slice(0, best.start).endsWith(e))) {
     return { metric: null, rule: `subset(clause-noun(${best.phrase});named category)` };
@@ -1584,10 +1855,13 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   if (best) return best.noun ? wholeOrSubset(best.metric, `clause-noun(${best.phrase})`, best) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };
   // "Turnover: 25.9 trillion yuan": a label opening the sentence before a colon names the figure of the
   // clause right after it
-  const ci = st.clauses.indexOf(clause);
+  st.clauseIndex ??= new Map(st.clauses.map((cl, i) => [cl, i]));
+  const ci = st.clauseIndex.get(clause) ?? -1;
   // (the label opens the sentence, or follows a ";" or ":" of a run of labelled values: "… filed: 71,000; granted: 38,000")
   const label = ci >= 1 ? st.clauses[ci - 1]! : null;
-  const opensRun = label && (label.start === st.sentence.start || /[;；:]\s*$/.test(text.slice(st.clauses[ci - 2]!.end, label.start)));
+  // (a first clause after punctuation that opens the sentence, ": Turnover: …", has no clause before it: the run
+  // starts at the sentence's start; reading the clause before it there threw and lost the whole page)
+  const opensRun = label && (label.start === st.sentence.start || /[;；:]\s*$/.test(text.slice(st.clauses[ci - 2]?.end ?? st.sentence.start, label.start)));
   if (label && opensRun && /^\s*:\s*$/.test(text.slice(label.end, clause.start))) {
     const named = outermost(metricsInClause(st, label).filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null && o.metric.kind !== 'ratio'));
     // one metric named there, or the label is no name of the figure (the same phrase may match in several spellings)
@@ -1619,9 +1893,7 @@ function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): {
   const f = st.figures[fi]!;
   const { text } = st;
   // approximators may stand between cue and number ("up more than 30 percent")
-  const before = text
-    .slice(Math.max(clause.start, f.start - 60), f.start)
-    .replace(vocab(c, 'i')`(?:\\s*(?:${c.approx}))+\\s*$`, ' ');
+  const before = text.slice(Math.max(clause.start, f.start - 60), f.start).replace(c.approxEnd, ' ');
   const rest = text.slice(f.end, clause.end);
   const unitWord = /^\s*(?:percent|per cent|%)/i.exec(rest);
   const after = unitWord ? text.slice(f.end + unitWord[0].length, clause.end) : rest; // (a slice, not a copy of the clause)
@@ -1636,7 +1908,7 @@ function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): {
   const sign = negative ? ';negative' : '';
   const base = baseMetric(c, st, fi, clause);
   if (!base) return { metric: null, rule: `growth(${cue};no-base)${sign}`, negative };
-  const g = [...c.metricById.values()].find((m) => m.growth_of === base.id);
+  const g = c.growthOf.get(base.id);
   return g
     ? { metric: g.id, rule: `growth(${cue};base=${base.id})${sign}`, negative }
     : { metric: null, rule: `growth(${cue};no-growth-metric=${base.id})${sign}`, negative };
@@ -1651,18 +1923,17 @@ function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): M
   let levelsInClause = st.levelsByClause.get(clause);
   if (!levelsInClause) {
     st.levelsByStart ??= byStartOf(levels);
-    st.levelsByClause.set(clause, (levelsInClause = withinInOrder(levels, st.levelsByStart, clause)));
+    st.levelsByClause.set(clause, (levelsInClause = new Nearest(withinInOrder(levels, st.levelsByStart, clause))));
   }
-  const inClauseBefore = levelsInClause.filter((o) => o.end <= f.start);
-  const nb = nearest(inClauseBefore, f);
+  const nb = levelsInClause.find(f, { side: 'before' });
   if (nb) return nb.metric;
   for (let j = st.recentMetrics.length - 1; j >= 0; j--) {
     const def = c.metricById.get(st.recentMetrics[j]!);
     if (def && def.kind !== 'ratio') return def;
   }
-  const na = nearest(levelsInClause.filter((o) => o.start >= f.end), f);
+  const na = levelsInClause.find(f, { side: 'after' });
   if (na) return na.metric;
-  const ns = nearest(levels.filter((o) => o.end <= f.start), f);
+  const ns = (st.levelsNearest ??= new Nearest(levels)).find(f, { side: 'before' });
   return ns ? ns.metric : null;
 }
 
@@ -1726,11 +1997,14 @@ function readSubject(
     // zones …") says less than the member or whole set the paragraph is about
     if (!strong && scope !== clause && topic) break;
     // the candidate lists depend on the scope only: made once per clause and sentence, searched per figure
-    const key = `${scope === clause ? 'c' : 's'}${strong ? '+' : '-'}${scope.start}:${scope.end}`;
-    const list = subjectList(st, key, () => {
+    // (by the scope's span and the pass: a key string built per figure and pass cost more than the search)
+    let lists = st.subjectPassLists.get(scope);
+    if (!lists) st.subjectPassLists.set(scope, (lists = [undefined, undefined, undefined, undefined]));
+    const slot = (scope === clause ? 0 : 2) + (strong ? 0 : 1);
+    const list = (lists[slot] ??= (() => {
       const cands = (scope === clause ? subjectsInClause(st, clause) : st.subjectOcc).filter((o) => !o.denominator && (!o.unlisted || scope === clause));
       return strong ? cands.filter((o) => (o.subject === null ? resolve(o) !== null : o.subject.role !== 'place')) : cands.filter((o) => o.subject !== null);
-    });
+    })());
     const pick = nearestSorted(list, f);
     if (pick) {
       const s = resolve(pick);
@@ -1815,14 +2089,15 @@ function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): Date
     const i = lowerBound(st.figEnds, d.start + 1) - 1;
     return i >= 0 ? st.figures[i]! : null;
   });
-  const gapOk = Uint8Array.from(data, (d, k) => {
+  // (filled by loops: TypedArray.from with a mapping function costs more than the tests, per sentence)
+  const gapOk = new Uint8Array(data.length);
+  const other = new Uint8Array(data.length);
+  for (let k = 0; k < data.length; k++) {
     const g = baseFigure[k];
-    return g && g.end <= d.start && /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start)) ? 1 : 0;
-  });
-  const other = Uint8Array.from(data, (_, k) => {
-    const g = baseFigure[k];
-    return g && gapOk[k] && g.start >= 20 && c.comparison.test(text.slice(g.start - 20, g.start)) ? 1 : 0;
-  });
+    const d = data[k]!;
+    gapOk[k] = g && g.end <= d.start && /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start)) ? 1 : 0;
+    other[k] = g && gapOk[k] && g.start >= 20 && c.comparison.test(text.slice(g.start - 20, g.start)) ? 1 : 0;
+  }
   const nextNotOther = new Int32Array(data.length);
   for (let k = data.length - 1, next = data.length; k >= 0; k--) {
     nextNotOther[k] = next;
@@ -2018,9 +2293,14 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   for (const i of order) {
     const f = figures[i]!;
     while (next < segOrder.length && segs[segOrder[next]!]!.start <= f.start) open.push(segOrder[next++]!);
-    open = open.filter((j) => segs[j]!.end > f.start);
-    const holding = [...open].sort((a, b) => a - b).map((j) => segs[j]!);
-    const seg = holding.find((s) => s.content) ?? holding[0];
+    // (most figures lie in one open segment: no arrays made for them)
+    let seg: Sentence | undefined;
+    if (open.length === 1 && segs[open[0]!]!.end > f.start) seg = segs[open[0]!]!;
+    else {
+      open = open.filter((j) => segs[j]!.end > f.start);
+      const holding = [...open].sort((a, b) => a - b).map((j) => segs[j]!);
+      seg = holding.find((s) => s.content) ?? holding[0];
+    }
     if (!seg) orphans.push(i);
     else {
       const list = bySeg.get(seg);
@@ -2175,9 +2455,9 @@ function readSentence(
     dates: findDates(c, text, sentence, clauses, allIndex, publication),
     figures,
     resolved: [],
-    figStarts: Float64Array.from(figures, (f) => f.start),
+    figStarts: new Float64Array(figures.length),
     figMinEndFrom: new Float64Array(figures.length),
-    figEnds: Float64Array.from(figures, (f) => f.end),
+    figEnds: new Float64Array(figures.length),
     counted: [],
     claimed: null,
     metricByClause: new Map(),
@@ -2186,7 +2466,11 @@ function readSentence(
     metricByStart: null,
     levelsByStart: null,
     levelsByClause: new Map(),
+    levelsNearest: null,
+    metricLists: new Map(),
+    clauseIndex: null,
     subjectLists: new Map(),
+    subjectPassLists: new Map(),
     resolvedSubject: new Map(),
     recentMetrics: [],
     targetCues: null,
@@ -2197,6 +2481,7 @@ function readSentence(
     sectionBefore,
     lastStated,
   };
+  for (let k = 0; k < figures.length; k++) (st.figStarts[k] = figures[k]!.start), (st.figEnds[k] = figures[k]!.end);
   for (let k = figures.length - 1, m = Infinity; k >= 0; k--) st.figMinEndFrom[k] = m = Math.min(m, figures[k]!.end);
   let lastCarry: { period: string; rule: string } | null = null;
   let lastStatedHere: string | null = null;
@@ -2211,7 +2496,7 @@ function readSentence(
   const incrementByClause = new Map<Span, Span | null>();
   const incrementBefore = (clause: Span, f: FigureRef): string | null => {
     let first = incrementByClause.get(clause);
-    if (first === undefined) incrementByClause.set(clause, (first = findAll(vocab(c, 'gi')`${c.increment.source}`, text, clause.start, clause.end)[0] ?? null));
+    if (first === undefined) incrementByClause.set(clause, (first = findAll(c.incrementAll, text, clause.start, clause.end)[0] ?? null));
     if (first === null || first.start >= f.start) return null;
     // a cue that runs into the figure may still match shorter before it: the exact search, rarely
     if (first.end > f.start) return c.increment.exec(text.slice(clause.start, f.start))?.[0] ?? null;
@@ -2287,15 +2572,9 @@ function readSentence(
     // for a figure whose words name no person ("2,236 thousand engage in R&D" reads as a count)
     const def = m.metric ? c.metricById.get(m.metric) : undefined;
     const unit: 'persons' | undefined = def?.unit_kinds[0] === 'persons' && (f.unit === 'count' || f.unit === 'unknown') ? 'persons' : undefined;
-    const rule = [
-      `ctx:metric=${m.rule}`,
-      ...(unit ? [`unit=${unit}(${m.metric})`] : []),
-      `subject=${s.rule}`,
-      `period=${p.rule}`,
-      ...(p.isTarget ? [`target=${p.targetRule}`] : []),
-    ]
-      .join(';')
-      .replace(/\s+/g, ' ');
+    const joined = `ctx:metric=${m.rule}${unit ? `;unit=${unit}(${m.metric})` : ''};subject=${s.rule};period=${p.rule}${p.isTarget ? `;target=${p.targetRule}` : ''}`;
+    // (whitespace runs become one space: only a rule holding any other whitespace, or two in a row, changes)
+    const rule = /[^\S ]|\s\s/.test(joined) ? joined.replace(/\s+/g, ' ') : joined;
     out[idx[k]!] = {
       metric: m.metric,
       subject: s.subject?.id ?? null,

@@ -338,15 +338,32 @@ function prevWordAt(text: string, at: number): string | null {
 
 const INVARIANT_NOUNS = new Set(LEX.invariant_nouns.map(norm));
 
+/**
+ * Answers per word, remembered: the same words follow numbers all through a document, and each answer is a few
+ * regex replacements and set lookups. Bounded: cleared when it holds WORD_MEMO_MAX words.
+ */
+const WORD_MEMO_MAX = 10_000;
+function memoByWord<T>(f: (word: string) => T): (word: string) => T {
+  const memo = new Map<string, T>();
+  return (word) => {
+    let v = memo.get(word);
+    if (v === undefined && !memo.has(word)) {
+      if (memo.size >= WORD_MEMO_MAX) memo.clear();
+      memo.set(word, (v = f(word)));
+    }
+    return v as T;
+  };
+}
+
 /** a noun that can head a plural count: a plural form, or one that does not inflect ("people") */
-function isPluralForm(word: string): boolean {
+const isPluralForm = memoByWord((word: string): boolean => {
   const w = norm(word).replace(/['’]s$/, '');
   if (INVARIANT_NOUNS.has(w)) return true;
   return w.endsWith('s') && !PERSON_NOUNS.has(w) && !COUNT_NOUNS.has(w) && !TIME_NOUNS.has(w);
-}
+});
 
 /** lexicon noun lookup with naive plural folding (-ies → -y, -es, -s) */
-function nounClass(word: string): 'person' | 'count' | 'time' | 'stop' | null {
+const nounClass = memoByWord((word: string): 'person' | 'count' | 'time' | 'stop' | null => {
   const w = norm(word).replace(/['’]s$/, '');
   const forms = [w];
   if (w.endsWith('ies')) forms.push(w.slice(0, -3) + 'y');
@@ -359,7 +376,7 @@ function nounClass(word: string): 'person' | 'count' | 'time' | 'stop' | null {
     if (COUNT_NOUNS.has(f)) return 'count';
   }
   return null;
-}
+});
 
 // ------------------------------------------------------------------ phase A patterns
 
@@ -382,6 +399,12 @@ interface SkipPattern {
   accept?: (m: RegExpExecArray, text: string) => boolean;
   /** the skip span when it is not the match (or a group); null = no skip */
   spanOf?: (m: RegExpExecArray, text: string) => [number, number] | null;
+  /**
+   * What every match holds (global), starting at most `back` units after the match's start: the search jumps to
+   * `back` units before its next occurrence (a pattern tried at every position of a long page costs more than
+   * finding this first). A match starting at or after lastIndex holds an occurrence at or after it.
+   */
+  ahead?: { re: RegExp; back: number };
 }
 
 const PRODUCT_ALT = LEX.product_patterns.join('|');
@@ -428,8 +451,12 @@ const SKIP_PATTERNS: SkipPattern[] = [
     },
   },
   { re: /(?<![\w.:/-])(?:https?:\/\/|www\.)[^\s<>"'()[\]{}]{1,2000}/gu, reason: 'url' },
-  { re: /(?<![\w./%-])[\w./%-]{0,200}[\w-]\.(?:s?html?|aspx?|php|jsp|pdf|cgi|xml|json|jpe?g|png|gif)(?![A-Za-z])(?:[?#][^\s()<>"']{0,2000})?/gu, reason: 'url' },
-  { re: /(?<![^\s()<>"'])[^\s()<>"'?&]{0,200}[?&][\w%.-]{1,100}=[^\s()<>"']{0,2000}/gu, reason: 'url' },
+  {
+    re: /(?<![\w./%-])[\w./%-]{0,200}[\w-]\.(?:s?html?|aspx?|php|jsp|pdf|cgi|xml|json|jpe?g|png|gif)(?![A-Za-z])(?:[?#][^\s()<>"']{0,2000})?/gu,
+    reason: 'url',
+    ahead: { re: /\.(?:s?html?|aspx?|php|jsp|pdf|cgi|xml|json|jpe?g|png|gif)(?![A-Za-z])/gu, back: 201 },
+  },
+  { re: /(?<![^\s()<>"'])[^\s()<>"'?&]{0,200}[?&][\w%.-]{1,100}=[^\s()<>"']{0,2000}/gu, reason: 'url', ahead: { re: /[?&][\w%.-]{1,100}=/gu, back: 200 } },
   { re: new RegExp(`(?:${COPY_ALT})\\s*(?:©\\s*)?(?:${YEAR4})(?:\\s*[-–—]\\s*(?:${YEAR4}))?`, 'gu'), reason: 'copyright' },
   { re: new RegExp(`(?<![A-Za-z])(?:${PHONE_LABEL_ALT})\\s*[:：.]?[ \\t\\u00a0]*\\+?\\(?\\d[\\d \\u00a0().\\-–/]{5,}\\d`, 'gu'), reason: 'phone' },
   { re: /\+\d{1,3}(?:[ .-]\(?\d{1,4}\)?){2,5}(?!\d)/gu, reason: 'phone' },
@@ -511,8 +538,13 @@ const SKIP_PATTERNS: SkipPattern[] = [
 
 /** a run of consecutive small integers ("1 2 3 … 11") is a pagination row */
 const PAGINATION_RE = /(?<![\d.,])\d{1,3}(?:[ \t\u00a0\r\n]+\d{1,3}){2,}(?![\d.,%])/gu;
-/** letters glued to digits ("H7N9", "1200px", "tci2015"): codes, unless the figure grammar reads them */
-const ALNUM_RE = /(?<![A-Za-z0-9_])[A-Za-z0-9_]*(?:[A-Za-z_]\d|\d[A-Za-z_])[A-Za-z0-9_]*/gu;
+/**
+ * letters glued to digits ("H7N9", "1200px", "tci2015"): codes, unless the figure grammar reads them; found where a
+ * letter meets a digit, the code being the whole token of [A-Za-z0-9_] around it
+ */
+const LETTER_DIGIT = /[A-Za-z_]\d|\d[A-Za-z_]/g;
+/** [A-Za-z0-9_] by code */
+const isWordCode = (u: number): boolean => (u >= 48 && u <= 57) || (u >= 65 && u <= 90) || (u >= 97 && u <= 122) || u === 95;
 const ORDINAL_TOKEN = /^\d+(?:st|nd|rd|th)$/i;
 
 // ------------------------------------------------------------------ phase B/C/D patterns
@@ -529,6 +561,8 @@ const RANGE_BACK_RE = new RegExp(
   `${CURRENCY_PREFIX_RE.source.slice(0, -`${WS0}$`.length)}${HS}*\\d[\\d,]*(?:\\.\\d+)?${HS}*(?:${alt(LEX.range_joiners, esc)})${HS}*$`,
   'iu',
 );
+/** what RANGE_BACK_RE ends in: a range joiner, then spaces */
+const RANGE_JOINER_END = new RegExp(`(?:${alt(LEX.range_joiners, esc)})${HS}*$`, 'iu');
 const LIST_END_RE = /^\s+(?:and|or|&)\s+\d/u;
 const NUMBER_RE = new RegExp(`(?<!\\d|\\d[.,])(?:${INDIAN_GROUPS}|\\d{1,3}(?:(?:,|, )\\d{3}(?!\\d))+|\\d+)(?:\\.\\d+)?(?!\\d)`, 'gu');
 
@@ -558,8 +592,17 @@ interface Decimal {
   exp: number;
 }
 function dec(d: Decimal): number {
+  // a mantissa a double holds exactly times or over a power of ten it holds exactly (10^22 at most): one correctly
+  // rounded operation, the nearest double to the decimal as the string conversion gives it (strtod's fast path)
+  if (d.mant <= MAX_EXACT_MANTISSA && d.mant >= -MAX_EXACT_MANTISSA && d.exp >= -22 && d.exp <= 22) {
+    const m = Number(d.mant);
+    return d.exp >= 0 ? m * EXACT_POWERS[d.exp]! : m / EXACT_POWERS[-d.exp]!;
+  }
   return Number(`${d.mant}e${d.exp}`);
 }
+const MAX_EXACT_MANTISSA = 2n ** 53n;
+/** 10^0 … 10^22: every one a double holds exactly */
+const EXACT_POWERS = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 function parseDigits(s: string): Decimal {
   const clean = s.replace(/,\s?/g, '');
   const [int, frac = ''] = clean.split('.');
@@ -906,7 +949,16 @@ class Scanner {
     const t = this.text;
     for (const p of SKIP_PATTERNS) {
       p.re.lastIndex = 0;
-      for (let m = p.re.exec(t); m; m = p.re.exec(t)) {
+      const next = (): RegExpExecArray | null => {
+        if (p.ahead) {
+          p.ahead.re.lastIndex = p.re.lastIndex;
+          const a = p.ahead.re.exec(t);
+          if (!a) return (p.re.lastIndex = 0), null;
+          p.re.lastIndex = Math.max(p.re.lastIndex, a.index - p.ahead.back);
+        }
+        return p.re.exec(t);
+      };
+      for (let m = next(); m; m = next()) {
         if (m[0].length === 0) {
           p.re.lastIndex++;
           continue;
@@ -927,11 +979,18 @@ class Scanner {
       if (!consecutive) continue;
       for (const n of nums) this.skip(m.index + n.index, m.index + n.index + n[0].length, 'page_number');
     }
-    ALNUM_RE.lastIndex = 0;
-    for (let m = ALNUM_RE.exec(t); m; m = ALNUM_RE.exec(t)) {
-      const tok = m[0];
+    // found from where a letter meets a digit (a pattern for the whole token, tried at every word of the page,
+    // backtracked over each word): the token of [A-Za-z0-9_] around it
+    LETTER_DIGIT.lastIndex = 0;
+    for (let m = LETTER_DIGIT.exec(t); m; m = LETTER_DIGIT.exec(t)) {
+      let a = m.index;
+      let b = m.index + 2;
+      while (a > 0 && isWordCode(t.charCodeAt(a - 1))) a--;
+      while (b < t.length && isWordCode(t.charCodeAt(b))) b++;
+      LETTER_DIGIT.lastIndex = b;
+      const tok = t.slice(a, b);
       if (ATTACHED_OK.test(tok) || ORDINAL_TOKEN.test(tok)) continue;
-      this.skip(m.index, m.index + tok.length, 'code');
+      this.skip(a, b, 'code');
     }
   }
 
@@ -959,7 +1018,24 @@ class Scanner {
 
   addFigure(f: Omit<FigureMatch, 'valueText' | 'pairedWith'>): void {
     this.claim(f.start, f.end);
-    this.figures.push({ ...f, valueText: this.text.slice(f.start, f.end), pairedWith: null });
+    // (written out: an object spread per figure was a tenth of the scan)
+    this.figures.push({
+      start: f.start,
+      end: f.end,
+      numberStart: f.numberStart,
+      numberEnd: f.numberEnd,
+      value: f.value,
+      unit: f.unit,
+      unitWord: f.unitWord,
+      bound: f.bound,
+      lo: f.lo,
+      hi: f.hi,
+      loExclusive: f.loExclusive,
+      hiExclusive: f.hiExclusive,
+      rule: f.rule,
+      valueText: this.text.slice(f.start, f.end),
+      pairedWith: null,
+    });
   }
 
   /** builds the figure around a number at [ns, ne) with value d; null when the context says it is none */
@@ -981,7 +1057,8 @@ class Scanner {
         if (currency) s0 = ns - (cm[0].length);
       } else {
         // the high end of "$3-4 billion" carries the currency stated before the low end
-        const rb = RANGE_BACK_RE.exec(t.slice(Math.max(0, ns - 40), ns));
+        // (only after a range joiner: most numbers have none, and the full pattern is tried at every position)
+        const rb = RANGE_JOINER_END.test(t.slice(Math.max(0, ns - 40), ns)) ? RANGE_BACK_RE.exec(t.slice(Math.max(0, ns - 40), ns)) : null;
         if (rb) currency = CURRENCY_PREFIX.get(norm(rb[1]!)) ?? null;
       }
     }
@@ -1066,6 +1143,7 @@ class Scanner {
         : artefact
           ? 'grammar.thousands_space_artifact'
           : ruleFor(unit, suf.scaleExp);
+    const iv = interval(value, unit, scaled, bound, bq?.exclusive ?? false);
     const fig = {
       start,
       end,
@@ -1075,7 +1153,10 @@ class Scanner {
       unit,
       unitWord: suf.unitWord,
       bound,
-      ...interval(value, unit, scaled, bound, bq?.exclusive ?? false),
+      lo: iv.lo,
+      hi: iv.hi,
+      loExclusive: iv.loExclusive,
+      hiExclusive: iv.hiExclusive,
       rule,
     };
     if (!representable(fig, [value])) return { fig: null, skip: { start: ns, end: ne, reason: 'not_representable' } };
@@ -1198,7 +1279,7 @@ class Scanner {
         continue;
       }
       // more digits than any figure states: not parsed at all (big-integer text conversion grows with the square)
-      if (numText.replace(/\D/g, '').length > MAX_DIGITS) {
+      if (numText.length > MAX_DIGITS && numText.replace(/\D/g, '').length > MAX_DIGITS) {
         this.skip(ns, ne, 'not_representable');
         continue;
       }

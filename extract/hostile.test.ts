@@ -104,6 +104,78 @@ describe('long clauses are read about once', () => {
   });
 });
 
+/**
+ * How many array elements the array searches of one extraction visit (filter, find, findIndex, some, every,
+ * indexOf: each counts its array's length). A count, not a time: a clause's metric phrases filtered once per
+ * figure of the clause grow with the square of the clause's length; indexed once per clause, with its length.
+ */
+function elementsVisited(html: string): { visited: number; result: ReturnType<typeof mentionsOf> } {
+  const names = ['filter', 'find', 'findIndex', 'some', 'every', 'indexOf'] as const;
+  const saved = names.map((n) => Array.prototype[n]);
+  let visited = 0;
+  names.forEach((n, i) => {
+    const original = saved[i] as (...a: unknown[]) => unknown;
+    (Array.prototype as unknown as Record<string, unknown>)[n] = function (this: unknown[], ...a: unknown[]) {
+      visited += this.length;
+      return original.apply(this, a);
+    };
+  });
+  try {
+    const result = mentionsOf(html);
+    return { visited, result };
+  } finally {
+    names.forEach((n, i) => ((Array.prototype as unknown as Record<string, unknown>)[n] = saved[i]));
+  }
+}
+
+describe("a long clause's metric phrases are looked at about once", () => {
+  // each case at two sizes: 8 times the clause visits about 8 times as many elements when the clause's phrases
+  // are indexed once, 64 times as many when each figure filters all of them
+  const cases: [string, (n: number) => string, string][] = [
+    // a growth rate's base: the amounts named before it in the clause (baseMetric), its ratios (readMetric)
+    ['growth rates, each after its amount', (n) => `<p>The zones said ${'revenue rose 5 percent '.repeat(n)}in 2013.</p>`, 'operating_revenue_growth'],
+    // an amount takes the nearest metric phrase of its clause no other figure claims
+    ['amounts, each after its metric phrase', (n) => `<p>The zones said ${'revenue was 5 billion yuan '.repeat(n)}in 2013.</p>`, 'operating_revenue'],
+  ];
+  for (const [name, html, metric] of cases) {
+    it(name, { timeout: 120_000 }, () => {
+      const small = elementsVisited(html(250));
+      const large = elementsVisited(html(2000));
+      expect(large.result.mentions).toHaveLength(2000);
+      // (the readings themselves: every figure takes the phrase right before it)
+      expect(new Set(large.result.mentions.map((m) => m.metric))).toEqual(new Set([metric]));
+      expect(large.visited / small.visited).toBeLessThan(12);
+    });
+  }
+});
+
+describe('rules of long clauses', () => {
+  // "5 percent of …" with no share named: the rule quotes the words after the share, up to the clause's next
+  // joiner; in a run-on clause that was the rest of the clause, once per figure (square of the clause's length)
+  it('quotes at most 200 characters of the words after a share', () => {
+    const tail = 'very '.repeat(100);
+    const { mentions } = mentionsOf(`<p>The zones stood at 5 percent of ${tail}big things in the year.</p>`);
+    expect(mentions).toHaveLength(1);
+    const quoted = /none\(share-of ([^;]*)\)/.exec(mentions[0]!.rule)![1]!;
+    // (200 characters from the share's end: the space before "of", then 199)
+    expect(quoted).toBe(` of ${tail}`.slice(0, 200).trimStart() + '…');
+    // a short one is quoted whole, as before
+    const short = mentionsOf('<p>The zones stood at 5 percent of big things in the year.</p>').mentions[0]!.rule;
+    expect(short).toContain('none(share-of of big things in the year.)');
+  });
+});
+
+describe('sentences opening on punctuation', () => {
+  // a label clause with no clause before it, the sentence opening on ":" or ",", threw (the clause before the
+  // label was read unchecked) and lost the whole page
+  it('reads a label after an opening colon, and abstains after an opening comma', () => {
+    const colon = mentionsOf('<p>: Turnover: 25.9 trillion yuan</p>').mentions;
+    expect(colon.map((m) => [m.metric, m.value])).toEqual([['operating_revenue', 25.9e12]]);
+    const comma = mentionsOf('<p>, revenue: 5 billion yuan</p>').mentions;
+    expect(comma.map((m) => [m.metric, m.value])).toEqual([[null, 5e9]]);
+  });
+});
+
 describe('unrepresentable values', () => {
   it('records a value that overflows to Infinity as a skip with its reason, and keeps the other figures', () => {
     const { mentions, skips } = mentionsOf(`<p>Revenue reached 1${',000'.repeat(103)} yuan and there were 5 zones.</p>`);

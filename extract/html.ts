@@ -469,6 +469,15 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
       let j = i + 1;
       while (j < end) {
         const d = src.charCodeAt(j);
+        // a single space between two words stays in the run: collapsing it gives that space with its own
+        // byte, as copying it does (one copy per run of words, not per word)
+        if (d === 0x20 && !ctx.pre && j + 1 < end) {
+          const e = src.charCodeAt(j + 1);
+          if (e !== 0x26 && !isAsciiWs(e)) {
+            j += 2;
+            continue;
+          }
+        }
         if (d === 0x26 || isAsciiWs(d)) break;
         j++;
       }

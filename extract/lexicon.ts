@@ -237,10 +237,13 @@ function formatIssues(file: string, error: z.ZodError): string {
     .join('\n');
 }
 
-function readYaml(dir: string, name: string): unknown {
+function readText(dir: string, name: string): string {
   const path = join(dir, name);
   if (!existsSync(path)) throw new Error(`lexicon: ${path} not found`);
-  const text = readFileSync(path, 'utf8');
+  return readFileSync(path, 'utf8');
+}
+
+function parseYaml(path: string, text: string): unknown {
   try {
     // uniqueKeys: a key written twice is a mistake, not an override
     return parse(text, { uniqueKeys: true, prettyErrors: true });
@@ -261,10 +264,33 @@ function parseWith<T>(schema: z.ZodType<T>, data: unknown, path: string): T {
 
 // ---------------------------------------------------------------- load
 
+/**
+ * The last lexicon loaded, with the texts it was read from: loading the same texts again returns it (parsing and
+ * validating the YAML costs about as much as extracting a 100 KB page, and a lexicon object is the key under
+ * which context.ts keeps its compiled patterns). Deeply frozen, so no caller can change what another one reads.
+ */
+let lastLoaded: { texts: string[]; lexicon: Lexicon } | null = null;
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as Record<string, unknown>)) deepFreeze(x);
+  }
+  return v;
+}
+
 /** Loads and validates the lexicon; throws an Error naming the file and the field on any problem. */
 export function loadLexicon(dir: string): Lexicon {
+  const texts = LEXICON_FILES.map((f) => readText(dir, f));
+  if (lastLoaded && lastLoaded.texts.every((t, i) => t === texts[i])) return lastLoaded.lexicon;
+  const lexicon = deepFreeze(lexiconOf(dir, texts));
+  lastLoaded = { texts, lexicon };
+  return lexicon;
+}
+
+function lexiconOf(dir: string, texts: string[]): Lexicon {
   const base = dir;
-  const raw = LEXICON_FILES.map((f) => readYaml(base, f));
+  const raw = LEXICON_FILES.map((f, i) => parseYaml(join(base, f), texts[i]!));
   const m = parseWith(MetricsFileSchema, raw[0], join(base, 'metrics.yaml'));
   const s = parseWith(SubjectsFileSchema, raw[1], join(base, 'subjects.yaml'));
   const p = parseWith(PeriodsFileSchema, raw[2], join(base, 'periods.yaml'));

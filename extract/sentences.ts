@@ -70,6 +70,8 @@ function isSpace(c: string | undefined): boolean {
 /** Builds the running text: non-content regions (and the whitespace around them) become one line break. */
 function buildView(text: string, regions: readonly Region[] | undefined): View {
   if (!regions || regions.length === 0) return { text, map: null, headings: [], lifted: [] };
+  // nothing to lift out and no page break: the view is the text (the loop below would copy it unit by unit)
+  if (regions.every((r) => r.kind === 'content') && !text.includes('\f')) return { text, map: null, headings: [], lifted: [] };
   const sorted = [...regions].sort((a, b) => a.start - b.start);
   const lifted: Sentence[] = [];
   const removed = new Uint8Array(text.length); // 1 = lifted out, 2 = heading region
@@ -136,23 +138,26 @@ function isSpaceCode(u: number): boolean {
 function runHasLifted(text: string, removed: Uint8Array, i: number): boolean {
   let j = i;
   while (j < text.length && isSpaceCode(text.charCodeAt(j)) && removed[j] !== 2) {
-    if (text[j] === '\f') return true;
+    if (text.charCodeAt(j) === 0x0c) return true;
     j++;
   }
   return j < text.length && removed[j] === 1;
 }
 
+/** a space, or the paragraph separator HARD (itself a space to isSpaceCode) */
+const isSpaceOrHard = (u: number): boolean => isSpaceCode(u) || u === 0x2029;
+
 function trimSpan(text: string, start: number, end: number): Span | null {
   let s = start;
   let e = end;
-  while (s < e && (isSpace(text[s]) || text[s] === HARD)) s++;
-  while (e > s && (isSpace(text[e - 1]) || text[e - 1] === HARD)) e--;
+  while (s < e && isSpaceOrHard(text.charCodeAt(s))) s++;
+  while (e > s && isSpaceOrHard(text.charCodeAt(e - 1))) e--;
   return e > s ? { start: s, end: e } : null;
 }
 
 function nextNonSpace(text: string, i: number): number {
   let j = i;
-  while (j < text.length && (isSpace(text[j]) || text[j] === HARD)) j++;
+  while (j < text.length && isSpaceOrHard(text.charCodeAt(j))) j++;
   return j;
 }
 
@@ -245,7 +250,8 @@ function findCuts(view: string, hard: boolean): Cut[] {
   const lines: Span[] = [];
   let ls = 0;
   for (let i = 0; i <= view.length; i++) {
-    if (i === view.length || view[i] === '\n' || view[i] === '\f' || view[i] === HARD) {
+    const u = i === view.length ? -1 : view.charCodeAt(i);
+    if (u === -1 || u === 0x0a || u === 0x0c || u === 0x2029 /* HARD */) {
       lines.push({ start: ls, end: i });
       ls = i + 1;
     }
@@ -350,13 +356,16 @@ export function splitClauses(text: string, sentence: Span): Span[] {
   const out: Span[] = [];
   let from = sentence.start;
   for (let i = sentence.start; i < sentence.end; i++) {
-    const c = text[i]!;
+    // (by character code: a one-character string per character was most of the time)
+    const c = text.charCodeAt(i);
     let cut = false;
-    if (c === ';' || c === ':' || c === '—' || c === '–' && isSpace(text[i - 1]) && isSpace(text[i + 1])) cut = true;
+    // ; : — and a spaced –
+    if (c === 0x3b || c === 0x3a || c === 0x2014 || (c === 0x2013 && isSpaceCode(text.charCodeAt(i - 1)) && isSpaceCode(text.charCodeAt(i + 1)))) cut = true;
     // Chinese clause punctuation: full-width comma, semicolon, colon and the enumeration comma
-    else if (c === '，' || c === '；' || c === '：') cut = true;
-    else if (c === ',') {
-      const groupsDigits = /[0-9]/.test(text[i - 1] ?? '') && /^ ?[0-9]{3}(?![0-9])/.test(text.slice(i + 1, i + 6));
+    else if (c === 0xff0c || c === 0xff1b || c === 0xff1a) cut = true;
+    else if (c === 0x2c) {
+      const before = text.charCodeAt(i - 1);
+      const groupsDigits = before >= 0x30 && before <= 0x39 && /^ ?[0-9]{3}(?![0-9])/.test(text.slice(i + 1, i + 6));
       cut = !groupsDigits;
     }
     if (cut) {
