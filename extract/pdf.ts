@@ -288,44 +288,50 @@ async function textItemsCapped(page: PDFPageProxy, n: number, sourceId: string, 
 // ------------------------------------------------------------------ geometry (matrices: pdfGlyphs.ts mul)
 
 function placeItems(raw: readonly TextItem[], viewportTransform: readonly number[], edges: readonly (ItemEdges | null)[] | null): PlacedItem[] {
+  // plain loops and no per-item arrays: this runs for every item of every page, mostly before the JIT has
+  // warmed up, and small bodies are also what the optimising compiler (a background thread) compiles cheaply
   const out: PlacedItem[] = [];
-  raw.forEach((it, seq) => {
+  for (let seq = 0; seq < raw.length; seq++) {
+    const it = raw[seq]!;
     // Empty items are pdf.js end-of-line markers: they carry no text and get no span.
-    if (it.str.length === 0) return;
+    if (it.str.length === 0) continue;
     const t = mul(viewportTransform, it.transform as number[]);
-    const dirLen = Math.hypot(t[0]!, t[1]!) || 1;
-    const dx = t[0]! / dirLen;
-    const dy = t[1]! / dirLen;
+    const dirLen = Math.hypot(t[0], t[1]) || 1;
+    const dx = t[0] / dirLen;
+    const dy = t[1] / dirLen;
     // Font height as the pdf.js text layer computes it; "up" is the glyphs' vertical axis on screen.
-    const size = Math.hypot(t[2]!, t[3]!) || Math.abs(it.height) || 1;
-    const ux = t[2]! / size;
-    const uy = t[3]! / size;
-    const ox = t[4]!;
-    const oy = t[5]!;
+    const size = Math.hypot(t[2], t[3]) || Math.abs(it.height) || 1;
+    const ux = t[2] / size;
+    const uy = t[3] / size;
+    const ox = t[4];
+    const oy = t[5];
     const w = Number.isFinite(it.width) ? Math.max(0, it.width) : 0;
-    // The box runs from the baseline up one font size (pdf.js gives no ascent/descent per item).
-    const xs = [ox, ox + dx * w, ox + ux * size, ox + dx * w + ux * size];
-    const ys = [oy, oy + dy * w, oy + uy * size, oy + dy * w + uy * size];
+    // The box runs from the baseline up one font size (pdf.js gives no ascent/descent per item): its four
+    // corners are the origin, the end of the advance, and both raised by the "up" vector
+    const x1 = ox + dx * w, x2 = ox + ux * size, x3 = ox + dx * w + ux * size;
+    const y1 = oy + dy * w, y2 = oy + uy * size, y3 = oy + dy * w + uy * size;
     const along = ox * dx + oy * dy;
     out.push({
       str: it.str.includes('\f') ? it.str.replace(/\f/g, ' ') : it.str,
-      x0: Math.min(...xs),
-      y0: Math.min(...ys),
-      x1: Math.max(...xs),
-      y1: Math.max(...ys),
+      x0: Math.min(ox, x1, x2, x3),
+      y0: Math.min(oy, y1, y2, y3),
+      x1: Math.max(ox, x1, x2, x3),
+      y1: Math.max(oy, y1, y2, y3),
       size,
       angle: Math.round((Math.atan2(dy, dx) * 180) / Math.PI) % 360,
       along,
       alongEnd: along + w,
       // distance from the origin against the "up" axis: increases downwards for upright text
       base: -(ox * ux + oy * uy),
-      ink: /\S/.test(it.str),
+      ink: NON_SPACE.test(it.str),
       seq,
       glyphs: edges?.[seq] ?? null,
     });
-  });
+  }
   return out;
 }
+
+const NON_SPACE = /\S/;
 
 function median(values: number[], fallback: number): number {
   if (values.length === 0) return fallback;
@@ -376,8 +382,14 @@ interface Strip {
   firstRow: number;
   lastRow: number;
   bothSides: number;
-  /** per line with ink right of the strip: where that ink starts */
-  rightStarts: number[];
+  /** per line with ink right of the strip: where that ink starts (newest first, shared with the strip it grew from) */
+  rightStarts: RightStart | null;
+}
+
+/** A list that grows at its head: a strip continued into the next line shares its past, it does not copy it. */
+interface RightStart {
+  x: number;
+  prev: RightStart | null;
 }
 
 /** Ink intervals of a horizontal line, merged, left to right. */
@@ -392,22 +404,55 @@ function inkIntervals(line: Line): [number, number][] {
   return out;
 }
 
+/** The same number, NaN included (what comparing the two as strings did). */
+function same(p: number, q: number): boolean {
+  return p === q || (p !== p && q !== q);
+}
+
+/** Where the first ink interval at or right of x starts, or NaN when there is none. */
+function inkStartFrom(ink: readonly [number, number][], x: number): number {
+  for (let i = 0; i < ink.length; i++) if (ink[i]![0] >= x) return ink[i]![0];
+  return NaN;
+}
+
+function closeStrip(s: Strip, gutters: Gutter[], weak: Gutter[]): void {
+  if (!Number.isFinite(s.a) || !Number.isFinite(s.b)) return;
+  let aligned = 0;
+  let lines = 0;
+  for (let r = s.rightStarts; r; r = r.prev) {
+    lines++;
+    if (r.x - s.b <= GUTTER_ALIGN_TOLERANCE) aligned++;
+  }
+  if (aligned * 2 < lines) return;
+  const g = { a: s.a, b: s.b, firstRow: s.firstRow, lastRow: s.lastRow };
+  if (s.bothSides >= MIN_GUTTER_LINES && aligned >= MIN_GUTTER_LINES) gutters.push(g);
+  else if (s.bothSides >= 2 && aligned >= 2) weak.push(g);
+}
+
+/** Adds the strip [a, b] of this line to `next`, continuing `s` (or opening a new one); once per (a, b). */
+function extendStrip(next: Strip[], s: Strip | null, a: number, b: number, ink: readonly [number, number][], row: number): void {
+  for (let i = 0; i < next.length; i++) if (same(next[i]!.a, a) && same(next[i]!.b, b)) return;
+  const left = ink[0]![0] < a;
+  const rightInk = inkStartFrom(ink, b);
+  const hasRight = !Number.isNaN(rightInk);
+  next.push({
+    a,
+    b,
+    firstRow: s ? s.firstRow : row,
+    lastRow: row,
+    bothSides: (s ? s.bothSides : 0) + (left && hasRight ? 1 : 0),
+    rightStarts: hasRight ? { x: rightInk, prev: s ? s.rightStarts : null } : s ? s.rightStarts : null,
+  });
+}
+
 function findGutters(lines: Line[], minWidth: number): Gutter[] {
-  const horizontal = lines.filter((l) => l.angle === 0);
   const gutters: Gutter[] = [];
   let strips: Strip[] = [];
   // Runs of two lines are too common by chance in justified text to count alone; they count when they
   // continue a gutter proven elsewhere on the page (a two-line stretch of columns under a heading).
   const weak: Gutter[] = [];
-  const close = (s: Strip) => {
-    if (!Number.isFinite(s.a) || !Number.isFinite(s.b)) return;
-    const aligned = s.rightStarts.filter((x) => x - s.b <= GUTTER_ALIGN_TOLERANCE).length;
-    if (aligned * 2 < s.rightStarts.length) return;
-    const g = { a: s.a, b: s.b, firstRow: s.firstRow, lastRow: s.lastRow };
-    if (s.bothSides >= MIN_GUTTER_LINES && aligned >= MIN_GUTTER_LINES) gutters.push(g);
-    else if (s.bothSides >= 2 && aligned >= 2) weak.push(g);
-  };
-  for (const line of horizontal) {
+  for (const line of lines) {
+    if (line.angle !== 0) continue;
     const ink = inkIntervals(line);
     if (ink.length === 0) continue;
     // free intervals between ink, including the open margins
@@ -419,40 +464,23 @@ function findGutters(lines: Line[], minWidth: number): Gutter[] {
     }
     free.push([prev, Infinity]);
     const next: Strip[] = [];
-    const seen = new Set<string>();
-    const extend = (s: Strip | null, a: number, b: number) => {
-      const key = `${a}|${b}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      const left = ink[0]![0] < a;
-      const rightInk = ink.find(([x0]) => x0 >= b);
-      const base: Strip = s ?? { a, b, firstRow: line.row, lastRow: line.row, bothSides: 0, rightStarts: [] };
-      next.push({
-        a,
-        b,
-        firstRow: base.firstRow,
-        lastRow: line.row,
-        bothSides: base.bothSides + (left && rightInk ? 1 : 0),
-        rightStarts: rightInk ? [...base.rightStarts, rightInk[0]] : base.rightStarts,
-      });
-    };
     for (const s of strips) {
       let continued = false;
       for (const [fa, fb] of free) {
         const a = Math.max(s.a, fa);
         const b = Math.min(s.b, fb);
         if (b - a >= minWidth) {
-          extend(s, a, b);
+          extendStrip(next, s, a, b, ink, line.row);
           continued = true;
         }
       }
-      if (!continued) close(s);
+      if (!continued) closeStrip(s, gutters, weak);
     }
-    for (const [fa, fb] of free) extend(null, fa, fb);
+    for (const [fa, fb] of free) extendStrip(next, null, fa, fb, ink, line.row);
     // Oldest first: those are the long runs worth keeping on a crowded page.
     strips = next.sort((x, y) => x.firstRow - y.firstRow).slice(0, MAX_STRIPS);
   }
-  for (const s of strips) close(s);
+  for (const s of strips) closeStrip(s, gutters, weak);
   const strong = gutters.slice();
   for (const w of weak) {
     if (strong.some((g) => Math.min(g.b, w.b) - Math.max(g.a, w.a) >= minWidth)) gutters.push(w);
@@ -464,20 +492,20 @@ function findGutters(lines: Line[], minWidth: number): Gutter[] {
 function splitLines(lines: Line[], gutters: Gutter[]): Segment[] {
   const segments: Segment[] = [];
   const emit = (line: Line, items: PlacedItem[]) => {
-    const ink = items.filter((i) => i.ink);
-    if (ink.length === 0) return;
-    segments.push({
-      items,
-      x0: ink.reduce((m, i) => Math.min(m, i.x0), Infinity),
-      y0: ink.reduce((m, i) => Math.min(m, i.y0), Infinity),
-      x1: ink.reduce((m, i) => Math.max(m, i.x1), -Infinity),
-      y1: ink.reduce((m, i) => Math.max(m, i.y1), -Infinity),
-      row: line.row,
-      base: line.base,
-      // the piece's own type size: a line shared with a sidebar must not take the sidebar's size or v.v.
-      size: ink.reduce((m, i) => Math.max(m, i.size), 0),
-      sidebar: false,
-    });
+    // the ink box and the piece's own type size (a line shared with a sidebar must not take the sidebar's
+    // size or v.v.), in one pass
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, size = 0, inked = false;
+    for (const i of items) {
+      if (!i.ink) continue;
+      inked = true;
+      x0 = Math.min(x0, i.x0);
+      y0 = Math.min(y0, i.y0);
+      x1 = Math.max(x1, i.x1);
+      y1 = Math.max(y1, i.y1);
+      size = Math.max(size, i.size);
+    }
+    if (!inked) return;
+    segments.push({ items, x0, y0, x1, y1, row: line.row, base: line.base, size, sidebar: false });
   };
   for (const line of lines) {
     const cuts =
@@ -524,6 +552,23 @@ function xCover(segs: Segment[]): [number, number][] {
   return out;
 }
 
+/**
+ * The x cover of two covers together: xCover of all their segments, since both merge touching intervals and so
+ * end with the connected parts of the same union. A merge of two sorted lists.
+ */
+function unionCover(p: readonly [number, number][], q: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < p.length || j < q.length) {
+    const next = j >= q.length || (i < p.length && p[i]![0] <= q[j]![0]) ? p[i++]! : q[j++]!;
+    const last = out[out.length - 1];
+    if (last && next[0] <= last[1]) last[1] = Math.max(last[1], next[1]);
+    else out.push([next[0], next[1]]);
+  }
+  return out;
+}
+
 /** Whether the segments have an interior vertical cut with both sides wide enough to be columns. */
 function hasColumnCut(cover: [number, number][], minGap: number, minColumn: number): boolean {
   for (let i = 0; i + 1 < cover.length; i++) {
@@ -549,17 +594,23 @@ function orderSegments(segs: Segment[], minGap: number, minColumn: number): Segm
   }
   // Merge neighbouring bands while together they keep a column cut: two columns on a common baseline
   // grid give one band per line, and cutting those first would read line across line.
+  // (each group keeps its x cover, and a band's is merged into it: the cover of the union without sorting
+  // the whole group again for every band of a tall page)
   const groups: Segment[][] = [];
+  let groupCover: [number, number][] = [];
   for (const band of bands) {
     const last = groups[groups.length - 1];
+    const bandCover = xCover(band);
     if (last) {
-      const merged = last.concat(band);
-      if (hasColumnCut(xCover(merged), minGap, minColumn)) {
-        groups[groups.length - 1] = merged;
+      const mergedCover = unionCover(groupCover, bandCover);
+      if (hasColumnCut(mergedCover, minGap, minColumn)) {
+        groups[groups.length - 1] = last.concat(band);
+        groupCover = mergedCover;
         continue;
       }
     }
     groups.push(band);
+    groupCover = bandCover;
   }
   if (groups.length > 1) return groups.flatMap((g) => orderSegments(g, minGap, minColumn));
   // One group: cut into columns, left to right.
