@@ -19,7 +19,7 @@
  * line and "\f" between pages (joinPages). The one exception: a "\f" inside an item string (never seen in
  * practice) becomes " ", because a page text must not contain the page separator; the length is kept.
  */
-import { getDocument } from './pdfjs.js';
+import { getDocument, pdfWorker } from './pdfPort.js';
 import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { checkInflatedSize, DEFAULT_PDF_LIMITS, type PdfLimits } from './limits.js';
 import { joinPages } from './offsets.js';
@@ -186,6 +186,7 @@ async function buildPages(bytes: Uint8Array, sourceId: string, limits: PdfLimits
   // A copy: pdf.js transfers (detaches) the buffer it is given.
   const task = getDocument({
     data: new Uint8Array(bytes),
+    worker: pdfWorker(),
     isEvalSupported: false,
     disableFontFace: true,
     useSystemFonts: false,
