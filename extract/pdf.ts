@@ -89,6 +89,8 @@ interface Line {
   size: number;
   /** position in the page's top-to-bottom line order */
   row: number;
+  /** the top of its items' boxes (what orders the lines) */
+  top: number;
 }
 
 interface Segment {
@@ -135,7 +137,12 @@ export async function readPdfTextLayer(bytes: Uint8Array, meta: { sourceId: stri
   const items: PdfItem[] = [];
   pages.forEach((p, i) => {
     const off = spans[i]!.start;
-    for (const it of p.items) items.push({ ...it, start: it.start + off, end: it.end + off });
+    // the page's own items, moved to the document's offsets (nothing else reads them)
+    for (const it of p.items) {
+      it.start += off;
+      it.end += off;
+      items.push(it);
+    }
   });
   const regions = detectRegions(pages, spans.map((s) => s.start));
   return {
@@ -353,16 +360,19 @@ function groupLines(items: PlacedItem[]): Line[] {
       cur.items.push(it);
       if (it.ink && it.size > cur.size) cur.size = it.size;
     } else {
-      cur = { items: [it], angle: it.angle, base: it.base, size: it.size, row: 0 };
+      cur = { items: [it], angle: it.angle, base: it.base, size: it.size, row: 0, top: Infinity };
       lines.push(cur);
     }
   }
   for (const l of lines) l.items.sort((a, b) => a.along - b.along || a.seq - b.seq);
   // Page order of lines: top to bottom by box, then left to right.
   // (reduce, not spread: a line may hold more items than a call's argument limit)
-  const boxTop = (l: Line) => l.items.reduce((m, i) => Math.min(m, i.y0), Infinity);
-  const tops = new Map(lines.map((l) => [l, boxTop(l)]));
-  lines.sort((a, b) => tops.get(a)! - tops.get(b)! || a.items[0]!.x0 - b.items[0]!.x0 || a.items[0]!.seq - b.items[0]!.seq);
+  for (const l of lines) {
+    let top = Infinity;
+    for (const i of l.items) top = Math.min(top, i.y0);
+    l.top = top;
+  }
+  lines.sort((a, b) => a.top - b.top || a.items[0]!.x0 - b.items[0]!.x0 || a.items[0]!.seq - b.items[0]!.seq);
   lines.forEach((l, i) => (l.row = i));
   return lines;
 }
@@ -459,17 +469,18 @@ function findGutters(lines: Line[], minWidth: number): Gutter[] {
     // free intervals between ink, including the open margins
     const free: [number, number][] = [];
     let prev = -Infinity;
-    for (const [x0, x1] of ink) {
+    for (let i = 0; i < ink.length; i++) {
+      const x0 = ink[i]![0];
       if (x0 - prev >= minWidth) free.push([prev, x0]);
-      prev = x1;
+      prev = ink[i]![1];
     }
     free.push([prev, Infinity]);
     const next: Strip[] = [];
     for (const s of strips) {
       let continued = false;
-      for (const [fa, fb] of free) {
-        const a = Math.max(s.a, fa);
-        const b = Math.min(s.b, fb);
+      for (let f = 0; f < free.length; f++) {
+        const a = Math.max(s.a, free[f]![0]);
+        const b = Math.min(s.b, free[f]![1]);
         if (b - a >= minWidth) {
           extendStrip(next, s, a, b, ink, line.row);
           continued = true;
@@ -477,7 +488,7 @@ function findGutters(lines: Line[], minWidth: number): Gutter[] {
       }
       if (!continued) closeStrip(s, gutters, weak);
     }
-    for (const [fa, fb] of free) extendStrip(next, null, fa, fb, ink, line.row);
+    for (let f = 0; f < free.length; f++) extendStrip(next, null, free[f]![0], free[f]![1], ink, line.row);
     // Oldest first: those are the long runs worth keeping on a crowded page.
     strips = next.sort((x, y) => x.firstRow - y.firstRow).slice(0, MAX_STRIPS);
   }
@@ -509,10 +520,11 @@ function splitLines(lines: Line[], gutters: Gutter[]): Segment[] {
     segments.push({ items, x0, y0, x1, y1, row: line.row, base: line.base, size, sidebar: false });
   };
   for (const line of lines) {
-    const cuts =
-      line.angle === 0
-        ? gutters.filter((g) => g.firstRow <= line.row && line.row <= g.lastRow).map((g) => g.b).sort((p, q) => p - q)
-        : [];
+    const cuts: number[] = [];
+    if (line.angle === 0) {
+      for (const g of gutters) if (g.firstRow <= line.row && line.row <= g.lastRow) cuts.push(g.b);
+      if (cuts.length > 1) cuts.sort((p, q) => p - q);
+    }
     if (cuts.length === 0) {
       emit(line, line.items);
       continue;
@@ -543,9 +555,13 @@ function splitLines(lines: Line[], gutters: Gutter[]): Segment[] {
 
 /** Sorted, merged x intervals covered by the segments. */
 function xCover(segs: Segment[]): [number, number][] {
-  const sorted = segs.map((s) => [s.x0, s.x1] as [number, number]).sort((p, q) => p[0] - q[0]);
+  const sorted: [number, number][] = new Array(segs.length);
+  for (let i = 0; i < segs.length; i++) sorted[i] = [segs[i]!.x0, segs[i]!.x1];
+  sorted.sort((p, q) => p[0] - q[0]);
   const out: [number, number][] = [];
-  for (const [a, b] of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i]![0];
+    const b = sorted[i]![1];
     const last = out[out.length - 1];
     if (last && a <= last[1]) last[1] = Math.max(last[1], b);
     else out.push([a, b]);
@@ -672,6 +688,9 @@ function layoutPage(raw: readonly TextItem[], viewportTransform: readonly number
 
 // ------------------------------------------------------------------ text
 
+const ENDS_IN_SPACE = /\s$/;
+const STARTS_WITH_SPACE = /^\s/;
+
 function renderPage(layout: PageLayout, pageNumber: number): BuiltPage {
   const parts: string[] = [];
   let offset = 0;
@@ -686,12 +705,14 @@ function renderPage(layout: PageLayout, pageNumber: number): BuiltPage {
         // pdf.js emits its own space items for gaps inside one text run; items from separate runs (or a
         // segment joined across positioning) can touch words without one. A visible gap between two
         // non-space ends is a word break on the page, so one " " keeps the words apart.
-        if (gap > VISIBLE_GAP * Math.min(prev.size, it.size) && !/\s$/.test(prev.str) && !/^\s/.test(it.str)) {
+        if (gap > VISIBLE_GAP * Math.min(prev.size, it.size) && !ENDS_IN_SPACE.test(prev.str) && !STARTS_WITH_SPACE.test(it.str)) {
           parts.push(' ');
           offset += 1;
         }
       }
-      items.push({ page: pageNumber, start: offset, end: offset + it.str.length, bbox: [it.x0, it.y0, it.x1, it.y1], ...(it.glyphs ? { glyphs: it.glyphs } : {}) });
+      const item: PdfItem = { page: pageNumber, start: offset, end: offset + it.str.length, bbox: [it.x0, it.y0, it.x1, it.y1] };
+      if (it.glyphs) item.glyphs = it.glyphs;
+      items.push(item);
       parts.push(it.str);
       offset += it.str.length;
       prev = it;
