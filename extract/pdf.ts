@@ -415,11 +415,6 @@ function inkIntervals(line: Line): [number, number][] {
   return out;
 }
 
-/** The same number, NaN included (what comparing the two as strings did). */
-function same(p: number, q: number): boolean {
-  return p === q || (p !== p && q !== q);
-}
-
 /** Where the first ink interval at or right of x starts, or NaN when there is none. */
 function inkStartFrom(ink: readonly [number, number][], x: number): number {
   for (let i = 0; i < ink.length; i++) if (ink[i]![0] >= x) return ink[i]![0];
@@ -440,9 +435,15 @@ function closeStrip(s: Strip, gutters: Gutter[], weak: Gutter[]): void {
   else if (s.bothSides >= 2 && aligned >= 2) weak.push(g);
 }
 
-/** Adds the strip [a, b] of this line to `next`, continuing `s` (or opening a new one); once per (a, b). */
-function extendStrip(next: Strip[], s: Strip | null, a: number, b: number, ink: readonly [number, number][], row: number): void {
-  for (let i = 0; i < next.length; i++) if (same(next[i]!.a, a) && same(next[i]!.b, b)) return;
+/**
+ * Adds the strip [a, b] of this line to `next`, continuing `s` (or opening a new one); once per (a, b): `seen` holds
+ * the (a, b) already added (Map and Set compare numbers as SameValueZero: NaN is NaN, -0 is 0).
+ */
+function extendStrip(next: Strip[], seen: Map<number, Set<number>>, s: Strip | null, a: number, b: number, ink: readonly [number, number][], row: number): void {
+  let bs = seen.get(a);
+  if (bs === undefined) seen.set(a, (bs = new Set()));
+  else if (bs.has(b)) return;
+  bs.add(b);
   const left = ink[0]![0] < a;
   const rightInk = inkStartFrom(ink, b);
   const hasRight = !Number.isNaN(rightInk);
@@ -476,19 +477,20 @@ function findGutters(lines: Line[], minWidth: number): Gutter[] {
     }
     free.push([prev, Infinity]);
     const next: Strip[] = [];
+    const seen = new Map<number, Set<number>>();
     for (const s of strips) {
       let continued = false;
       for (let f = 0; f < free.length; f++) {
         const a = Math.max(s.a, free[f]![0]);
         const b = Math.min(s.b, free[f]![1]);
         if (b - a >= minWidth) {
-          extendStrip(next, s, a, b, ink, line.row);
+          extendStrip(next, seen, s, a, b, ink, line.row);
           continued = true;
         }
       }
       if (!continued) closeStrip(s, gutters, weak);
     }
-    for (let f = 0; f < free.length; f++) extendStrip(next, null, free[f]![0], free[f]![1], ink, line.row);
+    for (let f = 0; f < free.length; f++) extendStrip(next, seen, null, free[f]![0], free[f]![1], ink, line.row);
     // Oldest first: those are the long runs worth keeping on a crowded page.
     strips = next.sort((x, y) => x.firstRow - y.firstRow).slice(0, MAX_STRIPS);
   }
