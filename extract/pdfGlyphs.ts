@@ -265,6 +265,7 @@ export interface ItemEdges {
 }
 
 const WHITESPACE = /\s/;
+const NON_SPACE = /\S/;
 /** Characters pdf.js leaves out of text content (format marks such as ZWSP, soft hyphen's kin). */
 const SKIPPED = /^[\p{Cf}\s]*$/u;
 
@@ -322,14 +323,14 @@ export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly Plac
   let cursor = 0;
   return items.map((it) => {
     const str = it.str;
-    if (!/\S/.test(str) || it.dir === 'rtl') return null;
+    if (!NON_SPACE.test(str) || it.dir === 'rtl') return null;
     const t = it.transform as number[];
     const vt = mul(viewport, t);
     // upright, left to right in the viewport: x grows along the text, "up" is -y
     if (!(vt[0] > 0) || Math.abs(vt[1]) > 1e-6 * vt[0] || Math.abs(vt[2]) > 1e-6 * Math.abs(vt[3]) || !(vt[3] < 0)) return null;
     const size = Math.hypot(t[2]!, t[3]!) || 1;
     const tol = Math.max(0.01, 0.05 * size);
-    const first = str.search(/\S/);
+    const first = str.search(NON_SPACE);
     const ox = t[4]!, oy = t[5]!;
     let k = -1;
     for (let j = cursor; j < ink.length; j++) if (startsItem(ink[j]!, norm[j]!, ox, oy, tol, str, first)) { k = j; break; }
@@ -381,8 +382,7 @@ export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly Plac
       }
       nextStart = starts[q]!;
     }
-    const x = starts.slice();
-    x.push(ends[str.length - 1]!);
-    return { x, top, bottom };
+    starts.push(ends[str.length - 1]!);
+    return { x: starts, top, bottom };
   });
 }
