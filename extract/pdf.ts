@@ -366,7 +366,7 @@ function groupLines(items: PlacedItem[]): Line[] {
   }
   for (const l of lines) l.items.sort((a, b) => a.along - b.along || a.seq - b.seq);
   // Page order of lines: top to bottom by box, then left to right.
-  // (reduce, not spread: a line may hold more items than a call's argument limit)
+  // (a loop, not Math.min(...spread): a line may hold more items than a call's argument limit)
   for (const l of lines) {
     let top = Infinity;
     for (const i of l.items) top = Math.min(top, i.y0);
