@@ -30,6 +30,8 @@ interface Run {
   cpuSeconds?: number;
   pages: number;
   startSeconds?: number;
+  /** CPU time of the reader's JavaScript thread alone (Linux; one-thread readers only) */
+  jsThreadCpuSeconds?: number;
 }
 
 const childJs = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pdfChild.js');
@@ -75,6 +77,7 @@ export async function benchPdfSpeed(ctx: PdfSpeedContext): Promise<void> {
   const ratios = { one: [] as number[], two: [] as number[], onePoppler: [] as number[], twoPoppler: [] as number[] };
   const starts: number[] = [];
   const cpuPerPage: Record<Reader, number[]> = { 'figtrail-1': [], 'figtrail-2': [], 'pdf-parse': [], pdftotext: [] };
+  const jsCpuPerPage: Record<Reader, number[]> = { 'figtrail-1': [], 'figtrail-2': [], 'pdf-parse': [], pdftotext: [] };
   let pages = 0;
   for (let k = 0; k < ctx.rounds; k++) {
     const order = k % 2 === 0 ? readers : readers.slice().reverse();
@@ -86,6 +89,7 @@ export async function benchPdfSpeed(ctx: PdfSpeedContext): Promise<void> {
       pps[r].push(round[r]);
       if (run.startSeconds !== undefined) starts.push(run.startSeconds);
       if (run.cpuSeconds !== undefined) cpuPerPage[r].push((1000 * run.cpuSeconds) / run.pages);
+      if (run.jsThreadCpuSeconds !== undefined) jsCpuPerPage[r].push((1000 * run.jsThreadCpuSeconds) / run.pages);
     }
     ratios.one.push(round['figtrail-1'] / round['pdf-parse']);
     ratios.two.push(round['figtrail-2'] / round['pdf-parse']);
@@ -109,6 +113,13 @@ export async function benchPdfSpeed(ctx: PdfSpeedContext): Promise<void> {
   else ctx.say('  pdftotext: not available');
   const ms = (r: Reader) => `${f1(median(cpuPerPage[r]))} ms`;
   ctx.say(`  CPU per page (all threads): figtrail one thread ${ms('figtrail-1')}, 2 workers ${ms('figtrail-2')}, pdf-parse ${ms('pdf-parse')}`);
+  // A fresh process spends much of a short run warming up: V8's optimising compiler and GC run on threads of their own
+  // beside the JavaScript thread (on 2 cores they take the second core from a second worker), and every worker warms
+  // up again for itself: why 2 workers cost more CPU per page than one thread
+  if (jsCpuPerPage['figtrail-1'].length && jsCpuPerPage['pdf-parse'].length) {
+    const split = (r: Reader) => `${f1(median(jsCpuPerPage[r]))} ms + ${f1(median(cpuPerPage[r]) - median(jsCpuPerPage[r]))} ms`;
+    ctx.say(`    of which JavaScript thread + V8's compiler/GC threads: figtrail one thread ${split('figtrail-1')}, pdf-parse ${split('pdf-parse')}`);
+  }
   ctx.say(`  figtrail one thread / pdf-parse   ${line(ratios.one)}`);
   ctx.say(`  figtrail 2 workers / pdf-parse    ${line(ratios.two)}`);
   if (ctx.poppler) ctx.say(`  figtrail / pdftotext              one thread ${line(ratios.onePoppler)}, 2 workers ${line(ratios.twoPoppler)}`);

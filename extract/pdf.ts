@@ -19,7 +19,7 @@
  * line and "\f" between pages (joinPages). The one exception: a "\f" inside an item string (never seen in
  * practice) becomes " ", because a page text must not contain the page separator; the length is kept.
  */
-import { getDocument } from './pdfjs.js';
+import { getDocument, pdfWorker } from './pdfPort.js';
 import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { checkInflatedSize, DEFAULT_PDF_LIMITS, type PdfLimits } from './limits.js';
 import { joinPages } from './offsets.js';
@@ -89,6 +89,8 @@ interface Line {
   size: number;
   /** position in the page's top-to-bottom line order */
   row: number;
+  /** the top of its items' boxes (what orders the lines) */
+  top: number;
 }
 
 interface Segment {
@@ -135,7 +137,12 @@ export async function readPdfTextLayer(bytes: Uint8Array, meta: { sourceId: stri
   const items: PdfItem[] = [];
   pages.forEach((p, i) => {
     const off = spans[i]!.start;
-    for (const it of p.items) items.push({ ...it, start: it.start + off, end: it.end + off });
+    // the page's own items, moved to the document's offsets (nothing else reads them)
+    for (const it of p.items) {
+      it.start += off;
+      it.end += off;
+      items.push(it);
+    }
   });
   const regions = detectRegions(pages, spans.map((s) => s.start));
   return {
@@ -186,6 +193,7 @@ async function buildPages(bytes: Uint8Array, sourceId: string, limits: PdfLimits
   // A copy: pdf.js transfers (detaches) the buffer it is given.
   const task = getDocument({
     data: new Uint8Array(bytes),
+    worker: pdfWorker(),
     isEvalSupported: false,
     disableFontFace: true,
     useSystemFonts: false,
@@ -288,44 +296,50 @@ async function textItemsCapped(page: PDFPageProxy, n: number, sourceId: string, 
 // ------------------------------------------------------------------ geometry (matrices: pdfGlyphs.ts mul)
 
 function placeItems(raw: readonly TextItem[], viewportTransform: readonly number[], edges: readonly (ItemEdges | null)[] | null): PlacedItem[] {
+  // plain loops and no per-item arrays: this runs for every item of every page, mostly before the JIT has
+  // warmed up, and small bodies are also what the optimising compiler (a background thread) compiles cheaply
   const out: PlacedItem[] = [];
-  raw.forEach((it, seq) => {
+  for (let seq = 0; seq < raw.length; seq++) {
+    const it = raw[seq]!;
     // Empty items are pdf.js end-of-line markers: they carry no text and get no span.
-    if (it.str.length === 0) return;
+    if (it.str.length === 0) continue;
     const t = mul(viewportTransform, it.transform as number[]);
-    const dirLen = Math.hypot(t[0]!, t[1]!) || 1;
-    const dx = t[0]! / dirLen;
-    const dy = t[1]! / dirLen;
+    const dirLen = Math.hypot(t[0], t[1]) || 1;
+    const dx = t[0] / dirLen;
+    const dy = t[1] / dirLen;
     // Font height as the pdf.js text layer computes it; "up" is the glyphs' vertical axis on screen.
-    const size = Math.hypot(t[2]!, t[3]!) || Math.abs(it.height) || 1;
-    const ux = t[2]! / size;
-    const uy = t[3]! / size;
-    const ox = t[4]!;
-    const oy = t[5]!;
+    const size = Math.hypot(t[2], t[3]) || Math.abs(it.height) || 1;
+    const ux = t[2] / size;
+    const uy = t[3] / size;
+    const ox = t[4];
+    const oy = t[5];
     const w = Number.isFinite(it.width) ? Math.max(0, it.width) : 0;
-    // The box runs from the baseline up one font size (pdf.js gives no ascent/descent per item).
-    const xs = [ox, ox + dx * w, ox + ux * size, ox + dx * w + ux * size];
-    const ys = [oy, oy + dy * w, oy + uy * size, oy + dy * w + uy * size];
+    // The box runs from the baseline up one font size (pdf.js gives no ascent/descent per item): its four
+    // corners are the origin, the end of the advance, and both raised by the "up" vector
+    const x1 = ox + dx * w, x2 = ox + ux * size, x3 = ox + dx * w + ux * size;
+    const y1 = oy + dy * w, y2 = oy + uy * size, y3 = oy + dy * w + uy * size;
     const along = ox * dx + oy * dy;
     out.push({
       str: it.str.includes('\f') ? it.str.replace(/\f/g, ' ') : it.str,
-      x0: Math.min(...xs),
-      y0: Math.min(...ys),
-      x1: Math.max(...xs),
-      y1: Math.max(...ys),
+      x0: Math.min(ox, x1, x2, x3),
+      y0: Math.min(oy, y1, y2, y3),
+      x1: Math.max(ox, x1, x2, x3),
+      y1: Math.max(oy, y1, y2, y3),
       size,
       angle: Math.round((Math.atan2(dy, dx) * 180) / Math.PI) % 360,
       along,
       alongEnd: along + w,
       // distance from the origin against the "up" axis: increases downwards for upright text
       base: -(ox * ux + oy * uy),
-      ink: /\S/.test(it.str),
+      ink: NON_SPACE.test(it.str),
       seq,
       glyphs: edges?.[seq] ?? null,
     });
-  });
+  }
   return out;
 }
+
+const NON_SPACE = /\S/;
 
 function median(values: number[], fallback: number): number {
   if (values.length === 0) return fallback;
@@ -346,16 +360,19 @@ function groupLines(items: PlacedItem[]): Line[] {
       cur.items.push(it);
       if (it.ink && it.size > cur.size) cur.size = it.size;
     } else {
-      cur = { items: [it], angle: it.angle, base: it.base, size: it.size, row: 0 };
+      cur = { items: [it], angle: it.angle, base: it.base, size: it.size, row: 0, top: Infinity };
       lines.push(cur);
     }
   }
   for (const l of lines) l.items.sort((a, b) => a.along - b.along || a.seq - b.seq);
   // Page order of lines: top to bottom by box, then left to right.
-  // (reduce, not spread: a line may hold more items than a call's argument limit)
-  const boxTop = (l: Line) => l.items.reduce((m, i) => Math.min(m, i.y0), Infinity);
-  const tops = new Map(lines.map((l) => [l, boxTop(l)]));
-  lines.sort((a, b) => tops.get(a)! - tops.get(b)! || a.items[0]!.x0 - b.items[0]!.x0 || a.items[0]!.seq - b.items[0]!.seq);
+  // (a loop, not Math.min(...spread): a line may hold more items than a call's argument limit)
+  for (const l of lines) {
+    let top = Infinity;
+    for (const i of l.items) top = Math.min(top, i.y0);
+    l.top = top;
+  }
+  lines.sort((a, b) => a.top - b.top || a.items[0]!.x0 - b.items[0]!.x0 || a.items[0]!.seq - b.items[0]!.seq);
   lines.forEach((l, i) => (l.row = i));
   return lines;
 }
@@ -376,8 +393,14 @@ interface Strip {
   firstRow: number;
   lastRow: number;
   bothSides: number;
-  /** per line with ink right of the strip: where that ink starts */
-  rightStarts: number[];
+  /** per line with ink right of the strip: where that ink starts (newest first, shared with the strip it grew from) */
+  rightStarts: RightStart | null;
+}
+
+/** A list that grows at its head: a strip continued into the next line shares its past, it does not copy it. */
+interface RightStart {
+  x: number;
+  prev: RightStart | null;
 }
 
 /** Ink intervals of a horizontal line, merged, left to right. */
@@ -392,67 +415,86 @@ function inkIntervals(line: Line): [number, number][] {
   return out;
 }
 
+/** Where the first ink interval at or right of x starts, or NaN when there is none. */
+function inkStartFrom(ink: readonly [number, number][], x: number): number {
+  for (let i = 0; i < ink.length; i++) if (ink[i]![0] >= x) return ink[i]![0];
+  return NaN;
+}
+
+function closeStrip(s: Strip, gutters: Gutter[], weak: Gutter[]): void {
+  if (!Number.isFinite(s.a) || !Number.isFinite(s.b)) return;
+  let aligned = 0;
+  let lines = 0;
+  for (let r = s.rightStarts; r; r = r.prev) {
+    lines++;
+    if (r.x - s.b <= GUTTER_ALIGN_TOLERANCE) aligned++;
+  }
+  if (aligned * 2 < lines) return;
+  const g = { a: s.a, b: s.b, firstRow: s.firstRow, lastRow: s.lastRow };
+  if (s.bothSides >= MIN_GUTTER_LINES && aligned >= MIN_GUTTER_LINES) gutters.push(g);
+  else if (s.bothSides >= 2 && aligned >= 2) weak.push(g);
+}
+
+/**
+ * Adds the strip [a, b] of this line to `next`, continuing `s` (or opening a new one); once per (a, b): `seen` holds
+ * the (a, b) already added (Map and Set compare numbers as SameValueZero: NaN is NaN, -0 is 0).
+ */
+function extendStrip(next: Strip[], seen: Map<number, Set<number>>, s: Strip | null, a: number, b: number, ink: readonly [number, number][], row: number): void {
+  let bs = seen.get(a);
+  if (bs === undefined) seen.set(a, (bs = new Set()));
+  else if (bs.has(b)) return;
+  bs.add(b);
+  const left = ink[0]![0] < a;
+  const rightInk = inkStartFrom(ink, b);
+  const hasRight = !Number.isNaN(rightInk);
+  next.push({
+    a,
+    b,
+    firstRow: s ? s.firstRow : row,
+    lastRow: row,
+    bothSides: (s ? s.bothSides : 0) + (left && hasRight ? 1 : 0),
+    rightStarts: hasRight ? { x: rightInk, prev: s ? s.rightStarts : null } : s ? s.rightStarts : null,
+  });
+}
+
 function findGutters(lines: Line[], minWidth: number): Gutter[] {
-  const horizontal = lines.filter((l) => l.angle === 0);
   const gutters: Gutter[] = [];
   let strips: Strip[] = [];
   // Runs of two lines are too common by chance in justified text to count alone; they count when they
   // continue a gutter proven elsewhere on the page (a two-line stretch of columns under a heading).
   const weak: Gutter[] = [];
-  const close = (s: Strip) => {
-    if (!Number.isFinite(s.a) || !Number.isFinite(s.b)) return;
-    const aligned = s.rightStarts.filter((x) => x - s.b <= GUTTER_ALIGN_TOLERANCE).length;
-    if (aligned * 2 < s.rightStarts.length) return;
-    const g = { a: s.a, b: s.b, firstRow: s.firstRow, lastRow: s.lastRow };
-    if (s.bothSides >= MIN_GUTTER_LINES && aligned >= MIN_GUTTER_LINES) gutters.push(g);
-    else if (s.bothSides >= 2 && aligned >= 2) weak.push(g);
-  };
-  for (const line of horizontal) {
+  for (const line of lines) {
+    if (line.angle !== 0) continue;
     const ink = inkIntervals(line);
     if (ink.length === 0) continue;
     // free intervals between ink, including the open margins
     const free: [number, number][] = [];
     let prev = -Infinity;
-    for (const [x0, x1] of ink) {
+    for (let i = 0; i < ink.length; i++) {
+      const x0 = ink[i]![0];
       if (x0 - prev >= minWidth) free.push([prev, x0]);
-      prev = x1;
+      prev = ink[i]![1];
     }
     free.push([prev, Infinity]);
     const next: Strip[] = [];
-    const seen = new Set<string>();
-    const extend = (s: Strip | null, a: number, b: number) => {
-      const key = `${a}|${b}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      const left = ink[0]![0] < a;
-      const rightInk = ink.find(([x0]) => x0 >= b);
-      const base: Strip = s ?? { a, b, firstRow: line.row, lastRow: line.row, bothSides: 0, rightStarts: [] };
-      next.push({
-        a,
-        b,
-        firstRow: base.firstRow,
-        lastRow: line.row,
-        bothSides: base.bothSides + (left && rightInk ? 1 : 0),
-        rightStarts: rightInk ? [...base.rightStarts, rightInk[0]] : base.rightStarts,
-      });
-    };
+    const seen = new Map<number, Set<number>>();
     for (const s of strips) {
       let continued = false;
-      for (const [fa, fb] of free) {
-        const a = Math.max(s.a, fa);
-        const b = Math.min(s.b, fb);
+      for (let f = 0; f < free.length; f++) {
+        const a = Math.max(s.a, free[f]![0]);
+        const b = Math.min(s.b, free[f]![1]);
         if (b - a >= minWidth) {
-          extend(s, a, b);
+          extendStrip(next, seen, s, a, b, ink, line.row);
           continued = true;
         }
       }
-      if (!continued) close(s);
+      if (!continued) closeStrip(s, gutters, weak);
     }
-    for (const [fa, fb] of free) extend(null, fa, fb);
+    for (let f = 0; f < free.length; f++) extendStrip(next, seen, null, free[f]![0], free[f]![1], ink, line.row);
     // Oldest first: those are the long runs worth keeping on a crowded page.
     strips = next.sort((x, y) => x.firstRow - y.firstRow).slice(0, MAX_STRIPS);
   }
-  for (const s of strips) close(s);
+  for (const s of strips) closeStrip(s, gutters, weak);
   const strong = gutters.slice();
   for (const w of weak) {
     if (strong.some((g) => Math.min(g.b, w.b) - Math.max(g.a, w.a) >= minWidth)) gutters.push(w);
@@ -464,26 +506,27 @@ function findGutters(lines: Line[], minWidth: number): Gutter[] {
 function splitLines(lines: Line[], gutters: Gutter[]): Segment[] {
   const segments: Segment[] = [];
   const emit = (line: Line, items: PlacedItem[]) => {
-    const ink = items.filter((i) => i.ink);
-    if (ink.length === 0) return;
-    segments.push({
-      items,
-      x0: ink.reduce((m, i) => Math.min(m, i.x0), Infinity),
-      y0: ink.reduce((m, i) => Math.min(m, i.y0), Infinity),
-      x1: ink.reduce((m, i) => Math.max(m, i.x1), -Infinity),
-      y1: ink.reduce((m, i) => Math.max(m, i.y1), -Infinity),
-      row: line.row,
-      base: line.base,
-      // the piece's own type size: a line shared with a sidebar must not take the sidebar's size or v.v.
-      size: ink.reduce((m, i) => Math.max(m, i.size), 0),
-      sidebar: false,
-    });
+    // the ink box and the piece's own type size (a line shared with a sidebar must not take the sidebar's
+    // size or v.v.), in one pass
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, size = 0, inked = false;
+    for (const i of items) {
+      if (!i.ink) continue;
+      inked = true;
+      x0 = Math.min(x0, i.x0);
+      y0 = Math.min(y0, i.y0);
+      x1 = Math.max(x1, i.x1);
+      y1 = Math.max(y1, i.y1);
+      size = Math.max(size, i.size);
+    }
+    if (!inked) return;
+    segments.push({ items, x0, y0, x1, y1, row: line.row, base: line.base, size, sidebar: false });
   };
   for (const line of lines) {
-    const cuts =
-      line.angle === 0
-        ? gutters.filter((g) => g.firstRow <= line.row && line.row <= g.lastRow).map((g) => g.b).sort((p, q) => p - q)
-        : [];
+    const cuts: number[] = [];
+    if (line.angle === 0) {
+      for (const g of gutters) if (g.firstRow <= line.row && line.row <= g.lastRow) cuts.push(g.b);
+      if (cuts.length > 1) cuts.sort((p, q) => p - q);
+    }
     if (cuts.length === 0) {
       emit(line, line.items);
       continue;
@@ -514,12 +557,33 @@ function splitLines(lines: Line[], gutters: Gutter[]): Segment[] {
 
 /** Sorted, merged x intervals covered by the segments. */
 function xCover(segs: Segment[]): [number, number][] {
-  const sorted = segs.map((s) => [s.x0, s.x1] as [number, number]).sort((p, q) => p[0] - q[0]);
+  const sorted: [number, number][] = new Array(segs.length);
+  for (let i = 0; i < segs.length; i++) sorted[i] = [segs[i]!.x0, segs[i]!.x1];
+  sorted.sort((p, q) => p[0] - q[0]);
   const out: [number, number][] = [];
-  for (const [a, b] of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i]![0];
+    const b = sorted[i]![1];
     const last = out[out.length - 1];
     if (last && a <= last[1]) last[1] = Math.max(last[1], b);
     else out.push([a, b]);
+  }
+  return out;
+}
+
+/**
+ * The x cover of two covers together: xCover of all their segments, since both merge touching intervals and so
+ * end with the connected parts of the same union. A merge of two sorted lists.
+ */
+function unionCover(p: readonly [number, number][], q: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < p.length || j < q.length) {
+    const next = j >= q.length || (i < p.length && p[i]![0] <= q[j]![0]) ? p[i++]! : q[j++]!;
+    const last = out[out.length - 1];
+    if (last && next[0] <= last[1]) last[1] = Math.max(last[1], next[1]);
+    else out.push([next[0], next[1]]);
   }
   return out;
 }
@@ -549,17 +613,23 @@ function orderSegments(segs: Segment[], minGap: number, minColumn: number): Segm
   }
   // Merge neighbouring bands while together they keep a column cut: two columns on a common baseline
   // grid give one band per line, and cutting those first would read line across line.
+  // (each group keeps its x cover, and a band's is merged into it: the cover of the union without sorting
+  // the whole group again for every band of a tall page)
   const groups: Segment[][] = [];
+  let groupCover: [number, number][] = [];
   for (const band of bands) {
     const last = groups[groups.length - 1];
+    const bandCover = xCover(band);
     if (last) {
-      const merged = last.concat(band);
-      if (hasColumnCut(xCover(merged), minGap, minColumn)) {
-        groups[groups.length - 1] = merged;
+      const mergedCover = unionCover(groupCover, bandCover);
+      if (hasColumnCut(mergedCover, minGap, minColumn)) {
+        groups[groups.length - 1] = last.concat(band);
+        groupCover = mergedCover;
         continue;
       }
     }
     groups.push(band);
+    groupCover = bandCover;
   }
   if (groups.length > 1) return groups.flatMap((g) => orderSegments(g, minGap, minColumn));
   // One group: cut into columns, left to right.
@@ -620,6 +690,9 @@ function layoutPage(raw: readonly TextItem[], viewportTransform: readonly number
 
 // ------------------------------------------------------------------ text
 
+const ENDS_IN_SPACE = /\s$/;
+const STARTS_WITH_SPACE = /^\s/;
+
 function renderPage(layout: PageLayout, pageNumber: number): BuiltPage {
   const parts: string[] = [];
   let offset = 0;
@@ -634,12 +707,14 @@ function renderPage(layout: PageLayout, pageNumber: number): BuiltPage {
         // pdf.js emits its own space items for gaps inside one text run; items from separate runs (or a
         // segment joined across positioning) can touch words without one. A visible gap between two
         // non-space ends is a word break on the page, so one " " keeps the words apart.
-        if (gap > VISIBLE_GAP * Math.min(prev.size, it.size) && !/\s$/.test(prev.str) && !/^\s/.test(it.str)) {
+        if (gap > VISIBLE_GAP * Math.min(prev.size, it.size) && !ENDS_IN_SPACE.test(prev.str) && !STARTS_WITH_SPACE.test(it.str)) {
           parts.push(' ');
           offset += 1;
         }
       }
-      items.push({ page: pageNumber, start: offset, end: offset + it.str.length, bbox: [it.x0, it.y0, it.x1, it.y1], ...(it.glyphs ? { glyphs: it.glyphs } : {}) });
+      const item: PdfItem = { page: pageNumber, start: offset, end: offset + it.str.length, bbox: [it.x0, it.y0, it.x1, it.y1] };
+      if (it.glyphs) item.glyphs = it.glyphs;
+      items.push(item);
       parts.push(it.str);
       offset += it.str.length;
       prev = it;

@@ -88,6 +88,8 @@ interface GlyphArg {
   isSpace?: boolean;
 }
 
+const NO_ARGS: readonly unknown[] = [];
+
 /** Default ascent/descent (poppler's too) when the font states none. */
 const DEFAULT_ASCENT = 0.95;
 const DEFAULT_DESCENT = -0.35;
@@ -140,7 +142,7 @@ export function glyphsOfOperatorList(opList: { fnArray: number[]; argsArray: unk
   };
   for (let i = 0; i < opList.fnArray.length; i++) {
     const fn = opList.fnArray[i];
-    const args = (opList.argsArray[i] ?? []) as unknown[];
+    const args = (opList.argsArray[i] ?? NO_ARGS) as unknown[];
     switch (fn) {
       case OPS.save:
         stack.push({ ...st });
@@ -263,6 +265,7 @@ export interface ItemEdges {
 }
 
 const WHITESPACE = /\s/;
+const NON_SPACE = /\S/;
 /** Characters pdf.js leaves out of text content (format marks such as ZWSP, soft hyphen's kin). */
 const SKIPPED = /^[\p{Cf}\s]*$/u;
 
@@ -292,6 +295,19 @@ function nfkc(u: string): string {
   return r;
 }
 
+/** Whether glyph g (normalised: u) sits at the item's origin and shows its first non-space character. */
+function startsItem(g: PlacedGlyph, u: string, ox: number, oy: number, tol: number, str: string, first: number): boolean {
+  return Math.abs(g.ox - ox) <= tol && Math.abs(g.oy - oy) <= tol && (u.startsWith(str[first]!) || str.startsWith(u, first));
+}
+
+/** Viewport x and y of a user-space point. */
+function toVx(viewport: readonly number[], x: number, y: number): number {
+  return viewport[0]! * x + viewport[2]! * y + viewport[4]!;
+}
+function toVy(viewport: readonly number[], x: number, y: number): number {
+  return viewport[1]! * x + viewport[3]! * y + viewport[5]!;
+}
+
 /**
  * For each text item (same order as `getTextContent` gave them), its glyph edges, or null when its
  * characters cannot be matched to glyphs or it is not upright left-to-right text.
@@ -307,24 +323,22 @@ export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly Plac
   let cursor = 0;
   return items.map((it) => {
     const str = it.str;
-    if (!/\S/.test(str) || it.dir === 'rtl') return null;
+    if (!NON_SPACE.test(str) || it.dir === 'rtl') return null;
     const t = it.transform as number[];
     const vt = mul(viewport, t);
     // upright, left to right in the viewport: x grows along the text, "up" is -y
     if (!(vt[0] > 0) || Math.abs(vt[1]) > 1e-6 * vt[0] || Math.abs(vt[2]) > 1e-6 * Math.abs(vt[3]) || !(vt[3] < 0)) return null;
     const size = Math.hypot(t[2]!, t[3]!) || 1;
     const tol = Math.max(0.01, 0.05 * size);
-    const first = str.search(/\S/);
-    const at = (k: number) => Math.abs(ink[k]!.ox - t[4]!) <= tol && Math.abs(ink[k]!.oy - t[5]!) <= tol && (norm[k]!.startsWith(str[first]!) || str.startsWith(norm[k]!, first));
+    const first = str.search(NON_SPACE);
+    const ox = t[4]!, oy = t[5]!;
     let k = -1;
-    for (let j = cursor; j < ink.length; j++) if (at(j)) { k = j; break; }
-    if (k < 0) for (let j = 0; j < cursor && j < ink.length; j++) if (at(j)) { k = j; break; }
+    for (let j = cursor; j < ink.length; j++) if (startsItem(ink[j]!, norm[j]!, ox, oy, tol, str, first)) { k = j; break; }
+    if (k < 0) for (let j = 0; j < cursor && j < ink.length; j++) if (startsItem(ink[j]!, norm[j]!, ox, oy, tol, str, first)) { k = j; break; }
     if (k < 0) return null;
     const starts: number[] = new Array(str.length);
     const ends: number[] = new Array(str.length);
     let top = Infinity, bottom = -Infinity;
-    const toVx = (x: number, y: number) => viewport[0]! * x + viewport[2]! * y + viewport[4]!;
-    const toVy = (x: number, y: number) => viewport[1]! * x + viewport[3]! * y + viewport[5]!;
     let j = 0;
     while (j < str.length) {
       if (WHITESPACE.test(str[j]!)) {
@@ -337,14 +351,14 @@ export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly Plac
       const raw = g.unicode;
       const n = str.startsWith(u, j) ? u.length : str.startsWith(raw, j) ? raw.length : 0;
       if (n === 0) return null;
-      const x0 = toVx(g.ox, g.oy), x1 = toVx(g.ox + g.ax, g.oy + g.ay);
+      const x0 = toVx(viewport, g.ox, g.oy), x1 = toVx(viewport, g.ox + g.ax, g.oy + g.ay);
       // several characters from one glyph (a ligature): share its advance evenly
       for (let q = 0; q < n; q++) {
         starts[j + q] = x0 + ((x1 - x0) * q) / n;
         ends[j + q] = x0 + ((x1 - x0) * (q + 1)) / n;
       }
-      const yTop = toVy(g.ox + g.ux * g.ascent, g.oy + g.uy * g.ascent);
-      const yBottom = toVy(g.ox + g.ux * g.descent, g.oy + g.uy * g.descent);
+      const yTop = toVy(viewport, g.ox + g.ux * g.ascent, g.oy + g.uy * g.ascent);
+      const yBottom = toVy(viewport, g.ox + g.ux * g.descent, g.oy + g.uy * g.descent);
       top = Math.min(top, yTop, yBottom);
       bottom = Math.max(bottom, yTop, yBottom);
       j += n;
@@ -352,7 +366,7 @@ export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly Plac
     }
     cursor = k;
     // whitespace (pdf.js's word-gap spaces) spans the gap from the previous glyph's end to the next one's start
-    const itemEnd = toVx(t[4]! + (t[0]! / size) * it.width, t[5]! + (t[1]! / size) * it.width);
+    const itemEnd = toVx(viewport, t[4]! + (t[0]! / size) * it.width, t[5]! + (t[1]! / size) * it.width);
     let prevEnd = NaN;
     for (let q = 0; q < str.length; q++) {
       if (starts[q] === undefined) {
@@ -368,8 +382,7 @@ export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly Plac
       }
       nextStart = starts[q]!;
     }
-    const x = starts.slice();
-    x.push(ends[str.length - 1]!);
-    return { x, top, bottom };
+    starts.push(ends[str.length - 1]!);
+    return { x: starts, top, bottom };
   });
 }
