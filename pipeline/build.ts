@@ -295,8 +295,6 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         }
       }
     });
-    // the checks that read one source at a time run as each source arrives (its rows are then dropped)
-    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), pageTextsDir: path.join(work, 'page-texts'), relations: dataset.relations });
     const extracted = await extractStep({
       manifest,
       shardSet,
@@ -312,7 +310,6 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       progress,
       log,
       ...(pool ? { pool } : {}),
-      onSource: (row, mentions, skips, text) => checks.source(row, mentions, skips, text),
     });
     clearImmediate(precompile); // extraction did not wait on anything (e.g. every source from the cache): the check compiles them
     await pool?.close(); // the workers' heaps are freed before the reconcile
@@ -330,6 +327,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       rulesPath: dataset.rulesPath,
       decisionsPath: existsSync(dataset.decisionsPath) ? dataset.decisionsPath : null,
     });
+    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), pageTextsDir: extracted.pageTextsDir, relations: dataset.relations });
     await checks.early(rows);
     const transformed = await reconciling;
     log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);

@@ -31,3 +31,21 @@ describe('NdjsonRows', () => {
     expect([...new NdjsonRows(file, 0)]).toEqual([]);
   });
 });
+
+describe('NdjsonRows keeps a small file\'s rows', () => {
+  it('parses a file under the bound once (the same rows on the next pass), one over it on every pass', () => {
+    const file = path.join(tmp, 'keep.ndjson');
+    writeFileSync(file, '{"a":1}\n{"a":2}\n');
+    const small = new NdjsonRows<{ a: number }>(file, 2, 1024);
+    const large = new NdjsonRows<{ a: number }>(file, 2, 8);
+    const [s1, s2, l1, l2] = [[...small], [...small], [...large], [...large]];
+    expect(s1).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(l2).toEqual(l1);
+    expect(s2[0]).toBe(s1[0]); // kept: the very same objects
+    expect(l2[0]).not.toBe(l1[0]); // read again
+    // a pass left unfinished keeps nothing: the next one still gives every row
+    const partial = new NdjsonRows<{ a: number }>(file, 2, 1024);
+    for (const r of partial) if (r.a === 1) break;
+    expect([...partial]).toEqual([{ a: 1 }, { a: 2 }]);
+  });
+});

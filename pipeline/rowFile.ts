@@ -1,20 +1,30 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 
 /**
  * The rows of a newline-delimited JSON file, read again from disk on each iteration (in 1 MiB chunks), so a
  * build never holds a whole table of a large corpus in memory: 100,000 mentions are ~280 MB as JS objects,
- * against one chunk and one row at a time here. Iterating costs one JSON.parse per row (~0.6 s per 100,000
- * mentions), so callers make as few passes as they can.
+ * against one chunk and one row at a time here. A pass costs one JSON.parse per row (~0.6 s per 100,000
+ * mentions), so a small file (up to `keepBelowBytes`, 16 MB: ~17,000 mentions, ~50 MB as objects) is parsed
+ * once and its rows kept: memory grows with the corpus only up to that bound.
  */
 export class NdjsonRows<T> implements Iterable<T> {
+  private kept: T[] | null = null;
   constructor(
     readonly file: string,
     /** how many rows the file holds (known to whoever wrote it) */
     readonly length: number,
+    private readonly keepBelowBytes = 16 * 1024 * 1024,
   ) {}
 
   *[Symbol.iterator](): Iterator<T> {
-    for (const line of ndjsonLines(this.file)) yield JSON.parse(line) as T;
+    if (this.kept) return yield* this.kept;
+    const keep = statSync(this.file).size <= this.keepBelowBytes ? ([] as T[]) : null;
+    for (const line of ndjsonLines(this.file)) {
+      const row = JSON.parse(line) as T;
+      keep?.push(row);
+      yield row;
+    }
+    this.kept = keep;
   }
 }
 

@@ -13,10 +13,11 @@ import type { Mention, Skip, SourceRow } from '../../extract/records.js';
  * archived sources (re-read to prove every quote), the dataset's relations; then the facts and the tables as
  * they will be published. Output: findings (data, never exceptions).
  *
- * Memory does not grow with the corpus: the rules that read one source at a time (`bySource`: quotes,
- * coverage, sentences) run on each source's rows as extraction hands them over (`source`), which are then
- * dropped; `early` runs any other rule that needs no facts, `late` the rules over the facts and the published
- * tables, given the mentions and skips as rows read again from disk (pipeline/rowFile.ts).
+ * Memory does not grow with the corpus: `early` (while DuckDB reconciles) goes through the sources once, each
+ * with its own mentions and skips (read from disk, in manifest order: pipeline/rowFile.ts), and runs the rules
+ * that read one source at a time (`bySource`: quotes, coverage, sentences) on them, then any other rule that
+ * needs no facts; `late` runs the rules over the facts and the published tables, which read the mentions
+ * from disk again.
  */
 export interface CheckStepInput {
   manifest: readonly ManifestEntry[];
@@ -70,8 +71,24 @@ export class CheckStep {
     }
   }
 
-  /** Rules that need no facts and do not read one source at a time (none among the project's own). */
+  /**
+   * The bySource rules over each source in turn (rows in manifest order, as the build writes them: one source's
+   * mentions and skips follow one another), then the other rules that need no facts (none among the project's own).
+   */
   async early(rows: CheckRows): Promise<void> {
+    const mentions = grouped(rows.mentions);
+    const skips = grouped(rows.skips);
+    let m = mentions.next();
+    let k = skips.next();
+    for (const row of rows.sources) {
+      const id = row.source_id;
+      const ms = !m.done && m.value.sourceId === id ? m.value.rows : [];
+      if (ms.length) m = mentions.next();
+      const ks = !k.done && k.value.sourceId === id ? k.value.rows : [];
+      if (ks.length) k = skips.next();
+      await this.source(row, ms, ks, rows.texts.get(id) ?? null);
+    }
+    if (!m.done || !k.done) throw new Error(`internal: the mentions or skips of ${(m.done ? k : m).value!.sourceId} are not in the sources' order`);
     this.findings.push(...(await runChecks(this.context(rows), CHECKS.filter((c) => !c.needsFacts && !c.bySource))));
   }
 
@@ -97,4 +114,17 @@ export class CheckStep {
     const seen = this.crashed.get(c.ruleId);
     if (!seen || sourceId < seen.sourceId) this.crashed.set(c.ruleId, { sourceId, message });
   }
+}
+
+/** Consecutive rows of one source, as lists (one source's rows at a time in memory). */
+function* grouped<T extends { source_id: string }>(rows: Iterable<T>): Generator<{ sourceId: string; rows: T[] }, void, undefined> {
+  let cur: { sourceId: string; rows: T[] } | null = null;
+  for (const r of rows) {
+    if (cur && cur.sourceId === r.source_id) cur.rows.push(r);
+    else {
+      if (cur) yield cur;
+      cur = { sourceId: r.source_id, rows: [r] };
+    }
+  }
+  if (cur) yield cur;
 }

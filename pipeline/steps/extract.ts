@@ -35,11 +35,6 @@ export interface ExtractStepInput {
   workDir: string;
   progress: Progress;
   log(line: string): void;
-  /**
-   * told each source's rows as they arrive (in manifest order when extracting), before they are dropped: the
-   * checks that read one source at a time run here, so no step holds every source's mentions at once
-   */
-  onSource?(row: SourceRow, mentions: Mention[], skips: Skip[], text: string | null): Promise<void>;
 }
 
 export interface ExtractStepOutput {
@@ -100,7 +95,7 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
   let skipCount = 0;
   let withoutMetric = 0;
   // the transform reads newline-delimited JSON: DuckDB parses it in parallel, a JSON array it cannot
-  const take = async (entry: ManifestEntry, r: SourceResult, i: number, layoutJson: string | null, mentionsNdjson: string | null, pageTexts: string[] | null) => {
+  const take = (entry: ManifestEntry, r: SourceResult, i: number, layoutJson: string | null, mentionsNdjson: string | null, pageTexts: string[] | null) => {
     if (r.error) log(`error  ${r.error.message}`);
     if (pageTexts) writeFileSync(path.join(pageTextsDir, `${entry.sha256}.json`), JSON.stringify(pageTexts));
     if (r.text !== null) {
@@ -119,7 +114,6 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
     for (const m of r.mentions) if (m.metric === null) withoutMetric++;
     const row = sourceRow(entry, r);
     perSource[i] = { row, error: r.error, mentions: shardSet ? r.mentions : [], skips: shardSet ? r.skips : [] };
-    await input.onSource?.(row, r.mentions, r.skips, r.text);
   };
   const stageProgress = input.progress.stage('extract', manifest.length);
   let stats: ExtractStats;
@@ -132,7 +126,7 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
         if (r.error) st.failed++;
         st.pages += r.pages ?? 0;
         stageProgress.tick(r.pages ?? 0);
-        return take(entry, r, i, r.layout ? `${JSON.stringify(r.layout)}\n` : null, null, pageTexts);
+        take(entry, r, i, r.layout ? `${JSON.stringify(r.layout)}\n` : null, null, pageTexts);
       });
     } else {
       stats = await extractAll(manifest, {
