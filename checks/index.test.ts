@@ -145,7 +145,7 @@ describe('needsFacts', () => {
 });
 
 describe('rules read one source at a time (bySource), as a build runs them', () => {
-  // a build calls bySource on each source's rows as they are extracted and afterSources once: for every
+  // a build calls bySource on each source's rows in turn and afterSources once: for every
   // fixture, that must give exactly the findings run gives over all sources at once
   const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
   const streamed = CHECKS.filter((c) => c.bySource);

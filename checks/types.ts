@@ -57,8 +57,9 @@ export interface Check {
   run(ctx: CheckContext): Promise<Finding[]>;
   /**
    * What the rule finds in one source's rows (ctx then holds that source alone: its sources row, mentions,
-   * skips and text layer). A build calls it as each source is extracted, so no step holds every source's
-   * mentions at once; run over all sources gives the same findings as bySource over each one plus afterSources.
+   * skips and text layer). A build calls it on each source in turn, its rows read back from disk while DuckDB
+   * reconciles (pipeline/steps/check.ts), so no step holds every source's mentions at once; run over all sources
+   * gives the same findings as bySource over each one plus afterSources (checks/index.test.ts holds them to it).
    */
   bySource?(ctx: CheckContext): Promise<Finding[]>;
   /** With bySource: what the rule finds once every source was seen (over the facts); none when absent. */
