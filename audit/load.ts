@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { PLACE_KEYS, type Fact, type Mention, type SeriesRow, type SourceRow } from '../contracts/index.js';
 import type { Place } from '../checks/types.js';
+import { ndjsonLines } from '../pipeline/rowFile.js';
 
 export type { Fact, SeriesRow } from '../contracts/index.js';
 
@@ -40,15 +41,30 @@ export interface Layout {
   items: LayoutItem[];
 }
 
+/**
+ * The mentions table of a build folder. A build's mentions.json holds one row per line: its rows are indexed
+ * (id, source, where the line is) and read from the file when asked for, so the audit site of a large corpus
+ * never holds every mention at once (100,000 mentions: ~280 MB as objects, ~10 MB as an index).
+ */
+export interface MentionTable extends Iterable<Mention> {
+  readonly length: number;
+  get(mentionId: string): Mention | undefined;
+  has(mentionId: string): boolean;
+  /** a source's mentions, in the order of the file */
+  ofSource(sourceId: string): Mention[];
+  /** how many mentions a source has */
+  countOf(sourceId: string): number;
+}
+
 export interface Build {
   dir: string;
   sources: SourceRow[];
-  mentions: Mention[];
+  mentions: MentionTable;
   facts: Fact[];
   series: SeriesRow[];
   checks: CheckRow[];
   sourceById: Map<string, SourceRow>;
-  mentionById: Map<string, Mention>;
+  mentionById: Pick<MentionTable, 'get' | 'has'>;
   factById: Map<string, Fact>;
   /** fact ids by mention id */
   factsOfMention: Map<string, string[]>;
@@ -89,11 +105,11 @@ export function normaliseCheck(raw: Record<string, unknown>): CheckRow {
 export function loadBuild(buildDir: string): Build {
   const dir = path.resolve(buildDir);
   const sources = readJson<SourceRow[]>(path.join(dir, 'sources.json'), undefined);
-  const mentions = readJson<Mention[]>(path.join(dir, 'mentions.json'), undefined);
+  const mentions = readMentions(path.join(dir, 'mentions.json'));
   const facts = readJson<Fact[]>(path.join(dir, 'facts.json'), undefined);
   const series = readJson<SeriesRow[]>(path.join(dir, 'series.json'), []);
   const checks = readJson<Record<string, unknown>[]>(path.join(dir, 'checks.json'), []).map(normaliseCheck);
-  for (const [name, rows] of [['sources', sources], ['mentions', mentions], ['facts', facts]] as const) {
+  for (const [name, rows] of [['sources', sources], ['facts', facts]] as const) {
     if (!Array.isArray(rows)) throw new Error(`${path.join(dir, name)}.json: expected a JSON array`);
   }
   const factsOfMention = new Map<string, string[]>();
@@ -112,10 +128,144 @@ export function loadBuild(buildDir: string): Build {
     series,
     checks,
     sourceById: new Map(sources.map((s) => [s.source_id, s])),
-    mentionById: new Map(mentions.map((m) => [m.mention_id, m])),
+    mentionById: mentions,
     factById: new Map(facts.map((f) => [f.fact_id, f])),
     factsOfMention,
   };
+}
+
+/** A mentions table held in memory (a mentions.json not written one row per line). */
+class MentionArray implements MentionTable {
+  private readonly byId: Map<string, Mention>;
+  private readonly bySource = new Map<string, Mention[]>();
+  constructor(private readonly rows: Mention[]) {
+    this.byId = new Map(rows.map((m) => [m.mention_id, m]));
+    for (const m of rows) {
+      const l = this.bySource.get(m.source_id);
+      if (l) l.push(m);
+      else this.bySource.set(m.source_id, [m]);
+    }
+  }
+  get length(): number {
+    return this.rows.length;
+  }
+  get(id: string): Mention | undefined {
+    return this.byId.get(id);
+  }
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+  ofSource(sourceId: string): Mention[] {
+    return [...(this.bySource.get(sourceId) ?? [])];
+  }
+  countOf(sourceId: string): number {
+    return this.bySource.get(sourceId)?.length ?? 0;
+  }
+  [Symbol.iterator](): Iterator<Mention> {
+    return this.rows[Symbol.iterator]();
+  }
+}
+
+/** A published mentions.json (`[`, one row per line with a comma after all but the last, `]`), indexed. */
+class MentionLines implements MentionTable {
+  private readonly byId = new Map<string, number>();
+  private readonly bySource = new Map<string, number[]>();
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  constructor(
+    private readonly file: string,
+    lines: Iterable<{ start: number; end: number; text: string }>,
+  ) {
+    for (const l of lines) {
+      const m = JSON.parse(l.text) as Mention;
+      const i = this.starts.length;
+      this.starts.push(l.start);
+      this.ends.push(l.end);
+      if (!this.byId.has(m.mention_id)) this.byId.set(m.mention_id, i);
+      const s = this.bySource.get(m.source_id);
+      if (s) s.push(i);
+      else this.bySource.set(m.source_id, [i]);
+    }
+  }
+  get length(): number {
+    return this.starts.length;
+  }
+  /** rows i (ascending), read in as few reads as the file allows */
+  private read(rows: readonly number[]): Mention[] {
+    const out: Mention[] = [];
+    if (rows.length === 0) return out;
+    const fd = openSync(this.file, 'r');
+    try {
+      for (let k = 0; k < rows.length; ) {
+        // a run of rows that lie one after another in the file is read at once
+        let j = k;
+        while (j + 1 < rows.length && rows[j + 1] === rows[j]! + 1 && j - k < 4096) j++;
+        const from = this.starts[rows[k]!]!;
+        const buf = Buffer.alloc(this.ends[rows[j]!]! - from);
+        readSync(fd, buf, 0, buf.length, from);
+        for (let q = k; q <= j; q++) out.push(JSON.parse(buf.toString('utf8', this.starts[rows[q]!]! - from, this.ends[rows[q]!]! - from)) as Mention);
+        k = j + 1;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return out;
+  }
+  get(id: string): Mention | undefined {
+    const i = this.byId.get(id);
+    return i === undefined ? undefined : this.read([i])[0];
+  }
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+  ofSource(sourceId: string): Mention[] {
+    return this.read(this.bySource.get(sourceId) ?? []);
+  }
+  countOf(sourceId: string): number {
+    return this.bySource.get(sourceId)?.length ?? 0;
+  }
+  *[Symbol.iterator](): Iterator<Mention> {
+    for (const l of mentionLines(this.file)) yield JSON.parse(l.text) as Mention;
+  }
+}
+
+/** The row lines of a published table file with their byte spans (without the comma), or null when it is not one row per line. */
+function* mentionLines(file: string): Generator<{ start: number; end: number; text: string }> {
+  let pos = 0;
+  for (const raw of ndjsonLines(file, 1 << 20, true)) {
+    const start = pos;
+    pos += Buffer.byteLength(raw, 'utf8') + 1;
+    if (raw === '[' || raw === ']' || raw === '[]') continue;
+    const text = raw.endsWith(',') ? raw.slice(0, -1) : raw;
+    yield { start, end: start + Buffer.byteLength(text, 'utf8'), text };
+  }
+}
+
+/** Whether a table file is written one row per line (as publish writes it): `[` alone on its first line, or `[]`. */
+function oneRowPerLine(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(3);
+    const n = readSync(fd, head, 0, 3, 0);
+    const h = head.subarray(0, n).toString('latin1');
+    return h.startsWith('[\n') || h.startsWith('[]');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readMentions(file: string): MentionTable {
+  if (!existsSync(file)) throw new Error(`missing ${file}`);
+  if (oneRowPerLine(file)) {
+    try {
+      return new MentionLines(file, mentionLines(file));
+    } catch {
+      // not one row per line after all (a hand-edited file): read whole below
+    }
+  }
+  const rows = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (!Array.isArray(rows)) throw new Error(`${file}: expected a JSON array`);
+  return new MentionArray(rows as Mention[]);
 }
 
 /** The text layer of a source, or null when the build has none. */

@@ -413,7 +413,7 @@ function indexPage(build: Build, charts: readonly ChartSpec[]): string {
   const fails = build.checks.filter((c) => c.status === 'fail').length;
   const sources = [...build.sources].sort((a, b) => cmp(a.source_id, b.source_id));
   const nMentions = new Map<string, number>();
-  for (const m of build.mentions) nMentions.set(m.source_id, (nMentions.get(m.source_id) ?? 0) + 1);
+  for (const src of sources) nMentions.set(src.source_id, build.mentions.countOf(src.source_id));
   const body = `<h1>Audit trail</h1>
 <div class="counts">
 <div><b>${count(build.sources.length)}</b>sources</div><div><b>${count(build.mentions.length)}</b>mentions</div><div><b>${count(build.facts.length)}</b>facts</div>
@@ -471,7 +471,7 @@ function pdfForPages(s: SourceRow, opts: AuditSiteOptions): { data: Buffer | nul
 
 /** A source's mentions in page order. */
 function mentionsOf(s: SourceRow, build: Build): Mention[] {
-  return build.mentions.filter((m) => m.source_id === s.source_id).sort((a, b) => a.char_start - b.char_start || cmp(a.mention_id, b.mention_id));
+  return build.mentions.ofSource(s.source_id).sort((a, b) => a.char_start - b.char_start || cmp(a.mention_id, b.mention_id));
 }
 
 /** A source page and whether it draws PDF pages (then its data script is written next to it). */

@@ -78,6 +78,12 @@ function stageSeconds(r: ChildRun, name: string): number | null {
   return i < 0 || i + 1 >= marks.length ? null : (marks[i + 1]![1] - marks[i]![1]) / 1000;
 }
 
+/** Each stage's own peak RSS in a child build (bench/child.ts; Linux), or a note that there are none. */
+function stagePeaks(r: ChildRun): string {
+  const peaks = (r.stagePeaksKb ?? []) as [string, number][];
+  return peaks.length ? `${peaks.map(([n, kb]) => `${n} ${(kb / 1024).toFixed(0)}`).join(' · ')} MB` : 'not measured here (Linux only)';
+}
+
 /** Where a child build's wall time went: node start-up and imports, each stage, and exit after the last mark. */
 function profile(r: ChildRun): string {
   const marks = (r.stages ?? []) as [string, number][];
@@ -206,6 +212,7 @@ async function main(): Promise<void> {
   say(`  one source changed        ${f2(one.seconds)} s   = ${f1((100 * one.seconds) / cold.seconds)} % of cold`);
   say(`    cold:        ${profile(cold)}`);
   say(`    one changed: ${profile(one)}`);
+  say(`    peak RSS by stage, cold: ${stagePeaks(cold)};  one changed: ${stagePeaks(one)}`);
   target('no-change rebuild ≤ 15 % of cold', same.seconds <= 0.15 * cold.seconds, `${f1((100 * same.seconds) / cold.seconds)} % (up-to-date skip); with --force ${f1((100 * forced.seconds) / cold.seconds)} %`);
   target('one changed source ≤ 25 % of cold', one.seconds <= 0.25 * cold.seconds, `${f1((100 * one.seconds) / cold.seconds)} %`);
   target('one changed source ≤ 10 % of cold (next step)', one.seconds <= 0.1 * cold.seconds, `${f1((100 * one.seconds) / cold.seconds)} %`);
@@ -217,7 +224,7 @@ async function main(): Promise<void> {
   const siteWarm = await child(['site', scaleOut, corpusDir, path.join(tmp, 'scale-site-2'), pageCache]);
   say(`  audit site stage of the scale build (child process, stage time): ${f2(siteCold.seconds)} s with an empty page cache; ${f2(siteWarm.seconds)} s with it (${String(siteWarm.fromCache)} of ${String(siteWarm.sourcePages)} source pages from the cache; fact pages and the lists are made each time)`);
   const rssRatio = cold.maxRssKb / noSite.maxRssKb;
-  say(`  peak RSS scale build / five-source build (both --no-site): ${mb(cold.maxRssKb)} / ${mb(noSite.maxRssKb)} = ${f2(rssRatio)}×`);
+  say(`  peak RSS scale build / five-source build (both --no-site): ${mb(cold.maxRssKb)} / ${mb(noSite.maxRssKb)} = ${f2(rssRatio)}×  (five sources by stage: ${stagePeaks(noSite)})`);
   target('scale build peak RSS ≤ 1.5× the five-source build', rssRatio <= 1.5, `${f2(rssRatio)}×`);
 
   // ---------------------------------------------------------------- 3. reconcile N synthetic mentions in DuckDB

@@ -13,11 +13,40 @@ import { loadDataset } from '../pipeline/dataset.js';
 import { sourcesFor, syntheticSources, writeSyntheticMentions } from './syntheticMentions.js';
 
 const report: Record<string, unknown> = {};
+
+/**
+ * Peak RSS per build stage (Linux): the kernel's high-water mark (VmHWM, which counts the worker threads and
+ * DuckDB's memory too) read at each stage mark and then reset (`5` > /proc/self/clear_refs), so each stage's
+ * figure is its own peak. Resetting it also resets what getrusage reports, so the process's peak is the largest
+ * of these. Elsewhere (no /proc): none, and the peak is getrusage's.
+ */
+const stagePeaksKb: [string, number][] = [];
+let stageNow = 'start-up';
+function closeStage(): void {
+  try {
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    if (!Number.isFinite(kb)) return;
+    stagePeaksKb.push([stageNow, kb]);
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // not Linux, or not allowed: the whole process's peak only
+  }
+}
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (!e.name.startsWith('figtrail:')) continue;
+    closeStage();
+    stageNow = e.name.slice('figtrail:'.length);
+  }
+}).observe({ entryTypes: ['mark'] });
+
 process.on('exit', (code) => {
   const file = process.env.FIGTRAIL_BENCH_REPORT;
+  closeStage();
   // the build's stage marks (pipeline/build.ts), in ms since this process started
   const stages = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('figtrail:')).map((m) => [m.name.slice('figtrail:'.length), m.startTime]);
-  if (file) writeFileSync(file, JSON.stringify({ ...report, stages, exitCode: code, maxRssKb: process.resourceUsage().maxRSS }));
+  const maxRssKb = Math.max(process.resourceUsage().maxRSS, ...stagePeaksKb.map(([, kb]) => kb));
+  if (file) writeFileSync(file, JSON.stringify({ ...report, stages, stagePeaksKb, exitCode: code, maxRssKb }));
 });
 
 const [mode, ...args] = process.argv.slice(2);

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, compareFindings, runChecks } from './index.js';
@@ -139,5 +141,57 @@ describe('needsFacts', () => {
       const src = readFileSync(new URL(`./rules/${c.ruleId}.ts`, import.meta.url), 'utf8');
       expect({ rule: c.ruleId, needsFacts: c.needsFacts === true }).toEqual({ rule: c.ruleId, needsFacts: /ctx\.(facts|tables)\b/.test(src) });
     }
+  });
+});
+
+describe('rules read one source at a time (bySource), as a build runs them', () => {
+  // a build calls bySource on each source's rows in turn and afterSources once: for every
+  // fixture, that must give exactly the findings run gives over all sources at once
+  const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
+  const streamed = CHECKS.filter((c) => c.bySource);
+  it('covers the per-source rules', () => {
+    expect(streamed.map((c) => c.ruleId).sort()).toEqual(['coverage', 'cumulative-counts', 'parts-sum', 'quote-at-bytes', 'quote-at-offsets', 'quote-on-page', 'source-sha256', 'stated-share']);
+  });
+  for (const c of streamed) {
+    it(`${c.ruleId}: bySource over each source + afterSources = run over all`, async () => {
+      const dir = path.join(fixturesDir, c.ruleId);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+      expect(files.length).toBeGreaterThan(0);
+      let sourcesSeen = 0;
+      for (const f of files) {
+        const ctx = contextFromFixture(readFixture(path.join(dir, f)));
+        const ids = new Set<string>([...ctx.sources.map((s) => s.source_id), ...[...ctx.mentions].map((m) => m.source_id), ...[...ctx.skips].map((s) => s.source_id), ...ctx.texts.keys()]);
+        const parts: Finding[] = [];
+        for (const id of ids) {
+          sourcesSeen++;
+          parts.push(
+            ...(await c.bySource!({
+              ...ctx,
+              sources: ctx.sources.filter((s) => s.source_id === id),
+              mentions: [...ctx.mentions].filter((m) => m.source_id === id),
+              skips: [...ctx.skips].filter((s) => s.source_id === id),
+              texts: new Map([...ctx.texts].filter(([k]) => k === id)),
+            })),
+          );
+        }
+        parts.push(...((await c.afterSources?.(ctx)) ?? []));
+        expect({ f, findings: [...parts].sort(compareFindings) }).toEqual({ f, findings: [...(await c.run(ctx))].sort(compareFindings) });
+      }
+      expect(sourcesSeen).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('schema-valid over rows read from disk (an iterable, not an array)', () => {
+  it('finds what it finds over the same rows as an array, at their own row indices past a chunk', async () => {
+    const schema = { type: 'array', items: { type: 'object', properties: { mention_id: { type: 'string' }, n: { type: 'integer' } }, required: ['mention_id', 'n'] } };
+    // 4,500 rows: bad ones on both sides of the 2,000-row chunk edges
+    const rows = Array.from({ length: 4500 }, (_, i) => ({ mention_id: `m_${String(i).padStart(16, '0')}`, n: [5, 1999, 2000, 4001].includes(i) ? 'x' : i }));
+    const run = async (r: Iterable<unknown>) => schemaValid.run({ ...contextFromFixture({ description: 'rows' }), tables: new Map([['mentions', { rows: r, schema }]]) });
+    const fromArray = await run(rows);
+    const fromIterable = await run({ *[Symbol.iterator]() { yield* rows; } });
+    expect(fromIterable).toEqual(fromArray);
+    expect(fromArray.filter((x) => x.place.mention_id).map((x) => x.place.mention_id)).toEqual(['m_0000000000000005', 'm_0000000000001999', 'm_0000000000002000', 'm_0000000000004001']);
+    expect(fromArray.at(-1)!.message).toBe('table mentions: 4 of 4500 rows invalid');
   });
 });

@@ -39,7 +39,7 @@ function edgeAfter(text: string, u16End: number): string {
 
 /** Clusters mentions by (source, sentence), consecutive in text order; needs the source's text layer. */
 /** Clauses computed for (mentions, texts): three rules read them in one check run; computed once. */
-const memo = new WeakMap<readonly Mention[], WeakMap<object, Clause[]>>();
+const memo = new WeakMap<object, WeakMap<object, Clause[]>>();
 
 export function sentenceClauses(ctx: Pick<CheckContext, 'mentions' | 'texts'>, cache = new TextCache(ctx.texts)): Clause[] {
   const byTexts = memo.get(ctx.mentions);

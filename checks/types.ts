@@ -23,14 +23,16 @@ export interface Finding {
 }
 
 export interface PublishedTable {
-  rows: unknown[];
+  /** an array, or rows read again from disk on each pass (a build's mentions and skips: pipeline/rowFile.ts) */
+  rows: Iterable<unknown>;
   schema: object;
 }
 
 export interface CheckContext {
   sources: SourceRow[];
-  mentions: Mention[];
-  skips: Skip[];
+  /** an array, or (a build's late checks) the rows read again from disk on each pass: iterate, never index */
+  mentions: Iterable<Mention>;
+  skips: Iterable<Skip>;
   facts: Fact[];
   /** source_id → published text layer (text/<id>.txt) */
   texts: Map<string, string>;
@@ -53,4 +55,13 @@ export interface Check {
    */
   needsFacts?: boolean;
   run(ctx: CheckContext): Promise<Finding[]>;
+  /**
+   * What the rule finds in one source's rows (ctx then holds that source alone: its sources row, mentions,
+   * skips and text layer). A build calls it on each source in turn, its rows read back from disk while DuckDB
+   * reconciles (pipeline/steps/check.ts), so no step holds every source's mentions at once; run over all sources
+   * gives the same findings as bySource over each one plus afterSources (checks/index.test.ts holds them to it).
+   */
+  bySource?(ctx: CheckContext): Promise<Finding[]>;
+  /** With bySource: what the rule finds once every source was seen (over the facts); none when absent. */
+  afterSources?(ctx: CheckContext): Promise<Finding[]>;
 }

@@ -209,7 +209,7 @@ export function mentionIds(f: { mention_ids: readonly string[] | string }): stri
   return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
 }
 
-export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+export function groupBy<T>(xs: Iterable<T>, key: (x: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const x of xs) {
     const k = key(x);

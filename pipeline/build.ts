@@ -318,6 +318,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     // 2. mentions → facts and series (DuckDB), while 3a. the checks that need no facts run here
     performance.mark('figtrail:reconcile');
     progress.note(`reconcile: ${mentions.length} mentions …`);
+    const rows = { sources, mentions, skips, texts: extracted.texts };
     const reconciling = reconcileStep({
       workDir: work,
       mentionsPath: extracted.mentionsPath,
@@ -326,21 +327,21 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       rulesPath: dataset.rulesPath,
       decisionsPath: existsSync(dataset.decisionsPath) ? dataset.decisionsPath : null,
     });
-    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), sources, mentions, skips, texts: extracted.texts, pageTextsDir: extracted.pageTextsDir, relations: dataset.relations });
-    await checks.early();
+    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), pageTextsDir: extracted.pageTextsDir, relations: dataset.relations });
+    await checks.early(rows);
     const transformed = await reconciling;
     log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
 
     // 3b. the checks over the facts and the tables as they will be published
     const tableRows = { sources, mentions, skips, facts: transformed.facts, series: transformed.series, errors };
-    const tables = new Map<string, { rows: unknown[]; schema: object }>();
+    const tables = new Map<string, { rows: Iterable<unknown>; schema: object }>();
     for (const [name, rows] of Object.entries(tableRows)) {
       const schema = (TABLE_SCHEMAS as Record<string, object>)[name];
       if (schema) tables.set(name, { rows, schema });
     }
     performance.mark('figtrail:checks');
     progress.note('checks …');
-    const findings = await checks.late(transformed.facts, tables);
+    const findings = await checks.late(rows, transformed.facts, tables);
     const failing = findings.filter((f) => f.status === 'fail');
     log(`checks: ${findings.length} findings, ${failing.filter((f) => f.severity === 'error').length} errors, ${failing.filter((f) => f.severity === 'warning').length} warnings`);
 
@@ -391,7 +392,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       sources: manifest.length,
       failed: errors.length,
       mentions: mentions.length,
-      mentionsWithoutMetric: mentions.filter((m) => m.metric === null).length,
+      mentionsWithoutMetric: extracted.mentionsWithoutMetric,
       skips: skips.length,
       facts: transformed.facts.length,
       byStatus: transformed.summary.by_status,

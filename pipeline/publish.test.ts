@@ -288,6 +288,25 @@ describe('prepareRows', () => {
     ]);
     expect(() => prepareRows('facts', [c])).toThrow(/mention_ids\.1: must match pattern/);
   });
+  it('writes the same bytes from rows given as iterables (read from disk) as from arrays, past a chunk of rows', async () => {
+    // mentions past the 2,000-row chunk: copies of the fixture's mentions under new ids
+    const many = structuredClone(fixture);
+    const base = fixture.mentions[0]!;
+    many.mentions = Array.from({ length: 4100 }, (_, i) => ({ ...base, mention_id: `m_${i.toString(16).padStart(16, '0')}` }));
+    const asIterables = Object.fromEntries(Object.entries(structuredClone(many)).map(([k, rows]) => [k, { *[Symbol.iterator]() { yield* rows; } }])) as unknown as Record<TableName, Iterable<unknown>>;
+    const [x, y] = [path.join(tmp, 'iter-array'), path.join(tmp, 'iter-lazy')];
+    await publishTables(x, many, meta);
+    await publishTables(y, asIterables, meta);
+    expect(listFiles(y)).toEqual(listFiles(x));
+    for (const f of listFiles(x)) expect(readFileSync(path.join(y, f)).equals(readFileSync(path.join(x, f))), f).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(y, 'mentions.json'), 'utf8'))).toHaveLength(4100);
+  });
+  it('names a bad row past the first chunk by its index in the table, as over an array', async () => {
+    const bad = structuredClone(fixture);
+    const base = fixture.mentions[0]!;
+    bad.mentions = Array.from({ length: 2500 }, (_, i) => ({ ...base, mention_id: `m_${i.toString(16).padStart(16, '0')}`, ...(i === 2345 ? { char_end: -1 } : {}) }));
+    await expect(publishTables(path.join(tmp, 'bad-late-row'), { ...bad, mentions: { *[Symbol.iterator]() { yield* bad.mentions; } } } as unknown as Record<TableName, Iterable<unknown>>, meta)).rejects.toThrow(/^invalid mentions rows:\n  mentions\[2345\]\.char_end: must be >= 0$/);
+  });
   it('rejects a publish with a missing table', async () => {
     const t = structuredClone(fixture) as Partial<Record<TableName, unknown[]>>;
     delete t.skips;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../extract/manifest.js';
 import duckdb, { DuckDBInstance } from '@duckdb/node-api';
@@ -101,55 +101,120 @@ function coerce(col: Column, v: unknown): unknown {
   return v;
 }
 
+/** Problems with a table's rows, as a PublishError names them: the first 20 and how many more. */
+class RowProblems {
+  readonly shown: string[] = [];
+  count = 0;
+  add(problem: string): void {
+    if (this.shown.length < 20) this.shown.push(problem);
+    this.count++;
+  }
+  throwIfAny(name: TableName): void {
+    if (this.count === 0) return;
+    throw new PublishError(`invalid ${name} rows:\n  ${this.shown.join('\n  ')}${this.count > this.shown.length ? `\n  … ${this.count - this.shown.length} more` : ''}`);
+  }
+}
+
+/** One row with keys in column order (coerced); what is wrong with it goes to `problems`. */
+function prepareRow(name: TableName, cols: readonly Column[], colNames: ReadonlySet<string>, raw: unknown, i: number, problems: RowProblems): Record<string, unknown> | null {
+  if (!isPlainObject(raw)) {
+    problems.add(`${name}[${i}]: not an object`);
+    return null;
+  }
+  const src = name === 'checks' ? flattenCheckRow(raw) : raw;
+  const row: Record<string, unknown> = {};
+  for (const c of cols) {
+    if (!(c.name in src) || src[c.name] === undefined) {
+      problems.add(`${name}[${i}]: missing column ${c.name}`);
+      continue;
+    }
+    const v = coerce(c, src[c.name]);
+    if (typeof v === 'number' && !Number.isFinite(v)) problems.add(`${name}[${i}].${c.name}: ${v} is not a finite number`);
+    row[c.name] = v;
+  }
+  for (const k of Object.keys(src)) if (!colNames.has(k)) problems.add(`${name}[${i}]: unknown column ${k}`);
+  return row;
+}
+
+/** ajv's errors over rows [offset, offset + rows.length) of a table, named by their row index in it. */
+function schemaProblems(name: TableName, rows: readonly Record<string, unknown>[], offset: number, problems: RowProblems): void {
+  const validate = ajv().compile(TABLE_SCHEMAS[name]); // compiled once: ajv caches by schema
+  if (validate(rows)) return;
+  for (const e of validate.errors ?? []) {
+    const m = /^\/(\d+)(\/.*)?$/.exec(e.instancePath);
+    problems.add(`${name}${m ? `[${offset + Number(m[1])}]${(m[2] ?? '').replace(/\//g, '.')}` : e.instancePath}: ${e.message ?? 'invalid'}`);
+  }
+}
+
 /**
  * Validates rows against the table's JSON Schema and returns them with keys in column order.
  * Throws a PublishError naming the first offending rows.
  */
 export function prepareRows(name: TableName, rows: readonly unknown[], opts: { schemaChecked?: boolean } = {}): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  writeTableRows(name, rows, { ...opts, write: () => {}, keep: out });
+  return out;
+}
+
+/** Rows validated and written a chunk at a time (a table of a large corpus is never whole in memory). */
+const PUBLISH_CHUNK_ROWS = 2000;
+
+/**
+ * Prepares and validates a table's rows a chunk at a time and hands each chunk's published JSON text (see
+ * tableJson) to `write`; `keep` collects the prepared rows when the caller needs them. The published schemas
+ * constrain only the items, so validating chunk by chunk finds what validating the whole table would; as
+ * before, the schema's errors are reported only when every row has the table's columns.
+ */
+function writeTableRows(
+  name: TableName,
+  rows: Iterable<unknown>,
+  opts: { schemaChecked?: boolean; write: (text: string) => void; keep?: Record<string, unknown>[] },
+): number {
   const cols = columnsOf(name);
   const colNames = new Set(cols.map((c) => c.name));
-  const problems: string[] = [];
-  const out: Record<string, unknown>[] = [];
-  rows.forEach((raw, i) => {
-    if (!isPlainObject(raw)) {
-      problems.push(`${name}[${i}]: not an object`);
-      return;
+  const shape = new RowProblems();
+  const schema = new RowProblems();
+  let n = 0;
+  let chunk: Record<string, unknown>[] = [];
+  const flush = () => {
+    // a table the build's schema-valid check already validated against this very schema is not validated twice
+    if (shape.count === 0 && !opts.schemaChecked) schemaProblems(name, chunk, n - chunk.length, schema);
+    if (shape.count === 0 && schema.count === 0 && chunk.length) {
+      let text = '';
+      for (let k = 0; k < chunk.length; k++) text += `${n - chunk.length + k === 0 ? '[\n' : ',\n'}${JSON.stringify(chunk[k])}`;
+      opts.write(text);
     }
-    const src = name === 'checks' ? flattenCheckRow(raw) : raw;
-    const row: Record<string, unknown> = {};
-    for (const c of cols) {
-      if (!(c.name in src) || src[c.name] === undefined) {
-        problems.push(`${name}[${i}]: missing column ${c.name}`);
-        continue;
-      }
-      const v = coerce(c, src[c.name]);
-      if (typeof v === 'number' && !Number.isFinite(v)) problems.push(`${name}[${i}].${c.name}: ${v} is not a finite number`);
-      row[c.name] = v;
-    }
-    for (const k of Object.keys(src)) if (!colNames.has(k)) problems.push(`${name}[${i}]: unknown column ${k}`);
-    out.push(row);
-  });
-  // a table the build's schema-valid check already validated against this very schema is not validated twice
-  if (problems.length === 0 && !opts.schemaChecked) {
-    const validate = ajv().compile(TABLE_SCHEMAS[name]);
-    if (!validate(out)) {
-      for (const e of validate.errors ?? []) {
-        const m = /^\/(\d+)(\/.*)?$/.exec(e.instancePath);
-        problems.push(`${name}${m ? `[${m[1]}]${(m[2] ?? '').replace(/\//g, '.')}` : e.instancePath}: ${e.message ?? 'invalid'}`);
-      }
-    }
+    if (opts.keep) for (const r of chunk) opts.keep.push(r);
+    chunk = [];
+  };
+  for (const raw of rows) {
+    const row = prepareRow(name, cols, colNames, raw, n++, shape);
+    if (row) chunk.push(row);
+    if (chunk.length === PUBLISH_CHUNK_ROWS) flush();
   }
-  if (problems.length) {
-    const shown = problems.slice(0, 20);
-    throw new PublishError(`invalid ${name} rows:\n  ${shown.join('\n  ')}${problems.length > shown.length ? `\n  … ${problems.length - shown.length} more` : ''}`);
-  }
-  return out;
+  flush();
+  shape.throwIfAny(name);
+  schema.throwIfAny(name);
+  opts.write(n === 0 ? '[]\n' : '\n]\n');
+  return n;
 }
 
 /** The published JSON text of a table: an array with one row per line, keys in column order. */
 export function tableJson(rows: readonly Record<string, unknown>[]): string {
   if (rows.length === 0) return '[]\n';
   return `[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`;
+}
+
+/** Writes a table's JSON file from its rows, a chunk at a time; returns the prepared rows when `keep`. */
+function writeTableFile(file: string, name: TableName, rows: Iterable<unknown>, opts: { schemaChecked?: boolean; keep?: boolean }): Record<string, unknown>[] | null {
+  const fd = openSync(file, 'w');
+  const kept: Record<string, unknown>[] | undefined = opts.keep ? [] : undefined;
+  try {
+    writeTableRows(name, rows, { ...(opts.schemaChecked ? { schemaChecked: true } : {}), write: (text) => void writeSync(fd, text), ...(kept ? { keep: kept } : {}) });
+  } finally {
+    closeSync(fd);
+  }
+  return kept ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,7 +481,7 @@ async function writeParquet(dir: string, names: readonly TableName[], meta: Publ
  * from a build or from files read back), so they need no particular static type; checks rows may be check
  * findings with a nested place.
  */
-export type PublishTables = { readonly [K in TableName]: readonly unknown[] };
+export type PublishTables = { readonly [K in TableName]: Iterable<unknown> };
 
 /**
  * Writes every table into dir as JSON, JSON Schema and Parquet, then dictionary.md, datapackage.json
@@ -429,19 +494,21 @@ export async function publishTables(dir: string, tables: PublishTables, meta: Pu
   }
   const unknown = Object.keys(tables).filter((k) => !(TABLE_NAMES as readonly string[]).includes(k));
   if (unknown.length) throw new PublishError(`unknown tables: ${unknown.join(', ')}`);
-  const prepared = {} as Record<TableName, Record<string, unknown>[]>;
   for (const name of TABLE_NAMES) {
-    const rows = tables[name];
-    if (!Array.isArray(rows)) throw new PublishError(`table ${name} is missing`);
-    prepared[name] = prepareRows(name, rows, { schemaChecked: opts.schemaChecked?.includes(name) ?? false });
+    const rows = tables[name] as unknown;
+    if (rows === null || typeof rows !== 'object' || !(Symbol.iterator in rows) || typeof rows === 'string') throw new PublishError(`table ${name} is missing`);
   }
   mkdirSync(dir, { recursive: true });
+  // each table is prepared, validated and written a chunk at a time: a large corpus's mentions are never whole
+  // in memory here (they may be rows read from disk: pipeline/rowFile.ts); the sources rows are kept for datapackage.json
+  let sources: Record<string, unknown>[] = [];
   for (const name of TABLE_NAMES) {
-    writeFileSync(path.join(dir, `${name}.json`), tableJson(prepared[name]));
+    const kept = writeTableFile(path.join(dir, `${name}.json`), name, tables[name], { schemaChecked: opts.schemaChecked?.includes(name) ?? false, keep: name === 'sources' });
+    if (kept) sources = kept;
     writeFileSync(path.join(dir, `${name}.schema.json`), schemaFileJson(name));
   }
   await writeParquet(dir, TABLE_NAMES, meta);
   writeFileSync(path.join(dir, 'dictionary.md'), dictionaryMarkdown(meta.datasetVersion));
-  writeFileSync(path.join(dir, 'datapackage.json'), `${JSON.stringify(dataPackage(dir, meta, prepared.sources), null, 2)}\n`);
+  writeFileSync(path.join(dir, 'datapackage.json'), `${JSON.stringify(dataPackage(dir, meta, sources), null, 2)}\n`);
   writeSha256Sums(dir);
 }

@@ -80,4 +80,6 @@ export const check: Check = {
   ruleId: RULE_ID,
   description: 'Every digit run of every text layer is inside a mention span or a skip span.',
   run,
+  // one source's findings come from its own rows and text layer alone
+  bySource: run,
 };

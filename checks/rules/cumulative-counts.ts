@@ -127,4 +127,6 @@ export const check: Check = {
   ruleId: RULE_ID,
   description: 'Counts over descending lower-bound thresholds do not decrease and stay within the whole.',
   run,
+  // one source's findings come from its own rows and text layer alone
+  bySource: run,
 };

@@ -101,4 +101,6 @@ export const check: Check = {
   ruleId: RULE_ID,
   description: '"X, among which Y and Z" / "a total of X including Y and Z": the parts add up to the whole.',
   run,
+  // one source's findings come from its own rows and text layer alone
+  bySource: run,
 };

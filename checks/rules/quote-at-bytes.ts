@@ -39,7 +39,8 @@ export function htmlToComparable(html: string, tagAs: '' | ' '): string {
 async function run(ctx: CheckContext): Promise<Finding[]> {
   const out: Finding[] = [];
   const mediaType = new Map(ctx.sources.map((s) => [s.source_id, s.media_type]));
-  const html = ctx.mentions.filter((m) => isHtml(mediaType.get(m.source_id)) || m.byte_start !== null || m.byte_end !== null);
+  const html: Mention[] = [];
+  for (const m of ctx.mentions) if (isHtml(mediaType.get(m.source_id)) || m.byte_start !== null || m.byte_end !== null) html.push(m);
   const bySource = groupBy(html, (m) => m.source_id);
   for (const sourceId of [...bySource.keys()].sort()) {
     const ms: Mention[] = bySource.get(sourceId)!;
@@ -89,4 +90,6 @@ export const check: Check = {
   ruleId: RULE_ID,
   description: 'HTML mentions: raw bytes [byte_start, byte_end), decoded, tags stripped, entities decoded, read as the quote.',
   run,
+  // one source's findings come from its own rows and text layer alone
+  bySource: run,
 };

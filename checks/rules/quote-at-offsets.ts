@@ -60,4 +60,6 @@ export const check: Check = {
   ruleId: RULE_ID,
   description: 'The text layer sliced by [char_start, char_end) code points equals the quote; prefix/suffix match.',
   run,
+  // one source's findings come from its own rows and text layer alone
+  bySource: run,
 };

@@ -13,7 +13,8 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
   const out: Finding[] = [];
   const cache = new TextCache(ctx.texts);
   const mediaType = new Map(ctx.sources.map((s) => [s.source_id, s.media_type]));
-  const pdf = ctx.mentions.filter((m) => isPdf(mediaType.get(m.source_id)));
+  const pdf: Mention[] = [];
+  for (const m of ctx.mentions) if (isPdf(mediaType.get(m.source_id))) pdf.push(m);
   const bySource = groupBy(pdf, (m) => m.source_id);
   for (const sourceId of [...bySource.keys()].sort()) {
     const ms: Mention[] = bySource.get(sourceId)!;
@@ -70,4 +71,6 @@ export const check: Check = {
   ruleId: RULE_ID,
   description: 'PDF mentions: the re-read page holds the quote at the page-relative offset.',
   run,
+  // one source's findings come from its own rows and text layer alone
+  bySource: run,
 };

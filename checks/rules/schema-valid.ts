@@ -7,6 +7,8 @@ import { finding } from '../util.js';
 export const RULE_ID = 'schema-valid';
 /** bad rows listed per table; the rest are counted in one summary finding */
 export const MAX_ROW_FINDINGS = 20;
+/** rows validated at once when a table's rows are read from disk */
+const SCHEMA_CHUNK_ROWS = 2000;
 
 type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
 // ajv-formats is CommonJS: the default import is the plugin itself at run time, `.default` in its types
@@ -66,20 +68,48 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
     }
     const isArraySchema = (schema as { type?: unknown }).type === 'array';
     const bad = new Map<number, ErrorObject[]>();
-    if (isArraySchema) {
-      if (!validate(rows)) {
-        for (const e of validate.errors ?? []) {
-          const m = /^\/(\d+)(\/.*)?$/.exec(e.instancePath);
-          const row = m ? Number(m[1]) : -1; // -1: the table as a whole (e.g. minItems)
-          const list = bad.get(row) ?? [];
-          list.push({ ...e, instancePath: m ? (m[2] ?? '') : e.instancePath });
-          bad.set(row, list);
+    // the keys of the rows that will be listed (the rows may be read from disk, one pass: not kept)
+    const keys = new Map<number, ReturnType<typeof rowKey>>();
+    let count = 0;
+    const noteRow = (i: number, row: unknown) => {
+      if (keys.size < MAX_ROW_FINDINGS) keys.set(i, rowKey(row));
+    };
+    const arrayErrors = (chunk: unknown[], offset: number) => {
+      if (validate(chunk)) return;
+      for (const e of validate.errors ?? []) {
+        const m = /^\/(\d+)(\/.*)?$/.exec(e.instancePath);
+        const row = m ? offset + Number(m[1]) : -1; // -1: the table as a whole (e.g. minItems)
+        const list = bad.get(row) ?? [];
+        list.push({ ...e, instancePath: m ? (m[2] ?? '') : e.instancePath });
+        bad.set(row, list);
+        if (row >= 0 && !keys.has(row)) noteRow(row, chunk[row - offset]);
+      }
+    };
+    if (isArraySchema && Array.isArray(rows)) {
+      count = rows.length;
+      arrayErrors(rows, 0);
+    } else if (isArraySchema) {
+      // an array schema over rows read from disk: validated a chunk at a time, errors at the rows' own indices
+      // (the published schemas constrain only the items: no table-wide keyword sees less than the whole table)
+      let chunk: unknown[] = [];
+      for (const row of rows) {
+        chunk.push(row);
+        if (chunk.length === SCHEMA_CHUNK_ROWS) {
+          arrayErrors(chunk, count);
+          count += chunk.length;
+          chunk = [];
         }
       }
+      if (chunk.length || count === 0) arrayErrors(chunk, count);
+      count += chunk.length;
     } else {
-      rows.forEach((row, i) => {
-        if (!validate(row)) bad.set(i, [...(validate.errors ?? [])]);
-      });
+      for (const row of rows) {
+        if (!validate(row)) {
+          bad.set(count, [...(validate.errors ?? [])]);
+          noteRow(count, row);
+        }
+        count++;
+      }
     }
     const badRows = [...bad.keys()].sort((a, b) => a - b);
     let listed = 0;
@@ -90,7 +120,7 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
       out.push(
         finding(RULE_ID, 'error', 'fail', `table ${name}, ${where}: ${describe(bad.get(i)!)}`, {
           table: name,
-          ...(i < 0 ? {} : rowKey(rows[i])),
+          ...(i < 0 ? {} : keys.get(i)),
         }),
       );
     }
@@ -101,14 +131,14 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
           RULE_ID,
           'error',
           'fail',
-          `table ${name}: ${badRows.length} of ${rows.length} rows invalid` + (more > 0 ? ` (${more} not listed)` : ''),
+          `table ${name}: ${badRows.length} of ${count} rows invalid` + (more > 0 ? ` (${more} not listed)` : ''),
           { table: name },
           `${badRows.length} invalid`,
           '0 invalid',
         ),
       );
     } else {
-      out.push(finding(RULE_ID, 'info', 'pass', `table ${name}: ${rows.length} rows valid`, { table: name }));
+      out.push(finding(RULE_ID, 'info', 'pass', `table ${name}: ${count} rows valid`, { table: name }));
     }
   }
   return out;

@@ -34,4 +34,6 @@ export const check: Check = {
   ruleId: RULE_ID,
   description: 'The sha256 (and byte count) of each archived raw file equals its sources row.',
   run,
+  // one source's findings come from its own rows and text layer alone
+  bySource: run,
 };

@@ -47,10 +47,13 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
     if (!facts.has(k)) facts.set(k, f);
   }
   const rels = relationsOf(ctx.relations, 'growth');
-  const mentions = [...ctx.mentions].sort((a, b) => (a.mention_id < b.mention_id ? -1 : 1));
+  // only the stated percentages are kept (the mentions may be read from disk, one pass), in id order
+  const mentions: Mention[] = [];
+  for (const m of ctx.mentions) if (!(m.unit !== 'percent' || m.metric === null || m.subject === null || m.is_target)) mentions.push(m);
+  mentions.sort((a, b) => (a.mention_id < b.mention_id ? -1 : 1));
   const seen = new Set<string>();
   for (const m of mentions) {
-    if (m.unit !== 'percent' || m.metric === null || m.subject === null || m.is_target) continue;
+    if (m.metric === null || m.subject === null) continue; // (kept out above; this tells the types)
     const y = mentionYear(m);
     if (y === null) continue;
     for (const rel of rels) {

@@ -65,7 +65,8 @@ function factKey(f: Pick<Fact, 'metric' | 'subject' | 'period'>): string {
   return `${f.metric}\u0000${f.subject}\u0000${f.period ?? ''}`;
 }
 
-async function run(ctx: CheckContext): Promise<Finding[]> {
+/** The shares stated in one sentence, against the figures of that sentence: one source at a time. */
+async function statedInSentences(ctx: CheckContext): Promise<Finding[]> {
   const slack = slackOf(ctx);
   const out: Finding[] = [];
   const cache = new TextCache(ctx.texts);
@@ -103,8 +104,13 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
       }
     }
   }
+  return out;
+}
 
-  // declared share relations over facts: share = part / whole for the same subject and period
+/** Declared share relations over facts: share = part / whole for the same subject and period. */
+async function declaredOverFacts(ctx: CheckContext): Promise<Finding[]> {
+  const slack = slackOf(ctx);
+  const out: Finding[] = [];
   const byKey = new Map<string, Fact>();
   for (const f of ctx.facts) if (!f.is_target && f.value !== null) byKey.set(factKey(f), f);
   for (const rel of relationsOf(ctx.relations, 'share')) {
@@ -133,5 +139,7 @@ export const check: Check = {
   ruleId: RULE_ID,
   needsFacts: true,
   description: '"N or P percent of which" / "N, accounting for P% of": P agrees with N / whole.',
-  run,
+  run: async (ctx) => [...(await statedInSentences(ctx)), ...(await declaredOverFacts(ctx))],
+  bySource: statedInSentences,
+  afterSources: declaredOverFacts,
 };

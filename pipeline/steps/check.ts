@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CHECKS, runChecks, sortFindings } from '../../checks/index.js';
 import type { Relation } from '../../checks/relations.js';
-import type { CheckContext, Finding } from '../../checks/types.js';
+import type { Check, CheckContext, Finding } from '../../checks/types.js';
+import { finding } from '../../checks/util.js';
 import { sha256Hex, type ManifestEntry } from '../../extract/manifest.js';
 import { openSource } from '../../extract/sourceFile.js';
 import type { Mention, Skip, SourceRow } from '../../extract/records.js';
@@ -10,35 +11,35 @@ import type { Mention, Skip, SourceRow } from '../../extract/records.js';
 /**
  * Step 3 — checks over everything that will be published. Inputs: the extracted rows and text layers, the
  * archived sources (re-read to prove every quote), the dataset's relations; then the facts and the tables as
- * they will be published. Output: findings (data, never exceptions). `early` runs the checks that need no
- * facts (while DuckDB reconciles), `late` the rest.
+ * they will be published. Output: findings (data, never exceptions).
+ *
+ * Memory does not grow with the corpus: `early` (while DuckDB reconciles) goes through the sources once, each
+ * with its own mentions and skips (read from disk, in manifest order: pipeline/rowFile.ts), and runs the rules
+ * that read one source at a time (`bySource`: quotes, coverage, sentences) on them, then any other rule that
+ * needs no facts; `late` runs the rules over the facts and the published tables, which read the mentions
+ * from disk again.
  */
 export interface CheckStepInput {
   manifest: readonly ManifestEntry[];
   sourcesDir: string;
   /** the size cap of a source file (the build's --max-bytes) */
   maxBytes?: number;
-  sources: SourceRow[];
-  mentions: Mention[];
-  skips: Skip[];
-  texts: Map<string, string>;
   pageTextsDir: string;
   relations: Relation[];
 }
 
+/** What the rules read besides the facts and tables: every source's rows (arrays, or rows read from disk). */
+export type CheckRows = Pick<CheckContext, 'sources' | 'mentions' | 'skips' | 'texts'>;
+
 export class CheckStep {
-  readonly context: CheckContext;
+  private readonly base: Pick<CheckContext, 'readRaw' | 'rereadPdfPages' | 'relations'>;
   private readonly findings: Finding[] = [];
+  /** a bySource rule that threw on some source: its first such error (by source id) stands for the rule */
+  private readonly crashed = new Map<string, { sourceId: string; message: string }>();
 
   constructor(input: CheckStepInput) {
     const fileOf = new Map(input.manifest.map((e) => [e.id, e.file]));
-    this.context = {
-      sources: input.sources,
-      mentions: input.mentions,
-      skips: input.skips,
-      facts: [],
-      texts: input.texts,
-      tables: new Map(),
+    this.base = {
       // through the door: inside the sources folder, a regular file, within the cap
       readRaw: async (id: string) => openSource(input.sourcesDir, fileOf.get(id)!, { sourceId: id, ...(input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes }) }),
       // the page texts of readPdfPageTexts, read by the extraction workers (or the cache) from the same bytes
@@ -53,14 +54,77 @@ export class CheckStep {
     };
   }
 
-  async early(): Promise<void> {
-    this.findings.push(...(await runChecks(this.context, CHECKS.filter((c) => !c.needsFacts))));
+  private context(rows: CheckRows, facts: CheckContext['facts'] = [], tables: CheckContext['tables'] = new Map()): CheckContext {
+    return { ...this.base, ...rows, facts, tables };
   }
 
-  async late(facts: CheckContext['facts'], tables: CheckContext['tables']): Promise<Finding[]> {
-    this.context.facts = facts;
-    for (const [k, v] of tables) this.context.tables.set(k, v);
-    this.findings.push(...(await runChecks(this.context, CHECKS.filter((c) => c.needsFacts))));
-    return sortFindings(this.findings);
+  /** The bySource rules over one source's rows (its mentions and skips may be dropped afterwards). */
+  async source(row: SourceRow, mentions: Mention[], skips: Skip[], text: string | null): Promise<void> {
+    const ctx = this.context({ sources: [row], mentions, skips, texts: new Map(text === null ? [] : [[row.source_id, text]]) });
+    for (const c of CHECKS) {
+      if (!c.bySource || this.crashed.has(c.ruleId)) continue;
+      try {
+        this.findings.push(...(await c.bySource(ctx)));
+      } catch (e) {
+        this.crash(c, row.source_id, (e as Error).message);
+      }
+    }
   }
+
+  /**
+   * The bySource rules over each source in turn (rows in manifest order, as the build writes them: one source's
+   * mentions and skips follow one another), then the other rules that need no facts (none among the project's own).
+   */
+  async early(rows: CheckRows): Promise<void> {
+    const mentions = grouped(rows.mentions);
+    const skips = grouped(rows.skips);
+    let m = mentions.next();
+    let k = skips.next();
+    for (const row of rows.sources) {
+      const id = row.source_id;
+      const ms = !m.done && m.value.sourceId === id ? m.value.rows : [];
+      if (ms.length) m = mentions.next();
+      const ks = !k.done && k.value.sourceId === id ? k.value.rows : [];
+      if (ks.length) k = skips.next();
+      await this.source(row, ms, ks, rows.texts.get(id) ?? null);
+    }
+    if (!m.done || !k.done) throw new Error(`internal: the mentions or skips of ${(m.done ? k : m).value!.sourceId} are not in the sources' order`);
+    this.findings.push(...(await runChecks(this.context(rows), CHECKS.filter((c) => !c.needsFacts && !c.bySource))));
+  }
+
+  async late(rows: CheckRows, facts: CheckContext['facts'], tables: CheckContext['tables']): Promise<Finding[]> {
+    const ctx = this.context(rows, facts, tables);
+    const whole = CHECKS.filter((c) => c.needsFacts && !c.bySource);
+    this.findings.push(...(await runChecks(ctx, whole)));
+    for (const c of CHECKS) {
+      if (!c.bySource || !c.afterSources || this.crashed.has(c.ruleId)) continue;
+      try {
+        this.findings.push(...(await c.afterSources(ctx)));
+      } catch (e) {
+        this.crash(c, '\uffff', (e as Error).message); // after any source's error (run reads the sources first)
+      }
+    }
+    // as runChecks: a rule that threw gives one error finding in place of its own
+    const kept = this.findings.filter((f) => !this.crashed.has(f.rule_id));
+    for (const [ruleId, { message }] of this.crashed) kept.push(finding(ruleId, 'error', 'fail', `check ${ruleId} crashed: ${message}`));
+    return sortFindings(kept);
+  }
+
+  private crash(c: Check, sourceId: string, message: string): void {
+    const seen = this.crashed.get(c.ruleId);
+    if (!seen || sourceId < seen.sourceId) this.crashed.set(c.ruleId, { sourceId, message });
+  }
+}
+
+/** Consecutive rows of one source, as lists (one source's rows at a time in memory). */
+function* grouped<T extends { source_id: string }>(rows: Iterable<T>): Generator<{ sourceId: string; rows: T[] }, void, undefined> {
+  let cur: { sourceId: string; rows: T[] } | null = null;
+  for (const r of rows) {
+    if (cur && cur.sourceId === r.source_id) cur.rows.push(r);
+    else {
+      if (cur) yield cur;
+      cur = { sourceId: r.source_id, rows: [r] };
+    }
+  }
+  if (cur) yield cur;
 }

@@ -10,6 +10,7 @@ import { extractAll, type ExtractStats } from '../extractAll.js';
 import type { SourceResult } from '../extractSource.js';
 import type { Progress } from '../progress.js';
 import type { ShardSet } from '../shards.js';
+import { NdjsonRows } from '../rowFile.js';
 
 /**
  * Step 1 — sources → text layers → mentions. Inputs: the manifest (or a complete shard set), the dataset's
@@ -38,8 +39,11 @@ export interface ExtractStepInput {
 
 export interface ExtractStepOutput {
   sources: SourceRow[];
-  mentions: Mention[];
-  skips: Skip[];
+  /** read again from mentionsPath on each pass (pipeline/rowFile.ts): never all in memory */
+  mentions: NdjsonRows<Mention>;
+  skips: NdjsonRows<Skip>;
+  /** mentions without a metric */
+  mentionsWithoutMetric: number;
   errors: SourceErrorRecord[];
   stats: ExtractStats;
   /** source id → text layer, read from text/<id>.txt on demand */
@@ -75,6 +79,7 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
   const { manifest, shardSet, stageDir, workDir, log } = input;
   mkdirSync(path.join(stageDir, 'text'));
   mkdirSync(path.join(stageDir, 'layout'));
+  // per source its row and error; its mentions and skips only from shards (written in manifest order at the end)
   const perSource: ({ row: SourceRow; error: SourceErrorRecord | null; mentions: Mention[]; skips: Skip[] } | undefined)[] = new Array(manifest.length);
   const withText = new Set<string>();
   const pageTextsDir = path.join(workDir, 'page-texts');
@@ -82,7 +87,13 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
   // the transform's input, appended source by source in manifest order (extraction) or written at the end (shards)
   const mentionsPath = path.join(workDir, 'mentions.json');
   const mentionsFd = shardSet ? null : openSync(mentionsPath, 'w');
+  // the skips likewise (read again by the checks and publish)
+  const skipsPath = path.join(workDir, 'skips.ndjson');
+  const skipsFd = shardSet ? null : openSync(skipsPath, 'w');
   let mentionsWritten = 0;
+  let mentionCount = 0;
+  let skipCount = 0;
+  let withoutMetric = 0;
   // the transform reads newline-delimited JSON: DuckDB parses it in parallel, a JSON array it cannot
   const take = (entry: ManifestEntry, r: SourceResult, i: number, layoutJson: string | null, mentionsNdjson: string | null, pageTexts: string[] | null) => {
     if (r.error) log(`error  ${r.error.message}`);
@@ -97,7 +108,12 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
       writeSync(mentionsFd, mentionsNdjson);
       mentionsWritten += r.mentions.length;
     }
-    perSource[i] = { row: sourceRow(entry, r), error: r.error, mentions: r.mentions, skips: r.skips };
+    if (skipsFd !== null && r.skips.length) writeSync(skipsFd, ndjson(r.skips));
+    mentionCount += r.mentions.length;
+    skipCount += r.skips.length;
+    for (const m of r.mentions) if (m.metric === null) withoutMetric++;
+    const row = sourceRow(entry, r);
+    perSource[i] = { row, error: r.error, mentions: shardSet ? r.mentions : [], skips: shardSet ? r.skips : [] };
   };
   const stageProgress = input.progress.stage('extract', manifest.length);
   let stats: ExtractStats;
@@ -131,21 +147,27 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
   } finally {
     ext = stageProgress.end();
     if (mentionsFd !== null) closeSync(mentionsFd);
+    if (skipsFd !== null) closeSync(skipsFd);
   }
   const sources: SourceRow[] = [];
-  const mentions: Mention[] = [];
-  const skips: Skip[] = [];
   const errors: SourceErrorRecord[] = [];
-  for (let i = 0; i < perSource.length; i++) {
-    const p = perSource[i]!;
-    sources.push(p.row);
-    if (p.error) errors.push(p.error);
-    for (const m of p.mentions) mentions.push(m);
-    for (const k of p.skips) skips.push(k);
-    perSource[i] = undefined;
+  // shards come in shard order: their rows are written here, in manifest order
+  const shardMentionsFd = shardSet ? openSync(mentionsPath, 'w') : null;
+  const shardSkipsFd = shardSet ? openSync(skipsPath, 'w') : null;
+  try {
+    for (let i = 0; i < perSource.length; i++) {
+      const p = perSource[i]!;
+      sources.push(p.row);
+      if (p.error) errors.push(p.error);
+      if (shardMentionsFd !== null && p.mentions.length) writeSync(shardMentionsFd, ndjson(p.mentions));
+      if (shardSkipsFd !== null && p.skips.length) writeSync(shardSkipsFd, ndjson(p.skips));
+      perSource[i] = undefined;
+    }
+  } finally {
+    if (shardMentionsFd !== null) closeSync(shardMentionsFd);
+    if (shardSkipsFd !== null) closeSync(shardSkipsFd);
   }
-  if (shardSet) writeFileSync(mentionsPath, ndjson(mentions));
-  else if (mentionsWritten !== mentions.length) throw new Error(`internal: ${mentionsWritten} mentions streamed to the transform, ${mentions.length} collected`);
+  if (!shardSet && mentionsWritten !== mentionCount) throw new Error(`internal: ${mentionsWritten} mentions streamed to the transform, ${mentionCount} collected`);
   log(
     `extract: ${manifest.length} sources, ${errors.length} failed` +
       (shardSet
@@ -153,7 +175,9 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
         : ` (${stats.extracted} read, ${stats.cacheHits} from cache, jobs ${stats.jobs}; ${ext.pages} pages in ${ext.seconds.toFixed(1)} s)`),
   );
   const texts = new TextFiles(path.join(stageDir, 'text'), manifest.map((e) => e.id).filter((id) => withText.has(id)));
-  return { sources, mentions, skips, errors, stats, texts, mentionsPath, pageTextsDir };
+  const mentions = new NdjsonRows<Mention>(mentionsPath, mentionCount);
+  const skips = new NdjsonRows<Skip>(skipsPath, skipCount);
+  return { sources, mentions, skips, mentionsWithoutMetric: withoutMetric, errors, stats, texts, mentionsPath, pageTextsDir };
 }
 
 /** A Map of source id → text layer that reads text/<id>.txt on demand (the corpus is never all in memory). */
