@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 export interface ExtractAllOptions {
   sourcesDir: string;
   lexiconDir: string;
-  /** the loaded lexicon (used in-process; workers load lexiconDir themselves) */
+  /** the loaded lexicon (used in-process, and handed to the workers: they do not parse lexiconDir again) */
   lexicon: Lexicon;
   maxBytes?: number;
   /**
@@ -104,10 +104,13 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
     opts.pool !== undefined ||
     (isolate && misses.length > 0) ||
     (wanted > 1 && misses.length > 1 && (opts.jobs !== undefined || misses.length >= AUTO_PARALLEL_MIN));
-  const poolOpts = { budget, lexiconDir: opts.lexiconDir, ...(opts.log ? { log: opts.log } : {}) };
+  const provided = { dir: opts.lexiconDir, lexicon: opts.lexicon };
+  const poolOpts = { budget, lexiconDir: opts.lexiconDir, lexicon: provided, ...(opts.log ? { log: opts.log } : {}) };
   // isolated, every core gets a worker (each takes sources one after another, so start-up is paid once per worker)
   const size = Math.min(wanted, misses.length);
   const pool = parallel ? (opts.pool ?? new WorkerPool(size, undefined, poolOpts)) : null;
+  // a pool started before the dataset was read gets the lexicon before its first task (and its new workers with it)
+  if (opts.pool) opts.pool.provideLexicon(provided);
   if (opts.pool && opts.growPool) opts.pool.grow(size);
   const stats: ExtractStats = { sources: n, extracted: 0, cacheHits: 0, failed: 0, pages: 0, jobs: pool ? pool.size : 1 };
 

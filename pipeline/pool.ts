@@ -12,7 +12,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BudgetExceeded, DEFAULT_BUDGET, type SourceBudget } from './budget.js';
-import { WORKER_MARK, type Outcome, type Task } from './worker.js';
+import type { Outcome, ProvidedLexicon, Task } from './worker.js';
+
+/**
+ * What tells pipeline/worker.js it was started by this pool. Defined here, not in worker.ts: the main thread starts
+ * workers (cli.ts, first thing) without loading worker.ts and what it imports (the lexicon and cache modules).
+ */
+export const WORKER_MARK = 'figtrail-extract-worker';
 
 export function defaultJobs(): number {
   return Math.max(1, os.availableParallelism());
@@ -63,6 +69,8 @@ export interface PoolOptions {
   log?: (line: string) => void;
   /** the vocabulary folder the source tasks will name: each worker loads it while starting, before any task */
   lexiconDir?: string;
+  /** that vocabulary already loaded (by the main thread): handed to each worker instead (see provideLexicon) */
+  lexicon?: ProvidedLexicon;
 }
 
 /** What a task is about, for the log: the source id, or the file. */
@@ -88,8 +96,10 @@ export class WorkerPool {
   /** set when workers cannot start at all: every task then fails with it instead of waiting forever */
   private broken: Error | null = null;
   private readonly budget: Pick<SourceBudget, 'timeoutMs' | 'maxHeapMb' | 'slowAfterMs'>;
-  private readonly log: (line: string) => void;
+  /** where the "still working on" lines go; a build that adopts a pool started before it points it at its own log */
+  log: (line: string) => void;
   private readonly lexiconDir: string | undefined;
+  private lexicon: ProvidedLexicon | undefined;
 
   /**
    * Starts `size` workers at once; they load pdf.js and the lexicon while the caller goes on (hashing the
@@ -100,12 +110,23 @@ export class WorkerPool {
     this.budget = opts.budget ?? DEFAULT_BUDGET;
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.lexiconDir = opts.lexiconDir;
+    this.lexicon = opts.lexicon;
     for (let i = Math.max(1, size); i > 0; i--) this.slots.push(this.spawn());
   }
 
   /** Starts more workers, up to `size` in all (a pool started early grows once its work is known). */
   grow(size: number): void {
     while (!this.closed && !this.broken && this.slots.length < size) this.slots.push(this.spawn());
+  }
+
+  /**
+   * Hands a vocabulary the caller has loaded to every worker, running or yet to start, so that none parses it
+   * again (for a pool started before the dataset was read: cli.ts starts one first thing). Running workers get it
+   * as a message, which they read before any task posted after this call.
+   */
+  provideLexicon(provided: ProvidedLexicon): void {
+    this.lexicon = provided;
+    for (const slot of this.slots) slot.worker.postMessage({ id: -1, lexicon: provided });
   }
 
   /** Resolves once every worker has started (loaded its modules and lexicon); for measuring throughput alone. */
@@ -121,7 +142,12 @@ export class WorkerPool {
   private spawn(): Slot {
     this.started++;
     const resourceLimits = this.budget.maxHeapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: this.budget.maxHeapMb } } : {};
-    const worker = new Worker(this.entry, { workerData: { mark: WORKER_MARK, ...(this.lexiconDir === undefined ? {} : { lexiconDir: this.lexiconDir }) }, ...resourceLimits });
+    const workerData = {
+      mark: WORKER_MARK,
+      ...(this.lexiconDir === undefined ? {} : { lexiconDir: this.lexiconDir }),
+      ...(this.lexicon === undefined ? {} : { lexicon: this.lexicon }),
+    };
+    const worker = new Worker(this.entry, { workerData, ...resourceLimits });
     const slot: Slot = { worker, current: null, ready: false };
     // an idle pool does not keep the process alive (a build that stops before extracting need not close it)
     if (this.idle()) worker.unref();

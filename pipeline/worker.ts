@@ -8,6 +8,7 @@ import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { readSourceBytes, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import type { RenderedPage } from '../audit/renderPages.js';
 import { DEFAULT_PDF_LIMITS, type PdfLimits } from '../extract/limits.js';
+import { WORKER_MARK } from './pool.js';
 import { cacheKey, encodeResult, ExtractCache, extractionVersions, type EncodedResult, type ExtractionSettings } from './cache.js';
 
 /**
@@ -84,6 +85,13 @@ export interface TextLayerOutcome {
 export type Outcome = SourceOutcome | TextLayerOutcome | RenderOutcome;
 
 const lexicons = new Map<string, Lexicon>();
+
+/** A vocabulary the main thread has loaded, handed to a worker so that it need not parse the YAML again. */
+export interface ProvidedLexicon {
+  dir: string;
+  lexicon: Lexicon;
+}
+
 function lexiconFor(dir: string, given?: Lexicon): Lexicon {
   let l = lexicons.get(dir);
   if (!l) {
@@ -166,24 +174,31 @@ export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {
   return { kind: 'text', pages: layer.pages.length || 1, chars: layer.text.length };
 }
 
-export const WORKER_MARK = 'figtrail-extract-worker';
 
 if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
   const port = parentPort;
-  // the readers (pdf.js …) and the lexicon the source tasks will name are loaded before the pool is told this
+  const data = workerData as { lexiconDir?: string; lexicon?: ProvidedLexicon };
+  // the vocabulary the main thread loaded (structured-cloned: no second YAML parse, no second validation), given
+  // at spawn or, to a worker started before the main thread had it, as a message that comes before any task
+  if (data.lexicon) lexicons.set(data.lexicon.dir, data.lexicon.lexicon);
+  // the readers (pdf.js …) and a lexicon the source tasks will name are loaded before the pool is told this
   // worker is ready, so a task's watchdog never counts start-up. A lexicon or reader that cannot be loaded is left
   // for the task to report.
-  const warmDir = (workerData as { lexiconDir?: string }).lexiconDir;
-  if (warmDir !== undefined) {
+  if (data.lexiconDir !== undefined && !lexicons.has(data.lexiconDir)) {
     try {
-      lexiconFor(warmDir);
+      lexiconFor(data.lexiconDir);
     } catch {
       // reported by the first task that needs it
     }
   }
   await readers().catch(() => undefined);
   port.postMessage({ id: -1, ready: true });
-  port.on('message', (msg: { id: number; task: Task }) => {
+  port.on('message', (msg: { id: number; task?: Task; lexicon?: ProvidedLexicon }) => {
+    if (msg.lexicon) {
+      lexicons.set(msg.lexicon.dir, msg.lexicon.lexicon);
+      return;
+    }
+    if (!msg.task) return;
     // the pool starts the task's clock on this (pipeline/pool.ts): the worker's own start-up is not the source's
     port.postMessage({ id: msg.id, started: true });
     runTask(msg.task).then(
