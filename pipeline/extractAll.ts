@@ -13,7 +13,8 @@ import { defaultJobs, WorkerPool } from './pool.js';
 import type { StageProgress } from './progress.js';
 import { probeCache, runSourceTask, type SourceOutcome, type SourceTask } from './worker.js';
 import { encodeResult, ExtractCache, parseNdjson, type EncodedResult } from './cache.js';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 export interface ExtractAllOptions {
   sourcesDir: string;
@@ -129,12 +130,18 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
   };
   const pending = new Map<number, Promise<SourceOutcome>>();
   let nextMiss = 0;
+  // When every source to read fits in the window they are all handed to the pool at once, largest file first: the
+  // longest extraction starts first instead of last (and a single changed source starts at once, not after the
+  // cached ones before it in the manifest). Results are still handed out in manifest order.
+  const allAtOnce = pool !== null && misses.length <= window;
+  const bytes = new Map(allAtOnce ? misses.map((i) => [i, fileSize(opts.sourcesDir, manifest[i]!)]) : []);
+  const order = allAtOnce ? [...misses].sort((a, b) => bytes.get(b)! - bytes.get(a)! || a - b) : misses;
   try {
     for (let i = 0; i < n; i++) {
       // keep up to `window` extractions under way ahead of the result handed out next
       if (pool) {
-        while (nextMiss < misses.length && misses[nextMiss]! < i + window * 2 && pending.size < window) {
-          const j = misses[nextMiss++]!;
+        while (nextMiss < order.length && (allAtOnce || order[nextMiss]! < i + window * 2) && pending.size < window) {
+          const j = order[nextMiss++]!;
           pending.set(j, inPool(j));
         }
       }
@@ -172,6 +179,15 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
     if (pool && !opts.pool) await pool.close();
   }
   return stats;
+}
+
+/** A source file's size in bytes (0 when it cannot be read: its task reports why). */
+function fileSize(sourcesDir: string, entry: ManifestEntry): number {
+  try {
+    return statSync(path.join(sourcesDir, entry.file)).size;
+  } catch {
+    return 0;
+  }
 }
 
 function failed(entry: ManifestEntry): SourceResult {
