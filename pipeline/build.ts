@@ -348,7 +348,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       log,
       ...(pool ? { pool } : {}),
     });
-    await pool?.close(); // the workers' heaps are freed before the reconcile
+    // the workers' heaps are freed once they have read the PDFs' page texts again (during the reconcile)
+    const poolClosed = extracted.pageTextsSettled.then(() => pool?.close());
+    poolClosed.catch(() => {}); // awaited below
     const { CheckStep, publishTables, writeSha256Sums, definitionTables, TABLE_SCHEMAS, writeAuditSite } = await later;
     const { sources, mentions, skips, errors } = extracted;
 
@@ -364,9 +366,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       rulesPath: dataset.rulesPath,
       decisionsPath: existsSync(dataset.decisionsPath) ? dataset.decisionsPath : null,
     });
-    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), pageTextsDir: extracted.pageTextsDir, relations: dataset.relations });
+    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), pageTextsDir: extracted.pageTextsDir, pageTextsSettled: extracted.pageTextsSettled, relations: dataset.relations });
     await checks.early(rows);
     const transformed = await reconciling;
+    await poolClosed;
     log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
 
     // 3b. the checks over the facts and the tables as they will be published

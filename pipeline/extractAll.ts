@@ -45,6 +45,16 @@ export interface ExtractAllOptions {
   isolate?: boolean;
   /** where "still working on <source>" lines go (default: stderr) */
   log?: (line: string) => void;
+  /**
+   * With a given pool: each PDF's result is handed out as soon as it is extracted, and the page texts of its second
+   * read (for the quote-on-page check) come later, here; `settled` gets a promise that resolves once they all
+   * have (the pool must stay open until then). Without this, a result waits for its page texts.
+   * `error`: the second read was stopped (over its budget, its worker lost).
+   */
+  latePageTexts?: {
+    onPageTexts(entry: ManifestEntry, pageTexts: string[] | null, error?: string): void;
+    settled(done: Promise<void>): void;
+  };
   /** one line for the log when the cache drops a bad entry or cannot be written (each said once) */
   onCacheProblem?: (line: string) => void;
   /** result: the SourceResult with its mentions but layout null (the layout comes as its file text in `encoded`) */
@@ -115,12 +125,34 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
   if (opts.pool && opts.growPool) opts.pool.grow(size);
   const stats: ExtractStats = { sources: n, extracted: 0, cacheHits: 0, failed: 0, pages: 0, jobs: pool ? pool.size : 1 };
 
-  const inProcess = (i: number): Promise<SourceOutcome> => runSourceTask(taskOf(manifest[i]!, keys[i] ?? null), opts.lexicon);
+  // without a pool the task runs here and is not sent early: it always ends with its SourceOutcome
+  const inProcess = (i: number): Promise<SourceOutcome> => runSourceTask(taskOf(manifest[i]!, keys[i] ?? null), opts.lexicon) as Promise<SourceOutcome>;
+  // page texts may come after the results only from a pool that outlives this call (the caller closes it)
+  const late = opts.pool ? opts.latePageTexts : undefined;
+  const lateDone: Promise<void>[] = [];
   const inPool = (i: number): Promise<SourceOutcome> =>
-    pool!.run(taskOf(manifest[i]!, keys[i] ?? null)).then(
-      (o) => o as SourceOutcome,
-      (err: unknown) => ({ kind: 'source', cacheHit: false, encoded: encodeResult(crashed(manifest[i]!, err), null) }),
-    );
+    new Promise<SourceOutcome>((resolve) => {
+      const entry = manifest[i]!;
+      let sentEarly = false;
+      const task: SourceTask = { ...taskOf(entry, keys[i] ?? null), ...(late ? { pageTextsLater: true } : {}) };
+      const done = pool!
+        .run(task, (o) => {
+          sentEarly = true;
+          resolve(o as SourceOutcome);
+        })
+        .then(
+          (o) => {
+            if (o.kind !== 'pageTexts') return resolve(o as SourceOutcome);
+            late!.onPageTexts(entry, o.pageTexts);
+            if (o.cacheProblem) say(`cache: the extraction cache ${cacheDir} is not writable (${o.cacheProblem.detail}); sources are extracted but not stored`);
+          },
+          (err: unknown) => {
+            if (sentEarly) late!.onPageTexts(entry, null, (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '');
+            else resolve({ kind: 'source', cacheHit: false, encoded: encodeResult(crashed(entry, err), null) });
+          },
+        );
+      if (late) lateDone.push(done);
+    });
   const window = Math.max(1, opts.window ?? 4 * (pool?.size ?? 1));
   const said = new Set<string>();
   const say = (line: string) => {
@@ -175,6 +207,7 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
       opts.progress?.tick(r.pages ?? 0);
       await opts.onResult(entry, { ...r, mentions: parseNdjson<SourceResult['mentions'][number]>(o.encoded.mentionsNdjson) }, i, o.encoded);
     }
+    late?.settled(Promise.all(lateDone).then(() => undefined));
   } finally {
     if (pool && !opts.pool) await pool.close();
   }

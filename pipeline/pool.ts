@@ -50,6 +50,8 @@ const MAX_START_FAILURES = 3;
 interface Current {
   id: number;
   label: string;
+  /** told of a result the worker sends before the task's outcome (SourceTask.pageTextsLater) */
+  onPartial: ((o: Outcome) => void) | undefined;
   started: number;
   timers: NodeJS.Timeout[];
   resolve: (o: Outcome) => void;
@@ -87,7 +89,7 @@ export class WorkerPool {
   }
   private readonly entry: string;
   private readonly slots: Slot[] = [];
-  private readonly queue: { id: number; task: Task; resolve: (o: Outcome) => void; reject: (e: Error) => void }[] = [];
+  private readonly queue: { id: number; task: Task; onPartial: ((o: Outcome) => void) | undefined; resolve: (o: Outcome) => void; reject: (e: Error) => void }[] = [];
   private nextId = 0;
   private closed = false;
   private started = 0;
@@ -163,7 +165,7 @@ export class WorkerPool {
       if (cur) for (const t of cur.timers) clearTimeout(t), clearInterval(t);
       return cur;
     };
-    worker.on('message', (msg: { id: number; ready?: true; started?: true; outcome?: Outcome; error?: string }) => {
+    worker.on('message', (msg: { id: number; ready?: true; started?: true; partial?: Outcome; outcome?: Outcome; error?: string }) => {
       if (msg.ready) {
         clearTimeout(startGuard);
         slot.ready = true;
@@ -176,6 +178,11 @@ export class WorkerPool {
         // the worker has begun this task: its budget counts from here, not from the spawn (a fresh worker
         // spends its first second or more loading modules, and that is no source's doing)
         this.arm(slot, slot.current, 0);
+        return;
+      }
+      if (msg.partial) {
+        // the task goes on (its budget too): only its outcome ends it
+        slot.current.onPartial?.(msg.partial);
         return;
       }
       const cur = finish()!;
@@ -210,11 +217,12 @@ export class WorkerPool {
     return slot;
   }
 
-  run(task: Task): Promise<Outcome> {
+  /** Runs a task on the next free worker; `onPartial` is told of a result the worker sends before the outcome. */
+  run(task: Task, onPartial?: (o: Outcome) => void): Promise<Outcome> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, resolve, reject });
+      this.queue.push({ id: this.nextId++, task, onPartial, resolve, reject });
       this.pump();
     });
   }
@@ -239,7 +247,7 @@ export class WorkerPool {
       if (slot.current || !slot.ready) continue;
       const job = this.queue.shift();
       if (!job) return;
-      const cur: Current = { id: job.id, label: labelOf(job.task), started: Date.now(), timers: [], resolve: job.resolve, reject: job.reject };
+      const cur: Current = { id: job.id, label: labelOf(job.task), onPartial: job.onPartial, started: Date.now(), timers: [], resolve: job.resolve, reject: job.reject };
       slot.current = cur;
       // armed now, with room for the worker's start-up, as a guard for a worker that never starts; armed again
       // with the source's own budget when the worker says it began
