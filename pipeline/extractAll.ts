@@ -13,8 +13,8 @@ import { defaultJobs, WorkerPool } from './pool.js';
 import type { StageProgress } from './progress.js';
 import { probeCache, runSourceTask, type SourceOutcome, type SourceTask } from './worker.js';
 import { encodeResult, ExtractCache, parseNdjson, type EncodedResult } from './cache.js';
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { sourceFileSize } from '../extract/sourceFile.js';
 
 export interface ExtractAllOptions {
   sourcesDir: string;
@@ -166,7 +166,7 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
   // longest extraction starts first instead of last (and a single changed source starts at once, not after the
   // cached ones before it in the manifest). Results are still handed out in manifest order.
   const allAtOnce = pool !== null && misses.length <= window;
-  const bytes = new Map(allAtOnce ? misses.map((i) => [i, fileSize(opts.sourcesDir, manifest[i]!)]) : []);
+  const bytes = new Map(allAtOnce ? misses.map((i) => [i, sourceFileSize(opts.sourcesDir, manifest[i]!.file)]) : []);
   const order = allAtOnce ? [...misses].sort((a, b) => bytes.get(b)! - bytes.get(a)! || a - b) : misses;
   try {
     for (let i = 0; i < n; i++) {
@@ -212,15 +212,6 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
     if (pool && !opts.pool) await pool.close();
   }
   return stats;
-}
-
-/** A source file's size in bytes (0 when it cannot be read: its task reports why). */
-function fileSize(sourcesDir: string, entry: ManifestEntry): number {
-  try {
-    return statSync(path.join(sourcesDir, entry.file)).size;
-  } catch {
-    return 0;
-  }
 }
 
 function failed(entry: ManifestEntry): SourceResult {
