@@ -1,12 +1,12 @@
+// Only light modules here: a command loads what it needs when it runs (await import), so that `build` can start
+// its first extraction worker before the build's modules, DuckDB and the dataset load (pdf.js and the grammar then
+// load on that worker meanwhile).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatFindingsTable, writeGithubReport } from './checks/report.js';
-import { ManifestError, verifySources } from './extract/manifest.js';
-import { GoldError } from './eval/gold.js';
-import { build, extractShard, projectRoot } from './pipeline/build.js';
 import type { BudgetOptions } from './pipeline/budget.js';
-import { DatasetError, defaultDatasetDir, loadDataset } from './pipeline/dataset.js';
-import { initDataset } from './pipeline/init.js';
+import { defaultJobs, WorkerPool } from './pipeline/pool.js';
+import { resolveBudget } from './pipeline/budget.js';
+import { projectRoot } from './pipeline/root.js';
 import { parseShardSpec, ShardError } from './pipeline/shards.js';
 import { terminalLines, terminalText } from './pipeline/terminalText.js';
 
@@ -72,20 +72,34 @@ async function main(argv: string[]): Promise<number> {
       const fromShards = values['from-shards'] === undefined ? undefined : [...values['from-shards'], ...positionals];
       if (positionals.length && !fromShards) throw new UsageError(`unexpected argument: ${positionals[0]}`);
       const maxBytes = positiveInt(values['max-bytes'], '--max-bytes');
-      const result = await build({
-        ...(values.dataset === undefined ? {} : { datasetDir: values.dataset }),
-        ...(values.sources === undefined ? {} : { sourcesDir: values.sources }),
-        ...(values.out === undefined ? {} : { outDir: values.out }),
-        keepGoing: values['keep-going']!,
-        quiet: values.quiet!,
-        ...(maxBytes === undefined ? {} : { maxBytes }),
-        ...jobsAndCache(values),
-        ...(fromShards ? { fromShards } : {}),
-        ...(values['no-site'] ? { site: false } : {}),
-        ...(values.force ? { force: true } : {}),
-        ...budgetOf(values),
-        ...(values['allow-empty'] ? { allowEmpty: true } : {}),
-      });
+      const jobs = jobsAndCache(values);
+      const budget = budgetOf(values);
+      // the first extraction worker starts now, while this thread loads the build and the dataset (it is closed
+      // unused when the build turns out to be up to date); with no cache every source will be read, so each
+      // worker the build would start is started now
+      const pool = fromShards ? undefined : new WorkerPool(values['no-cache'] ? (jobs.jobs ?? defaultJobs()) : 1, undefined, { budget: resolveBudget(budget.budget) });
+      let result;
+      try {
+        const { build } = await import('./pipeline/build.js');
+        result = await build({
+          ...(values.dataset === undefined ? {} : { datasetDir: values.dataset }),
+          ...(values.sources === undefined ? {} : { sourcesDir: values.sources }),
+          ...(values.out === undefined ? {} : { outDir: values.out }),
+          keepGoing: values['keep-going']!,
+          quiet: values.quiet!,
+          ...(maxBytes === undefined ? {} : { maxBytes }),
+          ...jobs,
+          ...(fromShards ? { fromShards } : {}),
+          ...(values['no-site'] ? { site: false } : {}),
+          ...(values.force ? { force: true } : {}),
+          ...budget,
+          ...(values['allow-empty'] ? { allowEmpty: true } : {}),
+          ...(pool ? { pool } : {}),
+        });
+      } finally {
+        await pool?.close();
+      }
+      const { formatFindingsTable, writeGithubReport } = await import('./checks/report.js');
       if (!values.quiet) {
         const c = result.counts;
         process.stderr.write(
@@ -126,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError((e as Error).message);
       }
       const maxBytes = positiveInt(values['max-bytes'], '--max-bytes');
+      const { extractShard } = await import('./pipeline/build.js');
       const r = await extractShard({
         ...(values.dataset === undefined ? {} : { datasetDir: values.dataset }),
         ...(values.sources === undefined ? {} : { sourcesDir: values.sources }),
@@ -163,6 +178,7 @@ async function main(argv: string[]): Promise<number> {
         if (positionals.length !== 1) throw new UsageError('sources add takes one FILE');
         if (values.title === undefined || values.publisher === undefined) throw new UsageError('sources add needs --title and --publisher');
         const { addSource, nextSteps } = await import('./extract/addSource.js');
+        const { defaultDatasetDir, loadDataset } = await import('./pipeline/dataset.js');
         const { entry } = addSource({
           sourcesDir: values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir,
           file: positionals[0]!,
@@ -180,6 +196,8 @@ async function main(argv: string[]): Promise<number> {
       }
       if (sub !== 'verify') throw new UsageError(`unknown: sources ${sub ?? ''}`);
       const { values } = parseArgs({ args, options: { dataset: { type: 'string' }, sources: { type: 'string' } }, strict: true });
+      const { verifySources } = await import('./extract/manifest.js');
+      const { defaultDatasetDir, loadDataset } = await import('./pipeline/dataset.js');
       const results = verifySources(values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir);
       for (const r of results) process.stdout.write(terminalText(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.id}${r.ok ? '' : `  ${r.reason}: ${r.message}`}`) + '\n');
       return results.every((r) => r.ok) ? 0 : 1;
@@ -197,6 +215,7 @@ async function main(argv: string[]): Promise<number> {
         },
         strict: true,
       });
+      const { defaultDatasetDir, loadDataset } = await import('./pipeline/dataset.js');
       const releases = values.out ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).outDir;
       const { runReleaseCommand } = await import('./pipeline/releaseCommand.js');
       return runReleaseCommand(command, { bump: values.bump, buildDir: values.build ?? path.join(releases, 'build'), outDir: releases, allowDirty: values['allow-dirty']! });
@@ -218,6 +237,7 @@ async function main(argv: string[]): Promise<number> {
       });
       if (values.version === undefined) throw new UsageError('page-images needs --version DIR (a released version folder, e.g. out/v1.2.0)');
       const { restorePageImages, PAGE_IMAGES_SUMS } = await import('./pipeline/pageImages.js');
+      const { defaultDatasetDir, loadDataset } = await import('./pipeline/dataset.js');
       const r = await restorePageImages(values.version, values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir);
       process.stderr.write(
         r.listed === 0
@@ -232,6 +252,7 @@ async function main(argv: string[]): Promise<number> {
         options: { dataset: { type: 'string' }, build: { type: 'string', default: path.join(root, 'out', 'build') }, sources: { type: 'string' } },
         strict: true,
       });
+      const { defaultDatasetDir, loadDataset } = await import('./pipeline/dataset.js');
       const dataset = await loadDataset(values.dataset ?? defaultDatasetDir());
       const { writeAuditSite } = await import('./audit/site.js');
       await writeAuditSite(values.build!, path.join(values.build!, 'site'), { sourcesDir: values.sources ?? dataset.sourcesDir, log: (l) => process.stderr.write(`${terminalText(l)}\n`), ...(dataset.charts.length ? { charts: dataset.charts } : {}) });
@@ -243,6 +264,7 @@ async function main(argv: string[]): Promise<number> {
     case 'init': {
       const { positionals } = parseArgs({ args: rest, options: {}, strict: true, allowPositionals: true });
       if (positionals.length !== 1) throw new UsageError('init takes one folder: figtrail init DIR');
+      const { initDataset } = await import('./pipeline/init.js');
       const made = initDataset(path.resolve(positionals[0]!));
       process.stdout.write(`${made.map((f) => `created ${f}`).join('\n')}\nnext: figtrail build --dataset ${positionals[0]}\n`);
       return 0;
@@ -329,12 +351,21 @@ function jobsAndCache(values: { jobs?: string | undefined; cache?: string | unde
   };
 }
 
+/** An error the user can act on (bad usage, manifest, dataset, gold file or shards): said in one line, exit 2. */
+async function isUsersError(err: unknown): Promise<boolean> {
+  if (err instanceof UsageError || err instanceof ShardError || (err as { code?: string } | null)?.code?.startsWith('ERR_PARSE_ARGS')) return true;
+  if (!(err instanceof Error)) return false;
+  // the modules that define the other errors are loaded already when one of theirs was thrown
+  const [{ ManifestError }, { GoldError }, { DatasetError }] = await Promise.all([import('./extract/manifest.js'), import('./eval/gold.js'), import('./pipeline/dataset.js')]);
+  return err instanceof ManifestError || err instanceof GoldError || err instanceof DatasetError;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ManifestError || err instanceof GoldError || err instanceof ShardError || err instanceof DatasetError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  async (err: unknown) => {
+    if (await isUsersError(err)) {
       process.stderr.write(`figtrail: ${terminalLines((err as Error).message)}\n${err instanceof UsageError ? `\n${USAGE}\n` : ''}`);
       process.exitCode = 2;
     } else {

@@ -118,6 +118,20 @@ describe('schema-valid caps listed rows', () => {
     expect(fs).toHaveLength(MAX_ROW_FINDINGS + 1);
     expect(fs.at(-1)!.message).toBe('table t: 25 of 25 rows invalid (5 not listed)');
   });
+
+  it('a schema that breaks the JSON Schema meta-schema is one error finding, its rows are not validated', async () => {
+    const ctx = contextFromFixture({
+      description: 'bad schema',
+      tables: {
+        a: { rows: [{ n: 1 }], schema: { type: 'object', properties: { n: { type: 'integer' } } } },
+        b: { rows: [{ n: 'x' }], schema: { type: 'object', properties: { n: { type: 'whole number' } } } },
+      },
+    });
+    const fails = (await schemaValid.run(ctx)).filter((f) => f.status === 'fail');
+    expect(fails).toHaveLength(1);
+    expect(fails[0]!.place.table).toBe('b');
+    expect(fails[0]!.message).toMatch(/^table b: its JSON Schema does not compile: schema is invalid: data\/properties\/n\/type must be equal to one of the allowed values/);
+  });
 });
 
 describe('phrase detectors do not fire on each other\'s sentences', () => {

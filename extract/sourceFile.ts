@@ -13,7 +13,7 @@
  * - a bounded read: the fstat size is checked against the cap, and the read itself stops past the cap, so a
  *   file that grows while being read (or lies about its size) cannot exhaust memory.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SourceError, type SourceErrorReason } from './textLayer.js';
 
@@ -78,6 +78,18 @@ export function resolveSourceFile(sourcesDir: string, file: string, sourceId: st
     throw new SourceAccessError(sourceId, 'outside', `file "${file}" links outside the sources folder`);
   }
   return real;
+}
+
+/**
+ * The size in bytes of a source file, resolved as a read resolves it but not opened (extraction hands the largest
+ * sources to its workers first); 0 when it cannot be resolved (reading it reports why).
+ */
+export function sourceFileSize(sourcesDir: string, file: string): number {
+  try {
+    return statSync(resolveSourceFile(sourcesDir, file)).size;
+  } catch {
+    return 0;
+  }
 }
 
 /**

@@ -1,42 +1,30 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildExitCode } from './exitCode.js';
+import { projectRoot } from './root.js';
 import type { Finding } from '../checks/types.js';
 import { languageHash } from '../extract/language.js';
 import { nonEmptyManifest, readManifest, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { openSource } from '../extract/sourceFile.js';
 import type { SourceErrorRecord } from '../extract/records.js';
-import { writeAuditSite } from '../audit/site.js';
-import { definitionTables, TABLE_SCHEMAS } from '../contracts/index.js';
 import { resolveBudget, type BudgetOptions } from './budget.js';
 import { extractionVersions } from './cache.js';
-import { loadDataset, defaultDatasetDir, type Dataset } from './dataset.js';
+import { checkRulePatterns, loadDataset, defaultDatasetDir, type Dataset } from './dataset.js';
 import { extractAll, type ExtractStats } from './extractAll.js';
 import { WorkerPool } from './pool.js';
 import type { SourceResult } from './extractSource.js';
 import { makeTempDirs, recoverOutput, replaceOutput } from './outputSwap.js';
 import { Progress } from './progress.js';
 import { terminalText } from './terminalText.js';
-import { publishTables, writeSha256Sums, type PublishMeta } from './publish.js';
+import type { PublishMeta } from './publish.js';
 import { manifestHash, readShards, ShardError, shardEntries, ShardWriter, SHARD_FORMAT, sortManifest, type ShardSet, type ShardSpec } from './shards.js';
-import { validatorFor } from '../checks/rules/schema-valid.js';
-import { CheckStep } from './steps/check.js';
 import { extractStep } from './steps/extract.js';
 import { reconcileStep } from './steps/reconcile.js';
 import { codeFingerprint, hasBuildRecord, readUpToDate, upToDateKey, writeUpToDate } from './upToDate.js';
 
-/** The project root (works from both the .ts sources and the compiled dist/). */
-export function projectRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('cannot find the figtrail project root');
-    dir = up;
-  }
-  return dir;
-}
+// in a module of its own, so that cli.ts finds the root without loading the build
+export { projectRoot } from './root.js';
 
 /** The tables the build publishes from its own rows, checked against their schemas (schema-valid). */
 const PUBLISHED_ROW_TABLES = ['sources', 'mentions', 'skips', 'facts', 'series', 'errors'] as const;
@@ -66,6 +54,12 @@ export interface BuildOptions {
   budget?: BudgetOptions;
   /** publish an empty dataset when the manifest lists no sources (otherwise that is a ManifestError) */
   allowEmpty?: boolean;
+  /**
+   * extraction workers started before the build (cli.ts starts one first thing, before this module loads, so that
+   * pdf.js and the grammar load while the main thread loads the build's modules and the dataset); the build
+   * hands them the dataset's vocabulary, uses them (or not: up to date, shards) and closes them
+   */
+  pool?: WorkerPool;
 }
 
 export interface BuildResult {
@@ -195,9 +189,12 @@ interface BuildInputs {
   shardSet: ShardSet | null;
 }
 
-/** Step 0 — load: the dataset (validated and cross-checked), the manifest, the shards. */
+/**
+ * Step 0 — load: the dataset (validated and cross-checked), the manifest, the shards. The check that the rules'
+ * patterns compile in DuckDB is left to the caller (build: while the workers extract; it needs DuckDB loaded).
+ */
 async function loadInputs(opts: BuildOptions): Promise<BuildInputs> {
-  const dataset = await loadDataset(opts.datasetDir ?? defaultDatasetDir());
+  const dataset = await loadDataset(opts.datasetDir ?? defaultDatasetDir(), { checkRulePatterns: false });
   const sourcesDir = path.resolve(opts.sourcesDir ?? dataset.sourcesDir);
   let manifest = sortManifest(nonEmptyManifest(readManifest(sourcesDir), sourcesDir, opts.allowEmpty));
   let shardSet: ShardSet | null = null;
@@ -219,6 +216,40 @@ function inputHashes(inputs: BuildInputs): Record<string, string> {
   for (const [f, sha] of Object.entries(inputs.dataset.files)) h[`dataset:${f}`] = sha;
   h['language'] = languageHash();
   return h;
+}
+
+/** One turn of the event loop: work split by it lets a worker's message (a finished source) in between. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The modules of the steps after extraction, and their one-time work, done while the extraction workers read
+ * (a build that reads nothing itself spends that time waiting): the checks (with the schema-valid check's
+ * validators compiled), publish, the audit site, and the transform with DuckDB, in which the rules' patterns are
+ * checked (loadDataset left that out). Rejects with the DatasetError of a pattern that does not compile.
+ */
+async function laterSteps(dataset: Dataset) {
+  await nextTurn();
+  const { CheckStep } = await import('./steps/check.js');
+  await nextTurn();
+  const { definitionTables, TABLE_SCHEMAS } = await import('../contracts/index.js');
+  const { validatorFor } = await import('../checks/rules/schema-valid.js');
+  for (const name of PUBLISHED_ROW_TABLES) {
+    await nextTurn();
+    try {
+      validatorFor((TABLE_SCHEMAS as Record<string, object>)[name]!);
+    } catch {
+      // a schema that does not compile is the check's finding, made when the check runs
+    }
+  }
+  await nextTurn();
+  const { publishTables, writeSha256Sums } = await import('./publish.js');
+  await nextTurn();
+  const { writeAuditSite } = await import('../audit/site.js');
+  await nextTurn();
+  await import('../transform/run.js');
+  await nextTurn();
+  await checkRulePatterns(dataset);
+  return { CheckStep, definitionTables, TABLE_SCHEMAS, publishTables, writeSha256Sums, writeAuditSite };
 }
 
 /**
@@ -243,16 +274,27 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   recoverOutput(outDir, { log }); // a run killed while replacing outDir left a journal: finish its swap first
 
   // up to date? same inputs, code, options and environment as the last build into outDir, which still verifies
+  let commitOfBuild: string | undefined;
+  const commit = () => (commitOfBuild ??= gitCommit(root)); // two git processes, once per build
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(root) : opts.cacheDir;
   let key: string | null = null;
 
   // The first extraction worker starts before the sources are hashed (the up-to-date key below, the cache probe):
-  // it loads pdf.js and the vocabulary meanwhile. The pool grows to one worker per source to read (up to --jobs)
-  // once the cache probe knows how many; each worker reads sources one after another. When this build may be up
-  // to date (a record of the last build into outDir) nothing is started until the check has failed. Unused
-  // workers are closed; an idle pool never keeps the process alive.
-  const startPool = () => new WorkerPool(1, undefined, { budget: resolveBudget(opts.budget), log, lexiconDir: dataset.vocabularyDir });
-  let pool = shardSet || (cacheDir !== null && !opts.force && hasBuildRecord(cacheDir, outDir)) ? null : startPool();
+  // it loads pdf.js and the grammar meanwhile, and is handed the vocabulary this thread has loaded. The pool grows
+  // to one worker per source to read (up to --jobs) once the cache probe knows how many; each worker reads sources
+  // one after another. When this build may be up to date (a record of the last build into outDir) nothing is
+  // started until the check has failed, unless the caller started the pool already. Unused workers are closed;
+  // an idle pool never keeps the process alive.
+  const lexicon = { dir: dataset.vocabularyDir, lexicon: dataset.lexicon };
+  const startPool = () => new WorkerPool(1, undefined, { budget: resolveBudget(opts.budget), log, lexicon });
+  let pool: WorkerPool | null = opts.pool ?? null;
+  if (pool) {
+    pool.log = log;
+    if (shardSet) {
+      await pool.close();
+      pool = null;
+    } else pool.provideLexicon(lexicon);
+  } else if (!(shardSet || (cacheDir !== null && !opts.force && hasBuildRecord(cacheDir, outDir)))) pool = startPool();
   const code = cacheDir === null ? null : codeFingerprint(root); // also keys the site's page cache
   if (cacheDir !== null && code !== null && !shardSet) {
     key = upToDateKey({
@@ -268,7 +310,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       inputs: inputHashes(inputs),
       // the caps are options too: a build under a lower figure or page cap is not the last one's (see cache.ts)
       options: { sourcesDir, outDir, keepGoing: opts.keepGoing ?? false, maxBytes: opts.maxBytes ?? null, site: opts.site !== false, caps: capsOf(opts.budget) },
-      env: { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH ?? null, commit: gitCommit(root), node: process.version },
+      env: { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH ?? null, commit: commit(), node: process.version },
     });
     const last = opts.force ? null : readUpToDate<BuildResult>(cacheDir, outDir, key);
     if (last) {
@@ -285,16 +327,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   try {
     // 1. sources → text layers → mentions
     performance.mark('figtrail:extract');
-    // the schema-valid check's validators are compiled on this thread while it waits for the extraction workers
-    const precompile = setImmediate(() => {
-      for (const name of PUBLISHED_ROW_TABLES) {
-        try {
-          validatorFor((TABLE_SCHEMAS as Record<string, object>)[name]!);
-        } catch {
-          // a schema that does not compile is the check's finding, made when the check runs
-        }
-      }
-    });
+    // what the steps after extraction need is loaded on this thread while it waits for the workers: the checks,
+    // publish and site modules, the schema-valid check's validators, DuckDB and the transform (the rules' patterns
+    // are checked in it). Each in a turn of its own, so that a worker's finished source is not kept waiting long.
+    const later = laterSteps(dataset);
+    later.catch(() => {}); // awaited below; this only keeps a failure during extraction from going unhandled
     const extracted = await extractStep({
       manifest,
       shardSet,
@@ -311,8 +348,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       log,
       ...(pool ? { pool } : {}),
     });
-    clearImmediate(precompile); // extraction did not wait on anything (e.g. every source from the cache): the check compiles them
-    await pool?.close(); // the workers' heaps are freed before the reconcile
+    // the workers' heaps are freed once they have read the PDFs' page texts again (during the reconcile)
+    const poolClosed = extracted.pageTextsSettled.then(() => pool?.close());
+    poolClosed.catch(() => {}); // awaited below
+    const { CheckStep, publishTables, writeSha256Sums, definitionTables, TABLE_SCHEMAS, writeAuditSite } = await later;
     const { sources, mentions, skips, errors } = extracted;
 
     // 2. mentions → facts and series (DuckDB), while 3a. the checks that need no facts run here
@@ -327,9 +366,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       rulesPath: dataset.rulesPath,
       decisionsPath: existsSync(dataset.decisionsPath) ? dataset.decisionsPath : null,
     });
-    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), pageTextsDir: extracted.pageTextsDir, relations: dataset.relations });
+    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), pageTextsDir: extracted.pageTextsDir, pageTextsSettled: extracted.pageTextsSettled, relations: dataset.relations });
     await checks.early(rows);
     const transformed = await reconciling;
+    await poolClosed;
     log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
 
     // 3b. the checks over the facts and the tables as they will be published
@@ -349,7 +389,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const meta: PublishMeta = {
       datasetVersion: 'unreleased',
       figtrailVersion: figtrailVersion(root),
-      gitCommit: gitCommit(root),
+      gitCommit: commit(),
       inputHashes: inputHashes(inputs),
       sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : null,
       dataset: { name: dataset.name, title: dataset.title },

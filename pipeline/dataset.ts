@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { z } from 'zod';
 import { RelationsFileSchema, type Relation } from '../checks/relations.js';
 import { LEXICON_FILES, loadLexicon, type Lexicon } from '../extract/lexicon.js';
@@ -9,6 +8,7 @@ import { sha256Hex } from '../extract/manifest.js';
 import { parseYamlWithLines } from './yamlLines.js';
 import { UNITS } from '../extract/records.js';
 import { DecisionsFileSchema, RulesFileSchema, type Decision, type RulesFile } from '../transform/run.js';
+import { duckdb } from './duckdb.js';
 
 /**
  * A dataset is a folder with a declared shape (`dataset.yaml`); the engine is everything else.
@@ -125,11 +125,53 @@ function resolveIn(dir: string, rel: string): string {
 
 // ------------------------------------------------------------------------------------------ the loader
 
+/**
+ * A rule's pattern must compile in the engine that runs it: DuckDB's regular expressions (RE2), not JavaScript's.
+ * One problem line (file:line) per pattern that does not.
+ */
+async function rulePatternProblems(rules: RulesFile, rulesYaml: YamlFile | string): Promise<string[]> {
+  const problems: string[] = [];
+  if (!rules.source_kinds.length) return problems;
+  const instance = await duckdb().DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  try {
+    for (const [i, k] of rules.source_kinds.entries()) {
+      try {
+        await con.run(`SELECT regexp_matches('', ?, 'i')`, [k.publisher_pattern]);
+      } catch (e) {
+        const y = typeof rulesYaml === 'string' ? (rulesYaml = readYamlFile(rulesYaml)) : rulesYaml;
+        problems.push(`${y.file}:${y.line(['source_kinds', i, 'publisher_pattern'])}: source kind ${k.kind}: publisher_pattern does not compile in DuckDB: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+  return problems;
+}
+
+/**
+ * The check loadDataset leaves out with `checkRulePatterns: false`: the rules' patterns compile in DuckDB. Throws
+ * the DatasetError loadDataset would have thrown.
+ */
+export async function checkRulePatterns(dataset: Pick<Dataset, 'dir' | 'rules' | 'rulesPath'>): Promise<void> {
+  const problems = await rulePatternProblems(dataset.rules, dataset.rulesPath);
+  if (problems.length) throw new DatasetError(`dataset ${dataset.dir}:\n${problems.join('\n')}`);
+}
+
 /** Units a ratio metric may take; stock and flow metrics take none of them. */
 const RATIO_UNITS = new Set<string>(['percent', 'percentage_points', 'times', 'per_10k']);
 
+export interface LoadDatasetOptions {
+  /**
+   * false: leave out the check that the rules' patterns compile in DuckDB, for the caller to run with
+   * checkRulePatterns while it does other work (the build: while its workers extract). Default true.
+   */
+  checkRulePatterns?: boolean;
+}
+
 /** Reads, validates and cross-checks every file of the dataset in `dir`. Throws a DatasetError listing every problem. */
-export async function loadDataset(dir: string = defaultDatasetDir()): Promise<Dataset> {
+export async function loadDataset(dir: string = defaultDatasetDir(), opts: LoadDatasetOptions = {}): Promise<Dataset> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DatasetError(`${dir}: no such dataset folder`);
   const root = realpathSync(dir);
   const declFile = path.join(root, 'dataset.yaml');
@@ -158,16 +200,18 @@ export async function loadDataset(dir: string = defaultDatasetDir()): Promise<Da
   const problems: string[] = [];
   const metricIds = new Set(lexicon.metrics.map((m) => m.id));
   const subjectIds = new Set(lexicon.subjects.map((s) => s.id));
-  const metricsYaml = readYamlFile(path.join(vocabularyDir, 'metrics.yaml'));
   const at = (y: YamlFile, p: (string | number)[], msg: string) => problems.push(`${y.file}:${y.line(p)}: ${msg}`);
 
-  const rawMetrics = ((metricsYaml.data as { metrics?: { id?: string; kind?: string; unit_kinds?: string[] }[] }).metrics ?? []);
-  rawMetrics.forEach((m, i) => {
+  // the metrics as the lexicon read them (same order as in the file); the file is parsed again, with its lines,
+  // only to say where a problem is (a second parse of the largest file costs every build ~0.1 s)
+  let metricsYaml: YamlFile | undefined;
+  const metricsFile = () => (metricsYaml ??= readYamlFile(path.join(vocabularyDir, 'metrics.yaml')));
+  lexicon.metrics.forEach((m, i) => {
     const units = m.unit_kinds ?? [];
     const ratioUnits = units.filter((u) => RATIO_UNITS.has(u));
-    if (m.kind === 'ratio' && ratioUnits.length === 0) at(metricsYaml, ['metrics', i, 'unit_kinds'], `metric ${m.id}: a ratio takes a ratio unit (${[...RATIO_UNITS].join(', ')}), not ${units.join(', ')}`);
-    if (m.kind !== 'ratio' && ratioUnits.length > 0) at(metricsYaml, ['metrics', i, 'unit_kinds'], `metric ${m.id}: a ${m.kind} cannot take ${ratioUnits.join(', ')} (that is a ratio's unit)`);
-    for (const u of units) if (!(UNITS as readonly string[]).includes(u)) at(metricsYaml, ['metrics', i, 'unit_kinds'], `metric ${m.id}: unknown unit ${u}`);
+    if (m.kind === 'ratio' && ratioUnits.length === 0) at(metricsFile(), ['metrics', i, 'unit_kinds'], `metric ${m.id}: a ratio takes a ratio unit (${[...RATIO_UNITS].join(', ')}), not ${units.join(', ')}`);
+    if (m.kind !== 'ratio' && ratioUnits.length > 0) at(metricsFile(), ['metrics', i, 'unit_kinds'], `metric ${m.id}: a ${m.kind} cannot take ${ratioUnits.join(', ')} (that is a ratio's unit)`);
+    for (const u of units) if (!(UNITS as readonly string[]).includes(u)) at(metricsFile(), ['metrics', i, 'unit_kinds'], `metric ${m.id}: unknown unit ${u}`);
   });
 
   const rawRelations = ((relationsYaml.data as { relations?: Record<string, unknown>[] }).relations ?? []);
@@ -194,24 +238,8 @@ export async function loadDataset(dir: string = defaultDatasetDir()): Promise<Da
     });
   }
 
-  // a rule's pattern must compile in the engine that runs it: DuckDB's regular expressions (RE2), not JavaScript's
-  const patterns = rules.source_kinds.map((k, i) => ({ k, i }));
-  if (patterns.length) {
-    const instance = await DuckDBInstance.create(':memory:');
-    const con = await instance.connect();
-    try {
-      for (const { k, i } of patterns) {
-        try {
-          await con.run(`SELECT regexp_matches('', ?, 'i')`, [k.publisher_pattern]);
-        } catch (e) {
-          at(rulesYaml, ['source_kinds', i, 'publisher_pattern'], `source kind ${k.kind}: publisher_pattern does not compile in DuckDB: ${(e as Error).message.split('\n')[0]}`);
-        }
-      }
-    } finally {
-      con.closeSync();
-      instance.closeSync();
-    }
-  }
+  // every problem is listed at once: the patterns are checked here too when something else is wrong
+  if (problems.length || opts.checkRulePatterns !== false) problems.push(...(await rulePatternProblems(rules, rulesYaml)));
   if (problems.length) throw new DatasetError(`dataset ${root}:\n${problems.join('\n')}`);
 
   // every declared file is an input of the build

@@ -6,6 +6,11 @@ import { sha256Hex } from '../extract/manifest.js';
 import { build, extractShard, type BuildOptions } from './build.js';
 import { DEFAULT_PDF_LIMITS } from '../extract/limits.js';
 import { cacheKey, decodeResult, encodeResult, ExtractCache } from './cache.js';
+import { loadLexicon } from '../extract/lexicon.js';
+import type { ManifestEntry } from '../extract/manifest.js';
+import { extractAll } from './extractAll.js';
+import type { WorkerPool } from './pool.js';
+import { runSourceTask, type SourceTask } from './worker.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const realManifest = JSON.parse(readFileSync(path.join(root, 'sources', 'manifest.json'), 'utf8')) as Record<string, unknown>[];
@@ -188,5 +193,40 @@ describe('sharded extraction', () => {
     writeFileSync(path.join(odd, path.basename(s2.file)), JSON.stringify(s2json));
     await expect(build({ sourcesDir: src, outDir: path.join(tmp, 'x3'), fromShards: [odd], ...quiet })).rejects.toThrow(/inconsistent shards: .*lexicon_hash/);
     expect(existsSync(path.join(tmp, 'x1'))).toBe(false);
+  });
+});
+
+describe('the order sources are read in', () => {
+  it('sources that fit in the window go to the pool at once, largest file first; results still come in manifest order', async () => {
+    const dir = path.join(tmp, 'order');
+    mkdirSync(dir);
+    // three pages of different sizes, listed smallest first
+    const pages = [
+      ['a-small', '<p>The park had 12 firms.</p>'],
+      ['b-large', `<p>The park had 40 firms.</p>${'<p>Its streets are quiet.</p>'.repeat(50)}`],
+      ['c-medium', `<p>The park had 7 labs.</p>${'<p>Its streets are quiet.</p>'.repeat(10)}`],
+    ];
+    const manifest = pages.map(([id, body]) => {
+      const bytes = Buffer.from(`<html><body>${body}</body></html>`);
+      writeFileSync(path.join(dir, `${id}.html`), bytes);
+      return { id: id!, file: `${id}.html`, media_type: 'text/html', title: id!, publisher: null, original_url: null, published: null, capture: 'test', notes: null, sha256: sha256Hex(bytes) };
+    });
+    const lexiconDir = path.join(root, 'dataset', 'vocabulary');
+    const lexicon = loadLexicon(lexiconDir);
+    const asked: string[] = [];
+    // a stand-in for the worker pool: it records the order tasks are handed over and reads them in this thread
+    const pool = {
+      size: 2,
+      provideLexicon: () => {},
+      grow: () => {},
+      run: (task: SourceTask) => {
+        asked.push(task.entry.id);
+        return runSourceTask(task, lexicon);
+      },
+    } as unknown as WorkerPool;
+    const handed: string[] = [];
+    await extractAll(manifest as ManifestEntry[], { sourcesDir: dir, lexiconDir, lexicon, cacheDir: null, pool, onResult: (e) => void handed.push(e.id) });
+    expect(asked).toEqual(['b-large', 'c-medium', 'a-small']);
+    expect(handed).toEqual(['a-small', 'b-large', 'c-medium']);
   });
 });

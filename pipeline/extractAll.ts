@@ -14,11 +14,12 @@ import type { StageProgress } from './progress.js';
 import { probeCache, runSourceTask, type SourceOutcome, type SourceTask } from './worker.js';
 import { encodeResult, ExtractCache, parseNdjson, type EncodedResult } from './cache.js';
 import { existsSync } from 'node:fs';
+import { sourceFileSize } from '../extract/sourceFile.js';
 
 export interface ExtractAllOptions {
   sourcesDir: string;
   lexiconDir: string;
-  /** the loaded lexicon (used in-process; workers load lexiconDir themselves) */
+  /** the loaded lexicon (used in-process, and handed to the workers: they do not parse lexiconDir again) */
   lexicon: Lexicon;
   maxBytes?: number;
   /**
@@ -44,6 +45,16 @@ export interface ExtractAllOptions {
   isolate?: boolean;
   /** where "still working on <source>" lines go (default: stderr) */
   log?: (line: string) => void;
+  /**
+   * With a given pool: each PDF's result is handed out as soon as it is extracted, and the page texts of its second
+   * read (for the quote-on-page check) come later, here; `settled` gets a promise that resolves once they all
+   * have (the pool must stay open until then). Without this, a result waits for its page texts.
+   * `error`: the second read was stopped (over its budget, its worker lost).
+   */
+  latePageTexts?: {
+    onPageTexts(entry: ManifestEntry, pageTexts: string[] | null, error?: string): void;
+    settled(done: Promise<void>): void;
+  };
   /** one line for the log when the cache drops a bad entry or cannot be written (each said once) */
   onCacheProblem?: (line: string) => void;
   /** result: the SourceResult with its mentions but layout null (the layout comes as its file text in `encoded`) */
@@ -104,19 +115,44 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
     opts.pool !== undefined ||
     (isolate && misses.length > 0) ||
     (wanted > 1 && misses.length > 1 && (opts.jobs !== undefined || misses.length >= AUTO_PARALLEL_MIN));
-  const poolOpts = { budget, lexiconDir: opts.lexiconDir, ...(opts.log ? { log: opts.log } : {}) };
+  const provided = { dir: opts.lexiconDir, lexicon: opts.lexicon };
+  const poolOpts = { budget, lexiconDir: opts.lexiconDir, lexicon: provided, ...(opts.log ? { log: opts.log } : {}) };
   // isolated, every core gets a worker (each takes sources one after another, so start-up is paid once per worker)
   const size = Math.min(wanted, misses.length);
   const pool = parallel ? (opts.pool ?? new WorkerPool(size, undefined, poolOpts)) : null;
+  // a pool started before the dataset was read gets the lexicon before its first task (and its new workers with it)
+  if (opts.pool) opts.pool.provideLexicon(provided);
   if (opts.pool && opts.growPool) opts.pool.grow(size);
   const stats: ExtractStats = { sources: n, extracted: 0, cacheHits: 0, failed: 0, pages: 0, jobs: pool ? pool.size : 1 };
 
-  const inProcess = (i: number): Promise<SourceOutcome> => runSourceTask(taskOf(manifest[i]!, keys[i] ?? null), opts.lexicon);
+  // without a pool the task runs here and is not sent early: it always ends with its SourceOutcome
+  const inProcess = (i: number): Promise<SourceOutcome> => runSourceTask(taskOf(manifest[i]!, keys[i] ?? null), opts.lexicon) as Promise<SourceOutcome>;
+  // page texts may come after the results only from a pool that outlives this call (the caller closes it)
+  const late = opts.pool ? opts.latePageTexts : undefined;
+  const lateDone: Promise<void>[] = [];
   const inPool = (i: number): Promise<SourceOutcome> =>
-    pool!.run(taskOf(manifest[i]!, keys[i] ?? null)).then(
-      (o) => o as SourceOutcome,
-      (err: unknown) => ({ kind: 'source', cacheHit: false, encoded: encodeResult(crashed(manifest[i]!, err), null) }),
-    );
+    new Promise<SourceOutcome>((resolve) => {
+      const entry = manifest[i]!;
+      let sentEarly = false;
+      const task: SourceTask = { ...taskOf(entry, keys[i] ?? null), ...(late ? { pageTextsLater: true } : {}) };
+      const done = pool!
+        .run(task, (o) => {
+          sentEarly = true;
+          resolve(o as SourceOutcome);
+        })
+        .then(
+          (o) => {
+            if (o.kind !== 'pageTexts') return resolve(o as SourceOutcome);
+            late!.onPageTexts(entry, o.pageTexts);
+            if (o.cacheProblem) say(`cache: the extraction cache ${cacheDir} is not writable (${o.cacheProblem.detail}); sources are extracted but not stored`);
+          },
+          (err: unknown) => {
+            if (sentEarly) late!.onPageTexts(entry, null, (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '');
+            else resolve({ kind: 'source', cacheHit: false, encoded: encodeResult(crashed(entry, err), null) });
+          },
+        );
+      if (late) lateDone.push(done);
+    });
   const window = Math.max(1, opts.window ?? 4 * (pool?.size ?? 1));
   const said = new Set<string>();
   const say = (line: string) => {
@@ -126,12 +162,18 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
   };
   const pending = new Map<number, Promise<SourceOutcome>>();
   let nextMiss = 0;
+  // When every source to read fits in the window they are all handed to the pool at once, largest file first: the
+  // longest extraction starts first instead of last (and a single changed source starts at once, not after the
+  // cached ones before it in the manifest). Results are still handed out in manifest order.
+  const allAtOnce = pool !== null && misses.length <= window;
+  const bytes = new Map(allAtOnce ? misses.map((i) => [i, sourceFileSize(opts.sourcesDir, manifest[i]!.file)]) : []);
+  const order = allAtOnce ? [...misses].sort((a, b) => bytes.get(b)! - bytes.get(a)! || a - b) : misses;
   try {
     for (let i = 0; i < n; i++) {
       // keep up to `window` extractions under way ahead of the result handed out next
       if (pool) {
-        while (nextMiss < misses.length && misses[nextMiss]! < i + window * 2 && pending.size < window) {
-          const j = misses[nextMiss++]!;
+        while (nextMiss < order.length && (allAtOnce || order[nextMiss]! < i + window * 2) && pending.size < window) {
+          const j = order[nextMiss++]!;
           pending.set(j, inPool(j));
         }
       }
@@ -165,6 +207,7 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
       opts.progress?.tick(r.pages ?? 0);
       await opts.onResult(entry, { ...r, mentions: parseNdjson<SourceResult['mentions'][number]>(o.encoded.mentionsNdjson) }, i, o.encoded);
     }
+    late?.settled(Promise.all(lateDone).then(() => undefined));
   } finally {
     if (pool && !opts.pool) await pool.close();
   }

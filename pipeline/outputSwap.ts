@@ -95,6 +95,9 @@ export interface TempDirs {
 export function makeTempDirs(outDir: string, opts: { tmpRoot?: string } = {}): TempDirs {
   const out = path.resolve(outDir);
   mkdirSync(path.dirname(out), { recursive: true });
+  // listening before the first folder exists: a signal between its creation and track() then waits for this
+  // synchronous code to end (and finds the folder tracked) instead of ending the process by default
+  install();
   const stage = mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.tmp-${process.pid}-`));
   track(stage);
   const work = mkdtempSync(path.join(opts.tmpRoot ?? os.tmpdir(), `figtrail-work-${process.pid}-`));

@@ -4,9 +4,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import { BudgetExceeded, DEFAULT_BUDGET } from './budget.js';
-import { manyFiguresHtml } from './hostileInputs.js';
+import { manyFiguresHtml, pdfkitPdf } from './hostileInputs.js';
+import { loadLexicon } from '../extract/lexicon.js';
+import { readPdfPageTexts } from '../extract/pdf.js';
 import { WorkerPool } from './pool.js';
-import type { SourceOutcome, TextLayerOutcome } from './worker.js';
+import type { Outcome, SourceOutcome, TextLayerOutcome } from './worker.js';
 
 /**
  * The worker pool keeps its workers across tasks (start-up, pdf.js and the lexicon, is paid once per worker), and
@@ -27,6 +29,32 @@ function htmlFile(name: string, body: string | Uint8Array): string {
 const quiet = { log: () => {} };
 
 describe('worker pool', () => {
+  it('a pool started before the vocabulary was read is handed it; a PDF is sent when extracted and its page texts follow', async () => {
+    const bytes = await pdfkitPdf((doc) => {
+      doc.text('In 2023 the park had 120 firms.');
+      doc.addPage().text('Its staff numbered 9,000.');
+    });
+    writeFileSync(path.join(tmp, 'two-pages.pdf'), bytes);
+    const entry = { id: 'two-pages', file: 'two-pages.pdf', media_type: 'application/pdf', title: 't', publisher: null, original_url: null, published: null, capture: 'test', notes: null, sha256: sha256Hex(bytes) } as ManifestEntry;
+    const pool = new WorkerPool(1, undefined, quiet);
+    try {
+      // a folder no worker could read: the source can only be read with the vocabulary handed over
+      const dir = path.join(tmp, 'no-such-vocabulary');
+      pool.provideLexicon({ dir, lexicon: loadLexicon(lexiconDir) });
+      const partials: Outcome[] = [];
+      const outcome = await pool.run({ kind: 'source', sourcesDir: tmp, entry, lexiconDir: dir, cacheDir: null, pageTextsLater: true }, (o) => partials.push(o));
+      expect(partials).toHaveLength(1);
+      const sent = partials[0] as SourceOutcome;
+      expect(sent.encoded.result.error).toBeNull();
+      expect(sent.encoded.pageTexts).toBeNull();
+      expect(sent.encoded.mentionsNdjson.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { quote: string }).quote)).toEqual(['120 firms', '9,000']);
+      expect(outcome).toEqual({ kind: 'pageTexts', pageTexts: await readPdfPageTexts(bytes) });
+      expect((outcome as { pageTexts: string[] }).pageTexts).toHaveLength(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('reads many files with the workers it started, in submission order of results', async () => {
     const files = [0, 1, 2, 3, 4, 5].map((i) => htmlFile(`p${i}.html`, `<html><body><p>${'In 2023 there were 178 zones. '.repeat(i + 1)}</p></body></html>`));
     const pool = new WorkerPool(2, undefined, quiet);

@@ -12,7 +12,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BudgetExceeded, DEFAULT_BUDGET, type SourceBudget } from './budget.js';
-import { WORKER_MARK, type Outcome, type Task } from './worker.js';
+import type { Outcome, ProvidedLexicon, Task } from './worker.js';
+
+/**
+ * What tells pipeline/worker.js it was started by this pool. Defined here, not in worker.ts: the main thread starts
+ * workers (cli.ts, first thing) without loading worker.ts and what it imports (the lexicon and cache modules).
+ */
+export const WORKER_MARK = 'figtrail-extract-worker';
 
 export function defaultJobs(): number {
   return Math.max(1, os.availableParallelism());
@@ -44,6 +50,8 @@ const MAX_START_FAILURES = 3;
 interface Current {
   id: number;
   label: string;
+  /** told of a result the worker sends before the task's outcome (SourceTask.pageTextsLater) */
+  onPartial: ((o: Outcome) => void) | undefined;
   started: number;
   timers: NodeJS.Timeout[];
   resolve: (o: Outcome) => void;
@@ -63,6 +71,8 @@ export interface PoolOptions {
   log?: (line: string) => void;
   /** the vocabulary folder the source tasks will name: each worker loads it while starting, before any task */
   lexiconDir?: string;
+  /** that vocabulary already loaded (by the main thread): handed to each worker instead (see provideLexicon) */
+  lexicon?: ProvidedLexicon;
 }
 
 /** What a task is about, for the log: the source id, or the file. */
@@ -79,7 +89,7 @@ export class WorkerPool {
   }
   private readonly entry: string;
   private readonly slots: Slot[] = [];
-  private readonly queue: { id: number; task: Task; resolve: (o: Outcome) => void; reject: (e: Error) => void }[] = [];
+  private readonly queue: { id: number; task: Task; onPartial: ((o: Outcome) => void) | undefined; resolve: (o: Outcome) => void; reject: (e: Error) => void }[] = [];
   private nextId = 0;
   private closed = false;
   private started = 0;
@@ -88,8 +98,10 @@ export class WorkerPool {
   /** set when workers cannot start at all: every task then fails with it instead of waiting forever */
   private broken: Error | null = null;
   private readonly budget: Pick<SourceBudget, 'timeoutMs' | 'maxHeapMb' | 'slowAfterMs'>;
-  private readonly log: (line: string) => void;
+  /** where the "still working on" lines go; a build that adopts a pool started before it points it at its own log */
+  log: (line: string) => void;
   private readonly lexiconDir: string | undefined;
+  private lexicon: ProvidedLexicon | undefined;
 
   /**
    * Starts `size` workers at once; they load pdf.js and the lexicon while the caller goes on (hashing the
@@ -100,12 +112,23 @@ export class WorkerPool {
     this.budget = opts.budget ?? DEFAULT_BUDGET;
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.lexiconDir = opts.lexiconDir;
+    this.lexicon = opts.lexicon;
     for (let i = Math.max(1, size); i > 0; i--) this.slots.push(this.spawn());
   }
 
   /** Starts more workers, up to `size` in all (a pool started early grows once its work is known). */
   grow(size: number): void {
     while (!this.closed && !this.broken && this.slots.length < size) this.slots.push(this.spawn());
+  }
+
+  /**
+   * Hands a vocabulary the caller has loaded to every worker, running or yet to start, so that none parses it
+   * again (for a pool started before the dataset was read: cli.ts starts one first thing). Running workers get it
+   * as a message, which they read before any task posted after this call.
+   */
+  provideLexicon(provided: ProvidedLexicon): void {
+    this.lexicon = provided;
+    for (const slot of this.slots) slot.worker.postMessage({ id: -1, lexicon: provided });
   }
 
   /** Resolves once every worker has started (loaded its modules and lexicon); for measuring throughput alone. */
@@ -121,7 +144,12 @@ export class WorkerPool {
   private spawn(): Slot {
     this.started++;
     const resourceLimits = this.budget.maxHeapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: this.budget.maxHeapMb } } : {};
-    const worker = new Worker(this.entry, { workerData: { mark: WORKER_MARK, ...(this.lexiconDir === undefined ? {} : { lexiconDir: this.lexiconDir }) }, ...resourceLimits });
+    const workerData = {
+      mark: WORKER_MARK,
+      ...(this.lexiconDir === undefined ? {} : { lexiconDir: this.lexiconDir }),
+      ...(this.lexicon === undefined ? {} : { lexicon: this.lexicon }),
+    };
+    const worker = new Worker(this.entry, { workerData, ...resourceLimits });
     const slot: Slot = { worker, current: null, ready: false };
     // an idle pool does not keep the process alive (a build that stops before extracting need not close it)
     if (this.idle()) worker.unref();
@@ -137,7 +165,7 @@ export class WorkerPool {
       if (cur) for (const t of cur.timers) clearTimeout(t), clearInterval(t);
       return cur;
     };
-    worker.on('message', (msg: { id: number; ready?: true; started?: true; outcome?: Outcome; error?: string }) => {
+    worker.on('message', (msg: { id: number; ready?: true; started?: true; partial?: Outcome; outcome?: Outcome; error?: string }) => {
       if (msg.ready) {
         clearTimeout(startGuard);
         slot.ready = true;
@@ -150,6 +178,11 @@ export class WorkerPool {
         // the worker has begun this task: its budget counts from here, not from the spawn (a fresh worker
         // spends its first second or more loading modules, and that is no source's doing)
         this.arm(slot, slot.current, 0);
+        return;
+      }
+      if (msg.partial) {
+        // the task goes on (its budget too): only its outcome ends it
+        slot.current.onPartial?.(msg.partial);
         return;
       }
       const cur = finish()!;
@@ -184,11 +217,12 @@ export class WorkerPool {
     return slot;
   }
 
-  run(task: Task): Promise<Outcome> {
+  /** Runs a task on the next free worker; `onPartial` is told of a result the worker sends before the outcome. */
+  run(task: Task, onPartial?: (o: Outcome) => void): Promise<Outcome> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, resolve, reject });
+      this.queue.push({ id: this.nextId++, task, onPartial, resolve, reject });
       this.pump();
     });
   }
@@ -213,7 +247,7 @@ export class WorkerPool {
       if (slot.current || !slot.ready) continue;
       const job = this.queue.shift();
       if (!job) return;
-      const cur: Current = { id: job.id, label: labelOf(job.task), started: Date.now(), timers: [], resolve: job.resolve, reject: job.reject };
+      const cur: Current = { id: job.id, label: labelOf(job.task), onPartial: job.onPartial, started: Date.now(), timers: [], resolve: job.resolve, reject: job.reject };
       slot.current = cur;
       // armed now, with room for the worker's start-up, as a guard for a worker that never starts; armed again
       // with the source's own budget when the worker says it began

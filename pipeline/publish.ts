@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../extract/manifest.js';
-import duckdb, { DuckDBInstance } from '@duckdb/node-api';
+import { duckdb } from './duckdb.js';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { columnsOf, duckdbColumns, PLACE_KEYS, primaryKeyOf, TABLE_NAMES, TABLE_SCHEMAS, TABLES, tableDescription, type Column, type TableName } from '../contracts/index.js';
@@ -443,11 +443,11 @@ function sortedObject(o: Record<string, string>): Record<string, string> {
 
 /** The DuckDB version written into every Parquet file's metadata (e.g. "v1.5.6"). */
 export function duckdbVersion(): string {
-  return duckdb.version();
+  return duckdb().version();
 }
 
 async function writeParquet(dir: string, names: readonly TableName[], meta: PublishMeta): Promise<void> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const instance = await duckdb().DuckDBInstance.create(':memory:', { threads: '1' });
   const conn = await instance.connect();
   try {
     await conn.run('SET preserve_insertion_order = true');

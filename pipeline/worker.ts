@@ -8,6 +8,7 @@ import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { readSourceBytes, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import type { RenderedPage } from '../audit/renderPages.js';
 import { DEFAULT_PDF_LIMITS, type PdfLimits } from '../extract/limits.js';
+import { WORKER_MARK } from './pool.js';
 import { cacheKey, encodeResult, ExtractCache, extractionVersions, type EncodedResult, type ExtractionSettings } from './cache.js';
 
 /**
@@ -34,6 +35,11 @@ export interface SourceTask {
   cacheDir: string | null;
   /** the cache key when the caller already worked it out (probeCache); the result is stored under it */
   cacheKey?: string | null;
+  /**
+   * true: a PDF's result is sent as soon as it is extracted (without page texts), and the page texts of the
+   * second read follow as the task's outcome (PageTextsOutcome), so that the build goes on meanwhile
+   */
+  pageTextsLater?: boolean;
 }
 
 /** Text layer only (bench): how many pages and characters a file gives. */
@@ -70,6 +76,14 @@ export interface SourceOutcome {
   cacheProblem?: { kind: 'dropped' | 'unwritable'; detail: string };
 }
 
+/** The page texts of a source task whose result was sent before them (SourceTask.pageTextsLater). */
+export interface PageTextsOutcome {
+  kind: 'pageTexts';
+  /** null: the second read failed (the quote-on-page check then says it cannot re-read the PDF) */
+  pageTexts: string[] | null;
+  cacheProblem?: SourceOutcome['cacheProblem'];
+}
+
 export interface RenderOutcome {
   kind: 'render';
   pages: RenderedPage[];
@@ -81,9 +95,16 @@ export interface TextLayerOutcome {
   chars: number;
 }
 
-export type Outcome = SourceOutcome | TextLayerOutcome | RenderOutcome;
+export type Outcome = SourceOutcome | TextLayerOutcome | RenderOutcome | PageTextsOutcome;
 
 const lexicons = new Map<string, Lexicon>();
+
+/** A vocabulary the main thread has loaded, handed to a worker so that it need not parse the YAML again. */
+export interface ProvidedLexicon {
+  dir: string;
+  lexicon: Lexicon;
+}
+
 function lexiconFor(dir: string, given?: Lexicon): Lexicon {
   let l = lexicons.get(dir);
   if (!l) {
@@ -117,8 +138,11 @@ export function probeCache(task: SourceTask, lexiconHash: string): string | null
   }
 }
 
-/** Cache lookup (unless the key is given), else extraction + cache write. Never throws for a bad source. */
-export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promise<SourceOutcome> {
+/**
+ * Cache lookup (unless the key is given), else extraction + cache write. Never throws for a bad source.
+ * `early`: given the result of a PDF before its second read, which then ends the task as a PageTextsOutcome.
+ */
+export async function runSourceTask(task: SourceTask, lexicon?: Lexicon, early?: (o: SourceOutcome) => void): Promise<SourceOutcome | PageTextsOutcome> {
   const lex = lexiconFor(task.lexiconDir, lexicon);
   const cache = task.cacheDir === null ? null : new ExtractCache(task.cacheDir);
   let key = task.cacheKey;
@@ -136,24 +160,26 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon): Promis
   };
   const [{ extractSource }, { readPdfPageTexts }] = await readers();
   const result = await extractSource(task.sourcesDir, task.entry, { lexicon: lex, ...maxBytes, ...pdfLimits });
-  let pageTexts: string[] | null = null;
+  const encoded = encodeResult(result, null);
+  const sentEarly = early !== undefined && result.error === null && task.entry.media_type === 'application/pdf';
+  if (sentEarly) early({ kind: 'source', encoded, cacheHit: false, ...(cacheProblem ? { cacheProblem } : {}) });
   if (result.error === null && task.entry.media_type === 'application/pdf') {
     try {
-      pageTexts = await readPdfPageTexts(readSourceBytes(task.sourcesDir, task.entry, maxBytes), task.pdfLimits);
+      encoded.pageTexts = await readPdfPageTexts(readSourceBytes(task.sourcesDir, task.entry, maxBytes), task.pdfLimits);
     } catch {
-      pageTexts = null; // the check re-reads the file itself and reports what it finds
+      encoded.pageTexts = null; // the check re-reads the file itself and reports what it finds
     }
   }
-  const encoded = encodeResult(result, pageTexts);
   if (cache && key && result.error === null) {
     const stored = cache.put(key, encoded);
     if (typeof stored === 'string') cacheProblem = { kind: 'unwritable', detail: stored };
   }
+  if (sentEarly) return { kind: 'pageTexts', pageTexts: encoded.pageTexts, ...(cacheProblem?.kind === 'unwritable' ? { cacheProblem } : {}) };
   return { kind: 'source', encoded, cacheHit: false, ...(cacheProblem ? { cacheProblem } : {}) };
 }
 
-export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {
-  if (task.kind === 'source') return runSourceTask(task, lexicon);
+export async function runTask(task: Task, lexicon?: Lexicon, early?: (o: SourceOutcome) => void): Promise<Outcome> {
+  if (task.kind === 'source') return runSourceTask(task, lexicon, task.pageTextsLater ? early : undefined);
   if (task.kind === 'render') {
     // loaded here, not at the top: pdf-parse and its canvas cost every extraction worker ~0.2 s of start-up for a task only page-image restores run
     const { renderPagesInProcess } = await import('../audit/renderPages.js');
@@ -166,27 +192,34 @@ export async function runTask(task: Task, lexicon?: Lexicon): Promise<Outcome> {
   return { kind: 'text', pages: layer.pages.length || 1, chars: layer.text.length };
 }
 
-export const WORKER_MARK = 'figtrail-extract-worker';
 
 if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
   const port = parentPort;
-  // the readers (pdf.js …) and the lexicon the source tasks will name are loaded before the pool is told this
+  const data = workerData as { lexiconDir?: string; lexicon?: ProvidedLexicon };
+  // the vocabulary the main thread loaded (structured-cloned: no second YAML parse, no second validation), given
+  // at spawn or, to a worker started before the main thread had it, as a message that comes before any task
+  if (data.lexicon) lexicons.set(data.lexicon.dir, data.lexicon.lexicon);
+  // the readers (pdf.js …) and a lexicon the source tasks will name are loaded before the pool is told this
   // worker is ready, so a task's watchdog never counts start-up. A lexicon or reader that cannot be loaded is left
   // for the task to report.
-  const warmDir = (workerData as { lexiconDir?: string }).lexiconDir;
-  if (warmDir !== undefined) {
+  if (data.lexiconDir !== undefined && !lexicons.has(data.lexiconDir)) {
     try {
-      lexiconFor(warmDir);
+      lexiconFor(data.lexiconDir);
     } catch {
       // reported by the first task that needs it
     }
   }
   await readers().catch(() => undefined);
   port.postMessage({ id: -1, ready: true });
-  port.on('message', (msg: { id: number; task: Task }) => {
+  port.on('message', (msg: { id: number; task?: Task; lexicon?: ProvidedLexicon }) => {
+    if (msg.lexicon) {
+      lexicons.set(msg.lexicon.dir, msg.lexicon.lexicon);
+      return;
+    }
+    if (!msg.task) return;
     // the pool starts the task's clock on this (pipeline/pool.ts): the worker's own start-up is not the source's
     port.postMessage({ id: msg.id, started: true });
-    runTask(msg.task).then(
+    runTask(msg.task, undefined, (partial) => port.postMessage({ id: msg.id, partial })).then(
       (outcome) => port.postMessage({ id: msg.id, outcome }),
       (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
     );

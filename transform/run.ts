@@ -2,7 +2,8 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckdb } from '../pipeline/duckdb.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { columnsOf, duckdbColumns, FactSchema, SeriesRowSchema, sqlSelectList, type Fact, type SeriesRow } from '../contracts/index.js';
@@ -225,7 +226,7 @@ async function loadInputs(con: DuckDBConnection, input: TransformInput, rules: R
   const mentionFiles = typeof input.mentionsPath === 'string' ? [input.mentionsPath] : [...input.mentionsPath];
   if (mentionFiles.length === 0) throw new Error('runTransform: mentionsPath names no file');
   await con.run(`CREATE OR REPLACE TABLE raw_mentions AS ${readJson(MENTION_COLUMNS, mentionFiles[0]!)}`, [
-    mentionFiles.length === 1 ? mentionFiles[0]! : listValue(mentionFiles),
+    mentionFiles.length === 1 ? mentionFiles[0]! : duckdb().listValue(mentionFiles),
   ]);
   await con.run(`CREATE OR REPLACE TABLE raw_sources AS ${readJson(SOURCE_COLUMNS, input.sourcesPath)}`, [input.sourcesPath]);
   if (input.metricsPath !== undefined) {
@@ -397,7 +398,7 @@ async function runTransformOnce(input: TransformInput): Promise<TransformResult>
   const dbFile = input.dbPath ?? (onDisk ? path.join(spill, 'transform.duckdb') : ':memory:');
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(dbFile);
+    instance = await duckdb().DuckDBInstance.create(dbFile);
   } catch (e) {
     rmSync(spill, { recursive: true, force: true });
     throw e;

@@ -25,6 +25,8 @@ export interface CheckStepInput {
   /** the size cap of a source file (the build's --max-bytes) */
   maxBytes?: number;
   pageTextsDir: string;
+  /** resolves once pageTextsDir has every page text the extraction will put there */
+  pageTextsSettled?: Promise<void>;
   relations: Relation[];
 }
 
@@ -44,8 +46,13 @@ export class CheckStep {
       readRaw: async (id: string) => openSource(input.sourcesDir, fileOf.get(id)!, { sourceId: id, ...(input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes }) }),
       // the page texts of readPdfPageTexts, read by the extraction workers (or the cache) from the same bytes
       rereadPdfPages: async (bytes: Uint8Array) => {
+        await input.pageTextsSettled;
         const f = path.join(input.pageTextsDir, `${sha256Hex(bytes)}.json`);
-        if (existsSync(f)) return JSON.parse(readFileSync(f, 'utf8')) as string[];
+        if (existsSync(f)) {
+          const read = JSON.parse(readFileSync(f, 'utf8')) as string[] | { error: string };
+          if (Array.isArray(read)) return read;
+          throw new Error(`the second read in the extraction worker was stopped: ${read.error}`);
+        }
         // pdf.js loads only here: a build whose page texts all came with the extraction never loads it on this thread
         const { readPdfPageTexts } = await import('../../extract/pdf.js');
         return readPdfPageTexts(bytes);

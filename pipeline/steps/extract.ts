@@ -52,6 +52,11 @@ export interface ExtractStepOutput {
   mentionsPath: string;
   /** page texts of the PDFs (by sha256), from the extraction's second read: the quote-on-page check uses them */
   pageTextsDir: string;
+  /**
+   * resolves once every PDF's page texts are in pageTextsDir: with a pool they come after the results (the
+   * workers read them again while the build goes on), so the pool is closed only then
+   */
+  pageTextsSettled: Promise<void>;
 }
 
 export function sourceRow(entry: ManifestEntry, r: SourceResult): SourceRow {
@@ -116,6 +121,20 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
     perSource[i] = { row, error: r.error, mentions: shardSet ? r.mentions : [], skips: shardSet ? r.skips : [] };
   };
   const stageProgress = input.progress.stage('extract', manifest.length);
+  let pageTextsSettled: Promise<void> = Promise.resolve();
+  const latePageTexts = {
+    onPageTexts: (entry: ManifestEntry, pageTexts: string[] | null, error?: string) => {
+      try {
+        // a second read that was stopped is said to the check, which must not read that PDF again on this thread
+        if (pageTexts || error !== undefined) writeFileSync(path.join(pageTextsDir, `${entry.sha256}.json`), JSON.stringify(pageTexts ?? { error }));
+      } catch {
+        // the work folder is gone: the build stopped
+      }
+    },
+    settled: (done: Promise<void>) => {
+      pageTextsSettled = done;
+    },
+  };
   let stats: ExtractStats;
   let ext: ReturnType<typeof stageProgress.end>;
   try {
@@ -139,7 +158,7 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
         onCacheProblem: (line) => input.log(line),
         ...(input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes }),
         ...(input.budget ? { budget: input.budget } : {}),
-        ...(input.pool ? { pool: input.pool, growPool: true } : {}),
+        ...(input.pool ? { pool: input.pool, growPool: true, latePageTexts } : {}),
         log: input.log,
         onResult: (entry, r, i, encoded) => take(entry, r, i, encoded.layoutJson, encoded.mentionsNdjson, encoded.pageTexts),
       });
@@ -177,7 +196,7 @@ export async function extractStep(input: ExtractStepInput): Promise<ExtractStepO
   const texts = new TextFiles(path.join(stageDir, 'text'), manifest.map((e) => e.id).filter((id) => withText.has(id)));
   const mentions = new NdjsonRows<Mention>(mentionsPath, mentionCount);
   const skips = new NdjsonRows<Skip>(skipsPath, skipCount);
-  return { sources, mentions, skips, mentionsWithoutMetric: withoutMetric, errors, stats, texts, mentionsPath, pageTextsDir };
+  return { sources, mentions, skips, mentionsWithoutMetric: withoutMetric, errors, stats, texts, mentionsPath, pageTextsDir, pageTextsSettled };
 }
 
 /** A Map of source id → text layer that reads text/<id>.txt on demand (the corpus is never all in memory). */

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Lexicon } from '../../extract/lexicon.js';
 import type { SourceRow } from '../../extract/records.js';
-import { runTransform, type TransformResult } from '../../transform/run.js';
+import type { TransformResult } from '../../transform/run.js';
 
 /**
  * Step 2 — mentions → facts and series, in DuckDB. Inputs: the mentions (newline-delimited JSON written by
@@ -29,13 +29,16 @@ export function reconcileStep(input: ReconcileStepInput): Promise<TransformResul
   const metricsPath = path.join(input.workDir, 'metrics.json');
   writeFileSync(sourcesPath, JSON.stringify(input.sources));
   writeFileSync(metricsPath, JSON.stringify(metricKinds(input.lexicon)));
-  const running = runTransform({
-    mentionsPath: input.mentionsPath,
-    sourcesPath,
-    metricsPath,
-    rulesPath: input.rulesPath,
-    ...(input.decisionsPath !== null ? { decisionsPath: input.decisionsPath } : {}),
-  });
+  // the transform (and DuckDB) load on first use: a build loads them while its workers extract (see build.ts)
+  const running = import('../../transform/run.js').then(({ runTransform }) =>
+    runTransform({
+      mentionsPath: input.mentionsPath,
+      sourcesPath,
+      metricsPath,
+      rulesPath: input.rulesPath,
+      ...(input.decisionsPath !== null ? { decisionsPath: input.decisionsPath } : {}),
+    }),
+  );
   running.catch(() => {}); // awaited by the caller; this only keeps an early failure from going unhandled
   return running;
 }
