@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -156,6 +157,26 @@ parentPort.on('message', (msg) => {
   );
   return file;
 }
+
+describe('closing the pool', () => {
+  // A build whose sources all came from the cache closed its idle (unref'd) worker while the worker's ready
+  // message was still queued behind the main thread's work: terminate() then held nothing open, the process ended
+  // in the middle of the build (exit 0 from the CLI, 13 here) and wrote no output.
+  it('keeps the process alive until its workers have exited, even when the main thread was busy while they started', () => {
+    const script = [
+      `import { WorkerPool } from ${JSON.stringify(path.join(root, 'dist', 'pipeline', 'pool.js'))};`,
+      `const pool = new WorkerPool(1, undefined, { lexiconDir: ${JSON.stringify(lexiconDir)}, log: () => {} });`,
+      // busy past the worker's start-up, as the main thread is when it reads hundreds of cache entries
+      'const t = Date.now(); while (Date.now() - t < 2500) {}',
+      'await pool.close();',
+      "process.stdout.write('closed');",
+    ].join('\n');
+    const file = path.join(tmp, 'close-busy.mjs');
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
+    expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 0, stdout: 'closed' });
+  });
+});
 
 describe('the per-source watchdog', () => {
   it('counts from when the worker begins the source, not from when it was spawned', async () => {

@@ -287,6 +287,14 @@ export class WorkerPool {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the worker pool is closed'));
     for (const slot of this.slots) if (slot.current) for (const t of slot.current.timers) clearTimeout(t), clearInterval(t);
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    // Node does not always keep the event loop alive for terminate() of an unref'd worker (an idle one that had
+    // started but whose ready message was still queued): the process then ended mid-await with exit 13, or 0
+    // from a build, and wrote nothing. A ref'd timer holds the loop until every worker has exited.
+    const keepAlive = setInterval(() => {}, 1_000);
+    try {
+      await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 }
