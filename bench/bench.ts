@@ -20,7 +20,7 @@ import { tempFolderRemovedOnExit } from './cleanup.js';
 import { makeCorpus, type CorpusEntry } from './corpus.js';
 import { BENCH_USAGE, benchParts, benchSize, BenchUsageError, parseBenchArgs, type BenchOptions } from './options.js';
 import { benchPageViews } from './pageViews.js';
-import { benchPdfSpeed } from './pdfSpeed.js';
+import { benchPdfSpeed, median } from './pdfSpeed.js';
 import { benchScale10m, type Scale10mContext } from './scale10m.js';
 import { runReportingChild } from './childReport.js';
 
@@ -279,10 +279,15 @@ async function hostile(cli: (...a: string[]) => Promise<ChildRun>, corpusHtml: s
     size += p.length + 1;
   }
   const big = new Uint8Array(Buffer.from(`<html><body><main>${page.join('\n')}</main></body></html>`));
-  const html = await timed(async () => extractHtml(big));
-  const mbps = big.length / 1e6 / html.seconds;
-  say(`  one ${f1(big.length / 1e6)} MB HTML page (news paragraphs): ${f2(html.seconds)} s = ${f2(mbps)} MB/s, ${html.value} mentions`);
-  target('HTML extraction ≥ 2 MB/s on one long page', mbps >= 2, `${f2(mbps)} MB/s`);
+  // three runs in this process: the first pays V8's warm-up for the page's code paths (a worker that reads one
+  // long page pays it too), the median is the figure the target is read on, both are printed
+  const runs: { seconds: number; value: number }[] = [];
+  for (let k = 0; k < 3; k++) runs.push(await timed(async () => extractHtml(big)));
+  const rates = runs.map((r) => big.length / 1e6 / r.seconds);
+  const mbps = median(rates);
+  const spreadMbps = `[${f2(Math.min(...rates))}–${f2(Math.max(...rates))}]`;
+  say(`  one ${f1(big.length / 1e6)} MB HTML page (news paragraphs): median of 3 runs ${f2(mbps)} MB/s ${spreadMbps}; first run ${f2(runs[0]!.seconds)} s = ${f2(rates[0]!)} MB/s; ${runs[0]!.value} mentions`);
+  target('HTML extraction ≥ 2 MB/s on one long page', mbps >= 2, `${f2(mbps)} MB/s ${spreadMbps} (first run ${f2(rates[0]!)} MB/s)`);
 
   if (!builds) {
     say('  (builds of the five sources plus one hostile file each: `npm run bench -- --full` or `-- --hostile`)');

@@ -65,7 +65,7 @@ async function measure(reader: Reader, ctx: PdfSpeedContext, pages: number): Pro
   return { seconds: (performance.now() - t0) / 1000, pages };
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
