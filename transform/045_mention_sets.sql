@@ -12,10 +12,13 @@ CREATE OR REPLACE MACRO in_set(mention_id, kind_rank, published_on, keeps_mentio
 CREATE OR REPLACE TABLE mention_sets AS
 WITH conflicts AS (SELECT * FROM fact_agreement WHERE agreement = 'conflict'),
 -- the kinds of source each conflicting fact's mentions come from (a handful per fact)
+-- (a rank is one kind's: rules.yaml lists each kind once per pattern, and 'other' ranks last)
 kinds AS (
-  SELECT DISTINCT fm.fact_no, fm.kind_rank, fm.source_kind
-  FROM fact_mentions fm JOIN conflicts g USING (fact_no)
-  WHERE g.n_kinds > 1
+  SELECT r.fact_no, r.kind_rank, k.source_kind
+  FROM (SELECT DISTINCT fm.fact_no, fm.kind_rank
+        FROM fact_mentions fm JOIN conflicts g USING (fact_no)
+        WHERE g.n_kinds > 1) r
+  JOIN (SELECT DISTINCT kind_rank, source_kind FROM source_kinds) k USING (kind_rank)
 ),
 -- the sources published on the latest date of a conflicting fact whose sources are all dated, on more than one date
 latest_sources AS (

@@ -11,7 +11,8 @@ WITH choices AS (
     min({'unbounded': fm.width IS NULL, 'width': coalesce(fm.width, 0), 'mention_id': fm.mention_id, 'bound': fm.bound})
       FILTER (WHERE (st.lo IS NOT NULL AND fm.lo = st.lo) OR (st.lo IS NULL AND st.hi IS NOT NULL AND fm.hi = st.hi)) AS tightest
   FROM fact_settlement st
-  JOIN fact_mentions fm
+  -- width: NULL = unbounded = least precise
+  JOIN (SELECT *, interval_width(lo, hi) AS width FROM fact_mentions) fm
     ON fm.fact_no = st.fact_no
    AND in_set(fm.mention_id, fm.kind_rank, fm.published_on, st.keeps_mention_id, st.keeps_kind_rank, st.keeps_published_on)
   GROUP BY st.fact_id
