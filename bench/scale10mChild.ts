@@ -38,17 +38,26 @@ if (mode === 'shard' && args.length === 6) {
   writeFileSync(metricsPath, JSON.stringify(metricKinds(dataset.lexicon)));
   const { runTransform } = await import('../transform/run.js');
   // the steps done so far are reported even when one fails (DuckDB out of memory is a figure, not a crash)
-  // each step with the process's peak RSS (KB) so far: where the peak was reached
-  const steps: [string, number, number][] = [];
+  // each step with the process's peak RSS (KB) so far (where the peak was reached) and its CPU seconds (all
+  // threads: on a shared machine a step's wall time also counts waiting for a core)
+  const steps: [string, number, number, number][] = [];
   report.steps = steps;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  let stepCpu = cpu0;
+  const cpuSince = (from: NodeJS.CpuUsage) => {
+    const d = process.cpuUsage(from);
+    return (d.user + d.system) / 1e6;
+  };
   try {
     const out = await runTransform({
       mentionsPath: shards, sourcesPath, metricsPath, rulesPath: dataset.rulesPath, memoryLimit,
       // FIGTRAIL_BENCH_ON_DISK=1|0 forces the reconcile's on-disk or in-memory database (else: chosen by input size)
       ...(process.env.FIGTRAIL_BENCH_ON_DISK === undefined ? {} : { onDisk: process.env.FIGTRAIL_BENCH_ON_DISK === '1' }),
-      onStepTimed: (step, seconds) => steps.push([step, seconds, process.resourceUsage().maxRSS]),
+      onStepTimed: (step, seconds) => {
+        steps.push([step, seconds, process.resourceUsage().maxRSS, cpuSince(stepCpu)]);
+        stepCpu = process.cpuUsage();
+      },
     });
     report.facts = out.facts.length;
     // FIGTRAIL_BENCH_FACTS_HASH=1: a digest of the facts and series, to compare two runs (after the timing)
@@ -66,8 +75,7 @@ if (mode === 'shard' && args.length === 6) {
   }
   report.seconds = (performance.now() - t0) / 1000;
   // CPU time beside wall time: on a shared machine the wall time says as much about the neighbours
-  const cpu = process.cpuUsage(cpu0);
-  report.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  report.cpuSeconds = cpuSince(cpu0);
 } else {
   process.stderr.write('usage: scale10mChild.js shard TEMPLATE OUT FROM TO NSOURCES SEED | reconcile WORKDIR NSOURCES MEMORY_LIMIT SHARD...\n');
   process.exitCode = 2;

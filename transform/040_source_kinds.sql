@@ -14,12 +14,19 @@
 -- the most precise mention (narrowest finite interval) whose value lies inside the set's intersection;
 -- if no mention has a finite interval (e.g. only "over 3 trillion"), the tightest bound, interval left open.
 
--- This model: the source kind of each source, from the publisher patterns in rules.yaml (first listed match wins)
+-- This model: the source kind of each source, from the publisher patterns in rules.yaml (first listed match wins).
+-- Matched once per distinct publisher: a pattern that is a column is compiled for each row it is matched
+-- against (20,000 sources of 2 publishers took seconds; their 2 publishers take milliseconds).
 CREATE OR REPLACE TABLE source_kinds AS
+WITH publisher_kinds AS (
+  SELECT p.publisher, k.source_kind, k.kind_rank
+  FROM (SELECT DISTINCT publisher FROM stg_sources) p
+  JOIN stg_source_kinds k ON regexp_matches(coalesce(p.publisher, ''), k.publisher_pattern, 'i')
+  QUALIFY row_number() OVER (PARTITION BY p.publisher ORDER BY k.kind_rank) = 1
+)
 SELECT
   s.source_id,
   coalesce(k.source_kind, 'other')   AS source_kind,
   coalesce(k.kind_rank, 1000000)     AS kind_rank      -- lower = preferred by R2
 FROM stg_sources s
-LEFT JOIN stg_source_kinds k ON regexp_matches(coalesce(s.publisher, ''), k.publisher_pattern, 'i')
-QUALIFY row_number() OVER (PARTITION BY s.source_id ORDER BY k.kind_rank NULLS LAST) = 1;
+LEFT JOIN publisher_kinds k ON k.publisher IS NOT DISTINCT FROM s.publisher;

@@ -1,14 +1,14 @@
--- The mentions taken into reconciliation, with the id of the fact they state: only what differs from one
--- mention of a fact to the next (the fact's own attributes are in fact_keys; the quote is joined back from
--- stg_mentions by 049_facts.sql for the few mentions a resolution names), so that the table stays narrow
--- at 10,000,000 mentions.
+-- The mentions taken into reconciliation, with the number of the fact they state (fact_keys.fact_no): only
+-- what differs from one mention of a fact to the next (the fact's own attributes are in fact_keys; the quote
+-- is joined back from stg_mentions by 049_facts.sql for the few mentions a resolution names), so that the
+-- table stays narrow at 10,000,000 mentions. Of its source, only what the models filter on per mention (the
+-- publication date, the kind's rank); the publisher and the kind's name are joined where they are read.
 CREATE OR REPLACE TABLE fact_mentions AS
 SELECT
-  f.fact_id,
+  f.fact_no,
   m.mention_id, m.source_id, m.bound, m.value, m.lo, m.hi, m.lo_exclusive, m.hi_exclusive,
-  interval_width(m.lo, m.hi) AS width,           -- NULL = unbounded = least precise
   m.period_basis,
-  s.published_on, s.publisher, k.source_kind, k.kind_rank
+  s.published_on, k.kind_rank
 FROM mentions_scoped m
 JOIN fact_keys f USING (metric, subject, period, unit, is_target)
 JOIN stg_sources s USING (source_id)

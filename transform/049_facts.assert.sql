@@ -8,9 +8,10 @@ SELECT fact_id, n_mentions, len(mention_ids) AS listed FROM facts
 WHERE len(mention_ids) < 1 OR len(mention_ids) <> n_mentions;
 
 -- assert: mention_ids are mentions (no invented provenance)
-SELECT f.fact_id, u.mention_id
-FROM facts f, unnest(f.mention_ids) AS u(mention_id)
-WHERE u.mention_id NOT IN (SELECT mention_id FROM stg_mentions);
+-- (an anti join: NOT IN's NULL-aware join costs twice as much at 10,000,000 ids)
+SELECT u.fact_id, u.mention_id
+FROM (SELECT fact_id, unnest(mention_ids) AS mention_id FROM facts) u
+ANTI JOIN stg_mentions m USING (mention_id);
 
 -- assert: every mention kept for reconciliation is in exactly one fact
 SELECT m.mention_id, count(u.mention_id) AS n_facts

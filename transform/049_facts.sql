@@ -1,70 +1,78 @@
--- The facts, with the reason for their status and value in words
--- At 10,000,000 mentions only the ordered ids and the period basis pass over every mention (per_fact).
--- The reasoning names at most 12 mentions per fact: their ids are the 12 smallest (a top-n aggregate, not a
--- sort of every mention), and only those are joined back to their quotes in stg_mentions.
+-- The facts, with the reason for their status and value in words.
+-- At 10,000,000 mentions one pass goes over every mention (per_fact, grouped by the fact's number; its key
+-- and attributes are joined after): the ordered ids, the period basis, and the few mentions the reasoning
+-- names. The reasoning names at most 12 mentions per fact: the 12 smallest ids (a top-n aggregate, not a sort
+-- of every mention), and only those, the kept ones and the chosen one are looked up for their quotes.
 CREATE OR REPLACE TABLE facts AS
-WITH per_fact AS (
-  SELECT fm.fact_id,
-    any_value(f.metric) AS metric, any_value(f.subject) AS subject, any_value(f.period) AS period,
-    any_value(f.period_start) AS period_start, any_value(f.period_end) AS period_end,
-    any_value(f.unit) AS unit, any_value(f.canonical_unit) AS canonical_unit,
-    any_value(f.metric_kind) AS metric_kind, any_value(f.is_target) AS is_target,
+-- the settled conflicts' sets: a resolution names the mentions they kept
+WITH kept_sets AS (
+  SELECT st.fact_no, st.keeps_mention_id, st.keeps_kind_rank, st.keeps_published_on
+  FROM fact_settlement st JOIN fact_agreement g USING (fact_no)
+  WHERE g.agreement = 'conflict'
+),
+per_fact AS (
+  SELECT fm.fact_no,
     -- 'publication' only when every mention was dated by its source's publication date
     CASE WHEN bool_and(fm.period_basis = 'publication') THEN 'publication'
          WHEN bool_or(fm.period_basis = 'stated') THEN 'stated' ELSE min(fm.period_basis) END AS period_basis,
     -- one space-separated string per fact while the joins below carry it, split into the list at the end: a
     -- list of 10,000,000 ids carried through them needs several times DuckDB's 2 GB (ids have no spaces)
-    string_agg(fm.mention_id, ' ' ORDER BY fm.mention_id) AS mention_ids_text
-  FROM fact_mentions fm JOIN fact_keys f USING (fact_id)
-  GROUP BY fm.fact_id
+    string_agg(fm.mention_id, ' ' ORDER BY fm.mention_id) AS mention_ids_text,
+    -- the reasoning names the mentions one by one, up to 12 of them (a figure stated hundreds of times would
+    -- otherwise carry a resolution text of hundreds of kilobytes); mention_ids always lists them all
+    min({'mention_id': fm.mention_id, 'bound': fm.bound, 'value': fm.value, 'lo': fm.lo, 'hi': fm.hi,
+         'lo_exclusive': fm.lo_exclusive, 'hi_exclusive': fm.hi_exclusive, 'source_id': fm.source_id}, 12) AS first12,
+    -- only settled conflicts name the mentions they kept (up to 12, then a count)
+    min(fm.mention_id, 12) FILTER (WHERE ks.fact_no IS NOT NULL) AS kept12,
+    count(*) FILTER (WHERE ks.fact_no IS NOT NULL) AS n_kept
+  FROM fact_mentions fm
+  LEFT JOIN kept_sets ks
+    ON ks.fact_no = fm.fact_no
+   AND in_set(fm.mention_id, fm.kind_rank, fm.published_on, ks.keeps_mention_id, ks.keeps_kind_rank, ks.keeps_published_on)
+  GROUP BY fm.fact_no
 ),
--- the reasoning names the mentions one by one, up to 12 of them (a figure stated hundreds of times would
--- otherwise carry a resolution text of hundreds of kilobytes); mention_ids always lists them all
+-- the quotes of the few mentions a resolution names, in one lookup (a LEFT JOIN to stg_mentions would hash
+-- all of its 10,000,000 rows)
+named AS (
+  SELECT unnest(first12).mention_id AS mention_id FROM per_fact
+  UNION SELECT unnest(kept12) FROM per_fact
+  UNION SELECT mention_id FROM fact_value
+),
+quotes AS MATERIALIZED (
+  SELECT q.mention_id, q.quote FROM stg_mentions q SEMI JOIN named USING (mention_id)
+),
 described AS (
-  SELECT fm.fact_id,
-    string_agg(fmt_mention(q.quote, fm.bound, fm.value, fm.lo, fm.hi, fm.lo_exclusive, fm.hi_exclusive, fm.source_id), '; ' ORDER BY fm.mention_id)
-      AS described_first,
-    CASE WHEN any_value(first12.n) > 12 THEN '; and ' || (any_value(first12.n) - 12) || ' more' ELSE '' END AS more_text
-  FROM (SELECT fact_id, count(*) AS n, unnest(min(mention_id, 12)) AS mention_id FROM fact_mentions GROUP BY fact_id) first12
-  JOIN fact_mentions fm USING (fact_id, mention_id)
-  JOIN stg_mentions q USING (mention_id)
-  GROUP BY fm.fact_id
+  SELECT p.fact_no,
+    string_agg(fmt_mention(q.quote, u.m.bound, u.m.value, u.m.lo, u.m.hi, u.m.lo_exclusive, u.m.hi_exclusive, u.m.source_id),
+               '; ' ORDER BY u.m.mention_id) AS described_first
+  FROM per_fact p, unnest(p.first12) AS u(m)
+  JOIN quotes q ON q.mention_id = u.m.mention_id
+  GROUP BY p.fact_no
+),
+kept AS (
+  SELECT p.fact_no,
+    string_agg('''' || q.quote || '''', ', ' ORDER BY k.mention_id)
+      || CASE WHEN any_value(p.n_kept) > 12 THEN ' and ' || (any_value(p.n_kept) - 12) || ' more' ELSE '' END AS kept_quotes
+  FROM per_fact p, unnest(p.kept12) AS k(mention_id)
+  JOIN quotes q ON q.mention_id = k.mention_id
+  GROUP BY p.fact_no
 ),
 alternates AS (
-  SELECT fm.fact_id, list(cp.alt_mention_id ORDER BY cp.alt_mention_id) AS alt_mention_ids,
+  SELECT fm.fact_no, list(cp.alt_mention_id ORDER BY cp.alt_mention_id) AS alt_mention_ids,
          string_agg('''' || alt.quote || ''' (' || alt.unit || ' ' || fmt_num(alt.value) || ')', ', '
                     ORDER BY cp.alt_mention_id) AS described_alts
   FROM currency_pairs cp
   JOIN fact_mentions fm ON fm.mention_id = cp.primary_mention_id
   JOIN stg_mentions alt ON alt.mention_id = cp.alt_mention_id
-  GROUP BY fm.fact_id
+  GROUP BY fm.fact_no
 ),
--- the chosen mention's bound and quote (inner joins from the one row per fact: a LEFT JOIN to stg_mentions
--- would hash all of its 10,000,000 rows)
+-- the chosen mention's bound (048_fact_value.sql) and quote
 chosen AS (
-  SELECT v.fact_id, fm.bound, q.quote
-  FROM fact_value v
-  JOIN fact_mentions fm ON fm.fact_id = v.fact_id AND fm.mention_id = v.mention_id
-  JOIN stg_mentions q ON q.mention_id = v.mention_id
-),
--- only settled conflicts name the mentions they kept (up to 12, then a count)
-kept_sets AS (
-  SELECT s.fact_id, s.mention_id
-  FROM fact_settlement st
-  JOIN fact_agreement g ON g.fact_id = st.fact_id AND g.agreement = 'conflict'
-  JOIN mention_sets s ON s.fact_id = st.fact_id AND s.set_rule = st.set_rule
-),
-kept AS (
-  SELECT first12.fact_id,
-    string_agg('''' || q.quote || '''', ', ' ORDER BY first12.mention_id)
-      || CASE WHEN any_value(first12.n) > 12 THEN ' and ' || (any_value(first12.n) - 12) || ' more' ELSE '' END AS kept_quotes
-  FROM (SELECT fact_id, count(*) AS n, unnest(min(mention_id, 12)) AS mention_id FROM kept_sets GROUP BY fact_id) first12
-  JOIN stg_mentions q USING (mention_id)
-  GROUP BY first12.fact_id
+  SELECT v.fact_id, v.bound, q.quote FROM fact_value v JOIN quotes q USING (mention_id)
 )
 SELECT
-  p.fact_id, p.metric, p.subject, p.period, p.period_start, p.period_end, p.period_basis, p.metric_kind,
-  v.value, p.unit, p.canonical_unit,
+  fk.fact_id, fk.metric, fk.subject, fk.period, fk.period_start, fk.period_end, p.period_basis, fk.metric_kind,
+  v.value, fk.unit, fk.canonical_unit,
   st.lo, st.hi,
   coalesce(st.lo_exclusive, false) AS lo_exclusive,
   coalesce(st.hi_exclusive, false) AS hi_exclusive,
@@ -79,16 +87,16 @@ SELECT
   coalesce(a.alt_mention_ids, CAST([] AS VARCHAR[])) AS alt_mention_ids,
   v.mention_id AS chosen_mention_id,
   st.set_rule AS rule,
-  CASE WHEN p.is_target THEN 'target: ' ELSE '' END
+  CASE WHEN fk.is_target THEN 'target: ' ELSE '' END
   || CASE
     WHEN g.agreement = 'single' THEN '1 mention: ' || d.described_first
-    WHEN g.agreement = 'corroborated' THEN g.n_mentions || ' mentions agree: ' || d.described_first || d.more_text
+    WHEN g.agreement = 'corroborated' THEN g.n_mentions || ' mentions agree: ' || d.described_first || more.text
       || '; intersection ' || fmt_interval(g.lo, g.hi, g.lo_exclusive, g.hi_exclusive)
     WHEN g.agreement = 'consistent' THEN g.n_mentions || ' mentions agree, '
       || CASE WHEN g.n_sources = 1 THEN 'all in one source' ELSE 'but no two of their sources have different named publishers' END
-      || ' (consistent, not independently corroborated): ' || d.described_first || d.more_text
+      || ' (consistent, not independently corroborated): ' || d.described_first || more.text
       || '; intersection ' || fmt_interval(g.lo, g.hi, g.lo_exclusive, g.hi_exclusive)
-    ELSE g.n_mentions || ' mentions disagree: ' || d.described_first || d.more_text || '; their intervals do not intersect'
+    ELSE g.n_mentions || ' mentions disagree: ' || d.described_first || more.text || '; their intervals do not intersect'
   END
   || CASE
     WHEN st.fact_id IS NULL THEN '; no curated decision or rule settles it; value left empty'
@@ -107,14 +115,17 @@ SELECT
   || CASE WHEN a.described_alts IS NULL THEN ''
     ELSE '; also stated in another currency as ' || a.described_alts || ' (linked, not converted)'
   END AS resolution,
-  p.is_target,
+  fk.is_target,
   -- a point of the series (050_series.sql): achieved, not a target, and stated in its metric's canonical unit
-  (NOT p.is_target AND p.unit = p.canonical_unit) AS in_series
+  (NOT fk.is_target AND fk.unit = fk.canonical_unit) AS in_series
 FROM per_fact p
-JOIN described d USING (fact_id)
-JOIN fact_agreement g USING (fact_id)
-LEFT JOIN fact_settlement st USING (fact_id)
-LEFT JOIN fact_value v USING (fact_id)
-LEFT JOIN chosen cm USING (fact_id)
-LEFT JOIN alternates a USING (fact_id)
-LEFT JOIN kept k USING (fact_id);
+JOIN fact_keys fk USING (fact_no)
+JOIN described d USING (fact_no)
+JOIN fact_agreement g USING (fact_no)
+-- the mentions the reasoning does not name one by one
+CROSS JOIN LATERAL (SELECT CASE WHEN g.n_mentions > 12 THEN '; and ' || (g.n_mentions - 12) || ' more' ELSE '' END AS text) more
+LEFT JOIN fact_settlement st USING (fact_no)
+LEFT JOIN fact_value v ON v.fact_id = fk.fact_id
+LEFT JOIN chosen cm ON cm.fact_id = fk.fact_id
+LEFT JOIN alternates a USING (fact_no)
+LEFT JOIN kept k USING (fact_no);

@@ -32,6 +32,12 @@ describe('curated decisions', () => {
     await expect(run('nested.json', 'choose_not_conflict.yaml')).rejects.toThrow(/settles a conflict[\s\S]*"D3"/);
   });
 
+  it('a decision selects by quote and the text before it (loaded only when a decision has one)', async () => {
+    const { facts } = await run('conflict.json', 'choose_by_quote.yaml');
+    expect(facts.map((f) => [f.status, f.rule, f.chosen_mention_id])).toEqual([['resolved', 'decision:D4', 'm_00000000000000c2']]);
+    await expect(run('conflict.json', 'stale_prefix.yaml')).rejects.toThrow(/every decision matches a mention[\s\S]*"D5"/);
+  });
+
   it('a decision without a reason is rejected by the schema', async () => {
     await expect(run('conflict.json', 'no_reason.yaml')).rejects.toThrow(/reason/);
   });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reconcileOnDisk, runTransform, withOnDiskFallback, type Fact, type TransformInput } from './run.js';
+import { duckdbMemoryLimit, reconcileOnDisk, runTransform, withOnDiskFallback, type Fact, type TransformInput } from './run.js';
 
 const made: string[] = [];
 afterAll(() => {
@@ -258,6 +258,9 @@ describe('reconcile', () => {
     expect(reconcileOnDisk(10.5e9, '2GB')).toBe(false);
     expect(reconcileOnDisk(16.1e9, '2GB')).toBe(true);
     expect(reconcileOnDisk(15.9e9, '2GB')).toBe(false);
+    // DuckDB itself gets three quarters of the run's limit: room for what it allocates outside its buffer pool
+    expect(duckdbMemoryLimit('2GB')).toBe('1500MB');
+    expect(duckdbMemoryLimit('200MB')).toBe('150MB');
   });
 
   it('runs again on disk what ran out of memory in memory, and only that', async () => {

@@ -197,10 +197,10 @@ export async function runAsserts(con: DuckDBConnection, model: string, asserts: 
 // Only the columns the models read, with their published types: the sentence, context and provenance
 // columns stay in mentions.json (a million mentions with their sentences would otherwise be held in DuckDB
 // for nothing). Staging (010_stage_mentions.sql) casts them to what the models use.
-const MENTION_COLUMNS = duckdbColumns('mentions', [
+const MENTION_FIELDS = [
   'mention_id', 'source_id', 'quote', 'prefix', 'value', 'unit', 'bound', 'lo', 'hi',
   'lo_exclusive', 'hi_exclusive', 'metric', 'subject', 'period', 'period_basis', 'is_target', 'paired_mention_id',
-]);
+];
 // staging TRY_CASTs the publication date: a malformed one reads as unknown, it does not stop the run
 const SOURCE_COLUMNS = duckdbColumns('sources', undefined, { datesAsText: true });
 
@@ -225,9 +225,15 @@ async function loadInputs(con: DuckDBConnection, input: TransformInput, rules: R
   // several files (extraction shards) are read as one table; they share one format, the first's
   const mentionFiles = typeof input.mentionsPath === 'string' ? [input.mentionsPath] : [...input.mentionsPath];
   if (mentionFiles.length === 0) throw new Error('runTransform: mentionsPath names no file');
-  await con.run(`CREATE OR REPLACE TABLE raw_mentions AS ${readJson(MENTION_COLUMNS, mentionFiles[0]!)}`, [
+  // The text before a quote is read only by a decision that selects its mention by quote and prefix: without
+  // such a decision it is not loaded (a NULL column in a view instead; 10,000,000 mentions: ~0.5 GB less for
+  // DuckDB to hold and spill).
+  const needsPrefix = decisions.some((d) => d.prefix !== undefined);
+  const mentionColumns = duckdbColumns('mentions', needsPrefix ? MENTION_FIELDS : MENTION_FIELDS.filter((f) => f !== 'prefix'));
+  await con.run(`CREATE OR REPLACE TABLE raw_mention_rows AS ${readJson(mentionColumns, mentionFiles[0]!)}`, [
     mentionFiles.length === 1 ? mentionFiles[0]! : duckdb().listValue(mentionFiles),
   ]);
+  await con.run(`CREATE OR REPLACE VIEW raw_mentions AS SELECT *${needsPrefix ? '' : ', CAST(NULL AS VARCHAR) AS prefix'} FROM raw_mention_rows`);
   await con.run(`CREATE OR REPLACE TABLE raw_sources AS ${readJson(SOURCE_COLUMNS, input.sourcesPath)}`, [input.sourcesPath]);
   if (input.metricsPath !== undefined) {
     await con.run(`CREATE OR REPLACE TABLE raw_metrics AS ${readJson(METRIC_COLUMNS, input.metricsPath)}`, [input.metricsPath]);
@@ -279,7 +285,7 @@ export interface TransformInput {
   rulesPath: string;
   /** default ':memory:'; a file keeps every intermediate table for inspection */
   dbPath?: string;
-  /** DuckDB memory limit, e.g. '1GB' (default); larger work spills to a temporary folder */
+  /** the run's memory limit, e.g. '1GB' (default): DuckDB gets DUCKDB_SHARE_OF_LIMIT of it, larger work spills to a temporary folder */
   memoryLimit?: string;
   /** keep the tables in a database file in the spill folder (default: past ON_DISK_PAST_LIMITS × memoryLimit of mentions) */
   onDisk?: boolean;
@@ -319,6 +325,19 @@ export const ON_DISK_PAST_LIMITS = 8;
 /** DuckDB's memory limit for a run: the caller's when it is a size DuckDB reads ('2GB'), else 1 GB */
 function memoryLimitOf(input: TransformInput): string {
   return /^\d+(?:\.\d+)?\s*[KMGT]?B$/i.test(input.memoryLimit ?? '') ? input.memoryLimit! : '1GB';
+}
+
+/**
+ * DuckDB's own memory_limit, as a share of the run's: the limit bounds DuckDB's buffer pool, and what DuckDB
+ * allocates outside it (an ordered aggregate's per-group buffers, query results being handed over) and the
+ * facts read back into JS come on top. At 10,000,000 mentions under a 2 GB limit the process peaked 0.9 GB
+ * above DuckDB's limit; three quarters of it leave that room (`npm run bench -- --scale-10m`).
+ */
+export const DUCKDB_SHARE_OF_LIMIT = 0.75;
+
+/** The memory_limit DuckDB is given for a run under `limit` ('2GB' → '1500MB') */
+export function duckdbMemoryLimit(limit: string): string {
+  return `${Math.floor((bytesOf(limit) * DUCKDB_SHARE_OF_LIMIT) / 1e6)}MB`;
 }
 
 /** DuckDB's out-of-memory error ("Out of Memory Error: …could not allocate…") */
@@ -406,7 +425,7 @@ async function runTransformOnce(input: TransformInput): Promise<TransformResult>
   const con = await instance.connect();
   try {
     // SET takes no bound parameters; both values are ours (a checked size, a folder we just made), never a document's
-    await con.run(`SET memory_limit = '${memoryLimit}'`);
+    await con.run(`SET memory_limit = '${duckdbMemoryLimit(memoryLimit)}'`);
     await con.run(`SET temp_directory = '${spill.replace(/'/g, "''")}'`);
     // Rows may be produced in any order: every list and text the models build is ordered explicitly
     // (ORDER BY inside the aggregate) and every result read below has its ORDER BY, so the output stays
