@@ -47,11 +47,20 @@ async function datasetWords(): Promise<string[]> {
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
 
-/** every match of re in the engine's files, as file:line: match */
-function engineHits(re: RegExp): string[] {
+/** lower case with runs of whitespace as one space: what a case-insensitive, \s+-joined pattern can match in */
+const folded = (s: string) => s.toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * every match of re in the engine's files, as file:line: match. `mayMatch` (optional) rules a file out cheaply
+ * first: a case-insensitive alternation of a thousand words run at every position of every file took ~20 s,
+ * and over 60 s on a loaded machine; a file none of whose folded text holds any word cannot match.
+ */
+function engineHits(re: RegExp, mayMatch: (text: string) => boolean = () => true): string[] {
   const hits: string[] = [];
   for (const f of engineFiles()) {
-    const lines = readFileSync(path.join(root, f), 'utf8').split('\n');
+    const text = readFileSync(path.join(root, f), 'utf8');
+    if (!mayMatch(text)) continue;
+    const lines = text.split('\n');
     lines.forEach((l, i) => {
       for (const m of l.matchAll(re)) hits.push(`${f}:${i + 1}: ${m[0]}`);
     });
@@ -64,7 +73,11 @@ describe('engine and dataset', () => {
     const words = await datasetWords();
     expect(words.length).toBeGreaterThan(100);
     const re = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${words.map(esc).join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
-    expect(engineHits(re)).toEqual([]);
+    const needles = words.map(folded);
+    expect(engineHits(re, (text) => {
+      const t = folded(text);
+      return needles.some((w) => t.includes(w));
+    })).toEqual([]);
   });
 
   it("no engine file names a kind of subject of the default dataset: the engine reads roles ('member', 'place')", async () => {
