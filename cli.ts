@@ -356,8 +356,13 @@ async function isUsersError(err: unknown): Promise<boolean> {
   if (err instanceof UsageError || err instanceof ShardError || (err as { code?: string } | null)?.code?.startsWith('ERR_PARSE_ARGS')) return true;
   if (!(err instanceof Error)) return false;
   // the modules that define the other errors are loaded already when one of theirs was thrown
-  const [{ ManifestError }, { GoldError }, { DatasetError }] = await Promise.all([import('./extract/manifest.js'), import('./eval/gold.js'), import('./pipeline/dataset.js')]);
-  return err instanceof ManifestError || err instanceof GoldError || err instanceof DatasetError;
+  // (and when the failure was one of those modules not loading, it is not a user's error: print it as it is)
+  try {
+    const [{ ManifestError }, { GoldError }, { DatasetError }] = await Promise.all([import('./extract/manifest.js'), import('./eval/gold.js'), import('./pipeline/dataset.js')]);
+    return err instanceof ManifestError || err instanceof GoldError || err instanceof DatasetError;
+  } catch {
+    return false;
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -185,6 +185,9 @@ describe('rules read one source at a time (bySource), as a build runs them', () 
               mentions: [...ctx.mentions].filter((m) => m.source_id === id),
               skips: [...ctx.skips].filter((s) => s.source_id === id),
               texts: new Map([...ctx.texts].filter(([k]) => k === id)),
+              // as the build runs them: while DuckDB reconciles, before there are facts or tables
+              facts: [],
+              tables: new Map(),
             })),
           );
         }

@@ -3,7 +3,7 @@ import { readLanguageFile } from './language.js';
 import { phraseKey, type Lexicon, type MetricDef, type SubjectDef } from './lexicon.js';
 import { sha256Hex } from './manifest.js';
 import type { Span } from './offsets.js';
-import { segment, splitClauses, type Sentence } from './sentences.js';
+import { isSpaceCode, segment, splitClauses, type Sentence } from './sentences.js';
 import type { Region } from './textLayer.js';
 
 /**
@@ -66,12 +66,6 @@ function isHan(ch: string | undefined): boolean {
   return /[\u3400-\u9fff]/.test(ch);
 }
 
-/** /\s/ by character code */
-function isWs(u: number): boolean {
-  if (u <= 0x20) return u === 0x20 || (u >= 0x09 && u <= 0x0d);
-  if (u < 0xa0) return false;
-  return u === 0xa0 || u === 0x1680 || (u >= 0x2000 && u <= 0x200a) || u === 0x2028 || u === 0x2029 || u === 0x202f || u === 0x205f || u === 0x3000 || u === 0xfeff;
-}
 const AFTER = '(?![A-Za-z0-9])';
 
 function escapeRe(s: string): string {
@@ -1655,7 +1649,7 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
   let pos = numberEnd(text, f);
   let k = 0;
   while (k <= 4 && pos < clause.end) {
-    while (pos < clause.end && isWs(text.charCodeAt(pos))) pos++;
+    while (pos < clause.end && isSpaceCode(text.charCodeAt(pos))) pos++;
     if (pos >= clause.end) break;
     for (const np of nounCandidates(c, f.unit, text[pos])) {
       np.sticky.lastIndex = pos;

@@ -1058,7 +1058,8 @@ class Scanner {
       } else {
         // the high end of "$3-4 billion" carries the currency stated before the low end
         // (only after a range joiner: most numbers have none, and the full pattern is tried at every position)
-        const rb = RANGE_JOINER_END.test(t.slice(Math.max(0, ns - 40), ns)) ? RANGE_BACK_RE.exec(t.slice(Math.max(0, ns - 40), ns)) : null;
+        const back = t.slice(Math.max(0, ns - 40), ns);
+        const rb = RANGE_JOINER_END.test(back) ? RANGE_BACK_RE.exec(back) : null;
         if (rb) currency = CURRENCY_PREFIX.get(norm(rb[1]!)) ?? null;
       }
     }

@@ -66,7 +66,10 @@ describe('loadLexicon', () => {
 
   it('has a stable content hash that ignores comments and changes with content', () => {
     expect(lex.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(loadLexicon(dir).hash).toBe(lex.hash);
+    // the same three files' texts give the lexicon already loaded, frozen so that no caller changes another's
+    expect(loadLexicon(dir)).toBe(lex);
+    expect(Object.isFrozen(lex.metrics[0]!.unit_kinds)).toBe(true);
+    expect(loadLexicon(edited('periods.yaml', (s) => `# a new comment\n${s}`))).not.toBe(lex);
     expect(loadLexicon(edited('periods.yaml', (s) => `# a new comment\n${s}`)).hash).toBe(lex.hash);
     expect(loadLexicon(edited('periods.yaml', (s) => s.replace('  dec: 12\n', '  dec: 12\n  decem: 12\n'))).hash).not.toBe(lex.hash);
   });

@@ -1,4 +1,4 @@
-import crypto, { createHash } from 'node:crypto';
+import { sha256Hex } from './manifest.js';
 import { readContexts, type FigureRef } from './context.js';
 import { GRAMMAR_VERSION, scanFigures } from './figures.js';
 import type { Lexicon } from './lexicon.js';
@@ -49,13 +49,9 @@ export interface ExtractedMentions {
   skips: Skip[];
 }
 
-/** node:crypto's one-shot hash (Node 20.12+; not in the type declarations used here): a third of createHash's cost per id */
-const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-
 export function mentionId(sourceSha256: string, charStart: number, charEnd: number): string {
   const input = `${sourceSha256}:${charStart}:${charEnd}`;
-  const h = oneShot ? oneShot('sha256', input, 'hex') : createHash('sha256').update(input).digest('hex');
-  return `m_${h.slice(0, 16)}`;
+  return `m_${sha256Hex(input).slice(0, 16)}`;
 }
 
 /**

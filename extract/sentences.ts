@@ -128,7 +128,7 @@ function buildView(text: string, regions: readonly Region[] | undefined): View {
 }
 
 /** /\s/ by character code: what isSpace() answers, without a regex per character. */
-function isSpaceCode(u: number): boolean {
+export function isSpaceCode(u: number): boolean {
   if (u <= 0x20) return u === 0x20 || (u >= 0x09 && u <= 0x0d);
   if (u < 0xa0) return false;
   return u === 0xa0 || u === 0x1680 || (u >= 0x2000 && u <= 0x200a) || u === 0x2028 || u === 0x2029 || u === 0x202f || u === 0x205f || u === 0x3000 || u === 0xfeff;
@@ -144,20 +144,17 @@ function runHasLifted(text: string, removed: Uint8Array, i: number): boolean {
   return j < text.length && removed[j] === 1;
 }
 
-/** a space, or the paragraph separator HARD (itself a space to isSpaceCode) */
-const isSpaceOrHard = (u: number): boolean => isSpaceCode(u) || u === 0x2029;
-
 function trimSpan(text: string, start: number, end: number): Span | null {
   let s = start;
   let e = end;
-  while (s < e && isSpaceOrHard(text.charCodeAt(s))) s++;
-  while (e > s && isSpaceOrHard(text.charCodeAt(e - 1))) e--;
+  while (s < e && isSpaceCode(text.charCodeAt(s))) s++;
+  while (e > s && isSpaceCode(text.charCodeAt(e - 1))) e--;
   return e > s ? { start: s, end: e } : null;
 }
 
 function nextNonSpace(text: string, i: number): number {
   let j = i;
-  while (j < text.length && isSpaceOrHard(text.charCodeAt(j))) j++;
+  while (j < text.length && isSpaceCode(text.charCodeAt(j))) j++;
   return j;
 }
 

@@ -206,7 +206,8 @@ export async function loadDataset(dir: string = defaultDatasetDir(), opts: LoadD
   // only to say where a problem is (a second parse of the largest file costs every build ~0.1 s)
   let metricsYaml: YamlFile | undefined;
   const metricsFile = () => (metricsYaml ??= readYamlFile(path.join(vocabularyDir, 'metrics.yaml')));
-  lexicon.metrics.forEach((m, i) => {
+  // only the file's own metrics: the derived *_growth ones loadLexicon appends have no index in metrics.yaml
+  lexicon.metrics.filter((m) => m.growth_of === null).forEach((m, i) => {
     const units = m.unit_kinds ?? [];
     const ratioUnits = units.filter((u) => RATIO_UNITS.has(u));
     if (m.kind === 'ratio' && ratioUnits.length === 0) at(metricsFile(), ['metrics', i, 'unit_kinds'], `metric ${m.id}: a ratio takes a ratio unit (${[...RATIO_UNITS].join(', ')}), not ${units.join(', ')}`);

@@ -50,7 +50,11 @@ describe('worker pool', () => {
       expect(sent.encoded.pageTexts).toBeNull();
       expect(sent.encoded.mentionsNdjson.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { quote: string }).quote)).toEqual(['120 firms', '9,000']);
       expect(outcome).toEqual({ kind: 'pageTexts', pageTexts: await readPdfPageTexts(bytes) });
-      expect((outcome as { pageTexts: string[] }).pageTexts).toHaveLength(2);
+      // and those page texts are the pages' own words (not only what the same reader gives twice)
+      const pageTexts = (outcome as { pageTexts: string[] }).pageTexts;
+      expect(pageTexts).toHaveLength(2);
+      expect(pageTexts[0]).toContain('In 2023 the park had 120 firms.');
+      expect(pageTexts[1]).toContain('Its staff numbered 9,000.');
     } finally {
       await pool.close();
     }

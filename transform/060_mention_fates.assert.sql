@@ -2,6 +2,3 @@
 SELECT (SELECT count(*) FROM mention_fates) AS fates, (SELECT count(*) FROM stg_mentions) AS mentions
 WHERE (SELECT count(*) FROM mention_fates) <> (SELECT count(*) FROM stg_mentions)
    OR (SELECT count(DISTINCT mention_id) FROM mention_fates) <> (SELECT count(*) FROM stg_mentions);
-
--- assert: a reconciled mention belongs to a fact
-SELECT mention_id FROM mention_fates WHERE fate = 'reconciled' AND fact_id IS NULL;

@@ -261,6 +261,9 @@ describe('reconcile', () => {
     // DuckDB itself gets three quarters of the run's limit: room for what it allocates outside its buffer pool
     expect(duckdbMemoryLimit('2GB')).toBe('1500MB');
     expect(duckdbMemoryLimit('200MB')).toBe('150MB');
+    // a limit under 4/3 MB would floor to '0MB', which DuckDB takes as no memory at all
+    expect(duckdbMemoryLimit('1MB')).toBe('1MB');
+    expect(duckdbMemoryLimit('500KB')).toBe('1MB');
   });
 
   it('runs again on disk what ran out of memory in memory, and only that', async () => {

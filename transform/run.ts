@@ -335,9 +335,12 @@ function memoryLimitOf(input: TransformInput): string {
  */
 export const DUCKDB_SHARE_OF_LIMIT = 0.75;
 
-/** The memory_limit DuckDB is given for a run under `limit` ('2GB' → '1500MB') */
+/**
+ * The memory_limit DuckDB is given for a run under `limit` ('2GB' → '1500MB'); at least 1 MB, because '0MB'
+ * makes DuckDB refuse every statement, even in the on-disk retry.
+ */
 export function duckdbMemoryLimit(limit: string): string {
-  return `${Math.floor((bytesOf(limit) * DUCKDB_SHARE_OF_LIMIT) / 1e6)}MB`;
+  return `${Math.max(1, Math.floor((bytesOf(limit) * DUCKDB_SHARE_OF_LIMIT) / 1e6))}MB`;
 }
 
 /** DuckDB's out-of-memory error ("Out of Memory Error: …could not allocate…") */

@@ -85,17 +85,23 @@ export class CheckStep {
   async early(rows: CheckRows): Promise<void> {
     const mentions = grouped(rows.mentions);
     const skips = grouped(rows.skips);
-    let m = mentions.next();
-    let k = skips.next();
-    for (const row of rows.sources) {
-      const id = row.source_id;
-      const ms = !m.done && m.value.sourceId === id ? m.value.rows : [];
-      if (ms.length) m = mentions.next();
-      const ks = !k.done && k.value.sourceId === id ? k.value.rows : [];
-      if (ks.length) k = skips.next();
-      await this.source(row, ms, ks, rows.texts.get(id) ?? null);
+    // stepped by hand, so finished by hand: a throw part-way must still close the row files they read
+    try {
+      let m = mentions.next();
+      let k = skips.next();
+      for (const row of rows.sources) {
+        const id = row.source_id;
+        const ms = !m.done && m.value.sourceId === id ? m.value.rows : [];
+        if (ms.length) m = mentions.next();
+        const ks = !k.done && k.value.sourceId === id ? k.value.rows : [];
+        if (ks.length) k = skips.next();
+        await this.source(row, ms, ks, rows.texts.get(id) ?? null);
+      }
+      if (!m.done || !k.done) throw new Error(`internal: the mentions or skips of ${(m.done ? k : m).value!.sourceId} are not in the sources' order`);
+    } finally {
+      mentions.return(undefined);
+      skips.return(undefined);
     }
-    if (!m.done || !k.done) throw new Error(`internal: the mentions or skips of ${(m.done ? k : m).value!.sourceId} are not in the sources' order`);
     this.findings.push(...(await runChecks(this.context(rows), CHECKS.filter((c) => !c.needsFacts && !c.bySource))));
   }
 
