@@ -10,6 +10,9 @@ import { projectRoot } from './pipeline/root.js';
 import { parseShardSpec, ShardError } from './pipeline/shards.js';
 import { terminalLines, terminalText } from './pipeline/terminalText.js';
 
+/** For commands that need only the dataset's folders: the rules' patterns are not checked, so DuckDB is not loaded. */
+const FOLDERS_ONLY = { checkRulePatterns: false } as const;
+
 const USAGE = `figtrail — figures with provenance from documents, reconciled, checked and published
 
 usage:
@@ -180,7 +183,7 @@ async function main(argv: string[]): Promise<number> {
         const { addSource, nextSteps } = await import('./extract/addSource.js');
         const { defaultDatasetDir, loadDataset } = await import('./pipeline/dataset.js');
         const { entry } = addSource({
-          sourcesDir: values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir,
+          sourcesDir: values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir(), FOLDERS_ONLY)).sourcesDir,
           file: positionals[0]!,
           title: values.title,
           publisher: values.publisher,
@@ -198,7 +201,7 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args, options: { dataset: { type: 'string' }, sources: { type: 'string' } }, strict: true });
       const { verifySources } = await import('./extract/manifest.js');
       const { defaultDatasetDir, loadDataset } = await import('./pipeline/dataset.js');
-      const results = verifySources(values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir);
+      const results = verifySources(values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir(), FOLDERS_ONLY)).sourcesDir);
       for (const r of results) process.stdout.write(terminalText(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.id}${r.ok ? '' : `  ${r.reason}: ${r.message}`}`) + '\n');
       return results.every((r) => r.ok) ? 0 : 1;
     }
@@ -216,7 +219,7 @@ async function main(argv: string[]): Promise<number> {
         strict: true,
       });
       const { defaultDatasetDir, loadDataset } = await import('./pipeline/dataset.js');
-      const releases = values.out ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).outDir;
+      const releases = values.out ?? (await loadDataset(values.dataset ?? defaultDatasetDir(), FOLDERS_ONLY)).outDir;
       const { runReleaseCommand } = await import('./pipeline/releaseCommand.js');
       return runReleaseCommand(command, { bump: values.bump, buildDir: values.build ?? path.join(releases, 'build'), outDir: releases, allowDirty: values['allow-dirty']! });
     }
@@ -238,7 +241,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.version === undefined) throw new UsageError('page-images needs --version DIR (a released version folder, e.g. out/v1.2.0)');
       const { restorePageImages, PAGE_IMAGES_SUMS } = await import('./pipeline/pageImages.js');
       const { defaultDatasetDir, loadDataset } = await import('./pipeline/dataset.js');
-      const r = await restorePageImages(values.version, values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir())).sourcesDir);
+      const r = await restorePageImages(values.version, values.sources ?? (await loadDataset(values.dataset ?? defaultDatasetDir(), FOLDERS_ONLY)).sourcesDir);
       process.stderr.write(
         r.listed === 0
           ? `page-images: ${values.version} has no ${PAGE_IMAGES_SUMS} (its page images are committed with it): nothing to do\n`

@@ -86,7 +86,7 @@ export async function listMetrics(buildDir: string, datasetDir?: string): Promis
       definition: String(r.definition ?? ''),
     }));
   } else {
-    rows = (await loadDataset(datasetDir ?? defaultDatasetDir())).lexicon.metrics.map((m) => ({ metric: m.id, kind: m.kind, units: [...m.unit_kinds], definition: m.definition }));
+    rows = (await loadDataset(datasetDir ?? defaultDatasetDir(), { checkRulePatterns: false })).lexicon.metrics.map((m) => ({ metric: m.id, kind: m.kind, units: [...m.unit_kinds], definition: m.definition }));
   }
   return rows.map((r) => ({ ...r, facts: haveFacts ? (counts.get(r.metric) ?? 0) : null })).sort((a, b) => cmp(a.metric, b.metric));
 }

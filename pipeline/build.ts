@@ -134,7 +134,8 @@ export interface ExtractShardOptions {
 export async function extractShard(opts: ExtractShardOptions): Promise<{ file: string; stats: ExtractStats; errors: SourceErrorRecord[] }> {
   const root = projectRoot();
   const log = opts.quiet ? () => {} : (l: string) => (opts.log ?? ((t: string) => process.stderr.write(`${t}\n`)))(terminalText(l));
-  const dataset = await loadDataset(opts.datasetDir ?? defaultDatasetDir());
+  // the rules' patterns are checked by the build that reconciles the shards; extraction does not use them
+  const dataset = await loadDataset(opts.datasetDir ?? defaultDatasetDir(), { checkRulePatterns: false });
   const sourcesDir = path.resolve(opts.sourcesDir ?? dataset.sourcesDir);
   const manifest = sortManifest(nonEmptyManifest(readManifest(sourcesDir), sourcesDir, opts.allowEmpty));
   const lexicon = dataset.lexicon;
@@ -332,7 +333,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     // are checked in it). Each in a turn of its own, so that a worker's finished source is not kept waiting long.
     const later = laterSteps(dataset);
     later.catch(() => {}); // awaited below; this only keeps a failure during extraction from going unhandled
-    const extracted = await extractStep({
+    const extracting = extractStep({
       manifest,
       shardSet,
       sourcesDir,
@@ -348,6 +349,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       log,
       ...(pool ? { pool } : {}),
     });
+    extracting.catch(() => {}); // awaited in the race below, or abandoned when the dataset fails first
+    // a rule pattern that does not compile fails the build as soon as DuckDB says so, not after every source is read
+    const extracted = await Promise.race([extracting, later.then(() => extracting)]);
     // the workers' heaps are freed once they have read the PDFs' page texts again (during the reconcile)
     const poolClosed = extracted.pageTextsSettled.then(() => pool?.close());
     poolClosed.catch(() => {}); // awaited below
