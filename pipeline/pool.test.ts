@@ -193,6 +193,56 @@ process.on('message', (msg) => {
   return file;
 }
 
+/**
+ * A stand-in child that dies on some tasks as a real one can: `crash` writes an uncaught error's line and exits 3;
+ * `abort` aborts with V8's out-of-heap report on stderr (as --max-old-space-size ends a process); others succeed.
+ */
+function dyingChild(): string {
+  const file = path.join(tmp, 'dying-child.mjs');
+  writeFileSync(
+    file,
+    `process.on('disconnect', () => process.exit(0));
+process.on('message', (msg) => {
+  if (msg.init) return void process.send({ id: -1, ready: true });
+  if (!msg.task) return;
+  process.send({ id: msg.id, started: true });
+  if (msg.task.file === 'crash') {
+    process.stderr.write('TypeError: cannot read the page\\n    at read (reader.js:1:1)\\n');
+    process.exit(3);
+  }
+  if (msg.task.file === 'abort') {
+    process.stderr.write('\\n<--- Last few GCs --->\\n\\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\\n', () => process.abort());
+    return;
+  }
+  process.send({ id: msg.id, outcome: { kind: 'text', pages: 1, chars: msg.task.file.length } });
+});
+`,
+  );
+  return file;
+}
+
+describe('a child that dies on a task', () => {
+  it('fails only that task, out of heap as too_complex and otherwise saying how it died, and the next task runs on a new child', { timeout: 60_000 }, async () => {
+    const pool = new WorkerPool(1, dyingChild(), { ...quiet, budget: { timeoutMs: 30_000, maxHeapMb: 50, slowAfterMs: 0 } });
+    try {
+      const crash = pool.run({ kind: 'htmlText', file: 'crash' });
+      const abort = pool.run({ kind: 'htmlText', file: 'abort' });
+      const fine = pool.run({ kind: 'htmlText', file: 'fine' });
+      await expect(crash).rejects.toThrow('the extraction process reading crash exited with code 3: TypeError: cannot read the page');
+      const err = await abort.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(BudgetExceeded);
+      expect({ reason: (err as BudgetExceeded).reason, message: (err as BudgetExceeded).message }).toEqual({ reason: 'too_complex', message: 'abort: ran out of its 50 MB heap (--max-heap-mb)' });
+      await expect(fine).resolves.toEqual({ kind: 'text', pages: 1, chars: 4 });
+      expect(pool.workersStarted).toBe(3);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('the vocabulary', () => {
   it('is sent to each child once, however often the pool is handed it, whether the child started before or after', { timeout: 60_000 }, async () => {
     const provided = { dir: lexiconDir, lexicon: loadLexicon(lexiconDir) };
