@@ -32,6 +32,12 @@ function figtrailBuild(args: string[]): Promise<{ status: number | null; signal:
   });
 }
 
+function said(stderr: string): string[] {
+  const lines = stderr.split('\n').filter(Boolean);
+  const fatal = lines.filter((l) => /FATAL ERROR|Fatal javascript OOM/.test(l));
+  return fatal.length ? fatal : lines.slice(-3);
+}
+
 describe('a source that runs its extraction out of heap', () => {
   it(`fails by name and the others are published, in each of ${RUNS} builds`, { timeout: 600_000 }, async () => {
     const dir = path.join(tmp, 'sources');
@@ -56,8 +62,8 @@ describe('a source that runs its extraction out of heap', () => {
         run,
         status: r.status,
         signal: r.signal,
-        // what a crashed build said last, so that a failure shows it
-        ...(r.status === 0 ? {} : { stderr: r.stderr.split('\n').filter(Boolean).slice(-3) }),
+        // what a crashed build said (V8's fatal error line, else its last lines), so that a failure shows it
+        ...(r.status === 0 ? {} : { stderr: said(r.stderr) }),
         errors: published ? read<{ source_id: string; reason: string; message: string }[]>('errors.json').map((e) => [e.source_id, e.reason, e.message]) : 'no output',
         mentions: published ? read<{ source_id: string; value: number }[]>('mentions.json').map((m) => [m.source_id, m.value]) : 'no output',
       });
