@@ -23,8 +23,9 @@ export interface ExtractAllOptions {
   lexicon: Lexicon;
   maxBytes?: number;
   /**
-   * extraction workers (child processes, pipeline/pool.ts); 1 = in-process, no workers; N > 1 = a pool of N (at most one per source to extract);
-   * undefined = one per core (not isolated: in-process when fewer than AUTO_PARALLEL_MIN sources need the extractor)
+   * extraction workers (child processes, pipeline/pool.ts); 1 = in-process, no workers; N > 1 = a pool of N (at
+   * most one per source to extract); undefined = one per core (not isolated: in-process when fewer than
+   * AUTO_PARALLEL_MIN sources need the extractor)
    */
   jobs?: number;
   /** null or undefined: no cache */
