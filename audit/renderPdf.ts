@@ -13,8 +13,8 @@ export interface RenderOptions {
 }
 
 /**
- * Renders every page of a PDF to PNG (audit/renderPages.ts) in a worker thread with the source budget: a
- * hostile PDF that draws forever or asks for gigabytes of canvas fails here with a named reason instead of
+ * Renders every page of a PDF to PNG (audit/renderPages.ts) in an extraction child process with the source
+ * budget: a hostile PDF that draws forever or asks for gigabytes of canvas fails here with a named reason instead of
  * stopping the caller. The site draws its pages in the browser now; this restores the PNG pages that versions
  * v1.2.0 to v1.4.0 list (pipeline/pageImages.ts) and is what bench/pageViews.ts compares the browser with.
  */

@@ -1,6 +1,6 @@
 /**
- * What one source may cost the build. Each source is read in a worker thread (pipeline/pool.ts) with a V8 heap
- * limit and a watchdog; inside, the PDF reader keeps to extract/limits.ts. Over a budget the source fails with a
+ * What one source may cost the build. Each source is read in an extraction child process (pipeline/pool.ts) with a
+ * V8 heap limit and a watchdog; inside, the PDF reader keeps to extract/limits.ts. Over a budget the source fails with a
  * named reason (timeout, too_complex, too_many_pages, inflate_limit) in errors.json and the others build.
  * Defaults fit a 2-core, 4 GB runner; `figtrail build` flags change them.
  */
@@ -9,7 +9,10 @@ import { DEFAULT_PDF_LIMITS, type PdfLimits } from '../extract/limits.js';
 export interface SourceBudget {
   /** wall-clock milliseconds one source may take to read and extract (timeout); 0: no limit */
   timeoutMs: number;
-  /** V8 old-generation heap of each worker, in MB: a source that needs more fails as too_complex */
+  /**
+   * V8 old-generation heap of each extraction process (--max-old-space-size), in MB: a source that needs more
+   * fails as too_complex
+   */
   maxHeapMb: number;
   /** a source still being read after this many milliseconds is named in the log (then every such interval) */
   slowAfterMs: number;

@@ -40,7 +40,7 @@ export interface BuildOptions {
   maxBytes?: number;
   quiet?: boolean;
   log?: (line: string) => void;
-  /** worker threads for extraction; default os.availableParallelism(); 1 = in-process, no workers */
+  /** extraction workers (child processes); default os.availableParallelism(); 1 = in-process, no workers */
   jobs?: number;
   /** extraction cache folder; default .cache/figtrail/ in the project root; null = no cache */
   cacheDir?: string | null;

@@ -23,8 +23,9 @@ export interface ExtractAllOptions {
   lexicon: Lexicon;
   maxBytes?: number;
   /**
-   * worker threads; 1 = in-process, no workers; N > 1 = a pool of N (at most one per source to extract);
-   * undefined = one per core (not isolated: in-process when fewer than AUTO_PARALLEL_MIN sources need the extractor)
+   * extraction workers (child processes, pipeline/pool.ts); 1 = in-process, no workers; N > 1 = a pool of N (at
+   * most one per source to extract); undefined = one per core (not isolated: in-process when fewer than
+   * AUTO_PARALLEL_MIN sources need the extractor)
    */
   jobs?: number;
   /** null or undefined: no cache */
@@ -120,7 +121,8 @@ export async function extractAll(manifest: readonly ManifestEntry[], opts: Extra
   // isolated, every core gets a worker (each takes sources one after another, so start-up is paid once per worker)
   const size = Math.min(wanted, misses.length);
   const pool = parallel ? (opts.pool ?? new WorkerPool(size, undefined, poolOpts)) : null;
-  // a pool started before the dataset was read gets the lexicon before its first task (and its new workers with it)
+  // a pool started before the dataset was read gets the lexicon before its first task (and its new workers with it);
+  // a pool that has it already sends nothing again (each worker is sent the vocabulary once)
   if (opts.pool) opts.pool.provideLexicon(provided);
   if (opts.pool && opts.growPool) opts.pool.grow(size);
   const stats: ExtractStats = { sources: n, extracted: 0, cacheHits: 0, failed: 0, pages: 0, jobs: pool ? pool.size : 1 };

@@ -143,26 +143,137 @@ describe('worker pool', () => {
 });
 
 /**
- * A stand-in for dist/pipeline/worker.js that speaks its protocol (say it is ready, acknowledge a task, then answer it) but
- * takes `startupMs` to load, as a real worker does on a busy machine, and `taskMs` per task.
+ * A stand-in for dist/pipeline/extractChild.js that speaks its protocol (say it is ready, acknowledge a task, then
+ * answer it) but takes `startupMs` to load, as a real child does on a busy machine, and `taskMs` per task.
  */
 function slowStartingWorker(startupMs: number, taskMs: number): string {
   const file = path.join(tmp, `worker-${startupMs}-${taskMs}.mjs`);
   writeFileSync(
     file,
-    `import { parentPort } from 'node:worker_threads';
-const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-sleep(${startupMs}); // module loading: before the worker listens for tasks
-parentPort.postMessage({ id: -1, ready: true }); // started: the pool hands it tasks from now on
-parentPort.on('message', (msg) => {
-  parentPort.postMessage({ id: msg.id, started: true });
+    `const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+process.on('disconnect', () => process.exit(0));
+sleep(${startupMs}); // module loading: before the child listens for tasks
+process.send({ id: -1, ready: true }); // started: the pool hands it tasks from now on
+process.on('message', (msg) => {
+  if (!msg.task) return;
+  process.send({ id: msg.id, started: true });
   sleep(${taskMs});
-  parentPort.postMessage({ id: msg.id, outcome: { kind: 'text', pages: 1, chars: ${taskMs} } });
+  process.send({ id: msg.id, outcome: { kind: 'text', pages: 1, chars: ${taskMs} } });
 });
 `,
   );
   return file;
 }
+
+/**
+ * A stand-in child that counts the vocabularies it is sent (in its init message and after) and answers each task,
+ * after `taskMs`, with that count as `chars` and its process id as `pages`.
+ */
+function lexiconCountingChild(taskMs: number): string {
+  const file = path.join(tmp, `lexicon-counting-${taskMs}.mjs`);
+  writeFileSync(
+    file,
+    `const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+process.on('disconnect', () => process.exit(0));
+let received = 0;
+process.on('message', (msg) => {
+  if (msg.init) {
+    if (msg.init.lexicon) received++;
+    process.send({ id: -1, ready: true });
+    return;
+  }
+  if (msg.lexicon) received++;
+  if (!msg.task) return;
+  process.send({ id: msg.id, started: true });
+  sleep(${taskMs});
+  process.send({ id: msg.id, outcome: { kind: 'text', pages: process.pid, chars: received } });
+});
+`,
+  );
+  return file;
+}
+
+/**
+ * A stand-in child that dies on some tasks as a real one can: `crash` writes an uncaught error's line and exits 3;
+ * `abort` aborts with V8's out-of-heap report on stderr (as --max-old-space-size ends a process); others succeed.
+ */
+function dyingChild(): string {
+  const file = path.join(tmp, 'dying-child.mjs');
+  writeFileSync(
+    file,
+    `process.on('disconnect', () => process.exit(0));
+process.on('message', (msg) => {
+  if (msg.init) return void process.send({ id: -1, ready: true });
+  if (!msg.task) return;
+  process.send({ id: msg.id, started: true });
+  if (msg.task.file === 'crash') {
+    process.stderr.write('TypeError: cannot read the page\\n    at read (reader.js:1:1)\\n');
+    process.exit(3);
+  }
+  if (msg.task.file === 'abort') {
+    process.stderr.write('\\n<--- Last few GCs --->\\n\\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\\n', () => process.abort());
+    return;
+  }
+  process.send({ id: msg.id, outcome: { kind: 'text', pages: 1, chars: msg.task.file.length } });
+});
+`,
+  );
+  return file;
+}
+
+describe('a child that dies on a task', () => {
+  it('fails only that task, out of heap as too_complex and otherwise saying how it died, and the next task runs on a new child', { timeout: 60_000 }, async () => {
+    const pool = new WorkerPool(1, dyingChild(), { ...quiet, budget: { timeoutMs: 30_000, maxHeapMb: 50, slowAfterMs: 0 } });
+    try {
+      const crash = pool.run({ kind: 'htmlText', file: 'crash' });
+      const abort = pool.run({ kind: 'htmlText', file: 'abort' });
+      const fine = pool.run({ kind: 'htmlText', file: 'fine' });
+      await expect(crash).rejects.toThrow('the extraction process reading crash exited with code 3: TypeError: cannot read the page');
+      const err = await abort.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(BudgetExceeded);
+      expect({ reason: (err as BudgetExceeded).reason, message: (err as BudgetExceeded).message }).toEqual({ reason: 'too_complex', message: 'abort: ran out of its 50 MB heap (--max-heap-mb)' });
+      await expect(fine).resolves.toEqual({ kind: 'text', pages: 1, chars: 4 });
+      expect(pool.workersStarted).toBe(3);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('the vocabulary', () => {
+  it('is sent to each child once, however often the pool is handed it, whether the child started before or after', { timeout: 60_000 }, async () => {
+    const provided = { dir: lexiconDir, lexicon: loadLexicon(lexiconDir) };
+    const budget = { timeoutMs: 30_000, maxHeapMb: 0, slowAfterMs: 0 };
+    const counts = async (pool: WorkerPool) => {
+      pool.grow(2); // the second child starts after the vocabulary was provided
+      await pool.whenReady();
+      // two tasks at once on two ready children: one each
+      const outs = (await Promise.all([0, 1].map(() => pool.run({ kind: 'htmlText', file: 'unused' })))) as TextLayerOutcome[];
+      expect(new Set(outs.map((o) => o.pages)).size).toBe(2);
+      return outs.map((o) => o.chars);
+    };
+    // started without it (as cli.ts starts its pool), then handed it by the build and again by extractAll
+    const late = new WorkerPool(1, lexiconCountingChild(300), { ...quiet, budget });
+    try {
+      late.provideLexicon(provided);
+      late.provideLexicon({ ...provided });
+      expect(await counts(late)).toEqual([1, 1]);
+    } finally {
+      await late.close();
+    }
+    // started with it (as build.ts starts its pool), then handed it again
+    const early = new WorkerPool(1, lexiconCountingChild(300), { ...quiet, budget, lexicon: provided });
+    try {
+      early.provideLexicon(provided);
+      expect(await counts(early)).toEqual([1, 1]);
+    } finally {
+      await early.close();
+    }
+  });
+});
 
 describe('closing the pool', () => {
   // A build whose sources all came from the cache closed its idle (unref'd) worker while the worker's ready

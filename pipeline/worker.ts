@@ -1,24 +1,27 @@
 /**
- * One extraction task, run either in-process (--jobs 1) or in a worker thread (pipeline/pool.ts). The worker
- * entry is the compiled dist/pipeline/worker.js; it listens only when started by the pool (workerData marks it).
+ * One extraction task, run either in-process (--jobs 1) or in an extraction child process (pipeline/pool.ts; its
+ * entry is pipeline/extractChild.ts, which runs the tasks it is sent with runTask).
  */
 import { readFileSync } from 'node:fs';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { loadLexicon, type Lexicon } from '../extract/lexicon.js';
 import { readSourceBytes, sha256Hex, type ManifestEntry } from '../extract/manifest.js';
 import type { RenderedPage } from '../audit/renderPages.js';
 import { DEFAULT_PDF_LIMITS, type PdfLimits } from '../extract/limits.js';
-import { WORKER_MARK } from './pool.js';
 import { cacheKey, encodeResult, ExtractCache, extractionVersions, type EncodedResult, type ExtractionSettings } from './cache.js';
 
 /**
- * The readers load on first use, and a worker loads them before it says it is ready. The main thread imports this
+ * The readers load on first use, and a child loads them before it says it is ready. The main thread imports this
  * module for probeCache and the pool's task types; pdf.js, the HTML parser and the figure grammar would cost it
  * about 0.3 s in a build that reads nothing itself (up to date, every source from the cache, or read by workers).
  */
 let readersLoading: Promise<[typeof import('./extractSource.js'), typeof import('../extract/pdf.js'), typeof import('../extract/html.js')]> | null = null;
 function readers() {
   return (readersLoading ??= Promise.all([import('./extractSource.js'), import('../extract/pdf.js'), import('../extract/html.js')]));
+}
+
+/** Loads the readers now (an extraction child, before it says it is ready); a reader that fails to load is left for the task to report. */
+export async function preloadReaders(): Promise<void> {
+  await readers().catch(() => undefined);
 }
 
 export interface SourceTask {
@@ -48,7 +51,7 @@ export interface TextLayerTask {
   file: string;
 }
 
-/** Page images of a PDF for the audit site (audit/renderPdf.ts), in a worker for the same budget. */
+/** Page images of a PDF for the audit site (audit/renderPdf.ts), in an extraction child for the same budget. */
 export interface RenderTask {
   kind: 'render';
   /** what the log calls it (the source id) */
@@ -99,10 +102,28 @@ export type Outcome = SourceOutcome | TextLayerOutcome | RenderOutcome | PageTex
 
 const lexicons = new Map<string, Lexicon>();
 
-/** A vocabulary the main thread has loaded, handed to a worker so that it need not parse the YAML again. */
+/** A vocabulary the main thread has loaded, handed to a child so that it need not parse the YAML again. */
 export interface ProvidedLexicon {
   dir: string;
   lexicon: Lexicon;
+}
+
+/** Source tasks naming `provided.dir` use this vocabulary from now on (no YAML parse, no second validation). */
+export function useLexicon(provided: ProvidedLexicon): void {
+  lexicons.set(provided.dir, provided.lexicon);
+}
+
+/**
+ * Loads the vocabulary of a folder the source tasks will name, unless it was provided; one that cannot be loaded
+ * is left for the first task that needs it to report.
+ */
+export function preloadLexicon(dir: string): void {
+  if (lexicons.has(dir)) return;
+  try {
+    lexiconFor(dir);
+  } catch {
+    // reported by the first task that needs it
+  }
 }
 
 function lexiconFor(dir: string, given?: Lexicon): Lexicon {
@@ -181,7 +202,7 @@ export async function runSourceTask(task: SourceTask, lexicon?: Lexicon, early?:
 export async function runTask(task: Task, lexicon?: Lexicon, early?: (o: SourceOutcome) => void): Promise<Outcome> {
   if (task.kind === 'source') return runSourceTask(task, lexicon, task.pageTextsLater ? early : undefined);
   if (task.kind === 'render') {
-    // loaded here, not at the top: pdf-parse and its canvas cost every extraction worker ~0.2 s of start-up for a task only page-image restores run
+    // loaded here, not at the top: pdf-parse and its canvas cost every extraction child ~0.2 s of start-up for a task only page-image restores run
     const { renderPagesInProcess } = await import('../audit/renderPages.js');
     return { kind: 'render', pages: await renderPagesInProcess(task.data, task.scale, task.limits, task.pages) };
   }
@@ -192,36 +213,3 @@ export async function runTask(task: Task, lexicon?: Lexicon, early?: (o: SourceO
   return { kind: 'text', pages: layer.pages.length || 1, chars: layer.text.length };
 }
 
-
-if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
-  const port = parentPort;
-  const data = workerData as { lexiconDir?: string; lexicon?: ProvidedLexicon };
-  // the vocabulary the main thread loaded (structured-cloned: no second YAML parse, no second validation), given
-  // at spawn or, to a worker started before the main thread had it, as a message that comes before any task
-  if (data.lexicon) lexicons.set(data.lexicon.dir, data.lexicon.lexicon);
-  // the readers (pdf.js …) and a lexicon the source tasks will name are loaded before the pool is told this
-  // worker is ready, so a task's watchdog never counts start-up. A lexicon or reader that cannot be loaded is left
-  // for the task to report.
-  if (data.lexiconDir !== undefined && !lexicons.has(data.lexiconDir)) {
-    try {
-      lexiconFor(data.lexiconDir);
-    } catch {
-      // reported by the first task that needs it
-    }
-  }
-  await readers().catch(() => undefined);
-  port.postMessage({ id: -1, ready: true });
-  port.on('message', (msg: { id: number; task?: Task; lexicon?: ProvidedLexicon }) => {
-    if (msg.lexicon) {
-      lexicons.set(msg.lexicon.dir, msg.lexicon.lexicon);
-      return;
-    }
-    if (!msg.task) return;
-    // the pool starts the task's clock on this (pipeline/pool.ts): the worker's own start-up is not the source's
-    port.postMessage({ id: msg.id, started: true });
-    runTask(msg.task, undefined, (partial) => port.postMessage({ id: msg.id, partial })).then(
-      (outcome) => port.postMessage({ id: msg.id, outcome }),
-      (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
-    );
-  });
-}
