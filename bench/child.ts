@@ -5,7 +5,9 @@
  *   node dist/bench/child.js site <build dir> <sources dir> <site dir> <page cache dir>   the site stage alone
  * On exit the child writes {maxRssKb, ...} as JSON to the file named by FIGTRAIL_BENCH_REPORT.
  */
+import childProcess, { type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import type { Mention } from '../extract/records.js';
 import { metricKinds } from '../pipeline/build.js';
@@ -15,19 +17,58 @@ import { sourcesFor, syntheticSources, writeSyntheticMentions } from './syntheti
 const report: Record<string, unknown> = {};
 
 /**
- * Peak RSS per build stage (Linux): the kernel's high-water mark (VmHWM, which counts the worker threads and
- * DuckDB's memory too) read at each stage mark and then reset (`5` > /proc/self/clear_refs), so each stage's
- * figure is its own peak. Resetting it also resets what getrusage reports, so the process's peak is the largest
- * of these. Elsewhere (no /proc): none, and the peak is getrusage's.
+ * Peak RSS per build stage (Linux), of this process and the extraction processes it forks: each one's kernel
+ * high-water mark (VmHWM; this process's counts DuckDB's memory) read at each stage mark and then reset (`5` >
+ * /proc/<pid>/clear_refs), so each stage's figure is its own peak. A child's mark is also read every 20 ms while
+ * it runs, so a child that exits within a stage still counts (less what it grew in its last 20 ms). A stage's
+ * figure is the sum of the marks: an upper bound of what was resident at once, since the processes need not peak
+ * together. Resetting this process's mark also resets what getrusage reports, so the process's peak is the
+ * largest stage figure. Elsewhere (no /proc): none, and the peak is getrusage's (this process alone).
  */
 const stagePeaksKb: [string, number][] = [];
 let stageNow = 'start-up';
+const hwmKb = (pid: number | 'self'): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+/** the forked children alive now, and each child's mark in this stage (also of those that exited in it) */
+const children = new Set<ChildProcess>();
+const childPeakKb = new Map<number, number>();
+function sampleChildren(): void {
+  for (const c of children) {
+    try {
+      const kb = hwmKb(c.pid!);
+      if (Number.isFinite(kb)) childPeakKb.set(c.pid!, Math.max(childPeakKb.get(c.pid!) ?? 0, kb));
+    } catch {
+      // exited between the check and the read: its last sample stands
+    }
+  }
+}
+const fork = childProcess.fork;
+childProcess.fork = ((...a: Parameters<typeof fork>) => {
+  const c = fork(...a);
+  if (c.pid !== undefined) {
+    children.add(c);
+    c.once('exit', () => children.delete(c));
+  }
+  return c;
+}) as typeof fork;
+syncBuiltinESMExports(); // the ESM binding `import { fork } from 'node:child_process'` now reads the one above
+setInterval(sampleChildren, 20).unref();
 function closeStage(): void {
   try {
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    const kb = hwmKb('self');
     if (!Number.isFinite(kb)) return;
-    stagePeaksKb.push([stageNow, kb]);
+    sampleChildren();
+    let childrenKb = 0;
+    for (const v of childPeakKb.values()) childrenKb += v;
+    stagePeaksKb.push([stageNow, kb + childrenKb]);
     writeFileSync('/proc/self/clear_refs', '5');
+    childPeakKb.clear();
+    for (const c of children) {
+      try {
+        writeFileSync(`/proc/${c.pid}/clear_refs`, '5');
+      } catch {
+        // exited: nothing to reset
+      }
+    }
   } catch {
     // not Linux, or not allowed: the whole process's peak only
   }
