@@ -222,6 +222,8 @@ interface Compiled {
   incrementAll: RegExp;
   /** "… cut jobs": what some members did, right after a count's noun */
   subsetPredicate: RegExp;
+  /** the global patterns searched once per page (PageMatches: consuming atoms, lookbehinds, a final (?![A-Za-z0-9])) */
+  pageScanned: Set<RegExp>;
   /** "Its 130 chip makers earned …": what stands before a count that opens its clause as the clause's subject */
   countedSubjectBefore: RegExp;
   /** … and the verb right after the count's noun */
@@ -401,6 +403,7 @@ function compile(lex: Lexicon): Compiled {
       `^\\s+(?:(?:${alternation(CONTEXT_WORDS.counted_subject_adverbs)})\\s+)?(?:${alternation(CONTEXT_WORDS.counted_subject_verbs)})${AFTER}`,
       'i',
     ),
+    pageScanned: new Set(),
     distributiveBefore: new RegExp(`^(?:${alternation(CONTEXT_WORDS.distributive_before)})(?![A-Za-z0-9])`, 'i'),
     partOfClause: new RegExp(`^(?:${alternation(CONTEXT_WORDS.part_of_clause_openers)})(?![A-Za-z0-9])`, 'i'),
     organisationOpener: new RegExp(`^(?:${alternation(CONTEXT_WORDS.place_determiners)})\\s+(${alternation(CONTEXT_WORDS.organisation_heads)})(?:['’]s)?${AFTER}`, 'i'),
@@ -411,6 +414,8 @@ function compile(lex: Lexicon): Compiled {
     ),
   };
   for (const s of lex.subjects) if (s.role === 'member' && s.parent !== null) c.membersOf.set(s.parent, [...(c.membersOf.get(s.parent) ?? []), s]);
+  // (subjects, dates and cues of every sentence; not the rarer increment or present-state cues)
+  for (const re of [c.subjectAlt, c.anaphora, c.zoneName, c.partYear, c.priorYear, c.thisYear, c.lastYear, c.targetCue, c.presentCue, c.subsetPhrase]) if (re) c.pageScanned.add(re);
   compiledCache.set(lex, c);
   return c;
 }
@@ -432,7 +437,64 @@ interface SubjectOcc extends Span {
   unlisted?: boolean;
 }
 
+/**
+ * Matches of a global pattern over a whole page, found once and looked up per sentence or clause. A search of
+ * [from, to) (findAll: from `from` in the text cut at `to`) finds the same matches as the page's search finds
+ * there when no page match runs across `from` or `to` and the character at `to` is no ASCII letter or digit:
+ * only patterns made of consuming atoms, lookbehinds and a final (?![A-Za-z0-9]) are searched so (they read the
+ * text cut at `to` as the whole text, but for what they read at `to`: a match that takes it runs across `to`,
+ * and the final lookahead answers alike). Any other range is searched as before.
+ */
+class PageMatches {
+  private readonly lists = new Map<RegExp, Span[]>();
+  constructor(
+    readonly text: string,
+    /** the patterns of the kind above that are searched in most sentences (a page-wide search of a rarely used one would cost more) */
+    private readonly patterns: ReadonlySet<RegExp>,
+  ) {}
+
+  /** the matches in [from, to), or null when the range must be searched on its own */
+  find(re: RegExp, from: number, to: number): Span[] | null {
+    if (!this.patterns.has(re)) return null;
+    const { text } = this;
+    if (to < text.length && isAsciiAlnum(text.charCodeAt(to))) return null;
+    let all = this.lists.get(re);
+    if (!all) this.lists.set(re, (all = searchRange(re, text, 0, text.length)));
+    // (matches are disjoint and in order: their ends ascend with their starts)
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid]!.end <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo;
+    if (i < all.length && all[i]!.start < from) return null;
+    hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid]!.start < to) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > i && all[lo - 1]!.end > to) return null;
+    const out: Span[] = new Array<Span>(lo - i);
+    for (let k = i; k < lo; k++) out[k - i] = { start: all[k]!.start, end: all[k]!.end };
+    return out;
+  }
+}
+
+/** the page being read by readContexts (its masked text), while it is read */
+let currentPage: PageMatches | null = null;
+
 function findAll(re: RegExp, text: string, from: number, to: number): Span[] {
+  if (currentPage !== null && currentPage.text === text) {
+    const hit = currentPage.find(re, from, to);
+    if (hit) return hit;
+  }
+  return searchRange(re, text, from, to);
+}
+
+function searchRange(re: RegExp, text: string, from: number, to: number): Span[] {
   const out: Span[] = [];
   re.lastIndex = from;
   const slice = text.slice(0, to);
@@ -589,10 +651,12 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegEx
       const q = at[k]!;
       if (q < from) continue;
       re.lastIndex = q;
-      const m = re.exec(upTo);
-      if (!m || m[0].length === 0) continue;
-      each(p, { start: q, end: q + m[0].length });
-      from = q + m[0].length;
+      // (test, not exec: a sticky match ends at lastIndex, and no match array is made per candidate)
+      if (!re.test(upTo)) continue;
+      const e = re.lastIndex;
+      if (e === q) continue;
+      each(p, { start: q, end: e });
+      from = e;
     }
   }
 }
@@ -927,7 +991,10 @@ function datePatterns(c: Compiled): DatePatterns {
   return dp;
 }
 
+/** whitespace other than a space, or two in a row: what a rule's whitespace runs are collapsed for */
+const ODD_SPACE = /[^\S ]|\s\s/;
 const NO_WORDS: readonly string[] = [];
+const ASCII_LOWER_WORD = /^[a-z]+$/;
 const wordRes = new Map<string, RegExp>();
 /**
  * A word a date pattern spells out, as a pattern of its own: a word of ASCII lower-case letters in any case (a
@@ -998,8 +1065,22 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // case are looked for in the lower-cased sentence (a case-insensitive pattern without the u flag folds ASCII
   // letters only, and lower-casing keeps them), other words as written
   const sentenceText = text.slice(s.start, s.end);
+  // (a word of ASCII lower-case letters can match only where the lower-cased sentence holds it: lower-casing
+  // keeps ASCII letters, so a miss there is a miss; a hit is confirmed by the word's own pattern, since
+  // lower-casing may also make ASCII letters of others. Any other word is a literal: includes is its test)
+  let lowerText: string | undefined;
+  const spelt = new Map<string, boolean>();
+  const spellsWord = (w: string): boolean => {
+    let yes = spelt.get(w);
+    if (yes === undefined) {
+      if (ASCII_LOWER_WORD.test(w)) yes = (lowerText ??= sentenceText.toLowerCase()).includes(w) && wordIn(w).test(sentenceText);
+      else yes = sentenceText.includes(w);
+      spelt.set(w, yes);
+    }
+    return yes;
+  };
   const spells = (words: readonly string[]) => {
-    for (const w of words) if (!wordIn(w).test(sentenceText)) return false;
+    for (const w of words) if (!spellsWord(w)) return false;
     return true;
   };
   const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void, words: readonly string[] = NO_WORDS) => {
@@ -2323,6 +2404,33 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     masked = parts.join('').replace(/\f/g, ' ');
   }
 
+  const page = new PageMatches(masked, c.pageScanned);
+  currentPage = page;
+  try {
+    readSegments(c, text, masked, segs, bySeg, figures, figureIndex, opts, out);
+  } finally {
+    currentPage = null;
+  }
+  for (const i of orphans) {
+    const f = figures[i]!;
+    out[i] = { metric: null, subject: null, period: opts.publication, periodBasis: opts.publication ? 'publication' : 'none', isTarget: false, negative: false, sentence: { start: f.start, end: f.end }, rule: 'ctx:no-sentence' };
+  }
+  return out.map((x) => x!);
+}
+
+/** readContexts' walk over the segments in order, carrying topic and period from sentence to sentence */
+function readSegments(
+  c: Compiled,
+  text: string,
+  masked: string,
+  segs: Sentence[],
+  bySeg: Map<Sentence, number[]>,
+  figures: FigureRef[],
+  figureIndex: SpanIndex,
+  opts: ContextOptions,
+  out: (FigureContext | null)[],
+): void {
+  const page = currentPage;
   let section = -1;
   let topic: SubjectDef | null = null;
   /** why no topic is carried: the paragraph turned to a place the vocabulary does not list */
@@ -2336,7 +2444,10 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     if (!seg.content) {
       // page furniture: read on its own, carries nothing in or out
       const idx = bySeg.get(seg);
+      // (read in the unmasked text: the page's matches are the masked text's)
+      currentPage = null;
       if (idx) readSentence(c, text, seg, idx, figures, figureIndex, opts.publication, null, null, out);
+      currentPage = page;
       continue;
     }
     if (seg.section !== section) {
@@ -2382,11 +2493,6 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     }
     if (idx.length || res.framed) carried = res.carried;
   }
-  for (const i of orphans) {
-    const f = figures[i]!;
-    out[i] = { metric: null, subject: null, period: opts.publication, periodBasis: opts.publication ? 'publication' : 'none', isTarget: false, negative: false, sentence: { start: f.start, end: f.end }, rule: 'ctx:no-sentence' };
-  }
-  return out.map((x) => x!);
 }
 
 function readSentence(
@@ -2567,8 +2673,10 @@ function readSentence(
     const def = m.metric ? c.metricById.get(m.metric) : undefined;
     const unit: 'persons' | undefined = def?.unit_kinds[0] === 'persons' && (f.unit === 'count' || f.unit === 'unknown') ? 'persons' : undefined;
     const joined = `ctx:metric=${m.rule}${unit ? `;unit=${unit}(${m.metric})` : ''};subject=${s.rule};period=${p.rule}${p.isTarget ? `;target=${p.targetRule}` : ''}`;
-    // (whitespace runs become one space: only a rule holding any other whitespace, or two in a row, changes)
-    const rule = /[^\S ]|\s\s/.test(joined) ? joined.replace(/\s+/g, ' ') : joined;
+    // (whitespace runs become one space: only a rule holding any other whitespace, or two in a row, changes;
+    // the words joining the parts hold none, so the parts are tested, not the long joined string)
+    const odd = (x: string | null | undefined) => x != null && ODD_SPACE.test(x);
+    const rule = odd(m.rule) || odd(s.rule) || odd(p.rule) || (unit !== undefined && odd(m.metric)) || (p.isTarget && odd(p.targetRule)) ? joined.replace(/\s+/g, ' ') : joined;
     out[idx[k]!] = {
       metric: m.metric,
       subject: s.subject?.id ?? null,
