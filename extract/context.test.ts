@@ -377,6 +377,39 @@ describe('readContexts: parts of a year take the sentence or paragraph year', ()
     );
   });
 
+  it('a Chinese year and its part, quarter or month (language/context.yaml zh_year): 2021年下半年, 2021年第三季度, 2021年四季度, 2021年9月底; 两 counts, it does not order', () => {
+    const text =
+      '2021年下半年，国家高新区营业收入为26万亿元。2021年第三季度，出口总额为1.2万亿元。2021年四季度，出口总额为1.3万亿元。' +
+      '2021年9月底，国家高新区营业收入为30万亿元。\n\n2021年两季度，出口总额为2.5万亿元。';
+    check(
+      text,
+      [
+        ['26万亿元', 'CNY', 'operating_revenue', 'national', '2021-H2', 'stated'],
+        ['1.2万亿元', 'CNY', 'export_value', 'national', '2021-Q3', 'stated'],
+        ['1.3万亿元', 'CNY', 'export_value', 'national', '2021-Q4', 'stated'],
+        ['30万亿元', 'CNY', 'operating_revenue', 'national', '2021-09', 'stated'],
+        // "两季度" is two quarters, not the second: the year alone is read
+        ['2.5万亿元', 'CNY', 'export_value', 'national', '2021', 'stated'],
+      ],
+      '2022-03-10',
+    );
+  });
+
+  it('year ranges and comparison dates by the function words of language/context.yaml (range_openers, range_links, date_gap_words)', () => {
+    const text =
+      'Between 2019 and 2021, operating revenue of the national high-tech zones totaled 120 trillion yuan. ' +
+      'The national high-tech zones numbered 178, up from 169 at the end of 2021, in 2022.';
+    check(
+      text,
+      [
+        ['120 trillion yuan', 'CNY', 'operating_revenue', 'national', '2019/2021', 'stated'],
+        ['178', 'count', 'zone_count', 'national', '2022', 'stated'],
+        ['169', 'count', 'zone_count', 'national', '2021', 'stated'],
+      ],
+      '2023-05-01',
+    );
+  });
+
   it('Chinese parts of a year: 上半年, 前三季度, 1-6月, 一季度, 今年前两个月, 去年, 同期', () => {
     const text =
       '2022年，国家高新区营业收入为48万亿元。上半年，出口总额为2万亿元。前三季度，营业收入为35万亿元。' +

@@ -818,7 +818,7 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
     if (!cl) continue;
     // "X percent of Riverside's GDP", "higher than the regional average": the place is a denominator
     const left = text.slice(cl.start, o.start);
-    if (/(?:^|[^A-Za-z])(?:of|than)\s+(?:the\s+)?$/i.test(left) && c.denominatorCue.test(left)) o.denominator = true;
+    if (DENOMINATOR_LINK.test(left) && c.denominatorCue.test(left)) o.denominator = true;
     if (o.subject?.role === 'place' && !o.denominator) locatedMembers(c, text, o, cl, occ);
   }
   return occ;
@@ -946,6 +946,7 @@ function datePatterns(c: Compiled): DatePatterns {
   const me = CONTEXT_WORDS.zh_month_end;
   const zhNumberAlt = Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|');
   const zhMonth = escapeRe(mr.month);
+  const zy = CONTEXT_WORDS.zh_year;
   const rel = (re: RegExp): [RegExp, RegExp] => [
     new RegExp(`^\\s*(?:of\\s+)?(?:${re.source.replace(/^\(\?<!\[A-Za-z0-9\]\)/, '')})`, 'i'),
     new RegExp(`(?:${re.source})(?:['’]s)?\\s*$`, 'i'),
@@ -964,14 +965,17 @@ function datePatterns(c: Compiled): DatePatterns {
     zhFirstMonths: new RegExp(`${escapeRe(fm.before)}(${zhNumberAlt}|\\d{1,2})${escapeRe(fm.after)}`, 'g'),
     zhMonthEnd: new RegExp(`(?:${me.before.map(escapeRe).join('|')})\\s*(\\d{1,2})${escapeRe(me.month)}(?:${me.after.map(escapeRe).join('|')})`, 'g'),
     zhMonthRange: new RegExp(`(?<![\\d.])(\\d{1,2})${zhMonth}?\\s*(?:${mr.dashes.map(escapeRe).join('|')})\\s*(\\d{1,2})${zhMonth}`, 'g'),
-    zhYear: new RegExp(`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, 'g'),
+    zhYear: new RegExp(
+      `${YEAR}${escapeRe(zy.year)}(${literalAlt(zy.parts)}|(?:${escapeRe(zy.quarter.ordinal)})?([${ZH_QUARTER_NUMERALS.join('')}])${escapeRe(zy.quarter.after)}|(\\d{1,2})${zhMonth}(?:${literalAlt(me.after)})?)?`,
+      'g',
+    ),
     quarterYear: new RegExp(`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, 'g'),
     yearQuarter: new RegExp(`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, 'g'),
     firstMonths: new RegExp(`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${AFTER}`, 'gi'),
     monthRange: new RegExp(`${BEFORE}(?:from${W})?(${c.monthAlt})${W}(?:to|through|until|-|–)${W}(${c.monthAlt})${AFTER}(?!,?${W}(?:of${W})?\\d)`, 'g'),
     inMonth: new RegExp(`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, 'g'),
     endOfMonth: new RegExp(`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, 'g'),
-    yearRange: new RegExp(`${BEFORE}(?:(?:between|from)${W})?${YEAR}\\s*(?:[-–—]|${W}(?:and|to)${W})\\s*${YEAR}${AFTER}`, 'gi'),
+    yearRange: new RegExp(`${BEFORE}(?:(?:${literalAlt(CONTEXT_WORDS.range_openers)})${W})?${YEAR}\\s*(?:[-–—]|${W}(?:${literalAlt(CONTEXT_WORDS.range_links)})${W})\\s*${YEAR}${AFTER}`, 'gi'),
     bareYear: new RegExp(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'g'),
     monthBefore: new RegExp(`(?:${c.monthAlt})\\.?,?\\s*$`, ''),
     relAfter: [thisAfter, lastAfter],
@@ -1139,12 +1143,12 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // Chinese: "2023年", "2023年上半年", "2023年前三季度", "2023年第一季度", "2023年6月"
   run(dp.zhYear, Needs.Year, (m, a, b) => {
     const y = m[1]!;
-    const q = m[3] ? '一二三四'.indexOf(m[3]) + 1 : 0;
+    const q = m[3] ? CONTEXT_WORDS.zh_numbers[m[3]]! : 0;
     const mo = m[4] ? Number(m[4]) : 0;
-    const period =
-      m[2] === '上半年' ? `${y}-H1` : m[2] === '下半年' ? `${y}-H2` : m[2] === '前三季度' ? `${y}-Q1/${y}-Q3` : q ? `${y}-Q${q}` : mo >= 1 && mo <= 12 ? `${y}-${pad(mo)}` : y;
+    const part = m[2] === undefined ? undefined : ZH_YEAR_PARTS.get(m[2]);
+    const period = part !== undefined ? partPeriod(part, y) : q ? `${y}-Q${q}` : mo >= 1 && mo <= 12 ? `${y}-${pad(mo)}` : y;
     add(a, b, period, 'data', Number(y));
-  }, ['年']);
+  }, [CONTEXT_WORDS.zh_year.year]);
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
   run(dp.quarterYear, Needs.Year, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])), ['Q']);
   run(dp.yearQuarter, Needs.Year, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])), ['Q']);
@@ -1190,7 +1194,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   run(dp.yearRange, Needs.Year, (m, a, b) => {
     const y1 = Number(m[1]);
     const y2 = Number(m[2]);
-    const explicit = /^(?:between|from)/i.test(m[0]) || /[-–—]/.test(m[0]);
+    const explicit = RANGE_OPENER.test(m[0]) || /[-–—]/.test(m[0]);
     if (explicit && y2 > y1) add(a, b, `${y1}/${y2}`, 'data', y1);
   });
   for (const sp of findAll(c.thisYear, text, s.start, s.end)) {
@@ -1440,6 +1444,14 @@ const CONTEXT_WORDS = z
     zh_first_months: z.object({ before: z.string().min(1), after: z.string().min(1) }).strict(),
     zh_month_range: z.object({ dashes: words.min(1), month: z.string().min(1) }).strict(),
     zh_month_end: z.object({ before: words.min(1), month: z.string().min(1), after: words.min(1) }).strict(),
+    zh_cardinal_only: words,
+    zh_year: z.object({ year: z.string().min(1), parts: words, quarter: z.object({ ordinal: z.string().min(1), after: z.string().min(1) }).strict() }).strict(),
+    percent_words: words.min(1),
+    date_gap_words: words.min(1),
+    denominator_links: words.min(1),
+    alternative_links: words.min(1),
+    range_openers: words.min(1),
+    range_links: words.min(1),
     prior_year: words,
     frame_openers: words,
     place_heads: words,
@@ -1468,6 +1480,30 @@ const CONTEXT_WORDS = z
   .strict()
   .parse(readLanguageFile('context.yaml').data);
 const STOP_WORDS = new Set(CONTEXT_WORDS.noun_stop_words.map((w) => w.toLowerCase()));
+/** words as written (a space is one space), for the short function-word lists below */
+const literalAlt = (ws: readonly string[]) => ws.map(escapeRe).join('|');
+/** "30 percent year on year": the percent word a figure may end before, stepped over to reach a growth cue */
+const PERCENT_WORD = new RegExp(`^\\s*(?:${literalAlt(CONTEXT_WORDS.percent_words)})`, 'i');
+/** "rose to 178 from 169 in 2021": the words that may stand between a comparison base and the date after it */
+const DATE_GAP = new RegExp(`^\\s*(?:${literalAlt(CONTEXT_WORDS.date_gap_words)})?\\s*$`, 'i');
+/** "X percent of Riverside's GDP", "higher than the regional average": a place after these is a denominator */
+const DENOMINATOR_LINK = new RegExp(`(?:^|[^A-Za-z])(?:${literalAlt(CONTEXT_WORDS.denominator_links)})\\s+(?:the\\s+)?$`, 'i');
+/** "21,500 or 36.5 percent": a conjunction restates, it is no verb of a threshold */
+const ALTERNATIVE_LINK = new RegExp(`\\b(?:${literalAlt(CONTEXT_WORDS.alternative_links)})\\b`, 'i');
+/** "between 1991 and 1992", "from 2009 to 2011": a year range stated as one */
+const RANGE_OPENER = new RegExp(`^(?:${literalAlt(CONTEXT_WORDS.range_openers)})`, 'i');
+/** the Chinese parts of a year written after "年", each with its period (from part_year) */
+const ZH_YEAR_PARTS = new Map(
+  CONTEXT_WORDS.zh_year.parts.map((w) => {
+    const part = CONTEXT_WORDS.part_year.find((x) => x.phrase === w)?.part;
+    if (part === undefined) throw new Error(`language/context.yaml: zh_year part ${w} is no part_year phrase`);
+    return [w, part] as const;
+  }),
+);
+/** the Chinese numbers that order a quarter ("第一季度"): zh_numbers' single characters 1 to 4, but those that only count */
+const ZH_QUARTER_NUMERALS = Object.entries(CONTEXT_WORDS.zh_numbers)
+  .filter(([w, n]) => w.length === 1 && n >= 1 && n <= 4 && !CONTEXT_WORDS.zh_cardinal_only.includes(w))
+  .map(([w]) => w);
 const LIST_INTRO = new RegExp(
   CONTEXT_WORDS.list_intro_cues.map((w) => (isHan(w[0]) ? escapeRe(w) : `${BEFORE}${w.split(/\s+/).map(escapeRe).join('\\s+')}(?![A-Za-z0-9])`)).join('|'),
   'i',
@@ -1802,7 +1838,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   if (prev && prev.unit === 'count' && f.unit !== 'count' && f.unit !== 'persons' && within(prev, clause)) {
     const gap = text.slice(prev.end, f.start);
     // "21,500 or 36.5 percent" restates the count as a share: a conjunction is no threshold verb
-    if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !/\b(?:or|and)\b/i.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})` };
+    if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !ALTERNATIVE_LINK.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})` };
   }
 
   const cm = clauseMetrics(st, clause, f.unit);
@@ -1970,7 +2006,7 @@ function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): {
   // approximators may stand between cue and number ("up more than 30 percent")
   const before = text.slice(Math.max(clause.start, f.start - 60), f.start).replace(c.approxEnd, ' ');
   const rest = text.slice(f.end, clause.end);
-  const unitWord = /^\s*(?:percent|per cent|%)/i.exec(rest);
+  const unitWord = PERCENT_WORD.exec(rest);
   const after = unitWord ? text.slice(f.end + unitWord[0].length, clause.end) : rest; // (a slice, not a copy of the clause)
   const notGrowth = c.notGrowthBefore.test(before);
   const d = notGrowth ? null : c.declineBefore.exec(before);
@@ -2170,7 +2206,7 @@ function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): Date
   for (let k = 0; k < data.length; k++) {
     const g = baseFigure[k];
     const d = data[k]!;
-    gapOk[k] = g && g.end <= d.start && /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start)) ? 1 : 0;
+    gapOk[k] = g && g.end <= d.start && DATE_GAP.test(text.slice(g.end, d.start)) ? 1 : 0;
     other[k] = g && gapOk[k] && g.start >= 20 && c.comparison.test(text.slice(g.start - 20, g.start)) ? 1 : 0;
   }
   const nextNotOther = new Int32Array(data.length);
