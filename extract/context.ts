@@ -1553,26 +1553,26 @@ interface SentenceState {
   figEnds: Float64Array;
   counted: ((Span & { np: MetricPhrase }) | null | undefined)[];
   claimed: SpanIndex | null;
-  metricByClause: Map<Span, MetricOcc[]>;
-  subjectByClause: Map<Span, SubjectOcc[]>;
+  metricByClause: Map<Span, MetricOcc[]> | null;
+  subjectByClause: Map<Span, SubjectOcc[]> | null;
   levels: MetricOcc[] | null;
   metricByStart: Int32Array | null;
   levelsByStart: Int32Array | null;
-  levelsByClause: Map<Span, Nearest<MetricOcc>>;
+  levelsByClause: Map<Span, Nearest<MetricOcc>> | null;
   /** the sentence's levels (names of amounts), for the nearest one before a figure anywhere in the sentence */
   levelsNearest: Nearest<MetricOcc> | null;
   /** per clause and figure unit: the metric phrases a figure of that unit may take there (readMetric) */
-  metricLists: Map<Span, Map<string, ClauseMetrics>>;
+  metricLists: Map<Span, Map<string, ClauseMetrics>> | null;
   /** each clause's index in `clauses` */
   clauseIndex: Map<Span, number> | null;
-  subjectLists: Map<string, SubjectOcc[]>;
+  subjectLists: Map<string, SubjectOcc[]> | null;
   /** readSubject's candidates per scope (a clause or the sentence): [clause strong, clause weak, sentence strong, sentence weak] */
-  subjectPassLists: Map<Span, (SubjectOcc[] | undefined)[]>;
-  resolvedSubject: Map<SubjectOcc, SubjectDef | null>;
+  subjectPassLists: Map<Span, (SubjectOcc[] | undefined)[]> | null;
+  resolvedSubject: Map<SubjectOcc, SubjectDef | null> | null;
   /** distinct metrics resolved so far, the most recent last */
   recentMetrics: string[];
   targetCues: Span[] | null;
-  presentByClause: Map<Span, Span | null>;
+  presentByClause: Map<Span, Span | null> | null;
   presentSentence: Span | null | undefined;
   presentState: Span | null | undefined;
   dateLists: DateLists | null;
@@ -1621,10 +1621,10 @@ function byStartOf(xs: Span[]): Int32Array {
 }
 
 function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
-  let xs = st.metricByClause.get(clause);
+  let xs = (st.metricByClause ??= new Map()).get(clause);
   if (!xs) {
     st.metricByStart ??= byStartOf(st.metricOcc);
-    st.metricByClause.set(clause, (xs = withinInOrder(st.metricOcc, st.metricByStart, clause)));
+    st.metricByClause!.set(clause, (xs = withinInOrder(st.metricOcc, st.metricByStart, clause)));
   }
   return xs;
 }
@@ -1644,8 +1644,8 @@ interface ClauseMetrics {
 }
 
 function clauseMetrics(st: SentenceState, clause: Span, unit: string): ClauseMetrics {
-  let byUnit = st.metricLists.get(clause);
-  if (!byUnit) st.metricLists.set(clause, (byUnit = new Map()));
+  let byUnit = (st.metricLists ??= new Map()).get(clause);
+  if (!byUnit) st.metricLists!.set(clause, (byUnit = new Map()));
   let cm = byUnit.get(unit);
   if (!cm) {
     const compat = outermost(metricsInClause(st, clause).filter((o) => compatible(o.metric, unit) && o.metric.growth_of === null));
@@ -1661,8 +1661,8 @@ function clauseMetrics(st: SentenceState, clause: Span, unit: string): ClauseMet
 }
 
 function subjectsInClause(st: SentenceState, clause: Span): SubjectOcc[] {
-  let xs = st.subjectByClause.get(clause);
-  if (!xs) st.subjectByClause.set(clause, (xs = spansWithin(st.subjectOcc, clause)));
+  let xs = (st.subjectByClause ??= new Map()).get(clause);
+  if (!xs) st.subjectByClause!.set(clause, (xs = spansWithin(st.subjectOcc, clause)));
   return xs;
 }
 
@@ -2031,10 +2031,10 @@ function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): M
   // names of amounts only: a counted noun ("from the parks") names what a count counts, not what grows
   st.levels ??= outermost(st.metricOcc.filter((o) => !o.noun && (o.metric.kind !== 'ratio' || o.metric.qualifier))).filter((o) => o.metric.kind !== 'ratio');
   const levels = st.levels;
-  let levelsInClause = st.levelsByClause.get(clause);
+  let levelsInClause = (st.levelsByClause ??= new Map()).get(clause);
   if (!levelsInClause) {
     st.levelsByStart ??= byStartOf(levels);
-    st.levelsByClause.set(clause, (levelsInClause = new Nearest(withinInOrder(levels, st.levelsByStart, clause))));
+    st.levelsByClause!.set(clause, (levelsInClause = new Nearest(withinInOrder(levels, st.levelsByStart, clause))));
   }
   const nb = levelsInClause.find(f, { side: 'before' });
   if (nb) return nb.metric;
@@ -2049,8 +2049,8 @@ function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): M
 }
 
 function subjectList(st: SentenceState, key: string, make: () => SubjectOcc[]): SubjectOcc[] {
-  let xs = st.subjectLists.get(key);
-  if (!xs) st.subjectLists.set(key, (xs = make()));
+  let xs = (st.subjectLists ??= new Map()).get(key);
+  if (!xs) st.subjectLists!.set(key, (xs = make()));
   return xs;
 }
 
@@ -2074,57 +2074,58 @@ function readSubject(
     const best = nearest(named, f);
     if (best) return { subject: best.subject, rule: `paren-alias(${best.phrase})` };
   }
-  const resolve = (o: SubjectOcc): SubjectDef | null => {
-    if (o.subject) return o.subject;
-    // an anaphor points at the last zone named before it in the sentence, else at the section's topic
-    // (topic is the same for every figure of the sentence, so each anaphor is resolved once)
-    let r = st.resolvedSubject.get(o);
-    if (r === undefined) {
-      const prior = subjectList(st, 'prior', () => st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.role !== 'place' && !x.denominator));
-      let lo = 0;
-      let hi = prior.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (prior[mid]!.end <= o.start) lo = mid + 1;
-        else hi = mid;
-      }
-      // (with no topic in its section, "the park" is the zone the section before was about: a heading such as
-      // "Research" starts a section of the same document, not a new place)
-      r = lo > 0 ? prior[lo - 1]!.subject : (topic ?? st.sectionBefore);
-      st.resolvedSubject.set(o, r);
-    }
-    return r;
-  };
   // the figure's own clause first: a zone, the aggregate or an anaphor, else a region named there ("Riverside's GDP
   // reached 1.8 trillion yuan, and the park …": the city's, not the park's); then the sentence, zones before regions
-  const passes: [Span, boolean][] = [
-    [clause, true],
-    [clause, false],
-    [st.sentence, true],
-    [st.sentence, false],
-  ];
-  for (const [scope, strong] of passes) {
+  // (passes 0 to 3: clause strong, clause weak, sentence strong, sentence weak; no arrays made per figure)
+  for (let pass = 0; pass < 4; pass++) {
+    const scope = pass < 2 ? clause : st.sentence;
+    const strong = pass % 2 === 0;
     // a place named only in another clause of the sentence ("After zones in Riverside … were upgraded, another 51
     // zones …") says less than the member or whole set the paragraph is about
     if (!strong && scope !== clause && topic) break;
     // the candidate lists depend on the scope only: made once per clause and sentence, searched per figure
     // (by the scope's span and the pass: a key string built per figure and pass cost more than the search)
-    let lists = st.subjectPassLists.get(scope);
+    let lists = (st.subjectPassLists ??= new Map()).get(scope);
     if (!lists) st.subjectPassLists.set(scope, (lists = [undefined, undefined, undefined, undefined]));
     const slot = (scope === clause ? 0 : 2) + (strong ? 0 : 1);
-    const list = (lists[slot] ??= (() => {
+    let list: SubjectOcc[] | undefined = lists[slot];
+    if (list === undefined) {
       const cands = (scope === clause ? subjectsInClause(st, clause) : st.subjectOcc).filter((o) => !o.denominator && (!o.unlisted || scope === clause));
-      return strong ? cands.filter((o) => (o.subject === null ? resolve(o) !== null : o.subject.role !== 'place')) : cands.filter((o) => o.subject !== null);
-    })());
+      list = lists[slot] = strong ? cands.filter((o) => (o.subject === null ? resolveSubject(st, o, topic) !== null : o.subject.role !== 'place')) : cands.filter((o) => o.subject !== null);
+    }
     const pick = nearestSorted(list, f);
     if (pick) {
-      const s = resolve(pick);
+      const s = resolveSubject(st, pick, topic);
       const where = scope === clause ? '' : '@sentence';
       return pick.subject ? { subject: s, rule: `alias${where}(${pick.phrase})` } : { subject: s, rule: `anaphor${where}(${pick.phrase}→${s?.id ?? 'none'})` };
     }
   }
   if (topic) return { subject: topic, rule: `carried(${topic.id})` };
   return { subject: null, rule: topicNote ?? 'none' };
+}
+
+/**
+ * The subject an occurrence names: its own, or for an anaphor the last zone named before it in the sentence, else
+ * the section's topic (topic is the same for every figure of the sentence, so each anaphor is resolved once).
+ */
+function resolveSubject(st: SentenceState, o: SubjectOcc, topic: SubjectDef | null): SubjectDef | null {
+  if (o.subject) return o.subject;
+  let r = st.resolvedSubject?.get(o);
+  if (r === undefined) {
+    const prior = subjectList(st, 'prior', () => st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.role !== 'place' && !x.denominator));
+    let lo = 0;
+    let hi = prior.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (prior[mid]!.end <= o.start) lo = mid + 1;
+      else hi = mid;
+    }
+    // (with no topic in its section, "the park" is the zone the section before was about: a heading such as
+    // "Research" starts a section of the same document, not a new place)
+    r = lo > 0 ? prior[lo - 1]!.subject : (topic ?? st.sectionBefore);
+    (st.resolvedSubject ??= new Map()).set(o, r);
+  }
+  return r;
 }
 
 interface PeriodReading {
@@ -2352,8 +2353,8 @@ function readPeriod(
   };
   const inClause = nearestRange(data, lowerBoundBy(data, (d) => d.start >= clause.start), lowerBoundBy(data, (d) => d.start >= clause.end), f, firstOkFrom(clause.end));
   if (inClause) return fromDate(inClause, '');
-  let presentClause = st.presentByClause.get(clause);
-  if (presentClause === undefined) st.presentByClause.set(clause, (presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null));
+  let presentClause = (st.presentByClause ??= new Map()).get(clause);
+  if (presentClause === undefined) st.presentByClause!.set(clause, (presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null));
   if (presentClause) return pub(`present:${quote(text, presentClause)}`);
   let inSentence = nearestRange(data, 0, data.length, f, firstOkFrom(Infinity));
   // "…增长7.2%；去年同期为11.1万亿元": "a year earlier" in another clause that states its own figure dates that
@@ -2596,21 +2597,21 @@ function readSentence(
     figEnds: new Float64Array(figures.length),
     counted: [],
     claimed: null,
-    metricByClause: new Map(),
-    subjectByClause: new Map(),
+    metricByClause: null,
+    subjectByClause: null,
     levels: null,
     metricByStart: null,
     levelsByStart: null,
-    levelsByClause: new Map(),
+    levelsByClause: null,
     levelsNearest: null,
-    metricLists: new Map(),
+    metricLists: null,
     clauseIndex: null,
-    subjectLists: new Map(),
-    subjectPassLists: new Map(),
-    resolvedSubject: new Map(),
+    subjectLists: null,
+    subjectPassLists: null,
+    resolvedSubject: null,
     recentMetrics: [],
     targetCues: null,
-    presentByClause: new Map(),
+    presentByClause: null,
     presentSentence: undefined,
     presentState: undefined,
     dateLists: null,
@@ -2709,10 +2710,8 @@ function readSentence(
     const def = m.metric ? c.metricById.get(m.metric) : undefined;
     const unit: 'persons' | undefined = def?.unit_kinds[0] === 'persons' && (f.unit === 'count' || f.unit === 'unknown') ? 'persons' : undefined;
     const joined = `ctx:metric=${m.rule}${unit ? `;unit=${unit}(${m.metric})` : ''};subject=${s.rule};period=${p.rule}${p.isTarget ? `;target=${p.targetRule}` : ''}`;
-    // (whitespace runs become one space: only a rule holding any other whitespace, or two in a row, changes;
-    // the words joining the parts hold none, so the parts are tested, not the long joined string)
-    const odd = (x: string | null | undefined) => x != null && ODD_SPACE.test(x);
-    const rule = odd(m.rule) || odd(s.rule) || odd(p.rule) || (unit !== undefined && odd(m.metric)) || (p.isTarget && odd(p.targetRule)) ? joined.replace(/\s+/g, ' ') : joined;
+    // (whitespace runs become one space: only a rule holding any other whitespace, or two in a row, changes)
+    const rule = ODD_SPACE.test(joined) ? joined.replace(/\s+/g, ' ') : joined;
     out[idx[k]!] = {
       metric: m.metric,
       subject: s.subject?.id ?? null,
