@@ -1073,18 +1073,11 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // keeps ASCII letters, so a miss there is a miss; a hit is confirmed by the word's own pattern, since
   // lower-casing may also make ASCII letters of others. Any other word is a literal: includes is its test)
   let lowerText: string | undefined;
-  const spelt = new Map<string, boolean>();
-  const spellsWord = (w: string): boolean => {
-    let yes = spelt.get(w);
-    if (yes === undefined) {
-      if (ASCII_LOWER_WORD.test(w)) yes = (lowerText ??= sentenceText.toLowerCase()).includes(w) && wordIn(w).test(sentenceText);
-      else yes = sentenceText.includes(w);
-      spelt.set(w, yes);
-    }
-    return yes;
-  };
   const spells = (words: readonly string[]) => {
-    for (const w of words) if (!spellsWord(w)) return false;
+    for (const w of words) {
+      const yes = ASCII_LOWER_WORD.test(w) ? (lowerText ??= sentenceText.toLowerCase()).includes(w) && wordIn(w).test(sentenceText) : sentenceText.includes(w);
+      if (!yes) return false;
+    }
     return true;
   };
   const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void, words: readonly string[] = NO_WORDS) => {
