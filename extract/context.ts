@@ -445,7 +445,7 @@ interface SubjectOcc extends Span {
  * text cut at `to` as the whole text, but for what they read at `to`: a match that takes it runs across `to`,
  * and the final lookahead answers alike). Any other range is searched as before.
  */
-class PageMatches {
+export class PageMatches {
   private readonly lists = new Map<RegExp, Span[]>();
   constructor(
     readonly text: string,
@@ -457,9 +457,9 @@ class PageMatches {
   find(re: RegExp, from: number, to: number): Span[] | null {
     if (!this.patterns.has(re)) return null;
     const { text } = this;
-    if (to < text.length && isAsciiAlnum(text.charCodeAt(to))) return null;
+    if (to < text.length && isAsciiAlnum(text.charCodeAt(to))) return (patternWork.fallback++, null);
     let all = this.lists.get(re);
-    if (!all) this.lists.set(re, (all = searchRange(re, text, 0, text.length)));
+    if (!all) this.lists.set(re, (all = searchRange(re, text, 0, text.length))), patternWork.page++;
     // (matches are disjoint and in order: their ends ascend with their starts)
     let lo = 0;
     let hi = all.length;
@@ -469,19 +469,25 @@ class PageMatches {
       else hi = mid;
     }
     const i = lo;
-    if (i < all.length && all[i]!.start < from) return null;
+    if (i < all.length && all[i]!.start < from) return (patternWork.fallback++, null);
     hi = all.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (all[mid]!.start < to) lo = mid + 1;
       else hi = mid;
     }
-    if (lo > i && all[lo - 1]!.end > to) return null;
+    if (lo > i && all[lo - 1]!.end > to) return (patternWork.fallback++, null);
     const out: Span[] = new Array<Span>(lo - i);
     for (let k = i; k < lo; k++) out[k - i] = { start: all[k]!.start, end: all[k]!.end };
     return out;
   }
 }
+
+/**
+ * Work done by PageMatches, for the work-count tests: page-wide searches of a pattern, and ranges of a page-wide
+ * pattern searched on their own (a match across their ends, or a letter or digit right after them).
+ */
+export const patternWork = { page: 0, fallback: 0 };
 
 /** the page being read by readContexts (its masked text), while it is read */
 let currentPage: PageMatches | null = null;
@@ -494,7 +500,8 @@ function findAll(re: RegExp, text: string, from: number, to: number): Span[] {
   return searchRange(re, text, from, to);
 }
 
-function searchRange(re: RegExp, text: string, from: number, to: number): Span[] {
+/** Matches of a global pattern in text cut at `to`, from `from` on (empty matches skipped). */
+export function searchRange(re: RegExp, text: string, from: number, to: number): Span[] {
   const out: Span[] = [];
   re.lastIndex = from;
   const slice = text.slice(0, to);
