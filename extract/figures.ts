@@ -405,6 +405,39 @@ interface SkipPattern {
    * finding this first). A match starting at or after lastIndex holds an occurrence at or after it.
    */
   ahead?: { re: RegExp; back: number };
+  /**
+   * The pattern opens with a lookbehind for the text's start or one of these characters ("(?<=^|[\n\f])"): a match
+   * starts only there, so only there is it tried (sticky), not at every position of the page.
+   */
+  lineStart?: string;
+}
+
+const stickyCopies = new WeakMap<RegExp, RegExp>();
+/** the pattern with the sticky flag, to be tried at one position */
+function stickyOf(re: RegExp): RegExp {
+  let y = stickyCopies.get(re);
+  if (!y) stickyCopies.set(re, (y = new RegExp(re.source, re.flags.replace('g', '') + 'y')));
+  return y;
+}
+
+/**
+ * The positions right after one of `chars` (line starts), in order, each searched for once: `after(from)` is the
+ * first at or after from + 1 (-1: none). Each character's next occurrence is remembered, so a character that is
+ * rare or absent is not searched for again at every line.
+ */
+function lineStarts(text: string, chars: string): { after(from: number): number } {
+  const next = new Array<number>(chars.length).fill(-2);
+  return {
+    after(from: number): number {
+      let best = -1;
+      for (let k = 0; k < chars.length; k++) {
+        if (next[k]! !== -1 && next[k]! < from) next[k] = text.indexOf(chars[k]!, from);
+        const i = next[k]!;
+        if (i >= 0 && (best < 0 || i < best)) best = i;
+      }
+      return best < 0 ? -1 : best + 1;
+    },
+  };
 }
 
 const PRODUCT_ALT = LEX.product_patterns.join('|');
@@ -511,6 +544,7 @@ const SKIP_PATTERNS: SkipPattern[] = [
   {
     // "1. Strengthening", "2) Improving": a small number opening a line, then a capitalised word
     re: /(?<=^|[\n\f])[ \t]*(\(?\d{1,2}[.)])(?=[ \t]+[\p{Lu}“"])/gdu,
+    lineStart: '\n\f',
     reason: 'list_number',
     group: 1,
     accept: (m, text) => {
@@ -523,12 +557,14 @@ const SKIP_PATTERNS: SkipPattern[] = [
   {
     // a page's first or last line that is only a number ("2", "- 3 -", "Page 4", "4 / 12")
     re: /(?<=^|\f)[ \t]*((?:[Pp]age[ \t]+)?-?[ \t]*\d{1,4}[ \t]*-?(?:[ \t]*(?:\/|of)[ \t]*\d{1,4})?)[ \t]*(?=\r?\n|\f|$)/gdu,
+    lineStart: '\f',
     reason: 'page_number',
     group: 1,
     accept: (m, text) => !nextLineStartsWithUnit(text, m.index + m[0].length),
   },
   {
     re: /(?<=^|\n)[ \t]*((?:[Pp]age[ \t]+)?-?[ \t]*\d{1,4}[ \t]*-?(?:[ \t]*(?:\/|of)[ \t]*\d{1,4})?)[ \t]*(?:\r?\n[ \t]*)*(?=\f|$)/gdu,
+    lineStart: '\n',
     reason: 'page_number',
     group: 1,
   },
@@ -948,6 +984,30 @@ class Scanner {
   structural(): void {
     const t = this.text;
     for (const p of SKIP_PATTERNS) {
+      const take = (m: RegExpExecArray): void => {
+        if (p.accept && !p.accept(m, t)) return;
+        const span: [number, number] | null | undefined = p.spanOf
+          ? p.spanOf(m, t)
+          : p.group !== undefined
+            ? m.indices?.[p.group]
+            : [m.index, m.index + m[0].length];
+        if (span) this.skip(span[0], span[1], p.reason);
+      };
+      if (p.lineStart !== undefined) {
+        // tried at each line start in order, from the end of the last match on: what the global search finds
+        const y = stickyOf(p.re);
+        const starts = lineStarts(t, p.lineStart);
+        let from = 0;
+        for (let q = 0; q >= 0; q = starts.after(q)) {
+          if (q < from) continue;
+          y.lastIndex = q;
+          const m = y.exec(t);
+          if (!m || m[0].length === 0) continue;
+          take(m);
+          from = q + m[0].length;
+        }
+        continue;
+      }
       p.re.lastIndex = 0;
       const next = (): RegExpExecArray | null => {
         if (p.ahead) {
@@ -963,13 +1023,7 @@ class Scanner {
           p.re.lastIndex++;
           continue;
         }
-        if (p.accept && !p.accept(m, t)) continue;
-        const span: [number, number] | null | undefined = p.spanOf
-          ? p.spanOf(m, t)
-          : p.group !== undefined
-            ? m.indices?.[p.group]
-            : [m.index, m.index + m[0].length];
-        if (span) this.skip(span[0], span[1], p.reason);
+        take(m);
       }
     }
     PAGINATION_RE.lastIndex = 0;
