@@ -1425,7 +1425,7 @@ function numberEnd(text: string, f: FigureRef): number {
 /** The figure sits first inside brackets: "(24105)", "(11.4 for 10,000)". Returns the "(" position. */
 function bracketBefore(text: string, f: FigureRef, sentence: Span): number {
   let i = f.start - 1;
-  while (i >= sentence.start && /\s/.test(text[i]!)) i--;
+  while (i >= sentence.start && isSpaceCode(text.charCodeAt(i))) i--;
   return i >= sentence.start && text[i] === '(' ? i : -1;
 }
 
@@ -1985,7 +1985,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
 /** The counted noun of any unit right after a number ("380 applications per …"), longest first. */
 function nounRightAfter(c: Compiled, text: string, from: number, to: number): MetricPhrase | null {
   let pos = from;
-  while (pos < to && /\s/.test(text[pos]!)) pos++;
+  while (pos < to && isSpaceCode(text.charCodeAt(pos))) pos++;
   for (const np of c.nounPhrases) {
     np.sticky.lastIndex = pos;
     const m = np.sticky.exec(text);
@@ -1995,7 +1995,11 @@ function nounRightAfter(c: Compiled, text: string, from: number, to: number): Me
 }
 
 function lastDelimiter(text: string, from: number, to: number): number {
-  for (let i = to - 1; i >= from; i--) if (/[,;:()]/.test(text[i]!)) return i + 1;
+  // ([,;:()] by code)
+  for (let i = to - 1; i >= from; i--) {
+    const u = text.charCodeAt(i);
+    if (u === 44 || u === 59 || u === 58 || u === 40 || u === 41) return i + 1;
+  }
   return from;
 }
 

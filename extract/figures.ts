@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { readLanguageFile } from './language.js';
 import { isCurrencyUnit, UNITS, type Bound, type Unit } from './records.js';
+import { isSpaceCode } from './sentences.js';
 
 /**
  * The figure grammar: finds every number stated in a text and says whether it is a figure (with value,
@@ -267,7 +268,7 @@ const CURRENCY_SUFFIX_RE = new RegExp(`${WS0}(${alt(CURRENCY_SUFFIX_WORDS)})`, '
 const CURRENCY_PREFIX_LAST = new Set(ALL_CURRENCY_PREFIXES.map((p) => p.slice(-1).toLowerCase()));
 function lastNonSpace(text: string, at: number): string {
   let i = at - 1;
-  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
   return i >= 0 ? text[i]!.toLowerCase() : '';
 }
 const CURRENCY_PREFIX_RE = new RegExp(
@@ -321,18 +322,31 @@ const ROUNDED_UNITS = new Set(LEX.interval.rounded_units.map(asUnit));
 /** a word after a number: a letter run (hyphens, apostrophes, & inside), or a short parenthetical */
 const WORD_RE = new RegExp(`(?:${WS0}|-)(\\([^()\\n]{1,30}\\)|\\p{L}(?:[\\p{L}\\p{M}&'’-]*\\p{L})?)`, 'uy');
 const LETTER = /\p{L}/u;
+/**
+ * One UTF-16 unit of text tested against a one-character class by its code where it is ASCII, else by the class
+ * (asked for the characters before every number of a page: a regex per ASCII character cost more than the code).
+ */
+const isAsciiLetterCode = (u: number): boolean => (u >= 65 && u <= 90) || (u >= 97 && u <= 122);
+function isLetterAt(text: string, i: number): boolean {
+  const u = text.charCodeAt(i);
+  return u < 128 ? isAsciiLetterCode(u) : LETTER.test(text[i]!);
+}
 const HAN_START = /^[\u3400-\u9fff]/u;
 const RANK_BEFORE = LEX.rank_before;
 const TIME_DATERS = new Set(LEX.time_daters.map(norm));
 const PUNCT = /[^\p{L}\p{N}\n\s]/u;
+function isPunctAt(text: string, i: number): boolean {
+  const u = text.charCodeAt(i);
+  return u < 128 ? !isAsciiLetterCode(u) && !(u >= 48 && u <= 57) && u !== 10 && !isSpaceCode(u) : PUNCT.test(text[i]!);
+}
 
 /** the word before `at`, over trailing spaces and up to two punctuation marks ("than, ", "of (") */
 function prevWordAt(text: string, at: number): string | null {
   let i = at - 1;
-  while (i >= 0 && /\s/.test(text[i]!)) i--;
-  for (let k = 0; k < 2 && i >= 0 && PUNCT.test(text[i]!); k++) i--;
+  while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
+  for (let k = 0; k < 2 && i >= 0 && isPunctAt(text, i); k++) i--;
   const end = i + 1;
-  while (i >= 0 && LETTER.test(text[i]!)) i--;
+  while (i >= 0 && isLetterAt(text, i)) i--;
   return end > i + 1 ? text.slice(i + 1, end) : null;
 }
 
@@ -1053,9 +1067,10 @@ class Scanner {
     // cheap filter first: the token before `at` must be able to end a qualifier
     const t = this.text;
     let i = at - 1;
-    while (i >= 0 && /\s/.test(t[i]!)) i--;
+    while (i >= 0 && isSpaceCode(t.charCodeAt(i))) i--;
     const tokEnd = i + 1;
-    while (i >= 0 && tokEnd - i <= 24 && /[\p{L}.~]/u.test(t[i]!)) i--;
+    // ([\p{L}.~]: a letter, a full stop or a tilde)
+    while (i >= 0 && tokEnd - i <= 24 && (isLetterAt(t, i) || t.charCodeAt(i) === 46 || t.charCodeAt(i) === 126)) i--;
     const tok = t.slice(i + 1, tokEnd).toLowerCase();
     if (!QUAL_LAST_WORDS.has(tok) && !QUAL_CJK.some((q) => tok.endsWith(q))) return null;
     const from = Math.max(0, at - QUAL_MAX_LEN);
