@@ -1547,10 +1547,11 @@ interface SentenceState {
   resolved: (string | null)[];
   // worked out once per sentence (or per clause) rather than once per figure: see readSentence
   /** starts of `figures` (sorted) and the least end from each index on */
-  figStarts: Float64Array;
-  figMinEndFrom: Float64Array;
+  // (plain arrays: a sentence holds a few figures, and three typed arrays per sentence cost more to make than to search)
+  figStarts: number[];
+  figMinEndFrom: number[];
   /** ends of `figures` (sorted: figures do not overlap) */
-  figEnds: Float64Array;
+  figEnds: number[];
   counted: ((Span & { np: MetricPhrase }) | null | undefined)[];
   claimed: SpanIndex | null;
   metricByClause: Map<Span, MetricOcc[]> | null;
@@ -2596,9 +2597,9 @@ function readSentence(
     dates: findDates(c, text, sentence, clauses, allIndex, publication),
     figures,
     resolved: [],
-    figStarts: new Float64Array(figures.length),
-    figMinEndFrom: new Float64Array(figures.length),
-    figEnds: new Float64Array(figures.length),
+    figStarts: [],
+    figMinEndFrom: new Array<number>(figures.length).fill(0),
+    figEnds: [],
     counted: [],
     claimed: null,
     metricByClause: null,
@@ -2622,7 +2623,7 @@ function readSentence(
     sectionBefore,
     lastStated,
   };
-  for (let k = 0; k < figures.length; k++) (st.figStarts[k] = figures[k]!.start), (st.figEnds[k] = figures[k]!.end);
+  for (let k = 0; k < figures.length; k++) st.figStarts.push(figures[k]!.start), st.figEnds.push(figures[k]!.end);
   for (let k = figures.length - 1, m = Infinity; k >= 0; k--) st.figMinEndFrom[k] = m = Math.min(m, figures[k]!.end);
   let lastCarry: { period: string; rule: string } | null = null;
   let lastStatedHere: string | null = null;
