@@ -585,37 +585,50 @@ function phraseIndex(phrases: readonly { phrase: string }[]): PhraseIndex {
  * ix.pairPhrase/pairAt, positions ascending. A phrase without a key may start anywhere: it comes back once, at -1.
  */
 function candidatePairs(ix: PhraseIndex, text: string, s: Span): number {
+  // (no closure per sentence: the pair is stored inline, the arrays grown by pairRoom when full)
   let n = 0;
-  const pair = (i: number, p: number) => {
-    if (n === ix.pairAt.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      ix.pairPhrase = grow(ix.pairPhrase);
-      ix.pairAt = grow(ix.pairAt);
-    }
+  for (const i of ix.always) {
+    if (n === ix.pairAt.length) pairRoom(ix);
     ix.pairPhrase[n] = i;
-    ix.pairAt[n++] = p;
-  };
-  for (const i of ix.always) pair(i, -1);
+    ix.pairAt[n++] = -1;
+  }
   for (let p = s.start; p < s.end; p++) {
     const c0 = foldCode(text.charCodeAt(p));
     if (!ix.first[c0] || (p > 0 && isAsciiAlnum(text.charCodeAt(p - 1)))) continue;
     const one = ix.byKey1.get(c0);
-    if (one) for (const i of one) pair(i, p);
+    if (one) {
+      for (let j = 0; j < one.length; j++) {
+        if (n === ix.pairAt.length) pairRoom(ix);
+        ix.pairPhrase[n] = one[j]!;
+        ix.pairAt[n++] = p;
+      }
+    }
     if (p + 1 >= s.end) continue;
     const longer = ix.byKey2.get(c0 * 65536 + foldCode(text.charCodeAt(p + 1)));
     if (longer === undefined) continue;
-    for (const { i, key } of longer) {
+    for (let j = 0; j < longer.length; j++) {
+      const { i, key } = longer[j]!;
       if (p + key.length > s.end) continue;
       let k = 2;
       while (k < key.length && foldCode(text.charCodeAt(p + k)) === key[k]) k++;
-      if (k === key.length) pair(i, p);
+      if (k !== key.length) continue;
+      if (n === ix.pairAt.length) pairRoom(ix);
+      ix.pairPhrase[n] = i;
+      ix.pairAt[n++] = p;
     }
   }
   return n;
+}
+
+/** candidatePairs' scratch arrays, doubled */
+function pairRoom(ix: PhraseIndex): void {
+  const grow = (a: Int32Array) => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  ix.pairPhrase = grow(ix.pairPhrase);
+  ix.pairAt = grow(ix.pairAt);
 }
 
 const phraseIndexes = new WeakMap<readonly { phrase: string }[], PhraseIndex>();
