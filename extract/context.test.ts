@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readContexts, type FigureContext, type FigureRef } from './context.js';
+import { PageMatches, patternWork, readContexts, searchRange, type FigureContext, type FigureRef } from './context.js';
 import { loadLexicon } from './lexicon.js';
 import type { Region } from './textLayer.js';
 
@@ -377,6 +377,39 @@ describe('readContexts: parts of a year take the sentence or paragraph year', ()
     );
   });
 
+  it('a Chinese year and its part, quarter or month (language/context.yaml zh_year): 2021年下半年, 2021年第三季度, 2021年四季度, 2021年9月底; 两 counts, it does not order', () => {
+    const text =
+      '2021年下半年，国家高新区营业收入为26万亿元。2021年第三季度，出口总额为1.2万亿元。2021年四季度，出口总额为1.3万亿元。' +
+      '2021年9月底，国家高新区营业收入为30万亿元。\n\n2021年两季度，出口总额为2.5万亿元。';
+    check(
+      text,
+      [
+        ['26万亿元', 'CNY', 'operating_revenue', 'national', '2021-H2', 'stated'],
+        ['1.2万亿元', 'CNY', 'export_value', 'national', '2021-Q3', 'stated'],
+        ['1.3万亿元', 'CNY', 'export_value', 'national', '2021-Q4', 'stated'],
+        ['30万亿元', 'CNY', 'operating_revenue', 'national', '2021-09', 'stated'],
+        // "两季度" is two quarters, not the second: the year alone is read
+        ['2.5万亿元', 'CNY', 'export_value', 'national', '2021', 'stated'],
+      ],
+      '2022-03-10',
+    );
+  });
+
+  it('year ranges and comparison dates by the function words of language/context.yaml (range_openers, range_links, date_gap_words)', () => {
+    const text =
+      'Between 2019 and 2021, operating revenue of the national high-tech zones totaled 120 trillion yuan. ' +
+      'The national high-tech zones numbered 178, up from 169 at the end of 2021, in 2022.';
+    check(
+      text,
+      [
+        ['120 trillion yuan', 'CNY', 'operating_revenue', 'national', '2019/2021', 'stated'],
+        ['178', 'count', 'zone_count', 'national', '2022', 'stated'],
+        ['169', 'count', 'zone_count', 'national', '2021', 'stated'],
+      ],
+      '2023-05-01',
+    );
+  });
+
   it('Chinese parts of a year: 上半年, 前三季度, 1-6月, 一季度, 今年前两个月, 去年, 同期', () => {
     const text =
       '2022年，国家高新区营业收入为48万亿元。上半年，出口总额为2万亿元。前三季度，营业收入为35万亿元。' +
@@ -748,5 +781,51 @@ describe('readContexts: readings on text nobody tuned for', () => {
       ],
       '2024-08-01',
     );
+  });
+});
+
+describe('patterns searched once per page (PageMatches)', () => {
+  it('a range looked up in the page-wide matches finds what a search of the range finds, at every pair of ends (text written for the test)', () => {
+    // matches running across sentence ends, words glued to the next ("nowhere", "Today2023"), a phrase broken by a
+    // line, a match at the very start and at the very end
+    const text = 'Now the park grows. At present\nit has 40 firms.Today2023 nowhere at  present; so far, today:now';
+    const patterns = [
+      /(?<![A-Za-z0-9])(?:at\s+present|so\s+far|today|now)(?![A-Za-z0-9])/gi,
+      /(?<![A-Za-z0-9])(?:\d+|forty)\s+(?:firms|of\s+the)(?![A-Za-z0-9])/gi,
+      /present|\d+/g,
+    ];
+    const page = new PageMatches(text, new Set(patterns));
+    let fromPage = 0;
+    for (const re of patterns) {
+      for (let from = 0; from <= text.length; from++) {
+        for (let to = from; to <= text.length; to++) {
+          const hit = page.find(re, from, to);
+          const own = searchRange(re, text, from, to);
+          if (hit) fromPage++;
+          expect({ re: re.source, from, to, spans: hit ?? own }).toEqual({ re: re.source, from, to, spans: own });
+        }
+      }
+    }
+    // (ranges ending before a letter or digit, as most of these do, are searched on their own)
+    expect(fromPage).toBeGreaterThan(0.1 * patterns.length * ((text.length + 1) * (text.length + 2)) / 2);
+  });
+
+  it('work count: each page-wide pattern is searched at most once per page, however many sentences it has', () => {
+    const sentence = (i: number) => `In ${2000 + (i % 20)}, Zhongguancun reported revenue of ${i + 1}.5 billion yuan, up ${i % 9} percent, and at present it hosts ${i + 3} firms.`;
+    const counts = (n: number) => {
+      const text = Array.from({ length: n }, (_, i) => sentence(i)).join(' ');
+      const figures: FigureRef[] = [];
+      for (const m of text.matchAll(/\d+\.5 billion yuan|\d+ percent/g)) figures.push({ start: m.index, end: m.index + m[0].length, value: Number.parseFloat(m[0]), unit: m[0].endsWith('percent') ? 'percent' : 'CNY', unitWord: null, bound: 'exact' });
+      patternWork.page = 0;
+      patternWork.fallback = 0;
+      const got = readContexts(text, figures, { publication: '2024-01-01', lineBreaks: 'hard' }, lex);
+      expect(got.filter((g) => g.metric === 'operating_revenue' && g.subject === 'zhongguancun')).toHaveLength(n);
+      return { page: patternWork.page, fallback: patternWork.fallback };
+    };
+    const small = counts(20);
+    const large = counts(400);
+    expect(small.page).toBeGreaterThan(0);
+    expect(large).toEqual(small);
+    expect(large.fallback).toBe(0);
   });
 });

@@ -222,6 +222,8 @@ interface Compiled {
   incrementAll: RegExp;
   /** "… cut jobs": what some members did, right after a count's noun */
   subsetPredicate: RegExp;
+  /** the global patterns searched once per page (PageMatches: consuming atoms, lookbehinds, a final (?![A-Za-z0-9])) */
+  pageScanned: Set<RegExp>;
   /** "Its 130 chip makers earned …": what stands before a count that opens its clause as the clause's subject */
   countedSubjectBefore: RegExp;
   /** … and the verb right after the count's noun */
@@ -401,6 +403,7 @@ function compile(lex: Lexicon): Compiled {
       `^\\s+(?:(?:${alternation(CONTEXT_WORDS.counted_subject_adverbs)})\\s+)?(?:${alternation(CONTEXT_WORDS.counted_subject_verbs)})${AFTER}`,
       'i',
     ),
+    pageScanned: new Set(),
     distributiveBefore: new RegExp(`^(?:${alternation(CONTEXT_WORDS.distributive_before)})(?![A-Za-z0-9])`, 'i'),
     partOfClause: new RegExp(`^(?:${alternation(CONTEXT_WORDS.part_of_clause_openers)})(?![A-Za-z0-9])`, 'i'),
     organisationOpener: new RegExp(`^(?:${alternation(CONTEXT_WORDS.place_determiners)})\\s+(${alternation(CONTEXT_WORDS.organisation_heads)})(?:['’]s)?${AFTER}`, 'i'),
@@ -411,6 +414,8 @@ function compile(lex: Lexicon): Compiled {
     ),
   };
   for (const s of lex.subjects) if (s.role === 'member' && s.parent !== null) c.membersOf.set(s.parent, [...(c.membersOf.get(s.parent) ?? []), s]);
+  // (subjects, dates and cues of every sentence; not the rarer increment or present-state cues)
+  for (const re of [c.subjectAlt, c.anaphora, c.zoneName, c.partYear, c.priorYear, c.thisYear, c.lastYear, c.targetCue, c.presentCue, c.subsetPhrase]) if (re) c.pageScanned.add(re);
   compiledCache.set(lex, c);
   return c;
 }
@@ -432,7 +437,71 @@ interface SubjectOcc extends Span {
   unlisted?: boolean;
 }
 
+/**
+ * Matches of a global pattern over a whole page, found once and looked up per sentence or clause. A search of
+ * [from, to) (findAll: from `from` in the text cut at `to`) finds the same matches as the page's search finds
+ * there when no page match runs across `from` or `to` and the character at `to` is no ASCII letter or digit:
+ * only patterns made of consuming atoms, lookbehinds and a final (?![A-Za-z0-9]) are searched so (they read the
+ * text cut at `to` as the whole text, but for what they read at `to`: a match that takes it runs across `to`,
+ * and the final lookahead answers alike). Any other range is searched as before.
+ */
+export class PageMatches {
+  private readonly lists = new Map<RegExp, Span[]>();
+  constructor(
+    readonly text: string,
+    /** the patterns of the kind above that are searched in most sentences (a page-wide search of a rarely used one would cost more) */
+    private readonly patterns: ReadonlySet<RegExp>,
+  ) {}
+
+  /** the matches in [from, to), or null when the range must be searched on its own */
+  find(re: RegExp, from: number, to: number): Span[] | null {
+    if (!this.patterns.has(re)) return null;
+    const { text } = this;
+    if (to < text.length && isAsciiAlnum(text.charCodeAt(to))) return (patternWork.fallback++, null);
+    let all = this.lists.get(re);
+    if (!all) this.lists.set(re, (all = searchRange(re, text, 0, text.length))), patternWork.page++;
+    // (matches are disjoint and in order: their ends ascend with their starts)
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid]!.end <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo;
+    if (i < all.length && all[i]!.start < from) return (patternWork.fallback++, null);
+    hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid]!.start < to) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > i && all[lo - 1]!.end > to) return (patternWork.fallback++, null);
+    const out: Span[] = new Array<Span>(lo - i);
+    for (let k = i; k < lo; k++) out[k - i] = { start: all[k]!.start, end: all[k]!.end };
+    return out;
+  }
+}
+
+/**
+ * Work done by PageMatches, for the work-count tests: page-wide searches of a pattern, and ranges of a page-wide
+ * pattern searched on their own (a match across their ends, or a letter or digit right after them).
+ */
+export const patternWork = { page: 0, fallback: 0 };
+
+/** the page being read by readContexts (its masked text), while it is read */
+let currentPage: PageMatches | null = null;
+
 function findAll(re: RegExp, text: string, from: number, to: number): Span[] {
+  if (currentPage !== null && currentPage.text === text) {
+    const hit = currentPage.find(re, from, to);
+    if (hit) return hit;
+  }
+  return searchRange(re, text, from, to);
+}
+
+/** Matches of a global pattern in text cut at `to`, from `from` on (empty matches skipped). */
+export function searchRange(re: RegExp, text: string, from: number, to: number): Span[] {
   const out: Span[] = [];
   re.lastIndex = from;
   const slice = text.slice(0, to);
@@ -516,37 +585,50 @@ function phraseIndex(phrases: readonly { phrase: string }[]): PhraseIndex {
  * ix.pairPhrase/pairAt, positions ascending. A phrase without a key may start anywhere: it comes back once, at -1.
  */
 function candidatePairs(ix: PhraseIndex, text: string, s: Span): number {
+  // (no closure per sentence: the pair is stored inline, the arrays grown by pairRoom when full)
   let n = 0;
-  const pair = (i: number, p: number) => {
-    if (n === ix.pairAt.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      ix.pairPhrase = grow(ix.pairPhrase);
-      ix.pairAt = grow(ix.pairAt);
-    }
+  for (const i of ix.always) {
+    if (n === ix.pairAt.length) pairRoom(ix);
     ix.pairPhrase[n] = i;
-    ix.pairAt[n++] = p;
-  };
-  for (const i of ix.always) pair(i, -1);
+    ix.pairAt[n++] = -1;
+  }
   for (let p = s.start; p < s.end; p++) {
     const c0 = foldCode(text.charCodeAt(p));
     if (!ix.first[c0] || (p > 0 && isAsciiAlnum(text.charCodeAt(p - 1)))) continue;
     const one = ix.byKey1.get(c0);
-    if (one) for (const i of one) pair(i, p);
+    if (one) {
+      for (let j = 0; j < one.length; j++) {
+        if (n === ix.pairAt.length) pairRoom(ix);
+        ix.pairPhrase[n] = one[j]!;
+        ix.pairAt[n++] = p;
+      }
+    }
     if (p + 1 >= s.end) continue;
     const longer = ix.byKey2.get(c0 * 65536 + foldCode(text.charCodeAt(p + 1)));
     if (longer === undefined) continue;
-    for (const { i, key } of longer) {
+    for (let j = 0; j < longer.length; j++) {
+      const { i, key } = longer[j]!;
       if (p + key.length > s.end) continue;
       let k = 2;
       while (k < key.length && foldCode(text.charCodeAt(p + k)) === key[k]) k++;
-      if (k === key.length) pair(i, p);
+      if (k !== key.length) continue;
+      if (n === ix.pairAt.length) pairRoom(ix);
+      ix.pairPhrase[n] = i;
+      ix.pairAt[n++] = p;
     }
   }
   return n;
+}
+
+/** candidatePairs' scratch arrays, doubled */
+function pairRoom(ix: PhraseIndex): void {
+  const grow = (a: Int32Array) => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  ix.pairPhrase = grow(ix.pairPhrase);
+  ix.pairAt = grow(ix.pairAt);
 }
 
 const phraseIndexes = new WeakMap<readonly { phrase: string }[], PhraseIndex>();
@@ -589,10 +671,12 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegEx
       const q = at[k]!;
       if (q < from) continue;
       re.lastIndex = q;
-      const m = re.exec(upTo);
-      if (!m || m[0].length === 0) continue;
-      each(p, { start: q, end: q + m[0].length });
-      from = q + m[0].length;
+      // (test, not exec: a sticky match ends at lastIndex, and no match array is made per candidate)
+      if (!re.test(upTo)) continue;
+      const e = re.lastIndex;
+      if (e === q) continue;
+      each(p, { start: q, end: e });
+      from = e;
     }
   }
 }
@@ -754,7 +838,7 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
     if (!cl) continue;
     // "X percent of Riverside's GDP", "higher than the regional average": the place is a denominator
     const left = text.slice(cl.start, o.start);
-    if (/(?:^|[^A-Za-z])(?:of|than)\s+(?:the\s+)?$/i.test(left) && c.denominatorCue.test(left)) o.denominator = true;
+    if (DENOMINATOR_LINK.test(left) && c.denominatorCue.test(left)) o.denominator = true;
     if (o.subject?.role === 'place' && !o.denominator) locatedMembers(c, text, o, cl, occ);
   }
   return occ;
@@ -882,6 +966,7 @@ function datePatterns(c: Compiled): DatePatterns {
   const me = CONTEXT_WORDS.zh_month_end;
   const zhNumberAlt = Object.keys(CONTEXT_WORDS.zh_numbers).sort((a, b) => b.length - a.length).join('|');
   const zhMonth = escapeRe(mr.month);
+  const zy = CONTEXT_WORDS.zh_year;
   const rel = (re: RegExp): [RegExp, RegExp] => [
     new RegExp(`^\\s*(?:of\\s+)?(?:${re.source.replace(/^\(\?<!\[A-Za-z0-9\]\)/, '')})`, 'i'),
     new RegExp(`(?:${re.source})(?:['’]s)?\\s*$`, 'i'),
@@ -900,14 +985,17 @@ function datePatterns(c: Compiled): DatePatterns {
     zhFirstMonths: new RegExp(`${escapeRe(fm.before)}(${zhNumberAlt}|\\d{1,2})${escapeRe(fm.after)}`, 'g'),
     zhMonthEnd: new RegExp(`(?:${me.before.map(escapeRe).join('|')})\\s*(\\d{1,2})${escapeRe(me.month)}(?:${me.after.map(escapeRe).join('|')})`, 'g'),
     zhMonthRange: new RegExp(`(?<![\\d.])(\\d{1,2})${zhMonth}?\\s*(?:${mr.dashes.map(escapeRe).join('|')})\\s*(\\d{1,2})${zhMonth}`, 'g'),
-    zhYear: new RegExp(`${YEAR}年(上半年|下半年|前三季度|(?:第)?([一二三四])季度|(\\d{1,2})月(?:底|末)?)?`, 'g'),
+    zhYear: new RegExp(
+      `${YEAR}${escapeRe(zy.year)}(${literalAlt(zy.parts)}|(?:${escapeRe(zy.quarter.ordinal)})?([${ZH_QUARTER_NUMERALS.join('')}])${escapeRe(zy.quarter.after)}|(\\d{1,2})${zhMonth}(?:${literalAlt(me.after)})?)?`,
+      'g',
+    ),
     quarterYear: new RegExp(`${BEFORE}(?:Q([1-4])|([1-4])Q)${W}${YEAR}${AFTER}`, 'g'),
     yearQuarter: new RegExp(`${BEFORE}${YEAR}${W}Q([1-4])${AFTER}`, 'g'),
     firstMonths: new RegExp(`${BEFORE}first${W}(${c.numberAlt}|\\d{1,2})${W}months${AFTER}`, 'gi'),
     monthRange: new RegExp(`${BEFORE}(?:from${W})?(${c.monthAlt})${W}(?:to|through|until|-|–)${W}(${c.monthAlt})${AFTER}(?!,?${W}(?:of${W})?\\d)`, 'g'),
     inMonth: new RegExp(`${BEFORE}(?:[Ii]n|[Dd]uring|[Ff]or)${W}(${c.monthAlt})${AFTER}(?!\\.?,?${W}(?:of${W})?\\d)`, 'g'),
     endOfMonth: new RegExp(`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, 'g'),
-    yearRange: new RegExp(`${BEFORE}(?:(?:between|from)${W})?${YEAR}\\s*(?:[-–—]|${W}(?:and|to)${W})\\s*${YEAR}${AFTER}`, 'gi'),
+    yearRange: new RegExp(`${BEFORE}(?:(?:${literalAlt(CONTEXT_WORDS.range_openers)})${W})?${YEAR}\\s*(?:[-–—]|${W}(?:${literalAlt(CONTEXT_WORDS.range_links)})${W})\\s*${YEAR}${AFTER}`, 'gi'),
     bareYear: new RegExp(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'g'),
     monthBefore: new RegExp(`(?:${c.monthAlt})\\.?,?\\s*$`, ''),
     relAfter: [thisAfter, lastAfter],
@@ -927,7 +1015,10 @@ function datePatterns(c: Compiled): DatePatterns {
   return dp;
 }
 
+/** whitespace other than a space, or two in a row: what a rule's whitespace runs are collapsed for */
+const ODD_SPACE = /[^\S ]|\s\s/;
 const NO_WORDS: readonly string[] = [];
+const ASCII_LOWER_WORD = /^[a-z]+$/;
 const wordRes = new Map<string, RegExp>();
 /**
  * A word a date pattern spells out, as a pattern of its own: a word of ASCII lower-case letters in any case (a
@@ -998,8 +1089,15 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // case are looked for in the lower-cased sentence (a case-insensitive pattern without the u flag folds ASCII
   // letters only, and lower-casing keeps them), other words as written
   const sentenceText = text.slice(s.start, s.end);
+  // (a word of ASCII lower-case letters can match only where the lower-cased sentence holds it: lower-casing
+  // keeps ASCII letters, so a miss there is a miss; a hit is confirmed by the word's own pattern, since
+  // lower-casing may also make ASCII letters of others. Any other word is a literal: includes is its test)
+  let lowerText: string | undefined;
   const spells = (words: readonly string[]) => {
-    for (const w of words) if (!wordIn(w).test(sentenceText)) return false;
+    for (const w of words) {
+      const yes = ASCII_LOWER_WORD.test(w) ? (lowerText ??= sentenceText.toLowerCase()).includes(w) && wordIn(w).test(sentenceText) : sentenceText.includes(w);
+      if (!yes) return false;
+    }
     return true;
   };
   const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void, words: readonly string[] = NO_WORDS) => {
@@ -1058,12 +1156,12 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // Chinese: "2023年", "2023年上半年", "2023年前三季度", "2023年第一季度", "2023年6月"
   run(dp.zhYear, Needs.Year, (m, a, b) => {
     const y = m[1]!;
-    const q = m[3] ? '一二三四'.indexOf(m[3]) + 1 : 0;
+    const q = m[3] ? CONTEXT_WORDS.zh_numbers[m[3]]! : 0;
     const mo = m[4] ? Number(m[4]) : 0;
-    const period =
-      m[2] === '上半年' ? `${y}-H1` : m[2] === '下半年' ? `${y}-H2` : m[2] === '前三季度' ? `${y}-Q1/${y}-Q3` : q ? `${y}-Q${q}` : mo >= 1 && mo <= 12 ? `${y}-${pad(mo)}` : y;
+    const part = m[2] === undefined ? undefined : ZH_YEAR_PARTS.get(m[2]);
+    const period = part !== undefined ? partPeriod(part, y) : q ? `${y}-Q${q}` : mo >= 1 && mo <= 12 ? `${y}-${pad(mo)}` : y;
     add(a, b, period, 'data', Number(y));
-  }, ['年']);
+  }, [CONTEXT_WORDS.zh_year.year]);
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
   run(dp.quarterYear, Needs.Year, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])), ['Q']);
   run(dp.yearQuarter, Needs.Year, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])), ['Q']);
@@ -1109,7 +1207,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   run(dp.yearRange, Needs.Year, (m, a, b) => {
     const y1 = Number(m[1]);
     const y2 = Number(m[2]);
-    const explicit = /^(?:between|from)/i.test(m[0]) || /[-–—]/.test(m[0]);
+    const explicit = RANGE_OPENER.test(m[0]) || /[-–—]/.test(m[0]);
     if (explicit && y2 > y1) add(a, b, `${y1}/${y2}`, 'data', y1);
   });
   for (const sp of findAll(c.thisYear, text, s.start, s.end)) {
@@ -1340,7 +1438,7 @@ function numberEnd(text: string, f: FigureRef): number {
 /** The figure sits first inside brackets: "(24105)", "(11.4 for 10,000)". Returns the "(" position. */
 function bracketBefore(text: string, f: FigureRef, sentence: Span): number {
   let i = f.start - 1;
-  while (i >= sentence.start && /\s/.test(text[i]!)) i--;
+  while (i >= sentence.start && isSpaceCode(text.charCodeAt(i))) i--;
   return i >= sentence.start && text[i] === '(' ? i : -1;
 }
 
@@ -1359,6 +1457,14 @@ const CONTEXT_WORDS = z
     zh_first_months: z.object({ before: z.string().min(1), after: z.string().min(1) }).strict(),
     zh_month_range: z.object({ dashes: words.min(1), month: z.string().min(1) }).strict(),
     zh_month_end: z.object({ before: words.min(1), month: z.string().min(1), after: words.min(1) }).strict(),
+    zh_cardinal_only: words,
+    zh_year: z.object({ year: z.string().min(1), parts: words, quarter: z.object({ ordinal: z.string().min(1), after: z.string().min(1) }).strict() }).strict(),
+    percent_words: words.min(1),
+    date_gap_words: words.min(1),
+    denominator_links: words.min(1),
+    alternative_links: words.min(1),
+    range_openers: words.min(1),
+    range_links: words.min(1),
     prior_year: words,
     frame_openers: words,
     place_heads: words,
@@ -1387,6 +1493,30 @@ const CONTEXT_WORDS = z
   .strict()
   .parse(readLanguageFile('context.yaml').data);
 const STOP_WORDS = new Set(CONTEXT_WORDS.noun_stop_words.map((w) => w.toLowerCase()));
+/** words as written (a space is one space), for the short function-word lists below */
+const literalAlt = (ws: readonly string[]) => ws.map(escapeRe).join('|');
+/** "30 percent year on year": the percent word a figure may end before, stepped over to reach a growth cue */
+const PERCENT_WORD = new RegExp(`^\\s*(?:${literalAlt(CONTEXT_WORDS.percent_words)})`, 'i');
+/** "rose to 178 from 169 in 2021": the words that may stand between a comparison base and the date after it */
+const DATE_GAP = new RegExp(`^\\s*(?:${literalAlt(CONTEXT_WORDS.date_gap_words)})?\\s*$`, 'i');
+/** "X percent of Riverside's GDP", "higher than the regional average": a place after these is a denominator */
+const DENOMINATOR_LINK = new RegExp(`(?:^|[^A-Za-z])(?:${literalAlt(CONTEXT_WORDS.denominator_links)})\\s+(?:the\\s+)?$`, 'i');
+/** "21,500 or 36.5 percent": a conjunction restates, it is no verb of a threshold */
+const ALTERNATIVE_LINK = new RegExp(`\\b(?:${literalAlt(CONTEXT_WORDS.alternative_links)})\\b`, 'i');
+/** "between 1991 and 1992", "from 2009 to 2011": a year range stated as one */
+const RANGE_OPENER = new RegExp(`^(?:${literalAlt(CONTEXT_WORDS.range_openers)})`, 'i');
+/** the Chinese parts of a year written after "年", each with its period (from part_year) */
+const ZH_YEAR_PARTS = new Map(
+  CONTEXT_WORDS.zh_year.parts.map((w) => {
+    const part = CONTEXT_WORDS.part_year.find((x) => x.phrase === w)?.part;
+    if (part === undefined) throw new Error(`language/context.yaml: zh_year part ${w} is no part_year phrase`);
+    return [w, part] as const;
+  }),
+);
+/** the Chinese numbers that order a quarter ("第一季度"): zh_numbers' single characters 1 to 4, but those that only count */
+const ZH_QUARTER_NUMERALS = Object.entries(CONTEXT_WORDS.zh_numbers)
+  .filter(([w, n]) => w.length === 1 && n >= 1 && n <= 4 && !CONTEXT_WORDS.zh_cardinal_only.includes(w))
+  .map(([w]) => w);
 const LIST_INTRO = new RegExp(
   CONTEXT_WORDS.list_intro_cues.map((w) => (isHan(w[0]) ? escapeRe(w) : `${BEFORE}${w.split(/\s+/).map(escapeRe).join('\\s+')}(?![A-Za-z0-9])`)).join('|'),
   'i',
@@ -1430,32 +1560,33 @@ interface SentenceState {
   resolved: (string | null)[];
   // worked out once per sentence (or per clause) rather than once per figure: see readSentence
   /** starts of `figures` (sorted) and the least end from each index on */
-  figStarts: Float64Array;
-  figMinEndFrom: Float64Array;
+  // (plain arrays: a sentence holds a few figures, and three typed arrays per sentence cost more to make than to search)
+  figStarts: number[];
+  figMinEndFrom: number[];
   /** ends of `figures` (sorted: figures do not overlap) */
-  figEnds: Float64Array;
+  figEnds: number[];
   counted: ((Span & { np: MetricPhrase }) | null | undefined)[];
   claimed: SpanIndex | null;
-  metricByClause: Map<Span, MetricOcc[]>;
-  subjectByClause: Map<Span, SubjectOcc[]>;
+  metricByClause: Map<Span, MetricOcc[]> | null;
+  subjectByClause: Map<Span, SubjectOcc[]> | null;
   levels: MetricOcc[] | null;
   metricByStart: Int32Array | null;
   levelsByStart: Int32Array | null;
-  levelsByClause: Map<Span, Nearest<MetricOcc>>;
+  levelsByClause: Map<Span, Nearest<MetricOcc>> | null;
   /** the sentence's levels (names of amounts), for the nearest one before a figure anywhere in the sentence */
   levelsNearest: Nearest<MetricOcc> | null;
   /** per clause and figure unit: the metric phrases a figure of that unit may take there (readMetric) */
-  metricLists: Map<Span, Map<string, ClauseMetrics>>;
+  metricLists: Map<Span, Map<string, ClauseMetrics>> | null;
   /** each clause's index in `clauses` */
   clauseIndex: Map<Span, number> | null;
-  subjectLists: Map<string, SubjectOcc[]>;
+  subjectLists: Map<string, SubjectOcc[]> | null;
   /** readSubject's candidates per scope (a clause or the sentence): [clause strong, clause weak, sentence strong, sentence weak] */
-  subjectPassLists: Map<Span, (SubjectOcc[] | undefined)[]>;
-  resolvedSubject: Map<SubjectOcc, SubjectDef | null>;
+  subjectPassLists: Map<Span, (SubjectOcc[] | undefined)[]> | null;
+  resolvedSubject: Map<SubjectOcc, SubjectDef | null> | null;
   /** distinct metrics resolved so far, the most recent last */
   recentMetrics: string[];
   targetCues: Span[] | null;
-  presentByClause: Map<Span, Span | null>;
+  presentByClause: Map<Span, Span | null> | null;
   presentSentence: Span | null | undefined;
   presentState: Span | null | undefined;
   dateLists: DateLists | null;
@@ -1504,10 +1635,10 @@ function byStartOf(xs: Span[]): Int32Array {
 }
 
 function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
-  let xs = st.metricByClause.get(clause);
+  let xs = (st.metricByClause ??= new Map()).get(clause);
   if (!xs) {
     st.metricByStart ??= byStartOf(st.metricOcc);
-    st.metricByClause.set(clause, (xs = withinInOrder(st.metricOcc, st.metricByStart, clause)));
+    st.metricByClause!.set(clause, (xs = withinInOrder(st.metricOcc, st.metricByStart, clause)));
   }
   return xs;
 }
@@ -1527,8 +1658,8 @@ interface ClauseMetrics {
 }
 
 function clauseMetrics(st: SentenceState, clause: Span, unit: string): ClauseMetrics {
-  let byUnit = st.metricLists.get(clause);
-  if (!byUnit) st.metricLists.set(clause, (byUnit = new Map()));
+  let byUnit = (st.metricLists ??= new Map()).get(clause);
+  if (!byUnit) st.metricLists!.set(clause, (byUnit = new Map()));
   let cm = byUnit.get(unit);
   if (!cm) {
     const compat = outermost(metricsInClause(st, clause).filter((o) => compatible(o.metric, unit) && o.metric.growth_of === null));
@@ -1544,8 +1675,8 @@ function clauseMetrics(st: SentenceState, clause: Span, unit: string): ClauseMet
 }
 
 function subjectsInClause(st: SentenceState, clause: Span): SubjectOcc[] {
-  let xs = st.subjectByClause.get(clause);
-  if (!xs) st.subjectByClause.set(clause, (xs = spansWithin(st.subjectOcc, clause)));
+  let xs = (st.subjectByClause ??= new Map()).get(clause);
+  if (!xs) st.subjectByClause!.set(clause, (xs = spansWithin(st.subjectOcc, clause)));
   return xs;
 }
 
@@ -1721,7 +1852,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   if (prev && prev.unit === 'count' && f.unit !== 'count' && f.unit !== 'persons' && within(prev, clause)) {
     const gap = text.slice(prev.end, f.start);
     // "21,500 or 36.5 percent" restates the count as a share: a conjunction is no threshold verb
-    if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !/\b(?:or|and)\b/i.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})` };
+    if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !ALTERNATIVE_LINK.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})` };
   }
 
   const cm = clauseMetrics(st, clause, f.unit);
@@ -1868,7 +1999,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
 /** The counted noun of any unit right after a number ("380 applications per …"), longest first. */
 function nounRightAfter(c: Compiled, text: string, from: number, to: number): MetricPhrase | null {
   let pos = from;
-  while (pos < to && /\s/.test(text[pos]!)) pos++;
+  while (pos < to && isSpaceCode(text.charCodeAt(pos))) pos++;
   for (const np of c.nounPhrases) {
     np.sticky.lastIndex = pos;
     const m = np.sticky.exec(text);
@@ -1878,7 +2009,11 @@ function nounRightAfter(c: Compiled, text: string, from: number, to: number): Me
 }
 
 function lastDelimiter(text: string, from: number, to: number): number {
-  for (let i = to - 1; i >= from; i--) if (/[,;:()]/.test(text[i]!)) return i + 1;
+  // ([,;:()] by code)
+  for (let i = to - 1; i >= from; i--) {
+    const u = text.charCodeAt(i);
+    if (u === 44 || u === 59 || u === 58 || u === 40 || u === 41) return i + 1;
+  }
   return from;
 }
 
@@ -1889,7 +2024,7 @@ function growthBase(c: Compiled, st: SentenceState, fi: number, clause: Span): {
   // approximators may stand between cue and number ("up more than 30 percent")
   const before = text.slice(Math.max(clause.start, f.start - 60), f.start).replace(c.approxEnd, ' ');
   const rest = text.slice(f.end, clause.end);
-  const unitWord = /^\s*(?:percent|per cent|%)/i.exec(rest);
+  const unitWord = PERCENT_WORD.exec(rest);
   const after = unitWord ? text.slice(f.end + unitWord[0].length, clause.end) : rest; // (a slice, not a copy of the clause)
   const notGrowth = c.notGrowthBefore.test(before);
   const d = notGrowth ? null : c.declineBefore.exec(before);
@@ -1914,10 +2049,10 @@ function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): M
   // names of amounts only: a counted noun ("from the parks") names what a count counts, not what grows
   st.levels ??= outermost(st.metricOcc.filter((o) => !o.noun && (o.metric.kind !== 'ratio' || o.metric.qualifier))).filter((o) => o.metric.kind !== 'ratio');
   const levels = st.levels;
-  let levelsInClause = st.levelsByClause.get(clause);
+  let levelsInClause = (st.levelsByClause ??= new Map()).get(clause);
   if (!levelsInClause) {
     st.levelsByStart ??= byStartOf(levels);
-    st.levelsByClause.set(clause, (levelsInClause = new Nearest(withinInOrder(levels, st.levelsByStart, clause))));
+    st.levelsByClause!.set(clause, (levelsInClause = new Nearest(withinInOrder(levels, st.levelsByStart, clause))));
   }
   const nb = levelsInClause.find(f, { side: 'before' });
   if (nb) return nb.metric;
@@ -1932,8 +2067,8 @@ function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): M
 }
 
 function subjectList(st: SentenceState, key: string, make: () => SubjectOcc[]): SubjectOcc[] {
-  let xs = st.subjectLists.get(key);
-  if (!xs) st.subjectLists.set(key, (xs = make()));
+  let xs = (st.subjectLists ??= new Map()).get(key);
+  if (!xs) st.subjectLists!.set(key, (xs = make()));
   return xs;
 }
 
@@ -1957,57 +2092,58 @@ function readSubject(
     const best = nearest(named, f);
     if (best) return { subject: best.subject, rule: `paren-alias(${best.phrase})` };
   }
-  const resolve = (o: SubjectOcc): SubjectDef | null => {
-    if (o.subject) return o.subject;
-    // an anaphor points at the last zone named before it in the sentence, else at the section's topic
-    // (topic is the same for every figure of the sentence, so each anaphor is resolved once)
-    let r = st.resolvedSubject.get(o);
-    if (r === undefined) {
-      const prior = subjectList(st, 'prior', () => st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.role !== 'place' && !x.denominator));
-      let lo = 0;
-      let hi = prior.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (prior[mid]!.end <= o.start) lo = mid + 1;
-        else hi = mid;
-      }
-      // (with no topic in its section, "the park" is the zone the section before was about: a heading such as
-      // "Research" starts a section of the same document, not a new place)
-      r = lo > 0 ? prior[lo - 1]!.subject : (topic ?? st.sectionBefore);
-      st.resolvedSubject.set(o, r);
-    }
-    return r;
-  };
   // the figure's own clause first: a zone, the aggregate or an anaphor, else a region named there ("Riverside's GDP
   // reached 1.8 trillion yuan, and the park …": the city's, not the park's); then the sentence, zones before regions
-  const passes: [Span, boolean][] = [
-    [clause, true],
-    [clause, false],
-    [st.sentence, true],
-    [st.sentence, false],
-  ];
-  for (const [scope, strong] of passes) {
+  // (passes 0 to 3: clause strong, clause weak, sentence strong, sentence weak; no arrays made per figure)
+  for (let pass = 0; pass < 4; pass++) {
+    const scope = pass < 2 ? clause : st.sentence;
+    const strong = pass % 2 === 0;
     // a place named only in another clause of the sentence ("After zones in Riverside … were upgraded, another 51
     // zones …") says less than the member or whole set the paragraph is about
     if (!strong && scope !== clause && topic) break;
     // the candidate lists depend on the scope only: made once per clause and sentence, searched per figure
     // (by the scope's span and the pass: a key string built per figure and pass cost more than the search)
-    let lists = st.subjectPassLists.get(scope);
+    let lists = (st.subjectPassLists ??= new Map()).get(scope);
     if (!lists) st.subjectPassLists.set(scope, (lists = [undefined, undefined, undefined, undefined]));
     const slot = (scope === clause ? 0 : 2) + (strong ? 0 : 1);
-    const list = (lists[slot] ??= (() => {
+    let list: SubjectOcc[] | undefined = lists[slot];
+    if (list === undefined) {
       const cands = (scope === clause ? subjectsInClause(st, clause) : st.subjectOcc).filter((o) => !o.denominator && (!o.unlisted || scope === clause));
-      return strong ? cands.filter((o) => (o.subject === null ? resolve(o) !== null : o.subject.role !== 'place')) : cands.filter((o) => o.subject !== null);
-    })());
+      list = lists[slot] = strong ? cands.filter((o) => (o.subject === null ? resolveSubject(st, o, topic) !== null : o.subject.role !== 'place')) : cands.filter((o) => o.subject !== null);
+    }
     const pick = nearestSorted(list, f);
     if (pick) {
-      const s = resolve(pick);
+      const s = resolveSubject(st, pick, topic);
       const where = scope === clause ? '' : '@sentence';
       return pick.subject ? { subject: s, rule: `alias${where}(${pick.phrase})` } : { subject: s, rule: `anaphor${where}(${pick.phrase}→${s?.id ?? 'none'})` };
     }
   }
   if (topic) return { subject: topic, rule: `carried(${topic.id})` };
   return { subject: null, rule: topicNote ?? 'none' };
+}
+
+/**
+ * The subject an occurrence names: its own, or for an anaphor the last zone named before it in the sentence, else
+ * the section's topic (topic is the same for every figure of the sentence, so each anaphor is resolved once).
+ */
+function resolveSubject(st: SentenceState, o: SubjectOcc, topic: SubjectDef | null): SubjectDef | null {
+  if (o.subject) return o.subject;
+  let r = st.resolvedSubject?.get(o);
+  if (r === undefined) {
+    const prior = subjectList(st, 'prior', () => st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.role !== 'place' && !x.denominator));
+    let lo = 0;
+    let hi = prior.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (prior[mid]!.end <= o.start) lo = mid + 1;
+      else hi = mid;
+    }
+    // (with no topic in its section, "the park" is the zone the section before was about: a heading such as
+    // "Research" starts a section of the same document, not a new place)
+    r = lo > 0 ? prior[lo - 1]!.subject : (topic ?? st.sectionBefore);
+    (st.resolvedSubject ??= new Map()).set(o, r);
+  }
+  return r;
 }
 
 interface PeriodReading {
@@ -2089,7 +2225,7 @@ function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): Date
   for (let k = 0; k < data.length; k++) {
     const g = baseFigure[k];
     const d = data[k]!;
-    gapOk[k] = g && g.end <= d.start && /^\s*(?:in|of|at the end of|by the end of|as of)?\s*$/i.test(text.slice(g.end, d.start)) ? 1 : 0;
+    gapOk[k] = g && g.end <= d.start && DATE_GAP.test(text.slice(g.end, d.start)) ? 1 : 0;
     other[k] = g && gapOk[k] && g.start >= 20 && c.comparison.test(text.slice(g.start - 20, g.start)) ? 1 : 0;
   }
   const nextNotOther = new Int32Array(data.length);
@@ -2235,8 +2371,8 @@ function readPeriod(
   };
   const inClause = nearestRange(data, lowerBoundBy(data, (d) => d.start >= clause.start), lowerBoundBy(data, (d) => d.start >= clause.end), f, firstOkFrom(clause.end));
   if (inClause) return fromDate(inClause, '');
-  let presentClause = st.presentByClause.get(clause);
-  if (presentClause === undefined) st.presentByClause.set(clause, (presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null));
+  let presentClause = (st.presentByClause ??= new Map()).get(clause);
+  if (presentClause === undefined) st.presentByClause!.set(clause, (presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null));
   if (presentClause) return pub(`present:${quote(text, presentClause)}`);
   let inSentence = nearestRange(data, 0, data.length, f, firstOkFrom(Infinity));
   // "…增长7.2%；去年同期为11.1万亿元": "a year earlier" in another clause that states its own figure dates that
@@ -2323,6 +2459,33 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     masked = parts.join('').replace(/\f/g, ' ');
   }
 
+  const page = new PageMatches(masked, c.pageScanned);
+  currentPage = page;
+  try {
+    readSegments(c, text, masked, segs, bySeg, figures, figureIndex, opts, out);
+  } finally {
+    currentPage = null;
+  }
+  for (const i of orphans) {
+    const f = figures[i]!;
+    out[i] = { metric: null, subject: null, period: opts.publication, periodBasis: opts.publication ? 'publication' : 'none', isTarget: false, negative: false, sentence: { start: f.start, end: f.end }, rule: 'ctx:no-sentence' };
+  }
+  return out.map((x) => x!);
+}
+
+/** readContexts' walk over the segments in order, carrying topic and period from sentence to sentence */
+function readSegments(
+  c: Compiled,
+  text: string,
+  masked: string,
+  segs: Sentence[],
+  bySeg: Map<Sentence, number[]>,
+  figures: FigureRef[],
+  figureIndex: SpanIndex,
+  opts: ContextOptions,
+  out: (FigureContext | null)[],
+): void {
+  const page = currentPage;
   let section = -1;
   let topic: SubjectDef | null = null;
   /** why no topic is carried: the paragraph turned to a place the vocabulary does not list */
@@ -2336,7 +2499,10 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     if (!seg.content) {
       // page furniture: read on its own, carries nothing in or out
       const idx = bySeg.get(seg);
+      // (read in the unmasked text: the page's matches are the masked text's)
+      currentPage = null;
       if (idx) readSentence(c, text, seg, idx, figures, figureIndex, opts.publication, null, null, out);
+      currentPage = page;
       continue;
     }
     if (seg.section !== section) {
@@ -2382,11 +2548,6 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     }
     if (idx.length || res.framed) carried = res.carried;
   }
-  for (const i of orphans) {
-    const f = figures[i]!;
-    out[i] = { metric: null, subject: null, period: opts.publication, periodBasis: opts.publication ? 'publication' : 'none', isTarget: false, negative: false, sentence: { start: f.start, end: f.end }, rule: 'ctx:no-sentence' };
-  }
-  return out.map((x) => x!);
 }
 
 function readSentence(
@@ -2449,33 +2610,33 @@ function readSentence(
     dates: findDates(c, text, sentence, clauses, allIndex, publication),
     figures,
     resolved: [],
-    figStarts: new Float64Array(figures.length),
-    figMinEndFrom: new Float64Array(figures.length),
-    figEnds: new Float64Array(figures.length),
+    figStarts: [],
+    figMinEndFrom: new Array<number>(figures.length).fill(0),
+    figEnds: [],
     counted: [],
     claimed: null,
-    metricByClause: new Map(),
-    subjectByClause: new Map(),
+    metricByClause: null,
+    subjectByClause: null,
     levels: null,
     metricByStart: null,
     levelsByStart: null,
-    levelsByClause: new Map(),
+    levelsByClause: null,
     levelsNearest: null,
-    metricLists: new Map(),
+    metricLists: null,
     clauseIndex: null,
-    subjectLists: new Map(),
-    subjectPassLists: new Map(),
-    resolvedSubject: new Map(),
+    subjectLists: null,
+    subjectPassLists: null,
+    resolvedSubject: null,
     recentMetrics: [],
     targetCues: null,
-    presentByClause: new Map(),
+    presentByClause: null,
     presentSentence: undefined,
     presentState: undefined,
     dateLists: null,
     sectionBefore,
     lastStated,
   };
-  for (let k = 0; k < figures.length; k++) (st.figStarts[k] = figures[k]!.start), (st.figEnds[k] = figures[k]!.end);
+  for (let k = 0; k < figures.length; k++) st.figStarts.push(figures[k]!.start), st.figEnds.push(figures[k]!.end);
   for (let k = figures.length - 1, m = Infinity; k >= 0; k--) st.figMinEndFrom[k] = m = Math.min(m, figures[k]!.end);
   let lastCarry: { period: string; rule: string } | null = null;
   let lastStatedHere: string | null = null;
@@ -2568,7 +2729,7 @@ function readSentence(
     const unit: 'persons' | undefined = def?.unit_kinds[0] === 'persons' && (f.unit === 'count' || f.unit === 'unknown') ? 'persons' : undefined;
     const joined = `ctx:metric=${m.rule}${unit ? `;unit=${unit}(${m.metric})` : ''};subject=${s.rule};period=${p.rule}${p.isTarget ? `;target=${p.targetRule}` : ''}`;
     // (whitespace runs become one space: only a rule holding any other whitespace, or two in a row, changes)
-    const rule = /[^\S ]|\s\s/.test(joined) ? joined.replace(/\s+/g, ' ') : joined;
+    const rule = ODD_SPACE.test(joined) ? joined.replace(/\s+/g, ' ') : joined;
     out[idx[k]!] = {
       metric: m.metric,
       subject: s.subject?.id ?? null,

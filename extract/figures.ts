@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { readLanguageFile } from './language.js';
 import { isCurrencyUnit, UNITS, type Bound, type Unit } from './records.js';
+import { isSpaceCode } from './sentences.js';
 
 /**
  * The figure grammar: finds every number stated in a text and says whether it is a figure (with value,
@@ -267,7 +268,7 @@ const CURRENCY_SUFFIX_RE = new RegExp(`${WS0}(${alt(CURRENCY_SUFFIX_WORDS)})`, '
 const CURRENCY_PREFIX_LAST = new Set(ALL_CURRENCY_PREFIXES.map((p) => p.slice(-1).toLowerCase()));
 function lastNonSpace(text: string, at: number): string {
   let i = at - 1;
-  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
   return i >= 0 ? text[i]!.toLowerCase() : '';
 }
 const CURRENCY_PREFIX_RE = new RegExp(
@@ -321,18 +322,31 @@ const ROUNDED_UNITS = new Set(LEX.interval.rounded_units.map(asUnit));
 /** a word after a number: a letter run (hyphens, apostrophes, & inside), or a short parenthetical */
 const WORD_RE = new RegExp(`(?:${WS0}|-)(\\([^()\\n]{1,30}\\)|\\p{L}(?:[\\p{L}\\p{M}&'’-]*\\p{L})?)`, 'uy');
 const LETTER = /\p{L}/u;
+/**
+ * One UTF-16 unit of text tested against a one-character class by its code where it is ASCII, else by the class
+ * (asked for the characters before every number of a page: a regex per ASCII character cost more than the code).
+ */
+const isAsciiLetterCode = (u: number): boolean => (u >= 65 && u <= 90) || (u >= 97 && u <= 122);
+function isLetterAt(text: string, i: number): boolean {
+  const u = text.charCodeAt(i);
+  return u < 128 ? isAsciiLetterCode(u) : LETTER.test(text[i]!);
+}
 const HAN_START = /^[\u3400-\u9fff]/u;
 const RANK_BEFORE = LEX.rank_before;
 const TIME_DATERS = new Set(LEX.time_daters.map(norm));
 const PUNCT = /[^\p{L}\p{N}\n\s]/u;
+function isPunctAt(text: string, i: number): boolean {
+  const u = text.charCodeAt(i);
+  return u < 128 ? !isAsciiLetterCode(u) && !(u >= 48 && u <= 57) && u !== 10 && !isSpaceCode(u) : PUNCT.test(text[i]!);
+}
 
 /** the word before `at`, over trailing spaces and up to two punctuation marks ("than, ", "of (") */
 function prevWordAt(text: string, at: number): string | null {
   let i = at - 1;
-  while (i >= 0 && /\s/.test(text[i]!)) i--;
-  for (let k = 0; k < 2 && i >= 0 && PUNCT.test(text[i]!); k++) i--;
+  while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
+  for (let k = 0; k < 2 && i >= 0 && isPunctAt(text, i); k++) i--;
   const end = i + 1;
-  while (i >= 0 && LETTER.test(text[i]!)) i--;
+  while (i >= 0 && isLetterAt(text, i)) i--;
   return end > i + 1 ? text.slice(i + 1, end) : null;
 }
 
@@ -405,6 +419,39 @@ interface SkipPattern {
    * finding this first). A match starting at or after lastIndex holds an occurrence at or after it.
    */
   ahead?: { re: RegExp; back: number };
+  /**
+   * The pattern opens with a lookbehind for the text's start or one of these characters ("(?<=^|[\n\f])"): a match
+   * starts only there, so only there is it tried (sticky), not at every position of the page.
+   */
+  lineStart?: string;
+}
+
+const stickyCopies = new WeakMap<RegExp, RegExp>();
+/** the pattern with the sticky flag, to be tried at one position */
+function stickyOf(re: RegExp): RegExp {
+  let y = stickyCopies.get(re);
+  if (!y) stickyCopies.set(re, (y = new RegExp(re.source, re.flags.replace('g', '') + 'y')));
+  return y;
+}
+
+/**
+ * The positions right after one of `chars` (line starts), in order, each searched for once: `after(from)` is the
+ * first at or after from + 1 (-1: none). Each character's next occurrence is remembered, so a character that is
+ * rare or absent is not searched for again at every line.
+ */
+function lineStarts(text: string, chars: string): { after(from: number): number } {
+  const next = new Array<number>(chars.length).fill(-2);
+  return {
+    after(from: number): number {
+      let best = -1;
+      for (let k = 0; k < chars.length; k++) {
+        if (next[k]! !== -1 && next[k]! < from) next[k] = text.indexOf(chars[k]!, from);
+        const i = next[k]!;
+        if (i >= 0 && (best < 0 || i < best)) best = i;
+      }
+      return best < 0 ? -1 : best + 1;
+    },
+  };
 }
 
 const PRODUCT_ALT = LEX.product_patterns.join('|');
@@ -511,6 +558,7 @@ const SKIP_PATTERNS: SkipPattern[] = [
   {
     // "1. Strengthening", "2) Improving": a small number opening a line, then a capitalised word
     re: /(?<=^|[\n\f])[ \t]*(\(?\d{1,2}[.)])(?=[ \t]+[\p{Lu}“"])/gdu,
+    lineStart: '\n\f',
     reason: 'list_number',
     group: 1,
     accept: (m, text) => {
@@ -523,12 +571,14 @@ const SKIP_PATTERNS: SkipPattern[] = [
   {
     // a page's first or last line that is only a number ("2", "- 3 -", "Page 4", "4 / 12")
     re: /(?<=^|\f)[ \t]*((?:[Pp]age[ \t]+)?-?[ \t]*\d{1,4}[ \t]*-?(?:[ \t]*(?:\/|of)[ \t]*\d{1,4})?)[ \t]*(?=\r?\n|\f|$)/gdu,
+    lineStart: '\f',
     reason: 'page_number',
     group: 1,
     accept: (m, text) => !nextLineStartsWithUnit(text, m.index + m[0].length),
   },
   {
     re: /(?<=^|\n)[ \t]*((?:[Pp]age[ \t]+)?-?[ \t]*\d{1,4}[ \t]*-?(?:[ \t]*(?:\/|of)[ \t]*\d{1,4})?)[ \t]*(?:\r?\n[ \t]*)*(?=\f|$)/gdu,
+    lineStart: '\n',
     reason: 'page_number',
     group: 1,
   },
@@ -948,6 +998,30 @@ class Scanner {
   structural(): void {
     const t = this.text;
     for (const p of SKIP_PATTERNS) {
+      const take = (m: RegExpExecArray): void => {
+        if (p.accept && !p.accept(m, t)) return;
+        const span: [number, number] | null | undefined = p.spanOf
+          ? p.spanOf(m, t)
+          : p.group !== undefined
+            ? m.indices?.[p.group]
+            : [m.index, m.index + m[0].length];
+        if (span) this.skip(span[0], span[1], p.reason);
+      };
+      if (p.lineStart !== undefined) {
+        // tried at each line start in order, from the end of the last match on: what the global search finds
+        const y = stickyOf(p.re);
+        const starts = lineStarts(t, p.lineStart);
+        let from = 0;
+        for (let q = 0; q >= 0; q = starts.after(q)) {
+          if (q < from) continue;
+          y.lastIndex = q;
+          const m = y.exec(t);
+          if (!m || m[0].length === 0) continue;
+          take(m);
+          from = q + m[0].length;
+        }
+        continue;
+      }
       p.re.lastIndex = 0;
       const next = (): RegExpExecArray | null => {
         if (p.ahead) {
@@ -963,13 +1037,7 @@ class Scanner {
           p.re.lastIndex++;
           continue;
         }
-        if (p.accept && !p.accept(m, t)) continue;
-        const span: [number, number] | null | undefined = p.spanOf
-          ? p.spanOf(m, t)
-          : p.group !== undefined
-            ? m.indices?.[p.group]
-            : [m.index, m.index + m[0].length];
-        if (span) this.skip(span[0], span[1], p.reason);
+        take(m);
       }
     }
     PAGINATION_RE.lastIndex = 0;
@@ -999,9 +1067,10 @@ class Scanner {
     // cheap filter first: the token before `at` must be able to end a qualifier
     const t = this.text;
     let i = at - 1;
-    while (i >= 0 && /\s/.test(t[i]!)) i--;
+    while (i >= 0 && isSpaceCode(t.charCodeAt(i))) i--;
     const tokEnd = i + 1;
-    while (i >= 0 && tokEnd - i <= 24 && /[\p{L}.~]/u.test(t[i]!)) i--;
+    // ([\p{L}.~]: a letter, a full stop or a tilde)
+    while (i >= 0 && tokEnd - i <= 24 && (isLetterAt(t, i) || t.charCodeAt(i) === 46 || t.charCodeAt(i) === 126)) i--;
     const tok = t.slice(i + 1, tokEnd).toLowerCase();
     if (!QUAL_LAST_WORDS.has(tok) && !QUAL_CJK.some((q) => tok.endsWith(q))) return null;
     const from = Math.max(0, at - QUAL_MAX_LEN);

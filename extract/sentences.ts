@@ -159,9 +159,12 @@ function nextNonSpace(text: string, i: number): number {
 }
 
 /** Token of letters and dots right before position `dot` (the period itself excluded). */
+/** [A-Za-z.] by code (asked for each character before every full stop of a page: no regex per character) */
+const isTokenCode = (u: number): boolean => (u >= 65 && u <= 90) || (u >= 97 && u <= 122) || u === 46;
+
 function tokenBefore(text: string, dot: number): string {
   let j = dot;
-  while (j > 0 && /[A-Za-z.]/.test(text[j - 1]!)) j--;
+  while (j > 0 && isTokenCode(text.charCodeAt(j - 1))) j--;
   return text.slice(j, dot);
 }
 
@@ -170,7 +173,7 @@ function isAbbreviation(text: string, dot: number): boolean {
   if (tok.length === 0) {
     // "1." at the start of a line is a list enumerator
     let j = dot;
-    while (j > 0 && /[0-9]/.test(text[j - 1]!)) j--;
+    while (j > 0 && text.charCodeAt(j - 1) >= 48 && text.charCodeAt(j - 1) <= 57) j--;
     if (j === dot) return false;
     let k = j;
     while (k > 0 && (text[k - 1] === ' ' || text[k - 1] === '\t')) k--;
