@@ -17,25 +17,27 @@ WITH dated AS (
   SELECT
     m.mention_id, m.source_id, m.bound, m.value, m.lo, m.hi, m.lo_exclusive, m.hi_exclusive,
     m.metric, m.subject, m.unit, m.canonical_unit, m.is_target, m.pinned_by, m.alternate_of, m.excluded_reason,
-    k.metric_kind,
+    m.metric_kind,
     CASE
-      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND k.metric_kind IS DISTINCT FROM 'stock' AND m.pinned_by IS NULL) THEN m.period
-      WHEN k.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN strftime(s.published_on, '%Y-%m-%d')
+      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND m.metric_kind IS DISTINCT FROM 'stock' AND m.pinned_by IS NULL) THEN m.period
+      WHEN m.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN strftime(s.published_on, '%Y-%m-%d')
     END AS period,
     CASE
-      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND k.metric_kind IS DISTINCT FROM 'stock' AND m.pinned_by IS NULL) THEN m.period_basis
-      WHEN k.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN 'publication'
+      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND m.metric_kind IS DISTINCT FROM 'stock' AND m.pinned_by IS NULL) THEN m.period_basis
+      WHEN m.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN 'publication'
       ELSE 'none'
     END AS period_basis
   FROM mentions_norm m
-  LEFT JOIN stg_metrics k USING (metric)
   LEFT JOIN stg_sources s USING (source_id)
 ),
--- every period a mention can end up with: its own, or its source's publication date
+-- every period a mention can end up with: its own, one a decision pins, or its source's publication date (the
+-- staged mentions' periods rather than mentions_read's: the same ones without joining every mention to the pins)
 period_dates AS (
   SELECT period, period_start(period) AS period_start, period_end(period) AS period_end
   FROM (
-    SELECT DISTINCT period FROM mentions_read WHERE period IS NOT NULL
+    SELECT DISTINCT period FROM stg_mentions WHERE period IS NOT NULL
+    UNION
+    SELECT pin_period FROM decision_pins WHERE pin_period IS NOT NULL
     UNION
     SELECT strftime(published_on, '%Y-%m-%d') FROM stg_sources WHERE published_on IS NOT NULL
   )
