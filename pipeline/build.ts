@@ -130,7 +130,7 @@ export interface ExtractShardOptions {
   allowEmpty?: boolean;
 }
 
-/** `figtrail extract --shard i/n`: extracts one shard of the sources into <outDir>/shard-<i>-of-<n>.json. */
+/** `figtrail extract --shard i/n`: extracts one shard of the sources into <outDir>/shard-<i>-of-<n>.json (and its mentions' .mentions.parquet). */
 export async function extractShard(opts: ExtractShardOptions): Promise<{ file: string; stats: ExtractStats; errors: SourceErrorRecord[] }> {
   const root = projectRoot();
   const log = opts.quiet ? () => {} : (l: string) => (opts.log ?? ((t: string) => process.stderr.write(`${t}\n`)))(terminalText(l));

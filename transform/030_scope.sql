@@ -10,8 +10,9 @@
 -- lexicon does not type, are 'unscoped': counted, never reconciled into a dated fact.
 
 -- Only the columns the later models read are kept (the quote and the text around it stay in stg_mentions,
--- joined back by id for the few mentions a resolution names), and a period's first and last days are worked
--- out once per distinct period, not once per mention: 10,000,000 mentions carry a few hundred periods.
+-- joined back by id for the few mentions a resolution names). A period's first and last days are worked out
+-- once per fact (041_fact_keys.sql), not joined to every mention here: 10,000,000 mentions state a few
+-- thousand facts.
 CREATE OR REPLACE TABLE mentions_scoped AS
 WITH dated AS (
   SELECT
@@ -29,22 +30,7 @@ WITH dated AS (
     END AS period_basis
   FROM mentions_norm m
   LEFT JOIN stg_sources s USING (source_id)
-),
--- every period a mention can end up with: its own, one a decision pins, or its source's publication date (the
--- staged mentions' periods rather than mentions_read's: the same ones without joining every mention to the pins)
-period_dates AS (
-  SELECT period, period_start(period) AS period_start, period_end(period) AS period_end
-  FROM (
-    SELECT DISTINCT period FROM stg_mentions WHERE period IS NOT NULL
-    UNION
-    SELECT pin_period FROM decision_pins WHERE pin_period IS NOT NULL
-    UNION
-    SELECT strftime(published_on, '%Y-%m-%d') FROM stg_sources WHERE published_on IS NOT NULL
-  )
 )
 SELECT
-  d.* REPLACE (coalesce(d.excluded_reason, CASE WHEN d.period IS NULL THEN 'unscoped' END) AS excluded_reason),
-  pd.period_start,
-  pd.period_end
-FROM dated d
-LEFT JOIN period_dates pd ON pd.period = d.period;
+  d.* REPLACE (coalesce(d.excluded_reason, CASE WHEN d.period IS NULL THEN 'unscoped' END) AS excluded_reason)
+FROM dated d;

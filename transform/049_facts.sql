@@ -21,11 +21,16 @@ per_fact AS (
     -- the reasoning names the mentions one by one, up to 12 of them (a figure stated hundreds of times would
     -- otherwise carry a resolution text of hundreds of kilobytes); mention_ids always lists them all
     min({'mention_id': fm.mention_id, 'bound': fm.bound, 'value': fm.value, 'lo': fm.lo, 'hi': fm.hi,
-         'lo_exclusive': fm.lo_exclusive, 'hi_exclusive': fm.hi_exclusive, 'source_id': fm.source_id}, 12) AS first12,
-    -- only settled conflicts name the mentions they kept (up to 12; how many there are is the set's n_kept)
-    min(fm.mention_id, 12) FILTER (WHERE ks.fact_no IS NOT NULL) AS kept12
+         'lo_exclusive': fm.lo_exclusive, 'hi_exclusive': fm.hi_exclusive, 'source_id': fm.source_id}, 12) AS first12
   FROM fact_mentions fm
-  LEFT JOIN kept_sets ks
+  GROUP BY fm.fact_no
+),
+-- only settled conflicts name the mentions they kept (up to 12; how many there are is the set's n_kept): an inner
+-- join, so that only those mentions are aggregated (a left join carried every mention through one more aggregate)
+kept_first AS (
+  SELECT fm.fact_no, min(fm.mention_id, 12) AS kept12
+  FROM fact_mentions fm
+  JOIN kept_sets ks
     ON ks.fact_no = fm.fact_no
    AND in_set(fm.mention_id, fm.kind_rank, fm.published_on, ks.keeps_mention_id, ks.keeps_kind_rank, ks.keeps_published_on)
   GROUP BY fm.fact_no
@@ -34,7 +39,7 @@ per_fact AS (
 -- all of its 10,000,000 rows)
 named AS (
   SELECT unnest(first12).mention_id AS mention_id FROM per_fact
-  UNION SELECT unnest(kept12) FROM per_fact
+  UNION SELECT unnest(kept12) FROM kept_first
   UNION SELECT mention_id FROM fact_value
 ),
 quotes AS MATERIALIZED (
@@ -50,7 +55,7 @@ described AS (
 ),
 kept AS (
   SELECT p.fact_no, string_agg('''' || q.quote || '''', ', ' ORDER BY k.mention_id) AS kept_quotes
-  FROM per_fact p, unnest(p.kept12) AS k(mention_id)
+  FROM kept_first p, unnest(p.kept12) AS k(mention_id)
   JOIN quotes q ON q.mention_id = k.mention_id
   GROUP BY p.fact_no
 ),

@@ -175,12 +175,17 @@ describe('the scope invariants catch a flow or ratio dated by its publication da
     try {
       await expect(runAsserts(con, '030_scope.sql', asserts)).resolves.toBeUndefined();
       // the scope rule of v1.1.0: a ratio kept its publication date
-      await con.run(`UPDATE mentions_scoped SET excluded_reason = NULL, period = '2017-09-29', period_basis = 'publication',
-        period_start = DATE '2017-09-29', period_end = DATE '2017-09-29' WHERE mention_id = 'm_00000000000000e4'`);
+      await con.run(`UPDATE mentions_scoped SET excluded_reason = NULL, period = '2017-09-29', period_basis = 'publication'
+        WHERE mention_id = 'm_00000000000000e4'`);
       const err = await runAsserts(con, '030_scope.sql', asserts).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(InvariantError);
       expect((err as InvariantError).assertion).toMatch(/^only stocks are dated by their publication date/);
       expect((err as Error).message).toContain('m_00000000000000e4');
+      // a kept period that does not parse (month 13) is named by the period check
+      await con.run(`UPDATE mentions_scoped SET period_basis = 'stated', period = '2017-13' WHERE mention_id = 'm_00000000000000e4'`);
+      const bad = await runAsserts(con, '030_scope.sql', asserts).catch((e: unknown) => e);
+      expect((bad as InvariantError).assertion).toMatch(/^every period kept for reconciliation parses to dates/);
+      expect((bad as InvariantError).rows).toEqual([{ period: '2017-13', period_start: null, period_end: null }]);
     } finally {
       con.closeSync();
       instance.closeSync();
