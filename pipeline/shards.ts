@@ -6,8 +6,8 @@
  * reconcile reads, with the same header in its key-value metadata. `figtrail build --from-shards DIR...` reads
  * them back (readShards) after checking that the set is complete, without duplicates and consistent (one
  * manifest, one extractor, one lexicon), and that each Parquet file is its JSON shard's (same header, as many
- * mentions); the reconcile reads the Parquet files (10,000,000 mentions: 0.65 s of CPU per 1,000,000 against
- * 2.4 s for the same mentions as newline-delimited JSON, whose every row is parsed whole).
+ * mentions); the reconcile reads the Parquet files (10,000,000 mentions: 190 MB read in 8–9 s of CPU, against
+ * 9.8 GB and 30 s as newline-delimited JSON, whose every row DuckDB parses whole).
  */
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
