@@ -37,7 +37,7 @@ usage:
 defaults: --dataset dataset/ (the project's own)  --sources: the dataset's (sources/)  --out: the dataset's out/build/ (build)  --build out/build/  --out out/ (release)
   --jobs: one extraction worker per core (1 = in-process)  --cache: .cache/figtrail/ (safe to delete)
   a build whose inputs, code and options are unchanged and whose --out still verifies is skipped (--force rebuilds)
-  extract --shard i/n writes DIR/shard-i-of-n.json; build --from-shards DIR... merges a complete set of shards
+  extract --shard i/n writes DIR/shard-i-of-n.json (+ .mentions.parquet); build --from-shards DIR... merges a complete set of shards
   (the same --sources manifest) and reconciles, checks and publishes exactly as a normal build
 budget flags (per source; over one, the source fails with that reason and the others build):
   --timeout-per-source S (30; timeout)  --max-heap-mb N (768 per worker; too_complex)  --max-pages N (2000; too_many_pages)

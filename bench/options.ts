@@ -21,7 +21,7 @@ export const BENCH_USAGE = `usage: npm run bench [-- --full] [-- --scale-10m [--
   (default) quick: 10 two-column PDFs × 10 pages, 30 HTML pages, 100,000 mentions; one run per figure
   --full        the targets' scale: 200 PDFs × 10 pages, 500 HTML pages, 1,000,000 mentions; best of runs;
                 then the --scale-10m section
-  --scale-10m   only 10,000,000 mentions from 8 NDJSON extraction shards, one reconcile under a 2 GB DuckDB
+  --scale-10m   only 10,000,000 mentions from 8 extraction shards (Parquet), one reconcile under a 2 GB DuckDB
                 memory limit (minutes; ~10 GB of shards + DuckDB spill in the temp folder); with --full, last
   --scale-mentions=N  the --scale-10m section with N mentions instead of 10,000,000 (develop at 1,000,000:
                 the targets stay those of 10,000,000 and are then printed for reference only)

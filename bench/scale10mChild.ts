@@ -1,10 +1,11 @@
 /**
  * Child-process side of the 10,000,000-mention bench (bench/scale10m.ts), one process per job as a CI
  * matrix would run them, so each job's wall time and peak RSS are its own:
- *   node dist/bench/scale10mChild.js shard <mentions.json template> <out.ndjson> <from> <to> <nSources> <seed>
- *       one extraction shard's output: mentions [from, to) as NDJSON, streamed (bounded memory)
- *   node dist/bench/scale10mChild.js reconcile <workdir> <nSources> <memory limit> <shard.ndjson>...
- *       the one reconcile job: every shard read as one input by runTransform under the memory limit
+ *   node dist/bench/scale10mChild.js shard <mentions.json template> <out.ndjson> <out.parquet> <i> <n> <from> <to> <nSources> <seed>
+ *       one extraction shard's output: mentions [from, to) as NDJSON, streamed (bounded memory), then as the
+ *       Parquet file of their columns that `extract --shard` writes beside its JSON (pipeline/shards.ts)
+ *   node dist/bench/scale10mChild.js reconcile <workdir> <nSources> <memory limit> <shard.mentions.parquet>...
+ *       the one reconcile job: every shard's Parquet file read as one input by runTransform under the memory limit
  * On exit the child writes {maxRssKb, ...} as JSON to the file named by FIGTRAIL_BENCH_REPORT.
  */
 import { createHash } from 'node:crypto';
@@ -14,6 +15,7 @@ import type { Mention } from '../extract/records.js';
 import { metricKinds } from '../pipeline/build.js';
 import { loadDataset } from '../pipeline/dataset.js';
 import { syntheticSources, writeSyntheticMentions } from './syntheticMentions.js';
+import { SHARD_FORMAT, writeShardMentions } from '../pipeline/shards.js';
 
 const report: Record<string, unknown> = {};
 process.on('exit', (code) => {
@@ -22,11 +24,16 @@ process.on('exit', (code) => {
 });
 
 const [mode, ...args] = process.argv.slice(2);
-if (mode === 'shard' && args.length === 6) {
-  const [template, out, from, to, nSources, seed] = args as [string, string, string, string, string, string];
+if (mode === 'shard' && args.length === 9) {
+  const [template, out, parquetOut, index, count, from, to, nSources, seed] = args as [string, string, string, string, string, string, string, string, string];
   const templates = JSON.parse(readFileSync(template, 'utf8')) as Mention[];
   const t0 = performance.now();
   report.mentions = writeSyntheticMentions(out, templates, { from: Number(from), to: Number(to), nSources: Number(nSources), seed: Number(seed) });
+  // what `figtrail extract --shard` writes beside its JSON: the mentions' columns as Parquet, the header in it
+  const t1 = performance.now();
+  const header = { format: SHARD_FORMAT, shard: { index: Number(index), count: Number(count) }, versions: 'bench', lexicon_hash: 'bench', manifest_sha256: 'bench', manifest_sources: Number(nSources) };
+  await writeShardMentions(out, parquetOut, header);
+  report.parquetSeconds = (performance.now() - t1) / 1000;
   report.seconds = (performance.now() - t0) / 1000;
 } else if (mode === 'reconcile' && args.length >= 4) {
   const [work, sourceCount, memoryLimit, ...shards] = args as [string, string, string, ...string[]];
@@ -77,6 +84,6 @@ if (mode === 'shard' && args.length === 6) {
   // CPU time beside wall time: on a shared machine the wall time says as much about the neighbours
   report.cpuSeconds = cpuSince(cpu0);
 } else {
-  process.stderr.write('usage: scale10mChild.js shard TEMPLATE OUT FROM TO NSOURCES SEED | reconcile WORKDIR NSOURCES MEMORY_LIMIT SHARD...\n');
+  process.stderr.write('usage: scale10mChild.js shard TEMPLATE OUT.ndjson OUT.parquet I N FROM TO NSOURCES SEED | reconcile WORKDIR NSOURCES MEMORY_LIMIT SHARD...\n');
   process.exitCode = 2;
 }

@@ -130,7 +130,7 @@ export interface ExtractShardOptions {
   allowEmpty?: boolean;
 }
 
-/** `figtrail extract --shard i/n`: extracts one shard of the sources into <outDir>/shard-<i>-of-<n>.json. */
+/** `figtrail extract --shard i/n`: extracts one shard of the sources into <outDir>/shard-<i>-of-<n>.json (and its mentions' .mentions.parquet). */
 export async function extractShard(opts: ExtractShardOptions): Promise<{ file: string; stats: ExtractStats; errors: SourceErrorRecord[] }> {
   const root = projectRoot();
   const log = opts.quiet ? () => {} : (l: string) => (opts.log ?? ((t: string) => process.stderr.write(`${t}\n`)))(terminalText(l));
@@ -168,10 +168,10 @@ export async function extractShard(opts: ExtractShardOptions): Promise<{ file: s
           errors.push(r.error);
           log(`error  ${r.error.message}`);
         }
-        writer.add({ ...r, layout: encoded.layoutJson === null ? null : (JSON.parse(encoded.layoutJson) as SourceResult['layout']) }, encoded.pageTexts);
+        writer.add({ ...r, layout: encoded.layoutJson === null ? null : (JSON.parse(encoded.layoutJson) as SourceResult['layout']) }, encoded.pageTexts, encoded.mentionsNdjson);
       },
     });
-    const file = writer.close();
+    const file = await writer.close();
     const f = stage.end();
     log(`extract: shard ${opts.shard.index}/${opts.shard.count}: ${entries.length} of ${manifest.length} sources, ${errors.length} failed, ${stats.cacheHits} from cache (${f.pages} pages, ${f.seconds.toFixed(1)} s) → ${file}`);
     return { file, stats, errors };
@@ -364,7 +364,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const rows = { sources, mentions, skips, texts: extracted.texts };
     const reconciling = reconcileStep({
       workDir: work,
-      mentionsPath: extracted.mentionsPath,
+      // from shards: their Parquet files of mentions (checked against their JSON shards by the extract step)
+      mentionsPath: shardSet ? shardSet.mentionFiles : extracted.mentionsPath,
       sources,
       lexicon: dataset.lexicon,
       rulesPath: dataset.rulesPath,

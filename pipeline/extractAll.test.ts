@@ -11,6 +11,7 @@ import type { ManifestEntry } from '../extract/manifest.js';
 import { extractAll } from './extractAll.js';
 import type { WorkerPool } from './pool.js';
 import { runSourceTask, type SourceTask } from './worker.js';
+import { shardMentionsFile } from './shards.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const realManifest = JSON.parse(readFileSync(path.join(root, 'sources', 'manifest.json'), 'utf8')) as Record<string, unknown>[];
@@ -192,7 +193,19 @@ describe('sharded extraction', () => {
     s2json.lexicon_hash = 'f'.repeat(64);
     writeFileSync(path.join(odd, path.basename(s2.file)), JSON.stringify(s2json));
     await expect(build({ sourcesDir: src, outDir: path.join(tmp, 'x3'), fromShards: [odd], ...quiet })).rejects.toThrow(/inconsistent shards: .*lexicon_hash/);
+    // the reconcile reads each shard's mentions from its Parquet file: another shard's, or none, is refused
+    const swapped = path.join(tmp, 'swapped');
+    mkdirSync(swapped);
+    const [c1, c2] = [s1.file, s2.file].map((f) => path.join(swapped, path.basename(f))) as [string, string];
+    copyFileSync(s1.file, c1);
+    copyFileSync(s2.file, c2);
+    copyFileSync(shardMentionsFile(s1.file), shardMentionsFile(c2));
+    copyFileSync(shardMentionsFile(s2.file), shardMentionsFile(c1));
+    await expect(build({ sourcesDir: src, outDir: path.join(tmp, 'x4'), fromShards: [swapped], ...quiet })).rejects.toThrow(/not the mentions of shard-1-of-2\.json/);
+    rmSync(shardMentionsFile(c1));
+    await expect(build({ sourcesDir: src, outDir: path.join(tmp, 'x4'), fromShards: [swapped], ...quiet })).rejects.toThrow(/its mentions file shard-1-of-2\.mentions\.parquet is missing/);
     expect(existsSync(path.join(tmp, 'x1'))).toBe(false);
+    expect(existsSync(path.join(tmp, 'x4'))).toBe(false);
   });
 });
 

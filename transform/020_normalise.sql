@@ -37,10 +37,12 @@ from_mentions AS (
   GROUP BY metric, unit
   QUALIFY row_number() OVER (PARTITION BY metric ORDER BY count(*) DESC, unit) = 1
 )
-SELECT metric, coalesce(l.unit, m.unit) AS canonical_unit
+-- with the metric's kind (030_scope.sql): one join of every mention to its metric, not two
+SELECT metric, coalesce(l.unit, m.unit) AS canonical_unit, k.metric_kind
 FROM (SELECT metric FROM from_lexicon UNION SELECT metric FROM from_mentions) AS all_metrics
 LEFT JOIN from_lexicon l USING (metric)
-LEFT JOIN from_mentions m USING (metric);
+LEFT JOIN from_mentions m USING (metric)
+LEFT JOIN stg_metrics k USING (metric);
 
 CREATE OR REPLACE VIEW mentions_norm AS
 SELECT
@@ -48,6 +50,7 @@ SELECT
   -- currency units are their ISO 4217 codes (extract/records.ts CURRENCY_UNITS), the only upper-case unit ids
   CASE WHEN regexp_full_match(m.unit, '[A-Z]{3}') THEN 'currency' ELSE m.unit END AS unit_class,
   mu.canonical_unit,
+  mu.metric_kind,                                                      -- NULL: a metric the lexicon does not type
   cp.primary_mention_id AS alternate_of,
   CASE
     WHEN cp.primary_mention_id IS NOT NULL THEN 'alternate_currency'   -- carried by its CNY mention

@@ -10,39 +10,27 @@
 -- lexicon does not type, are 'unscoped': counted, never reconciled into a dated fact.
 
 -- Only the columns the later models read are kept (the quote and the text around it stay in stg_mentions,
--- joined back by id for the few mentions a resolution names), and a period's first and last days are worked
--- out once per distinct period, not once per mention: 10,000,000 mentions carry a few hundred periods.
+-- joined back by id for the few mentions a resolution names). A period's first and last days are worked out
+-- once per fact (041_fact_keys.sql), not joined to every mention here: 10,000,000 mentions state a few
+-- thousand facts.
 CREATE OR REPLACE TABLE mentions_scoped AS
 WITH dated AS (
   SELECT
     m.mention_id, m.source_id, m.bound, m.value, m.lo, m.hi, m.lo_exclusive, m.hi_exclusive,
     m.metric, m.subject, m.unit, m.canonical_unit, m.is_target, m.pinned_by, m.alternate_of, m.excluded_reason,
-    k.metric_kind,
+    m.metric_kind,
     CASE
-      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND k.metric_kind IS DISTINCT FROM 'stock' AND m.pinned_by IS NULL) THEN m.period
-      WHEN k.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN strftime(s.published_on, '%Y-%m-%d')
+      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND m.metric_kind IS DISTINCT FROM 'stock' AND m.pinned_by IS NULL) THEN m.period
+      WHEN m.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN strftime(s.published_on, '%Y-%m-%d')
     END AS period,
     CASE
-      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND k.metric_kind IS DISTINCT FROM 'stock' AND m.pinned_by IS NULL) THEN m.period_basis
-      WHEN k.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN 'publication'
+      WHEN m.period IS NOT NULL AND NOT (m.period_basis = 'publication' AND m.metric_kind IS DISTINCT FROM 'stock' AND m.pinned_by IS NULL) THEN m.period_basis
+      WHEN m.metric_kind = 'stock' AND s.published_on IS NOT NULL THEN 'publication'
       ELSE 'none'
     END AS period_basis
   FROM mentions_norm m
-  LEFT JOIN stg_metrics k USING (metric)
   LEFT JOIN stg_sources s USING (source_id)
-),
--- every period a mention can end up with: its own, or its source's publication date
-period_dates AS (
-  SELECT period, period_start(period) AS period_start, period_end(period) AS period_end
-  FROM (
-    SELECT DISTINCT period FROM mentions_read WHERE period IS NOT NULL
-    UNION
-    SELECT strftime(published_on, '%Y-%m-%d') FROM stg_sources WHERE published_on IS NOT NULL
-  )
 )
 SELECT
-  d.* REPLACE (coalesce(d.excluded_reason, CASE WHEN d.period IS NULL THEN 'unscoped' END) AS excluded_reason),
-  pd.period_start,
-  pd.period_end
-FROM dated d
-LEFT JOIN period_dates pd ON pd.period = d.period;
+  d.* REPLACE (coalesce(d.excluded_reason, CASE WHEN d.period IS NULL THEN 'unscoped' END) AS excluded_reason)
+FROM dated d;

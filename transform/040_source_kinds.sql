@@ -14,7 +14,10 @@
 -- the most precise mention (narrowest finite interval) whose value lies inside the set's intersection;
 -- if no mention has a finite interval (e.g. only "over 3 trillion"), the tightest bound, interval left open.
 
--- This model: the source kind of each source, from the publisher patterns in rules.yaml (first listed match wins).
+-- This model: the source kind of each source, from the publisher patterns in rules.yaml (first listed match wins),
+-- and what else the models read of a source per mention (its publication date, its publisher as a number), so
+-- that 042_fact_mentions.sql joins each mention to one table of its source, and 043_fact_groups.sql counts a
+-- fact's publishers without joining every mention to its source again.
 -- Matched once per distinct publisher: a pattern that is a column is compiled for each row it is matched
 -- against (20,000 sources of 2 publishers took seconds; their 2 publishers take milliseconds).
 CREATE OR REPLACE TABLE source_kinds AS
@@ -27,6 +30,9 @@ WITH publisher_kinds AS (
 SELECT
   s.source_id,
   coalesce(k.source_kind, 'other')   AS source_kind,
-  coalesce(k.kind_rank, 1000000)     AS kind_rank      -- lower = preferred by R2
+  coalesce(k.kind_rank, 1000000)     AS kind_rank,     -- lower = preferred by R2
+  s.published_on,
+  -- one number per named publisher (NULL: none named, which proves no independence); never published
+  CASE WHEN s.publisher IS NOT NULL THEN CAST(dense_rank() OVER (ORDER BY s.publisher) AS INTEGER) END AS publisher_no
 FROM stg_sources s
 LEFT JOIN publisher_kinds k ON k.publisher IS NOT DISTINCT FROM s.publisher;

@@ -10,11 +10,11 @@ WITH b AS (
     max(CASE WHEN lo IS NOT NULL THEN {'at': lo, 'excluded': lo_exclusive} END) AS lo_edge,
     min(CASE WHEN hi IS NOT NULL THEN {'at': hi, 'included': NOT hi_exclusive} END) AS hi_edge,
     count(*) AS n_mentions, count(DISTINCT source_id) AS n_sources,
-    count(DISTINCT s.publisher) AS n_publishers,   -- a source without a named publisher proves no independence
+    count(DISTINCT publisher_no) AS n_publishers,   -- a source without a named publisher (NULL) proves no independence
     min(kind_rank) AS best_kind_rank, count(DISTINCT kind_rank) AS n_kinds,
     max(published_on) AS latest_published, count(DISTINCT published_on) AS n_dates,
     count(*) FILTER (WHERE published_on IS NULL) AS n_undated
-  FROM fact_mentions JOIN (SELECT source_id, publisher FROM stg_sources) s USING (source_id) GROUP BY fact_no
+  FROM fact_mentions GROUP BY fact_no
 )
 SELECT
   k.fact_id, b.fact_no,

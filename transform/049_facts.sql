@@ -21,12 +21,16 @@ per_fact AS (
     -- the reasoning names the mentions one by one, up to 12 of them (a figure stated hundreds of times would
     -- otherwise carry a resolution text of hundreds of kilobytes); mention_ids always lists them all
     min({'mention_id': fm.mention_id, 'bound': fm.bound, 'value': fm.value, 'lo': fm.lo, 'hi': fm.hi,
-         'lo_exclusive': fm.lo_exclusive, 'hi_exclusive': fm.hi_exclusive, 'source_id': fm.source_id}, 12) AS first12,
-    -- only settled conflicts name the mentions they kept (up to 12, then a count)
-    min(fm.mention_id, 12) FILTER (WHERE ks.fact_no IS NOT NULL) AS kept12,
-    count(*) FILTER (WHERE ks.fact_no IS NOT NULL) AS n_kept
+         'lo_exclusive': fm.lo_exclusive, 'hi_exclusive': fm.hi_exclusive, 'source_id': fm.source_id}, 12) AS first12
   FROM fact_mentions fm
-  LEFT JOIN kept_sets ks
+  GROUP BY fm.fact_no
+),
+-- only settled conflicts name the mentions they kept (up to 12; how many there are is the set's n_kept): an inner
+-- join, so that only those mentions are aggregated (a left join carried every mention through one more aggregate)
+kept_first AS (
+  SELECT fm.fact_no, min(fm.mention_id, 12) AS kept12
+  FROM fact_mentions fm
+  JOIN kept_sets ks
     ON ks.fact_no = fm.fact_no
    AND in_set(fm.mention_id, fm.kind_rank, fm.published_on, ks.keeps_mention_id, ks.keeps_kind_rank, ks.keeps_published_on)
   GROUP BY fm.fact_no
@@ -35,7 +39,7 @@ per_fact AS (
 -- all of its 10,000,000 rows)
 named AS (
   SELECT unnest(first12).mention_id AS mention_id FROM per_fact
-  UNION SELECT unnest(kept12) FROM per_fact
+  UNION SELECT unnest(kept12) FROM kept_first
   UNION SELECT mention_id FROM fact_value
 ),
 quotes AS MATERIALIZED (
@@ -50,10 +54,8 @@ described AS (
   GROUP BY p.fact_no
 ),
 kept AS (
-  SELECT p.fact_no,
-    string_agg('''' || q.quote || '''', ', ' ORDER BY k.mention_id)
-      || CASE WHEN any_value(p.n_kept) > 12 THEN ' and ' || (any_value(p.n_kept) - 12) || ' more' ELSE '' END AS kept_quotes
-  FROM per_fact p, unnest(p.kept12) AS k(mention_id)
+  SELECT p.fact_no, string_agg('''' || q.quote || '''', ', ' ORDER BY k.mention_id) AS kept_quotes
+  FROM kept_first p, unnest(p.kept12) AS k(mention_id)
   JOIN quotes q ON q.mention_id = k.mention_id
   GROUP BY p.fact_no
 ),
@@ -66,9 +68,9 @@ alternates AS (
   JOIN stg_mentions alt ON alt.mention_id = cp.alt_mention_id
   GROUP BY fm.fact_no
 ),
--- the chosen mention's bound (048_fact_value.sql) and quote
+-- the chosen mention (048_fact_value.sql), with its quote
 chosen AS (
-  SELECT v.fact_id, v.bound, q.quote FROM fact_value v JOIN quotes q USING (mention_id)
+  SELECT v.*, q.quote FROM fact_value v JOIN quotes q USING (mention_id)
 )
 SELECT
   fk.fact_id, fk.metric, fk.subject, fk.period, fk.period_start, fk.period_end, p.period_basis, fk.metric_kind,
@@ -101,14 +103,15 @@ SELECT
   || CASE
     WHEN st.fact_id IS NULL THEN '; no curated decision or rule settles it; value left empty'
     WHEN g.agreement = 'conflict' THEN '; ' || st.why || '; kept ' || k.kept_quotes
+      || CASE WHEN st.n_kept > 12 THEN ' and ' || (st.n_kept - 12) || ' more' ELSE '' END
       || ', intersection ' || fmt_interval(st.lo, st.hi, st.lo_exclusive, st.hi_exclusive)
     ELSE ''
   END
   || CASE
     WHEN v.chosen_as IS NULL THEN ''
-    WHEN v.chosen_as = 'precise' AND st.n_kept = 1 THEN '; value = ' || fmt_num(v.value) || ' (' || cm.bound || ')'
-    WHEN v.chosen_as = 'precise' THEN '; value = ' || fmt_num(v.value) || ' (' || cm.bound
-      || ', the most precise mention inside the intersection: ''' || cm.quote || ''')'
+    WHEN v.chosen_as = 'precise' AND st.n_kept = 1 THEN '; value = ' || fmt_num(v.value) || ' (' || v.bound || ')'
+    WHEN v.chosen_as = 'precise' THEN '; value = ' || fmt_num(v.value) || ' (' || v.bound
+      || ', the most precise mention inside the intersection: ''' || v.quote || ''')'
     WHEN v.chosen_as = 'lower_bound' THEN '; value = ' || fmt_num(v.value) || ' (lower bound, no mention more precise)'
     ELSE '; value = ' || fmt_num(v.value) || ' (upper bound, no mention more precise)'
   END
@@ -125,7 +128,6 @@ JOIN fact_agreement g USING (fact_no)
 -- the mentions the reasoning does not name one by one
 CROSS JOIN LATERAL (SELECT CASE WHEN g.n_mentions > 12 THEN '; and ' || (g.n_mentions - 12) || ' more' ELSE '' END AS text) more
 LEFT JOIN fact_settlement st USING (fact_no)
-LEFT JOIN fact_value v ON v.fact_id = fk.fact_id
-LEFT JOIN chosen cm ON cm.fact_id = fk.fact_id
+LEFT JOIN chosen v ON v.fact_id = fk.fact_id
 LEFT JOIN alternates a USING (fact_no)
 LEFT JOIN kept k USING (fact_no);

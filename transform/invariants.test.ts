@@ -102,6 +102,45 @@ describe('invariants catch a broken model', () => {
     }
   });
 
+  it('a mention listed twice, or swapped for another mention, is caught though every id listed is a mention', async () => {
+    const { instance, con, asserts } = await builtDb();
+    try {
+      // one fact lists its first mention a second time (its count follows, so only the exactly-once check sees it)
+      await con.run(`UPDATE facts SET mention_ids = list_append(mention_ids, mention_ids[1]), n_mentions = n_mentions + 1 WHERE fact_id = (SELECT min(fact_id) FROM facts)`);
+      const twice = await runAsserts(con, '049_facts.sql', asserts).catch((e: unknown) => e);
+      expect((twice as InvariantError).assertion).toBe('every mention kept for reconciliation is in exactly one fact');
+      expect((twice as InvariantError).rows).toEqual([{ mention_id: 'm_00000000000000a1', n_facts: '2' }]);
+      // as many ids as kept mentions, each a mention, but one kept mention left out for another listed twice
+      await con.run(`UPDATE facts SET mention_ids = [mention_ids[1], mention_ids[1]], n_mentions = 2 WHERE fact_id = (SELECT min(fact_id) FROM facts)`);
+      const swapped = await runAsserts(con, '049_facts.sql', asserts).catch((e: unknown) => e);
+      expect((swapped as InvariantError).assertion).toBe('every mention kept for reconciliation is in exactly one fact');
+      expect((swapped as InvariantError).rows.map((r) => r.mention_id).sort()).toEqual(['m_00000000000000a1', 'm_00000000000000a2']);
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it('a mention given two fates (reconciled and left out), or none, is caught', async () => {
+    const { instance, con } = await builtDb();
+    const fates = parseAsserts(readFileSync(path.join(here, '060_mention_fates.assert.sql'), 'utf8'));
+    try {
+      await expect(runAsserts(con, '060_mention_fates.sql', fates)).resolves.toBeUndefined();
+      await con.run(`UPDATE mentions_scoped SET excluded_reason = 'unscoped' WHERE mention_id = 'm_00000000000000a1'`);
+      const two = await runAsserts(con, '060_mention_fates.sql', fates).catch((e: unknown) => e);
+      expect((two as InvariantError).rows).toEqual([{ fates: '3', mentions: '2' }]);
+      // as many fates as mentions, but one mention's fate given to another id
+      await con.run(`DELETE FROM fact_mentions WHERE mention_id = 'm_00000000000000a1'`);
+      await con.run(`UPDATE mentions_scoped SET mention_id = 'm_00000000000000ff' WHERE mention_id = 'm_00000000000000a1'`);
+      const other = await runAsserts(con, '060_mention_fates.sql', fates).catch((e: unknown) => e);
+      expect((other as InvariantError).assertion).toBe('one fate per mention, for every mention');
+      expect((other as InvariantError).rows).toEqual([{ fates: '2', mentions: '2' }]);
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+    }
+  });
+
   it('a fact with no mention is caught', async () => {
     const { instance, con, asserts } = await builtDb();
     try {
@@ -136,12 +175,17 @@ describe('the scope invariants catch a flow or ratio dated by its publication da
     try {
       await expect(runAsserts(con, '030_scope.sql', asserts)).resolves.toBeUndefined();
       // the scope rule of v1.1.0: a ratio kept its publication date
-      await con.run(`UPDATE mentions_scoped SET excluded_reason = NULL, period = '2017-09-29', period_basis = 'publication',
-        period_start = DATE '2017-09-29', period_end = DATE '2017-09-29' WHERE mention_id = 'm_00000000000000e4'`);
+      await con.run(`UPDATE mentions_scoped SET excluded_reason = NULL, period = '2017-09-29', period_basis = 'publication'
+        WHERE mention_id = 'm_00000000000000e4'`);
       const err = await runAsserts(con, '030_scope.sql', asserts).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(InvariantError);
       expect((err as InvariantError).assertion).toMatch(/^only stocks are dated by their publication date/);
       expect((err as Error).message).toContain('m_00000000000000e4');
+      // a kept period that does not parse (month 13) is named by the period check
+      await con.run(`UPDATE mentions_scoped SET period_basis = 'stated', period = '2017-13' WHERE mention_id = 'm_00000000000000e4'`);
+      const bad = await runAsserts(con, '030_scope.sql', asserts).catch((e: unknown) => e);
+      expect((bad as InvariantError).assertion).toMatch(/^every period kept for reconciliation parses to dates/);
+      expect((bad as InvariantError).rows).toEqual([{ period: '2017-13', period_start: null, period_end: null }]);
     } finally {
       con.closeSync();
       instance.closeSync();

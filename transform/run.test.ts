@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SHARD_FORMAT, writeShardMentions } from '../pipeline/shards.js';
 import { duckdbMemoryLimit, reconcileOnDisk, runTransform, withOnDiskFallback, type Fact, type TransformInput } from './run.js';
 
 const made: string[] = [];
@@ -214,7 +215,7 @@ describe('reconcile', () => {
     }
   });
 
-  it('reads sharded extraction output (several NDJSON files) as one input: same facts as one file', async () => {
+  it('reads sharded extraction output (several NDJSON or Parquet files) as one input: same facts as one file', async () => {
     const cases = ['conflict.json', 'nested.json', 'scope.json', 'series.json'];
     const all = cases.flatMap((c) => JSON.parse(readFileSync(fixture(c), 'utf8')) as unknown[]);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'figtrail-transform-'));
@@ -233,6 +234,14 @@ describe('reconcile', () => {
     } });
     expect(sharded.facts.length).toBeGreaterThan(5);
     expect(JSON.stringify(sharded)).toBe(JSON.stringify(one));
+    // the same shards as Parquet files of the mentions' columns (what `extract --shard` writes beside its JSON)
+    const parquet = shards.map((f) => f.replace(/\.ndjson$/, '.mentions.parquet'));
+    for (const [k, f] of shards.entries()) {
+      await writeShardMentions(f, parquet[k]!, { format: SHARD_FORMAT, shard: { index: k + 1, count: 3 }, versions: 'v', lexicon_hash: 'l', manifest_sha256: 'm', manifest_sources: 3 });
+    }
+    const fromParquet = await runTransform({ ...base, mentionsPath: parquet });
+    expect(JSON.stringify(fromParquet)).toBe(JSON.stringify(one));
+    await expect(runTransform({ ...base, mentionsPath: [parquet[0]!, shards[1]!] })).rejects.toThrow(/either all Parquet or all JSON/);
     expect(steps[0]).toBe('load');
     expect(steps).toContain('049_facts.sql');
     // one time per step, each a real duration

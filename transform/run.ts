@@ -197,7 +197,8 @@ export async function runAsserts(con: DuckDBConnection, model: string, asserts: 
 // Only the columns the models read, with their published types: the sentence, context and provenance
 // columns stay in mentions.json (a million mentions with their sentences would otherwise be held in DuckDB
 // for nothing). Staging (010_stage_mentions.sql) casts them to what the models use.
-const MENTION_FIELDS = [
+// (also the columns of an extraction shard's Parquet file of mentions: pipeline/shards.ts)
+export const MENTION_FIELDS = [
   'mention_id', 'source_id', 'quote', 'prefix', 'value', 'unit', 'bound', 'lo', 'hi',
   'lo_exclusive', 'hi_exclusive', 'metric', 'subject', 'period', 'period_basis', 'is_target', 'paired_mention_id',
 ];
@@ -225,12 +226,17 @@ async function loadInputs(con: DuckDBConnection, input: TransformInput, rules: R
   // several files (extraction shards) are read as one table; they share one format, the first's
   const mentionFiles = typeof input.mentionsPath === 'string' ? [input.mentionsPath] : [...input.mentionsPath];
   if (mentionFiles.length === 0) throw new Error('runTransform: mentionsPath names no file');
+  const parquet = mentionFiles[0]!.endsWith('.parquet');
+  if (mentionFiles.some((f) => f.endsWith('.parquet') !== parquet)) throw new Error('runTransform: the mention files are either all Parquet or all JSON');
   // The text before a quote is read only by a decision that selects its mention by quote and prefix: without
   // such a decision it is not loaded (a NULL column in a view instead; 10,000,000 mentions: ~0.5 GB less for
   // DuckDB to hold and spill).
   const needsPrefix = decisions.some((d) => d.prefix !== undefined);
-  const mentionColumns = duckdbColumns('mentions', needsPrefix ? MENTION_FIELDS : MENTION_FIELDS.filter((f) => f !== 'prefix'));
-  await con.run(`CREATE OR REPLACE TABLE raw_mention_rows AS ${readJson(mentionColumns, mentionFiles[0]!)}`, [
+  const fields = needsPrefix ? MENTION_FIELDS : MENTION_FIELDS.filter((f) => f !== 'prefix');
+  const mentionColumns = duckdbColumns('mentions', fields);
+  // Parquet shards (pipeline/shards.ts) hold these columns with these types: only the ones read are decoded
+  const readMentions = parquet ? `SELECT ${fields.join(', ')} FROM read_parquet(?)` : readJson(mentionColumns, mentionFiles[0]!);
+  await con.run(`CREATE OR REPLACE TABLE raw_mention_rows AS ${readMentions}`, [
     mentionFiles.length === 1 ? mentionFiles[0]! : duckdb().listValue(mentionFiles),
   ]);
   await con.run(`CREATE OR REPLACE VIEW raw_mentions AS SELECT *${needsPrefix ? '' : ', CAST(NULL AS VARCHAR) AS prefix'} FROM raw_mention_rows`);
@@ -274,7 +280,10 @@ async function loadInputs(con: DuckDBConnection, input: TransformInput, rules: R
 // ------------------------------------------------------------------------------------------- the run
 
 export interface TransformInput {
-  /** one mentions file, or the files of a sharded extraction (all JSON arrays or all newline-delimited) */
+  /**
+   * one mentions file, or the files of a sharded extraction: all JSON arrays, all newline-delimited JSON, or all
+   * Parquet files of the mentions' columns (`*.parquet`, as `extract --shard` writes them)
+   */
   mentionsPath: string | readonly string[];
   sourcesPath: string;
   /** JSON array [{id, kind: 'stock'|'flow'|'ratio', unit_kinds: [...]}] written by the build from the lexicon */

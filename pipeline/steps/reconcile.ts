@@ -12,7 +12,8 @@ import type { TransformResult } from '../../transform/run.js';
  */
 export interface ReconcileStepInput {
   workDir: string;
-  mentionsPath: string;
+  /** or, from shards, their Parquet files of mentions */
+  mentionsPath: string | readonly string[];
   sources: readonly SourceRow[];
   lexicon: Lexicon;
   rulesPath: string;
