@@ -1,19 +1,36 @@
 /**
- * Where each glyph of a PDF page sits, from pdf.js: the operator list gives every shown glyph with its
- * advance width (the font program's, or for a substituted, non-embedded font the /Widths the PDF declares)
- * and the text state ops (Tc, Tw, Tz, Ts, TJ adjustments, Tm/Td/T*, cm, forms); walking them the way
- * pdf.js's canvas does gives each glyph's origin and advance. `getTextContent` items only carry a start
- * and a total width, so a box cut from an item by character share drifts in justified text and misses by
- * whole glyphs with proportional fonts.
+ * Where each glyph of a PDF page sits. pdf.js's text pass works out every glyph's origin and advance to build its
+ * text items (its advance width: the font program's, or for a substituted, non-embedded font the /Widths the PDF
+ * declares; Tc, Tw, Tz, Ts, TJ adjustments, Tm/Td/T*, cm, forms), then keeps only an item's start and total width;
+ * extract/pdfjs.ts reads the glyphs there, and each item carries its own (GlyphedTextItem). An item's box cut by
+ * character share would drift in justified text and miss by whole glyphs with proportional fonts.
  *
- * `itemGlyphEdges` then lays the glyphs onto the text items: pdf.js builds the items from the same glyph
- * stream, dropping whitespace glyphs and adding " " where it sees a word gap, so the item's non-space
- * characters are consumed glyph by glyph. An item whose characters do not match (right-to-left text,
- * glyphs pdf.js dropped as off-page, a font pdf.js could not load) gets no edges: callers fall back to
- * the item's box.
+ * `itemGlyphEdges` lays the glyphs onto the text items: pdf.js builds the items from the same glyph stream,
+ * dropping whitespace glyphs and adding " " where it sees a word gap, so the item's non-space characters are
+ * consumed glyph by glyph. An item whose characters do not match (right-to-left text, vertical text, a font pdf.js
+ * could not load) gets no edges: callers fall back to the item's box.
  */
-import { OPS } from './pdfjs.js';
+import { PLACED_GLYPH_FIELDS, type TextItemGlyphs } from './pdfjs.js';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
+
+/** A text item as the patched pdf.js gives it (extract/pdfjs.ts): with the glyphs it was built from. */
+export interface GlyphedTextItem extends TextItem {
+  glyphs?: TextItemGlyphs | null;
+}
+
+/** The glyphs of the page's items, item after item, in the order pdf.js showed them. */
+export function placedGlyphsOfItems(items: readonly GlyphedTextItem[]): PlacedGlyph[] {
+  const out: PlacedGlyph[] = [];
+  for (const it of items) {
+    const g = it.glyphs;
+    if (!g) continue;
+    const n = g.numbers;
+    for (let i = 0, k = 0; i < g.unicode.length; i++, k += PLACED_GLYPH_FIELDS) {
+      out.push({ unicode: g.unicode[i]!, ox: n[k]!, oy: n[k + 1]!, ax: n[k + 2]!, ay: n[k + 3]!, ux: n[k + 4]!, uy: n[k + 5]!, ascent: n[k + 6]!, descent: n[k + 7]! });
+    }
+  }
+  return out;
+}
 
 /** A glyph in PDF user space (origin bottom-left, y up), before the page's viewport transform. */
 export interface PlacedGlyph {
@@ -44,215 +61,6 @@ export function mul(m: readonly number[], n: readonly number[]): Matrix {
     m[0]! * n[4]! + m[2]! * n[5]! + m[4]!,
     m[1]! * n[4]! + m[3]! * n[5]! + m[5]!,
   ];
-}
-
-const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
-
-/** A matrix operand: pdf.js passes plain arrays or typed arrays (Float32Array for Tm). One array made, no copies. */
-function matrixArg(a: unknown): Matrix | null {
-  if (!Array.isArray(a) && !ArrayBuffer.isView(a)) return null;
-  const v = a as ArrayLike<unknown>;
-  if (!(v.length >= 6)) return null;
-  const m = [v[0], v[1], v[2], v[3], v[4], v[5]];
-  for (let i = 0; i < 6; i++) if (!Number.isFinite(m[i])) return null;
-  return m as Matrix;
-}
-
-interface FontLike {
-  fontMatrix?: number[];
-  ascent?: number;
-  descent?: number;
-  vertical?: boolean;
-}
-
-interface TextState {
-  ctm: Matrix;
-  textMatrix: Matrix;
-  x: number;
-  y: number;
-  lineX: number;
-  lineY: number;
-  charSpacing: number;
-  wordSpacing: number;
-  hScale: number;
-  leading: number;
-  rise: number;
-  font: FontLike | null;
-  fontSize: number;
-  fontDirection: number;
-}
-
-interface GlyphArg {
-  unicode?: string;
-  width?: number;
-  isSpace?: boolean;
-}
-
-const NO_ARGS: readonly unknown[] = [];
-
-/** Default ascent/descent (poppler's too) when the font states none. */
-const DEFAULT_ASCENT = 0.95;
-const DEFAULT_DESCENT = -0.35;
-
-/**
- * Every glyph pdf.js would paint on the page, in content-stream order.
- * `fonts(name)` resolves a font object id from the operator list (pdf.js `page.commonObjs.get`).
- */
-export function glyphsOfOperatorList(opList: { fnArray: number[]; argsArray: unknown[] }, fonts: (name: string) => FontLike | null): PlacedGlyph[] {
-  const out: PlacedGlyph[] = [];
-  let st: TextState = {
-    ctm: IDENTITY,
-    textMatrix: IDENTITY,
-    x: 0,
-    y: 0,
-    lineX: 0,
-    lineY: 0,
-    charSpacing: 0,
-    wordSpacing: 0,
-    hScale: 1,
-    leading: 0,
-    rise: 0,
-    font: null,
-    fontSize: 0,
-    fontDirection: 1,
-  };
-  const stack: TextState[] = [];
-  // pdf.js's font objects answer through getters over their serialised data: each font is read once per page,
-  // into a plain record, rather than four getters per shown string
-  const fontRecords = new Map<string, FontLike | null>();
-  const fontRecord = (name: string): FontLike | null => {
-    let r = fontRecords.get(name);
-    if (r === undefined) {
-      const f = fonts(name);
-      r = f ? { fontMatrix: f.fontMatrix, ascent: f.ascent, descent: f.descent, vertical: f.vertical } : null;
-      fontRecords.set(name, r);
-    }
-    return r;
-  };
-  const setFont = (name: unknown, size: unknown) => {
-    st.font = typeof name === 'string' ? fontRecord(name) : null;
-    let s = typeof size === 'number' ? size : 0;
-    st.fontDirection = s < 0 ? -1 : 1;
-    if (s < 0) s = -s;
-    st.fontSize = s;
-  };
-  const moveText = (x: number, y: number) => {
-    st.x = st.lineX += x;
-    st.y = st.lineY += y;
-  };
-  for (let i = 0; i < opList.fnArray.length; i++) {
-    const fn = opList.fnArray[i];
-    const args = (opList.argsArray[i] ?? NO_ARGS) as unknown[];
-    switch (fn) {
-      case OPS.save:
-        stack.push({ ...st });
-        break;
-      case OPS.restore:
-        st = stack.pop() ?? st;
-        break;
-      case OPS.transform: {
-        const t = matrixArg(args);
-        if (t) st.ctm = mul(st.ctm, t);
-        break;
-      }
-      case OPS.paintFormXObjectBegin: {
-        stack.push({ ...st });
-        const fm = matrixArg(args[0]);
-        if (fm) st.ctm = mul(st.ctm, fm);
-        break;
-      }
-      case OPS.paintFormXObjectEnd:
-        st = stack.pop() ?? st;
-        break;
-      case OPS.beginText:
-        st.textMatrix = IDENTITY;
-        st.x = st.lineX = st.y = st.lineY = 0;
-        break;
-      case OPS.setCharSpacing:
-        st.charSpacing = Number(args[0]) || 0;
-        break;
-      case OPS.setWordSpacing:
-        st.wordSpacing = Number(args[0]) || 0;
-        break;
-      case OPS.setHScale:
-        st.hScale = (Number(args[0]) || 0) / 100;
-        break;
-      case OPS.setLeading:
-        st.leading = -(Number(args[0]) || 0);
-        break;
-      case OPS.setTextRise:
-        st.rise = Number(args[0]) || 0;
-        break;
-      case OPS.setFont:
-        setFont(args[0], args[1]);
-        break;
-      case OPS.setGState:
-        for (const kv of (args[0] ?? []) as unknown[][]) {
-          if (Array.isArray(kv) && kv[0] === 'Font' && Array.isArray(kv[1])) setFont(kv[1][0], kv[1][1]);
-        }
-        break;
-      case OPS.moveText:
-        moveText(Number(args[0]) || 0, Number(args[1]) || 0);
-        break;
-      case OPS.setLeadingMoveText:
-        st.leading = Number(args[1]) || 0;
-        moveText(Number(args[0]) || 0, Number(args[1]) || 0);
-        break;
-      case OPS.nextLine:
-        moveText(0, st.leading);
-        break;
-      case OPS.setTextMatrix:
-        st.textMatrix = matrixArg(args[0]) ?? matrixArg(args) ?? IDENTITY;
-        st.x = st.lineX = st.y = st.lineY = 0;
-        break;
-      case OPS.showText:
-        showText(st, (args[0] ?? []) as (GlyphArg | number)[], out);
-        break;
-      default:
-        break;
-    }
-  }
-  return out;
-}
-
-function showText(st: TextState, glyphs: (GlyphArg | number)[], out: PlacedGlyph[]): void {
-  const font = st.font;
-  if (!font || st.fontSize === 0 || font.vertical) {
-    // vertical writing is not laid out here: its items fall back to their boxes
-    return;
-  }
-  const fm = font.fontMatrix ?? [0.001, 0, 0, 0.001, 0, 0];
-  const widthScale = st.fontSize * fm[0]!;
-  const h = st.hScale * st.fontDirection;
-  // text space → user space
-  const m = mul(st.ctm, st.textMatrix);
-  const ascent = Number.isFinite(font.ascent) && font.ascent! > 0 && font.ascent! < 3 ? font.ascent! : DEFAULT_ASCENT;
-  const descent = Number.isFinite(font.descent) && font.descent! < 0 && font.descent! > -3 ? font.descent! : DEFAULT_DESCENT;
-  const ux = m[2] * st.fontSize, uy = m[3] * st.fontSize;
-  let x = 0;
-  for (const g of glyphs) {
-    if (typeof g === 'number') {
-      x -= (g * st.fontSize) / 1000;
-      continue;
-    }
-    if (!g || typeof g !== 'object') continue;
-    const width = (Number(g.width) || 0) * widthScale;
-    const spacing = (g.isSpace ? st.wordSpacing : 0) + st.charSpacing;
-    const tx = st.x + x * h, ty = st.y + st.rise;
-    out.push({
-      unicode: typeof g.unicode === 'string' ? g.unicode : '',
-      ox: m[0] * tx + m[2] * ty + m[4],
-      oy: m[1] * tx + m[3] * ty + m[5],
-      ax: m[0] * width * h,
-      ay: m[1] * width * h,
-      ux,
-      uy,
-      ascent,
-      descent,
-    });
-    x += width + spacing * st.fontDirection;
-  }
-  st.x += x * h;
 }
 
 /** Glyph edges of one text item, in the page's viewport space (top-left origin, y down). */
