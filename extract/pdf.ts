@@ -23,7 +23,7 @@ import { getDocument, pdfWorker } from './pdfPort.js';
 import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { checkInflatedSize, DEFAULT_PDF_LIMITS, type PdfLimits } from './limits.js';
 import { joinPages } from './offsets.js';
-import { itemGlyphEdges, mul, placedGlyphsOfItems, type GlyphedTextItem, type ItemEdges } from './pdfGlyphs.js';
+import { itemGlyphEdges, mul, pageGlyphsOfItems, type GlyphedTextItem, type ItemEdges } from './pdfGlyphs.js';
 import { SourceError, type PageInfo, type PdfItem, type Region, type RegionKind, type TextLayer } from './textLayer.js';
 
 export { PDF_TEXT_LAYER_VERSION } from './pdfVersion.js';
@@ -237,7 +237,7 @@ async function buildPages(bytes: Uint8Array, sourceId: string, limits: PdfLimits
       }
       const items = text.items;
       const viewport = page.getViewport({ scale: 1 });
-      const edges = withGlyphs ? itemGlyphEdges(items, placedGlyphsOfItems(items), viewport.transform as number[]) : null;
+      const edges = withGlyphs ? itemGlyphEdges(items, pageGlyphsOfItems(items), viewport.transform as number[]) : null;
       const layout = layoutPage(items, viewport.transform as number[], viewport.width, viewport.height, edges);
       pages.push(renderPage(layout, n));
       page.cleanup();

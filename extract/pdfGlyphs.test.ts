@@ -2,7 +2,7 @@ import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { describe, expect, it } from 'vitest';
 import { rawPdf } from './fixtures/rawPdf.js';
 import { readPdfTextLayer } from './pdf.js';
-import { itemGlyphEdges, type PlacedGlyph } from './pdfGlyphs.js';
+import { itemGlyphEdges, pageGlyphs, type PlacedGlyph } from './pdfGlyphs.js';
 
 const meta = { sourceId: 'glyphs', sha256: '0'.repeat(64) };
 const WIDTHS = { ' ': 250, A: 500, B: 600, C: 400 };
@@ -36,14 +36,14 @@ describe('itemGlyphEdges', () => {
   const viewport = [1, 0, 0, -1, 0, 800];
   const item = (str: string, over: Partial<TextItem> = {}): TextItem => ({ str, dir: 'ltr', width: 11.75, height: 10, transform: [5, 0, 0, 10, 100, 700], fontName: 'F1', hasEOL: false, ...over });
   const glyph = (unicode: string, ox: number, ax: number): PlacedGlyph => ({ unicode, ox, oy: 700, ax, ay: 0, ux: 0, uy: 10, ascent: 0.8, descent: -0.2 });
-  const glyphs = [glyph('A', 100, 2.5), glyph('B', 105.75, 3), glyph('C', 109.75, 2)];
+  const glyphs = pageGlyphs([glyph('A', 100, 2.5), glyph('B', 105.75, 3), glyph('C', 109.75, 2)]);
 
   it('lays the glyphs onto the item: spaces span the gap, the last edge is the last glyph end', () => {
     expect(itemGlyphEdges([item('A BC')], glyphs, viewport)).toEqual([{ x: [100, 102.5, 105.75, 109.75, 111.75], top: 92, bottom: 102 }]);
   });
 
   it('shares a ligature glyph among its characters', () => {
-    expect(itemGlyphEdges([item('fix')], [glyph('ﬁ', 100, 6), glyph('x', 106, 4)], viewport)).toEqual([{ x: [100, 103, 106, 110], top: 92, bottom: 102 }]);
+    expect(itemGlyphEdges([item('fix')], pageGlyphs([glyph('ﬁ', 100, 6), glyph('x', 106, 4)]), viewport)).toEqual([{ x: [100, 103, 106, 110], top: 92, bottom: 102 }]);
   });
 
   it('gives no edges when the characters do not match the glyphs, or for right-to-left text', () => {

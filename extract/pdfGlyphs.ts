@@ -18,18 +18,37 @@ export interface GlyphedTextItem extends TextItem {
   glyphs?: TextItemGlyphs | null;
 }
 
-/** The glyphs of the page's items, item after item, in the order pdf.js showed them. */
-export function placedGlyphsOfItems(items: readonly GlyphedTextItem[]): PlacedGlyph[] {
-  const out: PlacedGlyph[] = [];
+/**
+ * A page's glyphs, item after item in the order pdf.js showed them: per glyph its unicode and PLACED_GLYPH_FIELDS
+ * numbers (PlacedGlyph's, in its order), in one array rather than an object per glyph.
+ */
+export interface PageGlyphs {
+  unicode: string[];
+  numbers: Float64Array;
+}
+
+/** The glyphs the page's items carry (extract/pdfjs.ts), one after the other. */
+export function pageGlyphsOfItems(items: readonly GlyphedTextItem[]): PageGlyphs {
+  let total = 0;
+  for (const it of items) if (it.glyphs) total += it.glyphs.numbers.length;
+  const numbers = new Float64Array(total);
+  const unicode: string[] = [];
+  let at = 0;
   for (const it of items) {
     const g = it.glyphs;
     if (!g) continue;
-    const n = g.numbers;
-    for (let i = 0, k = 0; i < g.unicode.length; i++, k += PLACED_GLYPH_FIELDS) {
-      out.push({ unicode: g.unicode[i]!, ox: n[k]!, oy: n[k + 1]!, ax: n[k + 2]!, ay: n[k + 3]!, ux: n[k + 4]!, uy: n[k + 5]!, ascent: n[k + 6]!, descent: n[k + 7]! });
-    }
+    numbers.set(g.numbers, at);
+    at += g.numbers.length;
+    for (let i = 0; i < g.unicode.length; i++) unicode.push(g.unicode[i]!);
   }
-  return out;
+  return { unicode, numbers };
+}
+
+/** PageGlyphs of a list of glyphs (tests write their glyphs this way). */
+export function pageGlyphs(glyphs: readonly PlacedGlyph[]): PageGlyphs {
+  const numbers = new Float64Array(glyphs.length * PLACED_GLYPH_FIELDS);
+  glyphs.forEach((g, i) => numbers.set([g.ox, g.oy, g.ax, g.ay, g.ux, g.uy, g.ascent, g.descent], i * PLACED_GLYPH_FIELDS));
+  return { unicode: glyphs.map((g) => g.unicode), numbers };
 }
 
 /** A glyph in PDF user space (origin bottom-left, y up), before the page's viewport transform. */
@@ -78,34 +97,20 @@ const NON_SPACE = /\S/;
 const SKIPPED = /^[\p{Cf}\s]*$/u;
 
 /**
- * A page shows few distinct glyph strings many times over: the Unicode tests and NFKC forms are worked out once
- * per string (per thread), not once per glyph. Bounded: a font mapping each glyph to a new string only refills it.
+ * A page shows few distinct glyph strings many times over: whether pdf.js leaves a string out of its text, and its
+ * NFKC form, are worked out once per string (per thread), not once per glyph: null for a string left out.
+ * Bounded: a font mapping each glyph to a new string only refills it.
  */
 const MEMO_MAX = 1 << 16;
-const skippedMemo = new Map<string, boolean>();
-const nfkcMemo = new Map<string, string>();
-function isSkipped(u: string): boolean {
-  let r = skippedMemo.get(u);
+const inkMemo = new Map<string, string | null>();
+function inkForm(u: string): string | null {
+  let r = inkMemo.get(u);
   if (r === undefined) {
-    if (skippedMemo.size >= MEMO_MAX) skippedMemo.clear();
-    r = SKIPPED.test(u);
-    skippedMemo.set(u, r);
+    if (inkMemo.size >= MEMO_MAX) inkMemo.clear();
+    r = SKIPPED.test(u) ? null : u.normalize('NFKC');
+    inkMemo.set(u, r);
   }
   return r;
-}
-function nfkc(u: string): string {
-  let r = nfkcMemo.get(u);
-  if (r === undefined) {
-    if (nfkcMemo.size >= MEMO_MAX) nfkcMemo.clear();
-    r = u.normalize('NFKC');
-    nfkcMemo.set(u, r);
-  }
-  return r;
-}
-
-/** Whether glyph g (normalised: u) sits at the item's origin and shows its first non-space character. */
-function startsItem(g: PlacedGlyph, u: string, ox: number, oy: number, tol: number, str: string, first: number): boolean {
-  return Math.abs(g.ox - ox) <= tol && Math.abs(g.oy - oy) <= tol && (u.startsWith(str[first]!) || str.startsWith(u, first));
 }
 
 /** Viewport x and y of a user-space point. */
@@ -120,14 +125,27 @@ function toVy(viewport: readonly number[], x: number, y: number): number {
  * For each text item (same order as `getTextContent` gave them), its glyph edges, or null when its
  * characters cannot be matched to glyphs or it is not upright left-to-right text.
  */
-export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly PlacedGlyph[], viewport: readonly number[]): (ItemEdges | null)[] {
-  const ink: PlacedGlyph[] = [];
+export function itemGlyphEdges(items: readonly TextItem[], glyphs: PageGlyphs, viewport: readonly number[]): (ItemEdges | null)[] {
+  // the glyphs that show ink (their raw and NFKC strings) and where their numbers start in glyphs.numbers
+  const raws: string[] = [];
   const norm: string[] = [];
-  for (const g of glyphs) {
-    if (isSkipped(g.unicode)) continue;
-    ink.push(g);
-    norm.push(nfkc(g.unicode));
+  const at: number[] = [];
+  for (let i = 0; i < glyphs.unicode.length; i++) {
+    const u = glyphs.unicode[i]!;
+    const f = inkForm(u);
+    if (f === null) continue;
+    raws.push(u);
+    norm.push(f);
+    at.push(i * PLACED_GLYPH_FIELDS);
   }
+  const g = glyphs.numbers;
+  const inkCount = raws.length;
+  /** Whether ink glyph j sits at the item's origin and shows its first non-space character. */
+  const startsItem = (j: number, ox: number, oy: number, tol: number, str: string, first: number): boolean => {
+    const b = at[j]!;
+    const u = norm[j]!;
+    return Math.abs(g[b]! - ox) <= tol && Math.abs(g[b + 1]! - oy) <= tol && (u.startsWith(str[first]!) || str.startsWith(u, first));
+  };
   let cursor = 0;
   return items.map((it) => {
     const str = it.str;
@@ -141,8 +159,8 @@ export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly Plac
     const first = str.search(NON_SPACE);
     const ox = t[4]!, oy = t[5]!;
     let k = -1;
-    for (let j = cursor; j < ink.length; j++) if (startsItem(ink[j]!, norm[j]!, ox, oy, tol, str, first)) { k = j; break; }
-    if (k < 0) for (let j = 0; j < cursor && j < ink.length; j++) if (startsItem(ink[j]!, norm[j]!, ox, oy, tol, str, first)) { k = j; break; }
+    for (let j = cursor; j < inkCount; j++) if (startsItem(j, ox, oy, tol, str, first)) { k = j; break; }
+    if (k < 0) for (let j = 0; j < cursor && j < inkCount; j++) if (startsItem(j, ox, oy, tol, str, first)) { k = j; break; }
     if (k < 0) return null;
     const starts: number[] = new Array(str.length);
     const ends: number[] = new Array(str.length);
@@ -153,20 +171,22 @@ export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly Plac
         j++;
         continue;
       }
-      if (k >= ink.length) return null;
-      const g = ink[k]!;
+      if (k >= inkCount) return null;
       const u = norm[k]!;
-      const raw = g.unicode;
+      const raw = raws[k]!;
       const n = str.startsWith(u, j) ? u.length : str.startsWith(raw, j) ? raw.length : 0;
       if (n === 0) return null;
-      const x0 = toVx(viewport, g.ox, g.oy), x1 = toVx(viewport, g.ox + g.ax, g.oy + g.ay);
+      // PlacedGlyph's fields: ox oy ax ay ux uy ascent descent
+      const b = at[k]!;
+      const gox = g[b]!, goy = g[b + 1]!, ax = g[b + 2]!, ay = g[b + 3]!, ux = g[b + 4]!, uy = g[b + 5]!, ascent = g[b + 6]!, descent = g[b + 7]!;
+      const x0 = toVx(viewport, gox, goy), x1 = toVx(viewport, gox + ax, goy + ay);
       // several characters from one glyph (a ligature): share its advance evenly
       for (let q = 0; q < n; q++) {
         starts[j + q] = x0 + ((x1 - x0) * q) / n;
         ends[j + q] = x0 + ((x1 - x0) * (q + 1)) / n;
       }
-      const yTop = toVy(viewport, g.ox + g.ux * g.ascent, g.oy + g.uy * g.ascent);
-      const yBottom = toVy(viewport, g.ox + g.ux * g.descent, g.oy + g.uy * g.descent);
+      const yTop = toVy(viewport, gox + ux * ascent, goy + uy * ascent);
+      const yBottom = toVy(viewport, gox + ux * descent, goy + uy * descent);
       top = Math.min(top, yTop, yBottom);
       bottom = Math.max(bottom, yTop, yBottom);
       j += n;
