@@ -3,8 +3,7 @@
  *
  * Why: on Node pdf.js runs its "worker" in the calling thread (a fake worker), and by default every document gets
  * a new one whose port (pdf.js's LoopbackPort) passes each message through `structuredClone`: every chunk of text
- * items and of the operator list is serialised and deserialised within one thread, about a tenth of the reader's
- * CPU time. This port copies instead what a message is made of — arrays and plain objects, recursively — and
+ * items is serialised and deserialised within one thread, about a tenth of the reader's CPU time. This port copies instead what a message is made of — arrays and plain objects, recursively — and
  * hands over everything else as it is (typed arrays and buffers, pdf.js's own class instances such as glyphs,
  * strings and numbers): nothing is shared that either side changes after sending (pdf.js clears an operator list's
  * arrays once it has sent them, so those are copied), and both sides only read what they receive. A message

@@ -167,6 +167,8 @@ export const WORKER_PATCHES: readonly (readonly [string, string])[] = [
   ],
   ['                prevRefs: seenRefs\n              }).then(function () {', '                prevRefs: seenRefs,\n                figtrailOperators: figtrailCount\n              }).then(function () {'],
   ['      flushTextContentItem();\n      enqueueChunk();\n      resolve();', '      flushTextContentItem();\n      if (figtrailTop) textContent.operators = figtrailCount.n;\n      enqueueChunk();\n      resolve();'],
+  // and so does the chunk of a page whose reading stopped at an error pdf.js ignores (what it read until then)
+  ['task: "${reason}".`);\n        flushTextContentItem();\n        enqueueChunk();', 'task: "${reason}".`);\n        flushTextContentItem();\n        if (figtrailTop) textContent.operators = figtrailCount.n;\n        enqueueChunk();'],
   // the module's export
   ['export { WorkerMessageHandler };', 'return { WorkerMessageHandler };'],
 ];
