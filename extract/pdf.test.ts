@@ -278,7 +278,7 @@ describe('bad input', () => {
   it('version names the pdf.js build', () => {
     expect(PDF_TEXT_LAYER_VERSION).toMatch(/pdfjs\.5\.4\.296$/);
     // read from pdfjs-dist's package.json (no pdf.js load): it must be the library that actually runs
-    expect(PDF_TEXT_LAYER_VERSION).toBe(`3+pdfjs.${pdfjsVersion}`);
+    expect(PDF_TEXT_LAYER_VERSION).toBe(`4+pdfjs.${pdfjsVersion}`);
   });
 });
 
