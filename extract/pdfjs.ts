@@ -152,6 +152,30 @@ export const WORKER_PATCHES: readonly (readonly [string, string])[] = [
     '    prevRefs = null,\n    intersector = null\n  }) {',
     '    prevRefs = null,\n    intersector = null,\n    figtrailOperators = null\n  }) {\n    const figtrailCount = figtrailOperators ?? { n: 0 };\n    const figtrailTop = figtrailOperators === null;',
   ],
+  // the text rendering matrix, which the pass works out two or three times per glyph: Util.transform(ctm,
+  // Util.transform(textMatrix, tsm)) written out, the same products and sums in the same order (the same numbers to
+  // the last bit: tsm's zeros stay factors), without the three arrays (pdf.js's own time; a sixth of the reader's JS)
+  [
+    '      const tsm = [textState.fontSize * textState.textHScale, 0, 0, textState.fontSize, 0, textState.textRise];\n' +
+      '      if (font.isType3Font && (textState.fontSize <= 1 || font.isCharBBox) && !isArrayEqual(textState.fontMatrix, FONT_IDENTITY_MATRIX)) {\n' +
+      '        const glyphHeight = font.bbox[3] - font.bbox[1];\n' +
+      '        if (glyphHeight > 0) {\n' +
+      '          tsm[3] *= glyphHeight * textState.fontMatrix[3];\n' +
+      '        }\n' +
+      '      }\n' +
+      '      return Util.transform(textState.ctm, Util.transform(textState.textMatrix, tsm));\n    }\n',
+    '      const s0 = textState.fontSize * textState.textHScale, s1 = 0, s2 = 0, s4 = 0, s5 = textState.textRise;\n' +
+      '      let s3 = textState.fontSize;\n' +
+      '      if (font.isType3Font && (textState.fontSize <= 1 || font.isCharBBox) && !isArrayEqual(textState.fontMatrix, FONT_IDENTITY_MATRIX)) {\n' +
+      '        const glyphHeight = font.bbox[3] - font.bbox[1];\n' +
+      '        if (glyphHeight > 0) {\n' +
+      '          s3 *= glyphHeight * textState.fontMatrix[3];\n' +
+      '        }\n' +
+      '      }\n' +
+      '      const t = textState.textMatrix, c = textState.ctm;\n' +
+      '      const i0 = t[0] * s0 + t[2] * s1, i1 = t[1] * s0 + t[3] * s1, i2 = t[0] * s2 + t[2] * s3, i3 = t[1] * s2 + t[3] * s3, i4 = t[0] * s4 + t[2] * s5 + t[4], i5 = t[1] * s4 + t[3] * s5 + t[5];\n' +
+      '      return [c[0] * i0 + c[2] * i1, c[1] * i0 + c[3] * i1, c[0] * i2 + c[2] * i3, c[1] * i2 + c[3] * i3, c[0] * i4 + c[2] * i5 + c[4], c[1] * i4 + c[3] * i5 + c[5]];\n    }\n',
+  ],
   // each text item takes the glyphs read into it
   ['        fontName: textChunk.fontName,\n        hasEOL: textChunk.hasEOL\n      };', '        fontName: textChunk.fontName,\n        hasEOL: textChunk.hasEOL,\n        glyphs: __figtrail.take(textChunk)\n      };'],
   // each horizontal glyph that goes into an item, where it stands before the text matrix moves past it
