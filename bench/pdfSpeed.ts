@@ -111,7 +111,7 @@ export async function benchPdfSpeed(ctx: PdfSpeedContext): Promise<void> {
   ctx.say(`  pdf-parse getText(), one process                           ${f1(median(pps['pdf-parse']))} pages/s`);
   if (ctx.poppler) ctx.say(`  pdftotext (poppler), a process per file                    ${f1(median(pps.pdftotext))} pages/s`);
   else ctx.say('  pdftotext: not available');
-  const ms = (r: Reader) => `${f1(median(cpuPerPage[r]))} ms`;
+  const ms = (r: Reader) => (cpuPerPage[r].length ? `${f1(median(cpuPerPage[r]))} ms` : 'not measured (child processes)');
   ctx.say(`  CPU per page (all threads): figtrail one thread ${ms('figtrail-1')}, 2 workers ${ms('figtrail-2')}, pdf-parse ${ms('pdf-parse')}`);
   // A fresh process spends much of a short run warming up: V8's optimising compiler and GC run on threads of their own
   // beside the JavaScript thread (on 2 cores they take the second core from a second worker), and every worker warms

@@ -14,7 +14,7 @@ export interface PdfLimits {
   maxInflatedBytes: number;
   /** text items pdf.js reads from one page (too_complex) */
   maxTextItemsPerPage: number;
-  /** operators in one page's operator list (too_complex): counted once pdf.js has built it */
+  /** content-stream operators pdf.js's text pass reads on one page, forms included (too_complex) */
   maxOperatorsPerPage: number;
   /** pixels of one rendered page image in the audit site (too_complex) */
   maxPixelsPerPage: number;

@@ -5,6 +5,8 @@ import PDFDocument from 'pdfkit';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rawPdf } from './fixtures/rawPdf.js';
+import { DEFAULT_PDF_LIMITS } from './limits.js';
 import { toPageSpan } from './offsets.js';
 import { PDF_TEXT_LAYER_VERSION, readPdfPageTexts, readPdfTextLayer } from './pdf.js';
 import { pdfjsVersion } from './pdfjs.js';
@@ -276,6 +278,26 @@ describe('bad input', () => {
   it('version names the pdf.js build', () => {
     expect(PDF_TEXT_LAYER_VERSION).toMatch(/pdfjs\.5\.4\.296$/);
     // read from pdfjs-dist's package.json (no pdf.js load): it must be the library that actually runs
-    expect(PDF_TEXT_LAYER_VERSION).toBe(`3+pdfjs.${pdfjsVersion}`);
+    expect(PDF_TEXT_LAYER_VERSION).toBe(`4+pdfjs.${pdfjsVersion}`);
+  });
+});
+
+describe('reading leaves the bytes alone, and counts the operators of the text pass', () => {
+  it("reads the caller's bytes without detaching or changing them", async () => {
+    const bytes = rawPdf('BT /F1 10 Tf 1 0 0 1 100 700 Tm (AB) Tj ET', { widths: { A: 500, B: 600 } });
+    const before = Buffer.from(bytes);
+    expect((await readPdfTextLayer(bytes, meta('bytes'))).text).toBe('AB\n');
+    expect(bytes.byteLength).toBe(before.length);
+    expect(Buffer.from(bytes).equals(before)).toBe(true);
+    // and a Node Buffer (what readFileSync gives), which pdf.js refuses as such
+    expect(await readPdfPageTexts(Buffer.from(before))).toEqual(['AB\n']);
+  });
+
+  it("refuses a page over the operator cap, counting a form's operators, and reads it under a higher cap", async () => {
+    // page: 100 × "q Q", "q", cm, Do, "Q" = 204 operators; the form: BT, Tf, Tm, Tj, ET and 50 × "q Q" = 105
+    const pdf = rawPdf(`${'q Q '.repeat(100)}q 1 0 0 1 0 0 cm /Fm1 Do Q`, { widths: { A: 500 }, form: `BT /F1 10 Tf 1 0 0 1 100 700 Tm (A) Tj ET ${'q Q '.repeat(50)}` });
+    const limits = (maxOperatorsPerPage: number) => ({ ...DEFAULT_PDF_LIMITS, maxOperatorsPerPage });
+    await expect(readPdfTextLayer(pdf, meta('ops'), limits(308))).rejects.toThrow(/page 1 has 309 drawing operators, over the cap of 308/);
+    expect((await readPdfTextLayer(pdf, meta('ops'), limits(309))).text).toBe('A\n');
   });
 });

@@ -23,7 +23,7 @@ import { getDocument, pdfWorker } from './pdfPort.js';
 import type { PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { checkInflatedSize, DEFAULT_PDF_LIMITS, type PdfLimits } from './limits.js';
 import { joinPages } from './offsets.js';
-import { glyphsOfOperatorList, itemGlyphEdges, mul, type ItemEdges } from './pdfGlyphs.js';
+import { itemGlyphEdges, mul, pageGlyphsOfItems, type GlyphedTextItem, type ItemEdges } from './pdfGlyphs.js';
 import { SourceError, type PageInfo, type PdfItem, type Region, type RegionKind, type TextLayer } from './textLayer.js';
 
 export { PDF_TEXT_LAYER_VERSION } from './pdfVersion.js';
@@ -160,8 +160,7 @@ export async function readPdfTextLayer(bytes: Uint8Array, meta: { sourceId: stri
 
 /** The page texts exactly as readPdfTextLayer joins them (used to re-check provenance). */
 export async function readPdfPageTexts(bytes: Uint8Array, limits: PdfLimits = DEFAULT_PDF_LIMITS): Promise<string[]> {
-  // glyph edges only place items on the page: the text never depends on them, so this read skips the
-  // operator list (a third of the reader's time)
+  // glyph edges only place items on the page: the text never depends on them, so this read leaves them out
   const pages = await buildPages(bytes, 'pdf', limits, false);
   return pages.map((p) => p.text);
 }
@@ -190,9 +189,11 @@ async function buildPages(bytes: Uint8Array, sourceId: string, limits: PdfLimits
   if (!hasPdfHeader(bytes)) throw new SourceError(sourceId, 'corrupt_pdf', 'not a PDF: no %PDF- header in the first 1024 bytes');
   await checkInflatedSize(bytes, sourceId, limits.maxInflatedBytes);
 
-  // A copy: pdf.js transfers (detaches) the buffer it is given.
+  // The caller's bytes, not a copy: over pdfPort.ts's port pdf.js's transfer list detaches nothing, and pdf.js only
+  // reads them (extract/pdf.test.ts checks that they are whole and unchanged after a read). A plain view, because
+  // pdf.js refuses a Node Buffer; one that does not span its whole buffer pdf.js copies itself.
   const task = getDocument({
-    data: new Uint8Array(bytes),
+    data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     worker: pdfWorker(),
     isEvalSupported: false,
     disableFontFace: true,
@@ -222,21 +223,21 @@ async function buildPages(bytes: Uint8Array, sourceId: string, limits: PdfLimits
     const pages: BuiltPage[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       let page;
-      let items: TextItem[];
+      let text: PageText;
       try {
         page = await doc.getPage(n);
-        items = await textItemsCapped(page, n, sourceId, limits.maxTextItemsPerPage);
+        text = await textItemsCapped(page, n, sourceId, limits.maxTextItemsPerPage);
       } catch (e) {
         if (e instanceof SourceError) throw e;
         // pdf.js may open a damaged file partially; a page it cannot read makes the file corrupt.
         throw new SourceError(sourceId, 'corrupt_pdf', `page ${n} cannot be read: ${oneLine(e)}`);
       }
-      const viewport = page.getViewport({ scale: 1 });
-      const ops = { count: 0 };
-      const edges = withGlyphs ? await glyphEdges(page, items, viewport.transform as number[], ops) : null;
-      if (ops.count > limits.maxOperatorsPerPage) {
-        throw new SourceError(sourceId, 'too_complex', `page ${n} has ${ops.count} drawing operators, over the cap of ${limits.maxOperatorsPerPage} (--max-operators)`);
+      if (text.operators > limits.maxOperatorsPerPage) {
+        throw new SourceError(sourceId, 'too_complex', `page ${n} has ${text.operators} drawing operators, over the cap of ${limits.maxOperatorsPerPage} (--max-operators)`);
       }
+      const items = text.items;
+      const viewport = page.getViewport({ scale: 1 });
+      const edges = withGlyphs ? itemGlyphEdges(items, pageGlyphsOfItems(items), viewport.transform as number[]) : null;
       const layout = layoutPage(items, viewport.transform as number[], viewport.width, viewport.height, edges);
       pages.push(renderPage(layout, n));
       page.cleanup();
@@ -250,38 +251,26 @@ async function buildPages(bytes: Uint8Array, sourceId: string, limits: PdfLimits
   }
 }
 
-/**
- * Glyph edges per text item, from the page's operator list. Boxes are a convenience for drawing quotes:
- * a page whose operator list pdf.js cannot build keeps its text and gets item boxes only.
- */
-async function glyphEdges(page: PDFPageProxy, items: readonly TextItem[], viewportTransform: number[], ops: { count: number }): Promise<(ItemEdges | null)[]> {
-  try {
-    const opList = await page.getOperatorList();
-    ops.count = opList.fnArray.length;
-    const glyphs = glyphsOfOperatorList(opList, (name) => {
-      try {
-        return page.commonObjs.has(name) ? (page.commonObjs.get(name) as { fontMatrix?: number[]; ascent?: number; descent?: number; vertical?: boolean }) : null;
-      } catch {
-        return null;
-      }
-    });
-    return itemGlyphEdges(items, glyphs, viewportTransform);
-  } catch {
-    return items.map(() => null);
-  }
+/** A page's text items (with the glyphs each was built from: extract/pdfjs.ts) and how many operators its text pass read. */
+interface PageText {
+  items: GlyphedTextItem[];
+  operators: number;
 }
 
 /**
  * page.getTextContent() read as a stream (what getTextContent does inside) so that a page of a million text
- * operators is counted rather than collected whole (its time is the watchdog's: pipeline/pool.ts).
+ * operators is counted rather than collected whole (its time is the watchdog's: pipeline/pool.ts). The last chunk
+ * says how many content-stream operators the pass read (extract/pdfjs.ts); a page with none of its own says 0.
  */
-async function textItemsCapped(page: PDFPageProxy, n: number, sourceId: string, maxItems: number): Promise<TextItem[]> {
-  const reader = page.streamTextContent().getReader() as ReadableStreamDefaultReader<{ items: (TextItem | object)[] }>;
-  const items: TextItem[] = [];
+async function textItemsCapped(page: PDFPageProxy, n: number, sourceId: string, maxItems: number): Promise<PageText> {
+  const reader = page.streamTextContent().getReader() as ReadableStreamDefaultReader<{ items: (GlyphedTextItem | object)[]; operators?: number }>;
+  const items: GlyphedTextItem[] = [];
   let count = 0;
+  let operators = 0;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
+    if (typeof value.operators === 'number') operators = value.operators;
     for (const x of value.items) {
       if (!('str' in x)) continue;
       // past the cap nothing more is kept; the stream is drained, not cancelled (pdf.js's in-thread worker
@@ -290,7 +279,7 @@ async function textItemsCapped(page: PDFPageProxy, n: number, sourceId: string, 
     }
   }
   if (count > maxItems) throw new SourceError(sourceId, 'too_complex', `page ${n} has ${count} text items, over the cap of ${maxItems} (--max-text-items)`);
-  return items;
+  return { items, operators };
 }
 
 // ------------------------------------------------------------------ geometry (matrices: pdfGlyphs.ts mul)

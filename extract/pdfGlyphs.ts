@@ -1,19 +1,55 @@
 /**
- * Where each glyph of a PDF page sits, from pdf.js: the operator list gives every shown glyph with its
- * advance width (the font program's, or for a substituted, non-embedded font the /Widths the PDF declares)
- * and the text state ops (Tc, Tw, Tz, Ts, TJ adjustments, Tm/Td/T*, cm, forms); walking them the way
- * pdf.js's canvas does gives each glyph's origin and advance. `getTextContent` items only carry a start
- * and a total width, so a box cut from an item by character share drifts in justified text and misses by
- * whole glyphs with proportional fonts.
+ * Where each glyph of a PDF page sits. pdf.js's text pass works out every glyph's origin and advance to build its
+ * text items (its advance width: the font program's, or for a substituted, non-embedded font the /Widths the PDF
+ * declares; Tc, Tw, Tz, Ts, TJ adjustments, Tm/Td/T*, cm, forms), then keeps only an item's start and total width;
+ * extract/pdfjs.ts reads the glyphs there, and each item carries its own (GlyphedTextItem). An item's box cut by
+ * character share would drift in justified text and miss by whole glyphs with proportional fonts.
  *
- * `itemGlyphEdges` then lays the glyphs onto the text items: pdf.js builds the items from the same glyph
- * stream, dropping whitespace glyphs and adding " " where it sees a word gap, so the item's non-space
- * characters are consumed glyph by glyph. An item whose characters do not match (right-to-left text,
- * glyphs pdf.js dropped as off-page, a font pdf.js could not load) gets no edges: callers fall back to
- * the item's box.
+ * `itemGlyphEdges` lays the glyphs onto the text items: pdf.js builds the items from the same glyph stream,
+ * dropping whitespace glyphs and adding " " where it sees a word gap, so the item's non-space characters are
+ * consumed glyph by glyph. An item whose characters do not match (right-to-left text, vertical text, a font pdf.js
+ * could not load) gets no edges: callers fall back to the item's box.
  */
-import { OPS } from './pdfjs.js';
+import { PLACED_GLYPH_FIELDS, type TextItemGlyphs } from './pdfjs.js';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
+
+/** A text item as the patched pdf.js gives it (extract/pdfjs.ts): with the glyphs it was built from. */
+export interface GlyphedTextItem extends TextItem {
+  glyphs?: TextItemGlyphs | null;
+}
+
+/**
+ * A page's glyphs, item after item in the order pdf.js showed them: per glyph its unicode and PLACED_GLYPH_FIELDS
+ * numbers (PlacedGlyph's, in its order), in one array rather than an object per glyph.
+ */
+export interface PageGlyphs {
+  unicode: string[];
+  numbers: Float64Array;
+}
+
+/** The glyphs the page's items carry (extract/pdfjs.ts), one after the other. */
+export function pageGlyphsOfItems(items: readonly GlyphedTextItem[]): PageGlyphs {
+  let total = 0;
+  for (const it of items) if (it.glyphs) total += it.glyphs.numbers.length;
+  const numbers = new Float64Array(total);
+  const unicode: string[] = [];
+  let at = 0;
+  for (const it of items) {
+    const g = it.glyphs;
+    if (!g) continue;
+    numbers.set(g.numbers, at);
+    at += g.numbers.length;
+    for (let i = 0; i < g.unicode.length; i++) unicode.push(g.unicode[i]!);
+  }
+  return { unicode, numbers };
+}
+
+/** PageGlyphs of a list of glyphs (tests write their glyphs this way). */
+export function pageGlyphs(glyphs: readonly PlacedGlyph[]): PageGlyphs {
+  const numbers = new Float64Array(glyphs.length * PLACED_GLYPH_FIELDS);
+  glyphs.forEach((g, i) => numbers.set([g.ox, g.oy, g.ax, g.ay, g.ux, g.uy, g.ascent, g.descent], i * PLACED_GLYPH_FIELDS));
+  return { unicode: glyphs.map((g) => g.unicode), numbers };
+}
 
 /** A glyph in PDF user space (origin bottom-left, y up), before the page's viewport transform. */
 export interface PlacedGlyph {
@@ -46,215 +82,6 @@ export function mul(m: readonly number[], n: readonly number[]): Matrix {
   ];
 }
 
-const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
-
-/** A matrix operand: pdf.js passes plain arrays or typed arrays (Float32Array for Tm). One array made, no copies. */
-function matrixArg(a: unknown): Matrix | null {
-  if (!Array.isArray(a) && !ArrayBuffer.isView(a)) return null;
-  const v = a as ArrayLike<unknown>;
-  if (!(v.length >= 6)) return null;
-  const m = [v[0], v[1], v[2], v[3], v[4], v[5]];
-  for (let i = 0; i < 6; i++) if (!Number.isFinite(m[i])) return null;
-  return m as Matrix;
-}
-
-interface FontLike {
-  fontMatrix?: number[];
-  ascent?: number;
-  descent?: number;
-  vertical?: boolean;
-}
-
-interface TextState {
-  ctm: Matrix;
-  textMatrix: Matrix;
-  x: number;
-  y: number;
-  lineX: number;
-  lineY: number;
-  charSpacing: number;
-  wordSpacing: number;
-  hScale: number;
-  leading: number;
-  rise: number;
-  font: FontLike | null;
-  fontSize: number;
-  fontDirection: number;
-}
-
-interface GlyphArg {
-  unicode?: string;
-  width?: number;
-  isSpace?: boolean;
-}
-
-const NO_ARGS: readonly unknown[] = [];
-
-/** Default ascent/descent (poppler's too) when the font states none. */
-const DEFAULT_ASCENT = 0.95;
-const DEFAULT_DESCENT = -0.35;
-
-/**
- * Every glyph pdf.js would paint on the page, in content-stream order.
- * `fonts(name)` resolves a font object id from the operator list (pdf.js `page.commonObjs.get`).
- */
-export function glyphsOfOperatorList(opList: { fnArray: number[]; argsArray: unknown[] }, fonts: (name: string) => FontLike | null): PlacedGlyph[] {
-  const out: PlacedGlyph[] = [];
-  let st: TextState = {
-    ctm: IDENTITY,
-    textMatrix: IDENTITY,
-    x: 0,
-    y: 0,
-    lineX: 0,
-    lineY: 0,
-    charSpacing: 0,
-    wordSpacing: 0,
-    hScale: 1,
-    leading: 0,
-    rise: 0,
-    font: null,
-    fontSize: 0,
-    fontDirection: 1,
-  };
-  const stack: TextState[] = [];
-  // pdf.js's font objects answer through getters over their serialised data: each font is read once per page,
-  // into a plain record, rather than four getters per shown string
-  const fontRecords = new Map<string, FontLike | null>();
-  const fontRecord = (name: string): FontLike | null => {
-    let r = fontRecords.get(name);
-    if (r === undefined) {
-      const f = fonts(name);
-      r = f ? { fontMatrix: f.fontMatrix, ascent: f.ascent, descent: f.descent, vertical: f.vertical } : null;
-      fontRecords.set(name, r);
-    }
-    return r;
-  };
-  const setFont = (name: unknown, size: unknown) => {
-    st.font = typeof name === 'string' ? fontRecord(name) : null;
-    let s = typeof size === 'number' ? size : 0;
-    st.fontDirection = s < 0 ? -1 : 1;
-    if (s < 0) s = -s;
-    st.fontSize = s;
-  };
-  const moveText = (x: number, y: number) => {
-    st.x = st.lineX += x;
-    st.y = st.lineY += y;
-  };
-  for (let i = 0; i < opList.fnArray.length; i++) {
-    const fn = opList.fnArray[i];
-    const args = (opList.argsArray[i] ?? NO_ARGS) as unknown[];
-    switch (fn) {
-      case OPS.save:
-        stack.push({ ...st });
-        break;
-      case OPS.restore:
-        st = stack.pop() ?? st;
-        break;
-      case OPS.transform: {
-        const t = matrixArg(args);
-        if (t) st.ctm = mul(st.ctm, t);
-        break;
-      }
-      case OPS.paintFormXObjectBegin: {
-        stack.push({ ...st });
-        const fm = matrixArg(args[0]);
-        if (fm) st.ctm = mul(st.ctm, fm);
-        break;
-      }
-      case OPS.paintFormXObjectEnd:
-        st = stack.pop() ?? st;
-        break;
-      case OPS.beginText:
-        st.textMatrix = IDENTITY;
-        st.x = st.lineX = st.y = st.lineY = 0;
-        break;
-      case OPS.setCharSpacing:
-        st.charSpacing = Number(args[0]) || 0;
-        break;
-      case OPS.setWordSpacing:
-        st.wordSpacing = Number(args[0]) || 0;
-        break;
-      case OPS.setHScale:
-        st.hScale = (Number(args[0]) || 0) / 100;
-        break;
-      case OPS.setLeading:
-        st.leading = -(Number(args[0]) || 0);
-        break;
-      case OPS.setTextRise:
-        st.rise = Number(args[0]) || 0;
-        break;
-      case OPS.setFont:
-        setFont(args[0], args[1]);
-        break;
-      case OPS.setGState:
-        for (const kv of (args[0] ?? []) as unknown[][]) {
-          if (Array.isArray(kv) && kv[0] === 'Font' && Array.isArray(kv[1])) setFont(kv[1][0], kv[1][1]);
-        }
-        break;
-      case OPS.moveText:
-        moveText(Number(args[0]) || 0, Number(args[1]) || 0);
-        break;
-      case OPS.setLeadingMoveText:
-        st.leading = Number(args[1]) || 0;
-        moveText(Number(args[0]) || 0, Number(args[1]) || 0);
-        break;
-      case OPS.nextLine:
-        moveText(0, st.leading);
-        break;
-      case OPS.setTextMatrix:
-        st.textMatrix = matrixArg(args[0]) ?? matrixArg(args) ?? IDENTITY;
-        st.x = st.lineX = st.y = st.lineY = 0;
-        break;
-      case OPS.showText:
-        showText(st, (args[0] ?? []) as (GlyphArg | number)[], out);
-        break;
-      default:
-        break;
-    }
-  }
-  return out;
-}
-
-function showText(st: TextState, glyphs: (GlyphArg | number)[], out: PlacedGlyph[]): void {
-  const font = st.font;
-  if (!font || st.fontSize === 0 || font.vertical) {
-    // vertical writing is not laid out here: its items fall back to their boxes
-    return;
-  }
-  const fm = font.fontMatrix ?? [0.001, 0, 0, 0.001, 0, 0];
-  const widthScale = st.fontSize * fm[0]!;
-  const h = st.hScale * st.fontDirection;
-  // text space → user space
-  const m = mul(st.ctm, st.textMatrix);
-  const ascent = Number.isFinite(font.ascent) && font.ascent! > 0 && font.ascent! < 3 ? font.ascent! : DEFAULT_ASCENT;
-  const descent = Number.isFinite(font.descent) && font.descent! < 0 && font.descent! > -3 ? font.descent! : DEFAULT_DESCENT;
-  const ux = m[2] * st.fontSize, uy = m[3] * st.fontSize;
-  let x = 0;
-  for (const g of glyphs) {
-    if (typeof g === 'number') {
-      x -= (g * st.fontSize) / 1000;
-      continue;
-    }
-    if (!g || typeof g !== 'object') continue;
-    const width = (Number(g.width) || 0) * widthScale;
-    const spacing = (g.isSpace ? st.wordSpacing : 0) + st.charSpacing;
-    const tx = st.x + x * h, ty = st.y + st.rise;
-    out.push({
-      unicode: typeof g.unicode === 'string' ? g.unicode : '',
-      ox: m[0] * tx + m[2] * ty + m[4],
-      oy: m[1] * tx + m[3] * ty + m[5],
-      ax: m[0] * width * h,
-      ay: m[1] * width * h,
-      ux,
-      uy,
-      ascent,
-      descent,
-    });
-    x += width + spacing * st.fontDirection;
-  }
-  st.x += x * h;
-}
-
 /** Glyph edges of one text item, in the page's viewport space (top-left origin, y down). */
 export interface ItemEdges {
   /** per UTF-16 unit of the item string: where it starts along x; the last entry is where the last one ends */
@@ -270,34 +97,20 @@ const NON_SPACE = /\S/;
 const SKIPPED = /^[\p{Cf}\s]*$/u;
 
 /**
- * A page shows few distinct glyph strings many times over: the Unicode tests and NFKC forms are worked out once
- * per string (per thread), not once per glyph. Bounded: a font mapping each glyph to a new string only refills it.
+ * A page shows few distinct glyph strings many times over: whether pdf.js leaves a string out of its text, and its
+ * NFKC form, are worked out once per string (per thread), not once per glyph: null for a string left out.
+ * Bounded: a font mapping each glyph to a new string only refills it.
  */
 const MEMO_MAX = 1 << 16;
-const skippedMemo = new Map<string, boolean>();
-const nfkcMemo = new Map<string, string>();
-function isSkipped(u: string): boolean {
-  let r = skippedMemo.get(u);
+const inkMemo = new Map<string, string | null>();
+function inkForm(u: string): string | null {
+  let r = inkMemo.get(u);
   if (r === undefined) {
-    if (skippedMemo.size >= MEMO_MAX) skippedMemo.clear();
-    r = SKIPPED.test(u);
-    skippedMemo.set(u, r);
+    if (inkMemo.size >= MEMO_MAX) inkMemo.clear();
+    r = SKIPPED.test(u) ? null : u.normalize('NFKC');
+    inkMemo.set(u, r);
   }
   return r;
-}
-function nfkc(u: string): string {
-  let r = nfkcMemo.get(u);
-  if (r === undefined) {
-    if (nfkcMemo.size >= MEMO_MAX) nfkcMemo.clear();
-    r = u.normalize('NFKC');
-    nfkcMemo.set(u, r);
-  }
-  return r;
-}
-
-/** Whether glyph g (normalised: u) sits at the item's origin and shows its first non-space character. */
-function startsItem(g: PlacedGlyph, u: string, ox: number, oy: number, tol: number, str: string, first: number): boolean {
-  return Math.abs(g.ox - ox) <= tol && Math.abs(g.oy - oy) <= tol && (u.startsWith(str[first]!) || str.startsWith(u, first));
 }
 
 /** Viewport x and y of a user-space point. */
@@ -312,14 +125,27 @@ function toVy(viewport: readonly number[], x: number, y: number): number {
  * For each text item (same order as `getTextContent` gave them), its glyph edges, or null when its
  * characters cannot be matched to glyphs or it is not upright left-to-right text.
  */
-export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly PlacedGlyph[], viewport: readonly number[]): (ItemEdges | null)[] {
-  const ink: PlacedGlyph[] = [];
+export function itemGlyphEdges(items: readonly TextItem[], glyphs: PageGlyphs, viewport: readonly number[]): (ItemEdges | null)[] {
+  // the glyphs that show ink (their raw and NFKC strings) and where their numbers start in glyphs.numbers
+  const raws: string[] = [];
   const norm: string[] = [];
-  for (const g of glyphs) {
-    if (isSkipped(g.unicode)) continue;
-    ink.push(g);
-    norm.push(nfkc(g.unicode));
+  const at: number[] = [];
+  for (let i = 0; i < glyphs.unicode.length; i++) {
+    const u = glyphs.unicode[i]!;
+    const f = inkForm(u);
+    if (f === null) continue;
+    raws.push(u);
+    norm.push(f);
+    at.push(i * PLACED_GLYPH_FIELDS);
   }
+  const g = glyphs.numbers;
+  const inkCount = raws.length;
+  /** Whether ink glyph j sits at the item's origin and shows its first non-space character. */
+  const startsItem = (j: number, ox: number, oy: number, tol: number, str: string, first: number): boolean => {
+    const b = at[j]!;
+    const u = norm[j]!;
+    return Math.abs(g[b]! - ox) <= tol && Math.abs(g[b + 1]! - oy) <= tol && (u.startsWith(str[first]!) || str.startsWith(u, first));
+  };
   let cursor = 0;
   return items.map((it) => {
     const str = it.str;
@@ -333,8 +159,8 @@ export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly Plac
     const first = str.search(NON_SPACE);
     const ox = t[4]!, oy = t[5]!;
     let k = -1;
-    for (let j = cursor; j < ink.length; j++) if (startsItem(ink[j]!, norm[j]!, ox, oy, tol, str, first)) { k = j; break; }
-    if (k < 0) for (let j = 0; j < cursor && j < ink.length; j++) if (startsItem(ink[j]!, norm[j]!, ox, oy, tol, str, first)) { k = j; break; }
+    for (let j = cursor; j < inkCount; j++) if (startsItem(j, ox, oy, tol, str, first)) { k = j; break; }
+    if (k < 0) for (let j = 0; j < cursor && j < inkCount; j++) if (startsItem(j, ox, oy, tol, str, first)) { k = j; break; }
     if (k < 0) return null;
     const starts: number[] = new Array(str.length);
     const ends: number[] = new Array(str.length);
@@ -345,20 +171,22 @@ export function itemGlyphEdges(items: readonly TextItem[], glyphs: readonly Plac
         j++;
         continue;
       }
-      if (k >= ink.length) return null;
-      const g = ink[k]!;
+      if (k >= inkCount) return null;
       const u = norm[k]!;
-      const raw = g.unicode;
+      const raw = raws[k]!;
       const n = str.startsWith(u, j) ? u.length : str.startsWith(raw, j) ? raw.length : 0;
       if (n === 0) return null;
-      const x0 = toVx(viewport, g.ox, g.oy), x1 = toVx(viewport, g.ox + g.ax, g.oy + g.ay);
+      // PlacedGlyph's fields: ox oy ax ay ux uy ascent descent
+      const b = at[k]!;
+      const gox = g[b]!, goy = g[b + 1]!, ax = g[b + 2]!, ay = g[b + 3]!, ux = g[b + 4]!, uy = g[b + 5]!, ascent = g[b + 6]!, descent = g[b + 7]!;
+      const x0 = toVx(viewport, gox, goy), x1 = toVx(viewport, gox + ax, goy + ay);
       // several characters from one glyph (a ligature): share its advance evenly
       for (let q = 0; q < n; q++) {
         starts[j + q] = x0 + ((x1 - x0) * q) / n;
         ends[j + q] = x0 + ((x1 - x0) * (q + 1)) / n;
       }
-      const yTop = toVy(viewport, g.ox + g.ux * g.ascent, g.oy + g.uy * g.ascent);
-      const yBottom = toVy(viewport, g.ox + g.ux * g.descent, g.oy + g.uy * g.descent);
+      const yTop = toVy(viewport, gox + ux * ascent, goy + uy * ascent);
+      const yBottom = toVy(viewport, gox + ux * descent, goy + uy * descent);
       top = Math.min(top, yTop, yBottom);
       bottom = Math.max(bottom, yTop, yBottom);
       j += n;

@@ -71,6 +71,27 @@ describe('the copying port (extract/pdfPort.ts)', () => {
     expect(data.args[1][0]).toBe(glyph);
   });
 
+  it("hands a text-content chunk's items over, but not the chunk object pdf.js reuses for the next chunk", async () => {
+    const port = new CopyingPort();
+    const item = { str: '105 zones', transform: [1, 0, 0, 1, 2, 3] };
+    const textContent: { items: object[]; styles: object } = { items: [item], styles: {} };
+    const got = nextMessage(port);
+    port.postMessage({ stream: 4, streamId: 1, chunk: textContent });
+    // what pdf.js's text pass does right after sending
+    textContent.items = [];
+    const data = (await got) as { chunk: { items: object[] } };
+    expect(data.chunk).not.toBe(textContent);
+    expect(data.chunk.items).toEqual([item]);
+    expect(data.chunk.items[0]).toBe(item);
+    // any other stream chunk is copied through
+    const ops = { fnArray: [1], argsArray: [[2]] };
+    const other = nextMessage(port);
+    port.postMessage({ stream: 4, streamId: 2, chunk: ops });
+    const copied = (await other) as { chunk: typeof ops };
+    expect(copied.chunk).toEqual(ops);
+    expect(copied.chunk.fnArray).not.toBe(ops.fnArray);
+  });
+
   it('clones a message too deep to copy (a cycle) instead of failing', async () => {
     const port = new CopyingPort();
     const ring: { next?: unknown; n: number } = { n: 1 };

@@ -7,4 +7,4 @@ import { createRequire } from 'node:module';
  * not load pdf.js on the main thread just to know it (about 0.1 s); extract/pdf.test.ts checks that the two agree.
  */
 const pdfjsPackage = createRequire(import.meta.url)('pdfjs-dist/package.json') as { version: string };
-export const PDF_TEXT_LAYER_VERSION: string = `3+pdfjs.${pdfjsPackage.version}`;
+export const PDF_TEXT_LAYER_VERSION: string = `4+pdfjs.${pdfjsPackage.version}`;

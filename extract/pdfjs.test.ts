@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
 describe('pdf.js loader (extract/pdfjs.ts)', () => {
@@ -17,5 +19,32 @@ describe('pdf.js loader (extract/pdfjs.ts)', () => {
     } finally {
       await doc.destroy();
     }
+  });
+});
+
+describe("pdf.js's worker, patched for the glyphs of its text pass (extract/pdfjs.ts)", () => {
+  const workerFile = createRequire(import.meta.url).resolve('pdfjs-dist/legacy/build/pdf.worker.mjs');
+
+  it('finds each anchor exactly once in the installed pdf.worker.mjs, in order', async () => {
+    const { WORKER_PATCHES, PATCHED_PDFJS_VERSION, pdfjsVersion } = await import('./pdfjs.js');
+    expect(pdfjsVersion).toBe(PATCHED_PDFJS_VERSION);
+    const source = readFileSync(workerFile, 'utf8');
+    let from = 0;
+    for (const [anchor] of WORKER_PATCHES) {
+      const at = source.indexOf(anchor);
+      expect(at, anchor).toBeGreaterThanOrEqual(from);
+      expect(source.indexOf(anchor, at + 1), anchor).toBe(-1);
+      from = at + anchor.length;
+    }
+  });
+
+  it('refuses a source without an anchor, by name', async () => {
+    const { patchedWorkerSource, PdfjsPatchError, WORKER_PATCHES } = await import('./pdfjs.js');
+    const source = readFileSync(workerFile, 'utf8');
+    const glyphAnchor = WORKER_PATCHES.find(([, r]) => r.includes('__figtrail.glyph('))![0];
+    const changed = source.replace(glyphAnchor, glyphAnchor.replace('scaledDim *=', 'scaledDim = scaledDim *'));
+    expect(() => patchedWorkerSource(changed)).toThrow(PdfjsPatchError);
+    expect(() => patchedWorkerSource(changed)).toThrow(/anchor .*scaledDim \*= textState\.textHScale.* is missing/);
+    expect(patchedWorkerSource(source)).toContain('__figtrail.glyph(textChunk, textState, glyph);');
   });
 });
