@@ -9,7 +9,7 @@ import { compressors } from 'hyparquet-compressors';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { MentionSchema } from '../extract/records.js';
-import { duckdbVersion, listFiles, prepareRows, publishTables, PublishError, verifySha256Sums, type PublishMeta } from './publish.js';
+import { duckdbVersion, listFiles, PARQUET_ROW_GROUP_ROWS, prepareRows, publishTables, PublishError, verifySha256Sums, type PublishMeta } from './publish.js';
 import { columnsOf, TABLE_NAMES, TABLE_SCHEMAS, type TableName } from '../contracts/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -300,6 +300,24 @@ describe('prepareRows', () => {
     expect(listFiles(y)).toEqual(listFiles(x));
     for (const f of listFiles(x)) expect(readFileSync(path.join(y, f)).equals(readFileSync(path.join(x, f))), f).toBe(true);
     expect(JSON.parse(readFileSync(path.join(y, 'mentions.json'), 'utf8'))).toHaveLength(4100);
+  });
+  it('writes a table of more rows than a Parquet row group in several groups, all rows kept in order', async () => {
+    // DuckDB's writer holds a whole row group in memory: a large table is cut into groups of PARQUET_ROW_GROUP_ROWS
+    const n = 2 * PARQUET_ROW_GROUP_ROWS + 5;
+    const many = structuredClone(fixture);
+    const base = fixture.mentions[0]!;
+    many.mentions = Array.from({ length: n }, (_, i) => ({ ...base, mention_id: `m_${i.toString(16).padStart(16, '0')}` }));
+    const dir = path.join(tmp, 'row-groups');
+    await publishTables(dir, many, meta);
+    const buf = readFileSync(path.join(dir, 'mentions.parquet'));
+    const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+    const md = parquetMetadata(ab);
+    expect(md.row_groups.map((g) => Number(g.num_rows))).toEqual([PARQUET_ROW_GROUP_ROWS, PARQUET_ROW_GROUP_ROWS, 5]);
+    const ids = (await parquetReadObjects({ file: ab, columns: ['mention_id'], compressors })).map((r) => r.mention_id);
+    expect(ids).toEqual(many.mentions.map((m) => m.mention_id));
+    // a table below one group (every table of the fixture) is a single group
+    const small = readFileSync(path.join(dirA, 'mentions.parquet'));
+    expect(parquetMetadata(small.buffer.slice(small.byteOffset, small.byteOffset + small.byteLength)).row_groups).toHaveLength(1);
   });
   it('names a bad row past the first chunk by its index in the table, as over an array', async () => {
     const bad = structuredClone(fixture);
