@@ -243,14 +243,14 @@ async function laterSteps(dataset: Dataset) {
     }
   }
   await nextTurn();
-  const { publishTables, writeSha256Sums } = await import('./publish.js');
+  const { PublishedJsonFile, publishTables, writeSha256Sums } = await import('./publish.js');
   await nextTurn();
   const { writeAuditSite } = await import('../audit/site.js');
   await nextTurn();
   await import('../transform/run.js');
   await nextTurn();
   await checkRulePatterns(dataset);
-  return { CheckStep, definitionTables, TABLE_SCHEMAS, publishTables, writeSha256Sums, writeAuditSite };
+  return { CheckStep, definitionTables, TABLE_SCHEMAS, PublishedJsonFile, publishTables, writeSha256Sums, writeAuditSite };
 }
 
 /**
@@ -355,7 +355,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     // the workers' heaps are freed once they have read the PDFs' page texts again (during the reconcile)
     const poolClosed = extracted.pageTextsSettled.then(() => pool?.close());
     poolClosed.catch(() => {}); // awaited below
-    const { CheckStep, publishTables, writeSha256Sums, definitionTables, TABLE_SCHEMAS, writeAuditSite } = await later;
+    const { CheckStep, PublishedJsonFile, publishTables, writeSha256Sums, definitionTables, TABLE_SCHEMAS, writeAuditSite } = await later;
     const { sources, mentions, skips, errors } = extracted;
 
     // 2. mentions → facts and series (DuckDB), while 3a. the checks that need no facts run here
@@ -371,8 +371,28 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       rulesPath: dataset.rulesPath,
       decisionsPath: existsSync(dataset.decisionsPath) ? dataset.decisionsPath : null,
     });
-    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), pageTextsDir: extracted.pageTextsDir, pageTextsSettled: extracted.pageTextsSettled, relations: dataset.relations });
-    await checks.early(rows);
+    // the checks' one pass over the mentions and skips also writes their published JSON (publish takes it when valid)
+    const written = { mentions: new PublishedJsonFile(path.join(stage, 'mentions.json'), 'mentions'), skips: new PublishedJsonFile(path.join(stage, 'skips.json'), 'skips') };
+    const checks = new CheckStep({
+      manifest,
+      sourcesDir,
+      ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+      pageTextsDir: extracted.pageTextsDir,
+      pageTextsSettled: extracted.pageTextsSettled,
+      relations: dataset.relations,
+      rowSchemas: { mentions: TABLE_SCHEMAS.mentions, skips: TABLE_SCHEMAS.skips },
+      alsoRead: (ms, ks) => {
+        written.mentions.add(ms);
+        written.skips.add(ks);
+      },
+    });
+    try {
+      await checks.early(rows);
+    } catch (e) {
+      for (const w of Object.values(written)) w.end(); // closed; the build stops here
+      throw e;
+    }
+    const writtenTables = Object.values(written).filter((w) => w.end()).map((w) => w.name);
     const transformed = await reconciling;
     await poolClosed;
     log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
@@ -407,7 +427,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         findings.some((f) => f.rule_id === 'schema-valid' && f.status === 'pass' && f.place.table === t) &&
         !findings.some((f) => f.rule_id === 'schema-valid' && f.status === 'fail' && f.place.table === t),
     );
-    await publishTables(stage, { ...tableRows, checks: findings, ...definitionTables(dataset.lexicon) }, meta, { schemaChecked });
+    await publishTables(stage, { ...tableRows, checks: findings, ...definitionTables(dataset.lexicon) }, meta, { schemaChecked, written: writtenTables });
     // the schema of `figtrail explain --json`, published with the data it explains
     copyFileSync(path.join(root, 'audit', 'explain.schema.json'), path.join(stage, 'explain.schema.json'));
 

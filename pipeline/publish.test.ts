@@ -9,7 +9,7 @@ import { compressors } from 'hyparquet-compressors';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { MentionSchema } from '../extract/records.js';
-import { duckdbVersion, listFiles, PARQUET_ROW_GROUP_ROWS, prepareRows, publishTables, PublishError, verifySha256Sums, type PublishMeta } from './publish.js';
+import { duckdbVersion, listFiles, PARQUET_ROW_GROUP_ROWS, PublishedJsonFile, prepareRows, publishTables, PublishError, verifySha256Sums, type PublishMeta } from './publish.js';
 import { columnsOf, TABLE_NAMES, TABLE_SCHEMAS, type TableName } from '../contracts/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -318,6 +318,37 @@ describe('prepareRows', () => {
     // a table below one group (every table of the fixture) is a single group
     const small = readFileSync(path.join(dirA, 'mentions.parquet'));
     expect(parquetMetadata(small.buffer.slice(small.byteOffset, small.byteOffset + small.byteLength)).row_groups).toHaveLength(1);
+  });
+  it('takes a JSON file written on another pass (PublishedJsonFile) for a checked table: the same bytes as its own', async () => {
+    const many = structuredClone(fixture);
+    const base = fixture.mentions[0]!;
+    many.mentions = Array.from({ length: 2500 }, (_, i) => ({ ...base, mention_id: `m_${i.toString(16).padStart(16, '0')}` }));
+    const own = path.join(tmp, 'written-own');
+    await publishTables(own, many, meta);
+    const pre = path.join(tmp, 'written-pre');
+    mkdirSync(pre);
+    // the rows come a source at a time (two slices here); publish is given rows that would fail, to show it reads none
+    const file = new PublishedJsonFile(path.join(pre, 'mentions.json'), 'mentions');
+    file.add(many.mentions.slice(0, 1000));
+    file.add(many.mentions.slice(1000));
+    expect(file.end()).toBe(true);
+    await publishTables(pre, { ...many, mentions: [{ not: 'a mention' }] }, meta, { schemaChecked: ['mentions'], written: ['mentions'] });
+    for (const f of listFiles(own)) expect(readFileSync(path.join(pre, f)).equals(readFileSync(path.join(own, f))), f).toBe(true);
+  });
+  it('writes a table again from its rows when its written file is not known valid, or not whole', async () => {
+    const dir = path.join(tmp, 'written-unchecked');
+    mkdirSync(dir);
+    const file = new PublishedJsonFile(path.join(dir, 'mentions.json'), 'mentions');
+    file.add(fixture.mentions);
+    expect(file.end()).toBe(true);
+    // not in schemaChecked: validated and written from the rows, which name the bad one
+    const bad = [{ ...fixture.mentions[0]!, char_end: -1 }];
+    await expect(publishTables(dir, { ...structuredClone(fixture), mentions: bad }, meta, { written: ['mentions'] })).rejects.toThrow(/mentions\[0\]\.char_end: must be >= 0/);
+    // a row without a column: the file is not the table's (end() says so)
+    const partial = new PublishedJsonFile(path.join(dir, 'skips.json'), 'skips');
+    const { reason: _dropped, ...noReason } = fixture.skips[0]! as Record<string, unknown>;
+    partial.add([noReason]);
+    expect(partial.end()).toBe(false);
   });
   it('names a bad row past the first chunk by its index in the table, as over an array', async () => {
     const bad = structuredClone(fixture);
