@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../extract/manifest.js';
 import { duckdb } from './duckdb.js';
@@ -204,42 +204,102 @@ function writeTableRows(name: TableName, rows: Iterable<unknown>, opts: Construc
 }
 
 /**
- * A table's published JSON file written from its rows as another pass over them reads them (a build: the mentions
- * and skips, on the checks' one pass while DuckDB reconciles, so publish need not read them from disk again). Not
- * validated against the schema here: publishTables takes the file (`written`) only for a table the schema-valid
- * check found valid, and writes it again from its rows otherwise (which names the bad rows).
+ * Whether a row read back from JSON is already as publish would write it: exactly the table's columns, in column
+ * order, each value one that prepareRow keeps as it is. JSON.stringify of such a row is the row's published line.
+ */
+function inPublishedForm(cols: readonly Column[], raw: unknown): boolean {
+  if (!isPlainObject(raw)) return false;
+  const keys = Object.keys(raw);
+  if (keys.length !== cols.length) return false;
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i]!;
+    if (keys[i] !== c.name) return false;
+    const v = raw[c.name];
+    if (v === undefined || coerce(c, v) !== v || (typeof v === 'number' && !Number.isFinite(v))) return false;
+  }
+  return true;
+}
+
+/**
+ * Writes a table's published JSON (tableJson) from the newline-delimited JSON its rows were read from: the file's
+ * lines, joined by ",\n" inside "[\n" … "\n]\n", copied as bytes. Only for lines that JSON.stringify wrote from
+ * rows in published form (see PublishedJsonFile); returns how many lines it copied.
+ */
+function jsonArrayFromNdjson(ndjsonFile: string, outFile: string): number {
+  const src = openSync(ndjsonFile, 'r');
+  const out = openSync(outFile, 'w');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    const first = Buffer.from('[\n');
+    const between = Buffer.from(',\n');
+    let lines = 0;
+    let inLine = false;
+    for (;;) {
+      const n = readSync(src, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const pieces: Buffer[] = [];
+      let from = 0;
+      while (from < n) {
+        let nl = buf.indexOf(10, from);
+        if (nl < 0 || nl >= n) nl = n;
+        if (nl > from) {
+          if (!inLine) {
+            pieces.push(lines === 0 ? first : between); // a line starts: the separator before it
+            lines++;
+            inLine = true;
+          }
+          pieces.push(buf.subarray(from, nl));
+        }
+        if (nl < n) inLine = false;
+        from = nl + 1;
+      }
+      if (pieces.length) writeSync(out, Buffer.concat(pieces));
+    }
+    writeSync(out, lines === 0 ? '[]\n' : '\n]\n');
+    return lines;
+  } finally {
+    closeSync(src);
+    closeSync(out);
+  }
+}
+
+/**
+ * A table's published JSON file, made on another pass over its rows (a build: the mentions and skips, on the
+ * checks' one pass while DuckDB reconciles), so publish need not read them from disk again. The rows come from
+ * newline-delimited JSON that JSON.stringify wrote (the build's work files): when every row is in published form
+ * (columns in order, values kept as they are), each line is that row's published line, and the file is those
+ * lines copied as bytes, never parsed or serialised again. Not validated against the schema here: publishTables
+ * takes the file (`written`) only for a table the schema-valid check found valid, and writes it from its rows
+ * otherwise (as it does when a row is not in published form).
  */
 export class PublishedJsonFile {
-  private fd: number | null;
-  private readonly writer: TableRowsWriter;
+  private readonly cols: readonly Column[];
+  private rows = 0;
+  private publishedForm = true;
+  private ended = false;
   constructor(
     readonly file: string,
     readonly name: TableName,
+    /** the newline-delimited JSON the rows given to add are read from, in its order */
+    readonly ndjsonFile: string,
   ) {
-    const fd = openSync(file, 'w');
-    this.fd = fd;
-    this.writer = new TableRowsWriter(name, { schemaChecked: true, write: (text) => void writeSync(fd, text) });
+    this.cols = columnsOf(name);
   }
 
+  /** The table's next rows, in the order of the lines of ndjsonFile. */
   add(rows: readonly unknown[]): void {
-    if (this.fd === null) throw new Error(`internal: ${this.file} is closed`);
-    for (const r of rows) this.writer.add(r);
+    if (this.ended) throw new Error(`internal: ${this.file} is ended`);
+    this.rows += rows.length;
+    if (this.publishedForm) for (const r of rows) if (!inPublishedForm(this.cols, r)) this.publishedForm = false;
   }
 
-  /** Closes the file; true when it is the table's complete published JSON (every row of the right shape). */
+  /** Writes the file when it can; true when it is the table's complete published JSON. */
   end(): boolean {
-    if (this.fd === null) return false;
-    let complete = false;
-    try {
-      if (this.writer.shapeOk) {
-        this.writer.finish();
-        complete = true;
-      }
-    } finally {
-      closeSync(this.fd);
-      this.fd = null;
-    }
-    return complete;
+    if (this.ended) return false;
+    this.ended = true;
+    if (!this.publishedForm) return false;
+    // every line was a row given to add (a count that differs: not these rows' file; publish writes it itself)
+    return jsonArrayFromNdjson(this.ndjsonFile, this.file) === this.rows;
   }
 }
 
