@@ -84,6 +84,9 @@ export class CheckStep {
   /** The bySource rules over one source's rows (its mentions and skips may be dropped afterwards). */
   async source(row: SourceRow, mentions: Mention[], skips: Skip[], text: string | null): Promise<void> {
     const ctx = this.context({ sources: [row], mentions, skips, texts: new Map(text === null ? [] : [[row.source_id, text]]) });
+    // the source's archived file is read once for all its rules (three of them read it), not once per rule
+    let raw: Promise<Uint8Array> | null = null;
+    ctx.readRaw = (id: string) => (id === row.source_id ? (raw ??= this.base.readRaw(id)) : this.base.readRaw(id));
     for (const c of CHECKS) {
       if (!c.bySource || this.crashed.has(c.ruleId)) continue;
       try {
