@@ -38,8 +38,19 @@ describe('loadBuild: the mentions table', () => {
       expect(b.mentions.ofSource('c-doc')).toEqual([]);
       expect(['a-doc', 'b-doc', 'c-doc'].map((s) => b.mentions.countOf(s))).toEqual([2, 1, 0]);
       expect(b.factsOfMention.get('m_0000000000000003')).toEqual(['f_1']);
+      // several at once, in the order asked, an unknown id as undefined
+      expect(b.mentionById.getMany(['m_0000000000000003', 'm_00000000000000ff', 'm_0000000000000001', 'm_0000000000000003'])).toEqual([mentions[2], undefined, mentions[0], mentions[2]]);
     });
   }
+  it('reads rows whose lines run across the 1 MiB reads, at their own bytes (one row per line)', () => {
+    // ~3 MB of rows with 2-, 3- and 4-byte characters: lines cross the reads' edges at every kind of character
+    const many = Array.from({ length: 3000 }, (_, i) => ({ mention_id: `m_${i.toString(16).padStart(16, '0')}`, source_id: i % 2 ? 'a-doc' : 'b-doc', quote: `${'é万𝟚'.repeat(40 + (i % 97))}${i}`, char_start: i }));
+    const b = loadBuild(buildDir('across-reads', `[\n${many.map((m) => JSON.stringify(m)).join(',\n')}\n]\n`));
+    expect(b.mentions.length).toBe(3000);
+    const ids = [0, 1, 999, 1000, 1001, 2047, 2998, 2999].map((i) => many[i]!.mention_id);
+    expect(b.mentionById.getMany(ids)).toEqual([0, 1, 999, 1000, 1001, 2047, 2998, 2999].map((i) => many[i]));
+    expect(b.mentions.ofSource('a-doc')).toEqual(many.filter((_, i) => i % 2));
+  });
   it('reads an empty table', () => {
     const b = loadBuild(buildDir('empty', '[]\n'));
     expect(b.mentions.length).toBe(0);

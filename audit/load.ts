@@ -2,7 +2,6 @@ import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs
 import path from 'node:path';
 import { PLACE_KEYS, type Fact, type Mention, type SeriesRow, type SourceRow } from '../contracts/index.js';
 import type { Place } from '../checks/types.js';
-import { ndjsonLines } from '../pipeline/rowFile.js';
 
 export type { Fact, SeriesRow } from '../contracts/index.js';
 
@@ -49,6 +48,8 @@ export interface Layout {
 export interface MentionTable extends Iterable<Mention> {
   readonly length: number;
   get(mentionId: string): Mention | undefined;
+  /** several mentions at once (undefined for an unknown id), in the order of the ids: one read of the file for all */
+  getMany(mentionIds: readonly string[]): (Mention | undefined)[];
   has(mentionId: string): boolean;
   /** a source's mentions, in the order of the file */
   ofSource(sourceId: string): Mention[];
@@ -64,7 +65,7 @@ export interface Build {
   series: SeriesRow[];
   checks: CheckRow[];
   sourceById: Map<string, SourceRow>;
-  mentionById: Pick<MentionTable, 'get' | 'has'>;
+  mentionById: Pick<MentionTable, 'get' | 'getMany' | 'has'>;
   factById: Map<string, Fact>;
   /** fact ids by mention id */
   factsOfMention: Map<string, string[]>;
@@ -152,6 +153,9 @@ class MentionArray implements MentionTable {
   get(id: string): Mention | undefined {
     return this.byId.get(id);
   }
+  getMany(ids: readonly string[]): (Mention | undefined)[] {
+    return ids.map((id) => this.byId.get(id));
+  }
   has(id: string): boolean {
     return this.byId.has(id);
   }
@@ -212,8 +216,16 @@ class MentionLines implements MentionTable {
     return out;
   }
   get(id: string): Mention | undefined {
-    const i = this.byId.get(id);
-    return i === undefined ? undefined : this.read([i])[0];
+    return this.getMany([id])[0];
+  }
+  getMany(ids: readonly string[]): (Mention | undefined)[] {
+    const rows = [...new Set(ids.map((id) => this.byId.get(id)).filter((i) => i !== undefined))].sort((a, b) => a - b);
+    const read = this.read(rows);
+    const byRow = new Map(rows.map((r, k) => [r, read[k]!]));
+    return ids.map((id) => {
+      const i = this.byId.get(id);
+      return i === undefined ? undefined : byRow.get(i);
+    });
   }
   has(id: string): boolean {
     return this.byId.has(id);
@@ -229,15 +241,43 @@ class MentionLines implements MentionTable {
   }
 }
 
-/** The row lines of a published table file with their byte spans (without the comma), or null when it is not one row per line. */
+/**
+ * The row lines of a published table file with their byte spans (without the comma), read in 1 MiB chunks: the
+ * spans are the bytes' own positions in the file (not measured again from the decoded text).
+ */
 function* mentionLines(file: string): Generator<{ start: number; end: number; text: string }> {
-  let pos = 0;
-  for (const raw of ndjsonLines(file, 1 << 20, true)) {
-    const start = pos;
-    pos += Buffer.byteLength(raw, 'utf8') + 1;
-    if (raw === '[' || raw === ']' || raw === '[]') continue;
-    const text = raw.endsWith(',') ? raw.slice(0, -1) : raw;
-    yield { start, end: start + Buffer.byteLength(text, 'utf8'), text };
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let carry = Buffer.alloc(0);
+    let carryStart = 0; // the file position of carry's first byte
+    const line = function* (bytes: Buffer, start: number) {
+      let end = bytes.length;
+      if (end > 0 && bytes[end - 1] === 0x2c) end--; // the comma after all but the last row
+      const text = bytes.toString('utf8', 0, end);
+      if (text === '' || text === '[' || text === ']' || text === '[]') return;
+      yield { start, end: start + end, text };
+    };
+    for (let pos = 0; ; ) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      let from = 0;
+      for (let nl = buf.indexOf(10, 0); nl >= 0 && nl < n; nl = buf.indexOf(10, from)) {
+        const piece = buf.subarray(from, nl);
+        if (carry.length) yield* line(Buffer.concat([carry, piece]), carryStart);
+        else yield* line(piece, pos + from);
+        carry = Buffer.alloc(0);
+        from = nl + 1;
+      }
+      if (from < n) {
+        if (!carry.length) carryStart = pos + from;
+        carry = Buffer.concat([carry, buf.subarray(from, n)]);
+      }
+      pos += n;
+    }
+    if (carry.length) yield* line(carry, carryStart);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -253,8 +253,8 @@ function mentionCard(m: Mention, build: Build, root: string, chosen: boolean): s
 
 function factPage(f: Fact, build: Build, checks: CheckRow[]): string {
   const root = '../';
-  const ms = (f.mention_ids ?? [])
-    .map((id) => build.mentionById.get(id))
+  const ms = build.mentionById
+    .getMany(f.mention_ids ?? [])
     .filter((m): m is Mention => m !== undefined)
     .sort((a, b) => Number(b.mention_id === f.chosen_mention_id) - Number(a.mention_id === f.chosen_mention_id) || cmp(a.source_id, b.source_id) || a.char_start - b.char_start);
   const missing = (f.mention_ids ?? []).filter((id) => !build.mentionById.has(id));

@@ -199,6 +199,36 @@ describe('rules read one source at a time (bySource), as a build runs them', () 
   }
 });
 
+describe('rules over the facts read only the parts of the mentions they declare (mentionPart), as a build runs them', () => {
+  // a build keeps each mention's part while it reads the sources' rows once, and runs the rule over those parts
+  const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
+  const withParts = CHECKS.filter((c) => c.mentionPart);
+  it('is declared by every rule over the facts that reads the mentions itself (not one source at a time)', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const c of CHECKS.filter((c) => c.needsFacts && !c.bySource)) {
+      const src = readFileSync(new URL(`./rules/${c.ruleId}.ts`, import.meta.url), 'utf8');
+      expect({ rule: c.ruleId, mentionPart: c.mentionPart !== undefined }).toEqual({ rule: c.ruleId, mentionPart: /ctx\.mentions\b/.test(src) });
+    }
+    expect(withParts.map((c) => c.ruleId).sort()).toEqual(['facts-have-mentions', 'percent-range', 'stated-growth']);
+  });
+  for (const c of withParts) {
+    it(`${c.ruleId}: run over the mentions' parts = run over the mentions`, async () => {
+      const dir = path.join(fixturesDir, c.ruleId);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+      let kept = 0;
+      for (const f of files) {
+        const ctx = contextFromFixture(readFixture(path.join(dir, f)));
+        const parts = [...ctx.mentions].map((m) => c.mentionPart!(m)).filter((p) => p !== null);
+        kept += parts.length;
+        const all = await c.run(ctx);
+        expect(all.length).toBeGreaterThan(0);
+        expect({ f, findings: await c.run({ ...ctx, mentions: parts as typeof ctx.mentions }) }).toEqual({ f, findings: all });
+      }
+      expect(kept).toBeGreaterThan(0);
+    });
+  }
+});
+
 describe('schema-valid over rows read from disk (an iterable, not an array)', () => {
   it('finds what it finds over the same rows as an array, at their own row indices past a chunk', async () => {
     const schema = { type: 'array', items: { type: 'object', properties: { mention_id: { type: 'string' }, n: { type: 'integer' } }, required: ['mention_id', 'n'] } };

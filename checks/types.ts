@@ -64,4 +64,12 @@ export interface Check {
   bySource?(ctx: CheckContext): Promise<Finding[]>;
   /** With bySource: what the rule finds once every source was seen (over the facts); none when absent. */
   afterSources?(ctx: CheckContext): Promise<Finding[]>;
+  /**
+   * For a rule that reads ctx.mentions besides the facts: the part of one mention it reads (the fields its run
+   * reads), or null when it reads nothing of that mention. A build keeps only these parts, gathered while it reads
+   * each source's mentions for the bySource rules (pipeline/steps/check.ts), and runs the rule over them and the
+   * facts, instead of reading every mention from disk again for it. run over the parts must find what it finds
+   * over the whole mentions (checks/index.test.ts holds each such rule to it).
+   */
+  mentionPart?(m: Mention): Partial<Mention> | null;
 }

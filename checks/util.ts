@@ -220,6 +220,16 @@ export function groupBy<T>(xs: Iterable<T>, key: (x: T) => string): Map<string, 
   return out;
 }
 
+/** Compiled patterns by source: the rules compile their relations' patterns per clause and per source, and a
+ *  case-insensitive Unicode pattern is costly to compile (~0.3 s of a scale build's checks). Without the g or y
+ *  flag a RegExp keeps no state between uses, so one object serves every caller. */
+const compiledPatterns = new Map<string, RegExp>();
+
 export function compileRegex(source: string): RegExp {
-  return new RegExp(source, 'iu');
+  let r = compiledPatterns.get(source);
+  if (!r) {
+    r = new RegExp(source, 'iu');
+    compiledPatterns.set(source, r);
+  }
+  return r;
 }

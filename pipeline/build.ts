@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildExitCode } from './exitCode.js';
 import { projectRoot } from './root.js';
@@ -219,6 +219,16 @@ function inputHashes(inputs: BuildInputs): Record<string, string> {
   return h;
 }
 
+/**
+ * Past this many bytes of mentions (as the transform reads them) the early checks wait for DuckDB instead of running
+ * beside it. Beside it, on 2 cores, V8's garbage collector falls behind the checks' pass over every mention and the
+ * heap grows while DuckDB holds its tables: the reconcile stage of the bench's scale build peaked at 434-469 MB that
+ * way, 364-408 MB one after the other (one changed source, 101,655 mentions, 2 shared cores; cold: 459 against
+ * 418 MB); the checks' pass (~1-2 s of CPU there) is then no longer hidden behind DuckDB. Below it (the five
+ * archived sources: ~0.3 MB) the overlap is kept: it is time saved and memory is no concern. 16 MB is where the rows are no longer kept in memory either (pipeline/rowFile.ts).
+ */
+const EARLY_CHECKS_BESIDE_RECONCILE_BYTES = 16 * 1024 * 1024;
+
 /** One turn of the event loop: work split by it lets a worker's message (a finished source) in between. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -243,14 +253,14 @@ async function laterSteps(dataset: Dataset) {
     }
   }
   await nextTurn();
-  const { publishTables, writeSha256Sums } = await import('./publish.js');
+  const { PublishedJsonFile, publishTables, writeSha256Sums } = await import('./publish.js');
   await nextTurn();
   const { writeAuditSite } = await import('../audit/site.js');
   await nextTurn();
   await import('../transform/run.js');
   await nextTurn();
   await checkRulePatterns(dataset);
-  return { CheckStep, definitionTables, TABLE_SCHEMAS, publishTables, writeSha256Sums, writeAuditSite };
+  return { CheckStep, definitionTables, TABLE_SCHEMAS, PublishedJsonFile, publishTables, writeSha256Sums, writeAuditSite };
 }
 
 /**
@@ -355,7 +365,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     // the workers' heaps are freed once they have read the PDFs' page texts again (during the reconcile)
     const poolClosed = extracted.pageTextsSettled.then(() => pool?.close());
     poolClosed.catch(() => {}); // awaited below
-    const { CheckStep, publishTables, writeSha256Sums, definitionTables, TABLE_SCHEMAS, writeAuditSite } = await later;
+    const { CheckStep, PublishedJsonFile, publishTables, writeSha256Sums, definitionTables, TABLE_SCHEMAS, writeAuditSite } = await later;
     const { sources, mentions, skips, errors } = extracted;
 
     // 2. mentions → facts and series (DuckDB), while 3a. the checks that need no facts run here
@@ -371,8 +381,25 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       rulesPath: dataset.rulesPath,
       decisionsPath: existsSync(dataset.decisionsPath) ? dataset.decisionsPath : null,
     });
-    const checks = new CheckStep({ manifest, sourcesDir, ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }), pageTextsDir: extracted.pageTextsDir, pageTextsSettled: extracted.pageTextsSettled, relations: dataset.relations });
+    // the checks' one pass over the mentions and skips also writes their published JSON (publish takes it when valid)
+    const written = { mentions: new PublishedJsonFile(path.join(stage, 'mentions.json'), 'mentions', mentions.file), skips: new PublishedJsonFile(path.join(stage, 'skips.json'), 'skips', skips.file) };
+    const checks = new CheckStep({
+      manifest,
+      sourcesDir,
+      ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+      pageTextsDir: extracted.pageTextsDir,
+      pageTextsSettled: extracted.pageTextsSettled,
+      relations: dataset.relations,
+      rowSchemas: { mentions: TABLE_SCHEMAS.mentions, skips: TABLE_SCHEMAS.skips },
+      alsoRead: (ms, ks) => {
+        written.mentions.add(ms);
+        written.skips.add(ks);
+      },
+    });
+    // a large corpus's early checks wait for DuckDB rather than run beside it (see EARLY_CHECKS_BESIDE_RECONCILE_BYTES)
+    if (statSync(extracted.mentionsPath).size > EARLY_CHECKS_BESIDE_RECONCILE_BYTES) await reconciling;
     await checks.early(rows);
+    const writtenTables = Object.values(written).filter((w) => w.end()).map((w) => w.name);
     const transformed = await reconciling;
     await poolClosed;
     log(`reconcile: ${transformed.facts.length} facts ${JSON.stringify(transformed.summary.by_status)}`);
@@ -407,7 +434,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         findings.some((f) => f.rule_id === 'schema-valid' && f.status === 'pass' && f.place.table === t) &&
         !findings.some((f) => f.rule_id === 'schema-valid' && f.status === 'fail' && f.place.table === t),
     );
-    await publishTables(stage, { ...tableRows, checks: findings, ...definitionTables(dataset.lexicon) }, meta, { schemaChecked });
+    await publishTables(stage, { ...tableRows, checks: findings, ...definitionTables(dataset.lexicon) }, meta, { schemaChecked, written: writtenTables });
     // the schema of `figtrail explain --json`, published with the data it explains
     copyFileSync(path.join(root, 'audit', 'explain.schema.json'), path.join(stage, 'explain.schema.json'));
 

@@ -9,7 +9,7 @@ import { compressors } from 'hyparquet-compressors';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { MentionSchema } from '../extract/records.js';
-import { duckdbVersion, listFiles, prepareRows, publishTables, PublishError, verifySha256Sums, type PublishMeta } from './publish.js';
+import { duckdbVersion, listFiles, PARQUET_ROW_GROUP_ROWS, PublishedJsonFile, prepareRows, publishTables, PublishError, verifySha256Sums, type PublishMeta } from './publish.js';
 import { columnsOf, TABLE_NAMES, TABLE_SCHEMAS, type TableName } from '../contracts/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -300,6 +300,73 @@ describe('prepareRows', () => {
     expect(listFiles(y)).toEqual(listFiles(x));
     for (const f of listFiles(x)) expect(readFileSync(path.join(y, f)).equals(readFileSync(path.join(x, f))), f).toBe(true);
     expect(JSON.parse(readFileSync(path.join(y, 'mentions.json'), 'utf8'))).toHaveLength(4100);
+  });
+  it('writes a table of more rows than a Parquet row group in several groups, all rows kept in order', async () => {
+    // DuckDB's writer holds a whole row group in memory: a large table is cut into groups of PARQUET_ROW_GROUP_ROWS
+    const n = 2 * PARQUET_ROW_GROUP_ROWS + 5;
+    const many = structuredClone(fixture);
+    const base = fixture.mentions[0]!;
+    many.mentions = Array.from({ length: n }, (_, i) => ({ ...base, mention_id: `m_${i.toString(16).padStart(16, '0')}` }));
+    const dir = path.join(tmp, 'row-groups');
+    await publishTables(dir, many, meta);
+    const buf = readFileSync(path.join(dir, 'mentions.parquet'));
+    const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+    const md = parquetMetadata(ab);
+    expect(md.row_groups.map((g) => Number(g.num_rows))).toEqual([PARQUET_ROW_GROUP_ROWS, PARQUET_ROW_GROUP_ROWS, 5]);
+    const ids = (await parquetReadObjects({ file: ab, columns: ['mention_id'], compressors })).map((r) => r.mention_id);
+    expect(ids).toEqual(many.mentions.map((m) => m.mention_id));
+    // a table below one group (every table of the fixture) is a single group
+    const small = readFileSync(path.join(dirA, 'mentions.parquet'));
+    expect(parquetMetadata(small.buffer.slice(small.byteOffset, small.byteOffset + small.byteLength)).row_groups).toHaveLength(1);
+  });
+  it('takes a JSON file made on another pass (PublishedJsonFile) for a checked table: the same bytes as its own', async () => {
+    const many = structuredClone(fixture);
+    const base = fixture.mentions[0]!;
+    many.mentions = Array.from({ length: 2500 }, (_, i) => ({ ...base, mention_id: `m_${i.toString(16).padStart(16, '0')}` }));
+    const own = path.join(tmp, 'written-own');
+    await publishTables(own, many, meta);
+    const pre = path.join(tmp, 'written-pre');
+    mkdirSync(pre);
+    // the rows' newline-delimited JSON as a build writes it (one line per row), read a source at a time (two slices)
+    const nd = path.join(tmp, 'written-rows.ndjson');
+    writeFileSync(nd, many.mentions.map((m) => `${JSON.stringify(m)}\n`).join(''));
+    const file = new PublishedJsonFile(path.join(pre, 'mentions.json'), 'mentions', nd);
+    file.add(many.mentions.slice(0, 1000));
+    file.add(many.mentions.slice(1000));
+    expect(file.end()).toBe(true);
+    // publish is given rows that would fail, to show that it reads none of them
+    await publishTables(pre, { ...many, mentions: [{ not: 'a mention' }] }, meta, { schemaChecked: ['mentions'], written: ['mentions'] });
+    for (const f of listFiles(own)) expect(readFileSync(path.join(pre, f)).equals(readFileSync(path.join(own, f))), f).toBe(true);
+    // an empty table
+    writeFileSync(nd, '');
+    const empty = new PublishedJsonFile(path.join(pre, 'skips.json'), 'skips', nd);
+    expect(empty.end()).toBe(true);
+    expect(readFileSync(path.join(pre, 'skips.json'), 'utf8')).toBe('[]\n');
+  });
+  it('does not take a written file whose rows were not in published form, not all given, or not known valid', async () => {
+    const dir = path.join(tmp, 'written-not');
+    mkdirSync(dir);
+    const nd = path.join(tmp, 'written-not.ndjson');
+    const rows = fixture.mentions.slice(0, 2);
+    writeFileSync(nd, rows.map((m) => `${JSON.stringify(m)}\n`).join(''));
+    // keys out of column order: the line is not the published one
+    const { mention_id, ...rest } = rows[0]! as Record<string, unknown>;
+    const reordered = new PublishedJsonFile(path.join(dir, 'mentions.json'), 'mentions', nd);
+    reordered.add([{ ...rest, mention_id }, rows[1]]);
+    expect(reordered.end()).toBe(false);
+    // a list given as a string (prepareRow splits it), a row left out
+    const listAsText = new PublishedJsonFile(path.join(dir, 'facts.json'), 'facts', nd);
+    listAsText.add([{ ...fixture.facts[0]!, mention_ids: 'm_00000000000000a1' }]);
+    expect(listAsText.end()).toBe(false);
+    const short = new PublishedJsonFile(path.join(dir, 'mentions.json'), 'mentions', nd);
+    short.add(rows.slice(0, 1));
+    expect(short.end()).toBe(false);
+    // whole and in form, but not in schemaChecked: validated and written from the rows, which name the bad one
+    const whole = new PublishedJsonFile(path.join(dir, 'mentions.json'), 'mentions', nd);
+    whole.add(rows);
+    expect(whole.end()).toBe(true);
+    const bad = [{ ...fixture.mentions[0]!, char_end: -1 }];
+    await expect(publishTables(dir, { ...structuredClone(fixture), mentions: bad }, meta, { written: ['mentions'] })).rejects.toThrow(/mentions\[0\]\.char_end: must be >= 0/);
   });
   it('names a bad row past the first chunk by its index in the table, as over an array', async () => {
     const bad = structuredClone(fixture);

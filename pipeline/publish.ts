@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../extract/manifest.js';
 import { duckdb } from './duckdb.js';
-import Ajv2020Module from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { arrayChunkErrors, validatorFor } from '../checks/rules/schema-valid.js';
 import { columnsOf, duckdbColumns, PLACE_KEYS, primaryKeyOf, TABLE_NAMES, TABLE_SCHEMAS, TABLES, tableDescription, type Column, type TableName } from '../contracts/index.js';
 
 /**
@@ -29,21 +28,6 @@ export class PublishError extends Error {
     super(message);
     this.name = 'PublishError';
   }
-}
-
-// ajv and ajv-formats are CommonJS; under NodeNext their default export sits on `.default`.
-type AjvCtor = typeof import('ajv/dist/2020.js').default;
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: AjvCtor }).default ?? Ajv2020Module) as AjvCtor;
-type AddFormats = typeof import('ajv-formats').default;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as AddFormats;
-
-let ajvInstance: InstanceType<AjvCtor> | null = null;
-function ajv(): InstanceType<AjvCtor> {
-  if (!ajvInstance) {
-    ajvInstance = new Ajv2020({ allErrors: true, strict: true });
-    addFormats(ajvInstance);
-  }
-  return ajvInstance;
 }
 
 /** Files publishTables writes for each table. */
@@ -136,13 +120,11 @@ function prepareRow(name: TableName, cols: readonly Column[], colNames: Readonly
   return row;
 }
 
-/** ajv's errors over rows [offset, offset + rows.length) of a table, named by their row index in it. */
+/** The schema's errors over rows [offset, offset + rows.length) of a table, named by their row index in it. */
 function schemaProblems(name: TableName, rows: readonly Record<string, unknown>[], offset: number, problems: RowProblems): void {
-  const validate = ajv().compile(TABLE_SCHEMAS[name]); // compiled once: ajv caches by schema
-  if (validate(rows)) return;
-  for (const e of validate.errors ?? []) {
-    const m = /^\/(\d+)(\/.*)?$/.exec(e.instancePath);
-    problems.add(`${name}${m ? `[${offset + Number(m[1])}]${(m[2] ?? '').replace(/\//g, '.')}` : e.instancePath}: ${e.message ?? 'invalid'}`);
+  // the schema-valid check's validator and chunked validation (compiled once per process)
+  for (const { row, error } of arrayChunkErrors(validatorFor(TABLE_SCHEMAS[name]), rows, offset)) {
+    problems.add(`${name}${row >= 0 ? `[${row}]${error.instancePath.replace(/\//g, '.')}` : error.instancePath}: ${error.message ?? 'invalid'}`);
   }
 }
 
@@ -160,43 +142,165 @@ export function prepareRows(name: TableName, rows: readonly unknown[], opts: { s
 const PUBLISH_CHUNK_ROWS = 2000;
 
 /**
- * Prepares and validates a table's rows a chunk at a time and hands each chunk's published JSON text (see
- * tableJson) to `write`; `keep` collects the prepared rows when the caller needs them. The published schemas
- * constrain only the items, so validating chunk by chunk finds what validating the whole table would; as
- * before, the schema's errors are reported only when every row has the table's columns.
+ * Prepares and validates a table's rows a chunk at a time, as they come, and hands each chunk's published JSON
+ * text (see tableJson) to `write`; `keep` collects the prepared rows when the caller needs them. The published
+ * schemas constrain only the items, so validating chunk by chunk finds what validating the whole table would
+ * (arrayChunkErrors); the schema's errors are reported only when every row has the table's columns.
  */
-function writeTableRows(
-  name: TableName,
-  rows: Iterable<unknown>,
-  opts: { schemaChecked?: boolean; write: (text: string) => void; keep?: Record<string, unknown>[] },
-): number {
-  const cols = columnsOf(name);
-  const colNames = new Set(cols.map((c) => c.name));
-  const shape = new RowProblems();
-  const schema = new RowProblems();
-  let n = 0;
-  let chunk: Record<string, unknown>[] = [];
-  const flush = () => {
+class TableRowsWriter {
+  private readonly cols: readonly Column[];
+  private readonly colNames: ReadonlySet<string>;
+  private readonly shape = new RowProblems();
+  private readonly schema = new RowProblems();
+  private n = 0;
+  private chunk: Record<string, unknown>[] = [];
+
+  constructor(
+    readonly name: TableName,
+    private readonly opts: { schemaChecked?: boolean; write: (text: string) => void; keep?: Record<string, unknown>[] },
+  ) {
+    this.cols = columnsOf(name);
+    this.colNames = new Set(this.cols.map((c) => c.name));
+  }
+
+  add(raw: unknown): void {
+    const row = prepareRow(this.name, this.cols, this.colNames, raw, this.n++, this.shape);
+    if (row) this.chunk.push(row);
+    if (this.chunk.length === PUBLISH_CHUNK_ROWS) this.flush();
+  }
+
+  private flush(): void {
+    const { chunk, n, opts } = this;
     // a table the build's schema-valid check already validated against this very schema is not validated twice
-    if (shape.count === 0 && !opts.schemaChecked) schemaProblems(name, chunk, n - chunk.length, schema);
-    if (shape.count === 0 && schema.count === 0 && chunk.length) {
+    if (this.shape.count === 0 && !opts.schemaChecked) schemaProblems(this.name, chunk, n - chunk.length, this.schema);
+    if (this.shape.count === 0 && this.schema.count === 0 && chunk.length) {
       let text = '';
       for (let k = 0; k < chunk.length; k++) text += `${n - chunk.length + k === 0 ? '[\n' : ',\n'}${JSON.stringify(chunk[k])}`;
       opts.write(text);
     }
     if (opts.keep) for (const r of chunk) opts.keep.push(r);
-    chunk = [];
-  };
-  for (const raw of rows) {
-    const row = prepareRow(name, cols, colNames, raw, n++, shape);
-    if (row) chunk.push(row);
-    if (chunk.length === PUBLISH_CHUNK_ROWS) flush();
+    this.chunk = [];
   }
-  flush();
-  shape.throwIfAny(name);
-  schema.throwIfAny(name);
-  opts.write(n === 0 ? '[]\n' : '\n]\n');
-  return n;
+
+  /** Whether every row so far has exactly the table's columns, each of a publishable value. */
+  get shapeOk(): boolean {
+    return this.shape.count === 0;
+  }
+
+  /** The table's end: throws the PublishError that names its bad rows, else writes the closing text; its row count. */
+  finish(): number {
+    this.flush();
+    this.shape.throwIfAny(this.name);
+    this.schema.throwIfAny(this.name);
+    this.opts.write(this.n === 0 ? '[]\n' : '\n]\n');
+    return this.n;
+  }
+}
+
+function writeTableRows(name: TableName, rows: Iterable<unknown>, opts: ConstructorParameters<typeof TableRowsWriter>[1]): number {
+  const w = new TableRowsWriter(name, opts);
+  for (const raw of rows) w.add(raw);
+  return w.finish();
+}
+
+/**
+ * Whether a row read back from JSON is already as publish would write it: exactly the table's columns, in column
+ * order, each value one that prepareRow keeps as it is. JSON.stringify of such a row is the row's published line.
+ */
+function inPublishedForm(cols: readonly Column[], raw: unknown): boolean {
+  if (!isPlainObject(raw)) return false;
+  const keys = Object.keys(raw);
+  if (keys.length !== cols.length) return false;
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i]!;
+    if (keys[i] !== c.name) return false;
+    const v = raw[c.name];
+    if (v === undefined || coerce(c, v) !== v || (typeof v === 'number' && !Number.isFinite(v))) return false;
+  }
+  return true;
+}
+
+/**
+ * Writes a table's published JSON (tableJson) from the newline-delimited JSON its rows were read from: the file's
+ * lines, joined by ",\n" inside "[\n" … "\n]\n", copied as bytes. Only for lines that JSON.stringify wrote from
+ * rows in published form (see PublishedJsonFile); returns how many lines it copied.
+ */
+function jsonArrayFromNdjson(ndjsonFile: string, outFile: string): number {
+  const src = openSync(ndjsonFile, 'r');
+  const out = openSync(outFile, 'w');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    const first = Buffer.from('[\n');
+    const between = Buffer.from(',\n');
+    let lines = 0;
+    let inLine = false;
+    for (;;) {
+      const n = readSync(src, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const pieces: Buffer[] = [];
+      let from = 0;
+      while (from < n) {
+        let nl = buf.indexOf(10, from);
+        if (nl < 0 || nl >= n) nl = n;
+        if (nl > from) {
+          if (!inLine) {
+            pieces.push(lines === 0 ? first : between); // a line starts: the separator before it
+            lines++;
+            inLine = true;
+          }
+          pieces.push(buf.subarray(from, nl));
+        }
+        if (nl < n) inLine = false;
+        from = nl + 1;
+      }
+      if (pieces.length) writeSync(out, Buffer.concat(pieces));
+    }
+    writeSync(out, lines === 0 ? '[]\n' : '\n]\n');
+    return lines;
+  } finally {
+    closeSync(src);
+    closeSync(out);
+  }
+}
+
+/**
+ * A table's published JSON file, made on another pass over its rows (a build: the mentions and skips, on the
+ * checks' one pass while DuckDB reconciles), so publish need not read them from disk again. The rows come from
+ * newline-delimited JSON that JSON.stringify wrote (the build's work files): when every row is in published form
+ * (columns in order, values kept as they are), each line is that row's published line, and the file is those
+ * lines copied as bytes, never parsed or serialised again. Not validated against the schema here: publishTables
+ * takes the file (`written`) only for a table the schema-valid check found valid, and writes it from its rows
+ * otherwise (as it does when a row is not in published form).
+ */
+export class PublishedJsonFile {
+  private readonly cols: readonly Column[];
+  private rows = 0;
+  private publishedForm = true;
+  private ended = false;
+  constructor(
+    readonly file: string,
+    readonly name: TableName,
+    /** the newline-delimited JSON the rows given to add are read from, in its order */
+    readonly ndjsonFile: string,
+  ) {
+    this.cols = columnsOf(name);
+  }
+
+  /** The table's next rows, in the order of the lines of ndjsonFile. */
+  add(rows: readonly unknown[]): void {
+    if (this.ended) throw new Error(`internal: ${this.file} is ended`);
+    this.rows += rows.length;
+    if (this.publishedForm) for (const r of rows) if (!inPublishedForm(this.cols, r)) this.publishedForm = false;
+  }
+
+  /** Writes the file when it can; true when it is the table's complete published JSON. */
+  end(): boolean {
+    if (this.ended) return false;
+    this.ended = true;
+    if (!this.publishedForm) return false;
+    // every line was a row given to add (a count that differs: not these rows' file; publish writes it itself)
+    return jsonArrayFromNdjson(this.ndjsonFile, this.file) === this.rows;
+  }
 }
 
 /** The published JSON text of a table: an array with one row per line, keys in column order. */
@@ -446,6 +550,15 @@ export function duckdbVersion(): string {
   return duckdb().version();
 }
 
+/**
+ * Rows per Parquet row group. DuckDB's Parquet writer holds a whole row group in memory before it writes it: at its
+ * default (122,880 rows) a large corpus's mentions table was one group of ~200 MB, the peak of a scale build.
+ * 8,192 rows hold it to ~100 MB less (at the bench's 101,655 mentions: 153 against 269 MB for the Parquet step
+ * alone) for ~18 % more bytes in mentions.parquet (more groups, each with its own dictionaries). A table of fewer
+ * rows is one group either way, so its bytes do not change (the five archived sources' largest table has ~150).
+ */
+export const PARQUET_ROW_GROUP_ROWS = 8192;
+
 async function writeParquet(dir: string, names: readonly TableName[], meta: PublishMeta): Promise<void> {
   const instance = await duckdb().DuckDBInstance.create(':memory:', { threads: '1' });
   const conn = await instance.connect();
@@ -455,7 +568,7 @@ async function writeParquet(dir: string, names: readonly TableName[], meta: Publ
     for (const name of names) {
       const sql =
         `COPY (SELECT * FROM read_json($1, format = 'array', records = true, columns = ${duckdbColumns(name)})) ` +
-        `TO $2 (FORMAT parquet, COMPRESSION zstd, ` +
+        `TO $2 (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${PARQUET_ROW_GROUP_ROWS}, ` +
         `KV_METADATA {dataset_version: $3, figtrail_version: $4, git_commit: $5, input_hashes: $6, duckdb_version: $7, table_name: $8})`;
       const stmt = await conn.prepare(sql);
       stmt.bindVarchar(1, path.join(dir, `${name}.json`));
@@ -488,7 +601,17 @@ export type PublishTables = { readonly [K in TableName]: Iterable<unknown> };
  * and finally SHA256SUMS over every file in dir (including text/ and anything else the caller put there
  * before calling). Rows keep the order given; checks rows may be check findings with a nested place.
  */
-export async function publishTables(dir: string, tables: PublishTables, meta: PublishMeta, opts: { schemaChecked?: readonly string[] } = {}): Promise<void> {
+export async function publishTables(
+  dir: string,
+  tables: PublishTables,
+  meta: PublishMeta,
+  opts: {
+    /** tables the build's schema-valid check found valid against these very schemas: not validated again */
+    schemaChecked?: readonly string[];
+    /** tables whose JSON file in dir a PublishedJsonFile wrote from these very rows (used only when schemaChecked) */
+    written?: readonly string[];
+  } = {},
+): Promise<void> {
   if (meta.sourceDateEpoch !== null && !(Number.isInteger(meta.sourceDateEpoch) && meta.sourceDateEpoch >= 0)) {
     throw new PublishError(`sourceDateEpoch must be a non-negative integer (SOURCE_DATE_EPOCH), got ${meta.sourceDateEpoch}`);
   }
@@ -503,8 +626,11 @@ export async function publishTables(dir: string, tables: PublishTables, meta: Pu
   // in memory here (they may be rows read from disk: pipeline/rowFile.ts); the sources rows are kept for datapackage.json
   let sources: Record<string, unknown>[] = [];
   for (const name of TABLE_NAMES) {
-    const kept = writeTableFile(path.join(dir, `${name}.json`), name, tables[name], { schemaChecked: opts.schemaChecked?.includes(name) ?? false, keep: name === 'sources' });
-    if (kept) sources = kept;
+    const schemaChecked = opts.schemaChecked?.includes(name) ?? false;
+    if (!(schemaChecked && name !== 'sources' && opts.written?.includes(name) && existsSync(path.join(dir, `${name}.json`)))) {
+      const kept = writeTableFile(path.join(dir, `${name}.json`), name, tables[name], { schemaChecked, keep: name === 'sources' });
+      if (kept) sources = kept;
+    }
     writeFileSync(path.join(dir, `${name}.schema.json`), schemaFileJson(name));
   }
   await writeParquet(dir, TABLE_NAMES, meta);

@@ -39,4 +39,6 @@ export const check: Check = {
   needsFacts: true,
   description: "Every fact's mention_ids exist in mentions; no fact without mentions.",
   run,
+  // what run reads of a mention: its id and its source
+  mentionPart: (m) => ({ mention_id: m.mention_id, source_id: m.source_id }),
 };

@@ -46,4 +46,9 @@ export const check: Check = {
   needsFacts: true,
   description: 'Percent mentions and facts lie in 0–100 unless the metric is a growth rate.',
   run,
+  // what run reads of a mention: only percent figures count, each with what its finding shows
+  mentionPart: (m) =>
+    m.unit !== 'percent'
+      ? null
+      : { mention_id: m.mention_id, source_id: m.source_id, page: m.page, char_start: m.char_start, char_end: m.char_end, unit: m.unit, metric: m.metric, prefix: m.prefix, value: m.value, quote: m.quote },
 };

@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { Check, CheckContext, Finding } from '../types.js';
+import type { Check, CheckContext, Finding, PublishedTable } from '../types.js';
 import { finding } from '../util.js';
 
 export const RULE_ID = 'schema-valid';
@@ -50,10 +50,12 @@ function describe(errors: readonly ErrorObject[]): string {
   return errors.map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
 }
 
-function rowKey(row: unknown): { source_id?: string; mention_id?: string; fact_id?: string } {
+type RowKey = { source_id?: string; mention_id?: string; fact_id?: string };
+
+function rowKey(row: unknown): RowKey {
   if (typeof row !== 'object' || row === null) return {};
   const r = row as Record<string, unknown>;
-  const out: { source_id?: string; mention_id?: string; fact_id?: string } = {};
+  const out: RowKey = {};
   if (typeof r['source_id'] === 'string') out.source_id = r['source_id'];
   if (typeof r['mention_id'] === 'string') out.mention_id = r['mention_id'];
   if (typeof r['fact_id'] === 'string') out.fact_id = r['fact_id'];
@@ -61,77 +63,86 @@ function rowKey(row: unknown): { source_id?: string; mention_id?: string; fact_i
 }
 
 /**
- * Validates every published table against its JSON Schema (draft 2020-12, all errors, formats).
- * The schema may describe one row, or the whole table (`type: array`): errors are then grouped by row.
+ * ajv's errors over rows [offset, offset + rows.length) of a table validated against an array schema, each at its
+ * row's index in the table (row -1: the table as a whole, e.g. minItems) with a path inside that row. The one
+ * chunked validation of the build: this check and publish (pipeline/publish.ts) both read their errors through it.
+ * The published schemas constrain only the items, so chunk by chunk finds what the whole table would.
  */
-async function run(ctx: CheckContext): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for (const name of [...ctx.tables.keys()].sort()) {
-    const { rows, schema } = ctx.tables.get(name)!;
-    let validate: ValidateFunction;
+export function arrayChunkErrors(validate: ValidateFunction, rows: readonly unknown[], offset: number): { row: number; error: ErrorObject }[] {
+  if (validate(rows)) return [];
+  return (validate.errors ?? []).map((e) => {
+    const m = /^\/(\d+)(\/.*)?$/.exec(e.instancePath);
+    return { row: m ? offset + Number(m[1]) : -1, error: { ...e, instancePath: m ? (m[2] ?? '') : e.instancePath } };
+  });
+}
+
+/**
+ * One table's validation against its JSON Schema (draft 2020-12, all errors, formats), fed its rows a chunk at a time
+ * (rows read from disk are never all in memory), its findings at the end. The schema may describe one row, or the
+ * whole table (`type: array`): errors are then grouped by row. A build feeds it the mentions and skips as it reads
+ * each source's rows for the per-source rules (pipeline/steps/check.ts), so they are not read again for this check.
+ */
+export class TableValidation {
+  private readonly validate: ValidateFunction | null = null;
+  private readonly compileError: string | null = null;
+  private readonly isArraySchema: boolean;
+  private readonly bad = new Map<number, ErrorObject[]>();
+  /** the keys of the rows that will be listed (the rows themselves are not kept) */
+  private readonly keys = new Map<number, RowKey>();
+  private count = 0;
+  private validatedOnce = false;
+
+  constructor(
+    readonly name: string,
+    schema: object,
+  ) {
     try {
-      validate = validatorFor(schema);
+      this.validate = validatorFor(schema);
     } catch (e) {
-      out.push(finding(RULE_ID, 'error', 'fail', `table ${name}: its JSON Schema does not compile: ${(e as Error).message}`, { table: name }));
-      continue;
+      this.compileError = (e as Error).message;
     }
-    const isArraySchema = (schema as { type?: unknown }).type === 'array';
-    const bad = new Map<number, ErrorObject[]>();
-    // the keys of the rows that will be listed (the rows may be read from disk, one pass: not kept)
-    const keys = new Map<number, ReturnType<typeof rowKey>>();
-    let count = 0;
-    const noteRow = (i: number, row: unknown) => {
-      if (keys.size < MAX_ROW_FINDINGS) keys.set(i, rowKey(row));
-    };
-    const arrayErrors = (chunk: unknown[], offset: number) => {
-      if (validate(chunk)) return;
-      for (const e of validate.errors ?? []) {
-        const m = /^\/(\d+)(\/.*)?$/.exec(e.instancePath);
-        const row = m ? offset + Number(m[1]) : -1; // -1: the table as a whole (e.g. minItems)
-        const list = bad.get(row) ?? [];
-        list.push({ ...e, instancePath: m ? (m[2] ?? '') : e.instancePath });
-        bad.set(row, list);
-        if (row >= 0 && !keys.has(row)) noteRow(row, chunk[row - offset]);
+    this.isArraySchema = (schema as { type?: unknown }).type === 'array';
+  }
+
+  private noteRow(i: number, row: unknown): void {
+    if (this.keys.size < MAX_ROW_FINDINGS && !this.keys.has(i)) this.keys.set(i, rowKey(row));
+  }
+
+  /** The table's next rows, validated at once (against an array schema: as one array). */
+  add(rows: readonly unknown[]): void {
+    const validate = this.validate;
+    if (!validate) return;
+    this.validatedOnce = true;
+    if (this.isArraySchema) {
+      for (const { row, error } of arrayChunkErrors(validate, rows, this.count)) {
+        const list = this.bad.get(row) ?? [];
+        list.push(error);
+        this.bad.set(row, list);
+        if (row >= 0) this.noteRow(row, rows[row - this.count]);
       }
-    };
-    if (isArraySchema && Array.isArray(rows)) {
-      count = rows.length;
-      arrayErrors(rows, 0);
-    } else if (isArraySchema) {
-      // an array schema over rows read from disk: validated a chunk at a time, errors at the rows' own indices
-      // (the published schemas constrain only the items: no table-wide keyword sees less than the whole table)
-      let chunk: unknown[] = [];
-      for (const row of rows) {
-        chunk.push(row);
-        if (chunk.length === SCHEMA_CHUNK_ROWS) {
-          arrayErrors(chunk, count);
-          count += chunk.length;
-          chunk = [];
-        }
-      }
-      if (chunk.length || count === 0) arrayErrors(chunk, count);
-      count += chunk.length;
     } else {
-      for (const row of rows) {
+      rows.forEach((row, k) => {
         if (!validate(row)) {
-          bad.set(count, [...(validate.errors ?? [])]);
-          noteRow(count, row);
+          this.bad.set(this.count + k, [...(validate.errors ?? [])]);
+          this.noteRow(this.count + k, row);
         }
-        count++;
-      }
+      });
     }
-    const badRows = [...bad.keys()].sort((a, b) => a - b);
+    this.count += rows.length;
+  }
+
+  findings(): Finding[] {
+    const name = this.name;
+    if (this.compileError !== null) return [finding(RULE_ID, 'error', 'fail', `table ${name}: its JSON Schema does not compile: ${this.compileError}`, { table: name })];
+    if (!this.validatedOnce) this.add([]); // an empty table is still a table (an array schema's minItems sees it)
+    const out: Finding[] = [];
+    const badRows = [...this.bad.keys()].sort((a, b) => a - b);
     let listed = 0;
     for (const i of badRows) {
       if (listed === MAX_ROW_FINDINGS) break;
       listed++;
       const where = i < 0 ? 'table' : `row ${i}`;
-      out.push(
-        finding(RULE_ID, 'error', 'fail', `table ${name}, ${where}: ${describe(bad.get(i)!)}`, {
-          table: name,
-          ...(i < 0 ? {} : keys.get(i)),
-        }),
-      );
+      out.push(finding(RULE_ID, 'error', 'fail', `table ${name}, ${where}: ${describe(this.bad.get(i)!)}`, { table: name, ...(i < 0 ? {} : this.keys.get(i)) }));
     }
     if (badRows.length > 0) {
       const more = badRows.length - listed;
@@ -140,16 +151,41 @@ async function run(ctx: CheckContext): Promise<Finding[]> {
           RULE_ID,
           'error',
           'fail',
-          `table ${name}: ${badRows.length} of ${count} rows invalid` + (more > 0 ? ` (${more} not listed)` : ''),
+          `table ${name}: ${badRows.length} of ${this.count} rows invalid` + (more > 0 ? ` (${more} not listed)` : ''),
           { table: name },
           `${badRows.length} invalid`,
           '0 invalid',
         ),
       );
     } else {
-      out.push(finding(RULE_ID, 'info', 'pass', `table ${name}: ${count} rows valid`, { table: name }));
+      out.push(finding(RULE_ID, 'info', 'pass', `table ${name}: ${this.count} rows valid`, { table: name }));
     }
+    return out;
   }
+}
+
+/** A table's rows, an array or rows read from disk (one pass), fed to a TableValidation a chunk at a time. */
+export function validateTableRows(name: string, table: PublishedTable): Finding[] {
+  const v = new TableValidation(name, table.schema);
+  if (Array.isArray(table.rows)) v.add(table.rows);
+  else {
+    let chunk: unknown[] = [];
+    for (const row of table.rows) {
+      chunk.push(row);
+      if (chunk.length === SCHEMA_CHUNK_ROWS) {
+        v.add(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length) v.add(chunk);
+  }
+  return v.findings();
+}
+
+/** Validates every published table against its JSON Schema. */
+async function run(ctx: CheckContext): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const name of [...ctx.tables.keys()].sort()) out.push(...validateTableRows(name, ctx.tables.get(name)!));
   return out;
 }
 

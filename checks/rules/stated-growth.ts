@@ -97,4 +97,26 @@ export const check: Check = {
   needsFacts: true,
   description: 'A stated growth rate agrees with the facts for the same metric and subject in Y and Y − 1.',
   run,
+  // what run reads of a mention: the stated percentages it keeps, with their interval, period and place
+  mentionPart: (m) =>
+    m.unit !== 'percent' || m.metric === null || m.subject === null || m.is_target
+      ? null
+      : {
+          mention_id: m.mention_id,
+          source_id: m.source_id,
+          page: m.page,
+          char_start: m.char_start,
+          char_end: m.char_end,
+          unit: m.unit,
+          metric: m.metric,
+          subject: m.subject,
+          is_target: m.is_target,
+          period: m.period,
+          value: m.value,
+          value_text: m.value_text,
+          bound: m.bound,
+          lo: m.lo,
+          hi: m.hi,
+          quote: m.quote,
+        },
 };
