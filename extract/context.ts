@@ -950,9 +950,10 @@ interface DatePatterns {
   /** "in the quarter", "for the year" (extract/language/context.yaml period_anaphora), each with its words */
   anaphora: { re: RegExp; kind: 'quarter' | 'year'; words: string[] }[];
   /** the Chinese words the Chinese patterns spell out, each such pattern's own */
-  zhFirstMonthsWord: string;
-  zhMonthEndWord: string;
-  zhMonthWord: string;
+  zhFirstMonthsWords: readonly string[];
+  zhMonthEndWords: readonly string[];
+  zhMonthWords: readonly string[];
+  zhYearWords: readonly string[];
 }
 
 const datePatternsOf = new WeakMap<Compiled, DatePatterns>();
@@ -1007,9 +1008,10 @@ function datePatterns(c: Compiled): DatePatterns {
       // (only words of ASCII letters: another character may match more than its lower case under the i flag)
       words: isHan(pa.phrase[0]) ? [pa.phrase] : pa.phrase.split(/\s+/).map((w) => w.toLowerCase()).filter((w) => /^[a-z]+$/.test(w)),
     })),
-    zhFirstMonthsWord: fm.before,
-    zhMonthEndWord: me.month,
-    zhMonthWord: mr.month,
+    zhFirstMonthsWords: [fm.before],
+    zhMonthEndWords: [me.month],
+    zhMonthWords: [mr.month],
+    zhYearWords: [zy.year],
   };
   datePatternsOf.set(c, dp);
   return dp;
@@ -1018,6 +1020,12 @@ function datePatterns(c: Compiled): DatePatterns {
 /** whitespace other than a space, or two in a row: what a rule's whitespace runs are collapsed for */
 const ODD_SPACE = /[^\S ]|\s\s/;
 const NO_WORDS: readonly string[] = [];
+/** the words English date patterns spell out (see runDatePattern) */
+const FIRST_MONTHS_WORDS: readonly string[] = ['first', 'months'];
+const FIRST_QUARTERS_WORDS: readonly string[] = ['first', 'quarters'];
+const QUARTER_WORDS: readonly string[] = ['quarter'];
+const HALF_WORDS: readonly string[] = ['half'];
+const Q_WORDS: readonly string[] = ['Q'];
 const ASCII_LOWER_WORD = /^[a-z]+$/;
 const wordRes = new Map<string, RegExp>();
 /**
@@ -1033,204 +1041,295 @@ function wordIn(w: string): RegExp {
 /** findDates' record of the characters of a sentence already taken by a date, reused from sentence to sentence */
 let takenScratch = new Uint8Array(1024);
 
+/**
+ * What findDates' readers share while one sentence is searched. The readers are module-level functions that take
+ * it: made as closures inside findDates they were ~25 allocations per sentence, the largest allocator of a long
+ * page's extraction (and its young-generation collections).
+ */
+interface DateScan {
+  c: Compiled;
+  dp: DatePatterns;
+  text: string;
+  s: Span;
+  /** the text cut at the sentence's end (what a global pattern is run over from the sentence's start) */
+  slice: string;
+  sentenceText: string;
+  lowerText: string | undefined;
+  hasYear: boolean | undefined;
+  hasMonth: boolean | undefined;
+  publication: string | null;
+  pubYear: string | null;
+  pubMonth: number | null;
+  figures: SpanIndex;
+  found: DateOcc[];
+  /** the characters of the sentence already taken by a date: a check per match, not per earlier date */
+  taken: Uint8Array;
+  /** the kind of the anaphora pattern being run */
+  anaphoraKind: 'quarter' | 'year';
+}
+
+type DateReader = (st: DateScan, m: RegExpExecArray, a: number, b: number) => void;
+
+function dateFree(st: DateScan, a: number, b: number): boolean {
+  const base = st.s.start;
+  for (let i = a; i < b; i++) if (st.taken[i - base]) return false;
+  return true;
+}
+
+function addDate(st: DateScan, a: number, b: number, period: string | null, kind: DateKind, year: number | null, extra?: Partial<DateOcc>): void {
+  if (!dateFree(st, a, b)) return;
+  st.taken.fill(1, a - st.s.start, b - st.s.start);
+  st.found.push({ start: a, end: b, period, kind, text: st.text.slice(a, b), year, ...extra });
+}
+
+/** a part of a year with its year stated right beside it, or "this year"/"last year", or to be carried */
+function addPart(st: DateScan, a: number, b: number, part: string): void {
+  const { text, s, pubYear, pubMonth, dp } = st;
+  if (part === 'to-date') {
+    // January up to the publication's month
+    if (!pubYear || !pubMonth) return addDate(st, a, b, null, 'relative', null);
+    return addDate(st, a, b, pubMonth === 1 ? `${pubYear}-01` : monthsPeriod(pubYear, pubMonth), 'relative', Number(pubYear));
+  }
+  const after = text.slice(b, Math.min(s.end, b + 40));
+  const before = text.slice(Math.max(s.start, a - 40), a);
+  const yAfter = YEAR_AFTER_PART.exec(after);
+  if (yAfter) return addDate(st, a, b + yAfter[0].length, partPeriod(part, yAfter[1]!), 'data', Number(yAfter[1]));
+  const yBefore = YEAR_BEFORE_PART.exec(before);
+  if (yBefore) return addDate(st, a - yBefore[0].length, b, partPeriod(part, yBefore[1]!), 'data', Number(yBefore[1]));
+  // "the first half of this year", "今年前两个月", "last year's first quarter"
+  for (const shift of [0, 1] as const) {
+    const rel = dp.relAfter[shift].exec(after);
+    const relB = dp.relBefore[shift].exec(before);
+    if (rel || relB) {
+      const y = pubYear ? Number(pubYear) - shift : null;
+      const [a2, b2] = rel ? [a, b + rel[0].length] : [a - relB![0].length, b];
+      return addDate(st, a2, b2, y ? partPeriod(part, y) : null, 'relative', y);
+    }
+  }
+  // the publication's own year, when that part of it is over by the publication date
+  const fallback = pubYear && pubMonth && partEndMonth(part) <= pubMonth ? partPeriod(part, pubYear) : null;
+  addDate(st, a, b, null, 'partial', null, { part, fallback });
+}
+
+function dateNumber(c: Compiled, w: string): number | null {
+  return c.numbers.get(w.toLowerCase()) ?? (/^\d+$/.test(w) ? Number(w) : null);
+}
+
+function dateMonth(c: Compiled, w: string): number | null {
+  return c.months.get(w.toLowerCase().replace(/\.$/, '')) ?? null;
+}
+
+function zhNumber(w: string): number | null {
+  return CONTEXT_WORDS.zh_numbers[w] ?? (/^\d{1,2}$/.test(w) ? Number(w) : null);
+}
+
+/**
+ * a month with no year ("in January", "from January to June"): the last such month up to the publication date;
+ * a later month than the publication's is the year before
+ */
+function monthYearOf(publication: string | null, mo: number): string | null {
+  if (!publication) return null;
+  const py = Number(publication.slice(0, 4));
+  const pm = Number(publication.slice(5, 7));
+  return String(mo <= pm ? py : py - 1);
+}
+
+/**
+ * Whether the sentence spells out each of the words ('first', '年'): words given in lower case are looked for in
+ * the lower-cased sentence (a case-insensitive pattern without the u flag folds ASCII letters only, and
+ * lower-casing keeps them), other words as written. (A word of ASCII lower-case letters can match only where the
+ * lower-cased sentence holds it: lower-casing keeps ASCII letters, so a miss there is a miss; a hit is confirmed
+ * by the word's own pattern, since lower-casing may also make ASCII letters of others. Any other word is a
+ * literal: includes is its test.)
+ */
+function dateSpells(st: DateScan, words: readonly string[]): boolean {
+  for (const w of words) {
+    const yes = ASCII_LOWER_WORD.test(w) ? (st.lowerText ??= st.sentenceText.toLowerCase()).includes(w) && wordIn(w).test(st.sentenceText) : st.sentenceText.includes(w);
+    if (!yes) return false;
+  }
+  return true;
+}
+
+/**
+ * Runs a date pattern over the sentence, each match read by f. Patterns that cannot match without a year (YEAR is
+ * no optional part of them) or a month name are not searched in a sentence that has none (most sentences have no
+ * date at all), nor when the sentence lacks a word the pattern spells out.
+ */
+function runDatePattern(st: DateScan, re: RegExp, needs: Needs, f: DateReader, words: readonly string[] = NO_WORDS): void {
+  if ((needs & Needs.Year) !== 0 && !(st.hasYear ??= YEAR_ANYWHERE.test(st.sentenceText))) return;
+  if ((needs & Needs.Month) !== 0 && !(st.hasMonth ??= st.dp.monthAny.test(st.sentenceText))) return;
+  if (words.length && !dateSpells(st, words)) return;
+  re.lastIndex = st.s.start;
+  const slice = st.slice;
+  for (let m = re.exec(slice); m; m = re.exec(slice)) f(st, m, m.index, m.index + m[0].length);
+}
+
+const readFirstMonthsOfYear: DateReader = (st, m, a, b) => {
+  const n = dateNumber(st.c, m[1]!);
+  if (n && n >= 1 && n <= 12) addDate(st, a, b, monthsPeriod(m[2]!, n), 'data', Number(m[2]));
+};
+const readFirstQuartersOfYear: DateReader = (st, m, a, b) => {
+  const n = dateNumber(st.c, m[1]!);
+  if (n && n >= 2 && n <= 4) addDate(st, a, b, n === 4 ? m[2]! : `${m[2]}-Q1/${m[2]}-Q${n}`, 'data', Number(m[2]));
+};
+const readQuarterOfYear: DateReader = (st, m, a, b) => {
+  const n = st.c.ordinals.get(m[1]!.toLowerCase());
+  if (n) addDate(st, a, b, `${m[2]}-Q${n}`, 'data', Number(m[2]));
+};
+const readHalfOfYear: DateReader = (st, m, a, b) => {
+  const n = st.c.ordinals.get(m[1]!.toLowerCase());
+  if (n === 1 || n === 2) addDate(st, a, b, `${m[2]}-H${n}`, 'data', Number(m[2]));
+};
+const readMonthDayYear: DateReader = (st, m, a, b) => {
+  const mo = dateMonth(st.c, m[1]!);
+  const d = Number(m[2]);
+  if (mo && d >= 1 && d <= 31) addDate(st, a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
+};
+const readDayMonthYear: DateReader = (st, m, a, b) => {
+  const mo = dateMonth(st.c, m[2]!);
+  const d = Number(m[1]);
+  if (mo && d >= 1 && d <= 31) addDate(st, a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
+};
+const readMonthYear: DateReader = (st, m, a, b) => {
+  const mo = dateMonth(st.c, m[1]!);
+  if (mo) addDate(st, a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
+};
+const readZhFirstMonths: DateReader = (st, m, a, b) => {
+  const n = zhNumber(m[1]!);
+  if (n && n >= 1 && n <= 12) addPart(st, a, b, monthsPeriod('Y', n));
+};
+const readZhMonthEnd: DateReader = (st, m, a, b) => {
+  const mo = Number(m[1]);
+  const pubYear = st.pubYear;
+  if (mo >= 1 && mo <= 12) addDate(st, a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
+};
+const readZhMonthRange: DateReader = (st, m, a, b) => {
+  const m1 = Number(m[1]);
+  const m2 = Number(m[2]);
+  if (m1 >= 1 && m1 < m2 && m2 <= 12) addPart(st, a, b, m1 === 1 ? monthsPeriod('Y', m2) : `Y-${pad(m1)}/Y-${pad(m2)}`);
+};
+const readZhYear: DateReader = (st, m, a, b) => {
+  const y = m[1]!;
+  const q = m[3] ? CONTEXT_WORDS.zh_numbers[m[3]]! : 0;
+  const mo = m[4] ? Number(m[4]) : 0;
+  const part = m[2] === undefined ? undefined : ZH_YEAR_PARTS.get(m[2]);
+  const period = part !== undefined ? partPeriod(part, y) : q ? `${y}-Q${q}` : mo >= 1 && mo <= 12 ? `${y}-${pad(mo)}` : y;
+  addDate(st, a, b, period, 'data', Number(y));
+};
+const readQuarterYear: DateReader = (st, m, a, b) => addDate(st, a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3]));
+const readYearQuarter: DateReader = (st, m, a, b) => addDate(st, a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1]));
+const readFirstMonths: DateReader = (st, m, a, b) => {
+  const n = dateNumber(st.c, m[1]!);
+  if (n && n >= 1 && n <= 12) addPart(st, a, b, monthsPeriod('Y', n));
+};
+const readMonthRange: DateReader = (st, m, a, b) => {
+  const m1 = dateMonth(st.c, m[1]!);
+  const m2 = dateMonth(st.c, m[2]!);
+  const y = m2 ? monthYearOf(st.publication, m2) : null;
+  if (m1 && m2 && m1 < m2) addDate(st, a, b, null, 'partial', null, { part: `Y-${pad(m1)}/Y-${pad(m2)}`, fallback: y ? `${y}-${pad(m1)}/${y}-${pad(m2)}` : null });
+};
+const readInMonth: DateReader = (st, m, a, b) => {
+  const mo = dateMonth(st.c, m[1]!);
+  const y = mo ? monthYearOf(st.publication, mo) : null;
+  if (mo) addDate(st, a, b, null, 'partial', null, { part: `Y-${pad(mo)}`, fallback: y ? `${y}-${pad(mo)}` : null });
+};
+const readEndOfMonth: DateReader = (st, m, a, b) => {
+  const mo = dateMonth(st.c, m[1]!);
+  const pubYear = st.pubYear;
+  if (mo) addDate(st, a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
+};
+const readYearRange: DateReader = (st, m, a, b) => {
+  const y1 = Number(m[1]);
+  const y2 = Number(m[2]);
+  const explicit = RANGE_OPENER.test(m[0]) || /[-–—]/.test(m[0]);
+  if (explicit && y2 > y1) addDate(st, a, b, `${y1}/${y2}`, 'data', y1);
+};
+const readBareYear: DateReader = (st, m, a, b) => {
+  if (st.figures.overlaps(a, b)) return;
+  const { c, text, s } = st;
+  const left = text.slice(Math.max(s.start, a - 40), a);
+  if (c.comparison.test(left)) addDate(st, a, b, m[1]!, 'comparison', Number(m[1]));
+  else if (c.yearPreps.test(left) || st.dp.monthBefore.test(left)) {
+    addDate(st, a, b, m[1]!, /(?:^|[^A-Za-z])by\s+(?:the\s+end\s+of\s+)?$/i.test(left) ? 'by' : 'data', Number(m[1]));
+  }
+};
+const readAnaphora: DateReader = (st, _m, a, b) => addDate(st, a, b, null, 'anaphoric', null, { part: st.anaphoraKind });
+
 function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures: SpanIndex, publication: string | null): DateOcc[] {
   const dp = datePatterns(c);
   const pubYear = publication ? publication.slice(0, 4) : null;
   const found: DateOcc[] = [];
-  // the characters of the sentence already taken by a date: a check per match, not per earlier date
   if (takenScratch.length < s.end - s.start) takenScratch = new Uint8Array(Math.max(s.end - s.start, 2 * takenScratch.length));
-  const taken = takenScratch;
-  taken.fill(0, 0, s.end - s.start);
-  const free = (a: number, b: number) => {
-    for (let i = a; i < b; i++) if (taken[i - s.start]) return false;
-    return true;
-  };
-  const add = (a: number, b: number, period: string | null, kind: DateKind, year: number | null, extra: Partial<DateOcc> = {}) => {
-    if (!free(a, b)) return;
-    taken.fill(1, a - s.start, b - s.start);
-    found.push({ start: a, end: b, period, kind, text: text.slice(a, b), year, ...extra });
-  };
-  const pubMonth = publication ? Number(publication.slice(5, 7)) : null;
-  /** a part of a year with its year stated right beside it, or "this year"/"last year", or to be carried */
-  const addPart = (a: number, b: number, part: string) => {
-    if (part === 'to-date') {
-      // January up to the publication's month
-      if (!pubYear || !pubMonth) return add(a, b, null, 'relative', null);
-      return add(a, b, pubMonth === 1 ? `${pubYear}-01` : monthsPeriod(pubYear, pubMonth), 'relative', Number(pubYear));
-    }
-    const after = text.slice(b, Math.min(s.end, b + 40));
-    const before = text.slice(Math.max(s.start, a - 40), a);
-    const yAfter = YEAR_AFTER_PART.exec(after);
-    if (yAfter) return add(a, b + yAfter[0].length, partPeriod(part, yAfter[1]!), 'data', Number(yAfter[1]));
-    const yBefore = YEAR_BEFORE_PART.exec(before);
-    if (yBefore) return add(a - yBefore[0].length, b, partPeriod(part, yBefore[1]!), 'data', Number(yBefore[1]));
-    // "the first half of this year", "今年前两个月", "last year's first quarter"
-    for (const shift of [0, 1] as const) {
-      const rel = dp.relAfter[shift].exec(after);
-      const relB = dp.relBefore[shift].exec(before);
-      if (rel || relB) {
-        const y = pubYear ? Number(pubYear) - shift : null;
-        const [a2, b2] = rel ? [a, b + rel[0].length] : [a - relB![0].length, b];
-        return add(a2, b2, y ? partPeriod(part, y) : null, 'relative', y);
-      }
-    }
-    // the publication's own year, when that part of it is over by the publication date
-    const fallback = pubYear && pubMonth && partEndMonth(part) <= pubMonth ? partPeriod(part, pubYear) : null;
-    add(a, b, null, 'partial', null, { part, fallback });
-  };
-  const num = (w: string) => c.numbers.get(w.toLowerCase()) ?? (/^\d+$/.test(w) ? Number(w) : null);
-  const month = (w: string) => c.months.get(w.toLowerCase().replace(/\.$/, '')) ?? null;
-  // patterns that cannot match without a year (YEAR is no optional part of them) or a month name are not
-  // searched in a sentence that has none: most sentences have no date at all
-  let hasYear: boolean | undefined;
-  let hasMonth: boolean | undefined;
-  const slice = text.slice(0, s.end);
-  // nor is a pattern searched when the sentence lacks a word it spells out ('first', '年'): words given in lower
-  // case are looked for in the lower-cased sentence (a case-insensitive pattern without the u flag folds ASCII
-  // letters only, and lower-casing keeps them), other words as written
-  const sentenceText = text.slice(s.start, s.end);
-  // (a word of ASCII lower-case letters can match only where the lower-cased sentence holds it: lower-casing
-  // keeps ASCII letters, so a miss there is a miss; a hit is confirmed by the word's own pattern, since
-  // lower-casing may also make ASCII letters of others. Any other word is a literal: includes is its test)
-  let lowerText: string | undefined;
-  const spells = (words: readonly string[]) => {
-    for (const w of words) {
-      const yes = ASCII_LOWER_WORD.test(w) ? (lowerText ??= sentenceText.toLowerCase()).includes(w) && wordIn(w).test(sentenceText) : sentenceText.includes(w);
-      if (!yes) return false;
-    }
-    return true;
-  };
-  const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void, words: readonly string[] = NO_WORDS) => {
-    if ((needs & Needs.Year) !== 0 && !(hasYear ??= YEAR_ANYWHERE.test(sentenceText))) return;
-    if ((needs & Needs.Month) !== 0 && !(hasMonth ??= dp.monthAny.test(sentenceText))) return;
-    if (words.length && !spells(words)) return;
-    re.lastIndex = s.start;
-    for (let m = re.exec(slice); m; m = re.exec(slice)) f(m, m.index, m.index + m[0].length);
+  takenScratch.fill(0, 0, s.end - s.start);
+  const st: DateScan = {
+    c,
+    dp,
+    text,
+    s,
+    slice: text.slice(0, s.end),
+    sentenceText: text.slice(s.start, s.end),
+    lowerText: undefined,
+    hasYear: undefined,
+    hasMonth: undefined,
+    publication,
+    pubYear,
+    pubMonth: publication ? Number(publication.slice(5, 7)) : null,
+    figures,
+    found,
+    taken: takenScratch,
+    anaphoraKind: 'year',
   };
   // most specific first; later patterns skip text already taken
-  run(dp.firstMonthsOfYear, Needs.Year, (m, a, b) => {
-    const n = num(m[1]!);
-    if (n && n >= 1 && n <= 12) add(a, b, monthsPeriod(m[2]!, n), 'data', Number(m[2]));
-  }, ['first', 'months']);
-  run(dp.firstQuartersOfYear, Needs.Year, (m, a, b) => {
-    const n = num(m[1]!);
-    if (n && n >= 2 && n <= 4) add(a, b, n === 4 ? m[2]! : `${m[2]}-Q1/${m[2]}-Q${n}`, 'data', Number(m[2]));
-  }, ['first', 'quarters']);
-  run(dp.quarterOfYear, Needs.Year, (m, a, b) => {
-    const n = c.ordinals.get(m[1]!.toLowerCase());
-    if (n) add(a, b, `${m[2]}-Q${n}`, 'data', Number(m[2]));
-  }, ['quarter']);
-  run(dp.halfOfYear, Needs.Year, (m, a, b) => {
-    const n = c.ordinals.get(m[1]!.toLowerCase());
-    if (n === 1 || n === 2) add(a, b, `${m[2]}-H${n}`, 'data', Number(m[2]));
-  }, ['half']);
-  run(dp.monthDayYear, Needs.YearAndMonth, (m, a, b) => {
-    const mo = month(m[1]!);
-    const d = Number(m[2]);
-    if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
-  });
-  run(dp.dayMonthYear, Needs.YearAndMonth, (m, a, b) => {
-    const mo = month(m[2]!);
-    const d = Number(m[1]);
-    if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
-  });
-  run(dp.monthYear, Needs.YearAndMonth, (m, a, b) => {
-    const mo = month(m[1]!);
-    if (mo) add(a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
-  });
+  runDatePattern(st, dp.firstMonthsOfYear, Needs.Year, readFirstMonthsOfYear, FIRST_MONTHS_WORDS);
+  runDatePattern(st, dp.firstQuartersOfYear, Needs.Year, readFirstQuartersOfYear, FIRST_QUARTERS_WORDS);
+  runDatePattern(st, dp.quarterOfYear, Needs.Year, readQuarterOfYear, QUARTER_WORDS);
+  runDatePattern(st, dp.halfOfYear, Needs.Year, readHalfOfYear, HALF_WORDS);
+  runDatePattern(st, dp.monthDayYear, Needs.YearAndMonth, readMonthDayYear);
+  runDatePattern(st, dp.dayMonthYear, Needs.YearAndMonth, readDayMonthYear);
+  runDatePattern(st, dp.monthYear, Needs.YearAndMonth, readMonthYear);
   // Chinese month counts and ranges without a year of their own: "前两个月", "1-6月"
-  const zhNum = (w: string) => CONTEXT_WORDS.zh_numbers[w] ?? (/^\d{1,2}$/.test(w) ? Number(w) : null);
-  run(dp.zhFirstMonths, Needs.Nothing, (m, a, b) => {
-    const n = zhNum(m[1]!);
-    if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
-  }, [dp.zhFirstMonthsWord]);
-  run(dp.zhMonthEnd, Needs.Nothing, (m, a, b) => {
-    const mo = Number(m[1]);
-    if (mo >= 1 && mo <= 12) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
-  }, [dp.zhMonthEndWord]);
-  run(dp.zhMonthRange, Needs.Nothing, (m, a, b) => {
-    const m1 = Number(m[1]);
-    const m2 = Number(m[2]);
-    if (m1 >= 1 && m1 < m2 && m2 <= 12) addPart(a, b, m1 === 1 ? monthsPeriod('Y', m2) : `Y-${pad(m1)}/Y-${pad(m2)}`);
-  }, [dp.zhMonthWord]);
+  runDatePattern(st, dp.zhFirstMonths, Needs.Nothing, readZhFirstMonths, dp.zhFirstMonthsWords);
+  runDatePattern(st, dp.zhMonthEnd, Needs.Nothing, readZhMonthEnd, dp.zhMonthEndWords);
+  runDatePattern(st, dp.zhMonthRange, Needs.Nothing, readZhMonthRange, dp.zhMonthWords);
   // Chinese: "2023年", "2023年上半年", "2023年前三季度", "2023年第一季度", "2023年6月"
-  run(dp.zhYear, Needs.Year, (m, a, b) => {
-    const y = m[1]!;
-    const q = m[3] ? CONTEXT_WORDS.zh_numbers[m[3]]! : 0;
-    const mo = m[4] ? Number(m[4]) : 0;
-    const part = m[2] === undefined ? undefined : ZH_YEAR_PARTS.get(m[2]);
-    const period = part !== undefined ? partPeriod(part, y) : q ? `${y}-Q${q}` : mo >= 1 && mo <= 12 ? `${y}-${pad(mo)}` : y;
-    add(a, b, period, 'data', Number(y));
-  }, [CONTEXT_WORDS.zh_year.year]);
+  runDatePattern(st, dp.zhYear, Needs.Year, readZhYear, dp.zhYearWords);
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
-  run(dp.quarterYear, Needs.Year, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])), ['Q']);
-  run(dp.yearQuarter, Needs.Year, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])), ['Q']);
+  runDatePattern(st, dp.quarterYear, Needs.Year, readQuarterYear, Q_WORDS);
+  runDatePattern(st, dp.yearQuarter, Needs.Year, readYearQuarter, Q_WORDS);
   // parts of a year named without the year: "in the first half", "Q1", "上半年", "the first five months"
   for (const sp of findAll(c.partYear, text, s.start, s.end)) {
     const part = c.partYears.get(text.slice(sp.start, sp.end).toLowerCase().replace(/\s+/g, ' '));
-    if (part) addPart(sp.start, sp.end, part);
+    if (part) addPart(st, sp.start, sp.end, part);
   }
-  run(dp.firstMonths, Needs.Nothing, (m, a, b) => {
-    const n = num(m[1]!);
-    if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
-  }, ['first', 'months']);
+  runDatePattern(st, dp.firstMonths, Needs.Nothing, readFirstMonths, FIRST_MONTHS_WORDS);
   // the year before the statement's own: "up from 177 a year earlier"; after a comparison cue a base
   for (const sp of findAll(c.priorYear, text, s.start, s.end)) {
     const left = text.slice(Math.max(s.start, sp.start - 40), sp.start);
-    add(sp.start, sp.end, null, c.comparison.test(left) ? 'comparison' : 'prior', null);
+    addDate(st, sp.start, sp.end, null, c.comparison.test(left) ? 'comparison' : 'prior', null);
   }
-  // a month with no year ("in January", "from January to June"): the last such month up to the
-  // publication date; a later month than the publication's is the year before
-  const monthYear = (mo: number): string | null => {
-    if (!publication) return null;
-    const py = Number(publication.slice(0, 4));
-    const pm = Number(publication.slice(5, 7));
-    return String(mo <= pm ? py : py - 1);
-  };
-  run(dp.monthRange, Needs.Month, (m, a, b) => {
-    const m1 = month(m[1]!);
-    const m2 = month(m[2]!);
-    const y = m2 ? monthYear(m2) : null;
-    if (m1 && m2 && m1 < m2) add(a, b, null, 'partial', null, { part: `Y-${pad(m1)}/Y-${pad(m2)}`, fallback: y ? `${y}-${pad(m1)}/${y}-${pad(m2)}` : null });
-  });
-  run(dp.inMonth, Needs.Month, (m, a, b) => {
-    const mo = month(m[1]!);
-    const y = mo ? monthYear(mo) : null;
-    if (mo) add(a, b, null, 'partial', null, { part: `Y-${pad(mo)}`, fallback: y ? `${y}-${pad(mo)}` : null });
-  });
+  runDatePattern(st, dp.monthRange, Needs.Month, readMonthRange);
+  runDatePattern(st, dp.inMonth, Needs.Month, readInMonth);
   // "as of the end of November": the month of the publication's year
-  run(dp.endOfMonth, Needs.Month, (m, a, b) => {
-    const mo = month(m[1]!);
-    if (mo) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
-  });
+  runDatePattern(st, dp.endOfMonth, Needs.Month, readEndOfMonth);
   // ranges: "2009-2011", "between 1991 and 1992", "from 2009 to 2011"
-  run(dp.yearRange, Needs.Year, (m, a, b) => {
-    const y1 = Number(m[1]);
-    const y2 = Number(m[2]);
-    const explicit = RANGE_OPENER.test(m[0]) || /[-–—]/.test(m[0]);
-    if (explicit && y2 > y1) add(a, b, `${y1}/${y2}`, 'data', y1);
-  });
+  runDatePattern(st, dp.yearRange, Needs.Year, readYearRange);
   for (const sp of findAll(c.thisYear, text, s.start, s.end)) {
-    add(sp.start, sp.end, pubYear, 'relative', pubYear ? Number(pubYear) : null);
+    addDate(st, sp.start, sp.end, pubYear, 'relative', pubYear ? Number(pubYear) : null);
   }
   // "last year" is relative to the publication too, unless it is a comparison base ("up 8 percent over last year")
   for (const sp of findAll(c.lastYear, text, s.start, s.end)) {
     const left = text.slice(Math.max(s.start, sp.start - 40), sp.start);
     const y = pubYear ? String(Number(pubYear) - 1) : null;
-    add(sp.start, sp.end, y, c.comparison.test(left) ? 'comparison' : 'relative', y ? Number(y) : null);
+    addDate(st, sp.start, sp.end, y, c.comparison.test(left) ? 'comparison' : 'relative', y ? Number(y) : null);
   }
   // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
   // such as "around 2000 software companies" is not a date; "over 2011" is a comparison base
-  run(dp.bareYear, Needs.Year, (m, a, b) => {
-    if (figures.overlaps(a, b)) return;
-    const left = text.slice(Math.max(s.start, a - 40), a);
-    if (c.comparison.test(left)) add(a, b, m[1]!, 'comparison', Number(m[1]));
-    else if (c.yearPreps.test(left) || dp.monthBefore.test(left)) {
-      add(a, b, m[1]!, /(?:^|[^A-Za-z])by\s+(?:the\s+end\s+of\s+)?$/i.test(left) ? 'by' : 'data', Number(m[1]));
-    }
-  });
+  runDatePattern(st, dp.bareYear, Needs.Year, readBareYear);
   // "in the quarter", "for the year": the period of that kind stated last (part: 'quarter' | 'year')
-  for (const pa of dp.anaphora) run(pa.re, Needs.Nothing, (_m, a, b) => add(a, b, null, 'anaphoric', null, { part: pa.kind }), pa.words);
+  for (const pa of dp.anaphora) {
+    st.anaphoraKind = pa.kind;
+    runDatePattern(st, pa.re, Needs.Nothing, readAnaphora, pa.words);
+  }
   // a date after a release cue in its clause dates the document, not the figure
   // (a clause of many dates has its cues found once for all of them: searching each date's stretch of the
   // clause from the clause's start read a long clause once per date)
