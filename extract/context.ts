@@ -1026,7 +1026,6 @@ const FIRST_QUARTERS_WORDS: readonly string[] = ['first', 'quarters'];
 const QUARTER_WORDS: readonly string[] = ['quarter'];
 const HALF_WORDS: readonly string[] = ['half'];
 const Q_WORDS: readonly string[] = ['Q'];
-const ASCII_LOWER_WORD = /^[a-z]+$/;
 const wordRes = new Map<string, RegExp>();
 /**
  * A word a date pattern spells out, as a pattern of its own: a word of ASCII lower-case letters in any case (a
@@ -1054,7 +1053,6 @@ interface DateScan {
   /** the text cut at the sentence's end (what a global pattern is run over from the sentence's start) */
   slice: string;
   sentenceText: string;
-  lowerText: string | undefined;
   hasYear: boolean | undefined;
   hasMonth: boolean | undefined;
   publication: string | null;
@@ -1135,18 +1133,13 @@ function monthYearOf(publication: string | null, mo: number): string | null {
 }
 
 /**
- * Whether the sentence spells out each of the words ('first', '年'): words given in lower case are looked for in
- * the lower-cased sentence (a case-insensitive pattern without the u flag folds ASCII letters only, and
- * lower-casing keeps them), other words as written. (A word of ASCII lower-case letters can match only where the
- * lower-cased sentence holds it: lower-casing keeps ASCII letters, so a miss there is a miss; a hit is confirmed
- * by the word's own pattern, since lower-casing may also make ASCII letters of others. Any other word is a
- * literal: includes is its test.)
+ * Whether the sentence spells out each of the words ('first', '年'): a word of ASCII lower-case letters in any
+ * case, any other word as written (see wordIn). (Lower-casing the sentence to look for such a word copied every
+ * sentence: a case-insensitive pattern without the u flag folds ASCII letters only, so the word's own pattern
+ * gives the same answer without the copy.)
  */
 function dateSpells(st: DateScan, words: readonly string[]): boolean {
-  for (const w of words) {
-    const yes = ASCII_LOWER_WORD.test(w) ? (st.lowerText ??= st.sentenceText.toLowerCase()).includes(w) && wordIn(w).test(st.sentenceText) : st.sentenceText.includes(w);
-    if (!yes) return false;
-  }
+  for (const w of words) if (!wordIn(w).test(st.sentenceText)) return false;
   return true;
 }
 
@@ -1268,7 +1261,6 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     s,
     slice: text.slice(0, s.end),
     sentenceText: text.slice(s.start, s.end),
-    lowerText: undefined,
     hasYear: undefined,
     hasMonth: undefined,
     publication,
