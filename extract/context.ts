@@ -1410,6 +1410,9 @@ class Nearest<T extends Span> {
   private readonly starts: Float64Array | null = null;
   /** the longest span's length */
   readonly maxLen: number;
+  /** find's best weight and index so far */
+  private bv = Infinity;
+  private bi = -1;
   constructor(list: readonly T[]) {
     this.list = list;
     let m = 0;
@@ -1422,6 +1425,17 @@ class Nearest<T extends Span> {
     this.order = order;
     this.starts = starts;
   }
+  /** find's weighing of list[k] against the best so far */
+  private consider(k: number, f: Span, penalty: ((x: T) => number) | undefined, accept: ((x: T) => boolean) | undefined, side: 'before' | 'after' | undefined): void {
+    const x = this.list[k]!;
+    if (side === 'before' ? x.end > f.start : side === 'after' ? x.start < f.end : false) return;
+    if (accept && !accept(x)) return;
+    const v = distance(x, f) + (penalty ? penalty(x) : 0);
+    if (v < this.bv || (v === this.bv && k < this.bi)) {
+      this.bv = v;
+      this.bi = k;
+    }
+  }
   /**
    * side 'before': only spans ending by f's start are accepted; 'after': only spans starting at or after its end.
    * [startFrom, startBelow): only spans starting there can be accepted (the search stops at those bounds).
@@ -1432,37 +1446,30 @@ class Nearest<T extends Span> {
   ): T | null {
     const { list, order, starts, maxLen } = this;
     const { penalty, accept, side, startFrom = -Infinity, startBelow = Infinity } = opts;
-    let bv = Infinity;
-    let bi = -1;
-    const consider = (k: number): void => {
-      const x = list[k]!;
-      if (side === 'before' ? x.end > f.start : side === 'after' ? x.start < f.end : false) return;
-      if (accept && !accept(x)) return;
-      const v = distance(x, f) + (penalty ? penalty(x) : 0);
-      if (v < bv || (v === bv && k < bi)) {
-        bv = v;
-        bi = k;
-      }
-    };
+    // (the best so far is kept on the instance and each span weighed by a method: a closure made per search, a few
+    // per figure, was one more allocation per figure)
+    this.bv = Infinity;
+    this.bi = -1;
     if (!order || !starts) {
-      for (let k = 0; k < list.length; k++) if (list[k]!.start >= startFrom && list[k]!.start < startBelow) consider(k);
-      return bi < 0 ? null : list[bi]!;
+      for (let k = 0; k < list.length; k++) if (list[k]!.start >= startFrom && list[k]!.start < startBelow) this.consider(k, f, penalty, accept, side);
+      return this.bi < 0 ? null : list[this.bi]!;
     }
     const i0 = lowerBound(starts, f.end);
     if (side !== 'before') {
       for (let j = i0; j < order.length; j++) {
         const s = starts[j]!;
-        if (s >= startBelow || s - f.end > bv) break;
-        consider(order[j]!);
+        if (s >= startBelow || s - f.end > this.bv) break;
+        this.consider(order[j]!, f, penalty, accept, side);
       }
     }
     if (side !== 'after') {
       for (let j = Math.min(i0, order.length) - 1; j >= 0; j--) {
         const s = starts[j]!;
-        if (s < startFrom || f.start - s - maxLen > bv) break;
-        if (s < startBelow) consider(order[j]!);
+        if (s < startFrom || f.start - s - maxLen > this.bv) break;
+        if (s < startBelow) this.consider(order[j]!, f, penalty, accept, side);
       }
     }
+    const bi = this.bi;
     return bi < 0 ? null : list[bi]!;
   }
 }
