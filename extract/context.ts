@@ -746,16 +746,18 @@ function lowerBound(xs: ArrayLike<number>, v: number): number {
  * binary search instead of a scan: per-figure questions about every other figure stay O(log n), not O(n).
  */
 class SpanIndex {
-  private readonly starts: Float64Array;
-  private readonly maxEnd: Float64Array;
+  // (plain arrays: an index is made per sentence or clause over a few spans, and a typed array costs more to make)
+  private readonly starts: number[];
+  private readonly maxEnd: number[];
   constructor(spans: readonly Span[]) {
     const sorted = [...spans].sort((x, y) => x.start - y.start);
-    this.starts = new Float64Array(sorted.length);
-    this.maxEnd = new Float64Array(sorted.length);
+    // (pushed, not sized: a large sized array may start out sparse)
+    this.starts = [];
+    this.maxEnd = [];
     let m = -Infinity;
     for (let i = 0; i < sorted.length; i++) {
-      this.starts[i] = sorted[i]!.start;
-      this.maxEnd[i] = m = Math.max(m, sorted[i]!.end);
+      this.starts.push(sorted[i]!.start);
+      this.maxEnd.push((m = Math.max(m, sorted[i]!.end)));
     }
   }
   /** some span has start < b and end > a */
@@ -2300,11 +2302,11 @@ interface DateLists {
   byFuture: DateOcc | undefined;
   /** per `data` date: the last figure ending by its start, whether the words between are a preposition at most */
   baseFigure: (FigureRef | null)[];
-  gapOk: Uint8Array;
+  gapOk: number[];
   /** per `data` date: it dates a comparison base, for any figure more than 20 characters before that base */
-  other: Uint8Array;
+  other: number[];
   /** per `data` date: the next index whose `other` is 0 (or the length) */
-  nextNotOther: Int32Array;
+  nextNotOther: number[];
 }
 
 function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): DateLists {
@@ -2317,16 +2319,17 @@ function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): Date
     const i = lowerBound(st.figEnds, d.start + 1) - 1;
     return i >= 0 ? st.figures[i]! : null;
   });
-  // (filled by loops: TypedArray.from with a mapping function costs more than the tests, per sentence)
-  const gapOk = new Uint8Array(data.length);
-  const other = new Uint8Array(data.length);
+  // (filled by loops: TypedArray.from with a mapping function costs more than the tests, per sentence; plain
+  // arrays: most sentences hold a date or two, and a typed array costs more to make than such a list to read)
+  const gapOk: number[] = new Array<number>(data.length);
+  const other: number[] = new Array<number>(data.length);
   for (let k = 0; k < data.length; k++) {
     const g = baseFigure[k];
     const d = data[k]!;
     gapOk[k] = g && g.end <= d.start && DATE_GAP.test(text.slice(g.end, d.start)) ? 1 : 0;
     other[k] = g && gapOk[k] && g.start >= 20 && c.comparison.test(text.slice(g.start - 20, g.start)) ? 1 : 0;
   }
-  const nextNotOther = new Int32Array(data.length);
+  const nextNotOther: number[] = new Array<number>(data.length);
   for (let k = data.length - 1, next = data.length; k >= 0; k--) {
     nextNotOther[k] = next;
     if (!other[k]) next = k;
