@@ -1493,7 +1493,8 @@ function outermost<T extends Span>(xs: T[]): T[] {
   // one sweep by start (ties: longer first) instead of comparing every pair: x lies inside a longer y exactly
   // when an earlier-starting y reaches x's end, or a y with the same start reaches past it
   const order = xs.map((_, i) => i).sort((a, b) => xs[a]!.start - xs[b]!.start || xs[b]!.end - xs[a]!.end);
-  const inside = new Uint8Array(xs.length);
+  // (a plain array: a few occurrences per clause, where a typed array cost more to make)
+  const inside: number[] = new Array<number>(xs.length).fill(0);
   let maxEndBefore = -Infinity; // over spans starting strictly before the current start
   let k = 0;
   while (k < order.length) {
@@ -1670,8 +1671,8 @@ interface SentenceState {
   metricByClause: Map<Span, MetricOcc[]> | null;
   subjectByClause: Map<Span, SubjectOcc[]> | null;
   levels: MetricOcc[] | null;
-  metricByStart: Int32Array | null;
-  levelsByStart: Int32Array | null;
+  metricByStart: number[] | null;
+  levelsByStart: number[] | null;
   levelsByClause: Map<Span, Nearest<MetricOcc>> | null;
   /** the sentence's levels (names of amounts), for the nearest one before a figure anywhere in the sentence */
   levelsNearest: Nearest<MetricOcc> | null;
@@ -1714,7 +1715,7 @@ function spansWithin<T extends Span>(xs: T[], scope: Span): T[] {
  * The spans of `xs` inside `scope`, in their order in `xs` (which decides ties in nearest()), found through
  * `byStart` (indices of xs sorted by start) instead of a scan of the whole sentence.
  */
-function withinInOrder<T extends Span>(xs: T[], byStart: Int32Array, scope: Span): T[] {
+function withinInOrder<T extends Span>(xs: T[], byStart: readonly number[], scope: Span): T[] {
   let lo = 0;
   let hi = byStart.length;
   while (lo < hi) {
@@ -1730,8 +1731,11 @@ function withinInOrder<T extends Span>(xs: T[], byStart: Int32Array, scope: Span
   return out;
 }
 
-function byStartOf(xs: Span[]): Int32Array {
-  return Int32Array.from(xs.keys()).sort((a, b) => xs[a]!.start - xs[b]!.start || a - b);
+function byStartOf(xs: Span[]): number[] {
+  // (a plain array: made per sentence over a few occurrences, where Int32Array.from over an iterator cost more)
+  const idx: number[] = [];
+  for (let i = 0; i < xs.length; i++) idx.push(i);
+  return idx.sort((a, b) => xs[a]!.start - xs[b]!.start || a - b);
 }
 
 function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
