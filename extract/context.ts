@@ -1651,6 +1651,9 @@ const CLAUSE_JOINER = new RegExp(`[,;:()]|\\s(?:${CONTEXT_WORDS.clause_joiners.m
 // ---------------------------------------------------------------- per-figure reading
 
 interface SentenceState {
+  /** the figure readMetric is reading, what betweenPenalty weighs phrases against */
+  penaltyFigure: FigureRef | null;
+  betweenPenalty: ((o: Span) => number) | null;
   text: string;
   sentence: Span;
   clauses: Span[];
@@ -1945,6 +1948,23 @@ function wholeWordOf(np: MetricPhrase): RegExp {
   return re;
 }
 
+/**
+ * readMetric's penalty of a phrase o for the figure being read (st.penaltyFigure): 1000 when another figure lies
+ * wholly between them, that is some figure starting at or after the gap's start ends by its end (the figure itself
+ * never does: it starts before the gap's end or after its start). Made once per sentence: three closures made per
+ * figure were garbage.
+ */
+function betweenPenaltyOf(st: SentenceState): (o: Span) => number {
+  const figureIn = (a: number, b: number) => {
+    const i = lowerBound(st.figStarts, a);
+    return i < st.figures.length && st.figMinEndFrom[i]! <= b;
+  };
+  return (o: Span) => {
+    const f = st.penaltyFigure!;
+    return (o.end <= f.start ? figureIn(o.end, f.start) : figureIn(f.end, o.start)) ? 1000 : 0;
+  };
+}
+
 function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): { metric: string | null; rule: string; negative?: boolean } {
   const f = st.figures[fi]!;
   const { text } = st;
@@ -1961,14 +1981,9 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
 
   const cm = clauseMetrics(st, clause, f.unit);
   const compat = cm.compat;
-  // another figure lies wholly between o and f: some figure starting at or after the gap's start ends by its end
-  // (f itself never does: it starts before the gap's end or after its start)
-  const figureIn = (a: number, b: number) => {
-    const i = lowerBound(st.figStarts, a);
-    return i < st.figures.length && st.figMinEndFrom[i]! <= b;
-  };
-  const between = (o: Span) => (o.end <= f.start ? figureIn(o.end, f.start) : figureIn(f.end, o.start));
-  const penalty = (o: Span) => (between(o) ? 1000 : 0);
+  // 1000 when another figure lies wholly between o and f (one function per sentence, for the figure being read)
+  st.penaltyFigure = f;
+  const penalty = (st.betweenPenalty ??= betweenPenaltyOf(st));
 
   if (bracket >= 0) {
     // "(24105)" reads the noun phrase right before the bracket
@@ -2727,6 +2742,8 @@ function readSentence(
     levelsByStart: null,
     levelsByClause: null,
     levelsNearest: null,
+    penaltyFigure: null,
+    betweenPenalty: null,
     metricLists: null,
     clauseIndex: null,
     subjectLists: null,
