@@ -746,16 +746,18 @@ function lowerBound(xs: ArrayLike<number>, v: number): number {
  * binary search instead of a scan: per-figure questions about every other figure stay O(log n), not O(n).
  */
 class SpanIndex {
-  private readonly starts: Float64Array;
-  private readonly maxEnd: Float64Array;
+  // (plain arrays: an index is made per sentence or clause over a few spans, and a typed array costs more to make)
+  private readonly starts: number[];
+  private readonly maxEnd: number[];
   constructor(spans: readonly Span[]) {
     const sorted = [...spans].sort((x, y) => x.start - y.start);
-    this.starts = new Float64Array(sorted.length);
-    this.maxEnd = new Float64Array(sorted.length);
+    // (pushed, not sized: a large sized array may start out sparse)
+    this.starts = [];
+    this.maxEnd = [];
     let m = -Infinity;
     for (let i = 0; i < sorted.length; i++) {
-      this.starts[i] = sorted[i]!.start;
-      this.maxEnd[i] = m = Math.max(m, sorted[i]!.end);
+      this.starts.push(sorted[i]!.start);
+      this.maxEnd.push((m = Math.max(m, sorted[i]!.end)));
     }
   }
   /** some span has start < b and end > a */
@@ -950,9 +952,10 @@ interface DatePatterns {
   /** "in the quarter", "for the year" (extract/language/context.yaml period_anaphora), each with its words */
   anaphora: { re: RegExp; kind: 'quarter' | 'year'; words: string[] }[];
   /** the Chinese words the Chinese patterns spell out, each such pattern's own */
-  zhFirstMonthsWord: string;
-  zhMonthEndWord: string;
-  zhMonthWord: string;
+  zhFirstMonthsWords: readonly string[];
+  zhMonthEndWords: readonly string[];
+  zhMonthWords: readonly string[];
+  zhYearWords: readonly string[];
 }
 
 const datePatternsOf = new WeakMap<Compiled, DatePatterns>();
@@ -1007,9 +1010,10 @@ function datePatterns(c: Compiled): DatePatterns {
       // (only words of ASCII letters: another character may match more than its lower case under the i flag)
       words: isHan(pa.phrase[0]) ? [pa.phrase] : pa.phrase.split(/\s+/).map((w) => w.toLowerCase()).filter((w) => /^[a-z]+$/.test(w)),
     })),
-    zhFirstMonthsWord: fm.before,
-    zhMonthEndWord: me.month,
-    zhMonthWord: mr.month,
+    zhFirstMonthsWords: [fm.before],
+    zhMonthEndWords: [me.month],
+    zhMonthWords: [mr.month],
+    zhYearWords: [zy.year],
   };
   datePatternsOf.set(c, dp);
   return dp;
@@ -1018,7 +1022,12 @@ function datePatterns(c: Compiled): DatePatterns {
 /** whitespace other than a space, or two in a row: what a rule's whitespace runs are collapsed for */
 const ODD_SPACE = /[^\S ]|\s\s/;
 const NO_WORDS: readonly string[] = [];
-const ASCII_LOWER_WORD = /^[a-z]+$/;
+/** the words English date patterns spell out (see runDatePattern) */
+const FIRST_MONTHS_WORDS: readonly string[] = ['first', 'months'];
+const FIRST_QUARTERS_WORDS: readonly string[] = ['first', 'quarters'];
+const QUARTER_WORDS: readonly string[] = ['quarter'];
+const HALF_WORDS: readonly string[] = ['half'];
+const Q_WORDS: readonly string[] = ['Q'];
 const wordRes = new Map<string, RegExp>();
 /**
  * A word a date pattern spells out, as a pattern of its own: a word of ASCII lower-case letters in any case (a
@@ -1033,204 +1042,288 @@ function wordIn(w: string): RegExp {
 /** findDates' record of the characters of a sentence already taken by a date, reused from sentence to sentence */
 let takenScratch = new Uint8Array(1024);
 
+/**
+ * What findDates' readers share while one sentence is searched. The readers are module-level functions that take
+ * it: made as closures inside findDates they were ~25 allocations per sentence, the largest allocator of a long
+ * page's extraction (and its young-generation collections).
+ */
+interface DateScan {
+  c: Compiled;
+  dp: DatePatterns;
+  text: string;
+  s: Span;
+  /** the text cut at the sentence's end (what a global pattern is run over from the sentence's start) */
+  slice: string;
+  sentenceText: string;
+  hasYear: boolean | undefined;
+  hasMonth: boolean | undefined;
+  publication: string | null;
+  pubYear: string | null;
+  pubMonth: number | null;
+  figures: SpanIndex;
+  found: DateOcc[];
+  /** the characters of the sentence already taken by a date: a check per match, not per earlier date */
+  taken: Uint8Array;
+  /** the kind of the anaphora pattern being run */
+  anaphoraKind: 'quarter' | 'year';
+}
+
+type DateReader = (st: DateScan, m: RegExpExecArray, a: number, b: number) => void;
+
+function dateFree(st: DateScan, a: number, b: number): boolean {
+  const base = st.s.start;
+  for (let i = a; i < b; i++) if (st.taken[i - base]) return false;
+  return true;
+}
+
+function addDate(st: DateScan, a: number, b: number, period: string | null, kind: DateKind, year: number | null, extra?: Partial<DateOcc>): void {
+  if (!dateFree(st, a, b)) return;
+  st.taken.fill(1, a - st.s.start, b - st.s.start);
+  st.found.push({ start: a, end: b, period, kind, text: st.text.slice(a, b), year, ...extra });
+}
+
+/** a part of a year with its year stated right beside it, or "this year"/"last year", or to be carried */
+function addPart(st: DateScan, a: number, b: number, part: string): void {
+  const { text, s, pubYear, pubMonth, dp } = st;
+  if (part === 'to-date') {
+    // January up to the publication's month
+    if (!pubYear || !pubMonth) return addDate(st, a, b, null, 'relative', null);
+    return addDate(st, a, b, pubMonth === 1 ? `${pubYear}-01` : monthsPeriod(pubYear, pubMonth), 'relative', Number(pubYear));
+  }
+  const after = text.slice(b, Math.min(s.end, b + 40));
+  const before = text.slice(Math.max(s.start, a - 40), a);
+  const yAfter = YEAR_AFTER_PART.exec(after);
+  if (yAfter) return addDate(st, a, b + yAfter[0].length, partPeriod(part, yAfter[1]!), 'data', Number(yAfter[1]));
+  const yBefore = YEAR_BEFORE_PART.exec(before);
+  if (yBefore) return addDate(st, a - yBefore[0].length, b, partPeriod(part, yBefore[1]!), 'data', Number(yBefore[1]));
+  // "the first half of this year", "今年前两个月", "last year's first quarter"
+  for (const shift of [0, 1] as const) {
+    const rel = dp.relAfter[shift].exec(after);
+    const relB = dp.relBefore[shift].exec(before);
+    if (rel || relB) {
+      const y = pubYear ? Number(pubYear) - shift : null;
+      const [a2, b2] = rel ? [a, b + rel[0].length] : [a - relB![0].length, b];
+      return addDate(st, a2, b2, y ? partPeriod(part, y) : null, 'relative', y);
+    }
+  }
+  // the publication's own year, when that part of it is over by the publication date
+  const fallback = pubYear && pubMonth && partEndMonth(part) <= pubMonth ? partPeriod(part, pubYear) : null;
+  addDate(st, a, b, null, 'partial', null, { part, fallback });
+}
+
+function dateNumber(c: Compiled, w: string): number | null {
+  return c.numbers.get(w.toLowerCase()) ?? (/^\d+$/.test(w) ? Number(w) : null);
+}
+
+function dateMonth(c: Compiled, w: string): number | null {
+  return c.months.get(w.toLowerCase().replace(/\.$/, '')) ?? null;
+}
+
+function zhNumber(w: string): number | null {
+  return CONTEXT_WORDS.zh_numbers[w] ?? (/^\d{1,2}$/.test(w) ? Number(w) : null);
+}
+
+/**
+ * a month with no year ("in January", "from January to June"): the last such month up to the publication date;
+ * a later month than the publication's is the year before
+ */
+function monthYearOf(publication: string | null, mo: number): string | null {
+  if (!publication) return null;
+  const py = Number(publication.slice(0, 4));
+  const pm = Number(publication.slice(5, 7));
+  return String(mo <= pm ? py : py - 1);
+}
+
+/**
+ * Whether the sentence spells out each of the words ('first', '年'): a word of ASCII lower-case letters in any
+ * case, any other word as written (see wordIn). (Lower-casing the sentence to look for such a word copied every
+ * sentence: a case-insensitive pattern without the u flag folds ASCII letters only, so the word's own pattern
+ * gives the same answer without the copy.)
+ */
+function dateSpells(st: DateScan, words: readonly string[]): boolean {
+  for (const w of words) if (!wordIn(w).test(st.sentenceText)) return false;
+  return true;
+}
+
+/**
+ * Runs a date pattern over the sentence, each match read by f. Patterns that cannot match without a year (YEAR is
+ * no optional part of them) or a month name are not searched in a sentence that has none (most sentences have no
+ * date at all), nor when the sentence lacks a word the pattern spells out.
+ */
+function runDatePattern(st: DateScan, re: RegExp, needs: Needs, f: DateReader, words: readonly string[] = NO_WORDS): void {
+  if ((needs & Needs.Year) !== 0 && !(st.hasYear ??= YEAR_ANYWHERE.test(st.sentenceText))) return;
+  if ((needs & Needs.Month) !== 0 && !(st.hasMonth ??= st.dp.monthAny.test(st.sentenceText))) return;
+  if (words.length && !dateSpells(st, words)) return;
+  re.lastIndex = st.s.start;
+  const slice = st.slice;
+  for (let m = re.exec(slice); m; m = re.exec(slice)) f(st, m, m.index, m.index + m[0].length);
+}
+
+const readFirstMonthsOfYear: DateReader = (st, m, a, b) => {
+  const n = dateNumber(st.c, m[1]!);
+  if (n && n >= 1 && n <= 12) addDate(st, a, b, monthsPeriod(m[2]!, n), 'data', Number(m[2]));
+};
+const readFirstQuartersOfYear: DateReader = (st, m, a, b) => {
+  const n = dateNumber(st.c, m[1]!);
+  if (n && n >= 2 && n <= 4) addDate(st, a, b, n === 4 ? m[2]! : `${m[2]}-Q1/${m[2]}-Q${n}`, 'data', Number(m[2]));
+};
+const readQuarterOfYear: DateReader = (st, m, a, b) => {
+  const n = st.c.ordinals.get(m[1]!.toLowerCase());
+  if (n) addDate(st, a, b, `${m[2]}-Q${n}`, 'data', Number(m[2]));
+};
+const readHalfOfYear: DateReader = (st, m, a, b) => {
+  const n = st.c.ordinals.get(m[1]!.toLowerCase());
+  if (n === 1 || n === 2) addDate(st, a, b, `${m[2]}-H${n}`, 'data', Number(m[2]));
+};
+const readMonthDayYear: DateReader = (st, m, a, b) => {
+  const mo = dateMonth(st.c, m[1]!);
+  const d = Number(m[2]);
+  if (mo && d >= 1 && d <= 31) addDate(st, a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
+};
+const readDayMonthYear: DateReader = (st, m, a, b) => {
+  const mo = dateMonth(st.c, m[2]!);
+  const d = Number(m[1]);
+  if (mo && d >= 1 && d <= 31) addDate(st, a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
+};
+const readMonthYear: DateReader = (st, m, a, b) => {
+  const mo = dateMonth(st.c, m[1]!);
+  if (mo) addDate(st, a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
+};
+const readZhFirstMonths: DateReader = (st, m, a, b) => {
+  const n = zhNumber(m[1]!);
+  if (n && n >= 1 && n <= 12) addPart(st, a, b, monthsPeriod('Y', n));
+};
+const readZhMonthEnd: DateReader = (st, m, a, b) => {
+  const mo = Number(m[1]);
+  const pubYear = st.pubYear;
+  if (mo >= 1 && mo <= 12) addDate(st, a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
+};
+const readZhMonthRange: DateReader = (st, m, a, b) => {
+  const m1 = Number(m[1]);
+  const m2 = Number(m[2]);
+  if (m1 >= 1 && m1 < m2 && m2 <= 12) addPart(st, a, b, m1 === 1 ? monthsPeriod('Y', m2) : `Y-${pad(m1)}/Y-${pad(m2)}`);
+};
+const readZhYear: DateReader = (st, m, a, b) => {
+  const y = m[1]!;
+  const q = m[3] ? CONTEXT_WORDS.zh_numbers[m[3]]! : 0;
+  const mo = m[4] ? Number(m[4]) : 0;
+  const part = m[2] === undefined ? undefined : ZH_YEAR_PARTS.get(m[2]);
+  const period = part !== undefined ? partPeriod(part, y) : q ? `${y}-Q${q}` : mo >= 1 && mo <= 12 ? `${y}-${pad(mo)}` : y;
+  addDate(st, a, b, period, 'data', Number(y));
+};
+const readQuarterYear: DateReader = (st, m, a, b) => addDate(st, a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3]));
+const readYearQuarter: DateReader = (st, m, a, b) => addDate(st, a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1]));
+const readFirstMonths: DateReader = (st, m, a, b) => {
+  const n = dateNumber(st.c, m[1]!);
+  if (n && n >= 1 && n <= 12) addPart(st, a, b, monthsPeriod('Y', n));
+};
+const readMonthRange: DateReader = (st, m, a, b) => {
+  const m1 = dateMonth(st.c, m[1]!);
+  const m2 = dateMonth(st.c, m[2]!);
+  const y = m2 ? monthYearOf(st.publication, m2) : null;
+  if (m1 && m2 && m1 < m2) addDate(st, a, b, null, 'partial', null, { part: `Y-${pad(m1)}/Y-${pad(m2)}`, fallback: y ? `${y}-${pad(m1)}/${y}-${pad(m2)}` : null });
+};
+const readInMonth: DateReader = (st, m, a, b) => {
+  const mo = dateMonth(st.c, m[1]!);
+  const y = mo ? monthYearOf(st.publication, mo) : null;
+  if (mo) addDate(st, a, b, null, 'partial', null, { part: `Y-${pad(mo)}`, fallback: y ? `${y}-${pad(mo)}` : null });
+};
+const readEndOfMonth: DateReader = (st, m, a, b) => {
+  const mo = dateMonth(st.c, m[1]!);
+  const pubYear = st.pubYear;
+  if (mo) addDate(st, a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
+};
+const readYearRange: DateReader = (st, m, a, b) => {
+  const y1 = Number(m[1]);
+  const y2 = Number(m[2]);
+  const explicit = RANGE_OPENER.test(m[0]) || /[-–—]/.test(m[0]);
+  if (explicit && y2 > y1) addDate(st, a, b, `${y1}/${y2}`, 'data', y1);
+};
+const readBareYear: DateReader = (st, m, a, b) => {
+  if (st.figures.overlaps(a, b)) return;
+  const { c, text, s } = st;
+  const left = text.slice(Math.max(s.start, a - 40), a);
+  if (c.comparison.test(left)) addDate(st, a, b, m[1]!, 'comparison', Number(m[1]));
+  else if (c.yearPreps.test(left) || st.dp.monthBefore.test(left)) {
+    addDate(st, a, b, m[1]!, /(?:^|[^A-Za-z])by\s+(?:the\s+end\s+of\s+)?$/i.test(left) ? 'by' : 'data', Number(m[1]));
+  }
+};
+const readAnaphora: DateReader = (st, _m, a, b) => addDate(st, a, b, null, 'anaphoric', null, { part: st.anaphoraKind });
+
 function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures: SpanIndex, publication: string | null): DateOcc[] {
   const dp = datePatterns(c);
   const pubYear = publication ? publication.slice(0, 4) : null;
   const found: DateOcc[] = [];
-  // the characters of the sentence already taken by a date: a check per match, not per earlier date
   if (takenScratch.length < s.end - s.start) takenScratch = new Uint8Array(Math.max(s.end - s.start, 2 * takenScratch.length));
-  const taken = takenScratch;
-  taken.fill(0, 0, s.end - s.start);
-  const free = (a: number, b: number) => {
-    for (let i = a; i < b; i++) if (taken[i - s.start]) return false;
-    return true;
-  };
-  const add = (a: number, b: number, period: string | null, kind: DateKind, year: number | null, extra: Partial<DateOcc> = {}) => {
-    if (!free(a, b)) return;
-    taken.fill(1, a - s.start, b - s.start);
-    found.push({ start: a, end: b, period, kind, text: text.slice(a, b), year, ...extra });
-  };
-  const pubMonth = publication ? Number(publication.slice(5, 7)) : null;
-  /** a part of a year with its year stated right beside it, or "this year"/"last year", or to be carried */
-  const addPart = (a: number, b: number, part: string) => {
-    if (part === 'to-date') {
-      // January up to the publication's month
-      if (!pubYear || !pubMonth) return add(a, b, null, 'relative', null);
-      return add(a, b, pubMonth === 1 ? `${pubYear}-01` : monthsPeriod(pubYear, pubMonth), 'relative', Number(pubYear));
-    }
-    const after = text.slice(b, Math.min(s.end, b + 40));
-    const before = text.slice(Math.max(s.start, a - 40), a);
-    const yAfter = YEAR_AFTER_PART.exec(after);
-    if (yAfter) return add(a, b + yAfter[0].length, partPeriod(part, yAfter[1]!), 'data', Number(yAfter[1]));
-    const yBefore = YEAR_BEFORE_PART.exec(before);
-    if (yBefore) return add(a - yBefore[0].length, b, partPeriod(part, yBefore[1]!), 'data', Number(yBefore[1]));
-    // "the first half of this year", "今年前两个月", "last year's first quarter"
-    for (const shift of [0, 1] as const) {
-      const rel = dp.relAfter[shift].exec(after);
-      const relB = dp.relBefore[shift].exec(before);
-      if (rel || relB) {
-        const y = pubYear ? Number(pubYear) - shift : null;
-        const [a2, b2] = rel ? [a, b + rel[0].length] : [a - relB![0].length, b];
-        return add(a2, b2, y ? partPeriod(part, y) : null, 'relative', y);
-      }
-    }
-    // the publication's own year, when that part of it is over by the publication date
-    const fallback = pubYear && pubMonth && partEndMonth(part) <= pubMonth ? partPeriod(part, pubYear) : null;
-    add(a, b, null, 'partial', null, { part, fallback });
-  };
-  const num = (w: string) => c.numbers.get(w.toLowerCase()) ?? (/^\d+$/.test(w) ? Number(w) : null);
-  const month = (w: string) => c.months.get(w.toLowerCase().replace(/\.$/, '')) ?? null;
-  // patterns that cannot match without a year (YEAR is no optional part of them) or a month name are not
-  // searched in a sentence that has none: most sentences have no date at all
-  let hasYear: boolean | undefined;
-  let hasMonth: boolean | undefined;
-  const slice = text.slice(0, s.end);
-  // nor is a pattern searched when the sentence lacks a word it spells out ('first', '年'): words given in lower
-  // case are looked for in the lower-cased sentence (a case-insensitive pattern without the u flag folds ASCII
-  // letters only, and lower-casing keeps them), other words as written
-  const sentenceText = text.slice(s.start, s.end);
-  // (a word of ASCII lower-case letters can match only where the lower-cased sentence holds it: lower-casing
-  // keeps ASCII letters, so a miss there is a miss; a hit is confirmed by the word's own pattern, since
-  // lower-casing may also make ASCII letters of others. Any other word is a literal: includes is its test)
-  let lowerText: string | undefined;
-  const spells = (words: readonly string[]) => {
-    for (const w of words) {
-      const yes = ASCII_LOWER_WORD.test(w) ? (lowerText ??= sentenceText.toLowerCase()).includes(w) && wordIn(w).test(sentenceText) : sentenceText.includes(w);
-      if (!yes) return false;
-    }
-    return true;
-  };
-  const run = (re: RegExp, needs: Needs, f: (m: RegExpExecArray, a: number, b: number) => void, words: readonly string[] = NO_WORDS) => {
-    if ((needs & Needs.Year) !== 0 && !(hasYear ??= YEAR_ANYWHERE.test(sentenceText))) return;
-    if ((needs & Needs.Month) !== 0 && !(hasMonth ??= dp.monthAny.test(sentenceText))) return;
-    if (words.length && !spells(words)) return;
-    re.lastIndex = s.start;
-    for (let m = re.exec(slice); m; m = re.exec(slice)) f(m, m.index, m.index + m[0].length);
+  takenScratch.fill(0, 0, s.end - s.start);
+  const st: DateScan = {
+    c,
+    dp,
+    text,
+    s,
+    slice: text.slice(0, s.end),
+    sentenceText: text.slice(s.start, s.end),
+    hasYear: undefined,
+    hasMonth: undefined,
+    publication,
+    pubYear,
+    pubMonth: publication ? Number(publication.slice(5, 7)) : null,
+    figures,
+    found,
+    taken: takenScratch,
+    anaphoraKind: 'year',
   };
   // most specific first; later patterns skip text already taken
-  run(dp.firstMonthsOfYear, Needs.Year, (m, a, b) => {
-    const n = num(m[1]!);
-    if (n && n >= 1 && n <= 12) add(a, b, monthsPeriod(m[2]!, n), 'data', Number(m[2]));
-  }, ['first', 'months']);
-  run(dp.firstQuartersOfYear, Needs.Year, (m, a, b) => {
-    const n = num(m[1]!);
-    if (n && n >= 2 && n <= 4) add(a, b, n === 4 ? m[2]! : `${m[2]}-Q1/${m[2]}-Q${n}`, 'data', Number(m[2]));
-  }, ['first', 'quarters']);
-  run(dp.quarterOfYear, Needs.Year, (m, a, b) => {
-    const n = c.ordinals.get(m[1]!.toLowerCase());
-    if (n) add(a, b, `${m[2]}-Q${n}`, 'data', Number(m[2]));
-  }, ['quarter']);
-  run(dp.halfOfYear, Needs.Year, (m, a, b) => {
-    const n = c.ordinals.get(m[1]!.toLowerCase());
-    if (n === 1 || n === 2) add(a, b, `${m[2]}-H${n}`, 'data', Number(m[2]));
-  }, ['half']);
-  run(dp.monthDayYear, Needs.YearAndMonth, (m, a, b) => {
-    const mo = month(m[1]!);
-    const d = Number(m[2]);
-    if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
-  });
-  run(dp.dayMonthYear, Needs.YearAndMonth, (m, a, b) => {
-    const mo = month(m[2]!);
-    const d = Number(m[1]);
-    if (mo && d >= 1 && d <= 31) add(a, b, `${m[3]}-${pad(mo)}-${pad(d)}`, 'data', Number(m[3]));
-  });
-  run(dp.monthYear, Needs.YearAndMonth, (m, a, b) => {
-    const mo = month(m[1]!);
-    if (mo) add(a, b, `${m[2]}-${pad(mo)}`, 'data', Number(m[2]));
-  });
+  runDatePattern(st, dp.firstMonthsOfYear, Needs.Year, readFirstMonthsOfYear, FIRST_MONTHS_WORDS);
+  runDatePattern(st, dp.firstQuartersOfYear, Needs.Year, readFirstQuartersOfYear, FIRST_QUARTERS_WORDS);
+  runDatePattern(st, dp.quarterOfYear, Needs.Year, readQuarterOfYear, QUARTER_WORDS);
+  runDatePattern(st, dp.halfOfYear, Needs.Year, readHalfOfYear, HALF_WORDS);
+  runDatePattern(st, dp.monthDayYear, Needs.YearAndMonth, readMonthDayYear);
+  runDatePattern(st, dp.dayMonthYear, Needs.YearAndMonth, readDayMonthYear);
+  runDatePattern(st, dp.monthYear, Needs.YearAndMonth, readMonthYear);
   // Chinese month counts and ranges without a year of their own: "前两个月", "1-6月"
-  const zhNum = (w: string) => CONTEXT_WORDS.zh_numbers[w] ?? (/^\d{1,2}$/.test(w) ? Number(w) : null);
-  run(dp.zhFirstMonths, Needs.Nothing, (m, a, b) => {
-    const n = zhNum(m[1]!);
-    if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
-  }, [dp.zhFirstMonthsWord]);
-  run(dp.zhMonthEnd, Needs.Nothing, (m, a, b) => {
-    const mo = Number(m[1]);
-    if (mo >= 1 && mo <= 12) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
-  }, [dp.zhMonthEndWord]);
-  run(dp.zhMonthRange, Needs.Nothing, (m, a, b) => {
-    const m1 = Number(m[1]);
-    const m2 = Number(m[2]);
-    if (m1 >= 1 && m1 < m2 && m2 <= 12) addPart(a, b, m1 === 1 ? monthsPeriod('Y', m2) : `Y-${pad(m1)}/Y-${pad(m2)}`);
-  }, [dp.zhMonthWord]);
+  runDatePattern(st, dp.zhFirstMonths, Needs.Nothing, readZhFirstMonths, dp.zhFirstMonthsWords);
+  runDatePattern(st, dp.zhMonthEnd, Needs.Nothing, readZhMonthEnd, dp.zhMonthEndWords);
+  runDatePattern(st, dp.zhMonthRange, Needs.Nothing, readZhMonthRange, dp.zhMonthWords);
   // Chinese: "2023年", "2023年上半年", "2023年前三季度", "2023年第一季度", "2023年6月"
-  run(dp.zhYear, Needs.Year, (m, a, b) => {
-    const y = m[1]!;
-    const q = m[3] ? CONTEXT_WORDS.zh_numbers[m[3]]! : 0;
-    const mo = m[4] ? Number(m[4]) : 0;
-    const part = m[2] === undefined ? undefined : ZH_YEAR_PARTS.get(m[2]);
-    const period = part !== undefined ? partPeriod(part, y) : q ? `${y}-Q${q}` : mo >= 1 && mo <= 12 ? `${y}-${pad(mo)}` : y;
-    add(a, b, period, 'data', Number(y));
-  }, [CONTEXT_WORDS.zh_year.year]);
+  runDatePattern(st, dp.zhYear, Needs.Year, readZhYear, dp.zhYearWords);
   // quarters written short: "Q1 2024", "2024 Q1", "1Q 2024"
-  run(dp.quarterYear, Needs.Year, (m, a, b) => add(a, b, `${m[3]}-Q${m[1] ?? m[2]}`, 'data', Number(m[3])), ['Q']);
-  run(dp.yearQuarter, Needs.Year, (m, a, b) => add(a, b, `${m[1]}-Q${m[2]}`, 'data', Number(m[1])), ['Q']);
+  runDatePattern(st, dp.quarterYear, Needs.Year, readQuarterYear, Q_WORDS);
+  runDatePattern(st, dp.yearQuarter, Needs.Year, readYearQuarter, Q_WORDS);
   // parts of a year named without the year: "in the first half", "Q1", "上半年", "the first five months"
   for (const sp of findAll(c.partYear, text, s.start, s.end)) {
     const part = c.partYears.get(text.slice(sp.start, sp.end).toLowerCase().replace(/\s+/g, ' '));
-    if (part) addPart(sp.start, sp.end, part);
+    if (part) addPart(st, sp.start, sp.end, part);
   }
-  run(dp.firstMonths, Needs.Nothing, (m, a, b) => {
-    const n = num(m[1]!);
-    if (n && n >= 1 && n <= 12) addPart(a, b, monthsPeriod('Y', n));
-  }, ['first', 'months']);
+  runDatePattern(st, dp.firstMonths, Needs.Nothing, readFirstMonths, FIRST_MONTHS_WORDS);
   // the year before the statement's own: "up from 177 a year earlier"; after a comparison cue a base
   for (const sp of findAll(c.priorYear, text, s.start, s.end)) {
     const left = text.slice(Math.max(s.start, sp.start - 40), sp.start);
-    add(sp.start, sp.end, null, c.comparison.test(left) ? 'comparison' : 'prior', null);
+    addDate(st, sp.start, sp.end, null, c.comparison.test(left) ? 'comparison' : 'prior', null);
   }
-  // a month with no year ("in January", "from January to June"): the last such month up to the
-  // publication date; a later month than the publication's is the year before
-  const monthYear = (mo: number): string | null => {
-    if (!publication) return null;
-    const py = Number(publication.slice(0, 4));
-    const pm = Number(publication.slice(5, 7));
-    return String(mo <= pm ? py : py - 1);
-  };
-  run(dp.monthRange, Needs.Month, (m, a, b) => {
-    const m1 = month(m[1]!);
-    const m2 = month(m[2]!);
-    const y = m2 ? monthYear(m2) : null;
-    if (m1 && m2 && m1 < m2) add(a, b, null, 'partial', null, { part: `Y-${pad(m1)}/Y-${pad(m2)}`, fallback: y ? `${y}-${pad(m1)}/${y}-${pad(m2)}` : null });
-  });
-  run(dp.inMonth, Needs.Month, (m, a, b) => {
-    const mo = month(m[1]!);
-    const y = mo ? monthYear(mo) : null;
-    if (mo) add(a, b, null, 'partial', null, { part: `Y-${pad(mo)}`, fallback: y ? `${y}-${pad(mo)}` : null });
-  });
+  runDatePattern(st, dp.monthRange, Needs.Month, readMonthRange);
+  runDatePattern(st, dp.inMonth, Needs.Month, readInMonth);
   // "as of the end of November": the month of the publication's year
-  run(dp.endOfMonth, Needs.Month, (m, a, b) => {
-    const mo = month(m[1]!);
-    if (mo) add(a, b, pubYear ? `${pubYear}-${pad(mo)}` : null, 'relative', pubYear ? Number(pubYear) : null);
-  });
+  runDatePattern(st, dp.endOfMonth, Needs.Month, readEndOfMonth);
   // ranges: "2009-2011", "between 1991 and 1992", "from 2009 to 2011"
-  run(dp.yearRange, Needs.Year, (m, a, b) => {
-    const y1 = Number(m[1]);
-    const y2 = Number(m[2]);
-    const explicit = RANGE_OPENER.test(m[0]) || /[-–—]/.test(m[0]);
-    if (explicit && y2 > y1) add(a, b, `${y1}/${y2}`, 'data', y1);
-  });
+  runDatePattern(st, dp.yearRange, Needs.Year, readYearRange);
   for (const sp of findAll(c.thisYear, text, s.start, s.end)) {
-    add(sp.start, sp.end, pubYear, 'relative', pubYear ? Number(pubYear) : null);
+    addDate(st, sp.start, sp.end, pubYear, 'relative', pubYear ? Number(pubYear) : null);
   }
   // "last year" is relative to the publication too, unless it is a comparison base ("up 8 percent over last year")
   for (const sp of findAll(c.lastYear, text, s.start, s.end)) {
     const left = text.slice(Math.max(s.start, sp.start - 40), sp.start);
     const y = pubYear ? String(Number(pubYear) - 1) : null;
-    add(sp.start, sp.end, y, c.comparison.test(left) ? 'comparison' : 'relative', y ? Number(y) : null);
+    addDate(st, sp.start, sp.end, y, c.comparison.test(left) ? 'comparison' : 'relative', y ? Number(y) : null);
   }
   // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
   // such as "around 2000 software companies" is not a date; "over 2011" is a comparison base
-  run(dp.bareYear, Needs.Year, (m, a, b) => {
-    if (figures.overlaps(a, b)) return;
-    const left = text.slice(Math.max(s.start, a - 40), a);
-    if (c.comparison.test(left)) add(a, b, m[1]!, 'comparison', Number(m[1]));
-    else if (c.yearPreps.test(left) || dp.monthBefore.test(left)) {
-      add(a, b, m[1]!, /(?:^|[^A-Za-z])by\s+(?:the\s+end\s+of\s+)?$/i.test(left) ? 'by' : 'data', Number(m[1]));
-    }
-  });
+  runDatePattern(st, dp.bareYear, Needs.Year, readBareYear);
   // "in the quarter", "for the year": the period of that kind stated last (part: 'quarter' | 'year')
-  for (const pa of dp.anaphora) run(pa.re, Needs.Nothing, (_m, a, b) => add(a, b, null, 'anaphoric', null, { part: pa.kind }), pa.words);
+  for (const pa of dp.anaphora) {
+    st.anaphoraKind = pa.kind;
+    runDatePattern(st, pa.re, Needs.Nothing, readAnaphora, pa.words);
+  }
   // a date after a release cue in its clause dates the document, not the figure
   // (a clause of many dates has its cues found once for all of them: searching each date's stretch of the
   // clause from the clause's start read a long clause once per date)
@@ -1319,6 +1412,9 @@ class Nearest<T extends Span> {
   private readonly starts: Float64Array | null = null;
   /** the longest span's length */
   readonly maxLen: number;
+  /** find's best weight and index so far */
+  private bv = Infinity;
+  private bi = -1;
   constructor(list: readonly T[]) {
     this.list = list;
     let m = 0;
@@ -1331,6 +1427,17 @@ class Nearest<T extends Span> {
     this.order = order;
     this.starts = starts;
   }
+  /** find's weighing of list[k] against the best so far */
+  private consider(k: number, f: Span, penalty: ((x: T) => number) | undefined, accept: ((x: T) => boolean) | undefined, side: 'before' | 'after' | undefined): void {
+    const x = this.list[k]!;
+    if (side === 'before' ? x.end > f.start : side === 'after' ? x.start < f.end : false) return;
+    if (accept && !accept(x)) return;
+    const v = distance(x, f) + (penalty ? penalty(x) : 0);
+    if (v < this.bv || (v === this.bv && k < this.bi)) {
+      this.bv = v;
+      this.bi = k;
+    }
+  }
   /**
    * side 'before': only spans ending by f's start are accepted; 'after': only spans starting at or after its end.
    * [startFrom, startBelow): only spans starting there can be accepted (the search stops at those bounds).
@@ -1341,37 +1448,30 @@ class Nearest<T extends Span> {
   ): T | null {
     const { list, order, starts, maxLen } = this;
     const { penalty, accept, side, startFrom = -Infinity, startBelow = Infinity } = opts;
-    let bv = Infinity;
-    let bi = -1;
-    const consider = (k: number): void => {
-      const x = list[k]!;
-      if (side === 'before' ? x.end > f.start : side === 'after' ? x.start < f.end : false) return;
-      if (accept && !accept(x)) return;
-      const v = distance(x, f) + (penalty ? penalty(x) : 0);
-      if (v < bv || (v === bv && k < bi)) {
-        bv = v;
-        bi = k;
-      }
-    };
+    // (the best so far is kept on the instance and each span weighed by a method: a closure made per search, a few
+    // per figure, was one more allocation per figure)
+    this.bv = Infinity;
+    this.bi = -1;
     if (!order || !starts) {
-      for (let k = 0; k < list.length; k++) if (list[k]!.start >= startFrom && list[k]!.start < startBelow) consider(k);
-      return bi < 0 ? null : list[bi]!;
+      for (let k = 0; k < list.length; k++) if (list[k]!.start >= startFrom && list[k]!.start < startBelow) this.consider(k, f, penalty, accept, side);
+      return this.bi < 0 ? null : list[this.bi]!;
     }
     const i0 = lowerBound(starts, f.end);
     if (side !== 'before') {
       for (let j = i0; j < order.length; j++) {
         const s = starts[j]!;
-        if (s >= startBelow || s - f.end > bv) break;
-        consider(order[j]!);
+        if (s >= startBelow || s - f.end > this.bv) break;
+        this.consider(order[j]!, f, penalty, accept, side);
       }
     }
     if (side !== 'after') {
       for (let j = Math.min(i0, order.length) - 1; j >= 0; j--) {
         const s = starts[j]!;
-        if (s < startFrom || f.start - s - maxLen > bv) break;
-        if (s < startBelow) consider(order[j]!);
+        if (s < startFrom || f.start - s - maxLen > this.bv) break;
+        if (s < startBelow) this.consider(order[j]!, f, penalty, accept, side);
       }
     }
+    const bi = this.bi;
     return bi < 0 ? null : list[bi]!;
   }
 }
@@ -1393,7 +1493,8 @@ function outermost<T extends Span>(xs: T[]): T[] {
   // one sweep by start (ties: longer first) instead of comparing every pair: x lies inside a longer y exactly
   // when an earlier-starting y reaches x's end, or a y with the same start reaches past it
   const order = xs.map((_, i) => i).sort((a, b) => xs[a]!.start - xs[b]!.start || xs[b]!.end - xs[a]!.end);
-  const inside = new Uint8Array(xs.length);
+  // (a plain array: a few occurrences per clause, where a typed array cost more to make)
+  const inside: number[] = new Array<number>(xs.length).fill(0);
   let maxEndBefore = -Infinity; // over spans starting strictly before the current start
   let k = 0;
   while (k < order.length) {
@@ -1550,6 +1651,9 @@ const CLAUSE_JOINER = new RegExp(`[,;:()]|\\s(?:${CONTEXT_WORDS.clause_joiners.m
 // ---------------------------------------------------------------- per-figure reading
 
 interface SentenceState {
+  /** the figure readMetric is reading, what betweenPenalty weighs phrases against */
+  penaltyFigure: FigureRef | null;
+  betweenPenalty: ((o: Span) => number) | null;
   text: string;
   sentence: Span;
   clauses: Span[];
@@ -1570,8 +1674,8 @@ interface SentenceState {
   metricByClause: Map<Span, MetricOcc[]> | null;
   subjectByClause: Map<Span, SubjectOcc[]> | null;
   levels: MetricOcc[] | null;
-  metricByStart: Int32Array | null;
-  levelsByStart: Int32Array | null;
+  metricByStart: number[] | null;
+  levelsByStart: number[] | null;
   levelsByClause: Map<Span, Nearest<MetricOcc>> | null;
   /** the sentence's levels (names of amounts), for the nearest one before a figure anywhere in the sentence */
   levelsNearest: Nearest<MetricOcc> | null;
@@ -1614,7 +1718,7 @@ function spansWithin<T extends Span>(xs: T[], scope: Span): T[] {
  * The spans of `xs` inside `scope`, in their order in `xs` (which decides ties in nearest()), found through
  * `byStart` (indices of xs sorted by start) instead of a scan of the whole sentence.
  */
-function withinInOrder<T extends Span>(xs: T[], byStart: Int32Array, scope: Span): T[] {
+function withinInOrder<T extends Span>(xs: T[], byStart: readonly number[], scope: Span): T[] {
   let lo = 0;
   let hi = byStart.length;
   while (lo < hi) {
@@ -1630,8 +1734,11 @@ function withinInOrder<T extends Span>(xs: T[], byStart: Int32Array, scope: Span
   return out;
 }
 
-function byStartOf(xs: Span[]): Int32Array {
-  return Int32Array.from(xs.keys()).sort((a, b) => xs[a]!.start - xs[b]!.start || a - b);
+function byStartOf(xs: Span[]): number[] {
+  // (a plain array: made per sentence over a few occurrences, where Int32Array.from over an iterator cost more)
+  const idx: number[] = [];
+  for (let i = 0; i < xs.length; i++) idx.push(i);
+  return idx.sort((a, b) => xs[a]!.start - xs[b]!.start || a - b);
 }
 
 function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
@@ -1841,6 +1948,23 @@ function wholeWordOf(np: MetricPhrase): RegExp {
   return re;
 }
 
+/**
+ * readMetric's penalty of a phrase o for the figure being read (st.penaltyFigure): 1000 when another figure lies
+ * wholly between them, that is some figure starting at or after the gap's start ends by its end (the figure itself
+ * never does: it starts before the gap's end or after its start). Made once per sentence: three closures made per
+ * figure were garbage.
+ */
+function betweenPenaltyOf(st: SentenceState): (o: Span) => number {
+  const figureIn = (a: number, b: number) => {
+    const i = lowerBound(st.figStarts, a);
+    return i < st.figures.length && st.figMinEndFrom[i]! <= b;
+  };
+  return (o: Span) => {
+    const f = st.penaltyFigure!;
+    return (o.end <= f.start ? figureIn(o.end, f.start) : figureIn(f.end, o.start)) ? 1000 : 0;
+  };
+}
+
 function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): { metric: string | null; rule: string; negative?: boolean } {
   const f = st.figures[fi]!;
   const { text } = st;
@@ -1857,14 +1981,9 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
 
   const cm = clauseMetrics(st, clause, f.unit);
   const compat = cm.compat;
-  // another figure lies wholly between o and f: some figure starting at or after the gap's start ends by its end
-  // (f itself never does: it starts before the gap's end or after its start)
-  const figureIn = (a: number, b: number) => {
-    const i = lowerBound(st.figStarts, a);
-    return i < st.figures.length && st.figMinEndFrom[i]! <= b;
-  };
-  const between = (o: Span) => (o.end <= f.start ? figureIn(o.end, f.start) : figureIn(f.end, o.start));
-  const penalty = (o: Span) => (between(o) ? 1000 : 0);
+  // 1000 when another figure lies wholly between o and f (one function per sentence, for the figure being read)
+  st.penaltyFigure = f;
+  const penalty = (st.betweenPenalty ??= betweenPenaltyOf(st));
 
   if (bracket >= 0) {
     // "(24105)" reads the noun phrase right before the bracket
@@ -2202,11 +2321,11 @@ interface DateLists {
   byFuture: DateOcc | undefined;
   /** per `data` date: the last figure ending by its start, whether the words between are a preposition at most */
   baseFigure: (FigureRef | null)[];
-  gapOk: Uint8Array;
+  gapOk: number[];
   /** per `data` date: it dates a comparison base, for any figure more than 20 characters before that base */
-  other: Uint8Array;
+  other: number[];
   /** per `data` date: the next index whose `other` is 0 (or the length) */
-  nextNotOther: Int32Array;
+  nextNotOther: number[];
 }
 
 function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): DateLists {
@@ -2219,16 +2338,17 @@ function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): Date
     const i = lowerBound(st.figEnds, d.start + 1) - 1;
     return i >= 0 ? st.figures[i]! : null;
   });
-  // (filled by loops: TypedArray.from with a mapping function costs more than the tests, per sentence)
-  const gapOk = new Uint8Array(data.length);
-  const other = new Uint8Array(data.length);
+  // (filled by loops: TypedArray.from with a mapping function costs more than the tests, per sentence; plain
+  // arrays: most sentences hold a date or two, and a typed array costs more to make than such a list to read)
+  const gapOk: number[] = new Array<number>(data.length);
+  const other: number[] = new Array<number>(data.length);
   for (let k = 0; k < data.length; k++) {
     const g = baseFigure[k];
     const d = data[k]!;
     gapOk[k] = g && g.end <= d.start && DATE_GAP.test(text.slice(g.end, d.start)) ? 1 : 0;
     other[k] = g && gapOk[k] && g.start >= 20 && c.comparison.test(text.slice(g.start - 20, g.start)) ? 1 : 0;
   }
-  const nextNotOther = new Int32Array(data.length);
+  const nextNotOther: number[] = new Array<number>(data.length);
   for (let k = data.length - 1, next = data.length; k >= 0; k--) {
     nextNotOther[k] = next;
     if (!other[k]) next = k;
@@ -2622,6 +2742,8 @@ function readSentence(
     levelsByStart: null,
     levelsByClause: null,
     levelsNearest: null,
+    penaltyFigure: null,
+    betweenPenalty: null,
     metricLists: null,
     clauseIndex: null,
     subjectLists: null,

@@ -225,18 +225,25 @@ function wholeBracket(view: string, from: number, end: number): boolean {
   return depth === 0;
 }
 
+/** . ! ? by code */
+const isStopCode = (u: number): boolean => u === 0x2e || u === 0x21 || u === 0x3f;
+
 function findCuts(view: string, hard: boolean): Cut[] {
   const cuts: Cut[] = [];
   // 1. punctuation
-  const re = /[.!?]+/g;
-  for (let m = re.exec(view); m; m = re.exec(view)) {
-    let end = m.index + m[0].length;
+  // (each run of [.!?] found by character code, what /[.!?]+/g finds: a match object per full stop, every decimal
+  // point among them, cost more than the test after it)
+  for (let i = 0; i < view.length; i++) {
+    if (!isStopCode(view.charCodeAt(i))) continue;
+    const at = i;
+    while (i + 1 < view.length && isStopCode(view.charCodeAt(i + 1))) i++;
+    let end = i + 1;
     while (end < view.length && CLOSERS.test(view[end]!)) end++;
     if (end >= view.length || !(isSpace(view[end]) || view[end] === HARD)) continue; // "20.3", "U.S."
     const next = nextNonSpace(view, end);
     if (next >= view.length) continue;
     if (!OPENERS.test(view[next]!)) continue;
-    if (m[0] === '.' && isAbbreviation(view, m.index)) continue;
+    if (i === at && view.charCodeAt(at) === 0x2e /* . */ && isAbbreviation(view, at)) continue;
     cuts.push({ at: end, paragraph: false, headingBefore: false });
   }
   // 1b. Chinese full stops end a sentence with no space after them ("…8.5%。企业数量…")
