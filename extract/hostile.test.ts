@@ -31,6 +31,18 @@ describe('hostile sentences', () => {
     expect(mentions[50_000]!.sentence).toContain(mentions[50_000]!.quote);
   });
 
+  // the other shapes the probe made quadratic: a figure before a hyphen, a Chinese scale word, an opening
+  // bracket, an approximate figure before "to"; each repeated, one figure per repeat, each read where it stands
+  for (const [repeat, value] of [['5-', 5], ['1亿', 100_000_000], ['105 (', 105], ['about 1 to ', 1]] as const) {
+    it(`reads one sentence of 20,000 × ${JSON.stringify(repeat)}, each figure as one mention at its own place`, { timeout: 120_000 }, () => {
+      const { mentions } = mentionsOf(`<p>The zones had ${repeat.repeat(20_000)}enterprises.</p>`);
+      expect(mentions).toHaveLength(20_000);
+      expect(new Set(mentions.map((m) => m.char_start)).size).toBe(20_000);
+      expect(mentions.every((m) => m.value === value)).toBe(true);
+      expect(Math.max(...mentions.map((m) => m.sentence.length))).toBeLessThanOrEqual(1002);
+    });
+  }
+
   it('reads a run-on sentence of 2,000 figures with nouns, places and years', { timeout: 120_000 }, () => {
     const part = (i: number) => `${i + 1} new enterprises in Zhongguancun in 2013 and revenue of ${i + 1}.5 billion yuan, up ${i % 9} percent`;
     const { mentions } = mentionsOf(`<p>${Array.from({ length: 1000 }, (_, i) => part(i)).join(', ')}.</p>`);
