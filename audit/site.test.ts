@@ -111,6 +111,17 @@ describe('writeAuditSite', () => {
       expect(lines.length).toBe(2);
       for (const l of lines) expect(l).toMatch(/^cache: dropped a bad entry of the site page cache .*payload does not match its sha256/);
       expect(tree(path.join(work, 'site-6'))).toEqual(tree(path.join(work, 'site-5')));
+      // an entry cut short (a write that was killed, a full disk): dropped, said once, made again
+      for (const rel of tree(path.join(work, 'cache')).keys()) {
+        const f = path.join(work, 'cache', rel);
+        const b = readFileSync(f);
+        writeFileSync(f, b.subarray(0, b.length >> 1));
+      }
+      lines.length = 0;
+      expect(await site(7)).toEqual({ sourcePages: 2, fromCache: 0 });
+      expect(lines.length).toBe(2);
+      for (const l of lines) expect(l).toMatch(/^cache: dropped a bad entry of the site page cache /);
+      expect(tree(path.join(work, 'site-7'))).toEqual(tree(path.join(work, 'site-5')));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
