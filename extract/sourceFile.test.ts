@@ -87,32 +87,39 @@ describe('every stage reads sources through the door', () => {
     const secret = readFileSync(path.join(outside, 'secret.html'));
     symlinkSync(path.join(outside, 'secret.html'), path.join(src, 'leak.html'));
     const entry = (id: string, file: string, bytes: Buffer) => ({ id, file, media_type: 'text/html', title: 't', publisher: null, original_url: null, published: null, capture: 'test', notes: null, sha256: sha256Hex(bytes) });
-    writeFileSync(path.join(src, 'manifest.json'), JSON.stringify([entry('a-ok', 'ok.html', ok), entry('b-leak', 'leak.html', secret)]));
+    // and the files the probe confirmed through the check: /etc/passwd under its own hash, /dev/zero (endless)
+    symlinkSync('/etc/passwd', path.join(src, 'passwd.html'));
+    symlinkSync('/dev/zero', path.join(src, 'zero.html'));
+    const listed = [entry('a-ok', 'ok.html', ok), entry('b-leak', 'leak.html', secret), entry('c-passwd', 'passwd.html', readFileSync('/etc/passwd')), entry('d-zero', 'zero.html', Buffer.alloc(0))];
+    writeFileSync(path.join(src, 'manifest.json'), JSON.stringify(listed));
     const out = path.join(path.dirname(src), 'out');
     const r = await build({ sourcesDir: src, outDir: out, quiet: true, jobs: 1, cacheDir: null, site: false });
-    expect(r.errors.map((e) => [e.source_id, e.reason])).toEqual([['b-leak', 'path_outside_sources']]);
-    const sha = r.findings.filter((f) => f.rule_id === 'source-sha256' && f.place.source_id === 'b-leak');
-    expect(sha.map((f) => f.status)).toEqual(['fail']);
-    expect(sha[0]!.message).toContain('links outside the sources folder');
+    expect(r.errors.map((e) => [e.source_id, e.reason])).toEqual([['b-leak', 'path_outside_sources'], ['c-passwd', 'path_outside_sources'], ['d-zero', 'path_outside_sources']]);
+    for (const id of ['b-leak', 'c-passwd', 'd-zero']) {
+      const sha = r.findings.filter((f) => f.rule_id === 'source-sha256' && f.place.source_id === id);
+      expect(sha.map((f) => f.status)).toEqual(['fail']);
+      expect(sha[0]!.message).toContain('links outside the sources folder');
+    }
   });
 
-  it('the audit site renders no page image of a PDF linked from outside, and does not block on a FIFO', async () => {
+  it('the audit site renders no page image of a PDF linked from outside (a file, /dev/zero), and does not block on a FIFO', async () => {
     const fixtures = path.join(root, 'audit', 'fixtures');
     const sources = JSON.parse(readFileSync(path.join(fixtures, 'build', 'sources.json'), 'utf8')) as { source_id: string; file: string; media_type: string }[];
     const pdf = sources.find((s) => s.media_type === 'application/pdf')!;
-    for (const hostile of ['link', 'fifo'] as const) {
+    for (const hostile of ['link', 'zero', 'fifo'] as const) {
       const { src, outside } = folders();
       for (const s of sources) if (s !== pdf) copyFileSync(path.join(fixtures, 'sources', s.file), path.join(src, s.file));
       if (hostile === 'link') {
         copyFileSync(path.join(fixtures, 'sources', pdf.file), path.join(outside, pdf.file));
         symlinkSync(path.join(outside, pdf.file), path.join(src, pdf.file));
-      } else execFileSync('mkfifo', [path.join(src, pdf.file)]);
+      } else if (hostile === 'zero') symlinkSync('/dev/zero', path.join(src, pdf.file));
+      else execFileSync('mkfifo', [path.join(src, pdf.file)]);
       const site = path.join(path.dirname(src), 'site');
       await writeAuditSite(path.join(fixtures, 'build'), site, { sourcesDir: src });
       // no copy of the file for the page views (source/<id>.pdf.js), and no page image
       expect(readdirSync(path.join(site, 'source')).filter((f) => f.startsWith(pdf.source_id) && !f.endsWith('.html'))).toEqual([]);
       const html = readFileSync(path.join(site, 'source', `${pdf.source_id}.html`), 'utf8');
-      expect(html).toContain(hostile === 'link' ? 'links outside the sources folder' : 'is not a regular file');
+      expect(html).toContain(hostile === 'fifo' ? 'is not a regular file' : 'links outside the sources folder');
     }
   });
 
