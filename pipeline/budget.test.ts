@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderPdfPages } from '../audit/renderPdf.js';
 import { loadLexicon } from '../extract/lexicon.js';
 import { sha256Hex, type ManifestEntry } from '../extract/manifest.js';
+import { DEFAULT_MAX_BYTES } from '../extract/sourceFile.js';
 import { DEFAULT_BUDGET } from './budget.js';
 import { build } from './build.js';
 import { extractAll } from './extractAll.js';
@@ -107,6 +108,32 @@ describe('a budget for every source', () => {
     expect(timedOut.map((g) => g[0])).toEqual(['a-big', 'b-good']);
     expect(await run({ maxHeapMb: 32, timeoutMs: 60_000 })).toEqual([
       ['a-big', 'too_complex', 0],
+      ['b-good', null, 1],
+    ]);
+  });
+
+  it('stops a news page just under the 50 MB size cap at its time budget, and reads the next source', { timeout: 120_000 }, async () => {
+    // issue 14's probe: a page this size read for 600 s and grew to 4.6 GB; under a budget it ends by name
+    const para = '<p>In 2021 the zone reported revenue of 12.5 billion yuan, up 7 percent, and 340 new enterprises.</p>\n';
+    const body = `<html><body><main>${para.repeat(Math.floor((DEFAULT_MAX_BYTES - 100) / para.length))}</main></body></html>`;
+    expect(body.length).toBeGreaterThan(DEFAULT_MAX_BYTES - 1024 * 1024);
+    expect(body.length).toBeLessThanOrEqual(DEFAULT_MAX_BYTES);
+    const { dir, manifest } = folder('fifty-mb', [
+      { id: 'a-huge', file: 'huge.html', bytes: new Uint8Array(Buffer.from(body)), media: 'text/html' },
+      { id: 'b-good', file: 'good.html', bytes: good, media: 'text/html' },
+    ]);
+    const got: [string, string | null, number][] = [];
+    await extractAll(manifest, {
+      sourcesDir: dir,
+      lexiconDir,
+      lexicon: loadLexicon(lexiconDir),
+      jobs: 1,
+      log: () => {},
+      budget: { timeoutMs: 1_000 },
+      onResult: (e, res) => void got.push([e.id, res.error?.reason ?? null, res.mentions.length]),
+    });
+    expect(got).toEqual([
+      ['a-huge', 'timeout', 0],
       ['b-good', null, 1],
     ]);
   });
