@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,27 @@ describe('a budget for every source', () => {
     expect(skips.filter((s) => s.source_id === 'e-infinity').map((s) => s.reason)).toContain('not_representable');
     expect(r.exitCode).toBe(0);
     expect(lines.some((l) => /still working on [a-h]-/.test(l))).toBe(true);
+  });
+
+  it('builds the audit site beside a 5,000-page PDF and a text-operator bomb: no page is drawn at build time', { timeout: 120_000 }, async () => {
+    // issue 14's probe: the site stage drew these server-side (20.6 GB of RSS; past 600 s); the site now hands the
+    // archived bytes to pdf.js in the reader's browser, and the build stops each source at its own cap
+    const { dir } = folder('site-hostile', [
+      { id: 'a-good', file: 'good.html', bytes: good, media: 'text/html' },
+      { id: 'b-pages', file: 'pages.pdf', bytes: await manyPagesPdf(5_000), media: 'application/pdf' },
+      { id: 'c-operators', file: 'ops.pdf', bytes: await manyTextItemsPdf(20_000), media: 'application/pdf' },
+    ]);
+    const out = path.join(path.dirname(dir), 'site-hostile-out');
+    const r = await build({ sourcesDir: dir, outDir: out, quiet: true, cacheDir: null, keepGoing: true });
+    expect(r.exitCode).toBe(0);
+    // the operator bomb is under the default caps: it is read, and its page goes to the site as bytes
+    expect(r.errors.map((e) => [e.source_id, e.reason])).toEqual([['b-pages', 'too_many_pages']]);
+    const site = path.join(out, 'site');
+    expect(readFileSync(path.join(site, 'index.html'), 'utf8')).toContain('a-good');
+    expect(statSync(path.join(dir, 'ops.pdf')).size).toBeGreaterThan(400_000);
+    const files = readdirSync(site, { recursive: true }).map(String);
+    expect(files.filter((f) => f.endsWith('.png'))).toEqual([]);
+    expect(files).toContain(path.join('source', 'c-operators.html'));
   });
 
   it('stops a source over its time and one over its heap, each with its reason, and reads the next', { timeout: 120_000 }, async () => {
