@@ -242,8 +242,8 @@ function mentionEntry(m: Mention, build: Build, chosen: boolean, sourcesDir: str
 }
 
 function factEntry(f: Fact, build: Build, sourcesDir: string | undefined, cache: Map<string, boolean | null>): ExplainFact {
-  const mentions = [...(f.mention_ids ?? [])]
-    .map((id) => build.mentionById.get(id))
+  const mentions = build.mentionById
+    .getMany(f.mention_ids ?? [])
     .filter((m): m is Mention => m !== undefined)
     .sort((a, b) => Number(b.mention_id === f.chosen_mention_id) - Number(a.mention_id === f.chosen_mention_id) || cmp(a.source_id, b.source_id) || a.char_start - b.char_start);
   return {

@@ -340,6 +340,9 @@ function checksPage(build: Build): string {
   const order = (c: CheckRow) => (c.status === 'fail' ? 0 : 1);
   const sev = (c: CheckRow) => ({ error: 0, warning: 1, info: 2 })[c.severity] ?? 3;
   const checks = build.checks.map((c, i) => ({ c, i })).sort((a, b) => order(a.c) - order(b.c) || sev(a.c) - sev(b.c) || cmp(a.c.rule_id, b.c.rule_id) || a.i - b.i).map((x) => x.c);
+  // the findings' mentions in one read of mentions.json (get would read it once per finding)
+  const findingMentionIds = [...new Set(checks.map((c) => c.place.mention_id).filter((id): id is string => !!id))];
+  const findingMentions = new Map(build.mentionById.getMany(findingMentionIds).map((m, k) => [findingMentionIds[k]!, m]));
   const place = (c: CheckRow) => {
     const p = c.place;
     const out: string[] = [];
@@ -348,7 +351,7 @@ function checksPage(build: Build): string {
       out.push(f ? `fact <a href="${e(factHref('', f.fact_id))}">${wordsHtml(factKey(f))}</a>` : `fact ${idHtml(p.fact_id)}`);
     }
     if (p.mention_id) {
-      const m = build.mentionById.get(p.mention_id);
+      const m = findingMentions.get(p.mention_id);
       out.push(m ? `mention <a class="quote" href="${e(mentionHref('', m))}">“${e(m.quote)}”</a>` : `mention ${idHtml(p.mention_id)}`);
     }
     if (p.source_id) {

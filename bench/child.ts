@@ -27,7 +27,11 @@ const report: Record<string, unknown> = {};
  */
 const stagePeaksKb: [string, number][] = [];
 let stageNow = 'start-up';
-const hwmKb = (pid: number | 'self'): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+/** A process's high-water mark and resident memory in kB, from one read of /proc/<pid>/status (NaN if absent). */
+function memoryKb(pid: number | 'self'): { hwm: number; rss: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return { hwm: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]), rss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) };
+}
 /** the forked children alive now, and each child's mark in this stage (also of those that exited in it) */
 const children = new Set<ChildProcess>();
 const childPeakKb = new Map<number, number>();
@@ -37,32 +41,24 @@ const childPeakKb = new Map<number, number>();
  * a sample. The bench prints both, and reads its target on the sum of the marks.
  */
 let treePeakKb = 0;
-const rssKb = (pid: number | 'self'): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-function sampleTree(): void {
-  try {
-    let kb = rssKb('self');
-    for (const c of children) {
-      try {
-        kb += rssKb(c.pid!) || 0;
-      } catch {
-        // exited: nothing resident
-      }
-    }
-    if (kb > treePeakKb) treePeakKb = kb;
-  } catch {
-    // not Linux: no tree figure
-  }
-}
+/** One sample: each live child's mark, and the tree's resident sum. */
 function sampleChildren(): void {
-  sampleTree();
+  let treeKb: number;
+  try {
+    treeKb = memoryKb('self').rss;
+  } catch {
+    return; // not Linux: no figures
+  }
   for (const c of children) {
     try {
-      const kb = hwmKb(c.pid!);
-      if (Number.isFinite(kb)) childPeakKb.set(c.pid!, Math.max(childPeakKb.get(c.pid!) ?? 0, kb));
+      const { hwm, rss } = memoryKb(c.pid!);
+      if (Number.isFinite(hwm)) childPeakKb.set(c.pid!, Math.max(childPeakKb.get(c.pid!) ?? 0, hwm));
+      if (Number.isFinite(rss)) treeKb += rss;
     } catch {
-      // exited between the check and the read: its last sample stands
+      // exited between the check and the read: its last mark stands, nothing of it is resident
     }
   }
+  if (treeKb > treePeakKb) treePeakKb = treeKb;
 }
 const fork = childProcess.fork;
 childProcess.fork = ((...a: Parameters<typeof fork>) => {
@@ -77,7 +73,7 @@ syncBuiltinESMExports(); // the ESM binding `import { fork } from 'node:child_pr
 setInterval(sampleChildren, 20).unref();
 function closeStage(): void {
   try {
-    const kb = hwmKb('self');
+    const kb = memoryKb('self').hwm;
     if (!Number.isFinite(kb)) return;
     sampleChildren();
     let childrenKb = 0;

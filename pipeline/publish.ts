@@ -143,7 +143,7 @@ const PUBLISH_CHUNK_ROWS = 2000;
 
 /**
  * Prepares and validates a table's rows a chunk at a time, as they come, and hands each chunk's published JSON
- * text (see tableJson) to `write`; `keep` collects the prepared rows when the caller needs them. The published
+ * text (an array with one row per line, keys in column order: `[]` when empty) to `write`; `keep` collects the prepared rows when the caller needs them. The published
  * schemas constrain only the items, so validating chunk by chunk finds what validating the whole table would
  * (arrayChunkErrors); the schema's errors are reported only when every row has the table's columns.
  */
@@ -221,7 +221,7 @@ function inPublishedForm(cols: readonly Column[], raw: unknown): boolean {
 }
 
 /**
- * Writes a table's published JSON (tableJson) from the newline-delimited JSON its rows were read from: the file's
+ * Writes a table's published JSON (one row per line, as TableRowsWriter writes it) from the newline-delimited JSON its rows were read from: the file's
  * lines, joined by ",\n" inside "[\n" … "\n]\n", copied as bytes. Only for lines that JSON.stringify wrote from
  * rows in published form (see PublishedJsonFile); returns how many lines it copied.
  */
@@ -301,12 +301,6 @@ export class PublishedJsonFile {
     // every line was a row given to add (a count that differs: not these rows' file; publish writes it itself)
     return jsonArrayFromNdjson(this.ndjsonFile, this.file) === this.rows;
   }
-}
-
-/** The published JSON text of a table: an array with one row per line, keys in column order. */
-export function tableJson(rows: readonly Record<string, unknown>[]): string {
-  if (rows.length === 0) return '[]\n';
-  return `[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`;
 }
 
 /** Writes a table's JSON file from its rows, a chunk at a time; returns the prepared rows when `keep`. */
