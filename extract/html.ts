@@ -3,6 +3,7 @@ import { Parser } from 'htmlparser2';
 import { ByteMapBuilder, toByteSpan, type ByteMap, type Span } from './offsets.js';
 import { decodeWithOffsets, detectCharset } from './charset.js';
 import { SourceError, type Region, type RegionKind, type TextLayer } from './textLayer.js';
+import { NextOf } from './textScan.js';
 
 /**
  * HTML → text layer with a byte map.
@@ -179,9 +180,11 @@ function contentSignal(el: El): boolean {
 
 const isAsciiWs = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d;
 
-function nonWsCount(s: string): number {
+/** characters of s[from, to) that are not ASCII whitespace */
+function nonWsCount(s: string, from: number, to: number): number {
+  const end = Math.min(to, s.length);
   let n = 0;
-  for (let i = 0; i < s.length; i++) if (!isAsciiWs(s.charCodeAt(i))) n++;
+  for (let i = from; i < end; i++) if (!isAsciiWs(s.charCodeAt(i))) n++;
   return n;
 }
 
@@ -210,8 +213,11 @@ function analyse(elements: El[], texts: Tx[], src: string): Analysis {
   const direct = new Float64Array(n); // non-link text whose nearest block is this element
   // each text node's visible characters, decoded once (both sums below need them)
   const visible = new Float64Array(texts.length);
+  // (a node without "&" decodes to itself: counted in place, with no slice or decoding per node)
+  const amp = new NextOf(src, ['&']);
   texts.forEach((tx, k) => {
-    if (!skipped[tx.parent.id]) visible[k] = nonWsCount(decodeHTML(src.slice(tx.start, tx.end)));
+    if (skipped[tx.parent.id]) return;
+    visible[k] = amp.next(tx.start) < tx.end ? nonWsCount(decodeHTML(src.slice(tx.start, tx.end)), 0, Infinity) : nonWsCount(src, tx.start, tx.end);
   });
   for (const [k, tx] of texts.entries()) {
     const p = tx.parent;
@@ -304,12 +310,17 @@ const HEADING = 2;
 class Emitter {
   private readonly parts: string[] = [];
   private len = 0;
-  readonly map = new ByteMapBuilder();
-  /** region kind per unit (typed, grown by doubling: see ByteMapBuilder) */
-  private kinds = new Uint8Array(1024);
+  readonly map: ByteMapBuilder;
+  /** region runs so far: the last one grows while units of its kind follow */
+  private readonly regions: Region[] = [];
   private brk: Span | null = null;
   private soft: number | null = null;
   private space: Span | null = null;
+
+  /** `capacity`: an upper bound of the units to come (the decoded markup's length), so the map never grows */
+  constructor(capacity: number) {
+    this.map = new ByteMapBuilder(capacity);
+  }
 
   /** a block boundary at raw byte `at` */
   boundary(at: number): void {
@@ -334,15 +345,12 @@ class Emitter {
     if (!this.space) this.space = { start, end };
     else if (this.space.end === start) this.space.end = end;
   }
+  /** `units` more units of region kind `kind` (regions are the maximal runs of one kind) */
   private addKinds(units: number, kind: number): void {
-    if (this.len + units > this.kinds.length) {
-      let size = this.kinds.length * 2;
-      while (size < this.len + units) size *= 2;
-      const k = new Uint8Array(size);
-      k.set(this.kinds.subarray(0, this.len));
-      this.kinds = k;
-    }
-    this.kinds.fill(kind, this.len, this.len + units);
+    const last = this.regions[this.regions.length - 1];
+    const k = KIND_CODES[kind]!;
+    if (last && last.kind === k) last.end += units;
+    else this.regions.push({ start: this.len, end: this.len + units, kind: k });
     this.len += units;
   }
   private add(s: string, start: number, end: number, kind: number): void {
@@ -375,16 +383,7 @@ class Emitter {
     this.addKinds(s.length, kind);
   }
   result(): { text: string; byteMap: ByteMap; regions: Region[] } {
-    const text = this.parts.join('');
-    const regions: Region[] = [];
-    const ks = this.kinds;
-    for (let i = 0; i < this.len; ) {
-      let j = i + 1;
-      while (j < this.len && ks[j] === ks[i]) j++;
-      regions.push({ start: i, end: j, kind: KIND_CODES[ks[i]!]! });
-      i = j;
-    }
-    return { text, byteMap: this.map.build(), regions };
+    return { text: this.parts.join(''), byteMap: this.map.build(), regions: this.regions };
   }
 }
 
@@ -410,7 +409,9 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
   const { chrome } = analysis;
   const root = analysis.root ?? tree.elements.find((e) => e.tag === 'body') ?? tree.root;
 
-  const em = new Emitter();
+  // the text never has more units than the markup it comes from (each inserted separator stands for markup or
+  // whitespace left out, an entity's expansion is shorter than the entity)
+  const em = new Emitter(src.length);
   const decoder = new HtmlEntityDecoder((cp) => entityOut.push(String.fromCodePoint(cp)));
   let entityOut: string[] = [];
 
@@ -420,6 +421,32 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
     chrome: boolean;
     pre: boolean;
   }
+
+  // A run of words copied as it is ends at an &, a tab, newline, form feed or carriage return, or at a space
+  // followed by one of those, by another space or by the node's end: a single space between two words stays in
+  // the run (collapsing it gives that space with its own byte, as copying it does: one copy per run of words,
+  // not per word). The stops are found by native indexOf, not by a test of each character in JS.
+  const runStops = new NextOf(src, ['&', '\t', '\n', '\f', '\r']);
+  const doubleSpaces = new NextOf(src, ['  ']);
+  /** end of the run of words starting at `i` (not whitespace) in a text node ending at `end` */
+  const runEnd = (i: number, end: number): number => {
+    const q = Math.min(runStops.next(i + 1), end);
+    // a space right before the stop (or before the node's end) ends the run there
+    let j = q - 1 > i && src.charCodeAt(q - 1) === 0x20 ? q - 1 : q;
+    const d = doubleSpaces.next(i + 1);
+    if (d < j) j = d;
+    return j;
+  };
+  /** the same inside <pre>, where every space is kept as it is and ends the run */
+  const preRunEnd = (i: number, end: number): number => {
+    let j = i + 1;
+    while (j < end) {
+      const d = src.charCodeAt(j);
+      if (d === 0x26 || isAsciiWs(d)) break;
+      j++;
+    }
+    return j;
+  };
 
   const emitText = (tx: Tx, ctx: Ctx): void => {
     const kind = ctx.kind;
@@ -466,21 +493,7 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
         i = j;
         continue;
       }
-      let j = i + 1;
-      while (j < end) {
-        const d = src.charCodeAt(j);
-        // a single space between two words stays in the run: collapsing it gives that space with its own
-        // byte, as copying it does (one copy per run of words, not per word)
-        if (d === 0x20 && !ctx.pre && j + 1 < end) {
-          const e = src.charCodeAt(j + 1);
-          if (e !== 0x26 && !isAsciiWs(e)) {
-            j += 2;
-            continue;
-          }
-        }
-        if (d === 0x26 || isAsciiWs(d)) break;
-        j++;
-      }
+      const j = ctx.pre ? preRunEnd(i, end) : runEnd(i, end);
       em.verbatim(src.slice(i, j), decoded.byteStarts, decoded.byteEnds, i, kind);
       i = j;
     }

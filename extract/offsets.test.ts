@@ -80,4 +80,40 @@ describe('bytes', () => {
     expect(toByteSpan(map, { start: 1, end: 3 })).toEqual({ start: 5, end: 9 });
     expect(toByteSpan(map, { start: 3, end: 4 })).toEqual({ start: 9, end: 9 });
   });
+
+  it('gives every unit of an ASCII text its one byte, as for any other text', () => {
+    const { starts, ends } = utf8UnitRanges('ab c', 3);
+    expect([...starts]).toEqual([3, 4, 5, 6]);
+    expect([...ends]).toEqual([4, 5, 6, 7]);
+    // one non-ASCII unit anywhere and the per-character reading applies
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\n', 'é', '中', '😀'), maxLength: 40 }), fc.nat({ max: 9 }), (text, base) => {
+        const r = utf8UnitRanges(text, base);
+        for (let i = 0; i < text.length; i++) {
+          // the code point holding unit i, and its bytes
+          const hi = i > 0 && text.charCodeAt(i) >= 0xdc00 && text.charCodeAt(i) <= 0xdfff ? i - 1 : i;
+          const cp = String.fromCodePoint(text.codePointAt(hi)!);
+          expect(r.starts[i]).toBe(base + Buffer.byteLength(text.slice(0, hi)));
+          expect(r.ends[i]).toBe(base + Buffer.byteLength(text.slice(0, hi)) + Buffer.byteLength(cp));
+        }
+      }),
+    );
+  });
+  it('builds the same map whether its size was known up front or it grew', () => {
+    const fill = (b: ByteMapBuilder) => {
+      for (let k = 0; k < 100; k++) b.push(k % 3, k, k + 2);
+      b.pushSlice(Int32Array.from([7, 8, 9]), Int32Array.from([8, 9, 10]), 1, 2);
+      return b.build();
+    };
+    const grown = fill(new ByteMapBuilder(16));
+    const sized = fill(new ByteMapBuilder(101));
+    const loose = fill(new ByteMapBuilder(5000));
+    expect(grown.starts.length).toBe(101);
+    for (const m of [sized, loose]) {
+      expect([...m.starts]).toEqual([...grown.starts]);
+      expect([...m.ends]).toEqual([...grown.ends]);
+    }
+    // much room left over is not kept by the map
+    expect(loose.starts.buffer.byteLength).toBe(101 * 4);
+  });
 });

@@ -187,10 +187,16 @@ export interface ByteMap {
 }
 
 export class ByteMapBuilder {
-  // typed and grown by doubling: a page of a million units would otherwise be two arrays of a million boxed numbers
-  private starts = new Int32Array(1024);
-  private ends = new Int32Array(1024);
+  // typed, sized up front when the caller knows a bound (the HTML text layer never has more units than its
+  // decoded markup), else grown by doubling: a page of a million units would otherwise be two arrays of a
+  // million boxed numbers, and each doubling copies both
+  private starts: Int32Array;
+  private ends: Int32Array;
   private n = 0;
+  constructor(capacity = 1024) {
+    this.starts = new Int32Array(Math.max(16, capacity));
+    this.ends = new Int32Array(Math.max(16, capacity));
+  }
   private room(units: number): void {
     if (this.n + units <= this.starts.length) return;
     let size = this.starts.length * 2;
@@ -205,6 +211,11 @@ export class ByteMapBuilder {
   /** append `units` UTF-16 units all coming from raw bytes [start, end) */
   push(units: number, start: number, end: number): void {
     this.room(units);
+    if (units === 1) {
+      this.starts[this.n] = start;
+      this.ends[this.n++] = end;
+      return;
+    }
     this.starts.fill(start, this.n, this.n + units);
     this.ends.fill(end, this.n, this.n + units);
     this.n += units;
@@ -227,7 +238,13 @@ export class ByteMapBuilder {
   get length(): number {
     return this.n;
   }
+  /**
+   * The map of the units pushed. When they fill most of the arrays the map is a view of them (copying two
+   * arrays of a page's length is time and garbage); when much is left over, a copy, so the slack is not kept.
+   */
   build(): ByteMap {
+    const slack = this.starts.length - this.n;
+    if (slack <= this.starts.length / 8) return { starts: this.starts.subarray(0, this.n), ends: this.ends.subarray(0, this.n) };
     return { starts: this.starts.slice(0, this.n), ends: this.ends.slice(0, this.n) };
   }
 }
@@ -255,6 +272,14 @@ export function toByteSpan(map: ByteMap, span: Span): Span {
 export function utf8UnitRanges(text: string, base: number): { starts: Int32Array; ends: Int32Array } {
   const starts = new Int32Array(text.length);
   const ends = new Int32Array(text.length);
+  // all ASCII (the UTF-8 length, counted natively, equals the unit count only then): one byte per unit
+  if (utf8Length(text) === text.length) {
+    for (let i = 0; i < text.length; i++) {
+      starts[i] = base + i;
+      ends[i] = base + i + 1;
+    }
+    return { starts, ends };
+  }
   let b = base;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
