@@ -1,6 +1,6 @@
 import { DecodingMode, HtmlEntityDecoder, decodeHTML, decodeHTMLAttribute } from 'entities/decode';
 import { Parser } from 'htmlparser2';
-import { ByteMapBuilder, toByteSpan, type ByteMap, type Span } from './offsets.js';
+import { ByteMapBuilder, type ByteMap, type Span, type UnitBytes } from './offsets.js';
 import { decodeWithOffsets, detectCharset } from './charset.js';
 import { SourceError, type Region, type RegionKind, type TextLayer } from './textLayer.js';
 import { NextOf } from './textScan.js';
@@ -375,11 +375,11 @@ class Emitter {
     this.add(s, start, end, kind);
   }
   /** visible text copied verbatim from the decoded markup, each unit with its own byte range */
-  verbatim(s: string, starts: Int32Array, ends: Int32Array, from: number, kind: number): void {
+  verbatim(s: string, units: UnitBytes, from: number, kind: number): void {
     if (s === '') return;
     this.flush(kind);
     this.parts.push(s);
-    this.map.pushSlice(starts, ends, from, s.length);
+    units.appendTo(this.map, from, s.length);
     this.addKinds(s.length, kind);
   }
   result(): { text: string; byteMap: ByteMap; regions: Region[] } {
@@ -394,9 +394,9 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
   const { charset } = detectCharset(bytes, meta.charset);
   const decoded = decodeWithOffsets(bytes, charset, meta.sourceId);
   const src = decoded.text;
-  const srcMap: ByteMap = { starts: decoded.byteStarts, ends: decoded.byteEnds };
-  const byteAt = (i: number): number => toByteSpan(srcMap, { start: i, end: i }).start;
-  const byteRange = (i: number, j: number): Span => toByteSpan(srcMap, { start: i, end: j });
+  const units = decoded.units;
+  const byteAt = (i: number): number => units.span(i, i).start;
+  const byteRange = (i: number, j: number): Span => units.span(i, j);
 
   let tree: ReturnType<typeof buildTree>;
   let analysis: Analysis;
@@ -483,7 +483,7 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
             em.newline(r.start, r.end);
           } else {
             while (j < end && (src.charCodeAt(j) === 0x20 || src.charCodeAt(j) === 0x09)) j++;
-            em.verbatim(src.slice(i, j), decoded.byteStarts, decoded.byteEnds, i, kind);
+            em.verbatim(src.slice(i, j), units, i, kind);
           }
         } else {
           while (j < end && isAsciiWs(src.charCodeAt(j))) j++;
@@ -494,7 +494,7 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
         continue;
       }
       const j = ctx.pre ? preRunEnd(i, end) : runEnd(i, end);
-      em.verbatim(src.slice(i, j), decoded.byteStarts, decoded.byteEnds, i, kind);
+      em.verbatim(src.slice(i, j), units, i, kind);
       i = j;
     }
   };

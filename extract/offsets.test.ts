@@ -12,6 +12,7 @@ import {
   utf16ToUtf8Offset,
   utf8Length,
   utf8UnitRanges,
+  Utf8UnitBytes,
 } from './offsets.js';
 
 describe('code points and UTF-16', () => {
@@ -116,4 +117,34 @@ describe('bytes', () => {
     // much room left over is not kept by the map
     expect(loose.starts.buffer.byteLength).toBe(101 * 4);
   });
+
+  it('computes a UTF-8 text\'s unit ranges as the per-unit arrays give them, asked in any order', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', ' ', 'é', '中', '😀', '\u{10FFFF}'), maxLength: 30 }),
+        fc.nat({ max: 5 }),
+        fc.array(fc.tuple(fc.nat({ max: 62 }), fc.nat({ max: 62 })), { maxLength: 25 }),
+        (text, base, asks) => {
+          const arrays = utf8UnitRanges(text, base);
+          const map = { starts: arrays.starts, ends: arrays.ends };
+          const units = new Utf8UnitBytes(text, base);
+          expect(units.length).toBe(text.length);
+          for (const [a, b] of asks) {
+            const start = Math.min(a, b, text.length);
+            const end = Math.min(Math.max(a, b), text.length);
+            expect(units.span(start, end)).toEqual(toByteSpan(map, { start, end }));
+            // the same units appended to a byte map, cut anywhere (a surrogate pair too)
+            const got = new ByteMapBuilder(4);
+            units.appendTo(got, start, end - start);
+            const want = new ByteMapBuilder(4);
+            want.pushSlice(arrays.starts, arrays.ends, start, end - start);
+            expect([...got.build().starts]).toEqual([...want.build().starts]);
+            expect([...got.build().ends]).toEqual([...want.build().ends]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
+
