@@ -142,7 +142,11 @@ function buildTree(src: string): { root: El; elements: El[]; texts: Tx[] } {
   return { root, elements, texts };
 }
 
-function tokensOf(el: El): string[] {
+const NO_TOKENS: readonly string[] = [];
+
+function tokensOf(el: El): readonly string[] {
+  // (most elements have neither: no string built and split for them)
+  if (el.attrs['class'] === undefined && el.attrs['id'] === undefined) return NO_TOKENS;
   return `${el.attrs['class'] ?? ''} ${el.attrs['id'] ?? ''}`.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t !== '');
 }
 
@@ -180,11 +184,18 @@ function contentSignal(el: El): boolean {
 
 const isAsciiWs = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d;
 
+/** per code up to U+0020: 1 for ASCII whitespace */
+const ASCII_WS = Uint8Array.from({ length: 0x21 }, (_, c) => (isAsciiWs(c) ? 1 : 0));
+
 /** characters of s[from, to) that are not ASCII whitespace */
 function nonWsCount(s: string, from: number, to: number): number {
   const end = Math.min(to, s.length);
-  let n = 0;
-  for (let i = from; i < end; i++) if (!isAsciiWs(s.charCodeAt(i))) n++;
+  // (every character counts but the few whitespace ones: one compare for most, no branch on which whitespace)
+  let n = end > from ? end - from : 0;
+  for (let i = from; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20) n -= ASCII_WS[c]!;
+  }
   return n;
 }
 
