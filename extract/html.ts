@@ -328,7 +328,7 @@ class Emitter {
   private soft: number | null = null;
   private space: Span | null = null;
 
-  /** `capacity`: an upper bound of the units to come (the decoded markup's length), so the map never grows */
+  /** `capacity`: an upper bound of the units to come, so the map never grows */
   constructor(capacity: number) {
     this.map = new ByteMapBuilder(capacity);
   }
@@ -420,9 +420,13 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
   const { chrome } = analysis;
   const root = analysis.root ?? tree.elements.find((e) => e.tag === 'body') ?? tree.root;
 
-  // the text never has more units than the markup it comes from (each inserted separator stands for markup or
-  // whitespace left out, an entity's expansion is shorter than the entity)
-  const em = new Emitter(src.length);
+  // The text has at most one unit per unit of the text nodes, plus one separator before each node: inside a node
+  // a collapsed whitespace run or an entity gives no more units than it has, and a separator inserted for tags
+  // comes before a node's first unit. So the byte map is sized once, to that and not to the whole markup (a page
+  // of mostly tags and scripts would reserve a map many times its text).
+  let bound = 0;
+  for (const tx of tree.texts) bound += tx.end - tx.start + 1;
+  const em = new Emitter(bound);
   const decoder = new HtmlEntityDecoder((cp) => entityOut.push(String.fromCodePoint(cp)));
   let entityOut: string[] = [];
 
