@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
-import { utf8UnitRanges } from './offsets.js';
+import { ArrayUnitBytes, Utf8UnitBytes, utf8UnitRanges, type UnitBytes } from './offsets.js';
 import { SourceError } from './textLayer.js';
 
 /**
@@ -83,10 +84,17 @@ export function detectCharset(bytes: Uint8Array, declared?: string | null): { ch
 
 export interface Decoded {
   text: string;
-  /** per UTF-16 unit of `text`: first raw byte */
-  byteStarts: Int32Array;
+  /** each unit's raw byte range, as the text layer asks for it (UTF-8: computed from the text, no arrays) */
+  units: UnitBytes;
+  /** per UTF-16 unit of `text`: first raw byte (UTF-8: built when first asked for) */
+  readonly byteStarts: Int32Array;
   /** per UTF-16 unit of `text`: raw byte end (exclusive) */
-  byteEnds: Int32Array;
+  readonly byteEnds: Int32Array;
+}
+
+/** A Decoded whose unit ranges were kept in arrays by the decoder. */
+function decodedWith(text: string, byteStarts: Int32Array, byteEnds: Int32Array): Decoded {
+  return { text, units: new ArrayUnitBytes(byteStarts, byteEnds), byteStarts, byteEnds };
 }
 
 function invalid(sourceId: string, charset: string, at: number): SourceError {
@@ -158,12 +166,27 @@ export function findInvalidUtf8(bytes: Uint8Array, from = 0): number {
 
 function decodeUtf8(bytes: Uint8Array, sourceId: string): Decoded {
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const bad = findInvalidUtf8(bytes, bom);
-  if (bad >= 0) throw invalid(sourceId, 'utf-8', bad);
+  // isUtf8 (native) checks the same well-formedness in one pass at memory speed; the scan in JS only runs to
+  // say where a file that fails it goes wrong
+  if (!isUtf8(bytes.subarray(bom))) {
+    const bad = findInvalidUtf8(bytes, bom);
+    if (bad >= 0) throw invalid(sourceId, 'utf-8', bad);
+  }
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8', bom);
-  // valid input: Node's decoder and utf8UnitRanges agree unit for unit
-  const r = utf8UnitRanges(text, bom);
-  return { text, byteStarts: r.starts, byteEnds: r.ends };
+  // valid input: Node's decoder and the UTF-8 lengths agree unit for unit, so the ranges follow from the text
+  // (the text layer reads them from there; the arrays are built only for a caller that asks for them)
+  let ranges: { starts: Int32Array; ends: Int32Array } | null = null;
+  const arrays = () => (ranges ??= utf8UnitRanges(text, bom));
+  return {
+    text,
+    units: new Utf8UnitBytes(text, bom),
+    get byteStarts() {
+      return arrays().starts;
+    },
+    get byteEnds() {
+      return arrays().ends;
+    },
+  };
 }
 
 // ------------------------------------------------------------------ legacy multibyte (GBK/GB18030, Big5)
@@ -241,11 +264,7 @@ function decodeMultibyte(bytes: Uint8Array, cs: 'gbk' | 'gb18030' | 'big5', sour
     }
     i += len;
   }
-  return {
-    text: Buffer.from(units.buffer, 0, u * 2).toString('utf16le'),
-    byteStarts: starts.slice(0, u),
-    byteEnds: ends.slice(0, u),
-  };
+  return decodedWith(Buffer.from(units.buffer, 0, u * 2).toString('utf16le'), starts.slice(0, u), ends.slice(0, u));
 }
 
 // ------------------------------------------------------------------ single byte, UTF-16
@@ -274,7 +293,7 @@ function decodeSingleByte(bytes: Uint8Array): Decoded {
     starts[i] = i;
     ends[i] = i + 1;
   }
-  return { text: Buffer.from(units.buffer, 0, n * 2).toString('utf16le'), byteStarts: starts, byteEnds: ends };
+  return decodedWith(Buffer.from(units.buffer, 0, n * 2).toString('utf16le'), starts, ends);
 }
 
 function decodeUtf16(bytes: Uint8Array, le: boolean, sourceId: string): Decoded {
@@ -290,5 +309,5 @@ function decodeUtf16(bytes: Uint8Array, le: boolean, sourceId: string): Decoded 
     starts[k] = at;
     ends[k] = at + 2;
   }
-  return { text: Buffer.from(units.buffer, 0, m * 2).toString('utf16le'), byteStarts: starts, byteEnds: ends };
+  return decodedWith(Buffer.from(units.buffer, 0, m * 2).toString('utf16le'), starts, ends);
 }

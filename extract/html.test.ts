@@ -310,6 +310,34 @@ describe('entities and whitespace', () => {
   });
 });
 
+describe('runs of words', () => {
+  it('keeps single spaces inside a run and collapses two spaces, a space before a break or an entity, and a last space', () => {
+    const html = '<p>one two  three \nfour &amp; five six </p>';
+    const layer = layerOf(html);
+    expect(layer.text).toBe('one two three four & five six');
+    const m = layer.byteMap!;
+    const at = (s: string): [number, number] => {
+      const i = layer.text.indexOf(s);
+      return [m.starts[i]!, m.ends[i + s.length - 1]!];
+    };
+    // a single space between words is copied with its own byte
+    expect(at('one two')).toEqual([html.indexOf('one'), html.indexOf('one') + 7]);
+    // two spaces, a space and a newline: each collapsed to one space standing for the whole run
+    const two = layer.text.indexOf(' three');
+    expect([m.starts[two], m.ends[two]]).toEqual([html.indexOf('  three'), html.indexOf('  three') + 2]);
+    const nl = layer.text.indexOf(' four');
+    expect([m.starts[nl], m.ends[nl]]).toEqual([html.indexOf(' \nfour'), html.indexOf(' \nfour') + 2]);
+    // the space before "&amp;" is a run of its own, the entity maps to all of itself
+    expect(at('&')).toEqual([html.indexOf('&amp;'), html.indexOf('&amp;') + 5]);
+    expect(at('five six')).toEqual([html.indexOf('five'), html.indexOf('five') + 8]);
+  });
+  it('keeps every space inside <pre>', () => {
+    const layer = layerOf('<pre>a  b \tc</pre>');
+    expect(layer.text).toBe('a  b \tc');
+    expect([...layer.byteMap!.starts]).toEqual([5, 6, 7, 8, 9, 10, 11]);
+  });
+});
+
 describe('the messy fixture', () => {
   const layer = layerOf(fixtureBytes('html-messy.html'));
   const t = layer.text;

@@ -1,8 +1,9 @@
 import { DecodingMode, HtmlEntityDecoder, decodeHTML, decodeHTMLAttribute } from 'entities/decode';
 import { Parser } from 'htmlparser2';
-import { ByteMapBuilder, toByteSpan, type ByteMap, type Span } from './offsets.js';
+import { ByteMapBuilder, type ByteMap, type Span, type UnitBytes } from './offsets.js';
 import { decodeWithOffsets, detectCharset } from './charset.js';
 import { SourceError, type Region, type RegionKind, type TextLayer } from './textLayer.js';
+import { NextOf } from './textScan.js';
 
 /**
  * HTML → text layer with a byte map.
@@ -141,7 +142,11 @@ function buildTree(src: string): { root: El; elements: El[]; texts: Tx[] } {
   return { root, elements, texts };
 }
 
-function tokensOf(el: El): string[] {
+const NO_TOKENS: readonly string[] = [];
+
+function tokensOf(el: El): readonly string[] {
+  // (most elements have neither: no string built and split for them)
+  if (el.attrs['class'] === undefined && el.attrs['id'] === undefined) return NO_TOKENS;
   return `${el.attrs['class'] ?? ''} ${el.attrs['id'] ?? ''}`.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t !== '');
 }
 
@@ -179,9 +184,18 @@ function contentSignal(el: El): boolean {
 
 const isAsciiWs = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d;
 
-function nonWsCount(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) if (!isAsciiWs(s.charCodeAt(i))) n++;
+/** per code up to U+0020: 1 for ASCII whitespace */
+const ASCII_WS = Uint8Array.from({ length: 0x21 }, (_, c) => (isAsciiWs(c) ? 1 : 0));
+
+/** characters of s[from, to) that are not ASCII whitespace */
+function nonWsCount(s: string, from: number, to: number): number {
+  const end = Math.min(to, s.length);
+  // (every character counts but the few whitespace ones: one compare for most, no branch on which whitespace)
+  let n = end > from ? end - from : 0;
+  for (let i = from; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20) n -= ASCII_WS[c]!;
+  }
   return n;
 }
 
@@ -210,8 +224,11 @@ function analyse(elements: El[], texts: Tx[], src: string): Analysis {
   const direct = new Float64Array(n); // non-link text whose nearest block is this element
   // each text node's visible characters, decoded once (both sums below need them)
   const visible = new Float64Array(texts.length);
+  // (a node without "&" decodes to itself: counted in place, with no slice or decoding per node)
+  const amp = new NextOf(src, ['&']);
   texts.forEach((tx, k) => {
-    if (!skipped[tx.parent.id]) visible[k] = nonWsCount(decodeHTML(src.slice(tx.start, tx.end)));
+    if (skipped[tx.parent.id]) return;
+    visible[k] = amp.next(tx.start) < tx.end ? nonWsCount(decodeHTML(src.slice(tx.start, tx.end)), 0, Infinity) : nonWsCount(src, tx.start, tx.end);
   });
   for (const [k, tx] of texts.entries()) {
     const p = tx.parent;
@@ -304,12 +321,17 @@ const HEADING = 2;
 class Emitter {
   private readonly parts: string[] = [];
   private len = 0;
-  readonly map = new ByteMapBuilder();
-  /** region kind per unit (typed, grown by doubling: see ByteMapBuilder) */
-  private kinds = new Uint8Array(1024);
+  readonly map: ByteMapBuilder;
+  /** region runs so far: the last one grows while units of its kind follow */
+  private readonly regions: Region[] = [];
   private brk: Span | null = null;
   private soft: number | null = null;
   private space: Span | null = null;
+
+  /** `capacity`: an upper bound of the units to come, so the map never grows */
+  constructor(capacity: number) {
+    this.map = new ByteMapBuilder(capacity);
+  }
 
   /** a block boundary at raw byte `at` */
   boundary(at: number): void {
@@ -334,15 +356,12 @@ class Emitter {
     if (!this.space) this.space = { start, end };
     else if (this.space.end === start) this.space.end = end;
   }
+  /** `units` more units of region kind `kind` (regions are the maximal runs of one kind) */
   private addKinds(units: number, kind: number): void {
-    if (this.len + units > this.kinds.length) {
-      let size = this.kinds.length * 2;
-      while (size < this.len + units) size *= 2;
-      const k = new Uint8Array(size);
-      k.set(this.kinds.subarray(0, this.len));
-      this.kinds = k;
-    }
-    this.kinds.fill(kind, this.len, this.len + units);
+    const last = this.regions[this.regions.length - 1];
+    const k = KIND_CODES[kind]!;
+    if (last && last.kind === k) last.end += units;
+    else this.regions.push({ start: this.len, end: this.len + units, kind: k });
     this.len += units;
   }
   private add(s: string, start: number, end: number, kind: number): void {
@@ -367,24 +386,15 @@ class Emitter {
     this.add(s, start, end, kind);
   }
   /** visible text copied verbatim from the decoded markup, each unit with its own byte range */
-  verbatim(s: string, starts: Int32Array, ends: Int32Array, from: number, kind: number): void {
+  verbatim(s: string, units: UnitBytes, from: number, kind: number): void {
     if (s === '') return;
     this.flush(kind);
     this.parts.push(s);
-    this.map.pushSlice(starts, ends, from, s.length);
+    units.appendTo(this.map, from, s.length);
     this.addKinds(s.length, kind);
   }
   result(): { text: string; byteMap: ByteMap; regions: Region[] } {
-    const text = this.parts.join('');
-    const regions: Region[] = [];
-    const ks = this.kinds;
-    for (let i = 0; i < this.len; ) {
-      let j = i + 1;
-      while (j < this.len && ks[j] === ks[i]) j++;
-      regions.push({ start: i, end: j, kind: KIND_CODES[ks[i]!]! });
-      i = j;
-    }
-    return { text, byteMap: this.map.build(), regions };
+    return { text: this.parts.join(''), byteMap: this.map.build(), regions: this.regions };
   }
 }
 
@@ -395,9 +405,9 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
   const { charset } = detectCharset(bytes, meta.charset);
   const decoded = decodeWithOffsets(bytes, charset, meta.sourceId);
   const src = decoded.text;
-  const srcMap: ByteMap = { starts: decoded.byteStarts, ends: decoded.byteEnds };
-  const byteAt = (i: number): number => toByteSpan(srcMap, { start: i, end: i }).start;
-  const byteRange = (i: number, j: number): Span => toByteSpan(srcMap, { start: i, end: j });
+  const units = decoded.units;
+  const byteAt = (i: number): number => units.span(i, i).start;
+  const byteRange = (i: number, j: number): Span => units.span(i, j);
 
   let tree: ReturnType<typeof buildTree>;
   let analysis: Analysis;
@@ -410,7 +420,13 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
   const { chrome } = analysis;
   const root = analysis.root ?? tree.elements.find((e) => e.tag === 'body') ?? tree.root;
 
-  const em = new Emitter();
+  // The text has at most one unit per unit of the text nodes, plus one separator before each node: inside a node
+  // a collapsed whitespace run or an entity gives no more units than it has, and a separator inserted for tags
+  // comes before a node's first unit. So the byte map is sized once, to that and not to the whole markup (a page
+  // of mostly tags and scripts would reserve a map many times its text).
+  let bound = 0;
+  for (const tx of tree.texts) bound += tx.end - tx.start + 1;
+  const em = new Emitter(bound);
   const decoder = new HtmlEntityDecoder((cp) => entityOut.push(String.fromCodePoint(cp)));
   let entityOut: string[] = [];
 
@@ -420,6 +436,32 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
     chrome: boolean;
     pre: boolean;
   }
+
+  // A run of words copied as it is ends at an &, a tab, newline, form feed or carriage return, or at a space
+  // followed by one of those, by another space or by the node's end: a single space between two words stays in
+  // the run (collapsing it gives that space with its own byte, as copying it does: one copy per run of words,
+  // not per word). The stops are found by native indexOf, not by a test of each character in JS.
+  const runStops = new NextOf(src, ['&', '\t', '\n', '\f', '\r']);
+  const doubleSpaces = new NextOf(src, ['  ']);
+  /** end of the run of words starting at `i` (not whitespace) in a text node ending at `end` */
+  const runEnd = (i: number, end: number): number => {
+    const q = Math.min(runStops.next(i + 1), end);
+    // a space right before the stop (or before the node's end) ends the run there
+    let j = q - 1 > i && src.charCodeAt(q - 1) === 0x20 ? q - 1 : q;
+    const d = doubleSpaces.next(i + 1);
+    if (d < j) j = d;
+    return j;
+  };
+  /** the same inside <pre>, where every space is kept as it is and ends the run */
+  const preRunEnd = (i: number, end: number): number => {
+    let j = i + 1;
+    while (j < end) {
+      const d = src.charCodeAt(j);
+      if (d === 0x26 || isAsciiWs(d)) break;
+      j++;
+    }
+    return j;
+  };
 
   const emitText = (tx: Tx, ctx: Ctx): void => {
     const kind = ctx.kind;
@@ -456,7 +498,7 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
             em.newline(r.start, r.end);
           } else {
             while (j < end && (src.charCodeAt(j) === 0x20 || src.charCodeAt(j) === 0x09)) j++;
-            em.verbatim(src.slice(i, j), decoded.byteStarts, decoded.byteEnds, i, kind);
+            em.verbatim(src.slice(i, j), units, i, kind);
           }
         } else {
           while (j < end && isAsciiWs(src.charCodeAt(j))) j++;
@@ -466,22 +508,8 @@ export function readHtmlTextLayer(bytes: Uint8Array, meta: { sourceId: string; s
         i = j;
         continue;
       }
-      let j = i + 1;
-      while (j < end) {
-        const d = src.charCodeAt(j);
-        // a single space between two words stays in the run: collapsing it gives that space with its own
-        // byte, as copying it does (one copy per run of words, not per word)
-        if (d === 0x20 && !ctx.pre && j + 1 < end) {
-          const e = src.charCodeAt(j + 1);
-          if (e !== 0x26 && !isAsciiWs(e)) {
-            j += 2;
-            continue;
-          }
-        }
-        if (d === 0x26 || isAsciiWs(d)) break;
-        j++;
-      }
-      em.verbatim(src.slice(i, j), decoded.byteStarts, decoded.byteEnds, i, kind);
+      const j = ctx.pre ? preRunEnd(i, end) : runEnd(i, end);
+      em.verbatim(src.slice(i, j), units, i, kind);
       i = j;
     }
   };

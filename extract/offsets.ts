@@ -35,6 +35,8 @@ export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
 /**
  * Converts between UTF-16 and code-point offsets of one string in O(1) after an O(n) build.
  * Strings without astral characters (the common case) need no tables at all.
@@ -48,15 +50,8 @@ export class OffsetIndex {
 
   constructor(text: string) {
     this.text = text;
-    let astral = false;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff) {
-        astral = true;
-        break;
-      }
-    }
-    if (!astral) {
+    // (a regex, not a loop over every unit: it answers a text of one-byte characters at once, others natively)
+    if (!HIGH_SURROGATE.test(text)) {
       this.cpLength = text.length;
       this.cpToU16 = null;
       this.u16ToCp = null;
@@ -187,10 +182,16 @@ export interface ByteMap {
 }
 
 export class ByteMapBuilder {
-  // typed and grown by doubling: a page of a million units would otherwise be two arrays of a million boxed numbers
-  private starts = new Int32Array(1024);
-  private ends = new Int32Array(1024);
+  // typed, sized up front when the caller knows a bound (the HTML text layer never has more units than its
+  // decoded markup), else grown by doubling: a page of a million units would otherwise be two arrays of a
+  // million boxed numbers, and each doubling copies both
+  private starts: Int32Array;
+  private ends: Int32Array;
   private n = 0;
+  constructor(capacity = 1024) {
+    this.starts = new Int32Array(Math.max(16, capacity));
+    this.ends = new Int32Array(Math.max(16, capacity));
+  }
   private room(units: number): void {
     if (this.n + units <= this.starts.length) return;
     let size = this.starts.length * 2;
@@ -205,6 +206,11 @@ export class ByteMapBuilder {
   /** append `units` UTF-16 units all coming from raw bytes [start, end) */
   push(units: number, start: number, end: number): void {
     this.room(units);
+    if (units === 1) {
+      this.starts[this.n] = start;
+      this.ends[this.n++] = end;
+      return;
+    }
     this.starts.fill(start, this.n, this.n + units);
     this.ends.fill(end, this.n, this.n + units);
     this.n += units;
@@ -224,10 +230,70 @@ export class ByteMapBuilder {
     this.ends.set(byteEnds.subarray(from, from + count), this.n);
     this.n += count;
   }
+  /** append `count` units, the k-th the one byte at firstByte + k (ASCII text copied as it is) */
+  pushBytewise(firstByte: number, count: number): void {
+    this.room(count);
+    const s = this.starts;
+    const e = this.ends;
+    let n = this.n;
+    for (let b = firstByte, stop = firstByte + count; b < stop; b++, n++) {
+      s[n] = b;
+      e[n] = b + 1;
+    }
+    this.n = n;
+  }
+  /**
+   * append the units text[from, from + count) of a text decoded from UTF-8 whose unit `from` starts at raw byte
+   * `firstByte`: each unit its character's bytes, both halves of a surrogate pair its four (as utf8UnitRanges)
+   */
+  pushUtf8(text: string, from: number, count: number, firstByte: number): void {
+    this.room(count);
+    const s = this.starts;
+    const e = this.ends;
+    let n = this.n;
+    let b = firstByte;
+    let i = from;
+    const stop = from + count;
+    // starting on the low half of a pair: firstByte is where the pair starts
+    if (i < stop && i > 0 && isLowSurrogate(text.charCodeAt(i)) && isHighSurrogate(text.charCodeAt(i - 1))) {
+      s[n] = b;
+      e[n++] = b + 4;
+      b += 4;
+      i++;
+    }
+    while (i < stop) {
+      const c = text.charCodeAt(i);
+      let len: number;
+      if (c < 0x80) len = 1;
+      else if (c < 0x800) len = 2;
+      else if (isHighSurrogate(c) && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) {
+        s[n] = b;
+        e[n++] = b + 4;
+        if (i + 1 < stop) {
+          s[n] = b;
+          e[n++] = b + 4;
+        }
+        b += 4;
+        i += 2;
+        continue;
+      } else len = 3;
+      s[n] = b;
+      e[n++] = b + len;
+      b += len;
+      i++;
+    }
+    this.n = n;
+  }
   get length(): number {
     return this.n;
   }
+  /**
+   * The map of the units pushed. When they fill most of the arrays the map is a view of them (copying two
+   * arrays of a page's length is time and garbage); when much is left over, a copy, so the slack is not kept.
+   */
   build(): ByteMap {
+    const slack = this.starts.length - this.n;
+    if (slack <= this.starts.length / 8) return { starts: this.starts.subarray(0, this.n), ends: this.ends.subarray(0, this.n) };
     return { starts: this.starts.slice(0, this.n), ends: this.ends.slice(0, this.n) };
   }
 }
@@ -255,6 +321,14 @@ export function toByteSpan(map: ByteMap, span: Span): Span {
 export function utf8UnitRanges(text: string, base: number): { starts: Int32Array; ends: Int32Array } {
   const starts = new Int32Array(text.length);
   const ends = new Int32Array(text.length);
+  // all ASCII (the UTF-8 length, counted natively, equals the unit count only then): one byte per unit
+  if (utf8Length(text) === text.length) {
+    for (let i = 0; i < text.length; i++) {
+      starts[i] = base + i;
+      ends[i] = base + i + 1;
+    }
+    return { starts, ends };
+  }
   let b = base;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -274,3 +348,95 @@ export function utf8UnitRanges(text: string, base: number): { starts: Int32Array
   }
   return { starts, ends };
 }
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
+/**
+ * The raw byte range of each UTF-16 unit of a decoded text, as the HTML text layer asks for it while it walks
+ * the markup. Legacy charsets keep it in two arrays of the text's length (only the decoder knows it);
+ * UTF-8 computes it from the text (a unit's bytes follow from the characters before it), which spares
+ * two arrays of the page's length and the pass that fills them.
+ */
+export interface UnitBytes {
+  /** the text's length in units */
+  readonly length: number;
+  /** the raw byte span of units [start, end): what toByteSpan gives over the per-unit arrays */
+  span(start: number, end: number): Span;
+  /** append the ranges of units [from, from + count) to a byte map */
+  appendTo(map: ByteMapBuilder, from: number, count: number): void;
+}
+
+/** UnitBytes kept per unit. */
+export class ArrayUnitBytes implements UnitBytes {
+  private readonly map: ByteMap;
+  constructor(starts: Int32Array, ends: Int32Array) {
+    this.map = { starts, ends };
+  }
+  get length(): number {
+    return this.map.starts.length;
+  }
+  span(start: number, end: number): Span {
+    return toByteSpan(this.map, { start, end });
+  }
+  appendTo(map: ByteMapBuilder, from: number, count: number): void {
+    map.pushSlice(this.map.starts, this.map.ends, from, count);
+  }
+}
+
+/**
+ * UnitBytes of a well-formed text decoded from UTF-8 (no lone surrogates), starting at raw byte `base`: a
+ * cursor moves between units by the native UTF-8 length of the stretch between them, so a text asked about
+ * in order (as a page is walked) is measured about once. Gives what utf8UnitRanges' arrays would.
+ */
+export class Utf8UnitBytes implements UnitBytes {
+  private readonly text: string;
+  /** the cursor: a unit that is not the low half of a pair, and the byte it starts at */
+  private unit = 0;
+  private byte: number;
+  constructor(text: string, base: number) {
+    this.text = text;
+    this.byte = base;
+  }
+  get length(): number {
+    return this.text.length;
+  }
+  /** unit u is the low half of a surrogate pair */
+  private insidePair(u: number): boolean {
+    return u > 0 && u < this.text.length && isLowSurrogate(this.text.charCodeAt(u)) && isHighSurrogate(this.text.charCodeAt(u - 1));
+  }
+  /** the first byte of unit u (u = length: where the text ends); the low half of a pair starts where its pair does */
+  startOf(u: number): number {
+    const t = this.insidePair(u) ? u - 1 : u;
+    if (t > this.unit) this.byte += Buffer.byteLength(this.text.slice(this.unit, t), 'utf8');
+    else if (t < this.unit) this.byte -= Buffer.byteLength(this.text.slice(t, this.unit), 'utf8');
+    this.unit = t;
+    return this.byte;
+  }
+  /** the byte after unit u (both halves of a pair end where the pair does) */
+  endOf(u: number): number {
+    const pairStart = u + 1 < this.text.length && isHighSurrogate(this.text.charCodeAt(u)) && isLowSurrogate(this.text.charCodeAt(u + 1));
+    return this.startOf(pairStart ? u + 2 : u + 1);
+  }
+  span(start: number, end: number): Span {
+    const len = this.text.length;
+    if (end <= start) {
+      const at = start < len ? this.startOf(start) : len > 0 ? this.endOf(len - 1) : 0;
+      return { start: at, end: at };
+    }
+    if (start < 0 || end > len) throw new RangeError(`span ${start}..${end} outside text layer of ${len} units`);
+    const s = this.startOf(start);
+    let e = this.endOf(end - 1);
+    if (e < s) e = s;
+    return { start: s, end: e };
+  }
+  appendTo(map: ByteMapBuilder, from: number, count: number): void {
+    if (count <= 0) return;
+    const first = this.startOf(from);
+    const stop = from + count;
+    // all one byte a unit (ASCII) when the run's bytes number its units and no pair is cut at either end
+    if (!this.insidePair(from) && !this.insidePair(stop) && this.startOf(stop) - first === count) map.pushBytewise(first, count);
+    else map.pushUtf8(this.text, from, count, first);
+  }
+}
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { segment, splitClauses, splitSentences } from './sentences.js';
+import { isCloserCode, isOpenerCode, segment, splitClauses, splitSentences } from './sentences.js';
 
 const texts = (t: string, opts = {}) => splitSentences(t, opts).map((s) => t.slice(s.start, s.end));
 
@@ -16,6 +16,9 @@ describe('splitSentences', () => {
     ['list enumerators', 'following goals:\n1. Strengthening capacity. The zones will grow.', ['following goals:', '1. Strengthening capacity.', 'The zones will grow.']],
     ['heading line', 'Latest Progress in National High-tech Zones\nAccording to the data, revenue\ngrew.', ['Latest Progress in National High-tech Zones', 'According to the data, revenue\ngrew.']],
     ['label rows ("Key: value" lines) are one sentence each', 'Main figures of the park.\nTotal revenue: 80 billion yuan (up 3 percent)\nPatents granted: 2,400\nStaff: 52,000', ['Main figures of the park.', 'Total revenue: 80 billion yuan (up 3 percent)', 'Patents granted: 2,400', 'Staff: 52,000']],
+    ['Chinese full stops, with closing brackets after them', '收入增长8.5%。企业数量（家）增加！“好”？是的', ['收入增长8.5%。', '企业数量（家）增加！', '“好”？', '是的']],
+    ['a closing bracket and quote after the stop stay with the sentence', 'It grew (by 5%.) "Then it fell." Next.', ['It grew (by 5%.)', '"Then it fell."', 'Next.']],
+    ['a long word before a full stop is no abbreviation; a short one can be', 'Revenue rose in Sept. Output rose in September. Co. Ltd. Anhui.', ['Revenue rose in Sept. Output rose in September.', 'Co. Ltd. Anhui.']],
     ['a wrapped line that opens on a word and colon is still one sentence', 'The report said the park\nNote: growth was slow.', ['The report said the park\nNote: growth was slow.']],
   ])('%s', (_name, text, expected) => {
     expect(texts(text)).toEqual(expected);
@@ -55,10 +58,39 @@ describe('splitSentences', () => {
   });
 });
 
+describe('sentence openers and closers by character code', () => {
+  // the regexes these codes replace (asked after every full stop of a page), as the oracle for every UTF-16 unit
+  it('isOpenerCode and isCloserCode answer as the character classes they stand for', () => {
+    const opener = /[A-Z0-9“‘"'(\[\u00C0-\u00DE\u4e00-\u9fff]/;
+    const closer = /['"”’)\]]/;
+    const wrong: string[] = [];
+    for (let u = 0; u < 0x10000; u++) {
+      const c = String.fromCharCode(u);
+      if (isOpenerCode(u) !== opener.test(c)) wrong.push(`opener ${u.toString(16)}`);
+      if (isCloserCode(u) !== closer.test(c)) wrong.push(`closer ${u.toString(16)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('splitClauses', () => {
   it('splits at commas and semicolons but not inside digit groups', () => {
     const t = 'In 2012, the zones employ 12,695 thousand people; 20, 000 returnees came, up 5%.';
     const got = splitClauses(t, { start: 0, end: t.length }).map((s) => t.slice(s.start, s.end));
     expect(got).toEqual(['In 2012', 'the zones employ 12,695 thousand people', '20, 000 returnees came', 'up 5%.']);
+  });
+
+  it('splits at colons, dashes and full-width marks; a spaced en dash only; digit groups need three digits', () => {
+    const t = 'Output: 5 units — up; range 3–4 or 3 – 4, 1,2345 and 7,000,收入，增长；完成：好';
+    const got = splitClauses(t, { start: 0, end: t.length }).map((s) => t.slice(s.start, s.end));
+    expect(got).toEqual(['Output', '5 units', 'up', 'range 3–4 or 3', '4', '1', '2345 and 7,000', '收入', '增长', '完成', '好']);
+  });
+
+  it('reads only the sentence it is given (marks just outside it do not count)', () => {
+    const t = 'Before, inside part, still inside; after';
+    const start = t.indexOf('inside');
+    const end = t.indexOf(';');
+    const got = splitClauses(t, { start, end }).map((s) => t.slice(s.start, s.end));
+    expect(got).toEqual(['inside part', 'still inside']);
   });
 });

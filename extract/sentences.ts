@@ -1,5 +1,6 @@
 import type { Span } from './offsets.js';
 import type { Region } from './textLayer.js';
+import { NextOf } from './textScan.js';
 
 /**
  * Sentence and clause splitting over a text layer (UTF-16 spans, end exclusive).
@@ -50,8 +51,6 @@ const FUNCTION_WORDS = new Set([
 ]);
 
 const HARD = '\u2029'; // paragraph separator: a hard break we insert into the view
-const OPENERS = /[A-Z0-9“‘"'(\[\u00C0-\u00DE\u4e00-\u9fff]/;
-const CLOSERS = /['"”’)\]]/;
 
 interface View {
   text: string;
@@ -61,10 +60,6 @@ interface View {
   headings: Span[];
   /** segments for lifted-out regions (original offsets) */
   lifted: Sentence[];
-}
-
-function isSpace(c: string | undefined): boolean {
-  return c !== undefined && isSpaceCode(c.charCodeAt(0));
 }
 
 /** Builds the running text: non-content regions (and the whitespace around them) become one line break. */
@@ -127,7 +122,7 @@ function buildView(text: string, regions: readonly Region[] | undefined): View {
   return { text: parts.join(''), map: map.slice(0, k), headings, lifted };
 }
 
-/** /\s/ by character code: what isSpace() answers, without a regex per character. */
+/** /\s/ by character code: what the regex answers for one character, without a regex per character. */
 export function isSpaceCode(u: number): boolean {
   if (u <= 0x20) return u === 0x20 || (u >= 0x09 && u <= 0x0d);
   if (u < 0xa0) return false;
@@ -158,37 +153,94 @@ function nextNonSpace(text: string, i: number): number {
   return j;
 }
 
-/** Token of letters and dots right before position `dot` (the period itself excluded). */
 /** [A-Za-z.] by code (asked for each character before every full stop of a page: no regex per character) */
 const isTokenCode = (u: number): boolean => (u >= 65 && u <= 90) || (u >= 97 && u <= 122) || u === 46;
 
-function tokenBefore(text: string, dot: number): string {
-  let j = dot;
-  while (j > 0 && isTokenCode(text.charCodeAt(j - 1))) j--;
-  return text.slice(j, dot);
-}
+/** the longest abbreviation: a longer token before a full stop is no abbreviation, without lower-casing it */
+const LONGEST_ABBREVIATION = Math.max(...[...ABBREVIATIONS].map((a) => a.length));
 
 function isAbbreviation(text: string, dot: number): boolean {
-  const tok = tokenBefore(text, dot).replace(/^\.+/, '');
-  if (tok.length === 0) {
+  // the token of letters and dots right before the full stop, leading dots left out
+  let j = dot;
+  while (j > 0 && isTokenCode(text.charCodeAt(j - 1))) j--;
+  while (j < dot && text.charCodeAt(j) === 0x2e) j++;
+  if (j === dot) {
     // "1." at the start of a line is a list enumerator
-    let j = dot;
-    while (j > 0 && text.charCodeAt(j - 1) >= 48 && text.charCodeAt(j - 1) <= 57) j--;
-    if (j === dot) return false;
-    let k = j;
+    let d = dot;
+    while (d > 0 && text.charCodeAt(d - 1) >= 48 && text.charCodeAt(d - 1) <= 57) d--;
+    if (d === dot) return false;
+    let k = d;
     while (k > 0 && (text[k - 1] === ' ' || text[k - 1] === '\t')) k--;
     return k === 0 || text[k - 1] === '\n' || text[k - 1] === '\f' || text[k - 1] === HARD;
   }
-  if (tok.includes('.')) return true; // U.S., e.g.
-  if (tok.length === 1 && /[A-Z]/.test(tok)) return true; // an initial
-  return ABBREVIATIONS.has(tok.toLowerCase());
+  for (let k = j; k < dot; k++) if (text.charCodeAt(k) === 0x2e) return true; // U.S., e.g.
+  if (dot - j === 1) {
+    const u = text.charCodeAt(j);
+    if (u >= 65 && u <= 90) return true; // an initial
+  }
+  return dot - j <= LONGEST_ABBREVIATION && ABBREVIATIONS.has(text.slice(j, dot).toLowerCase());
 }
 
-interface Cut {
-  at: number;
-  paragraph: boolean;
-  /** the segment ending at this cut is a heading */
-  headingBefore: boolean;
+/** [A-Z0-9“‘"'(\[\u00C0-\u00DE\u4e00-\u9fff] by code: a character that can open a sentence (asked after every full stop of a page). */
+export function isOpenerCode(u: number): boolean {
+  if (u < 0x80) return (u >= 65 && u <= 90) || (u >= 48 && u <= 57) || u === 0x22 || u === 0x27 || u === 0x28 || u === 0x5b;
+  return (u >= 0xc0 && u <= 0xde) || (u >= 0x4e00 && u <= 0x9fff) || u === 0x201c || u === 0x2018;
+}
+
+/** ['"”’)\]] by code: a closing quote or bracket after a full stop. */
+export function isCloserCode(u: number): boolean {
+  return u === 0x27 || u === 0x22 || u === 0x29 || u === 0x5d || u === 0x201d || u === 0x2019;
+}
+
+/** 。！？ by code */
+const isCjkStopCode = (u: number): boolean => u === 0x3002 || u === 0xff01 || u === 0xff1f;
+/** ” ’ 」 』 ） ) ] by code: what may follow a Chinese full stop before the cut */
+const isCjkCloserCode = (u: number): boolean =>
+  u === 0x201d || u === 0x2019 || u === 0x300d || u === 0x300f || u === 0xff09 || u === 0x29 || u === 0x5d;
+
+/** The line ends in terminal punctuation, maybe followed by closing quotes/brackets (/[.!?;:,]['"”’)\]]*$/). */
+function endsTerminal(view: string, start: number, end: number): boolean {
+  let k = end - 1;
+  while (k >= start && isCloserCode(view.charCodeAt(k))) k--;
+  if (k < start) return false;
+  const u = view.charCodeAt(k);
+  return u === 0x2e || u === 0x21 || u === 0x3f || u === 0x3b || u === 0x3a || u === 0x2c;
+}
+
+/** Cut flags: the cut is a paragraph boundary; the segment ending at the cut is a heading. */
+const PARAGRAPH = 1;
+const HEADING_BEFORE = 2;
+
+/**
+ * Cuts sorted by position, one per position (the flags of cuts at one position OR-ed: what the sentence loop
+ * makes of them in any order, since a heading cut sorts first and the others only add paragraph breaks).
+ * Kept as two number arrays: a page has a cut per sentence, and sorting objects was most of segment()'s time.
+ */
+interface Cuts {
+  at: number[];
+  flags: number[];
+}
+
+/** Two position-sorted cut lists as one, equal positions merged. */
+function mergeCuts(a: Cuts, b: Cuts): Cuts {
+  const out: Cuts = { at: [], flags: [] };
+  let i = 0;
+  let j = 0;
+  while (i < a.at.length || j < b.at.length) {
+    const x = i < a.at.length ? a.at[i]! : Infinity;
+    const y = j < b.at.length ? b.at[j]! : Infinity;
+    const at = x <= y ? x : y;
+    let f = 0;
+    if (x === at) f |= a.flags[i++]!;
+    if (y === at) f |= b.flags[j++]!;
+    const n = out.at.length;
+    if (n > 0 && out.at[n - 1] === at) out.flags[n - 1] = out.flags[n - 1]! | f;
+    else {
+      out.at.push(at);
+      out.flags.push(f);
+    }
+  }
+  return out;
 }
 
 /** Finite verbs that make a title-cased line a sentence ("Park is evolved from the old harbour …"). */
@@ -228,101 +280,134 @@ function wholeBracket(view: string, from: number, end: number): boolean {
 /** . ! ? by code */
 const isStopCode = (u: number): boolean => u === 0x2e || u === 0x21 || u === 0x3f;
 
-function findCuts(view: string, hard: boolean): Cut[] {
-  const cuts: Cut[] = [];
-  // 1. punctuation
-  // (each run of [.!?] found by character code, what /[.!?]+/g finds: a match object per full stop, every decimal
-  // point among them, cost more than the test after it)
-  for (let i = 0; i < view.length; i++) {
-    if (!isStopCode(view.charCodeAt(i))) continue;
+/** Every character that is nothing but whitespace in view[from, to). */
+function allSpace(view: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpaceCode(view.charCodeAt(i))) return false;
+  return true;
+}
+
+/** The punctuation cuts: after . ! ? (and closers) before whitespace and an opener; after Chinese full stops. */
+function punctuationCuts(view: string): number[] {
+  const n = view.length;
+  const latin: number[] = [];
+  // runs of [.!?] found by indexOf (native), not by a test of every character of the page in JS
+  const stops = new NextOf(view, ['.', '!', '?']);
+  for (let i = stops.next(0); i < n; i = stops.next(i + 1)) {
     const at = i;
-    while (i + 1 < view.length && isStopCode(view.charCodeAt(i + 1))) i++;
+    while (i + 1 < n && isStopCode(view.charCodeAt(i + 1))) i++;
     let end = i + 1;
-    while (end < view.length && CLOSERS.test(view[end]!)) end++;
-    if (end >= view.length || !(isSpace(view[end]) || view[end] === HARD)) continue; // "20.3", "U.S."
+    while (end < n && isCloserCode(view.charCodeAt(end))) end++;
+    if (end >= n || !isSpaceCode(view.charCodeAt(end))) continue; // "20.3", "U.S."
     const next = nextNonSpace(view, end);
-    if (next >= view.length) continue;
-    if (!OPENERS.test(view[next]!)) continue;
+    if (next >= n) continue;
+    if (!isOpenerCode(view.charCodeAt(next))) continue;
     if (i === at && view.charCodeAt(at) === 0x2e /* . */ && isAbbreviation(view, at)) continue;
-    cuts.push({ at: end, paragraph: false, headingBefore: false });
+    latin.push(end);
   }
-  // 1b. Chinese full stops end a sentence with no space after them ("…8.5%。企业数量…")
-  const cjk = /[。！？]+/g;
-  for (let m = cjk.exec(view); m; m = cjk.exec(view)) {
-    let end = m.index + m[0].length;
-    while (end < view.length && /[”’」』）)\]]/.test(view[end]!)) end++;
-    if (nextNonSpace(view, end) < view.length) cuts.push({ at: end, paragraph: false, headingBefore: false });
+  // Chinese full stops end a sentence with no space after them ("…8.5%。企业数量…")
+  const cjk: number[] = [];
+  const cjkStops = new NextOf(view, ['。', '！', '？']);
+  for (let i = cjkStops.next(0); i < n; ) {
+    let end = i + 1;
+    while (end < n && isCjkStopCode(view.charCodeAt(end))) end++;
+    const runEnd = end;
+    while (end < n && isCjkCloserCode(view.charCodeAt(end))) end++;
+    if (nextNonSpace(view, end) < n) cjk.push(end);
+    i = cjkStops.next(runEnd);
   }
-  // 2. line-based boundaries
-  const lines: Span[] = [];
-  let ls = 0;
-  for (let i = 0; i <= view.length; i++) {
-    const u = i === view.length ? -1 : view.charCodeAt(i);
-    if (u === -1 || u === 0x0a || u === 0x0c || u === 0x2029 /* HARD */) {
-      lines.push({ start: ls, end: i });
-      ls = i + 1;
-    }
+  if (cjk.length === 0) return latin;
+  // both lists ascend: merged, each position once
+  return mergeCuts({ at: latin, flags: latin.map(() => 0) }, { at: cjk, flags: cjk.map(() => 0) }).at;
+}
+
+function findCuts(view: string, hard: boolean): Cuts {
+  const n = view.length;
+  // 1. punctuation (ascending, each position once)
+  const punct = punctuationCuts(view);
+  // 2. line-based boundaries: lines end at "\n", "\f", HARD or the end of the view
+  const lineStart: number[] = [];
+  const lineEnd: number[] = [];
+  const breaks = new NextOf(view, ['\n', '\f', HARD]);
+  for (let ls = 0; ; ) {
+    const e = breaks.next(ls);
+    lineStart.push(ls);
+    lineEnd.push(e);
+    if (e >= n) break;
+    ls = e + 1;
   }
-  const cutAt = new Set(cuts.map((c) => c.at));
+  // line cuts ascend too (each line's cuts lie within it, lines in order)
+  const lines: Cuts = { at: [], flags: [] };
+  const cut = (at: number, flags: number) => {
+    lines.at.push(at);
+    lines.flags.push(flags);
+  };
   let lastBoundary = 0; // view offset of the last boundary seen so far (for "starts a sentence")
-  const sortedPunct = [...cutAt].sort((a, b) => a - b);
   let pi = 0;
-  for (let li = 0; li < lines.length; li++) {
-    const line = lines[li]!;
-    const sep = view[line.end]; // '\n', '\f', HARD or undefined
-    const t = trimSpan(view, line.start, line.end);
-    while (pi < sortedPunct.length && sortedPunct[pi]! <= (t ? t.start : line.end)) lastBoundary = sortedPunct[pi++]!;
+  for (let li = 0; li < lineStart.length; li++) {
+    const ls = lineStart[li]!;
+    const le = lineEnd[li]!;
+    const sep = le < n ? view.charCodeAt(le) : -1; // "\n", "\f", HARD or none
+    const t = trimSpan(view, ls, le);
+    while (pi < punct.length && punct[pi]! <= (t ? t.start : le)) lastBoundary = punct[pi++]!;
     if (!t) {
       // blank line: paragraph boundary
-      cuts.push({ at: line.start, paragraph: true, headingBefore: false });
-      lastBoundary = line.end;
+      cut(ls, PARAGRAPH);
+      lastBoundary = le;
       continue;
     }
-    const startsSentence = trimSpan(view, lastBoundary, t.start) === null;
-    while (pi < sortedPunct.length && sortedPunct[pi]! <= line.end) lastBoundary = sortedPunct[pi++]!;
-    const s = view.slice(t.start, t.end);
-    const nextLine = lines[li + 1];
-    const nt = nextLine ? trimSpan(view, nextLine.start, nextLine.end) : null;
-    const nextFirst = nt ? view[nt.start]! : '';
-    const endsTerminal = /[.!?;:,]['"”’)\]]*$/.test(s);
-    let cut: Cut | null = null;
-    if (sep === '\f' || sep === HARD || hard) {
-      cut = { at: line.end, paragraph: true, headingBefore: false };
+    const startsSentence = allSpace(view, lastBoundary, t.start);
+    while (pi < punct.length && punct[pi]! <= le) lastBoundary = punct[pi++]!;
+    const terminal = endsTerminal(view, t.start, t.end);
+    if (sep === 0x0c || sep === 0x2029 /* HARD */ || hard) {
+      let flags = PARAGRAPH;
       // a block without a full stop that is title-cased or very short ("Riverside park") heads a section
-      if (hard && !endsTerminal && startsSentence && /[A-Za-z]/.test(s) && (titleLike(s) || s.split(/\s+/).length <= 4)) {
-        cut.headingBefore = true;
+      if (hard && !terminal && startsSentence) {
+        const s = view.slice(t.start, t.end);
+        if (/[A-Za-z]/.test(s) && (titleLike(s) || s.split(/\s+/).length <= 4)) flags |= HEADING_BEFORE;
       }
-    } else if (/^\d{1,4}$/.test(s)) {
+      cut(le, flags);
+      lastBoundary = le;
+      continue;
+    }
+    const s = view.slice(t.start, t.end);
+    const nextLine = li + 1 < lineStart.length ? li + 1 : -1;
+    const nt = nextLine >= 0 ? trimSpan(view, lineStart[nextLine]!, lineEnd[nextLine]!) : null;
+    const nextFirst = nt ? view.charCodeAt(nt.start) : -1;
+    let flags = -1;
+    if (/^\d{1,4}$/.test(s)) {
       // a line holding only a number is a page number or list marker: a segment of its own
-      cuts.push({ at: t.start, paragraph: false, headingBefore: false });
-      cut = { at: line.end, paragraph: false, headingBefore: false };
-    } else if (nt && (/:$/.test(s) || wholeBracket(view, lastBoundary, t.end)) && OPENERS.test(nextFirst)) {
+      cut(t.start, 0);
+      flags = 0;
+    } else if (nt && (view.charCodeAt(t.end - 1) === 0x3a /* : */ || wholeBracket(view, lastBoundary, t.end)) && isOpenerCode(nextFirst)) {
       // "goals:" before a list, "Speaker:" before a turn; a whole line in brackets ("(Source: …)")
-      cut = { at: line.end, paragraph: false, headingBefore: false };
+      flags = 0;
     } else if (nt && LABEL_ROW.test(s) && LABEL_ROW.test(view.slice(nt.start, nt.end))) {
       // "Turnover: 49.3 billion yuan" over "Staff: 410,000": rows of a key–value list, one statement each
-      cut = { at: line.end, paragraph: false, headingBefore: false };
-    } else if (nt && startsSentence && !endsTerminal && OPENERS.test(nextFirst) && titleLike(s)) {
-      cut = { at: line.end, paragraph: true, headingBefore: true };
+      flags = 0;
+    } else if (nt && startsSentence && !terminal && isOpenerCode(nextFirst) && titleLike(s)) {
+      flags = PARAGRAPH | HEADING_BEFORE;
     }
-    if (cut) {
-      cuts.push(cut);
-      lastBoundary = line.end;
+    if (flags >= 0) {
+      cut(le, flags);
+      lastBoundary = le;
     }
   }
-  return cuts.sort((a, b) => a.at - b.at);
+  return mergeCuts({ at: punct, flags: punct.map(() => 0) }, lines);
 }
 
 /** Sentences with paragraph/section numbers and heading flags, sorted by start. */
 export function segment(text: string, opts: SegmentOptions = {}): Sentence[] {
   const view = buildView(text, opts.regions);
   const v = view.text;
-  const cuts = findCuts(v, opts.lineBreaks === 'hard');
-  for (const h of view.headings) {
-    cuts.push({ at: h.start, paragraph: true, headingBefore: false });
-    cuts.push({ at: h.end, paragraph: true, headingBefore: true });
+  let cuts = findCuts(v, opts.lineBreaks === 'hard');
+  if (view.headings.length > 0) {
+    const heads: Cuts = { at: [], flags: [] };
+    for (const h of view.headings) {
+      heads.at.push(h.start, h.end);
+      heads.flags.push(PARAGRAPH, PARAGRAPH | HEADING_BEFORE);
+    }
+    cuts = mergeCuts(cuts, heads);
   }
-  cuts.sort((a, b) => a.at - b.at || Number(b.headingBefore) - Number(a.headingBefore));
   const toOrig = (x: number) => (view.map ? view.map[x]! : x);
   const out: Sentence[] = [];
   let paragraph = 0;
@@ -338,21 +423,46 @@ export function segment(text: string, opts: SegmentOptions = {}): Sentence[] {
     pendingParagraph = heading;
     out.push({ start: toOrig(t.start), end: toOrig(t.end - 1) + 1, paragraph, section, heading, content: true });
   };
-  for (const c of cuts) {
-    if (c.at < from) continue;
-    emit(c.at, c.headingBefore);
-    if (c.paragraph) pendingParagraph = true;
-    from = c.at;
+  for (let k = 0; k < cuts.at.length; k++) {
+    const f = cuts.flags[k]!;
+    emit(cuts.at[k]!, (f & HEADING_BEFORE) !== 0);
+    if (f & PARAGRAPH) pendingParagraph = true;
+    from = cuts.at[k]!;
   }
   emit(v.length, false);
+  // the sentences come out in order; only lifted-out regions need sorting in
+  if (view.lifted.length === 0 && inOrder(out)) return out;
   const all = [...out, ...view.lifted];
   all.sort((a, b) => a.start - b.start || a.end - b.end);
   return all;
 }
 
+/** Sorted as segment() sorts (by start, then end): sorting would leave the array as it is. */
+function inOrder(spans: readonly Span[]): boolean {
+  for (let i = 1; i < spans.length; i++) {
+    const a = spans[i - 1]!;
+    const b = spans[i]!;
+    if (a.start > b.start || (a.start === b.start && a.end > b.end)) return false;
+  }
+  return true;
+}
+
 /** Sentence spans of a text layer (UTF-16 offsets, end exclusive), in order. */
 export function splitSentences(text: string, opts: SegmentOptions = {}): Span[] {
   return segment(text, opts).map((s) => ({ start: s.start, end: s.end }));
+}
+
+/** Where a clause may end: , ; : — – and the full-width comma, semicolon and colon (each judged below). */
+const CLAUSE_MARKS = /[,;:\u2013\u2014\uff0c\uff1a\uff1b]/g;
+
+const isDigitCode = (u: number): boolean => u >= 0x30 && u <= 0x39;
+
+/** The comma at `i` groups digits: a digit before it, then " ?[0-9]{3}" not followed by a fourth digit ("12,695", "20, 000"). */
+function groupsDigits(text: string, i: number): boolean {
+  if (!isDigitCode(text.charCodeAt(i - 1))) return false;
+  let k = i + 1;
+  if (text.charCodeAt(k) === 0x20) k++;
+  return isDigitCode(text.charCodeAt(k)) && isDigitCode(text.charCodeAt(k + 1)) && isDigitCode(text.charCodeAt(k + 2)) && !isDigitCode(text.charCodeAt(k + 3));
 }
 
 /**
@@ -362,19 +472,18 @@ export function splitSentences(text: string, opts: SegmentOptions = {}): Span[] 
 export function splitClauses(text: string, sentence: Span): Span[] {
   const out: Span[] = [];
   let from = sentence.start;
-  for (let i = sentence.start; i < sentence.end; i++) {
-    // (by character code: a one-character string per character was most of the time)
+  // the candidate marks are found by a regex over the sentence (a native scan; test() builds no match object),
+  // not by a test of every character in JS
+  const slice = text.slice(sentence.start, sentence.end);
+  CLAUSE_MARKS.lastIndex = 0;
+  while (CLAUSE_MARKS.test(slice)) {
+    const i = sentence.start + CLAUSE_MARKS.lastIndex - 1;
     const c = text.charCodeAt(i);
-    let cut = false;
-    // ; : — and a spaced –
-    if (c === 0x3b || c === 0x3a || c === 0x2014 || (c === 0x2013 && isSpaceCode(text.charCodeAt(i - 1)) && isSpaceCode(text.charCodeAt(i + 1)))) cut = true;
-    // Chinese clause punctuation: full-width comma, semicolon, colon and the enumeration comma
-    else if (c === 0xff0c || c === 0xff1b || c === 0xff1a) cut = true;
-    else if (c === 0x2c) {
-      const before = text.charCodeAt(i - 1);
-      const groupsDigits = before >= 0x30 && before <= 0x39 && /^ ?[0-9]{3}(?![0-9])/.test(text.slice(i + 1, i + 6));
-      cut = !groupsDigits;
-    }
+    let cut: boolean;
+    // a comma that groups digits is no clause mark; an en dash is one only when spaced
+    if (c === 0x2c) cut = !groupsDigits(text, i);
+    else if (c === 0x2013) cut = isSpaceCode(text.charCodeAt(i - 1)) && isSpaceCode(text.charCodeAt(i + 1));
+    else cut = true;
     if (cut) {
       const t = trimSpan(text, from, i);
       if (t) out.push(t);
