@@ -204,7 +204,96 @@ function alt(list: readonly string[], f: (s: string) => string = phrase): string
 }
 
 function norm(s: string): string {
-  return s.toLowerCase().replace(/\s+/g, ' ').trim();
+  // most words asked about (after every number of a page) are already lower-case ASCII without spaces: returned
+  // as they are, which is what the replacements below give for them, without building two new strings
+  for (let i = 0; i < s.length; i++) {
+    const u = s.charCodeAt(i);
+    if (u <= 0x20 || u >= 0x7f || (u >= 65 && u <= 90)) return s.toLowerCase().replace(/\s+/g, ' ').trim();
+  }
+  return s;
+}
+
+const caselessMemo = new Map<number, boolean>();
+/** a UTF-16 unit outside the surrogates that no case-insensitive pattern matches with any other character */
+function caseless(u: number): boolean {
+  let v = caselessMemo.get(u);
+  if (v === undefined) {
+    const c = String.fromCharCode(u);
+    caselessMemo.set(u, (v = !(u >= 0xd800 && u <= 0xdfff) && c.toLowerCase() === c && c.toUpperCase() === c));
+  }
+  return v;
+}
+
+/**
+ * Whether `text` may end with `word` right before `end`, compared as a case-insensitive (unicode) pattern compares:
+ * false only when some character certainly differs (ASCII ignoring case, or a character without case), so the
+ * pattern that needs the word there can be skipped; pairs that case folding might join are left to the pattern.
+ */
+function mayEndWith(text: string, end: number, word: string): boolean {
+  const n = word.length;
+  if (end < n) return false;
+  for (let k = 1; k <= n; k++) {
+    let a = text.charCodeAt(end - k);
+    let b = word.charCodeAt(n - k);
+    if (a === b) continue;
+    if (a < 128 && b < 128) {
+      if (a >= 65 && a <= 90) a += 32;
+      if (b >= 65 && b <= 90) b += 32;
+      if (a !== b) return false;
+    } else if (b < 128 ? !isAsciiLetterCode(b) : caseless(b)) return false;
+  }
+  return true;
+}
+
+/**
+ * Words (vocabulary) that a pattern needs right before some position, grouped by their last character: `mayEnd`
+ * answers whether one of them may end at a position, comparing only the words that can end in the character there.
+ */
+class WordEndings {
+  private readonly byLast = new Map<number, string[]>();
+  /** words whose last character is not ASCII and has case: compared at every position */
+  private readonly anyLast: string[] = [];
+  private readonly all: string[];
+  constructor(words: readonly string[]) {
+    this.all = [...new Set(words)];
+    for (const w of this.all) {
+      let u = w.charCodeAt(w.length - 1);
+      if (u >= 128 && !caseless(u)) {
+        this.anyLast.push(w);
+        continue;
+      }
+      if (u >= 65 && u <= 90) u += 32;
+      const list = this.byLast.get(u);
+      if (list) list.push(w);
+      else this.byLast.set(u, [w]);
+    }
+  }
+  mayEnd(text: string, end: number): boolean {
+    if (end <= 0) return false;
+    let u = text.charCodeAt(end - 1);
+    if (u >= 65 && u <= 90) u += 32;
+    // a non-ASCII character may fold to an ASCII letter ending a word: every word is compared
+    if (u >= 128 && !caseless(u)) return this.all.some((w) => mayEndWith(text, end, w));
+    const list = this.byLast.get(u);
+    if (list) for (const w of list) if (mayEndWith(text, end, w)) return true;
+    for (const w of this.anyLast) if (mayEndWith(text, end, w)) return true;
+    return false;
+  }
+}
+
+/** the start of the run of `isWs` characters ending at `end` */
+function wsStart(text: string, end: number, isWs: (u: number) => boolean): number {
+  let i = end;
+  while (i > 0 && isWs(text.charCodeAt(i - 1))) i--;
+  return i;
+}
+/** the characters of HS, and of WS0/WS1 (HS and line breaks) */
+const isHsCode = (u: number): boolean => u === 32 || u === 9 || u === 0xa0;
+const isWsCode = (u: number): boolean => u === 32 || u === 9 || u === 0xa0 || u === 10 || u === 13;
+
+/** the last word of a phrase (what ends the text right before the whitespace after it) */
+function lastWordOf(s: string): string {
+  return s.trim().split(/\s+/).pop()!;
 }
 
 // ------------------------------------------------------------------ compiled vocabulary
@@ -266,6 +355,14 @@ const UNIT_SUFFIX_RE = new RegExp(
 );
 const CURRENCY_SUFFIX_RE = new RegExp(`${WS0}(${alt(CURRENCY_SUFFIX_WORDS)})`, 'iuy');
 const CURRENCY_PREFIX_LAST = new Set(ALL_CURRENCY_PREFIXES.map((p) => p.slice(-1).toLowerCase()));
+/**
+ * Whether a currency prefix may end right before the whitespace before `at` (CURRENCY_PREFIX_RE needs one there):
+ * the pattern is tried only then, not after every "and", "of" or "is" of a page that ends in a prefix's last letter.
+ */
+const CURRENCY_PREFIX_ENDINGS = new WordEndings(ALL_CURRENCY_PREFIXES);
+function mayFollowCurrencyPrefix(text: string, at: number): boolean {
+  return CURRENCY_PREFIX_ENDINGS.mayEnd(text, wsStart(text, at, isWsCode));
+}
 function lastNonSpace(text: string, at: number): string {
   let i = at - 1;
   while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
@@ -278,14 +375,24 @@ const CURRENCY_PREFIX_RE = new RegExp(
 
 const QUALS = new Map<string, { bound: Bound; exclusive: boolean; amountsOnly: boolean }>();
 for (const q of LEX.qualifiers) QUALS.set(norm(q.text), { bound: q.bound, exclusive: q.exclusive ?? false, amountsOnly: q.amounts_only ?? false });
-const QUAL_RE = new RegExp(
-  `(${LEX.qualifiers
-    .slice()
-    .sort((a, b) => b.text.length - a.text.length)
-    .map((q) => (q.not_after?.length ? `(?<!(?<![\\p{L}])(?:${q.not_after.map(esc).join('|')})${WS1})` : '') + leftBounded(q.text))
-    .join('|')})${WS0}$`,
-  'iu',
-);
+/** each qualifier as a pattern (longest first), with the last word of its text */
+const QUAL_ALTS = LEX.qualifiers
+  .slice()
+  .sort((a, b) => b.text.length - a.text.length)
+  .map((q) => ({
+    last: lastWordOf(q.text),
+    src: (q.not_after?.length ? `(?<!(?<![\\p{L}])(?:${q.not_after.map(esc).join('|')})${WS1})` : '') + leftBounded(q.text),
+  }));
+/**
+ * The qualifier pattern for the text before a number whose last token (lower-cased) is `tok`: the qualifiers whose
+ * last word may end that token (or is longer than it), in the order of the pattern of them all, ending the text;
+ * null when none may. Fewer alternatives than all qualifiers give the same leftmost match, since only these can
+ * end where the token ends.
+ */
+const qualPatternFor = memoByWord((tok: string): RegExp | null => {
+  const alts = QUAL_ALTS.filter((q) => q.last.length > tok.length || mayEndWith(tok, tok.length, q.last));
+  return alts.length ? new RegExp(`(${alts.map((q) => q.src).join('|')})${WS0}$`, 'iu') : null;
+});
 /** what the token before a number must be for a qualifier to be possible (see qualifierBefore) */
 const QUAL_LAST_WORDS = new Set(
   LEX.qualifiers.filter((q) => /^[\x20-\x7e]+$/.test(q.text)).map((q) => norm(q.text).split(' ').pop()!.replace(/^.*[\s]/, '')),
@@ -306,6 +413,8 @@ const RATE_BASE_RE = new RegExp(`^(?:${alt(LEX.rate_per_10k.bases)})`, 'iu');
  * punctuation; a page break with its page number may fall between them ("every ten thousand\f3\nprofessionals")
  */
 const GAP = '(?:\\s*(?:\\d{1,4}[ \\t]*\\n\\s*)?\\f\\s*(?:\\d{1,4}[ \\t]*\\n)?\\s*|\\s+)';
+/** the first word of a rate base: RATE_BEFORE_RE needs one, and most stretches before a count hold none */
+const RATE_BASE_FIRST_RE = new RegExp(`(?:${alt(LEX.rate_per_10k.bases.map((b) => b.trim().split(/\s+/)[0]!), esc)})`, 'iu');
 const RATE_BEFORE_RE = new RegExp(
   `(?:^|\\s)(?:${alt(LEX.rate_per_10k.links)})${WS1}(?:${alt(LEX.rate_per_10k.bases)})(?:${GAP}[A-Za-z][\\w-]*){1,3}\\s+$`,
   'iu',
@@ -613,6 +722,11 @@ const RANGE_BACK_RE = new RegExp(
 );
 /** what RANGE_BACK_RE ends in: a range joiner, then spaces */
 const RANGE_JOINER_END = new RegExp(`(?:${alt(LEX.range_joiners, esc)})${HS}*$`, 'iu');
+/** whether a range joiner may end right before the spaces before `at` (RANGE_JOINER_END needs one there) */
+const RANGE_JOINER_ENDINGS = new WordEndings(LEX.range_joiners);
+function mayFollowRangeJoiner(text: string, at: number): boolean {
+  return RANGE_JOINER_ENDINGS.mayEnd(text, wsStart(text, at, isHsCode));
+}
 const LIST_END_RE = /^\s+(?:and|or|&)\s+\d/u;
 const NUMBER_RE = new RegExp(`(?<!\\d|\\d[.,])(?:${INDIAN_GROUPS}|\\d{1,3}(?:(?:,|, )\\d{3}(?!\\d))+|\\d+)(?:\\.\\d+)?(?!\\d)`, 'gu');
 
@@ -654,6 +768,25 @@ const MAX_EXACT_MANTISSA = 2n ** 53n;
 /** 10^0 … 10^22: every one a double holds exactly */
 const EXACT_POWERS = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 function parseDigits(s: string): Decimal {
+  // digits with "," or ", " groups and one decimal point, 15 digits at most (every number of a page, nearly): read
+  // in one pass into a mantissa a double holds exactly, without the intermediate strings of the general path
+  let mant = 0;
+  let digits = 0;
+  let fracDigits = -1;
+  let plain = true;
+  for (let i = 0; i < s.length && plain; i++) {
+    const u = s.charCodeAt(i);
+    if (u >= 48 && u <= 57) {
+      mant = mant * 10 + (u - 48);
+      digits++;
+      if (fracDigits >= 0) fracDigits++;
+    } else if (u === 44) {
+      if (s.charCodeAt(i + 1) === 32) i++;
+      else if (/\s/.test(s[i + 1] ?? '')) plain = false;
+    } else if (u === 46 && fracDigits < 0) fracDigits = 0;
+    else plain = false;
+  }
+  if (plain && digits > 0 && digits <= 15) return { mant: BigInt(mant), exp: fracDigits > 0 ? -fracDigits : 0 };
   const clean = s.replace(/,\s?/g, '');
   const [int, frac = ''] = clean.split('.');
   return { mant: BigInt(`${int}${frac}`), exp: -frac.length };
@@ -734,14 +867,19 @@ const FRACTION_RE = new RegExp(
 
 /** "between 150 and 160": the frames that open a range, each with the word joining its ends */
 const RANGE_FRAMES = LEX.range_frames.map((f) => ({
+  openLast: lastWordOf(f.open),
   open: new RegExp(`(?<![\\p{L}])${phrase(f.open)}${WS1}$`, 'iu'),
   join: new RegExp(
     `${WS1}${phrase(f.join)}${WS1}(?:(${alt(ALL_CURRENCY_PREFIXES, (s) => (/^[A-Za-z$]/.test(s) ? `(?<![A-Za-z])${esc(s)}` : esc(s)))})${WS0})?(${NUMBER_BODY})(?!\\d)`,
     'iuy',
   ),
 }));
+const RANGE_FRAME_ENDINGS = new WordEndings(RANGE_FRAMES.map((f) => f.openLast));
 const RANGE_FRAME_MAX = Math.max(0, ...LEX.range_frames.map((f) => f.open.length)) + 12;
 function frameBefore(t: string, at: number): { start: number; join: RegExp } | null {
+  // an opening word ends right before the whitespace before `at`: the patterns are tried only where one may
+  const e = wsStart(t, at, isWsCode);
+  if (e === at || !RANGE_FRAME_ENDINGS.mayEnd(t, e)) return null;
   const from = Math.max(0, at - RANGE_FRAME_MAX);
   const before = t.slice(from, at);
   for (const f of RANGE_FRAMES) {
@@ -809,6 +947,14 @@ function minorAloneOk(text: string, numberEnd: number, word: string, wordEnd: nu
   return !e.notAfter.some((w) => before.includes(w));
 }
 
+/** /^[ \t]*[:：]/ on the three characters from `q` */
+function colonWithin3(text: string, q: number): boolean {
+  const end = Math.min(text.length, q + 3);
+  let i = q;
+  while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i < end && (text.charCodeAt(i) === 58 || text.charCodeAt(i) === 0xff1a);
+}
+
 function readSuffix(text: string, p: number, currency: Unit | null, single: boolean): Suffix {
   const out: Suffix = { end: p, scaleExp: 0, unit: currency, unitExp: 0, unitWord: null, timeEnd: null, postQual: null };
   SCALE_RE.lastIndex = p;
@@ -868,7 +1014,7 @@ function readSuffix(text: string, p: number, currency: Unit | null, single: bool
       q = WORD_RE.lastIndex;
       if (w.startsWith('(')) continue;
       // "1,530\nEmployees: 410,000": a word before a colon labels what follows, no number before it counts it
-      if (/^[ \t]*[:：]/.test(text.slice(q, q + 3))) break;
+      if (colonWithin3(text, q)) break;
       let cls = nounClass(w);
       // "排名前10名", "第3名": a rank, not people
       if (cls === 'person' && RANK_BEFORE.some((r) => text.slice(Math.max(0, p - 16), p).replace(/[\d.,]+$/u, '').endsWith(r))) break;
@@ -1074,7 +1220,8 @@ class Scanner {
     const tok = t.slice(i + 1, tokEnd).toLowerCase();
     if (!QUAL_LAST_WORDS.has(tok) && !QUAL_CJK.some((q) => tok.endsWith(q))) return null;
     const from = Math.max(0, at - QUAL_MAX_LEN);
-    const m = QUAL_RE.exec(this.text.slice(from, at));
+    const re = qualPatternFor(tok);
+    const m = re ? re.exec(this.text.slice(from, at)) : null;
     if (!m) return null;
     const q = QUALS.get(norm(m[1]!));
     return q ? { start: from + m.index, ...q } : null;
@@ -1120,7 +1267,8 @@ class Scanner {
     let currency: Unit | null = null;
     let s0 = ns;
     if (kind === 'digits' && !bare) {
-      const cm = CURRENCY_PREFIX_LAST.has(lastNonSpace(t, ns)) ? CURRENCY_PREFIX_RE.exec(t.slice(Math.max(0, ns - 16), ns)) : null;
+      const cm =
+        CURRENCY_PREFIX_LAST.has(lastNonSpace(t, ns)) && mayFollowCurrencyPrefix(t, ns) ? CURRENCY_PREFIX_RE.exec(t.slice(Math.max(0, ns - 16), ns)) : null;
       if (cm) {
         currency = CURRENCY_PREFIX.get(norm(cm[1]!)) ?? null;
         if (currency) s0 = ns - (cm[0].length);
@@ -1128,7 +1276,7 @@ class Scanner {
         // the high end of "$3-4 billion" carries the currency stated before the low end
         // (only after a range joiner: most numbers have none, and the full pattern is tried at every position)
         const back = t.slice(Math.max(0, ns - 40), ns);
-        const rb = RANGE_JOINER_END.test(back) ? RANGE_BACK_RE.exec(back) : null;
+        const rb = mayFollowRangeJoiner(t, ns) && RANGE_JOINER_END.test(back) ? RANGE_BACK_RE.exec(back) : null;
         if (rb) currency = CURRENCY_PREFIX.get(norm(rb[1]!)) ?? null;
       }
     }
@@ -1155,7 +1303,10 @@ class Scanner {
     }
     if (suf.timeEnd !== null && !suf.unit) return { fig: null, skip: { start: ns, end: suf.timeEnd, reason: 'time_span' } };
     // the rate base stated before the number: "for every thousand residents there are 4.2 doctors"
-    if (suf.unit === 'count' && suf.unitWord && RATE_BEFORE_RE.test(t.slice(Math.max(0, ns - 80), ns))) suf = { ...suf, unit: 'per_10k' };
+    if (suf.unit === 'count' && suf.unitWord) {
+      const before = t.slice(Math.max(0, ns - 80), ns);
+      if (RATE_BASE_FIRST_RE.test(before) && RATE_BEFORE_RE.test(before)) suf = { ...suf, unit: 'per_10k' };
+    }
     const prev = this.prevWord(s0);
     if (prev && DENOMINATOR_WORDS.has(prev) && !currency) {
       return { fig: null, skip: RATE_BASE_RE.test(t.slice(ns, ne)) ? { start: ns, end: ne, reason: 'rate_base' } : undefined };
