@@ -206,11 +206,16 @@ function alt(list: readonly string[], f: (s: string) => string = phrase): string
 function norm(s: string): string {
   // most words asked about (after every number of a page) are already lower-case ASCII without spaces: returned
   // as they are, which is what the replacements below give for them, without building two new strings
+  // as do phrases with single inner spaces, once lower-cased
+  let upper = false;
   for (let i = 0; i < s.length; i++) {
     const u = s.charCodeAt(i);
-    if (u <= 0x20 || u >= 0x7f || (u >= 65 && u <= 90)) return s.toLowerCase().replace(/\s+/g, ' ').trim();
+    if (u >= 65 && u <= 90) upper = true;
+    else if (u === 0x20 ? i === 0 || i === s.length - 1 || s.charCodeAt(i - 1) === 0x20 : u < 0x20 || u >= 0x7f) {
+      return s.toLowerCase().replace(/\s+/g, ' ').trim();
+    }
   }
-  return s;
+  return upper ? s.toLowerCase() : s;
 }
 
 const caselessMemo = new Map<number, boolean>();
@@ -398,6 +403,8 @@ const QUAL_LAST_WORDS = new Set(
   LEX.qualifiers.filter((q) => /^[\x20-\x7e]+$/.test(q.text)).map((q) => norm(q.text).split(' ').pop()!.replace(/^.*[\s]/, '')),
 );
 const QUAL_CJK = LEX.qualifiers.filter((q) => !/^[\x20-\x7e]+$/.test(q.text)).map((q) => q.text);
+/** the last characters of QUAL_CJK: a token ends with one of them only if it ends in one of these */
+const QUAL_CJK_LAST = new Set(QUAL_CJK.map((q) => q.charCodeAt(q.length - 1)));
 /** longest qualifier with its "not_after" word and line-break slack */
 const QUAL_MAX_LEN = Math.max(...LEX.qualifiers.map((q) => q.text.length + Math.max(0, ...(q.not_after ?? []).map((w) => w.length + 1)))) + 16;
 const POST_QUALS = new Map<string, { bound: Bound; exclusive: boolean }>();
@@ -1218,7 +1225,7 @@ class Scanner {
     // ([\p{L}.~]: a letter, a full stop or a tilde)
     while (i >= 0 && tokEnd - i <= 24 && (isLetterAt(t, i) || t.charCodeAt(i) === 46 || t.charCodeAt(i) === 126)) i--;
     const tok = t.slice(i + 1, tokEnd).toLowerCase();
-    if (!QUAL_LAST_WORDS.has(tok) && !QUAL_CJK.some((q) => tok.endsWith(q))) return null;
+    if (!QUAL_LAST_WORDS.has(tok) && !(QUAL_CJK_LAST.has(tok.charCodeAt(tok.length - 1)) && QUAL_CJK.some((q) => tok.endsWith(q)))) return null;
     const from = Math.max(0, at - QUAL_MAX_LEN);
     const re = qualPatternFor(tok);
     const m = re ? re.exec(this.text.slice(from, at)) : null;
@@ -1232,26 +1239,10 @@ class Scanner {
     return w ? norm(w) : null;
   }
 
-  addFigure(f: Omit<FigureMatch, 'valueText' | 'pairedWith'>): void {
+  /** (figureAt and rangeFrom build each figure whole: a copy per figure, or an object spread, cost a tenth of the scan) */
+  addFigure(f: FigureMatch): void {
     this.claim(f.start, f.end);
-    // (written out: an object spread per figure was a tenth of the scan)
-    this.figures.push({
-      start: f.start,
-      end: f.end,
-      numberStart: f.numberStart,
-      numberEnd: f.numberEnd,
-      value: f.value,
-      unit: f.unit,
-      unitWord: f.unitWord,
-      bound: f.bound,
-      lo: f.lo,
-      hi: f.hi,
-      loExclusive: f.loExclusive,
-      hiExclusive: f.hiExclusive,
-      rule: f.rule,
-      valueText: this.text.slice(f.start, f.end),
-      pairedWith: null,
-    });
+    this.figures.push(f);
   }
 
   /** builds the figure around a number at [ns, ne) with value d; null when the context says it is none */
@@ -1262,7 +1253,7 @@ class Scanner {
     kind: 'digits' | 'words',
     artefact: boolean,
     bare = false,
-  ): { fig: Omit<FigureMatch, 'valueText' | 'pairedWith'> | null; skip?: { start: number; end: number; reason: SkipReason } } {
+  ): { fig: FigureMatch | null; skip?: { start: number; end: number; reason: SkipReason } } {
     const t = this.text;
     let currency: Unit | null = null;
     let s0 = ns;
@@ -1365,7 +1356,7 @@ class Scanner {
           ? 'grammar.thousands_space_artifact'
           : ruleFor(unit, suf.scaleExp);
     const iv = interval(value, unit, scaled, bound, bq?.exclusive ?? false);
-    const fig = {
+    const fig: FigureMatch = {
       start,
       end,
       numberStart: ns,
@@ -1379,6 +1370,8 @@ class Scanner {
       loExclusive: iv.loExclusive,
       hiExclusive: iv.hiExclusive,
       rule,
+      valueText: t.slice(start, end),
+      pairedWith: null,
     };
     if (!representable(fig, [value])) return { fig: null, skip: { start: ns, end: ne, reason: 'not_representable' } };
     return { fig };
@@ -1397,7 +1390,7 @@ class Scanner {
     d: Decimal,
     currency: Unit | null,
     low: Suffix,
-  ): { fig: Omit<FigureMatch, 'valueText' | 'pairedWith'> | null; skip?: { start: number; end: number; reason: SkipReason } } | 'time_span' | 'from' | null {
+  ): { fig: FigureMatch | null; skip?: { start: number; end: number; reason: SkipReason } } | 'time_span' | 'from' | null {
     const t = this.text;
     const isYear = (s: string) => /^\d{4}$/.test(s) && Number(s) >= LEX.years.min && Number(s) <= LEX.years.max;
     const frame = frameBefore(t, s0);
@@ -1452,7 +1445,7 @@ class Scanner {
     const qual = this.qualifierBefore(frame ? frame.start : s0);
     // an approximate qualifier belongs to the range ("about 150-160"); a bound ("more than 5-10") does not fit one
     const start = qual?.bound === 'approx' ? qual.start : frame ? frame.start : s0;
-    const fig = {
+    const fig: FigureMatch = {
       start,
       end: high.end,
       numberStart: ns,
@@ -1460,12 +1453,14 @@ class Scanner {
       value: dec(midpoint(lowVal, highVal)),
       unit,
       unitWord: high.unitWord ?? low.unitWord,
-      bound: 'approx' as const,
+      bound: 'approx',
       lo,
       hi,
       loExclusive: false,
       hiExclusive: false,
       rule: 'grammar.range',
+      valueText: t.slice(start, high.end),
+      pairedWith: null,
     };
     if (!representable(fig, [lowVal, highVal])) return { fig: null, skip: { start: ns, end: highEnd, reason: 'not_representable' } };
     return { fig };
@@ -1542,7 +1537,8 @@ class Scanner {
       }
       const r = this.figureAt(ns, ne, d, 'words', false);
       if (r.fig && r.fig.rule === 'grammar.word_number' && this.free(r.fig.start, r.fig.end)) {
-        this.addFigure({ ...r.fig, rule: 'grammar.fraction' });
+        r.fig.rule = 'grammar.fraction';
+        this.addFigure(r.fig);
         FRACTION_RE.lastIndex = Math.max(FRACTION_RE.lastIndex, r.fig.end);
       }
     }
