@@ -516,6 +516,7 @@ const MONTH_ALT = [...new Set(LEX.months.flatMap((m) => [m, m.toUpperCase()]))]
   .join('|');
 // months are always capitalised in English, so "may" the verb never matches (no i flag here)
 const MONTH = `(?<![A-Za-z])(?:${MONTH_ALT})(?![A-Za-z])`;
+const MONTH_RE = new RegExp(MONTH, 'gu');
 const SP = '[ \\t\\u00a0\\r\\n]+';
 const DAY = '(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?';
 const YEAR4 = '(?:1[5-9]|20)\\d{2}';
@@ -540,6 +541,65 @@ interface SkipPattern {
    * starts only there, so only there is it tried (sticky), not at every position of the page.
    */
   lineStart?: string;
+  /**
+   * The positions where a match may start (every one where one does, in order), from what the page's index holds:
+   * the pattern is tried only there (sticky), not at every position of the page.
+   */
+  startsAt?: (text: string, index: PageIndex) => number[];
+}
+
+/** Positions several patterns start from, each found once per page when first asked for. */
+class PageIndex {
+  private months: number[] | null = null;
+  private digitRuns: number[] | null = null;
+  constructor(private readonly text: string) {}
+  /** where a month name (MONTH) matches */
+  monthStarts(): number[] {
+    if (!this.months) {
+      this.months = [];
+      MONTH_RE.lastIndex = 0;
+      for (let m = MONTH_RE.exec(this.text); m; m = MONTH_RE.exec(this.text)) this.months.push(m.index);
+    }
+    return this.months;
+  }
+  /** where a run of ASCII digits starts */
+  digitRunStarts(): number[] {
+    if (!this.digitRuns) {
+      const t = this.text;
+      const out: number[] = [];
+      let inRun = false;
+      for (let i = 0; i < t.length; i++) {
+        const u = t.charCodeAt(i);
+        const digit = u >= 48 && u <= 57;
+        if (digit && !inRun) out.push(i);
+        inRun = digit;
+      }
+      this.digitRuns = out;
+    }
+    return this.digitRuns;
+  }
+}
+
+/** the characters a day-before-month date holds between its first digit and the month: digits, st/nd/rd/th, "of", dashes, spaces */
+const isDayMonthGapCode = (u: number): boolean =>
+  (u >= 48 && u <= 57) || u === 115 || u === 116 || u === 110 || u === 100 || u === 114 || u === 104 || u === 111 || u === 102 || u === 45 || u === 0x2013 || isSpaceCode(u);
+/**
+ * Where a date written day first ("12 May", "3-5 of June 2020") may start: a digit run's start in the stretch of
+ * such characters right before a month name.
+ */
+function dayBeforeMonthStarts(text: string, index: PageIndex): number[] {
+  const out: number[] = [];
+  for (const m of index.monthStarts()) {
+    let i = m;
+    while (i > 0 && isDayMonthGapCode(text.charCodeAt(i - 1))) i--;
+    for (let j = i; j < m; j++) if (isDigitCode(text.charCodeAt(j)) && (j === 0 || !isDigitCode(text.charCodeAt(j - 1)))) out.push(j);
+  }
+  return sortedUnique(out);
+}
+const isDigitCode = (u: number): boolean => u >= 48 && u <= 57;
+function sortedUnique(a: number[]): number[] {
+  a.sort((x, y) => x - y);
+  return a.filter((x, i) => i === 0 || x !== a[i - 1]);
 }
 
 const stickyCopies = new WeakMap<RegExp, RegExp>();
@@ -572,6 +632,26 @@ function lineStarts(text: string, chars: string): { after(from: number): number 
 
 const PRODUCT_ALT = LEX.product_patterns.join('|');
 const NAME_PREFIX_ALT = alt(LEX.name_prefixes, (s) => esc(s));
+/**
+ * Where "Table 3", "No. 12" may start: a name prefix (as written, the pattern is case-sensitive) ending right
+ * before the spaces before a digit run. (A prefix ending in a digit would hide inside the run: then the pattern
+ * is searched for everywhere.)
+ */
+const NAME_PREFIXES_END_IN_DIGIT = LEX.name_prefixes.some((w) => /\d$/.test(w));
+const NAME_PREFIXES_BY_LAST = new Map<number, string[]>();
+for (const w of new Set(LEX.name_prefixes)) {
+  const u = w.charCodeAt(w.length - 1);
+  NAME_PREFIXES_BY_LAST.set(u, [...(NAME_PREFIXES_BY_LAST.get(u) ?? []), w]);
+}
+function namePrefixStarts(text: string, index: PageIndex): number[] {
+  const out: number[] = [];
+  for (const r of index.digitRunStarts()) {
+    const e = wsStart(text, r, isHsCode);
+    const list = NAME_PREFIXES_BY_LAST.get(text.charCodeAt(e - 1));
+    if (list) for (const w of list) if (text.startsWith(w, e - w.length)) out.push(e - w.length);
+  }
+  return sortedUnique(out);
+}
 const PHONE_LABEL_ALT = alt(LEX.phone_labels, (s) => esc(s));
 const REG_LABEL_ALT = alt(LEX.registration_labels, (s) => esc(s).replace(/ /g, '\\s*'));
 const COPY_ALT = alt(LEX.copyright_markers, (s) => esc(s));
@@ -631,12 +711,17 @@ const SKIP_PATTERNS: SkipPattern[] = [
   { re: MONTH_RANGE_RE, reason: 'month_range' },
   { re: MONTH_ALONE_RE, reason: 'date' },
   { re: /(?<![\d.,-])\d{2,4}(?:-\d{2,4}){2,}(?![\d-])/gu, reason: 'phone' },
-  { re: new RegExp(`(?<![\\d.,])${DAY}(?:\\s*[-–]\\s*${DAY})?${SP}(?:of${SP})?${MONTH},?${SP}${YEAR4}(?!\\d)`, 'gu'), reason: 'date' },
-  { re: new RegExp(`${MONTH}${SP}${DAY}(?:\\s*[-–]\\s*${DAY})?,?${SP}${YEAR4}(?!\\d)`, 'gu'), reason: 'date' },
+  // (the patterns with a month name are tried only where one is, or right before one)
+  {
+    re: new RegExp(`(?<![\\d.,])${DAY}(?:\\s*[-–]\\s*${DAY})?${SP}(?:of${SP})?${MONTH},?${SP}${YEAR4}(?!\\d)`, 'gu'),
+    reason: 'date',
+    startsAt: dayBeforeMonthStarts,
+  },
+  { re: new RegExp(`${MONTH}${SP}${DAY}(?:\\s*[-–]\\s*${DAY})?,?${SP}${YEAR4}(?!\\d)`, 'gu'), reason: 'date', startsAt: (_, index) => index.monthStarts() },
   // "May 1988": a month and a year is a year reference
-  { re: new RegExp(`${MONTH},?${SP}${YEAR4}(?!\\d|[,.]\\d)`, 'gu'), reason: 'year' },
-  { re: new RegExp(`${MONTH}${SP}${DAY}(?![\\d.,]\\d|\\d)`, 'gu'), reason: 'date' },
-  { re: new RegExp(`(?<![\\d.,])${DAY}${SP}(?:of${SP})?${MONTH}`, 'gu'), reason: 'date' },
+  { re: new RegExp(`${MONTH},?${SP}${YEAR4}(?!\\d|[,.]\\d)`, 'gu'), reason: 'year', startsAt: (_, index) => index.monthStarts() },
+  { re: new RegExp(`${MONTH}${SP}${DAY}(?![\\d.,]\\d|\\d)`, 'gu'), reason: 'date', startsAt: (_, index) => index.monthStarts() },
+  { re: new RegExp(`(?<![\\d.,])${DAY}${SP}(?:of${SP})?${MONTH}`, 'gu'), reason: 'date', startsAt: dayBeforeMonthStarts },
   { re: /(?<![\d.,])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?![\d:])/gu, reason: 'date' },
   // dotted version or section numbers ("1.2.3", "v2.0.1") are labels, not quantities
   { re: /(?<![\d.,])\d+(?:\.\d+){2,}(?![\d])/gu, reason: 'code' },
@@ -670,7 +755,11 @@ const SKIP_PATTERNS: SkipPattern[] = [
     reason: 'part_of_name',
     accept: (m) => !CURRENCY_PREFIX.has(norm(m[0].slice(0, m[0].lastIndexOf('-')))),
   },
-  { re: new RegExp(`(?<![\\p{L}])(?:${NAME_PREFIX_ALT})${HS}*\\d+(?:[.-]\\d+)*(?!\\d|,\\d)`, 'gu'), reason: 'part_of_name' },
+  {
+    re: new RegExp(`(?<![\\p{L}])(?:${NAME_PREFIX_ALT})${HS}*\\d+(?:[.-]\\d+)*(?!\\d|,\\d)`, 'gu'),
+    reason: 'part_of_name',
+    startsAt: NAME_PREFIXES_END_IN_DIGIT ? undefined : namePrefixStarts,
+  },
   {
     // "1. Strengthening", "2) Improving": a small number opening a line, then a capitalised word
     re: /(?<=^|[\n\f])[ \t]*(\(?\d{1,2}[.)])(?=[ \t]+[\p{Lu}“"])/gdu,
@@ -1150,6 +1239,7 @@ class Scanner {
   // -------------------------------------------------------------- phase A
   structural(): void {
     const t = this.text;
+    const index = new PageIndex(t);
     for (const p of SKIP_PATTERNS) {
       const take = (m: RegExpExecArray): void => {
         if (p.accept && !p.accept(m, t)) return;
@@ -1160,6 +1250,20 @@ class Scanner {
             : [m.index, m.index + m[0].length];
         if (span) this.skip(span[0], span[1], p.reason);
       };
+      if (p.startsAt) {
+        // tried at each possible start in order, from the end of the last match on: what the global search finds
+        const y = stickyOf(p.re);
+        let from = 0;
+        for (const q of p.startsAt(t, index)) {
+          if (q < from) continue;
+          y.lastIndex = q;
+          const m = y.exec(t);
+          if (!m || m[0].length === 0) continue;
+          take(m);
+          from = q + m[0].length;
+        }
+        continue;
+      }
       if (p.lineStart !== undefined) {
         // tried at each line start in order, from the end of the last match on: what the global search finds
         const y = stickyOf(p.re);

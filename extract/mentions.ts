@@ -122,10 +122,12 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
 
   // "15.3 trillion yuan ($2.1 trillion) in sales": the two currencies state one figure, so what
   // one of them was read as (metric, subject, period) holds for the other where that one found nothing
-  const keptIndex = new Map(kept.map((scanIndex, k) => [scanIndex, k]));
+  // (an array, not a Map of pairs: a page has tens of thousands of figures)
+  const keptIndex = new Int32Array(scan.figures.length).fill(-1);
+  kept.forEach((scanIndex, k) => (keptIndex[scanIndex] = k));
   figures.forEach((f, k) => {
-    const other = f.pairedWith === null ? undefined : keptIndex.get(f.pairedWith);
-    if (other === undefined) return;
+    const other = f.pairedWith === null ? -1 : keptIndex[f.pairedWith]!;
+    if (other < 0) return;
     const a = contexts[k]!;
     const b = contexts[other]!;
     let shared = false;
@@ -177,7 +179,7 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
       period: ctx.period,
       period_basis: ctx.periodBasis,
       is_target: ctx.isTarget,
-      paired_mention_id: f.pairedWith === null ? null : ids[keptIndex.get(f.pairedWith) ?? -1] ?? null,
+      paired_mention_id: f.pairedWith === null ? null : ids[keptIndex[f.pairedWith]!] ?? null,
       region: regionAt(layer, f.numberStart),
       rule: `${f.rule};${ctx.rule}`,
       extractor_version: version,
