@@ -546,8 +546,15 @@ interface SkipPattern {
    * the pattern is tried only there (sticky), not at every position of the page.
    */
   startsAt?: (text: string, index: PageIndex) => number[];
+  /**
+   * `re` (an alternation) as its alternatives, each a global pattern searched for on its own: a long alternation of
+   * unlike shapes is tried at every position of the page, each alternative finds its own first character faster.
+   * Merged, the earliest match wins, the first alternative on a tie: what `re` finds.
+   */
+  anyOf?: RegExp[];
 }
 
+const DIGIT_RUN_START = /(?<![0-9])[0-9]/g;
 /** Positions several patterns start from, each found once per page when first asked for. */
 class PageIndex {
   private months: number[] | null = null;
@@ -565,15 +572,10 @@ class PageIndex {
   /** where a run of ASCII digits starts */
   digitRunStarts(): number[] {
     if (!this.digitRuns) {
-      const t = this.text;
+      // (a pattern's scan is faster than a loop over the page's characters)
       const out: number[] = [];
-      let inRun = false;
-      for (let i = 0; i < t.length; i++) {
-        const u = t.charCodeAt(i);
-        const digit = u >= 48 && u <= 57;
-        if (digit && !inRun) out.push(i);
-        inRun = digit;
-      }
+      DIGIT_RUN_START.lastIndex = 0;
+      while (DIGIT_RUN_START.test(this.text)) out.push(DIGIT_RUN_START.lastIndex - 1);
       this.digitRuns = out;
     }
     return this.digitRuns;
@@ -631,6 +633,9 @@ function lineStarts(text: string, chars: string): { after(from: number): number 
 }
 
 const PRODUCT_ALT = LEX.product_patterns.join('|');
+const productPattern = (alternatives: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'gu');
+/** the product patterns one by one (unless one refers to a group: group numbers change when they are split) */
+const PRODUCT_SPLIT = LEX.product_patterns.some((p) => /\\(?:[1-9]|k<)/.test(p)) ? undefined : LEX.product_patterns.map(productPattern);
 const NAME_PREFIX_ALT = alt(LEX.name_prefixes, (s) => esc(s));
 /**
  * Where "Table 3", "No. 12" may start: a name prefix (as written, the pattern is case-sensitive) ending right
@@ -743,7 +748,7 @@ const SKIP_PATTERNS: SkipPattern[] = [
   { re: new RegExp(`(?:${REG_LABEL_ALT})[^\\s\\d]{0,3}\\d[\\d-]*`, 'gu'), reason: 'registration_number' },
   { re: /(?<![\d.,])\d{8,}(?![\d]|[.,]\d)/gu, reason: 'registration_number' },
   { re: /(?<![\d.,])\d+(?:st|nd|rd|th)(?![A-Za-z])/giu, reason: 'ordinal' },
-  { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${PRODUCT_ALT})(?![\\p{L}\\p{N}])`, 'gu'), reason: 'product_name' },
+  { re: productPattern(PRODUCT_ALT), reason: 'product_name', anyOf: PRODUCT_SPLIT },
   // rankings, indices and lists named with a number ("Fortune 500", "Top 100"): the vocabulary's names
   // (a Latin letter or a digit may not precede one; a Han character may: "多家世界500强")
   { re: new RegExp(`(?<![A-Za-z0-9])(?:${NAMES_ALT})(?!\\p{N}|[.,]\\d)`, 'gu'), reason: 'part_of_name' },
@@ -902,9 +907,25 @@ const MAX_MAGNITUDE = 1e30;
 /** more digits than a double holds and than MAX_MAGNITUDE allows with any sensible precision */
 const MAX_DIGITS = 40;
 /** a figure whose value or interval is infinite, NaN, beyond MAX_MAGNITUDE, or a non-zero amount that rounds to 0 */
-function representable(f: { value: number; lo: number | null; hi: number | null }, parts: Decimal[]): boolean {
-  for (const x of [f.value, f.lo, f.hi]) if (x !== null && !(Number.isFinite(x) && Math.abs(x) <= MAX_MAGNITUDE)) return false;
-  return parts.every((p) => p.mant === 0n || dec(p) !== 0);
+/** /^\d+$/ on text[start, end) (end > start), without the slice */
+function allDigits(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) if (!isDigitCode(text.charCodeAt(i))) return false;
+  return true;
+}
+/** /,/ on text[start, end), without the slice */
+function hasCommaIn(text: string, start: number, end: number): boolean {
+  const c = text.indexOf(',', start);
+  return c >= 0 && c < end;
+}
+
+function representable(f: { value: number; lo: number | null; hi: number | null }, part: Decimal, other?: Decimal): boolean {
+  // (no arrays: asked for every figure of a page)
+  if (!holdable(f.value) || !holdable(f.lo) || !holdable(f.hi)) return false;
+  return (part.mant === 0n || dec(part) !== 0) && (other === undefined || other.mant === 0n || dec(other) !== 0);
+}
+function holdable(x: number | null): boolean {
+  return x === null || (Number.isFinite(x) && Math.abs(x) <= MAX_MAGNITUDE);
 }
 
 /** the value of a word number ("forty-five", "two hundred and ten", "a hundred") */
@@ -1264,6 +1285,32 @@ class Scanner {
         }
         continue;
       }
+      if (p.anyOf) {
+        const res = p.anyOf;
+        // each alternative's next match at or after `from` (undefined: not searched for yet)
+        const next: (RegExpExecArray | null | undefined)[] = res.map(() => undefined);
+        let from = 0;
+        for (;;) {
+          let best = -1;
+          for (let i = 0; i < res.length; i++) {
+            let m = next[i];
+            if (m === undefined || (m !== null && m.index < from)) {
+              res[i]!.lastIndex = from;
+              next[i] = m = res[i]!.exec(t);
+            }
+            if (m && (best < 0 || m.index < next[best]!.index)) best = i;
+          }
+          if (best < 0) break;
+          const m = next[best]!;
+          if (m[0].length === 0) {
+            from = m.index + 1;
+            continue;
+          }
+          take(m);
+          from = m.index + m[0].length;
+        }
+        continue;
+      }
       if (p.lineStart !== undefined) {
         // tried at each line start in order, from the end of the last match on: what the global search finds
         const y = stickyOf(p.re);
@@ -1392,7 +1439,7 @@ class Scanner {
       } else if (r) return r;
     }
     // "Windows 11", "Zone 3": a capitalised word inside a sentence names the bare number after it
-    if (!bare && kind === 'digits' && !fromTo && !currency && !suf.unit && !suf.scaleExp && !suf.postQual && /^\d{1,3}$/.test(t.slice(ns, ne)) && !timeNounAt(t, ne)) {
+    if (!bare && kind === 'digits' && !fromTo && !currency && !suf.unit && !suf.scaleExp && !suf.postQual && ne - ns <= 3 && allDigits(t, ns, ne) && !timeNounAt(t, ne)) {
       const nameStart = capitalisedNameBefore(t, ns);
       if (nameStart !== null && !this.qualifierBefore(ns)) return { fig: null, skip: { start: nameStart, end: ne, reason: 'part_of_name' } };
     }
@@ -1410,7 +1457,7 @@ class Scanner {
     // "the city passed 12 measures": a verb that bounds an amount names an act when a counted thing follows
     const qual = qualBefore?.amountsOnly && suf.unit === 'count' && suf.unitWord ? null : qualBefore;
     const scaled = suf.scaleExp !== 0;
-    if (kind === 'digits' && d.exp === 0 && !artefact && !scaled && !suf.unit && !/,/.test(t.slice(ns, ne))) {
+    if (kind === 'digits' && d.exp === 0 && !artefact && !scaled && !suf.unit && !hasCommaIn(t, ns, ne)) {
       const v = Number(d.mant);
       if (v >= LEX.years.min && v <= LEX.years.max && ne - ns === 4) {
         return { fig: null, skip: { start: ns, end: ne, reason: 'year' } };
@@ -1477,7 +1524,7 @@ class Scanner {
       valueText: t.slice(start, end),
       pairedWith: null,
     };
-    if (!representable(fig, [value])) return { fig: null, skip: { start: ns, end: ne, reason: 'not_representable' } };
+    if (!representable(fig, value)) return { fig: null, skip: { start: ns, end: ne, reason: 'not_representable' } };
     return { fig };
   }
 
@@ -1566,7 +1613,7 @@ class Scanner {
       valueText: t.slice(start, high.end),
       pairedWith: null,
     };
-    if (!representable(fig, [lowVal, highVal])) return { fig: null, skip: { start: ns, end: highEnd, reason: 'not_representable' } };
+    if (!representable(fig, lowVal, highVal)) return { fig: null, skip: { start: ns, end: highEnd, reason: 'not_representable' } };
     return { fig };
   }
 
