@@ -1014,3 +1014,24 @@ describe('breadth-1.txt (a whole document written for the test)', () => {
     ]);
   });
 });
+
+describe('the words before a number, in any case (each look-back is tried only where its words can end)', () => {
+  const cases: Array<[string, [string, number, string, string]]> = [
+    ['ABOUT 40 firms opened', ['ABOUT 40 firms', 40, 'count', 'approx']],
+    ['MORE THAN 5 parks', ['MORE THAN 5 parks', 5, 'count', 'lower']],
+    ['UP TO 30 percent', ['UP TO 30 percent', 30, 'percent', 'upper']],
+    ['upwards of 70 percent', ['upwards of 70 percent', 70, 'percent', 'lower']],
+    // "up to" after "adds" is a sum, not a bound, in capitals too
+    ['it ADDS UP TO 229 firms', ['229 firms', 229, 'count', 'exact']],
+    ['BETWEEN 3\nAND 5 percent', ['BETWEEN 3\nAND 5 percent', 4, 'percent', 'approx']],
+    ['rmb 20 billion in loans', ['rmb 20 billion', 2e10, 'CNY', 'exact']],
+    ['Rs 500 per month', ['Rs 500', 500, 'INR', 'exact']],
+    ['it costs US $ 5 billion', ['US $ 5 billion', 5e9, 'USD', 'exact']],
+  ];
+  for (const [text, want] of cases) {
+    it(JSON.stringify(text), () => {
+      const { figures } = expectCoverage(text);
+      expect(figures.map((f) => [f.valueText, f.value, f.unit, f.bound])).toEqual([want]);
+    });
+  }
+});
