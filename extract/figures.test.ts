@@ -410,7 +410,7 @@ describe('numbers that are not figures', () => {
     ['< 1 2 3 4 5 6 7 8 9 10 11', [['1', 'page_number'], ['2', 'page_number'], ['3', 'page_number'], ['4', 'page_number'], ['5', 'page_number'], ['6', 'page_number'], ['7', 'page_number'], ['8', 'page_number'], ['9', 'page_number'], ['10', 'page_number'], ['11', 'page_number']]],
     ['the end of the page text\n7\fnext page text', [['7', 'page_number']]],
     ['up 44 percent over 2011 and', [['2011', 'year']]],
-    // dates and names found from where a month name or a digit run is (the patterns are tried only there)
+    // dates found from where a month name is (those patterns are tried only there), names after a tab or none
     ['held on 3 - 5 of\nJune 2020 in Wuxi', [['3 - 5 of\nJune 2020', 'date']]],
     ['the 2nd-4th of March 2021 session', [['2nd-4th of March 2021', 'date']]],
     ['opened on Sept. 3, 2020 and closed in May 1988', [['Sept. 3, 2020', 'date'], ['May 1988', 'year']]],

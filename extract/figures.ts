@@ -554,11 +554,9 @@ interface SkipPattern {
   anyOf?: RegExp[];
 }
 
-const DIGIT_RUN_START = /(?<![0-9])[0-9]/g;
 /** Positions several patterns start from, each found once per page when first asked for. */
 class PageIndex {
   private months: number[] | null = null;
-  private digitRuns: number[] | null = null;
   constructor(private readonly text: string) {}
   /** where a month name (MONTH) matches */
   monthStarts(): number[] {
@@ -568,17 +566,6 @@ class PageIndex {
       for (let m = MONTH_RE.exec(this.text); m; m = MONTH_RE.exec(this.text)) this.months.push(m.index);
     }
     return this.months;
-  }
-  /** where a run of ASCII digits starts */
-  digitRunStarts(): number[] {
-    if (!this.digitRuns) {
-      // (a pattern's scan is faster than a loop over the page's characters)
-      const out: number[] = [];
-      DIGIT_RUN_START.lastIndex = 0;
-      while (DIGIT_RUN_START.test(this.text)) out.push(DIGIT_RUN_START.lastIndex - 1);
-      this.digitRuns = out;
-    }
-    return this.digitRuns;
   }
 }
 
@@ -637,26 +624,6 @@ const productPattern = (alternatives: string) => new RegExp(`(?<![\\p{L}\\p{N}])
 /** the product patterns one by one (unless one refers to a group: group numbers change when they are split) */
 const PRODUCT_SPLIT = LEX.product_patterns.some((p) => /\\(?:[1-9]|k<)/.test(p)) ? undefined : LEX.product_patterns.map(productPattern);
 const NAME_PREFIX_ALT = alt(LEX.name_prefixes, (s) => esc(s));
-/**
- * Where "Table 3", "No. 12" may start: a name prefix (as written, the pattern is case-sensitive) ending right
- * before the spaces before a digit run. (A prefix ending in a digit would hide inside the run: then the pattern
- * is searched for everywhere.)
- */
-const NAME_PREFIXES_END_IN_DIGIT = LEX.name_prefixes.some((w) => /\d$/.test(w));
-const NAME_PREFIXES_BY_LAST = new Map<number, string[]>();
-for (const w of new Set(LEX.name_prefixes)) {
-  const u = w.charCodeAt(w.length - 1);
-  NAME_PREFIXES_BY_LAST.set(u, [...(NAME_PREFIXES_BY_LAST.get(u) ?? []), w]);
-}
-function namePrefixStarts(text: string, index: PageIndex): number[] {
-  const out: number[] = [];
-  for (const r of index.digitRunStarts()) {
-    const e = wsStart(text, r, isHsCode);
-    const list = NAME_PREFIXES_BY_LAST.get(text.charCodeAt(e - 1));
-    if (list) for (const w of list) if (text.startsWith(w, e - w.length)) out.push(e - w.length);
-  }
-  return sortedUnique(out);
-}
 const PHONE_LABEL_ALT = alt(LEX.phone_labels, (s) => esc(s));
 const REG_LABEL_ALT = alt(LEX.registration_labels, (s) => esc(s).replace(/ /g, '\\s*'));
 const COPY_ALT = alt(LEX.copyright_markers, (s) => esc(s));
@@ -760,11 +727,7 @@ const SKIP_PATTERNS: SkipPattern[] = [
     reason: 'part_of_name',
     accept: (m) => !CURRENCY_PREFIX.has(norm(m[0].slice(0, m[0].lastIndexOf('-')))),
   },
-  {
-    re: new RegExp(`(?<![\\p{L}])(?:${NAME_PREFIX_ALT})${HS}*\\d+(?:[.-]\\d+)*(?!\\d|,\\d)`, 'gu'),
-    reason: 'part_of_name',
-    startsAt: NAME_PREFIXES_END_IN_DIGIT ? undefined : namePrefixStarts,
-  },
+  { re: new RegExp(`(?<![\\p{L}])(?:${NAME_PREFIX_ALT})${HS}*\\d+(?:[.-]\\d+)*(?!\\d|,\\d)`, 'gu'), reason: 'part_of_name' },
   {
     // "1. Strengthening", "2) Improving": a small number opening a line, then a capitalised word
     re: /(?<=^|[\n\f])[ \t]*(\(?\d{1,2}[.)])(?=[ \t]+[\p{Lu}“"])/gdu,
