@@ -812,6 +812,10 @@ describe('fractional scale words', () => {
       ['about half a million', 'about half a million', 5e5, 'count'],
       ['one and a half million people', 'one and a half million people', 1.5e6, 'persons'],
       ['a fund of 2 and a half billion yuan', '2 and a half billion yuan', 2.5e9, 'CNY'],
+      // the words of a fraction and its article over other whitespace, in capitals (found from the fraction's last word)
+      ['a fund of A\nquarter billion yuan', 'A\nquarter billion yuan', 2.5e8, 'CNY'],
+      ['raised THREE\tQUARTERS of a billion dollars', 'THREE\tQUARTERS of a billion dollars', 7.5e8, 'USD'],
+      ['the zone employs one   half million people', 'one   half million people', 5e5, 'persons'],
     ];
     for (const [text, quote, value, unit] of cases) {
       const f = only(text);

@@ -944,6 +944,40 @@ const FRACTION_RE = new RegExp(
   `(?<![\\p{L}\\p{N}-])(?:${esc(W.article)}${WS1})?(${alt(Object.keys(LEX.fractions.words))})(?:${WS1}(?:${alt(LEX.fractions.links)}))?(?=${SCALE_RE.source})`,
   'giu',
 );
+const FRACTION_STICKY = new RegExp(FRACTION_RE.source, 'iuy');
+/** each fraction word as its words ("three quarters": three, quarters) */
+const FRACTION_WORD_TOKENS = Object.keys(LEX.fractions.words).map((w) => w.trim().split(/\s+/));
+/** the last word of any fraction word (every one of its occurrences is found: a search from one past the last) */
+const FRACTION_LAST_TOKEN_RE = new RegExp(alt([...new Set(FRACTION_WORD_TOKENS.map((ws) => ws[ws.length - 1]!))], esc), 'giu');
+/**
+ * Where FRACTION_RE may match (every position where it does, in order): the start of a fraction word whose last word
+ * is found in the page, its other words before it over whitespace, or of the article before that. FRACTION_RE,
+ * which opens with an optional one-letter article, is tried at every position of the page otherwise.
+ */
+function fractionStarts(t: string): number[] {
+  const out: number[] = [];
+  FRACTION_LAST_TOKEN_RE.lastIndex = 0;
+  for (let m = FRACTION_LAST_TOKEN_RE.exec(t); m; m = FRACTION_LAST_TOKEN_RE.exec(t)) {
+    const a = m.index;
+    FRACTION_LAST_TOKEN_RE.lastIndex = a + 1;
+    for (const tokens of FRACTION_WORD_TOKENS) {
+      const last = tokens[tokens.length - 1]!;
+      if (!mayEndWith(t, a + last.length, last)) continue;
+      let pos = a;
+      let ok = true;
+      for (let i = tokens.length - 2; i >= 0 && ok; i--) {
+        const e = wsStart(t, pos, isWsCode);
+        if (e === pos || !mayEndWith(t, e, tokens[i]!)) ok = false;
+        else pos = e - tokens[i]!.length;
+      }
+      if (!ok) continue;
+      out.push(pos);
+      const e = wsStart(t, pos, isWsCode);
+      if (e < pos && mayEndWith(t, e, W.article)) out.push(e - W.article.length);
+    }
+  }
+  return sortedUnique(out);
+}
 
 /** "between 150 and 160": the frames that open a range, each with the word joining its ends */
 const RANGE_FRAMES = LEX.range_frames.map((f) => ({
@@ -1634,10 +1668,16 @@ class Scanner {
   /** "half a million", "three quarters of a billion": read before the digits and word numbers (which would take "a million") */
   fractions(): void {
     const t = this.text;
-    FRACTION_RE.lastIndex = 0;
-    for (let m = FRACTION_RE.exec(t); m; m = FRACTION_RE.exec(t)) {
+    // tried where it may start, in order, from the end of the last match on: what the global search finds
+    let from = 0;
+    for (const q of fractionStarts(t)) {
+      if (q < from) continue;
+      FRACTION_STICKY.lastIndex = q;
+      const m = FRACTION_STICKY.exec(t);
+      if (!m) continue;
       let ns = m.index;
       const ne = ns + m[0].length;
+      from = ne;
       const v = FRACTIONS.get(norm(m[1]!));
       if (v === undefined || !this.free(ns, ne)) continue;
       let d = parseDigits(String(v));
@@ -1653,7 +1693,7 @@ class Scanner {
       if (r.fig && r.fig.rule === 'grammar.word_number' && this.free(r.fig.start, r.fig.end)) {
         r.fig.rule = 'grammar.fraction';
         this.addFigure(r.fig);
-        FRACTION_RE.lastIndex = Math.max(FRACTION_RE.lastIndex, r.fig.end);
+        from = Math.max(from, r.fig.end);
       }
     }
   }
