@@ -204,9 +204,8 @@ function alt(list: readonly string[], f: (s: string) => string = phrase): string
 }
 
 function norm(s: string): string {
-  // most words asked about (after every number of a page) are already lower-case ASCII without spaces: returned
-  // as they are, which is what the replacements below give for them, without building two new strings
-  // as do phrases with single inner spaces, once lower-cased
+  // the words asked about after every number of a page are mostly printable ASCII with single inner spaces: for
+  // them the replacements below change nothing, so the word is returned as it is, or lower-cased (no new strings)
   let upper = false;
   for (let i = 0; i < s.length; i++) {
     const u = s.charCodeAt(i);
@@ -869,7 +868,6 @@ function midpoint(a: Decimal, b: Decimal): Decimal {
 const MAX_MAGNITUDE = 1e30;
 /** more digits than a double holds and than MAX_MAGNITUDE allows with any sensible precision */
 const MAX_DIGITS = 40;
-/** a figure whose value or interval is infinite, NaN, beyond MAX_MAGNITUDE, or a non-zero amount that rounds to 0 */
 /** /^\d+$/ on text[start, end) (end > start), without the slice */
 function allDigits(text: string, start: number, end: number): boolean {
   if (end <= start) return false;
@@ -882,6 +880,7 @@ function hasCommaIn(text: string, start: number, end: number): boolean {
   return c >= 0 && c < end;
 }
 
+/** a figure whose value or interval is infinite, NaN, beyond MAX_MAGNITUDE, or a non-zero amount that rounds to 0 */
 function representable(f: { value: number; lo: number | null; hi: number | null }, part: Decimal, other?: Decimal): boolean {
   // (no arrays: asked for every figure of a page)
   if (!holdable(f.value) || !holdable(f.lo) || !holdable(f.hi)) return false;
