@@ -12,8 +12,9 @@ import { isSpaceCode } from './sentences.js';
  * (scale words, currencies, unit words, qualifiers, month names …) is data in lexicon/units.yaml,
  * because the scanner runs on documents nobody here has seen.
  *
- * One pass per phase, all regexes compiled once at module load; a byte mask of claimed UTF-16 units
- * makes "every digit run is covered by exactly one figure or skip" hold by construction:
+ * One pass per phase, regexes compiled once (at module load; the qualifier patterns per token on first use); a
+ * byte mask of claimed UTF-16 units makes "every digit run is covered by exactly one figure or skip" hold by
+ * construction:
  *   A. structural skips (URLs, emails, phones, dates, ordinals, codes, names such as "Fortune 500") —
  *      unambiguous shapes first;
  *   B. fractions of a scale word ("half a million", "2 and a half billion"), before the digits and word
