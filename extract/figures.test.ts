@@ -415,6 +415,8 @@ describe('numbers that are not figures', () => {
     ['the 2nd-4th of March 2021 session', [['2nd-4th of March 2021', 'date']]],
     ['opened on Sept. 3, 2020 and closed in May 1988', [['Sept. 3, 2020', 'date'], ['May 1988', 'year']]],
     ['see Table\t 12 and Fig.7 below', [['Table\t 12', 'part_of_name'], ['Fig.7', 'part_of_name']]],
+    // capitalised prefixes and "page" are searched for apart, then merged in order
+    ['see Appendix 2, page 7-9 and No.3', [['Appendix 2', 'part_of_name'], ['page 7-9', 'part_of_name'], ['No.3', 'part_of_name']]],
   ];
   for (const [text, expected] of cases) {
     it(JSON.stringify(text), () => {
