@@ -888,6 +888,11 @@ function allDigits(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (!isDigitCode(text.charCodeAt(i))) return false;
   return true;
 }
+/** /\d/ on text[start, end), without the slice */
+function hasDigitIn(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (isDigitCode(text.charCodeAt(i))) return true;
+  return false;
+}
 /** /,/ on text[start, end), without the slice */
 function hasCommaIn(text: string, start: number, end: number): boolean {
   const c = text.indexOf(',', start);
@@ -1261,7 +1266,7 @@ class Scanner {
 
   skip(start: number, end: number, reason: SkipReason): boolean {
     if (end <= start || !this.free(start, end)) return false;
-    if (!/\d/.test(this.text.slice(start, end))) return false;
+    if (!hasDigitIn(this.text, start, end)) return false;
     this.claim(start, end);
     this.skips.push({ start, end, text: this.text.slice(start, end), reason });
     return true;
