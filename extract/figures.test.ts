@@ -410,6 +410,13 @@ describe('numbers that are not figures', () => {
     ['< 1 2 3 4 5 6 7 8 9 10 11', [['1', 'page_number'], ['2', 'page_number'], ['3', 'page_number'], ['4', 'page_number'], ['5', 'page_number'], ['6', 'page_number'], ['7', 'page_number'], ['8', 'page_number'], ['9', 'page_number'], ['10', 'page_number'], ['11', 'page_number']]],
     ['the end of the page text\n7\fnext page text', [['7', 'page_number']]],
     ['up 44 percent over 2011 and', [['2011', 'year']]],
+    // dates found from where a month name is (those patterns are tried only there), names after a tab or none
+    ['held on 3 - 5 of\nJune 2020 in Wuxi', [['3 - 5 of\nJune 2020', 'date']]],
+    ['the 2nd-4th of March 2021 session', [['2nd-4th of March 2021', 'date']]],
+    ['opened on Sept. 3, 2020 and closed in May 1988', [['Sept. 3, 2020', 'date'], ['May 1988', 'year']]],
+    ['see Table\t 12 and Fig.7 below', [['Table\t 12', 'part_of_name'], ['Fig.7', 'part_of_name']]],
+    // capitalised prefixes and "page" are searched for apart, then merged in order
+    ['see Appendix 2, page 7-9 and No.3', [['Appendix 2', 'part_of_name'], ['page 7-9', 'part_of_name'], ['No.3', 'part_of_name']]],
   ];
   for (const [text, expected] of cases) {
     it(JSON.stringify(text), () => {
@@ -807,6 +814,10 @@ describe('fractional scale words', () => {
       ['about half a million', 'about half a million', 5e5, 'count'],
       ['one and a half million people', 'one and a half million people', 1.5e6, 'persons'],
       ['a fund of 2 and a half billion yuan', '2 and a half billion yuan', 2.5e9, 'CNY'],
+      // the words of a fraction and its article over other whitespace, in capitals (found from the fraction's last word)
+      ['a fund of A\nquarter billion yuan', 'A\nquarter billion yuan', 2.5e8, 'CNY'],
+      ['raised THREE\tQUARTERS of a billion dollars', 'THREE\tQUARTERS of a billion dollars', 7.5e8, 'USD'],
+      ['the zone employs one   half million people', 'one   half million people', 5e5, 'persons'],
     ];
     for (const [text, quote, value, unit] of cases) {
       const f = only(text);
@@ -1008,4 +1019,25 @@ describe('breadth-1.txt (a whole document written for the test)', () => {
       ['1-9月', 'month_range'],
     ]);
   });
+});
+
+describe('the words before a number, in any case (each look-back is tried only where its words can end)', () => {
+  const cases: Array<[string, [string, number, string, string]]> = [
+    ['ABOUT 40 firms opened', ['ABOUT 40 firms', 40, 'count', 'approx']],
+    ['MORE THAN 5 parks', ['MORE THAN 5 parks', 5, 'count', 'lower']],
+    ['UP TO 30 percent', ['UP TO 30 percent', 30, 'percent', 'upper']],
+    ['upwards of 70 percent', ['upwards of 70 percent', 70, 'percent', 'lower']],
+    // "up to" after "adds" is a sum, not a bound, in capitals too
+    ['it ADDS UP TO 229 firms', ['229 firms', 229, 'count', 'exact']],
+    ['BETWEEN 3\nAND 5 percent', ['BETWEEN 3\nAND 5 percent', 4, 'percent', 'approx']],
+    ['rmb 20 billion in loans', ['rmb 20 billion', 2e10, 'CNY', 'exact']],
+    ['Rs 500 per month', ['Rs 500', 500, 'INR', 'exact']],
+    ['it costs US $ 5 billion', ['US $ 5 billion', 5e9, 'USD', 'exact']],
+  ];
+  for (const [text, want] of cases) {
+    it(JSON.stringify(text), () => {
+      const { figures } = expectCoverage(text);
+      expect(figures.map((f) => [f.valueText, f.value, f.unit, f.bound])).toEqual([want]);
+    });
+  }
 });

@@ -12,8 +12,9 @@ import { isSpaceCode } from './sentences.js';
  * (scale words, currencies, unit words, qualifiers, month names …) is data in lexicon/units.yaml,
  * because the scanner runs on documents nobody here has seen.
  *
- * One pass per phase, all regexes compiled once at module load; a byte mask of claimed UTF-16 units
- * makes "every digit run is covered by exactly one figure or skip" hold by construction:
+ * One pass per phase, regexes compiled once (at module load; the qualifier patterns per token on first use); a
+ * byte mask of claimed UTF-16 units makes "every digit run is covered by exactly one figure or skip" hold by
+ * construction:
  *   A. structural skips (URLs, emails, phones, dates, ordinals, codes, names such as "Fortune 500") —
  *      unambiguous shapes first;
  *   B. fractions of a scale word ("half a million", "2 and a half billion"), before the digits and word
@@ -204,7 +205,100 @@ function alt(list: readonly string[], f: (s: string) => string = phrase): string
 }
 
 function norm(s: string): string {
-  return s.toLowerCase().replace(/\s+/g, ' ').trim();
+  // the words asked about after every number of a page are mostly printable ASCII with single inner spaces: for
+  // them the replacements below change nothing, so the word is returned as it is, or lower-cased (no new strings)
+  let upper = false;
+  for (let i = 0; i < s.length; i++) {
+    const u = s.charCodeAt(i);
+    if (u >= 65 && u <= 90) upper = true;
+    else if (u === 0x20 ? i === 0 || i === s.length - 1 || s.charCodeAt(i - 1) === 0x20 : u < 0x20 || u >= 0x7f) {
+      return s.toLowerCase().replace(/\s+/g, ' ').trim();
+    }
+  }
+  return upper ? s.toLowerCase() : s;
+}
+
+const caselessMemo = new Map<number, boolean>();
+/** a UTF-16 unit outside the surrogates that no case-insensitive pattern matches with any other character */
+function caseless(u: number): boolean {
+  let v = caselessMemo.get(u);
+  if (v === undefined) {
+    const c = String.fromCharCode(u);
+    caselessMemo.set(u, (v = !(u >= 0xd800 && u <= 0xdfff) && c.toLowerCase() === c && c.toUpperCase() === c));
+  }
+  return v;
+}
+
+/**
+ * Whether `text` may end with `word` right before `end`, compared as a case-insensitive (unicode) pattern compares:
+ * false only when some character certainly differs (ASCII ignoring case, or a character without case), so the
+ * pattern that needs the word there can be skipped; pairs that case folding might join are left to the pattern.
+ */
+function mayEndWith(text: string, end: number, word: string): boolean {
+  const n = word.length;
+  if (end < n) return false;
+  for (let k = 1; k <= n; k++) {
+    let a = text.charCodeAt(end - k);
+    let b = word.charCodeAt(n - k);
+    if (a === b) continue;
+    if (a < 128 && b < 128) {
+      if (a >= 65 && a <= 90) a += 32;
+      if (b >= 65 && b <= 90) b += 32;
+      if (a !== b) return false;
+    } else if (b < 128 ? !isAsciiLetterCode(b) : caseless(b)) return false;
+  }
+  return true;
+}
+
+/**
+ * Words (vocabulary) that a pattern needs right before some position, grouped by their last character: `mayEnd`
+ * answers whether one of them may end at a position, comparing only the words that can end in the character there.
+ */
+class WordEndings {
+  private readonly byLast = new Map<number, string[]>();
+  /** words whose last character is not ASCII and has case: compared at every position */
+  private readonly anyLast: string[] = [];
+  private readonly all: string[];
+  constructor(words: readonly string[]) {
+    this.all = [...new Set(words)];
+    for (const w of this.all) {
+      let u = w.charCodeAt(w.length - 1);
+      if (u >= 128 && !caseless(u)) {
+        this.anyLast.push(w);
+        continue;
+      }
+      if (u >= 65 && u <= 90) u += 32;
+      const list = this.byLast.get(u);
+      if (list) list.push(w);
+      else this.byLast.set(u, [w]);
+    }
+  }
+  mayEnd(text: string, end: number): boolean {
+    if (end <= 0) return false;
+    let u = text.charCodeAt(end - 1);
+    if (u >= 65 && u <= 90) u += 32;
+    // a non-ASCII character may fold to an ASCII letter ending a word: every word is compared
+    if (u >= 128 && !caseless(u)) return this.all.some((w) => mayEndWith(text, end, w));
+    const list = this.byLast.get(u);
+    if (list) for (const w of list) if (mayEndWith(text, end, w)) return true;
+    for (const w of this.anyLast) if (mayEndWith(text, end, w)) return true;
+    return false;
+  }
+}
+
+/** the start of the run of `isWs` characters ending at `end` */
+function wsStart(text: string, end: number, isWs: (u: number) => boolean): number {
+  let i = end;
+  while (i > 0 && isWs(text.charCodeAt(i - 1))) i--;
+  return i;
+}
+/** the characters of HS, and of WS0/WS1 (HS and line breaks) */
+const isHsCode = (u: number): boolean => u === 32 || u === 9 || u === 0xa0;
+const isWsCode = (u: number): boolean => u === 32 || u === 9 || u === 0xa0 || u === 10 || u === 13;
+
+/** the last word of a phrase (what ends the text right before the whitespace after it) */
+function lastWordOf(s: string): string {
+  return s.trim().split(/\s+/).pop()!;
 }
 
 // ------------------------------------------------------------------ compiled vocabulary
@@ -266,6 +360,14 @@ const UNIT_SUFFIX_RE = new RegExp(
 );
 const CURRENCY_SUFFIX_RE = new RegExp(`${WS0}(${alt(CURRENCY_SUFFIX_WORDS)})`, 'iuy');
 const CURRENCY_PREFIX_LAST = new Set(ALL_CURRENCY_PREFIXES.map((p) => p.slice(-1).toLowerCase()));
+/**
+ * Whether a currency prefix may end right before the whitespace before `at` (CURRENCY_PREFIX_RE needs one there):
+ * the pattern is tried only then, not after every "and", "of" or "is" of a page that ends in a prefix's last letter.
+ */
+const CURRENCY_PREFIX_ENDINGS = new WordEndings(ALL_CURRENCY_PREFIXES);
+function mayFollowCurrencyPrefix(text: string, at: number): boolean {
+  return CURRENCY_PREFIX_ENDINGS.mayEnd(text, wsStart(text, at, isWsCode));
+}
 function lastNonSpace(text: string, at: number): string {
   let i = at - 1;
   while (i >= 0 && isSpaceCode(text.charCodeAt(i))) i--;
@@ -278,19 +380,31 @@ const CURRENCY_PREFIX_RE = new RegExp(
 
 const QUALS = new Map<string, { bound: Bound; exclusive: boolean; amountsOnly: boolean }>();
 for (const q of LEX.qualifiers) QUALS.set(norm(q.text), { bound: q.bound, exclusive: q.exclusive ?? false, amountsOnly: q.amounts_only ?? false });
-const QUAL_RE = new RegExp(
-  `(${LEX.qualifiers
-    .slice()
-    .sort((a, b) => b.text.length - a.text.length)
-    .map((q) => (q.not_after?.length ? `(?<!(?<![\\p{L}])(?:${q.not_after.map(esc).join('|')})${WS1})` : '') + leftBounded(q.text))
-    .join('|')})${WS0}$`,
-  'iu',
-);
+/** each qualifier as a pattern (longest first), with the last word of its text */
+const QUAL_ALTS = LEX.qualifiers
+  .slice()
+  .sort((a, b) => b.text.length - a.text.length)
+  .map((q) => ({
+    last: lastWordOf(q.text),
+    src: (q.not_after?.length ? `(?<!(?<![\\p{L}])(?:${q.not_after.map(esc).join('|')})${WS1})` : '') + leftBounded(q.text),
+  }));
+/**
+ * The qualifier pattern for the text before a number whose last token (lower-cased) is `tok`: the qualifiers whose
+ * last word may end that token (or is longer than it), in the order of the pattern of them all, ending the text;
+ * null when none may. Fewer alternatives than all qualifiers give the same leftmost match, since only these can
+ * end where the token ends.
+ */
+const qualPatternFor = memoByWord((tok: string): RegExp | null => {
+  const alts = QUAL_ALTS.filter((q) => q.last.length > tok.length || mayEndWith(tok, tok.length, q.last));
+  return alts.length ? new RegExp(`(${alts.map((q) => q.src).join('|')})${WS0}$`, 'iu') : null;
+});
 /** what the token before a number must be for a qualifier to be possible (see qualifierBefore) */
 const QUAL_LAST_WORDS = new Set(
   LEX.qualifiers.filter((q) => /^[\x20-\x7e]+$/.test(q.text)).map((q) => norm(q.text).split(' ').pop()!.replace(/^.*[\s]/, '')),
 );
 const QUAL_CJK = LEX.qualifiers.filter((q) => !/^[\x20-\x7e]+$/.test(q.text)).map((q) => q.text);
+/** the last characters of QUAL_CJK: a token ends with one of them only if it ends in one of these */
+const QUAL_CJK_LAST = new Set(QUAL_CJK.map((q) => q.charCodeAt(q.length - 1)));
 /** longest qualifier with its "not_after" word and line-break slack */
 const QUAL_MAX_LEN = Math.max(...LEX.qualifiers.map((q) => q.text.length + Math.max(0, ...(q.not_after ?? []).map((w) => w.length + 1)))) + 16;
 const POST_QUALS = new Map<string, { bound: Bound; exclusive: boolean }>();
@@ -306,6 +420,8 @@ const RATE_BASE_RE = new RegExp(`^(?:${alt(LEX.rate_per_10k.bases)})`, 'iu');
  * punctuation; a page break with its page number may fall between them ("every ten thousand\f3\nprofessionals")
  */
 const GAP = '(?:\\s*(?:\\d{1,4}[ \\t]*\\n\\s*)?\\f\\s*(?:\\d{1,4}[ \\t]*\\n)?\\s*|\\s+)';
+/** the first word of a rate base: RATE_BEFORE_RE needs one, and most stretches before a count hold none */
+const RATE_BASE_FIRST_RE = new RegExp(`(?:${alt(LEX.rate_per_10k.bases.map((b) => b.trim().split(/\s+/)[0]!), esc)})`, 'iu');
 const RATE_BEFORE_RE = new RegExp(
   `(?:^|\\s)(?:${alt(LEX.rate_per_10k.links)})${WS1}(?:${alt(LEX.rate_per_10k.bases)})(?:${GAP}[A-Za-z][\\w-]*){1,3}\\s+$`,
   'iu',
@@ -400,6 +516,7 @@ const MONTH_ALT = [...new Set(LEX.months.flatMap((m) => [m, m.toUpperCase()]))]
   .join('|');
 // months are always capitalised in English, so "may" the verb never matches (no i flag here)
 const MONTH = `(?<![A-Za-z])(?:${MONTH_ALT})(?![A-Za-z])`;
+const MONTH_RE = new RegExp(MONTH, 'gu');
 const SP = '[ \\t\\u00a0\\r\\n]+';
 const DAY = '(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?';
 const YEAR4 = '(?:1[5-9]|20)\\d{2}';
@@ -424,6 +541,54 @@ interface SkipPattern {
    * starts only there, so only there is it tried (sticky), not at every position of the page.
    */
   lineStart?: string;
+  /**
+   * The positions where a match may start (every one where one does, in order), from what the page's index holds:
+   * the pattern is tried only there (sticky), not at every position of the page.
+   */
+  startsAt?: (text: string, index: PageIndex) => number[];
+  /**
+   * `re` (an alternation) as its alternatives, each a global pattern searched for on its own: a long alternation of
+   * unlike shapes is tried at every position of the page, each alternative finds its own first character faster.
+   * Merged, the earliest match wins, the first alternative on a tie: what `re` finds.
+   */
+  anyOf?: RegExp[];
+}
+
+/** Positions several patterns start from, each found once per page when first asked for. */
+class PageIndex {
+  private months: number[] | null = null;
+  constructor(private readonly text: string) {}
+  /** where a month name (MONTH) matches */
+  monthStarts(): number[] {
+    if (!this.months) {
+      this.months = [];
+      MONTH_RE.lastIndex = 0;
+      for (let m = MONTH_RE.exec(this.text); m; m = MONTH_RE.exec(this.text)) this.months.push(m.index);
+    }
+    return this.months;
+  }
+}
+
+/** the characters a day-before-month date holds between its first digit and the month: digits, st/nd/rd/th, "of", dashes, spaces */
+const isDayMonthGapCode = (u: number): boolean =>
+  (u >= 48 && u <= 57) || u === 115 || u === 116 || u === 110 || u === 100 || u === 114 || u === 104 || u === 111 || u === 102 || u === 45 || u === 0x2013 || isSpaceCode(u);
+/**
+ * Where a date written day first ("12 May", "3-5 of June 2020") may start: a digit run's start in the stretch of
+ * such characters right before a month name.
+ */
+function dayBeforeMonthStarts(text: string, index: PageIndex): number[] {
+  const out: number[] = [];
+  for (const m of index.monthStarts()) {
+    let i = m;
+    while (i > 0 && isDayMonthGapCode(text.charCodeAt(i - 1))) i--;
+    for (let j = i; j < m; j++) if (isDigitCode(text.charCodeAt(j)) && (j === 0 || !isDigitCode(text.charCodeAt(j - 1)))) out.push(j);
+  }
+  return sortedUnique(out);
+}
+const isDigitCode = (u: number): boolean => u >= 48 && u <= 57;
+function sortedUnique(a: number[]): number[] {
+  a.sort((x, y) => x - y);
+  return a.filter((x, i) => i === 0 || x !== a[i - 1]);
 }
 
 const stickyCopies = new WeakMap<RegExp, RegExp>();
@@ -455,7 +620,23 @@ function lineStarts(text: string, chars: string): { after(from: number): number 
 }
 
 const PRODUCT_ALT = LEX.product_patterns.join('|');
+const productPattern = (alternatives: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'gu');
+/** the product patterns one by one (unless one refers to a group: group numbers change when they are split) */
+const PRODUCT_SPLIT = LEX.product_patterns.some((p) => /\\(?:[1-9]|k<)/.test(p)) ? undefined : LEX.product_patterns.map(productPattern);
 const NAME_PREFIX_ALT = alt(LEX.name_prefixes, (s) => esc(s));
+const namePrefixPattern = (prefixAlt: string) => new RegExp(`(?<![\\p{L}])(?:${prefixAlt})${HS}*\\d+(?:[.-]\\d+)*(?!\\d|,\\d)`, 'gu');
+/**
+ * The name-prefix pattern as two: the capitalised prefixes, and the others ("page"). One lower-case first letter in
+ * the alternation makes it try nearly every word of a page (3 + 2 ms apart against 14 together on the 4 MB page).
+ * No position can start a prefix of both (the pattern is case-sensitive), so the earliest match of the two is the
+ * pattern's.
+ */
+const NAME_PREFIX_SPLIT = [
+  LEX.name_prefixes.filter((w) => /^[A-Z]/.test(w)),
+  LEX.name_prefixes.filter((w) => !/^[A-Z]/.test(w)),
+]
+  .filter((group) => group.length > 0)
+  .map((group) => namePrefixPattern(alt(group, (s) => esc(s))));
 const PHONE_LABEL_ALT = alt(LEX.phone_labels, (s) => esc(s));
 const REG_LABEL_ALT = alt(LEX.registration_labels, (s) => esc(s).replace(/ /g, '\\s*'));
 const COPY_ALT = alt(LEX.copyright_markers, (s) => esc(s));
@@ -515,12 +696,17 @@ const SKIP_PATTERNS: SkipPattern[] = [
   { re: MONTH_RANGE_RE, reason: 'month_range' },
   { re: MONTH_ALONE_RE, reason: 'date' },
   { re: /(?<![\d.,-])\d{2,4}(?:-\d{2,4}){2,}(?![\d-])/gu, reason: 'phone' },
-  { re: new RegExp(`(?<![\\d.,])${DAY}(?:\\s*[-–]\\s*${DAY})?${SP}(?:of${SP})?${MONTH},?${SP}${YEAR4}(?!\\d)`, 'gu'), reason: 'date' },
-  { re: new RegExp(`${MONTH}${SP}${DAY}(?:\\s*[-–]\\s*${DAY})?,?${SP}${YEAR4}(?!\\d)`, 'gu'), reason: 'date' },
+  // (the patterns with a month name are tried only where one is, or right before one)
+  {
+    re: new RegExp(`(?<![\\d.,])${DAY}(?:\\s*[-–]\\s*${DAY})?${SP}(?:of${SP})?${MONTH},?${SP}${YEAR4}(?!\\d)`, 'gu'),
+    reason: 'date',
+    startsAt: dayBeforeMonthStarts,
+  },
+  { re: new RegExp(`${MONTH}${SP}${DAY}(?:\\s*[-–]\\s*${DAY})?,?${SP}${YEAR4}(?!\\d)`, 'gu'), reason: 'date', startsAt: (_, index) => index.monthStarts() },
   // "May 1988": a month and a year is a year reference
-  { re: new RegExp(`${MONTH},?${SP}${YEAR4}(?!\\d|[,.]\\d)`, 'gu'), reason: 'year' },
-  { re: new RegExp(`${MONTH}${SP}${DAY}(?![\\d.,]\\d|\\d)`, 'gu'), reason: 'date' },
-  { re: new RegExp(`(?<![\\d.,])${DAY}${SP}(?:of${SP})?${MONTH}`, 'gu'), reason: 'date' },
+  { re: new RegExp(`${MONTH},?${SP}${YEAR4}(?!\\d|[,.]\\d)`, 'gu'), reason: 'year', startsAt: (_, index) => index.monthStarts() },
+  { re: new RegExp(`${MONTH}${SP}${DAY}(?![\\d.,]\\d|\\d)`, 'gu'), reason: 'date', startsAt: (_, index) => index.monthStarts() },
+  { re: new RegExp(`(?<![\\d.,])${DAY}${SP}(?:of${SP})?${MONTH}`, 'gu'), reason: 'date', startsAt: dayBeforeMonthStarts },
   { re: /(?<![\d.,])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?![\d:])/gu, reason: 'date' },
   // dotted version or section numbers ("1.2.3", "v2.0.1") are labels, not quantities
   { re: /(?<![\d.,])\d+(?:\.\d+){2,}(?![\d])/gu, reason: 'code' },
@@ -542,7 +728,7 @@ const SKIP_PATTERNS: SkipPattern[] = [
   { re: new RegExp(`(?:${REG_LABEL_ALT})[^\\s\\d]{0,3}\\d[\\d-]*`, 'gu'), reason: 'registration_number' },
   { re: /(?<![\d.,])\d{8,}(?![\d]|[.,]\d)/gu, reason: 'registration_number' },
   { re: /(?<![\d.,])\d+(?:st|nd|rd|th)(?![A-Za-z])/giu, reason: 'ordinal' },
-  { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${PRODUCT_ALT})(?![\\p{L}\\p{N}])`, 'gu'), reason: 'product_name' },
+  { re: productPattern(PRODUCT_ALT), reason: 'product_name', anyOf: PRODUCT_SPLIT },
   // rankings, indices and lists named with a number ("Fortune 500", "Top 100"): the vocabulary's names
   // (a Latin letter or a digit may not precede one; a Han character may: "多家世界500强")
   { re: new RegExp(`(?<![A-Za-z0-9])(?:${NAMES_ALT})(?!\\p{N}|[.,]\\d)`, 'gu'), reason: 'part_of_name' },
@@ -554,7 +740,7 @@ const SKIP_PATTERNS: SkipPattern[] = [
     reason: 'part_of_name',
     accept: (m) => !CURRENCY_PREFIX.has(norm(m[0].slice(0, m[0].lastIndexOf('-')))),
   },
-  { re: new RegExp(`(?<![\\p{L}])(?:${NAME_PREFIX_ALT})${HS}*\\d+(?:[.-]\\d+)*(?!\\d|,\\d)`, 'gu'), reason: 'part_of_name' },
+  { re: namePrefixPattern(NAME_PREFIX_ALT), reason: 'part_of_name', anyOf: NAME_PREFIX_SPLIT },
   {
     // "1. Strengthening", "2) Improving": a small number opening a line, then a capitalised word
     re: /(?<=^|[\n\f])[ \t]*(\(?\d{1,2}[.)])(?=[ \t]+[\p{Lu}“"])/gdu,
@@ -613,6 +799,11 @@ const RANGE_BACK_RE = new RegExp(
 );
 /** what RANGE_BACK_RE ends in: a range joiner, then spaces */
 const RANGE_JOINER_END = new RegExp(`(?:${alt(LEX.range_joiners, esc)})${HS}*$`, 'iu');
+/** whether a range joiner may end right before the spaces before `at` (RANGE_JOINER_END needs one there) */
+const RANGE_JOINER_ENDINGS = new WordEndings(LEX.range_joiners);
+function mayFollowRangeJoiner(text: string, at: number): boolean {
+  return RANGE_JOINER_ENDINGS.mayEnd(text, wsStart(text, at, isHsCode));
+}
 const LIST_END_RE = /^\s+(?:and|or|&)\s+\d/u;
 const NUMBER_RE = new RegExp(`(?<!\\d|\\d[.,])(?:${INDIAN_GROUPS}|\\d{1,3}(?:(?:,|, )\\d{3}(?!\\d))+|\\d+)(?:\\.\\d+)?(?!\\d)`, 'gu');
 
@@ -654,6 +845,25 @@ const MAX_EXACT_MANTISSA = 2n ** 53n;
 /** 10^0 … 10^22: every one a double holds exactly */
 const EXACT_POWERS = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 function parseDigits(s: string): Decimal {
+  // digits with "," or ", " groups and one decimal point, 15 digits at most (every number of a page, nearly): read
+  // in one pass into a mantissa a double holds exactly, without the intermediate strings of the general path
+  let mant = 0;
+  let digits = 0;
+  let fracDigits = -1;
+  let plain = true;
+  for (let i = 0; i < s.length && plain; i++) {
+    const u = s.charCodeAt(i);
+    if (u >= 48 && u <= 57) {
+      mant = mant * 10 + (u - 48);
+      digits++;
+      if (fracDigits >= 0) fracDigits++;
+    } else if (u === 44) {
+      if (s.charCodeAt(i + 1) === 32) i++;
+      else if (/\s/.test(s[i + 1] ?? '')) plain = false;
+    } else if (u === 46 && fracDigits < 0) fracDigits = 0;
+    else plain = false;
+  }
+  if (plain && digits > 0 && digits <= 15) return { mant: BigInt(mant), exp: fracDigits > 0 ? -fracDigits : 0 };
   const clean = s.replace(/,\s?/g, '');
   const [int, frac = ''] = clean.split('.');
   return { mant: BigInt(`${int}${frac}`), exp: -frac.length };
@@ -672,10 +882,31 @@ function midpoint(a: Decimal, b: Decimal): Decimal {
 const MAX_MAGNITUDE = 1e30;
 /** more digits than a double holds and than MAX_MAGNITUDE allows with any sensible precision */
 const MAX_DIGITS = 40;
+/** /^\d+$/ on text[start, end) (end > start), without the slice */
+function allDigits(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) if (!isDigitCode(text.charCodeAt(i))) return false;
+  return true;
+}
+/** /\d/ on text[start, end), without the slice */
+function hasDigitIn(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (isDigitCode(text.charCodeAt(i))) return true;
+  return false;
+}
+/** /,/ on text[start, end), without the slice */
+function hasCommaIn(text: string, start: number, end: number): boolean {
+  const c = text.indexOf(',', start);
+  return c >= 0 && c < end;
+}
+
 /** a figure whose value or interval is infinite, NaN, beyond MAX_MAGNITUDE, or a non-zero amount that rounds to 0 */
-function representable(f: { value: number; lo: number | null; hi: number | null }, parts: Decimal[]): boolean {
-  for (const x of [f.value, f.lo, f.hi]) if (x !== null && !(Number.isFinite(x) && Math.abs(x) <= MAX_MAGNITUDE)) return false;
-  return parts.every((p) => p.mant === 0n || dec(p) !== 0);
+function representable(f: { value: number; lo: number | null; hi: number | null }, part: Decimal, other?: Decimal): boolean {
+  // (no arrays: asked for every figure of a page)
+  if (!holdable(f.value) || !holdable(f.lo) || !holdable(f.hi)) return false;
+  return (part.mant === 0n || dec(part) !== 0) && (other === undefined || other.mant === 0n || dec(other) !== 0);
+}
+function holdable(x: number | null): boolean {
+  return x === null || (Number.isFinite(x) && Math.abs(x) <= MAX_MAGNITUDE);
 }
 
 /** the value of a word number ("forty-five", "two hundred and ten", "a hundred") */
@@ -731,17 +962,56 @@ const FRACTION_RE = new RegExp(
   `(?<![\\p{L}\\p{N}-])(?:${esc(W.article)}${WS1})?(${alt(Object.keys(LEX.fractions.words))})(?:${WS1}(?:${alt(LEX.fractions.links)}))?(?=${SCALE_RE.source})`,
   'giu',
 );
+const FRACTION_STICKY = new RegExp(FRACTION_RE.source, 'iuy');
+/** each fraction word as its words ("three quarters": three, quarters) */
+const FRACTION_WORD_TOKENS = Object.keys(LEX.fractions.words).map((w) => w.trim().split(/\s+/));
+/** the last word of any fraction word (every one of its occurrences is found: a search from one past the last) */
+const FRACTION_LAST_TOKEN_RE = new RegExp(alt([...new Set(FRACTION_WORD_TOKENS.map((ws) => ws[ws.length - 1]!))], esc), 'giu');
+/**
+ * Where FRACTION_RE may match (every position where it does, in order): the start of a fraction word whose last word
+ * is found in the page, its other words before it over whitespace, or of the article before that. FRACTION_RE,
+ * which opens with an optional one-letter article, is tried at every position of the page otherwise.
+ */
+function fractionStarts(t: string): number[] {
+  const out: number[] = [];
+  FRACTION_LAST_TOKEN_RE.lastIndex = 0;
+  for (let m = FRACTION_LAST_TOKEN_RE.exec(t); m; m = FRACTION_LAST_TOKEN_RE.exec(t)) {
+    const a = m.index;
+    FRACTION_LAST_TOKEN_RE.lastIndex = a + 1;
+    for (const tokens of FRACTION_WORD_TOKENS) {
+      const last = tokens[tokens.length - 1]!;
+      if (!mayEndWith(t, a + last.length, last)) continue;
+      let pos = a;
+      let ok = true;
+      for (let i = tokens.length - 2; i >= 0 && ok; i--) {
+        const e = wsStart(t, pos, isWsCode);
+        if (e === pos || !mayEndWith(t, e, tokens[i]!)) ok = false;
+        else pos = e - tokens[i]!.length;
+      }
+      if (!ok) continue;
+      out.push(pos);
+      const e = wsStart(t, pos, isWsCode);
+      if (e < pos && mayEndWith(t, e, W.article)) out.push(e - W.article.length);
+    }
+  }
+  return sortedUnique(out);
+}
 
 /** "between 150 and 160": the frames that open a range, each with the word joining its ends */
 const RANGE_FRAMES = LEX.range_frames.map((f) => ({
+  openLast: lastWordOf(f.open),
   open: new RegExp(`(?<![\\p{L}])${phrase(f.open)}${WS1}$`, 'iu'),
   join: new RegExp(
     `${WS1}${phrase(f.join)}${WS1}(?:(${alt(ALL_CURRENCY_PREFIXES, (s) => (/^[A-Za-z$]/.test(s) ? `(?<![A-Za-z])${esc(s)}` : esc(s)))})${WS0})?(${NUMBER_BODY})(?!\\d)`,
     'iuy',
   ),
 }));
+const RANGE_FRAME_ENDINGS = new WordEndings(RANGE_FRAMES.map((f) => f.openLast));
 const RANGE_FRAME_MAX = Math.max(0, ...LEX.range_frames.map((f) => f.open.length)) + 12;
 function frameBefore(t: string, at: number): { start: number; join: RegExp } | null {
+  // an opening word ends right before the whitespace before `at`: the patterns are tried only where one may
+  const e = wsStart(t, at, isWsCode);
+  if (e === at || !RANGE_FRAME_ENDINGS.mayEnd(t, e)) return null;
   const from = Math.max(0, at - RANGE_FRAME_MAX);
   const before = t.slice(from, at);
   for (const f of RANGE_FRAMES) {
@@ -809,6 +1079,14 @@ function minorAloneOk(text: string, numberEnd: number, word: string, wordEnd: nu
   return !e.notAfter.some((w) => before.includes(w));
 }
 
+/** /^[ \t]*[:：]/ on the three characters from `q` */
+function colonWithin3(text: string, q: number): boolean {
+  const end = Math.min(text.length, q + 3);
+  let i = q;
+  while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i < end && (text.charCodeAt(i) === 58 || text.charCodeAt(i) === 0xff1a);
+}
+
 function readSuffix(text: string, p: number, currency: Unit | null, single: boolean): Suffix {
   const out: Suffix = { end: p, scaleExp: 0, unit: currency, unitExp: 0, unitWord: null, timeEnd: null, postQual: null };
   SCALE_RE.lastIndex = p;
@@ -868,7 +1146,7 @@ function readSuffix(text: string, p: number, currency: Unit | null, single: bool
       q = WORD_RE.lastIndex;
       if (w.startsWith('(')) continue;
       // "1,530\nEmployees: 410,000": a word before a colon labels what follows, no number before it counts it
-      if (/^[ \t]*[:：]/.test(text.slice(q, q + 3))) break;
+      if (colonWithin3(text, q)) break;
       let cls = nounClass(w);
       // "排名前10名", "第3名": a rank, not people
       if (cls === 'person' && RANK_BEFORE.some((r) => text.slice(Math.max(0, p - 16), p).replace(/[\d.,]+$/u, '').endsWith(r))) break;
@@ -988,7 +1266,7 @@ class Scanner {
 
   skip(start: number, end: number, reason: SkipReason): boolean {
     if (end <= start || !this.free(start, end)) return false;
-    if (!/\d/.test(this.text.slice(start, end))) return false;
+    if (!hasDigitIn(this.text, start, end)) return false;
     this.claim(start, end);
     this.skips.push({ start, end, text: this.text.slice(start, end), reason });
     return true;
@@ -997,6 +1275,7 @@ class Scanner {
   // -------------------------------------------------------------- phase A
   structural(): void {
     const t = this.text;
+    const index = new PageIndex(t);
     for (const p of SKIP_PATTERNS) {
       const take = (m: RegExpExecArray): void => {
         if (p.accept && !p.accept(m, t)) return;
@@ -1007,6 +1286,46 @@ class Scanner {
             : [m.index, m.index + m[0].length];
         if (span) this.skip(span[0], span[1], p.reason);
       };
+      if (p.startsAt) {
+        // tried at each possible start in order, from the end of the last match on: what the global search finds
+        const y = stickyOf(p.re);
+        let from = 0;
+        for (const q of p.startsAt(t, index)) {
+          if (q < from) continue;
+          y.lastIndex = q;
+          const m = y.exec(t);
+          if (!m || m[0].length === 0) continue;
+          take(m);
+          from = q + m[0].length;
+        }
+        continue;
+      }
+      if (p.anyOf) {
+        const res = p.anyOf;
+        // each alternative's next match at or after `from` (undefined: not searched for yet)
+        const next: (RegExpExecArray | null | undefined)[] = res.map(() => undefined);
+        let from = 0;
+        for (;;) {
+          let best = -1;
+          for (let i = 0; i < res.length; i++) {
+            let m = next[i];
+            if (m === undefined || (m !== null && m.index < from)) {
+              res[i]!.lastIndex = from;
+              next[i] = m = res[i]!.exec(t);
+            }
+            if (m && (best < 0 || m.index < next[best]!.index)) best = i;
+          }
+          if (best < 0) break;
+          const m = next[best]!;
+          if (m[0].length === 0) {
+            from = m.index + 1;
+            continue;
+          }
+          take(m);
+          from = m.index + m[0].length;
+        }
+        continue;
+      }
       if (p.lineStart !== undefined) {
         // tried at each line start in order, from the end of the last match on: what the global search finds
         const y = stickyOf(p.re);
@@ -1072,9 +1391,10 @@ class Scanner {
     // ([\p{L}.~]: a letter, a full stop or a tilde)
     while (i >= 0 && tokEnd - i <= 24 && (isLetterAt(t, i) || t.charCodeAt(i) === 46 || t.charCodeAt(i) === 126)) i--;
     const tok = t.slice(i + 1, tokEnd).toLowerCase();
-    if (!QUAL_LAST_WORDS.has(tok) && !QUAL_CJK.some((q) => tok.endsWith(q))) return null;
+    if (!QUAL_LAST_WORDS.has(tok) && !(QUAL_CJK_LAST.has(tok.charCodeAt(tok.length - 1)) && QUAL_CJK.some((q) => tok.endsWith(q)))) return null;
     const from = Math.max(0, at - QUAL_MAX_LEN);
-    const m = QUAL_RE.exec(this.text.slice(from, at));
+    const re = qualPatternFor(tok);
+    const m = re ? re.exec(this.text.slice(from, at)) : null;
     if (!m) return null;
     const q = QUALS.get(norm(m[1]!));
     return q ? { start: from + m.index, ...q } : null;
@@ -1085,26 +1405,10 @@ class Scanner {
     return w ? norm(w) : null;
   }
 
-  addFigure(f: Omit<FigureMatch, 'valueText' | 'pairedWith'>): void {
+  /** (figureAt and rangeFrom build each figure whole: a copy per figure, or an object spread, cost a tenth of the scan) */
+  addFigure(f: FigureMatch): void {
     this.claim(f.start, f.end);
-    // (written out: an object spread per figure was a tenth of the scan)
-    this.figures.push({
-      start: f.start,
-      end: f.end,
-      numberStart: f.numberStart,
-      numberEnd: f.numberEnd,
-      value: f.value,
-      unit: f.unit,
-      unitWord: f.unitWord,
-      bound: f.bound,
-      lo: f.lo,
-      hi: f.hi,
-      loExclusive: f.loExclusive,
-      hiExclusive: f.hiExclusive,
-      rule: f.rule,
-      valueText: this.text.slice(f.start, f.end),
-      pairedWith: null,
-    });
+    this.figures.push(f);
   }
 
   /** builds the figure around a number at [ns, ne) with value d; null when the context says it is none */
@@ -1115,12 +1419,13 @@ class Scanner {
     kind: 'digits' | 'words',
     artefact: boolean,
     bare = false,
-  ): { fig: Omit<FigureMatch, 'valueText' | 'pairedWith'> | null; skip?: { start: number; end: number; reason: SkipReason } } {
+  ): { fig: FigureMatch | null; skip?: { start: number; end: number; reason: SkipReason } } {
     const t = this.text;
     let currency: Unit | null = null;
     let s0 = ns;
     if (kind === 'digits' && !bare) {
-      const cm = CURRENCY_PREFIX_LAST.has(lastNonSpace(t, ns)) ? CURRENCY_PREFIX_RE.exec(t.slice(Math.max(0, ns - 16), ns)) : null;
+      const cm =
+        CURRENCY_PREFIX_LAST.has(lastNonSpace(t, ns)) && mayFollowCurrencyPrefix(t, ns) ? CURRENCY_PREFIX_RE.exec(t.slice(Math.max(0, ns - 16), ns)) : null;
       if (cm) {
         currency = CURRENCY_PREFIX.get(norm(cm[1]!)) ?? null;
         if (currency) s0 = ns - (cm[0].length);
@@ -1128,7 +1433,7 @@ class Scanner {
         // the high end of "$3-4 billion" carries the currency stated before the low end
         // (only after a range joiner: most numbers have none, and the full pattern is tried at every position)
         const back = t.slice(Math.max(0, ns - 40), ns);
-        const rb = RANGE_JOINER_END.test(back) ? RANGE_BACK_RE.exec(back) : null;
+        const rb = mayFollowRangeJoiner(t, ns) && RANGE_JOINER_END.test(back) ? RANGE_BACK_RE.exec(back) : null;
         if (rb) currency = CURRENCY_PREFIX.get(norm(rb[1]!)) ?? null;
       }
     }
@@ -1149,13 +1454,16 @@ class Scanner {
       } else if (r) return r;
     }
     // "Windows 11", "Zone 3": a capitalised word inside a sentence names the bare number after it
-    if (!bare && kind === 'digits' && !fromTo && !currency && !suf.unit && !suf.scaleExp && !suf.postQual && /^\d{1,3}$/.test(t.slice(ns, ne)) && !timeNounAt(t, ne)) {
+    if (!bare && kind === 'digits' && !fromTo && !currency && !suf.unit && !suf.scaleExp && !suf.postQual && ne - ns <= 3 && allDigits(t, ns, ne) && !timeNounAt(t, ne)) {
       const nameStart = capitalisedNameBefore(t, ns);
       if (nameStart !== null && !this.qualifierBefore(ns)) return { fig: null, skip: { start: nameStart, end: ne, reason: 'part_of_name' } };
     }
     if (suf.timeEnd !== null && !suf.unit) return { fig: null, skip: { start: ns, end: suf.timeEnd, reason: 'time_span' } };
     // the rate base stated before the number: "for every thousand residents there are 4.2 doctors"
-    if (suf.unit === 'count' && suf.unitWord && RATE_BEFORE_RE.test(t.slice(Math.max(0, ns - 80), ns))) suf = { ...suf, unit: 'per_10k' };
+    if (suf.unit === 'count' && suf.unitWord) {
+      const before = t.slice(Math.max(0, ns - 80), ns);
+      if (RATE_BASE_FIRST_RE.test(before) && RATE_BEFORE_RE.test(before)) suf = { ...suf, unit: 'per_10k' };
+    }
     const prev = this.prevWord(s0);
     if (prev && DENOMINATOR_WORDS.has(prev) && !currency) {
       return { fig: null, skip: RATE_BASE_RE.test(t.slice(ns, ne)) ? { start: ns, end: ne, reason: 'rate_base' } : undefined };
@@ -1164,7 +1472,7 @@ class Scanner {
     // "the city passed 12 measures": a verb that bounds an amount names an act when a counted thing follows
     const qual = qualBefore?.amountsOnly && suf.unit === 'count' && suf.unitWord ? null : qualBefore;
     const scaled = suf.scaleExp !== 0;
-    if (kind === 'digits' && d.exp === 0 && !artefact && !scaled && !suf.unit && !/,/.test(t.slice(ns, ne))) {
+    if (kind === 'digits' && d.exp === 0 && !artefact && !scaled && !suf.unit && !hasCommaIn(t, ns, ne)) {
       const v = Number(d.mant);
       if (v >= LEX.years.min && v <= LEX.years.max && ne - ns === 4) {
         return { fig: null, skip: { start: ns, end: ne, reason: 'year' } };
@@ -1214,7 +1522,7 @@ class Scanner {
           ? 'grammar.thousands_space_artifact'
           : ruleFor(unit, suf.scaleExp);
     const iv = interval(value, unit, scaled, bound, bq?.exclusive ?? false);
-    const fig = {
+    const fig: FigureMatch = {
       start,
       end,
       numberStart: ns,
@@ -1228,8 +1536,10 @@ class Scanner {
       loExclusive: iv.loExclusive,
       hiExclusive: iv.hiExclusive,
       rule,
+      valueText: t.slice(start, end),
+      pairedWith: null,
     };
-    if (!representable(fig, [value])) return { fig: null, skip: { start: ns, end: ne, reason: 'not_representable' } };
+    if (!representable(fig, value)) return { fig: null, skip: { start: ns, end: ne, reason: 'not_representable' } };
     return { fig };
   }
 
@@ -1246,7 +1556,7 @@ class Scanner {
     d: Decimal,
     currency: Unit | null,
     low: Suffix,
-  ): { fig: Omit<FigureMatch, 'valueText' | 'pairedWith'> | null; skip?: { start: number; end: number; reason: SkipReason } } | 'time_span' | 'from' | null {
+  ): { fig: FigureMatch | null; skip?: { start: number; end: number; reason: SkipReason } } | 'time_span' | 'from' | null {
     const t = this.text;
     const isYear = (s: string) => /^\d{4}$/.test(s) && Number(s) >= LEX.years.min && Number(s) <= LEX.years.max;
     const frame = frameBefore(t, s0);
@@ -1301,7 +1611,7 @@ class Scanner {
     const qual = this.qualifierBefore(frame ? frame.start : s0);
     // an approximate qualifier belongs to the range ("about 150-160"); a bound ("more than 5-10") does not fit one
     const start = qual?.bound === 'approx' ? qual.start : frame ? frame.start : s0;
-    const fig = {
+    const fig: FigureMatch = {
       start,
       end: high.end,
       numberStart: ns,
@@ -1309,14 +1619,16 @@ class Scanner {
       value: dec(midpoint(lowVal, highVal)),
       unit,
       unitWord: high.unitWord ?? low.unitWord,
-      bound: 'approx' as const,
+      bound: 'approx',
       lo,
       hi,
       loExclusive: false,
       hiExclusive: false,
       rule: 'grammar.range',
+      valueText: t.slice(start, high.end),
+      pairedWith: null,
     };
-    if (!representable(fig, [lowVal, highVal])) return { fig: null, skip: { start: ns, end: highEnd, reason: 'not_representable' } };
+    if (!representable(fig, lowVal, highVal)) return { fig: null, skip: { start: ns, end: highEnd, reason: 'not_representable' } };
     return { fig };
   }
 
@@ -1374,10 +1686,16 @@ class Scanner {
   /** "half a million", "three quarters of a billion": read before the digits and word numbers (which would take "a million") */
   fractions(): void {
     const t = this.text;
-    FRACTION_RE.lastIndex = 0;
-    for (let m = FRACTION_RE.exec(t); m; m = FRACTION_RE.exec(t)) {
+    // tried where it may start, in order, from the end of the last match on: what the global search finds
+    let from = 0;
+    for (const q of fractionStarts(t)) {
+      if (q < from) continue;
+      FRACTION_STICKY.lastIndex = q;
+      const m = FRACTION_STICKY.exec(t);
+      if (!m) continue;
       let ns = m.index;
       const ne = ns + m[0].length;
+      from = ne;
       const v = FRACTIONS.get(norm(m[1]!));
       if (v === undefined || !this.free(ns, ne)) continue;
       let d = parseDigits(String(v));
@@ -1391,8 +1709,9 @@ class Scanner {
       }
       const r = this.figureAt(ns, ne, d, 'words', false);
       if (r.fig && r.fig.rule === 'grammar.word_number' && this.free(r.fig.start, r.fig.end)) {
-        this.addFigure({ ...r.fig, rule: 'grammar.fraction' });
-        FRACTION_RE.lastIndex = Math.max(FRACTION_RE.lastIndex, r.fig.end);
+        r.fig.rule = 'grammar.fraction';
+        this.addFigure(r.fig);
+        from = Math.max(from, r.fig.end);
       }
     }
   }

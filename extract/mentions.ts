@@ -85,6 +85,8 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
 
   // Figures in page furniture (navigation, running headers, footers) are recorded as skips, not mentions.
   const kept: number[] = [];
+  // the region of each kept figure, found once (it is published with the mention)
+  const keptRegions: RegionKind[] = [];
   scan.figures.forEach((f, i) => {
     const kind = regionAt(layer, f.numberStart);
     // (a value no table can hold never gets here: the grammar skips it as not_representable, extract/figures.ts)
@@ -100,7 +102,10 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
         text: text.slice(digits.start, digits.end),
         reason: `not_content:${kind}`,
       });
-    } else kept.push(i);
+    } else {
+      kept.push(i);
+      keptRegions.push(kind);
+    }
   });
 
   const figures = kept.map((i) => scan.figures[i]!);
@@ -122,10 +127,12 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
 
   // "15.3 trillion yuan ($2.1 trillion) in sales": the two currencies state one figure, so what
   // one of them was read as (metric, subject, period) holds for the other where that one found nothing
-  const keptIndex = new Map(kept.map((scanIndex, k) => [scanIndex, k]));
+  // (an array, not a Map of pairs: a page has tens of thousands of figures)
+  const keptIndex = new Int32Array(scan.figures.length).fill(-1);
+  kept.forEach((scanIndex, k) => (keptIndex[scanIndex] = k));
   figures.forEach((f, k) => {
-    const other = f.pairedWith === null ? undefined : keptIndex.get(f.pairedWith);
-    if (other === undefined) return;
+    const other = f.pairedWith === null ? -1 : keptIndex[f.pairedWith]!;
+    if (other < 0) return;
     const a = contexts[k]!;
     const b = contexts[other]!;
     let shared = false;
@@ -135,14 +142,13 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
     if (shared) a.rule = `${a.rule};paired(from the same figure in the other currency)`;
   });
 
-  const ids = figures.map((f) => {
-    const cp = index.spanToCodePoints(f);
-    return mentionId(meta.sha256, cp.start, cp.end);
-  });
+  // each figure's place (code points, page, bytes) found once: its id and its mention both need it
+  const places = figures.map(place);
+  const ids = places.map((p) => mentionId(meta.sha256, p.cp.start, p.cp.end));
 
   const mentions: Mention[] = figures.map((f, k) => {
     const ctx = contexts[k]!;
-    const p = place(f);
+    const p = places[k]!;
     // "fell 3.2 percent": the growth rate is -3.2; its interval flips, and "more than" a fall is a bound below
     const flip = ctx.negative;
     const value = flip ? -f.value : f.value;
@@ -177,8 +183,8 @@ export function extractMentions(layer: TextLayer, meta: SourceMeta, lexicon: Lex
       period: ctx.period,
       period_basis: ctx.periodBasis,
       is_target: ctx.isTarget,
-      paired_mention_id: f.pairedWith === null ? null : ids[keptIndex.get(f.pairedWith) ?? -1] ?? null,
-      region: regionAt(layer, f.numberStart),
+      paired_mention_id: f.pairedWith === null ? null : ids[keptIndex[f.pairedWith]!] ?? null,
+      region: keptRegions[k]!,
       rule: `${f.rule};${ctx.rule}`,
       extractor_version: version,
     };
