@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PageMatches, patternWork, readContexts, searchRange, type FigureContext, type FigureRef } from './context.js';
+import { metricPhraseSearch, PageMatches, patternWork, readContexts, searchRange, type FigureContext, type FigureRef } from './context.js';
 import { loadLexicon } from './lexicon.js';
 import type { Region } from './textLayer.js';
 
@@ -827,5 +827,35 @@ describe('patterns searched once per page (PageMatches)', () => {
     expect(small.page).toBeGreaterThan(0);
     expect(large).toEqual(small);
     expect(large.fallback).toBe(0);
+  });
+});
+
+describe('metric phrases found from their literal starts (phraseOccurrences)', () => {
+  it('finds what a search of each phrase finds, at every pair of ends: words split by any whitespace, hyphens missing or broken, apostrophes, cases, {region} (text written for the test)', () => {
+    // phrases sharing a first word, a {region} after it, hyphens and apostrophes inside, a letter with a case
+    // partner beyond ASCII, a Chinese phrase; places with and without "the", hyphens, a space, such a letter
+    const phrases = ['of national GDP', 'of the national R&D', 'of {region} GDP', 'of {region} total export', 'high-tech zones', 'hi-tech zones', "the park's revenue", 'output of Ürümqi', 'Ürümqi output', '营业收入', 'R&D spending', 'of {region}'];
+    const places = ['Lakeshire', 'Nei Mongol', 'Jing-Jin-Ji', 'Ürümqi', 'national total', "'Quarry Bay"];
+    const text =
+      'Of National GDP, of  national\nGDP and of the national R&D; of Lakeshire GDP, of the Lakeshire’s GDP, of ÜRÜMQI GDP, ' +
+      'of Nei \n Mongol total exports, of Jing‑Jin‑Ji GDP, of national total export. High-tech zones, hitech zones, hi-\ntech zones, ' +
+      'hi‐tech zones, high -tech zones, highest-tech zones. The park’s revenue, the park\'s revenues, the parks revenue. Output of ürümqi, ' +
+      "ÜRÜMQI OUTPUT, xÜrümqi output; 营业收入56亿元; R&D spendings, R&Dspending; of 'Quarry Bay GDP, of the 'Quarry  Bay export, of Lakeshire";
+    const { patterns, search } = metricPhraseSearch(phrases, places);
+    let found = 0;
+    for (let from = 0; from <= text.length; from++) {
+      for (let to = from; to <= text.length; to++) {
+        const own = patterns.flatMap((re, phrase) => searchRange(re, text, from, to).map((sp) => ({ phrase, ...sp })));
+        const got = search(text, from, to);
+        found += own.length;
+        if (got.length !== own.length || got.some((g, k) => g.phrase !== own[k]!.phrase || g.start !== own[k]!.start || g.end !== own[k]!.end)) {
+          expect({ from, to, got }).toEqual({ from, to, got: own });
+        }
+      }
+    }
+    // (the whole text holds a match of most phrases: the comparison is not one of empty lists)
+    const whole = search(text, 0, text.length);
+    expect(new Set(whole.map((g) => phrases[g.phrase])).size).toBeGreaterThanOrEqual(phrases.length - 1);
+    expect(found).toBeGreaterThan(0);
   });
 });

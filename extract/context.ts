@@ -249,19 +249,28 @@ function firstBy<T>(xs: readonly T[], key: (x: T) => string | null): Map<string,
   return out;
 }
 
+/** what a {region} in a metric phrase matches: any place's alias, with or without "the" and "'s" */
+function regionAltOf(aliases: readonly string[]): string {
+  return `(?:(?:the\\s+)?(?:${alternation(aliases)})(?:['’]s)?)`;
+}
+
+function metricPhraseSource(phrase: string, regionAlt: string): string {
+  // a final plural is optional: "visitor count" also reads "Visitor counts"
+  // Chinese phrases take no plural and may be followed directly by the number ("营业收入56.6万亿元")
+  const cjkEnd = isHan(phrase.at(-1));
+  return `${BEFORE}(?:${phraseSource(phrase, regionAlt)})${cjkEnd ? '' : `(?:s|es)?${AFTER}`}`;
+}
+
 function compile(lex: Lexicon): Compiled {
   const hit = compiledCache.get(lex);
   if (hit) return hit;
   const regionAliases = lex.subjects.filter((s) => s.role === 'place').flatMap((s) => s.aliases);
-  const regionAlt = `(?:(?:the\\s+)?(?:${alternation(regionAliases)})(?:['’]s)?)`;
+  const regionAlt = regionAltOf(regionAliases);
   const metricPhrases: MetricPhrase[] = [];
   for (const m of lex.metrics) {
     const entries: [string, boolean][] = [...m.synonyms.map((s): [string, boolean] => [s, false]), ...m.nouns.map((s): [string, boolean] => [s, true])];
     for (const [phrase, noun] of entries) {
-      // a final plural is optional: "visitor count" also reads "Visitor counts"
-      // Chinese phrases take no plural and may be followed directly by the number ("营业收入56.6万亿元")
-      const cjkEnd = isHan(phrase.at(-1));
-      const src = `${BEFORE}(?:${phraseSource(phrase, regionAlt)})${cjkEnd ? '' : `(?:s|es)?${AFTER}`}`;
+      const src = metricPhraseSource(phrase, regionAlt);
       metricPhrases.push({ metric: m, phrase, noun, re: new RegExp(src, 'gi'), sticky: new RegExp(src, 'iy') });
     }
   }
@@ -522,17 +531,22 @@ export function searchRange(re: RegExp, text: string, from: number, to: number):
  * character before is no ASCII letter or digit and the next one or two characters are those literals. The key is
  * taken only from characters the regex can match in one way besides ASCII case ([A-Za-z] are folded to lower
  * case: without the `u` flag no other character matches an ASCII letter), so a phrase is never missed: a phrase
- * without such a key is always searched. Candidates are then searched with the phrase's own regex, as before.
+ * without such a key is always searched. A first word that is all literals is followed by \s+ and the next word's
+ * literals, and so on (the words after it are checked too: many phrases share a first word, "of national GDP",
+ * "of the national R&D", and a sticky search of each at every "of" was most of a sentence's phrase search).
+ * Candidates are then searched with the phrase's own regex, as before.
  */
 interface PhraseIndex {
   /** 1 for the folded code of a character some keyed phrase starts with */
   first: Uint8Array;
   /** folded first two characters (c0 * 65536 + c1) → the phrases with a key that long or longer */
-  byKey2: Map<number, { i: number; key: number[] }[]>;
+  byKey2: Map<number, { i: number; key: number[]; next: number[] }[]>;
   /** folded first character → the phrases whose key is that one character */
   byKey1: Map<number, number[]>;
   /** phrases with no key */
   always: number[];
+  /** how a {region}'s match starts (regionTrieOf); null: keyOfPhrase stops at a {region} */
+  regionTrie: StepTrie | null;
   /** scratch per search: candidate (phrase, position) pairs in the order found (positions ascending) */
   pairPhrase: Int32Array;
   pairAt: Int32Array;
@@ -544,26 +558,150 @@ interface PhraseIndex {
 const foldCode = (u: number) => (u >= 65 && u <= 90 ? u + 32 : u);
 const isAsciiAlnum = (u: number) => (u >= 48 && u <= 57) || (u >= 65 && u <= 90) || (u >= 97 && u <= 122);
 
-function keyOfPhrase(phrase: string): number[] {
-  const first = phrase.trim().split(/\s+/)[0] ?? '';
-  if (first === '{region}') return [];
-  const key: number[] = [];
-  for (let i = 0; i < first.length && key.length < 8; i++) {
-    const ch = first[i]!;
-    // a hyphen may be missing, an apostrophe is a class: neither is a literal
-    if (ch === '-' || ch === "'" || ch === '’') break;
-    const u = ch.charCodeAt(0);
-    // a non-ASCII letter with a case partner matches it too under `i`: no key from it
-    if (u >= 128 && (ch.toUpperCase() !== ch || ch.toLowerCase() !== ch)) break;
-    key.push(foldCode(u));
+/** keyOfPhrase's steps besides a literal (a folded code, >= 0): \s+ between words; a hyphen that may be missing
+ *  ([-\u2010\u2011]?\s*); an apostrophe (['’]) */
+const STEP_GAP = -1;
+const STEP_HYPHEN = -2;
+const STEP_APOSTROPHE = -3;
+/** a {region}: as one of the place aliases starts (PhraseIndex.regionTrie) */
+const STEP_REGION = -4;
+/** a character that matches more than one way besides ASCII case (a non-ASCII letter with a case partner, under
+ *  `i`): one UTF-16 unit, no whitespace or hyphen */
+const STEP_ANY = -5;
+const isHyphenCode = (u: number) => u === 0x2d || u === 0x2010 || u === 0x2011;
+
+/**
+ * What a phrase's match starts with, as steps over the text: its literals (keyed characters, see PhraseIndex) and the
+ * word gaps, hyphens and apostrophes between them, up to the first character that is no key or a {region}. A step
+ * after a gap or hyphen is a literal that no whitespace or hyphen matches, so the gap's extent is fixed and checking
+ * the steps greedily (stepsFollow) is a necessary condition of a match.
+ */
+function keyOfPhrase(phrase: string, regionTrie: StepTrie | null): number[] {
+  const steps: number[] = [];
+  const words = phrase.trim().split(/\s+/);
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w]!;
+    if (w > 0) steps.push(STEP_GAP);
+    if (word === '{region}') {
+      if (regionTrie && w > 0) steps.push(STEP_REGION);
+      break;
+    }
+    for (let i = 0; i < word.length; i++) {
+      const ch = word[i]!;
+      if (ch === '-') steps.push(STEP_HYPHEN);
+      else if (ch === "'" || ch === '’') steps.push(STEP_APOSTROPHE);
+      else {
+        const u = ch.charCodeAt(0);
+        // a non-ASCII letter with a case partner matches it too under `i`: no key from it, only one unit
+        if (u >= 128 && (ch.toUpperCase() !== ch || ch.toLowerCase() !== ch)) steps.push(STEP_ANY);
+        else if ((steps.at(-1) === STEP_GAP || steps.at(-1) === STEP_HYPHEN) && (isSpaceCode(u) || isHyphenCode(u))) return trimSteps(steps.slice(0, -1));
+        else steps.push(foldCode(u));
+      }
+    }
   }
-  return key;
+  return trimSteps(steps);
 }
 
-function phraseIndex(phrases: readonly { phrase: string }[]): PhraseIndex {
-  const ix: PhraseIndex = { first: new Uint8Array(65536), byKey2: new Map(), byKey1: new Map(), always: [], pairPhrase: new Int32Array(256), pairAt: new Int32Array(256) };
+/** steps without a hyphen at their end (it may match nothing); a gap at the end still needs one space */
+function trimSteps(steps: number[]): number[] {
+  while (steps.at(-1) === STEP_HYPHEN) steps.pop();
+  return steps;
+}
+
+/** Whether text from q on (up to `end`) goes as `steps` do (keyOfPhrase; regionTrie: PhraseIndex's). */
+function stepsFollow(text: string, q: number, end: number, steps: readonly number[], regionTrie: StepTrie | null): boolean {
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]!;
+    // (a {region} is the last step)
+    if (step === STEP_REGION) return trieFollows(regionTrie!, text, q, end);
+    q = stepEnd(text, q, end, step);
+    if (q < 0) return false;
+  }
+  return true;
+}
+
+/** Steps (keyOfPhrase) of several phrases as a trie: a node's literal steps by their code, its other steps in a list. */
+interface StepTrie {
+  /** some phrase's steps end here */
+  end: boolean;
+  literals: Map<number, StepTrie>;
+  others: [number, StepTrie][];
+}
+
+/**
+ * The steps a {region}'s match (phrase matching's regionAlt: "the" or none, then a place's alias) starts with, as a
+ * trie, or null when there are no aliases (the alternation then matches nothing at all).
+ */
+function regionTrieOf(aliases: readonly string[]): StepTrie | null {
+  if (aliases.length === 0) return null;
+  const root: StepTrie = { end: false, literals: new Map(), others: [] };
+  for (const alias of aliases) {
+    for (const phrase of [alias, `the ${alias}`]) {
+      let n = root;
+      for (const step of keyOfPhrase(phrase, null)) {
+        let kid = step >= 0 ? n.literals.get(step) : n.others.find(([k]) => k === step)?.[1];
+        if (!kid) {
+          kid = { end: false, literals: new Map(), others: [] };
+          if (step >= 0) n.literals.set(step, kid);
+          else n.others.push([step, kid]);
+        }
+        n = kid;
+      }
+      n.end = true;
+    }
+  }
+  return root;
+}
+
+/** Where one step (not a {region}) taken at q ends, or -1 when the text does not go so. */
+function stepEnd(text: string, q: number, end: number, step: number): number {
+  if (step === STEP_GAP) {
+    if (q >= end || !isSpaceCode(text.charCodeAt(q))) return -1;
+    q++;
+    while (q < end && isSpaceCode(text.charCodeAt(q))) q++;
+    return q;
+  }
+  if (step === STEP_HYPHEN) {
+    if (q < end && isHyphenCode(text.charCodeAt(q))) q++;
+    while (q < end && isSpaceCode(text.charCodeAt(q))) q++;
+    return q;
+  }
+  if (q >= end) return -1;
+  const u = text.charCodeAt(q);
+  if (step === STEP_APOSTROPHE) return u === 0x27 || u === 0x2019 ? q + 1 : -1;
+  if (step === STEP_ANY) return isSpaceCode(u) || isHyphenCode(u) ? -1 : q + 1;
+  return foldCode(u) === step ? q + 1 : -1;
+}
+
+/** Whether text from q on (up to `end`) goes as some phrase of the trie does. */
+function trieFollows(n: StepTrie, text: string, q: number, end: number): boolean {
+  if (n.end) return true;
+  if (q < end) {
+    const kid = n.literals.get(foldCode(text.charCodeAt(q)));
+    if (kid && trieFollows(kid, text, q + 1, end)) return true;
+  }
+  for (const [step, kid] of n.others) {
+    const e = stepEnd(text, q, end, step);
+    if (e >= 0 && trieFollows(kid, text, e, end)) return true;
+  }
+  return false;
+}
+
+function phraseIndex(phrases: readonly { phrase: string }[], regionTrie: StepTrie | null): PhraseIndex {
+  const ix: PhraseIndex = {
+    first: new Uint8Array(65536),
+    byKey2: new Map(),
+    byKey1: new Map(),
+    always: [],
+    regionTrie,
+    pairPhrase: new Int32Array(256),
+    pairAt: new Int32Array(256),
+  };
   phrases.forEach((p, i) => {
-    const key = keyOfPhrase(p.phrase);
+    const steps = keyOfPhrase(p.phrase, regionTrie);
+    let n = 0;
+    while (n < steps.length && steps[n]! >= 0) n++;
+    const key = steps.slice(0, n);
     if (key.length === 0) return void ix.always.push(i);
     ix.first[key[0]!] = 1;
     if (key.length === 1) {
@@ -574,8 +712,9 @@ function phraseIndex(phrases: readonly { phrase: string }[]): PhraseIndex {
     }
     const k = key[0]! * 65536 + key[1]!;
     const list = ix.byKey2.get(k);
-    if (list) list.push({ i, key });
-    else ix.byKey2.set(k, [{ i, key }]);
+    const entry = { i, key, next: steps.slice(n) };
+    if (list) list.push(entry);
+    else ix.byKey2.set(k, [entry]);
   });
   return ix;
 }
@@ -607,11 +746,12 @@ function candidatePairs(ix: PhraseIndex, text: string, s: Span): number {
     const longer = ix.byKey2.get(c0 * 65536 + foldCode(text.charCodeAt(p + 1)));
     if (longer === undefined) continue;
     for (let j = 0; j < longer.length; j++) {
-      const { i, key } = longer[j]!;
+      const { i, key, next } = longer[j]!;
       if (p + key.length > s.end) continue;
       let k = 2;
       while (k < key.length && foldCode(text.charCodeAt(p + k)) === key[k]) k++;
       if (k !== key.length) continue;
+      if (next.length !== 0 && !stepsFollow(text, p + key.length, s.end, next, ix.regionTrie)) continue;
       if (n === ix.pairAt.length) pairRoom(ix);
       ix.pairPhrase[n] = i;
       ix.pairAt[n++] = p;
@@ -638,9 +778,16 @@ const phraseIndexes = new WeakMap<readonly { phrase: string }[], PhraseIndex>();
  * overlap: what a global search of every phrase over the sentence gives. A match starts only at a candidate
  * position, so trying the phrase there (sticky) in order, from the end of its last match on, is that search.
  */
-function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegExp }>(phrases: readonly P[], text: string, s: Span, each: (p: P, sp: Span) => void): void {
+function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegExp }>(
+  phrases: readonly P[],
+  /** the place aliases a {region} in a phrase stands for */
+  regionAliases: () => readonly string[],
+  text: string,
+  s: Span,
+  each: (p: P, sp: Span) => void,
+): void {
   let ix = phraseIndexes.get(phrases);
-  if (!ix) phraseIndexes.set(phrases, (ix = phraseIndex(phrases)));
+  if (!ix) phraseIndexes.set(phrases, (ix = phraseIndex(phrases, regionTrieOf(regionAliases()))));
   const n = candidatePairs(ix, text, s);
   if (n === 0) return;
   // the pairs by phrase, ascending, positions ascending within each (a counting sort: no comparator per sentence)
@@ -681,9 +828,38 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegEx
   }
 }
 
+/**
+ * phraseOccurrences over metric phrases and place aliases given here, as compile() makes their patterns: the matches
+ * of each phrase in [from, to) of a text, phrase by phrase in list order. For tests: they compare it with a search of
+ * each phrase's own pattern (`patterns`).
+ */
+export function metricPhraseSearch(
+  phrases: readonly string[],
+  places: readonly string[],
+): { patterns: RegExp[]; search: (text: string, from: number, to: number) => { phrase: number; start: number; end: number }[] } {
+  const regionAlt = regionAltOf(places);
+  const list = phrases.map((phrase) => {
+    const src = metricPhraseSource(phrase, regionAlt);
+    return { phrase, re: new RegExp(src, 'gi'), sticky: new RegExp(src, 'iy') };
+  });
+  return {
+    patterns: list.map((p) => new RegExp(p.re.source, 'gi')),
+    search: (text, from, to) => {
+      const out: { phrase: number; start: number; end: number }[] = [];
+      phraseOccurrences(list, () => places, text, { start: from, end: to }, (p, sp) => out.push({ phrase: list.indexOf(p), start: sp.start, end: sp.end }));
+      return out;
+    },
+  };
+}
+
+/** the aliases of the places (compile's regionAliases) */
+function placeAliases(c: Compiled): string[] {
+  return c.subjectPhrases.filter((sp) => sp.subject.role === 'place').map((sp) => sp.phrase);
+}
+
 function metricOccurrences(c: Compiled, text: string, s: Span): MetricOcc[] {
   const out: MetricOcc[] = [];
-  phraseOccurrences(c.metricPhrases, text, s, (p, sp) => out.push({ start: sp.start, end: sp.end, metric: p.metric, phrase: p.phrase, noun: p.noun }));
+  phraseOccurrences(c.metricPhrases, () => placeAliases(c), text, s, (p, sp) => out.push({ start: sp.start, end: sp.end, metric: p.metric, phrase: p.phrase, noun: p.noun }));
   return out;
 }
 
