@@ -832,15 +832,17 @@ describe('patterns searched once per page (PageMatches)', () => {
 
 describe('metric phrases found from their literal starts (phraseOccurrences)', () => {
   it('finds what a search of each phrase finds, at every pair of ends: words split by any whitespace, hyphens missing or broken, apostrophes, cases, {region} (text written for the test)', () => {
-    // phrases sharing a first word, a {region} after it, hyphens and apostrophes inside, a letter with a case
-    // partner beyond ASCII, a Chinese phrase; places with and without "the", hyphens, a space, such a letter
-    const phrases = ['of national GDP', 'of the national R&D', 'of {region} GDP', 'of {region} total export', 'high-tech zones', 'hi-tech zones', "the park's revenue", 'output of Ürümqi', 'Ürümqi output', '营业收入', 'R&D spending', 'of {region}'];
+    // phrases sharing a first word, a {region} after it, hyphens and apostrophes inside, a word ending in a hyphen, two
+    // hyphens, a letter with a case partner beyond ASCII, a Chinese phrase; places with and without "the", hyphens, a
+    // space, such a letter
+    const phrases = ['of national GDP', 'of the national R&D', 'of {region} GDP', 'of {region} total export', 'high-tech zones', 'hi-tech zones', "the park's revenue", 'output of Ürümqi', 'Ürümqi output', '营业收入', 'R&D spending', 'of {region}', 'state- level zones', 'R&D--intensity'];
     const places = ['Lakeshire', 'Nei Mongol', 'Jing-Jin-Ji', 'Ürümqi', 'national total', "'Quarry Bay"];
     const text =
       'Of National GDP, of  national\nGDP and of the national R&D; of Lakeshire GDP, of the Lakeshire’s GDP, of ÜRÜMQI GDP, ' +
       'of Nei \n Mongol total exports, of Jing‑Jin‑Ji GDP, of national total export. High-tech zones, hitech zones, hi-\ntech zones, ' +
       'hi‐tech zones, high -tech zones, highest-tech zones. The park’s revenue, the park\'s revenues, the parks revenue. Output of ürümqi, ' +
-      "ÜRÜMQI OUTPUT, xÜrümqi output; 营业收入56亿元; R&D spendings, R&Dspending; of 'Quarry Bay GDP, of the 'Quarry  Bay export, of Lakeshire";
+      "ÜRÜMQI OUTPUT, xÜrümqi output; 营业收入56亿元; R&D spendings, R&Dspending; of 'Quarry Bay GDP, of the 'Quarry  Bay export, of Lakeshire. " +
+      'State- level zones, state-  level zone, state level zones, statelevel zones; R&D--intensity, R&D-intensity, R&D- -intensity, R&Dintensity.';
     const { patterns, search } = metricPhraseSearch(phrases, places);
     let found = 0;
     for (let from = 0; from <= text.length; from++) {

@@ -528,21 +528,19 @@ export function searchRange(re: RegExp, text: string, from: number, to: number):
  * Which of a list of phrases can start where, so that a sentence is searched only for the phrases that can occur in
  * it (a long page is thousands of sentences, the vocabulary hundreds of phrases). Every phrase pattern starts with
  * BEFORE and then its first word's characters as literals, matched case-insensitively: a match starts where the
- * character before is no ASCII letter or digit and the next one or two characters are those literals. The key is
- * taken only from characters the regex can match in one way besides ASCII case ([A-Za-z] are folded to lower
- * case: without the `u` flag no other character matches an ASCII letter), so a phrase is never missed: a phrase
- * without such a key is always searched. A first word that is all literals is followed by \s+ and the next word's
- * literals, and so on (the words after it are checked too: many phrases share a first word, "of national GDP",
- * "of the national R&D", and a sticky search of each at every "of" was most of a sentence's phrase search).
- * Candidates are then searched with the phrase's own regex, as before.
+ * character before is no ASCII letter or digit and the text goes as the phrase's steps (keyOfPhrase: its literals,
+ * taken only from characters the regex can match in one way besides ASCII case, and the word gaps, hyphens,
+ * apostrophes and places between them). The steps are a necessary condition of a match, so a phrase is never
+ * missed; a phrase whose steps do not start with a literal is always searched. Many phrases share their first words
+ * ("of national GDP", "of the national R&D", "of {region} GDP"): the steps of all phrases are one trie, followed once
+ * per position (a sticky search of each phrase sharing a first word, at every "of", was most of a sentence's phrase
+ * search). Candidates are then searched with the phrase's own regex, as before.
  */
 interface PhraseIndex {
   /** 1 for the folded code of a character some keyed phrase starts with */
   first: Uint8Array;
-  /** folded first two characters (c0 * 65536 + c1) → the phrases with a key that long or longer */
-  byKey2: Map<number, { i: number; key: number[]; next: number[] }[]>;
-  /** folded first character → the phrases whose key is that one character */
-  byKey1: Map<number, number[]>;
+  /** the keyed phrases' steps (ids: the phrases whose steps end at a node) */
+  root: StepTrie;
   /** phrases with no key */
   always: number[];
   /** how a {region}'s match starts (regionTrieOf); null: keyOfPhrase stops at a {region} */
@@ -563,7 +561,7 @@ const isAsciiAlnum = (u: number) => (u >= 48 && u <= 57) || (u >= 65 && u <= 90)
 const STEP_GAP = -1;
 const STEP_HYPHEN = -2;
 const STEP_APOSTROPHE = -3;
-/** a {region}: as one of the place aliases starts (PhraseIndex.regionTrie) */
+/** a {region}: as one of the place aliases starts (PhraseIndex.regionTrie); always a phrase's last step */
 const STEP_REGION = -4;
 /** a character that matches more than one way besides ASCII case (a non-ASCII letter with a case partner, under
  *  `i`): one UTF-16 unit, no whitespace or hyphen */
@@ -571,32 +569,37 @@ const STEP_ANY = -5;
 const isHyphenCode = (u: number) => u === 0x2d || u === 0x2010 || u === 0x2011;
 
 /**
- * What a phrase's match starts with, as steps over the text: its literals (keyed characters, see PhraseIndex) and the
- * word gaps, hyphens and apostrophes between them, up to the first character that is no key or a {region}. A step
- * after a gap or hyphen is a literal that no whitespace or hyphen matches, so the gap's extent is fixed and checking
- * the steps greedily (stepsFollow) is a necessary condition of a match.
+ * What a phrase's match starts with, as steps over the text (see PhraseIndex), up to the first {region} (kept when
+ * regionTrie is given and it is not the first word) or the first step the greedy reading below cannot take. A gap or
+ * hyphen is read greedily (all the whitespace, the hyphen if there is one): that is where the regex's own reading
+ * ends when the step after it is a character that no whitespace or hyphen matches, so the steps stop before any
+ * other step after a gap or hyphen.
  */
 function keyOfPhrase(phrase: string, regionTrie: StepTrie | null): number[] {
   const steps: number[] = [];
+  const gapLike = () => steps.at(-1) === STEP_GAP || steps.at(-1) === STEP_HYPHEN;
   const words = phrase.trim().split(/\s+/);
   for (let w = 0; w < words.length; w++) {
     const word = words[w]!;
-    if (w > 0) steps.push(STEP_GAP);
+    if (w > 0) {
+      if (steps.at(-1) === STEP_HYPHEN) return trimSteps(steps);
+      steps.push(STEP_GAP);
+    }
     if (word === '{region}') {
       if (regionTrie && w > 0) steps.push(STEP_REGION);
-      break;
+      return trimSteps(steps);
     }
     for (let i = 0; i < word.length; i++) {
       const ch = word[i]!;
-      if (ch === '-') steps.push(STEP_HYPHEN);
-      else if (ch === "'" || ch === '’') steps.push(STEP_APOSTROPHE);
-      else {
-        const u = ch.charCodeAt(0);
-        // a non-ASCII letter with a case partner matches it too under `i`: no key from it, only one unit
-        if (u >= 128 && (ch.toUpperCase() !== ch || ch.toLowerCase() !== ch)) steps.push(STEP_ANY);
-        else if ((steps.at(-1) === STEP_GAP || steps.at(-1) === STEP_HYPHEN) && (isSpaceCode(u) || isHyphenCode(u))) return trimSteps(steps.slice(0, -1));
-        else steps.push(foldCode(u));
-      }
+      const u = ch.charCodeAt(0);
+      if (ch === '-') {
+        if (gapLike()) return trimSteps(steps);
+        steps.push(STEP_HYPHEN);
+      } else if (ch === "'" || ch === '’') steps.push(STEP_APOSTROPHE);
+      // a non-ASCII letter with a case partner matches it too under `i`: no key from it, only one unit
+      else if (u >= 128 && (ch.toUpperCase() !== ch || ch.toLowerCase() !== ch)) steps.push(STEP_ANY);
+      else if (gapLike() && (isSpaceCode(u) || isHyphenCode(u))) return trimSteps(steps);
+      else steps.push(foldCode(u));
     }
   }
   return trimSteps(steps);
@@ -608,24 +611,51 @@ function trimSteps(steps: number[]): number[] {
   return steps;
 }
 
-/** Whether text from q on (up to `end`) goes as `steps` do (keyOfPhrase; regionTrie: PhraseIndex's). */
-function stepsFollow(text: string, q: number, end: number, steps: readonly number[], regionTrie: StepTrie | null): boolean {
-  for (let k = 0; k < steps.length; k++) {
-    const step = steps[k]!;
-    // (a {region} is the last step)
-    if (step === STEP_REGION) return trieFollows(regionTrie!, text, q, end);
-    q = stepEnd(text, q, end, step);
-    if (q < 0) return false;
-  }
-  return true;
+/**
+ * Steps (keyOfPhrase) of several phrases as a trie: a node's literal steps by their code (codes[k] leads to
+ * kids[k]; ascii[code] too when the node has many), its other steps in a list (otherSteps[k] to others[k]).
+ */
+interface StepTrie {
+  /** the phrases whose steps end here, by their index (a region trie: [0] where an alias's steps end) */
+  ids: number[];
+  codes: number[];
+  kids: StepTrie[];
+  /** (a node with many literal steps, such as a root: its ASCII ones by code; a few are looked through) */
+  ascii: (StepTrie | undefined)[] | null;
+  otherSteps: number[];
+  others: StepTrie[];
 }
 
-/** Steps (keyOfPhrase) of several phrases as a trie: a node's literal steps by their code, its other steps in a list. */
-interface StepTrie {
-  /** some phrase's steps end here */
-  end: boolean;
-  literals: Map<number, StepTrie>;
-  others: [number, StepTrie][];
+const stepNode = (): StepTrie => ({ ids: [], codes: [], kids: [], ascii: null, otherSteps: [], others: [] });
+
+/** the node a literal step of `code` leads to from n */
+function literalKid(n: StepTrie, code: number): StepTrie | undefined {
+  if (n.ascii !== null && code < 128) return n.ascii[code];
+  const codes = n.codes;
+  for (let k = 0; k < codes.length; k++) if (codes[k] === code) return n.kids[k];
+  return undefined;
+}
+
+/** Adds a phrase's steps to a trie, ending at a node that lists `id`. */
+function addSteps(root: StepTrie, steps: readonly number[], id: number): void {
+  let n = root;
+  for (const step of steps) {
+    let kid = step >= 0 ? literalKid(n, step) : n.others[n.otherSteps.indexOf(step)];
+    if (!kid) {
+      kid = stepNode();
+      if (step >= 0) {
+        n.codes.push(step);
+        n.kids.push(kid);
+        if (n.ascii === null && n.codes.length > 8) n.ascii = new Array<StepTrie | undefined>(128).fill(undefined);
+        if (n.ascii !== null) n.codes.forEach((c, k) => c < 128 && (n.ascii![c] = n.kids[k]));
+      } else {
+        n.otherSteps.push(step);
+        n.others.push(kid);
+      }
+    }
+    n = kid;
+  }
+  if (!n.ids.includes(id)) n.ids.push(id);
 }
 
 /**
@@ -634,22 +664,8 @@ interface StepTrie {
  */
 function regionTrieOf(aliases: readonly string[]): StepTrie | null {
   if (aliases.length === 0) return null;
-  const root: StepTrie = { end: false, literals: new Map(), others: [] };
-  for (const alias of aliases) {
-    for (const phrase of [alias, `the ${alias}`]) {
-      let n = root;
-      for (const step of keyOfPhrase(phrase, null)) {
-        let kid = step >= 0 ? n.literals.get(step) : n.others.find(([k]) => k === step)?.[1];
-        if (!kid) {
-          kid = { end: false, literals: new Map(), others: [] };
-          if (step >= 0) n.literals.set(step, kid);
-          else n.others.push([step, kid]);
-        }
-        n = kid;
-      }
-      n.end = true;
-    }
-  }
+  const root = stepNode();
+  for (const alias of aliases) for (const phrase of [alias, `the ${alias}`]) addSteps(root, keyOfPhrase(phrase, null), 0);
   return root;
 }
 
@@ -673,48 +689,54 @@ function stepEnd(text: string, q: number, end: number, step: number): number {
   return foldCode(u) === step ? q + 1 : -1;
 }
 
-/** Whether text from q on (up to `end`) goes as some phrase of the trie does. */
+/** Whether text from q on (up to `end`) goes as some phrase of a region trie does. */
 function trieFollows(n: StepTrie, text: string, q: number, end: number): boolean {
-  if (n.end) return true;
+  if (n.ids.length !== 0) return true;
   if (q < end) {
-    const kid = n.literals.get(foldCode(text.charCodeAt(q)));
+    const kid = literalKid(n, foldCode(text.charCodeAt(q)));
     if (kid && trieFollows(kid, text, q + 1, end)) return true;
   }
-  for (const [step, kid] of n.others) {
-    const e = stepEnd(text, q, end, step);
-    if (e >= 0 && trieFollows(kid, text, e, end)) return true;
+  for (let k = 0; k < n.others.length; k++) {
+    const e = stepEnd(text, q, end, n.otherSteps[k]!);
+    if (e >= 0 && trieFollows(n.others[k]!, text, e, end)) return true;
   }
   return false;
 }
 
+/**
+ * Every phrase whose steps the text goes from q on (up to `end`), from trie node n down: stored as pairs with the
+ * position `at` from pair n on (candidatePairs); the pair count after them.
+ */
+function collectPairs(ix: PhraseIndex, n: StepTrie, text: string, q: number, end: number, at: number, count: number): number {
+  for (let k = 0; k < n.ids.length; k++) {
+    if (count === ix.pairAt.length) pairRoom(ix);
+    ix.pairPhrase[count] = n.ids[k]!;
+    ix.pairAt[count++] = at;
+  }
+  if (q < end) {
+    const kid = literalKid(n, foldCode(text.charCodeAt(q)));
+    if (kid) count = collectPairs(ix, kid, text, q + 1, end, at, count);
+  }
+  for (let k = 0; k < n.others.length; k++) {
+    const step = n.otherSteps[k]!;
+    const kid = n.others[k]!;
+    if (step === STEP_REGION) {
+      if (trieFollows(ix.regionTrie!, text, q, end)) count = collectPairs(ix, kid, text, q, end, at, count);
+      continue;
+    }
+    const e = stepEnd(text, q, end, step);
+    if (e >= 0) count = collectPairs(ix, kid, text, e, end, at, count);
+  }
+  return count;
+}
+
 function phraseIndex(phrases: readonly { phrase: string }[], regionTrie: StepTrie | null): PhraseIndex {
-  const ix: PhraseIndex = {
-    first: new Uint8Array(65536),
-    byKey2: new Map(),
-    byKey1: new Map(),
-    always: [],
-    regionTrie,
-    pairPhrase: new Int32Array(256),
-    pairAt: new Int32Array(256),
-  };
+  const ix: PhraseIndex = { first: new Uint8Array(65536), root: stepNode(), always: [], regionTrie, pairPhrase: new Int32Array(256), pairAt: new Int32Array(256) };
   phrases.forEach((p, i) => {
     const steps = keyOfPhrase(p.phrase, regionTrie);
-    let n = 0;
-    while (n < steps.length && steps[n]! >= 0) n++;
-    const key = steps.slice(0, n);
-    if (key.length === 0) return void ix.always.push(i);
-    ix.first[key[0]!] = 1;
-    if (key.length === 1) {
-      const list = ix.byKey1.get(key[0]!);
-      if (list) list.push(i);
-      else ix.byKey1.set(key[0]!, [i]);
-      return;
-    }
-    const k = key[0]! * 65536 + key[1]!;
-    const list = ix.byKey2.get(k);
-    const entry = { i, key, next: steps.slice(n) };
-    if (list) list.push(entry);
-    else ix.byKey2.set(k, [entry]);
+    if (steps.length === 0 || steps[0]! < 0) return void ix.always.push(i);
+    ix.first[steps[0]!] = 1;
+    addSteps(ix.root, steps, i);
   });
   return ix;
 }
@@ -734,28 +756,7 @@ function candidatePairs(ix: PhraseIndex, text: string, s: Span): number {
   for (let p = s.start; p < s.end; p++) {
     const c0 = foldCode(text.charCodeAt(p));
     if (!ix.first[c0] || (p > 0 && isAsciiAlnum(text.charCodeAt(p - 1)))) continue;
-    const one = ix.byKey1.get(c0);
-    if (one) {
-      for (let j = 0; j < one.length; j++) {
-        if (n === ix.pairAt.length) pairRoom(ix);
-        ix.pairPhrase[n] = one[j]!;
-        ix.pairAt[n++] = p;
-      }
-    }
-    if (p + 1 >= s.end) continue;
-    const longer = ix.byKey2.get(c0 * 65536 + foldCode(text.charCodeAt(p + 1)));
-    if (longer === undefined) continue;
-    for (let j = 0; j < longer.length; j++) {
-      const { i, key, next } = longer[j]!;
-      if (p + key.length > s.end) continue;
-      let k = 2;
-      while (k < key.length && foldCode(text.charCodeAt(p + k)) === key[k]) k++;
-      if (k !== key.length) continue;
-      if (next.length !== 0 && !stepsFollow(text, p + key.length, s.end, next, ix.regionTrie)) continue;
-      if (n === ix.pairAt.length) pairRoom(ix);
-      ix.pairPhrase[n] = i;
-      ix.pairAt[n++] = p;
-    }
+    n = collectPairs(ix, literalKid(ix.root, c0)!, text, p + 1, s.end, p, n);
   }
   return n;
 }
