@@ -490,6 +490,46 @@ export class PageMatches {
     for (let k = i; k < lo; k++) out[k - i] = { start: all[k]!.start, end: all[k]!.end };
     return out;
   }
+
+  private readonly starts = new Map<RegExp, { starts: Int32Array; ends: Int32Array } | null>();
+  /**
+   * Whether text[from, to) holds a match of `re` (what re.test(text.slice(from, to)) answers) for a pattern without
+   * lookarounds, anchors or \b, which reads only what it matches: found from the match at every position of the page
+   * where one starts (searched once). A match in the range starts at such a position; the page's match there may run
+   * past `to` where a shorter one would not: null then, the range must be searched on its own.
+   */
+  holds(re: RegExp, from: number, to: number): boolean | null {
+    let all = this.starts.get(re);
+    if (all === undefined) this.starts.set(re, (all = matchStarts(re, this.text)));
+    if (all === null) return null;
+    const i = lowerBound(all.starts, from);
+    if (i === all.starts.length || all.starts[i]! >= to) return false;
+    return all.ends[i]! <= to ? true : null;
+  }
+}
+
+/** The match of `re` at every position of text where one starts (null: the pattern matches an empty string). */
+function matchStarts(re: RegExp, text: string): { starts: Int32Array; ends: Int32Array } | null {
+  const g = new RegExp(re.source, re.flags.replace(/[gy]/g, '') + 'g');
+  let starts = new Int32Array(64);
+  let ends = new Int32Array(64);
+  let n = 0;
+  for (let m = g.exec(text); m; m = g.exec(text)) {
+    if (m[0].length === 0) return null;
+    if (n === starts.length) {
+      const s2 = new Int32Array(2 * n);
+      const e2 = new Int32Array(2 * n);
+      s2.set(starts);
+      e2.set(ends);
+      starts = s2;
+      ends = e2;
+    }
+    starts[n] = m.index;
+    ends[n++] = m.index + m[0].length;
+    // (every start, overlapping ones too)
+    g.lastIndex = m.index + 1;
+  }
+  return { starts: starts.subarray(0, n), ends: ends.subarray(0, n) };
 }
 
 /**
@@ -705,29 +745,32 @@ function trieFollows(n: StepTrie, text: string, q: number, end: number): boolean
 
 /**
  * Every phrase whose steps the text goes from q on (up to `end`), from trie node n down: stored as pairs with the
- * position `at` from pair n on (candidatePairs); the pair count after them.
+ * position `at` from pair n on (candidatePairs); the pair count after them. (A chain of literal steps is followed in
+ * a loop: most word starts leave the trie after a letter or two.)
  */
 function collectPairs(ix: PhraseIndex, n: StepTrie, text: string, q: number, end: number, at: number, count: number): number {
-  for (let k = 0; k < n.ids.length; k++) {
-    if (count === ix.pairAt.length) pairRoom(ix);
-    ix.pairPhrase[count] = n.ids[k]!;
-    ix.pairAt[count++] = at;
-  }
-  if (q < end) {
-    const kid = literalKid(n, foldCode(text.charCodeAt(q)));
-    if (kid) count = collectPairs(ix, kid, text, q + 1, end, at, count);
-  }
-  for (let k = 0; k < n.others.length; k++) {
-    const step = n.otherSteps[k]!;
-    const kid = n.others[k]!;
-    if (step === STEP_REGION) {
-      if (trieFollows(ix.regionTrie!, text, q, end)) count = collectPairs(ix, kid, text, q, end, at, count);
-      continue;
+  for (;;) {
+    for (let k = 0; k < n.ids.length; k++) {
+      if (count === ix.pairAt.length) pairRoom(ix);
+      ix.pairPhrase[count] = n.ids[k]!;
+      ix.pairAt[count++] = at;
     }
-    const e = stepEnd(text, q, end, step);
-    if (e >= 0) count = collectPairs(ix, kid, text, e, end, at, count);
+    for (let k = 0; k < n.others.length; k++) {
+      const step = n.otherSteps[k]!;
+      const kid = n.others[k]!;
+      if (step === STEP_REGION) {
+        if (trieFollows(ix.regionTrie!, text, q, end)) count = collectPairs(ix, kid, text, q, end, at, count);
+        continue;
+      }
+      const e = stepEnd(text, q, end, step);
+      if (e >= 0) count = collectPairs(ix, kid, text, e, end, at, count);
+    }
+    if (q >= end) return count;
+    const kid = literalKid(n, foldCode(text.charCodeAt(q)));
+    if (kid === undefined) return count;
+    n = kid;
+    q++;
   }
-  return count;
 }
 
 function phraseIndex(phrases: readonly { phrase: string }[], regionTrie: StepTrie | null): PhraseIndex {
@@ -753,9 +796,16 @@ function candidatePairs(ix: PhraseIndex, text: string, s: Span): number {
     ix.pairPhrase[n] = i;
     ix.pairAt[n++] = -1;
   }
+  const first = ix.first;
+  // (the character before each position, read once)
+  let before = s.start > 0 ? text.charCodeAt(s.start - 1) : 0x20;
   for (let p = s.start; p < s.end; p++) {
-    const c0 = foldCode(text.charCodeAt(p));
-    if (!ix.first[c0] || (p > 0 && isAsciiAlnum(text.charCodeAt(p - 1)))) continue;
+    const u = text.charCodeAt(p);
+    const inWord = isAsciiAlnum(before);
+    before = u;
+    if (inWord) continue;
+    const c0 = foldCode(u);
+    if (first[c0] === 0) continue;
     n = collectPairs(ix, literalKid(ix.root, c0)!, text, p + 1, s.end, p, n);
   }
   return n;
@@ -1127,12 +1177,12 @@ interface DatePatterns {
   relAfter: [RegExp, RegExp];
   relBefore: [RegExp, RegExp];
   /** "in the quarter", "for the year" (extract/language/context.yaml period_anaphora), each with its words */
-  anaphora: { re: RegExp; kind: 'quarter' | 'year'; words: string[] }[];
+  anaphora: { re: RegExp; kind: 'quarter' | 'year'; words: readonly SpelledWord[] }[];
   /** the Chinese words the Chinese patterns spell out, each such pattern's own */
-  zhFirstMonthsWords: readonly string[];
-  zhMonthEndWords: readonly string[];
-  zhMonthWords: readonly string[];
-  zhYearWords: readonly string[];
+  zhFirstMonthsWords: readonly SpelledWord[];
+  zhMonthEndWords: readonly SpelledWord[];
+  zhMonthWords: readonly SpelledWord[];
+  zhYearWords: readonly SpelledWord[];
 }
 
 const datePatternsOf = new WeakMap<Compiled, DatePatterns>();
@@ -1185,12 +1235,12 @@ function datePatterns(c: Compiled): DatePatterns {
       kind: pa.kind,
       // what the pattern spells out: the phrase (Chinese), or its words (case-insensitive, ASCII-folded)
       // (only words of ASCII letters: another character may match more than its lower case under the i flag)
-      words: isHan(pa.phrase[0]) ? [pa.phrase] : pa.phrase.split(/\s+/).map((w) => w.toLowerCase()).filter((w) => /^[a-z]+$/.test(w)),
+      words: spelled(isHan(pa.phrase[0]) ? [pa.phrase] : pa.phrase.split(/\s+/).map((w) => w.toLowerCase()).filter((w) => /^[a-z]+$/.test(w))),
     })),
-    zhFirstMonthsWords: [fm.before],
-    zhMonthEndWords: [me.month],
-    zhMonthWords: [mr.month],
-    zhYearWords: [zy.year],
+    zhFirstMonthsWords: spelled([fm.before]),
+    zhMonthEndWords: spelled([me.month]),
+    zhMonthWords: spelled([mr.month]),
+    zhYearWords: spelled([zy.year]),
   };
   datePatternsOf.set(c, dp);
   return dp;
@@ -1198,23 +1248,44 @@ function datePatterns(c: Compiled): DatePatterns {
 
 /** whitespace other than a space, or two in a row: what a rule's whitespace runs are collapsed for */
 const ODD_SPACE = /[^\S ]|\s\s/;
-const NO_WORDS: readonly string[] = [];
-/** the words English date patterns spell out (see runDatePattern) */
-const FIRST_MONTHS_WORDS: readonly string[] = ['first', 'months'];
-const FIRST_QUARTERS_WORDS: readonly string[] = ['first', 'quarters'];
-const QUARTER_WORDS: readonly string[] = ['quarter'];
-const HALF_WORDS: readonly string[] = ['half'];
-const Q_WORDS: readonly string[] = ['Q'];
-const wordRes = new Map<string, RegExp>();
 /**
  * A word a date pattern spells out, as a pattern of its own: a word of ASCII lower-case letters in any case (a
  * case-insensitive pattern without the u flag folds ASCII letters only), any other word as written.
  */
-function wordIn(w: string): RegExp {
-  let re = wordRes.get(w);
-  if (!re) wordRes.set(w, (re = /^[a-z]+$/.test(w) ? new RegExp(w, 'i') : new RegExp(escapeRe(w))));
-  return re;
+interface SpelledWord {
+  re: RegExp;
+  /** its place in spellStamp/spellAnswer */
+  id: number;
+  /** looked up in the page's matches (PageMatches.holds), not searched per sentence: a word of four or more
+   *  characters is rare enough that finding it once per page costs less than a search of every sentence */
+  paged: boolean;
 }
+const spelledWords = new Map<string, SpelledWord>();
+function wordIn(w: string): SpelledWord {
+  let sw = spelledWords.get(w);
+  if (!sw) spelledWords.set(w, (sw = { re: /^[a-z]+$/.test(w) ? new RegExp(w, 'i') : new RegExp(escapeRe(w)), id: spelledWords.size, paged: w.length >= 4 }));
+  return sw;
+}
+/**
+ * Words as dateSpells asks for them: the longest first (the rarest, as a rule: a sentence that lacks it is passed
+ * over without asking for "in" or "the").
+ */
+function spelled(words: readonly string[]): readonly SpelledWord[] {
+  return [...words].sort((a, b) => b.length - a.length).map(wordIn);
+}
+
+const NO_WORDS: readonly SpelledWord[] = [];
+/** the words English date patterns spell out (see runDatePattern) */
+const FIRST_MONTHS_WORDS = spelled(['first', 'months']);
+const FIRST_QUARTERS_WORDS = spelled(['first', 'quarters']);
+const QUARTER_WORDS = spelled(['quarter']);
+const HALF_WORDS = spelled(['half']);
+const Q_WORDS = spelled(['Q']);
+
+/** dateSpells' answers for the sentence being read, by word id: the sentence's stamp (findDates' count) and the answer */
+let spellStamp = new Float64Array(32);
+let spellAnswer = new Uint8Array(32);
+let sentenceStamp = 0;
 
 /** findDates' record of the characters of a sentence already taken by a date, reused from sentence to sentence */
 let takenScratch = new Uint8Array(1024);
@@ -1232,6 +1303,10 @@ interface DateScan {
   /** the text cut at the sentence's end (what a global pattern is run over from the sentence's start) */
   slice: string;
   sentenceText: string;
+  /** the page's matches when text is the page being read (currentPage), else null */
+  page: PageMatches | null;
+  /** findDates' count of sentences (dateSpells' memo) */
+  stamp: number;
   hasYear: boolean | undefined;
   hasMonth: boolean | undefined;
   publication: string | null;
@@ -1317,9 +1392,34 @@ function monthYearOf(publication: string | null, mo: number): string | null {
  * sentence: a case-insensitive pattern without the u flag folds ASCII letters only, so the word's own pattern
  * gives the same answer without the copy.)
  */
-function dateSpells(st: DateScan, words: readonly string[]): boolean {
-  for (const w of words) if (!wordIn(w).test(st.sentenceText)) return false;
+function dateSpells(st: DateScan, words: readonly SpelledWord[]): boolean {
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k]!;
+    if (w.id >= spellStamp.length) {
+      const stamps = new Float64Array(2 * w.id + 2);
+      const answers = new Uint8Array(2 * w.id + 2);
+      stamps.set(spellStamp);
+      answers.set(spellAnswer);
+      spellStamp = stamps;
+      spellAnswer = answers;
+    }
+    // (several patterns ask for the same word: asked once per sentence)
+    if (spellStamp[w.id] !== st.stamp) {
+      spellStamp[w.id] = st.stamp;
+      spellAnswer[w.id] = sentenceHolds(st, w.re, w.paged) ? 1 : 0;
+    }
+    if (spellAnswer[w.id] === 0) return false;
+  }
   return true;
+}
+
+/** Whether the sentence holds a match of `re` (no lookarounds or anchors; looked up in the page's matches when paged). */
+function sentenceHolds(st: DateScan, re: RegExp, paged: boolean): boolean {
+  if (paged && st.page !== null) {
+    const held = st.page.holds(re, st.s.start, st.s.end);
+    if (held !== null) return held;
+  }
+  return re.test(st.sentenceText);
 }
 
 /**
@@ -1327,9 +1427,9 @@ function dateSpells(st: DateScan, words: readonly string[]): boolean {
  * no optional part of them) or a month name are not searched in a sentence that has none (most sentences have no
  * date at all), nor when the sentence lacks a word the pattern spells out.
  */
-function runDatePattern(st: DateScan, re: RegExp, needs: Needs, f: DateReader, words: readonly string[] = NO_WORDS): void {
-  if ((needs & Needs.Year) !== 0 && !(st.hasYear ??= YEAR_ANYWHERE.test(st.sentenceText))) return;
-  if ((needs & Needs.Month) !== 0 && !(st.hasMonth ??= st.dp.monthAny.test(st.sentenceText))) return;
+function runDatePattern(st: DateScan, re: RegExp, needs: Needs, f: DateReader, words: readonly SpelledWord[] = NO_WORDS): void {
+  if ((needs & Needs.Year) !== 0 && !(st.hasYear ??= sentenceHolds(st, YEAR_ANYWHERE, true))) return;
+  if ((needs & Needs.Month) !== 0 && !(st.hasMonth ??= sentenceHolds(st, st.dp.monthAny, true))) return;
   if (words.length && !dateSpells(st, words)) return;
   re.lastIndex = st.s.start;
   const slice = st.slice;
@@ -1440,6 +1540,8 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     s,
     slice: text.slice(0, s.end),
     sentenceText: text.slice(s.start, s.end),
+    page: currentPage !== null && currentPage.text === text ? currentPage : null,
+    stamp: ++sentenceStamp,
     hasYear: undefined,
     hasMonth: undefined,
     publication,
