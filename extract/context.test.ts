@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { metricPhraseSearch, PageMatches, patternWork, readContexts, searchRange, type FigureContext, type FigureRef } from './context.js';
+import { datesIn, metricPhraseSearch, PageMatches, patternWork, readContexts, searchRange, type FigureContext, type FigureRef } from './context.js';
 import { loadLexicon } from './lexicon.js';
 import type { Region } from './textLayer.js';
 
@@ -808,6 +808,62 @@ describe('patterns searched once per page (PageMatches)', () => {
     }
     // (ranges ending before a letter or digit, as most of these do, are searched on their own)
     expect(fromPage).toBeGreaterThan(0.1 * patterns.length * ((text.length + 1) * (text.length + 2)) / 2);
+  });
+
+  it('whether a range holds a match, from the page matches at every start, is what a search of the range answers (text written for the test)', () => {
+    // overlapping years ("192019"), a shorter alternative inside a longer one ("Sept" in "September", cut short by a
+    // range's end), a word in any case
+    const text = 'In 192019 the Sept. 2020 plan; September 1999, QUARTER two, the quarter, Quarters 2021';
+    const patterns = [/((?:19|20)\d{2})/, /September|Sept|Sep/, /quarter/i, /Q/];
+    const page = new PageMatches(text, new Set());
+    let fromPage = 0;
+    for (const re of patterns) {
+      for (let from = 0; from <= text.length; from++) {
+        for (let to = from; to <= text.length; to++) {
+          const held = page.holds(re, from, to);
+          const own = re.test(text.slice(from, to));
+          if (held !== null) fromPage++;
+          expect({ re: re.source, from, to, held: held ?? own }).toEqual({ re: re.source, from, to, held: own });
+        }
+      }
+    }
+    // (only a range that cuts the page's match at its start short is searched on its own)
+    expect(fromPage).toBeGreaterThan(0.9 * patterns.length * ((text.length + 1) * (text.length + 2)) / 2);
+  });
+
+  it('dates found with the page matches at hand are the dates a search of the sentence finds, at every pair of ends (text written for the test)', () => {
+    // years side by side and overlapping ("192019"), ranges, months with and without a year, parts of a year,
+    // a year glued to a word, words a pattern spells in other cases
+    const text =
+      'In 2012, 2013 and 2014 it grew; 192019 units. From 2009 to 2011 and 2015-2016 it held. In May 2013 and June, ' +
+      'in the FIRST five months of 2021, the first half, Q3 2022, 2023 Q1, during the quarter; by 2030 over 2020. 2019s and 2018.'
+    const page = new PageMatches(text, new Set());
+    let dates = 0;
+    for (let from = 0; from <= text.length; from += 3) {
+      for (let to = from; to <= text.length; to++) {
+        const own = datesIn(text, { start: from, end: to }, lex, '2024-05-01', null);
+        dates += own.length;
+        expect({ from, to, dates: datesIn(text, { start: from, end: to }, lex, '2024-05-01', page) }).toEqual({ from, to, dates: own });
+      }
+    }
+    // (the whole text: a year after a preposition, not one listed after it; "2019s" is a decade, no date)
+    const whole = datesIn(text, { start: 0, end: text.length }, lex, '2024-05-01', null);
+    expect(whole.map((d) => [text.slice(d.start, d.end), d.period, d.kind])).toEqual([
+      ['2012', '2012', 'data'],
+      ['2014', '2014', 'data'],
+      ['From 2009 to 2011', '2009/2011', 'data'],
+      ['2015-2016', '2015/2016', 'data'],
+      ['May 2013', '2013-05', 'data'],
+      ['FIRST five months of 2021', '2021-01/2021-05', 'data'],
+      ['first half', null, 'partial'],
+      ['Q3 2022', '2022-Q3', 'data'],
+      ['2023 Q1', '2023-Q1', 'data'],
+      ['during the quarter', null, 'anaphoric'],
+      ['2030', '2030', 'by'],
+      ['2020', '2020', 'comparison'],
+      ['2018', '2018', 'data'],
+    ]);
+    expect(dates).toBeGreaterThan(10_000);
   });
 
   it('work count: each page-wide pattern is searched at most once per page, however many sentences it has', () => {

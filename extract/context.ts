@@ -492,6 +492,12 @@ export class PageMatches {
   }
 
   private readonly starts = new Map<RegExp, { starts: Int32Array; ends: Int32Array } | null>();
+  /** the match of `re` (as holds() takes it) at every position of the page where one starts, ascending (matchStarts) */
+  matchesAt(re: RegExp): { starts: Int32Array; ends: Int32Array } | null {
+    let all = this.starts.get(re);
+    if (all === undefined) this.starts.set(re, (all = matchStarts(re, this.text)));
+    return all;
+  }
   /**
    * Whether text[from, to) holds a match of `re` (what re.test(text.slice(from, to)) answers) for a pattern without
    * lookarounds, anchors or \b, which reads only what it matches: found from the match at every position of the page
@@ -499,8 +505,7 @@ export class PageMatches {
    * past `to` where a shorter one would not: null then, the range must be searched on its own.
    */
   holds(re: RegExp, from: number, to: number): boolean | null {
-    let all = this.starts.get(re);
-    if (all === undefined) this.starts.set(re, (all = matchStarts(re, this.text)));
+    const all = this.matchesAt(re);
     if (all === null) return null;
     const i = lowerBound(all.starts, from);
     if (i === all.starts.length || all.starts[i]! >= to) return false;
@@ -577,7 +582,7 @@ export function searchRange(re: RegExp, text: string, from: number, to: number):
  * search). Candidates are then searched with the phrase's own regex, as before.
  */
 interface PhraseIndex {
-  /** 1 for the folded code of a character some keyed phrase starts with */
+  /** 1 for the code of a character some keyed phrase starts with (by its folded code) */
   first: Uint8Array;
   /** the keyed phrases' steps (ids: the phrases whose steps end at a node) */
   root: StepTrie;
@@ -595,6 +600,9 @@ interface PhraseIndex {
 
 const foldCode = (u: number) => (u >= 65 && u <= 90 ? u + 32 : u);
 const isAsciiAlnum = (u: number) => (u >= 48 && u <= 57) || (u >= 65 && u <= 90) || (u >= 97 && u <= 122);
+/** 1 for the UTF-16 code of an ASCII letter or digit */
+const ASCII_ALNUM = new Uint8Array(65536);
+for (let u = 0; u < 128; u++) if (isAsciiAlnum(u)) ASCII_ALNUM[u] = 1;
 
 /** keyOfPhrase's steps besides a literal (a folded code, >= 0): \s+ between words; a hyphen that may be missing
  *  ([-\u2010\u2011]?\s*); an apostrophe (['’]) */
@@ -778,9 +786,9 @@ function phraseIndex(phrases: readonly { phrase: string }[], regionTrie: StepTri
   phrases.forEach((p, i) => {
     const steps = keyOfPhrase(p.phrase, regionTrie);
     if (steps.length === 0 || steps[0]! < 0) return void ix.always.push(i);
-    ix.first[steps[0]!] = 1;
     addSteps(ix.root, steps, i);
   });
+  for (let u = 0; u < 65536; u++) if (literalKid(ix.root, foldCode(u)) !== undefined) ix.first[u] = 1;
   return ix;
 }
 
@@ -797,16 +805,12 @@ function candidatePairs(ix: PhraseIndex, text: string, s: Span): number {
     ix.pairAt[n++] = -1;
   }
   const first = ix.first;
-  // (the character before each position, read once)
-  let before = s.start > 0 ? text.charCodeAt(s.start - 1) : 0x20;
+  // (each character read once, and asked about by table: the loop runs over every character of a page)
+  let inWord = s.start > 0 ? ASCII_ALNUM[text.charCodeAt(s.start - 1)]! : 0;
   for (let p = s.start; p < s.end; p++) {
     const u = text.charCodeAt(p);
-    const inWord = isAsciiAlnum(before);
-    before = u;
-    if (inWord) continue;
-    const c0 = foldCode(u);
-    if (first[c0] === 0) continue;
-    n = collectPairs(ix, literalKid(ix.root, c0)!, text, p + 1, s.end, p, n);
+    if (inWord === 0 && first[u] !== 0) n = collectPairs(ix, literalKid(ix.root, foldCode(u))!, text, p + 1, s.end, p, n);
+    inWord = ASCII_ALNUM[u]!;
   }
   return n;
 }
@@ -893,11 +897,12 @@ export function metricPhraseSearch(
     const src = metricPhraseSource(phrase, regionAlt);
     return { phrase, re: new RegExp(src, 'gi'), sticky: new RegExp(src, 'iy') };
   });
+  const index = new Map(list.map((p, i) => [p, i]));
   return {
     patterns: list.map((p) => new RegExp(p.re.source, 'gi')),
     search: (text, from, to) => {
       const out: { phrase: number; start: number; end: number }[] = [];
-      phraseOccurrences(list, () => places, text, { start: from, end: to }, (p, sp) => out.push({ phrase: list.indexOf(p), start: sp.start, end: sp.end }));
+      phraseOccurrences(list, () => places, text, { start: from, end: to }, (p, sp) => out.push({ phrase: index.get(p)!, start: sp.start, end: sp.end }));
       return out;
     },
   };
@@ -1141,7 +1146,7 @@ const YEAR_AFTER_PART = new RegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?$
 const YEAR_BEFORE_PART = new RegExp(`${YEAR}(?:\\s+|年)$`);
 
 /** What a date pattern needs somewhere in the sentence to match at all: most sentences have no date, so they are not searched. */
-const Needs = { Nothing: 0, Year: 1, Month: 2, YearAndMonth: 3 } as const;
+const Needs = { Nothing: 0, Year: 1, Month: 2, YearAndMonth: 3, TwoYears: 5 } as const;
 type Needs = (typeof Needs)[keyof typeof Needs];
 
 /**
@@ -1171,6 +1176,8 @@ interface DatePatterns {
   endOfMonth: RegExp;
   yearRange: RegExp;
   bareYear: RegExp;
+  /** bareYear, sticky: tried at each year of the sentence (runAtYears) */
+  bareYearAt: RegExp;
   /** a month name right before a bare year ("May 2013") */
   monthBefore: RegExp;
   /** "this year"/"last year" right after, or right before, a part of a year: [this, last] */
@@ -1227,6 +1234,7 @@ function datePatterns(c: Compiled): DatePatterns {
     endOfMonth: new RegExp(`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, 'g'),
     yearRange: new RegExp(`${BEFORE}(?:(?:${literalAlt(CONTEXT_WORDS.range_openers)})${W})?${YEAR}\\s*(?:[-–—]|${W}(?:${literalAlt(CONTEXT_WORDS.range_links)})${W})\\s*${YEAR}${AFTER}`, 'gi'),
     bareYear: new RegExp(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'g'),
+    bareYearAt: new RegExp(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'y'),
     monthBefore: new RegExp(`(?:${c.monthAlt})\\.?,?\\s*$`, ''),
     relAfter: [thisAfter, lastAfter],
     relBefore: [thisBefore, lastBefore],
@@ -1308,6 +1316,9 @@ interface DateScan {
   /** findDates' count of sentences (dateSpells' memo) */
   stamp: number;
   hasYear: boolean | undefined;
+  /** the sentence's years in the page's matches of YEAR_ANYWHERE (sentenceHasYear); -1: not at hand */
+  yearsFrom: number;
+  yearsTo: number;
   hasMonth: boolean | undefined;
   publication: string | null;
   pubYear: string | null;
@@ -1428,12 +1439,50 @@ function sentenceHolds(st: DateScan, re: RegExp, paged: boolean): boolean {
  * date at all), nor when the sentence lacks a word the pattern spells out.
  */
 function runDatePattern(st: DateScan, re: RegExp, needs: Needs, f: DateReader, words: readonly SpelledWord[] = NO_WORDS): void {
-  if ((needs & Needs.Year) !== 0 && !(st.hasYear ??= sentenceHolds(st, YEAR_ANYWHERE, true))) return;
+  if ((needs & Needs.Year) !== 0 && !(st.hasYear ??= sentenceHasYear(st))) return;
+  // (two years, as in a range: known when the page's years are at hand)
+  if ((needs & Needs.TwoYears) === Needs.TwoYears && st.yearsFrom >= 0 && st.yearsTo - st.yearsFrom < 2) return;
   if ((needs & Needs.Month) !== 0 && !(st.hasMonth ??= sentenceHolds(st, st.dp.monthAny, true))) return;
   if (words.length && !dateSpells(st, words)) return;
   re.lastIndex = st.s.start;
   const slice = st.slice;
   for (let m = re.exec(slice); m; m = re.exec(slice)) f(st, m, m.index, m.index + m[0].length);
+}
+
+/**
+ * Whether the sentence holds a year (YEAR_ANYWHERE); with the page's matches at hand, the sentence's years are
+ * st.yearsFrom up to st.yearsTo in them (a year is four characters: the ends ascend with the starts).
+ */
+function sentenceHasYear(st: DateScan): boolean {
+  const years = st.page?.matchesAt(YEAR_ANYWHERE) ?? null;
+  if (years === null) return YEAR_ANYWHERE.test(st.sentenceText);
+  const { s } = st;
+  let j = lowerBound(years.starts, s.start);
+  st.yearsFrom = j;
+  while (j < years.starts.length && years.ends[j]! <= s.end) j++;
+  st.yearsTo = j;
+  return j > st.yearsFrom;
+}
+
+/**
+ * Runs a pattern whose match is a year with conditions on what stands around it (bareYear): with the page's years at
+ * hand, its sticky form is tried at each year of the sentence, left to right from the end of the last match, which is
+ * where a global search of the sentence finds its matches; else the global one is run.
+ */
+function runAtYears(st: DateScan, sticky: RegExp, global: RegExp, f: DateReader): void {
+  if (!(st.hasYear ??= sentenceHasYear(st))) return;
+  if (st.yearsFrom < 0) return runDatePattern(st, global, Needs.Year, f);
+  const { starts } = st.page!.matchesAt(YEAR_ANYWHERE)!;
+  let from = st.s.start;
+  for (let k = st.yearsFrom; k < st.yearsTo; k++) {
+    const p = starts[k]!;
+    if (p < from) continue;
+    sticky.lastIndex = p;
+    const m = sticky.exec(st.slice);
+    if (m === null) continue;
+    from = p + m[0].length;
+    f(st, m, p, from);
+  }
 }
 
 const readFirstMonthsOfYear: DateReader = (st, m, a, b) => {
@@ -1543,6 +1592,8 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     page: currentPage !== null && currentPage.text === text ? currentPage : null,
     stamp: ++sentenceStamp,
     hasYear: undefined,
+    yearsFrom: -1,
+    yearsTo: -1,
     hasMonth: undefined,
     publication,
     pubYear,
@@ -1585,7 +1636,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // "as of the end of November": the month of the publication's year
   runDatePattern(st, dp.endOfMonth, Needs.Month, readEndOfMonth);
   // ranges: "2009-2011", "between 1991 and 1992", "from 2009 to 2011"
-  runDatePattern(st, dp.yearRange, Needs.Year, readYearRange);
+  runDatePattern(st, dp.yearRange, Needs.TwoYears, readYearRange);
   for (const sp of findAll(c.thisYear, text, s.start, s.end)) {
     addDate(st, sp.start, sp.end, pubYear, 'relative', pubYear ? Number(pubYear) : null);
   }
@@ -1597,7 +1648,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   }
   // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
   // such as "around 2000 software companies" is not a date; "over 2011" is a comparison base
-  runDatePattern(st, dp.bareYear, Needs.Year, readBareYear);
+  runAtYears(st, dp.bareYearAt, dp.bareYear, readBareYear);
   // "in the quarter", "for the year": the period of that kind stated last (part: 'quarter' | 'year')
   for (const pa of dp.anaphora) {
     st.anaphoraKind = pa.kind;
@@ -1623,6 +1674,21 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     c.releaseCue.lastIndex = 0;
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * findDates over [s.start, s.end) of text as readContexts runs it on a page's content (with the page's matches at
+ * hand: page) or on its furniture (page null): each date's span, period and kind. For tests: both must agree.
+ */
+export function datesIn(text: string, s: Span, lexicon: Lexicon, publication: string | null, page: PageMatches | null): { start: number; end: number; period: string | null; kind: string }[] {
+  const c = compile(lexicon);
+  const before = currentPage;
+  currentPage = page;
+  try {
+    return findDates(c, text, s, splitClauses(text, s), new SpanIndex([]), publication).map((d) => ({ start: d.start, end: d.end, period: d.period, kind: d.kind }));
+  } finally {
+    currentPage = before;
+  }
 }
 
 interface ReleaseCues {
