@@ -886,6 +886,19 @@ describe('patterns searched once per page (PageMatches)', () => {
   });
 });
 
+describe('readContexts: a zone named in Chinese that no subject lists', () => {
+  it('reads a Chinese place followed by a zone head as a zone of its own, in a page of English sentences too', () => {
+    // (the page's other sentences have no Han character: the name is looked for only where there is one)
+    const zh = '2023年，苏州光谷科技园实现营业收入120亿元。';
+    const text = `The park reported revenue of 5 billion yuan in 2022. ${zh} The park hosts 40 firms.`;
+    const at = text.indexOf('120亿元');
+    const got = readContexts(text, [{ start: at, end: at + 6, value: 12e9, unit: 'CNY', unitWord: '元', bound: 'exact' }], { publication: null, lineBreaks: 'hard' }, lex);
+    expect(got[0]!.subject).toMatch(/^suzhou_zone_[0-9a-f]{8}$/);
+    expect(got[0]!.rule).toContain('alias(unlisted 苏州光谷科技园)');
+    expect(got[0]!.metric).toBe('operating_revenue');
+  });
+});
+
 describe('metric phrases found from their literal starts (phraseOccurrences)', () => {
   it('finds what a search of each phrase finds, at every pair of ends: words split by any whitespace, hyphens missing or broken, apostrophes, cases, {region} (text written for the test)', () => {
     // phrases sharing a first word, a {region} after it, hyphens and apostrophes inside, a word ending in a hyphen, two

@@ -486,9 +486,8 @@ export class PageMatches {
       else hi = mid;
     }
     if (lo > i && all[lo - 1]!.end > to) return (patternWork.fallback++, null);
-    const out: Span[] = new Array<Span>(lo - i);
-    for (let k = i; k < lo; k++) out[k - i] = { start: all[k]!.start, end: all[k]!.end };
-    return out;
+    // (the page's own spans: no reader changes a span it is given)
+    return all.slice(i, lo);
   }
 
   private readonly starts = new Map<RegExp, { starts: Int32Array; ends: Int32Array } | null>();
@@ -1012,33 +1011,79 @@ function subjectKey(c: Compiled, written: string): string {
   return k;
 }
 
+/** a Han character, as isHan reads one (what a Chinese place name in memberNameHan starts with) */
+const HAN = /[\u3400-\u9fff]/;
+
+/**
+ * Whether a listed alias covers [a, b): a listed alias covers a member's name unless it is a place inside the name:
+ * "Riverside High-tech Zone" and "苏州工业园区" name members, not the places they start with.
+ */
+function coveredByListed(raw: readonly SubjectOcc[], a: number, b: number): boolean {
+  return raw.some((o) => o.subject && o.start < b && o.end > a && (o.subject.role !== 'place' || o.start < a || o.end > b));
+}
+
+/** The subject of a member name no subject lists, one per id. */
+function unlistedSubject(c: Compiled, id: string, proper: string): SubjectDef {
+  let subject = c.unlisted.get(id);
+  if (!subject) {
+    subject = { id, kind: c.memberKind, role: 'member', name: proper, aliases: [proper], parent: null };
+    c.unlisted.set(id, subject);
+  }
+  return subject;
+}
+
+/**
+ * What a zoneName match says by its words alone: where the name starts past leading generic words ("the National …",
+ * "State-level …"), the name and its id; null when it is all generic words or a head alone ("Industrial Park",
+ * "High-tech Zone"), which names no particular zone. Remembered per matched text (bounded): names recur all
+ * through a page.
+ */
+interface ZoneNameReading {
+  offset: number;
+  proper: string;
+  id: string;
+}
+const zoneNameReadings = new WeakMap<Compiled, Map<string, ZoneNameReading | null>>();
+function readZoneName(c: Compiled, written: string): ZoneNameReading | null {
+  let readings = zoneNameReadings.get(c);
+  if (!readings) zoneNameReadings.set(c, (readings = new Map()));
+  let r = readings.get(written);
+  if (r !== undefined) return r;
+  const words = [...written.matchAll(/\S+/g)];
+  const first = words.findIndex((w) => !c.genericWords.has(w[0].toLowerCase().replace(/['’]s$/, '')));
+  r = null;
+  if (first >= 0) {
+    const offset = words[first]!.index!;
+    const proper = written.slice(offset).replace(/\s+/g, ' ');
+    const id = proper
+      .toLowerCase()
+      .replace(/['’]s\b/g, '')
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '');
+    if (!c.zoneHeadOnly.test(proper)) r = { offset, proper, id };
+  }
+  if (readings.size >= 10_000) readings.clear();
+  readings.set(written, r);
+  return r;
+}
+
 function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[]): SubjectOcc[] {
   const raw: SubjectOcc[] = [];
   for (const sp of findAll(c.subjectAlt, text, s.start, s.end)) {
     const p = c.subjectByKey.get(subjectKey(c, text.slice(sp.start, sp.end)));
     if (p) raw.push({ start: sp.start, end: sp.end, subject: p.subject, phrase: p.phrase, denominator: false });
   }
-  // a listed alias covers a member's name unless it is a place inside the name: "Riverside High-tech Zone"
-  // and "苏州工业园区" name members, not the places they start with
-  const covered = (a: number, b: number) => raw.some((o) => o.subject && o.start < b && o.end > a && (o.subject.role !== 'place' || o.start < a || o.end > b));
-  const unlisted = (id: string, proper: string) => {
-    let subject = c.unlisted.get(id);
-    if (!subject) {
-      subject = { id, kind: c.memberKind, role: 'member', name: proper, aliases: [proper], parent: null };
-      c.unlisted.set(id, subject);
-    }
-    return subject;
-  };
-  if (c.memberNameHan) {
+  // (a name in Chinese starts with a Chinese place: a sentence with no Han character has none)
+  if (c.memberNameHan && (currentPage === null || currentPage.text !== text || currentPage.holds(HAN, s.start, s.end) !== false)) {
     const re = c.memberNameHan;
     const slice = text.slice(0, s.end);
     re.lastIndex = s.start;
     for (let m = re.exec(slice); m; m = re.exec(slice)) {
-      if (covered(m.index, m.index + m[0].length)) continue;
+      if (coveredByListed(raw, m.index, m.index + m[0].length)) continue;
       const place = c.placeByKey.get(phraseKey(m[1]!, false));
       if (!place) continue;
       // no Latin letters to name it by: the place it starts with and the name's own hash
-      const subject = unlisted(`${place.id}_${c.memberKind}_${sha256Hex(m[0]).slice(0, 8)}`, m[0]);
+      const subject = unlistedSubject(c, `${place.id}_${c.memberKind}_${sha256Hex(m[0]).slice(0, 8)}`, m[0]);
       raw.push({ start: m.index, end: m.index + m[0].length, subject, phrase: `unlisted ${m[0]}`, denominator: false, unlisted: true });
     }
   }
@@ -1046,22 +1091,12 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
   // a zone named but not listed: a subject of its own, unless a listed alias covers any of it
   if (c.zoneName) {
     for (const sp of findAll(c.zoneName, text, s.start, s.end)) {
-      // leading generic words ("the National …", "State-level …") are not part of the name
-      const words = [...text.slice(sp.start, sp.end).matchAll(/\S+/g)];
-      const first = words.findIndex((w) => !c.genericWords.has(w[0].toLowerCase().replace(/['’]s$/, '')));
-      if (first < 0) continue;
-      const start = sp.start + words[first]!.index!;
-      if (covered(start, sp.end) || raw.some((o) => o.subject && o.start < start && o.end > sp.start)) continue;
-      const proper = text.slice(start, sp.end).replace(/\s+/g, ' ');
-      // a head alone ("Industrial Park", "High-tech Zone") names no particular zone
-      if (c.zoneHeadOnly.test(proper)) continue;
-      const id = proper
-        .toLowerCase()
-        .replace(/['’]s\b/g, '')
-        .replace(/[^a-z0-9]+/g, '_')
-        .replace(/^_|_$/g, '');
-      const subject = unlisted(id, proper);
-      raw.push({ start, end: sp.end, subject, phrase: `unlisted ${proper}`, denominator: false, unlisted: true });
+      const name = readZoneName(c, text.slice(sp.start, sp.end));
+      if (name === null) continue;
+      const start = sp.start + name.offset;
+      if (coveredByListed(raw, start, sp.end) || raw.some((o) => o.subject && o.start < start && o.end > sp.start)) continue;
+      const subject = unlistedSubject(c, name.id, name.proper);
+      raw.push({ start, end: sp.end, subject, phrase: `unlisted ${name.proper}`, denominator: false, unlisted: true });
     }
   }
   // a place name that opens a longer capitalised name ("Riverside Branch of …", "Riverside Stock Exchange") names an
