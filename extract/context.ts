@@ -592,8 +592,11 @@ interface PhraseIndex {
   /** scratch per search: candidate (phrase, position) pairs in the order found (positions ascending) */
   pairPhrase: Int32Array;
   pairAt: Int32Array;
-  /** scratch for phraseOccurrences: pairs per phrase, then the positions grouped by phrase */
+  /** scratch for phraseOccurrences: pairs per phrase, the phrases found, where each one's positions start, then
+   *  the positions grouped by phrase */
   count?: Int32Array;
+  ids?: Int32Array;
+  next?: Int32Array;
   sorted?: Int32Array;
 }
 
@@ -838,31 +841,38 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegEx
   regionAliases: () => readonly string[],
   text: string,
   s: Span,
-  each: (p: P, sp: Span) => void,
+  each: (p: P, start: number, end: number) => void,
 ): void {
   let ix = phraseIndexes.get(phrases);
   if (!ix) phraseIndexes.set(phrases, (ix = phraseIndex(phrases, regionTrieOf(regionAliases()))));
   const n = candidatePairs(ix, text, s);
   if (n === 0) return;
   // the pairs by phrase, ascending, positions ascending within each (a counting sort: no comparator per sentence)
+  // (in the index's scratch arrays: nothing is allocated per sentence)
   const count = (ix.count ??= new Int32Array(phrases.length + 1));
-  const distinct: number[] = [];
-  for (let k = 0; k < n; k++) if (count[ix.pairPhrase[k]!]!++ === 0) distinct.push(ix.pairPhrase[k]!);
-  // (plain arrays: a sentence holds a few phrases, and typed arrays cost an allocation each)
-  const ids = sortSmall(distinct);
+  const ids = (ix.ids ??= new Int32Array(phrases.length + 1));
+  const next = (ix.next ??= new Int32Array(phrases.length + 1));
+  let distinct = 0;
+  for (let k = 0; k < n; k++) if (count[ix.pairPhrase[k]!]!++ === 0) ids[distinct++] = ix.pairPhrase[k]!;
+  // (by insertion: a sentence holds a few phrases)
+  for (let a = 1; a < distinct; a++) {
+    const v = ids[a]!;
+    let b = a - 1;
+    for (; b >= 0 && ids[b]! > v; b--) ids[b + 1] = ids[b]!;
+    ids[b + 1] = v;
+  }
   const at = (ix.sorted = ix.sorted && ix.sorted.length >= n ? ix.sorted : new Int32Array(ix.pairAt.length));
-  const next: number[] = new Array<number>(ids.length);
-  for (let d = 0, o = 0; d < ids.length; d++) (next[d] = o), (o += count[ids[d]!]!), (count[ids[d]!] = d);
+  for (let d = 0, o = 0; d < distinct; d++) (next[d] = o), (o += count[ids[d]!]!), (count[ids[d]!] = d);
   for (let k = 0; k < n; k++) at[next[count[ix.pairPhrase[k]!]!]!++] = ix.pairAt[k]!;
-  for (const i of ids) count[i] = 0;
+  for (let d = 0; d < distinct; d++) count[ids[d]!] = 0;
   const upTo = text.slice(0, s.end);
-  for (let d = 0, k = 0; d < ids.length; d++) {
+  for (let d = 0, k = 0; d < distinct; d++) {
     const i = ids[d]!;
     const p = phrases[i]!;
     const end = next[d]!; // (advanced to the end of this phrase's run above)
     if (at[k] === -1) {
       // no key: the phrase is searched as before
-      for (const sp of findAll(p.re, text, s.start, s.end)) each(p, sp);
+      for (const sp of findAll(p.re, text, s.start, s.end)) each(p, sp.start, sp.end);
       k = end;
       continue;
     }
@@ -876,7 +886,7 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegEx
       if (!re.test(upTo)) continue;
       const e = re.lastIndex;
       if (e === q) continue;
-      each(p, { start: q, end: e });
+      each(p, q, e);
       from = e;
     }
   }
@@ -901,7 +911,7 @@ export function metricPhraseSearch(
     patterns: list.map((p) => new RegExp(p.re.source, 'gi')),
     search: (text, from, to) => {
       const out: { phrase: number; start: number; end: number }[] = [];
-      phraseOccurrences(list, () => places, text, { start: from, end: to }, (p, sp) => out.push({ phrase: index.get(p)!, start: sp.start, end: sp.end }));
+      phraseOccurrences(list, () => places, text, { start: from, end: to }, (p, start, end) => out.push({ phrase: index.get(p)!, start, end }));
       return out;
     },
   };
@@ -914,7 +924,7 @@ function placeAliases(c: Compiled): string[] {
 
 function metricOccurrences(c: Compiled, text: string, s: Span): MetricOcc[] {
   const out: MetricOcc[] = [];
-  phraseOccurrences(c.metricPhrases, () => placeAliases(c), text, s, (p, sp) => out.push({ start: sp.start, end: sp.end, metric: p.metric, phrase: p.phrase, noun: p.noun }));
+  phraseOccurrences(c.metricPhrases, () => placeAliases(c), text, s, (p, start, end) => out.push({ start, end, metric: p.metric, phrase: p.phrase, noun: p.noun }));
   return out;
 }
 
@@ -1692,7 +1702,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // a date after a release cue in its clause dates the document, not the figure
   // (a clause of many dates has its cues found once for all of them: searching each date's stretch of the
   // clause from the clause's start read a long clause once per date)
-  if (!found.some((d) => d.kind === 'data')) return found.sort((a, b) => a.start - b.start);
+  if (!found.some(isDataDate)) return found.length > 1 ? found.sort(byStart) : found;
   const dataIn = new Map<Span, number>();
   for (const d of found) {
     const cl = d.kind === 'data' ? clauseAt(clauses, d.start) : null;
@@ -1708,8 +1718,11 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     if (cues ? cues.firstEndFollowed < d.start || cues.ends.has(d.start) : c.releaseCue.test(text.slice(cl.start, d.start))) d.kind = 'release';
     c.releaseCue.lastIndex = 0;
   }
-  return found.sort((a, b) => a.start - b.start);
+  return found.length > 1 ? found.sort(byStart) : found;
 }
+
+const isDataDate = (d: DateOcc) => d.kind === 'data';
+const byStart = (a: Span, b: Span) => a.start - b.start;
 
 /**
  * findDates over [s.start, s.end) of text as readContexts runs it on a page's content (with the page's matches at
