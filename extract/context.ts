@@ -576,9 +576,9 @@ export function searchRange(re: RegExp, text: string, from: number, to: number):
  * taken only from characters the regex can match in one way besides ASCII case, and the word gaps, hyphens,
  * apostrophes and places between them). The steps are a necessary condition of a match, so a phrase is never
  * missed; a phrase whose steps do not start with a literal is always searched. Many phrases share their first words
- * ("of national GDP", "of the national R&D", "of {region} GDP"): the steps of all phrases are one trie, followed once
- * per position (a sticky search of each phrase sharing a first word, at every "of", was most of a sentence's phrase
- * search). Candidates are then searched with the phrase's own regex, as before.
+ * (a share's phrases all start "of …", some "of the …", some "of {region} …"): the steps of all phrases are one
+ * trie, followed once per position (a sticky search of each phrase sharing a first word, at every "of", was most of
+ * a sentence's phrase search). Candidates are then searched with the phrase's own regex, as before.
  */
 interface PhraseIndex {
   /** 1 for the code of a character some keyed phrase starts with (by its folded code) */
