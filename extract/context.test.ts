@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PageMatches, patternWork, readContexts, searchRange, type FigureContext, type FigureRef } from './context.js';
+import { datesIn, metricPhraseSearch, PageMatches, patternWork, readContexts, searchRange, type FigureContext, type FigureRef } from './context.js';
 import { loadLexicon } from './lexicon.js';
 import type { Region } from './textLayer.js';
 
@@ -810,6 +810,62 @@ describe('patterns searched once per page (PageMatches)', () => {
     expect(fromPage).toBeGreaterThan(0.1 * patterns.length * ((text.length + 1) * (text.length + 2)) / 2);
   });
 
+  it('whether a range holds a match, from the page matches at every start, is what a search of the range answers (text written for the test)', () => {
+    // overlapping years ("192019"), a shorter alternative inside a longer one ("Sept" in "September", cut short by a
+    // range's end), a word in any case
+    const text = 'In 192019 the Sept. 2020 plan; September 1999, QUARTER two, the quarter, Quarters 2021';
+    const patterns = [/((?:19|20)\d{2})/, /September|Sept|Sep/, /quarter/i, /Q/];
+    const page = new PageMatches(text, new Set());
+    let fromPage = 0;
+    for (const re of patterns) {
+      for (let from = 0; from <= text.length; from++) {
+        for (let to = from; to <= text.length; to++) {
+          const held = page.holds(re, from, to);
+          const own = re.test(text.slice(from, to));
+          if (held !== null) fromPage++;
+          expect({ re: re.source, from, to, held: held ?? own }).toEqual({ re: re.source, from, to, held: own });
+        }
+      }
+    }
+    // (only a range that cuts the page's match at its start short is searched on its own)
+    expect(fromPage).toBeGreaterThan(0.9 * patterns.length * ((text.length + 1) * (text.length + 2)) / 2);
+  });
+
+  it('dates found with the page matches at hand are the dates a search of the sentence finds, at every pair of ends (text written for the test)', () => {
+    // years side by side and overlapping ("192019"), ranges, months with and without a year, parts of a year,
+    // a year glued to a word, words a pattern spells in other cases
+    const text =
+      'In 2012, 2013 and 2014 it grew; 192019 units. From 2009 to 2011 and 2015-2016 it held. In May 2013 and June, ' +
+      'in the FIRST five months of 2021, the first half, Q3 2022, 2023 Q1, during the quarter; by 2030 over 2020. 2019s and 2018.'
+    const page = new PageMatches(text, new Set());
+    let dates = 0;
+    for (let from = 0; from <= text.length; from += 3) {
+      for (let to = from; to <= text.length; to++) {
+        const own = datesIn(text, { start: from, end: to }, lex, '2024-05-01', null);
+        dates += own.length;
+        expect({ from, to, dates: datesIn(text, { start: from, end: to }, lex, '2024-05-01', page) }).toEqual({ from, to, dates: own });
+      }
+    }
+    // (the whole text: a year after a preposition, not one listed after it; "2019s" is a decade, no date)
+    const whole = datesIn(text, { start: 0, end: text.length }, lex, '2024-05-01', null);
+    expect(whole.map((d) => [text.slice(d.start, d.end), d.period, d.kind])).toEqual([
+      ['2012', '2012', 'data'],
+      ['2014', '2014', 'data'],
+      ['From 2009 to 2011', '2009/2011', 'data'],
+      ['2015-2016', '2015/2016', 'data'],
+      ['May 2013', '2013-05', 'data'],
+      ['FIRST five months of 2021', '2021-01/2021-05', 'data'],
+      ['first half', null, 'partial'],
+      ['Q3 2022', '2022-Q3', 'data'],
+      ['2023 Q1', '2023-Q1', 'data'],
+      ['during the quarter', null, 'anaphoric'],
+      ['2030', '2030', 'by'],
+      ['2020', '2020', 'comparison'],
+      ['2018', '2018', 'data'],
+    ]);
+    expect(dates).toBeGreaterThan(10_000);
+  });
+
   it('work count: each page-wide pattern is searched at most once per page, however many sentences it has', () => {
     const sentence = (i: number) => `In ${2000 + (i % 20)}, Zhongguancun reported revenue of ${i + 1}.5 billion yuan, up ${i % 9} percent, and at present it hosts ${i + 3} firms.`;
     const counts = (n: number) => {
@@ -827,5 +883,50 @@ describe('patterns searched once per page (PageMatches)', () => {
     expect(small.page).toBeGreaterThan(0);
     expect(large).toEqual(small);
     expect(large.fallback).toBe(0);
+  });
+});
+
+describe('readContexts: a zone named in Chinese that no subject lists', () => {
+  it('reads a Chinese place followed by a zone head as a zone of its own, in a page of English sentences too', () => {
+    // (the page's other sentences have no Han character: the name is looked for only where there is one)
+    const zh = '2023年，苏州光谷科技园实现营业收入120亿元。';
+    const text = `The park reported revenue of 5 billion yuan in 2022. ${zh} The park hosts 40 firms.`;
+    const at = text.indexOf('120亿元');
+    const got = readContexts(text, [{ start: at, end: at + 6, value: 12e9, unit: 'CNY', unitWord: '元', bound: 'exact' }], { publication: null, lineBreaks: 'hard' }, lex);
+    expect(got[0]!.subject).toMatch(/^suzhou_zone_[0-9a-f]{8}$/);
+    expect(got[0]!.rule).toContain('alias(unlisted 苏州光谷科技园)');
+    expect(got[0]!.metric).toBe('operating_revenue');
+  });
+});
+
+describe('metric phrases found from their literal starts (phraseOccurrences)', () => {
+  it('finds what a search of each phrase finds, at every pair of ends: words split by any whitespace, hyphens missing or broken, apostrophes, cases, {region} (text written for the test)', () => {
+    // phrases sharing a first word, a {region} after it, hyphens and apostrophes inside, a word ending in a hyphen, two
+    // hyphens, a letter with a case partner beyond ASCII, a Chinese phrase; places with and without "the", hyphens, a
+    // space, such a letter
+    const phrases = ['of national GDP', 'of the national R&D', 'of {region} GDP', 'of {region} total export', 'high-tech zones', 'hi-tech zones', "the park's revenue", 'output of Ürümqi', 'Ürümqi output', '营业收入', 'R&D spending', 'of {region}', 'state- level zones', 'R&D--intensity'];
+    const places = ['Lakeshire', 'Nei Mongol', 'Jing-Jin-Ji', 'Ürümqi', 'national total', "'Quarry Bay"];
+    const text =
+      'Of National GDP, of  national\nGDP and of the national R&D; of Lakeshire GDP, of the Lakeshire’s GDP, of ÜRÜMQI GDP, ' +
+      'of Nei \n Mongol total exports, of Jing‑Jin‑Ji GDP, of national total export. High-tech zones, hitech zones, hi-\ntech zones, ' +
+      'hi‐tech zones, high -tech zones, highest-tech zones. The park’s revenue, the park\'s revenues, the parks revenue. Output of ürümqi, ' +
+      "ÜRÜMQI OUTPUT, xÜrümqi output; 营业收入56亿元; R&D spendings, R&Dspending; of 'Quarry Bay GDP, of the 'Quarry  Bay export, of Lakeshire. " +
+      'State- level zones, state-  level zone, state level zones, statelevel zones; R&D--intensity, R&D-intensity, R&D- -intensity, R&Dintensity.';
+    const { patterns, search } = metricPhraseSearch(phrases, places);
+    let found = 0;
+    for (let from = 0; from <= text.length; from++) {
+      for (let to = from; to <= text.length; to++) {
+        const own = patterns.flatMap((re, phrase) => searchRange(re, text, from, to).map((sp) => ({ phrase, ...sp })));
+        const got = search(text, from, to);
+        found += own.length;
+        if (got.length !== own.length || got.some((g, k) => g.phrase !== own[k]!.phrase || g.start !== own[k]!.start || g.end !== own[k]!.end)) {
+          expect({ from, to, got }).toEqual({ from, to, got: own });
+        }
+      }
+    }
+    // (the whole text holds a match of most phrases: the comparison is not one of empty lists)
+    const whole = search(text, 0, text.length);
+    expect(new Set(whole.map((g) => phrases[g.phrase])).size).toBeGreaterThanOrEqual(phrases.length - 1);
+    expect(found).toBeGreaterThan(0);
   });
 });

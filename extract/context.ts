@@ -249,19 +249,28 @@ function firstBy<T>(xs: readonly T[], key: (x: T) => string | null): Map<string,
   return out;
 }
 
+/** what a {region} in a metric phrase matches: any place's alias, with or without "the" and "'s" */
+function regionAltOf(aliases: readonly string[]): string {
+  return `(?:(?:the\\s+)?(?:${alternation(aliases)})(?:['’]s)?)`;
+}
+
+function metricPhraseSource(phrase: string, regionAlt: string): string {
+  // a final plural is optional: "visitor count" also reads "Visitor counts"
+  // Chinese phrases take no plural and may be followed directly by the number ("营业收入56.6万亿元")
+  const cjkEnd = isHan(phrase.at(-1));
+  return `${BEFORE}(?:${phraseSource(phrase, regionAlt)})${cjkEnd ? '' : `(?:s|es)?${AFTER}`}`;
+}
+
 function compile(lex: Lexicon): Compiled {
   const hit = compiledCache.get(lex);
   if (hit) return hit;
   const regionAliases = lex.subjects.filter((s) => s.role === 'place').flatMap((s) => s.aliases);
-  const regionAlt = `(?:(?:the\\s+)?(?:${alternation(regionAliases)})(?:['’]s)?)`;
+  const regionAlt = regionAltOf(regionAliases);
   const metricPhrases: MetricPhrase[] = [];
   for (const m of lex.metrics) {
     const entries: [string, boolean][] = [...m.synonyms.map((s): [string, boolean] => [s, false]), ...m.nouns.map((s): [string, boolean] => [s, true])];
     for (const [phrase, noun] of entries) {
-      // a final plural is optional: "visitor count" also reads "Visitor counts"
-      // Chinese phrases take no plural and may be followed directly by the number ("营业收入56.6万亿元")
-      const cjkEnd = isHan(phrase.at(-1));
-      const src = `${BEFORE}(?:${phraseSource(phrase, regionAlt)})${cjkEnd ? '' : `(?:s|es)?${AFTER}`}`;
+      const src = metricPhraseSource(phrase, regionAlt);
       metricPhrases.push({ metric: m, phrase, noun, re: new RegExp(src, 'gi'), sticky: new RegExp(src, 'iy') });
     }
   }
@@ -477,10 +486,54 @@ export class PageMatches {
       else hi = mid;
     }
     if (lo > i && all[lo - 1]!.end > to) return (patternWork.fallback++, null);
-    const out: Span[] = new Array<Span>(lo - i);
-    for (let k = i; k < lo; k++) out[k - i] = { start: all[k]!.start, end: all[k]!.end };
-    return out;
+    // (the page's own spans: no reader changes a span it is given)
+    return all.slice(i, lo);
   }
+
+  private readonly starts = new Map<RegExp, { starts: Int32Array; ends: Int32Array } | null>();
+  /** the match of `re` (as holds() takes it) at every position of the page where one starts, ascending (matchStarts) */
+  matchesAt(re: RegExp): { starts: Int32Array; ends: Int32Array } | null {
+    let all = this.starts.get(re);
+    if (all === undefined) this.starts.set(re, (all = matchStarts(re, this.text)));
+    return all;
+  }
+  /**
+   * Whether text[from, to) holds a match of `re` (what re.test(text.slice(from, to)) answers) for a pattern without
+   * lookarounds, anchors or \b, which reads only what it matches: found from the match at every position of the page
+   * where one starts (searched once). A match in the range starts at such a position; the page's match there may run
+   * past `to` where a shorter one would not: null then, the range must be searched on its own.
+   */
+  holds(re: RegExp, from: number, to: number): boolean | null {
+    const all = this.matchesAt(re);
+    if (all === null) return null;
+    const i = lowerBound(all.starts, from);
+    if (i === all.starts.length || all.starts[i]! >= to) return false;
+    return all.ends[i]! <= to ? true : null;
+  }
+}
+
+/** The match of `re` at every position of text where one starts (null: the pattern matches an empty string). */
+function matchStarts(re: RegExp, text: string): { starts: Int32Array; ends: Int32Array } | null {
+  const g = new RegExp(re.source, re.flags.replace(/[gy]/g, '') + 'g');
+  let starts = new Int32Array(64);
+  let ends = new Int32Array(64);
+  let n = 0;
+  for (let m = g.exec(text); m; m = g.exec(text)) {
+    if (m[0].length === 0) return null;
+    if (n === starts.length) {
+      const s2 = new Int32Array(2 * n);
+      const e2 = new Int32Array(2 * n);
+      s2.set(starts);
+      e2.set(ends);
+      starts = s2;
+      ends = e2;
+    }
+    starts[n] = m.index;
+    ends[n++] = m.index + m[0].length;
+    // (every start, overlapping ones too)
+    g.lastIndex = m.index + 1;
+  }
+  return { starts: starts.subarray(0, n), ends: ends.subarray(0, n) };
 }
 
 /**
@@ -519,64 +572,225 @@ export function searchRange(re: RegExp, text: string, from: number, to: number):
  * Which of a list of phrases can start where, so that a sentence is searched only for the phrases that can occur in
  * it (a long page is thousands of sentences, the vocabulary hundreds of phrases). Every phrase pattern starts with
  * BEFORE and then its first word's characters as literals, matched case-insensitively: a match starts where the
- * character before is no ASCII letter or digit and the next one or two characters are those literals. The key is
- * taken only from characters the regex can match in one way besides ASCII case ([A-Za-z] are folded to lower
- * case: without the `u` flag no other character matches an ASCII letter), so a phrase is never missed: a phrase
- * without such a key is always searched. Candidates are then searched with the phrase's own regex, as before.
+ * character before is no ASCII letter or digit and the text goes as the phrase's steps (keyOfPhrase: its literals,
+ * taken only from characters the regex can match in one way besides ASCII case, and the word gaps, hyphens,
+ * apostrophes and places between them). The steps are a necessary condition of a match, so a phrase is never
+ * missed; a phrase whose steps do not start with a literal is always searched. Many phrases share their first words
+ * (a share's phrases all start "of …", some "of the …", some "of {region} …"): the steps of all phrases are one
+ * trie, followed once per position (a sticky search of each phrase sharing a first word, at every "of", was most of
+ * a sentence's phrase search). Candidates are then searched with the phrase's own regex, as before.
  */
 interface PhraseIndex {
-  /** 1 for the folded code of a character some keyed phrase starts with */
+  /** 1 for the code of a character some keyed phrase starts with (by its folded code) */
   first: Uint8Array;
-  /** folded first two characters (c0 * 65536 + c1) → the phrases with a key that long or longer */
-  byKey2: Map<number, { i: number; key: number[] }[]>;
-  /** folded first character → the phrases whose key is that one character */
-  byKey1: Map<number, number[]>;
+  /** the keyed phrases' steps (ids: the phrases whose steps end at a node) */
+  root: StepTrie;
   /** phrases with no key */
   always: number[];
+  /** how a {region}'s match starts (regionTrieOf); null: keyOfPhrase stops at a {region} */
+  regionTrie: StepTrie | null;
   /** scratch per search: candidate (phrase, position) pairs in the order found (positions ascending) */
   pairPhrase: Int32Array;
   pairAt: Int32Array;
-  /** scratch for phraseOccurrences: pairs per phrase, then the positions grouped by phrase */
+  /** scratch for phraseOccurrences: pairs per phrase, the phrases found, where each one's positions start, then
+   *  the positions grouped by phrase */
   count?: Int32Array;
+  ids?: Int32Array;
+  next?: Int32Array;
   sorted?: Int32Array;
 }
 
 const foldCode = (u: number) => (u >= 65 && u <= 90 ? u + 32 : u);
 const isAsciiAlnum = (u: number) => (u >= 48 && u <= 57) || (u >= 65 && u <= 90) || (u >= 97 && u <= 122);
+/** 1 for the UTF-16 code of an ASCII letter or digit */
+const ASCII_ALNUM = new Uint8Array(65536);
+for (let u = 0; u < 128; u++) if (isAsciiAlnum(u)) ASCII_ALNUM[u] = 1;
 
-function keyOfPhrase(phrase: string): number[] {
-  const first = phrase.trim().split(/\s+/)[0] ?? '';
-  if (first === '{region}') return [];
-  const key: number[] = [];
-  for (let i = 0; i < first.length && key.length < 8; i++) {
-    const ch = first[i]!;
-    // a hyphen may be missing, an apostrophe is a class: neither is a literal
-    if (ch === '-' || ch === "'" || ch === '’') break;
-    const u = ch.charCodeAt(0);
-    // a non-ASCII letter with a case partner matches it too under `i`: no key from it
-    if (u >= 128 && (ch.toUpperCase() !== ch || ch.toLowerCase() !== ch)) break;
-    key.push(foldCode(u));
+/** keyOfPhrase's steps besides a literal (a folded code, >= 0): \s+ between words; a hyphen that may be missing
+ *  ([-\u2010\u2011]?\s*); an apostrophe (['’]) */
+const STEP_GAP = -1;
+const STEP_HYPHEN = -2;
+const STEP_APOSTROPHE = -3;
+/** a {region}: as one of the place aliases starts (PhraseIndex.regionTrie); always a phrase's last step */
+const STEP_REGION = -4;
+/** a character that matches more than one way besides ASCII case (a non-ASCII letter with a case partner, under
+ *  `i`): one UTF-16 unit, no whitespace or hyphen */
+const STEP_ANY = -5;
+const isHyphenCode = (u: number) => u === 0x2d || u === 0x2010 || u === 0x2011;
+
+/**
+ * What a phrase's match starts with, as steps over the text (see PhraseIndex), up to the first {region} (kept when
+ * regionTrie is given and it is not the first word) or the first step the greedy reading below cannot take. A gap or
+ * hyphen is read greedily (all the whitespace, the hyphen if there is one): that is where the regex's own reading
+ * ends when the step after it is a character that no whitespace or hyphen matches, so the steps stop before any
+ * other step after a gap or hyphen.
+ */
+function keyOfPhrase(phrase: string, regionTrie: StepTrie | null): number[] {
+  const steps: number[] = [];
+  const gapLike = () => steps.at(-1) === STEP_GAP || steps.at(-1) === STEP_HYPHEN;
+  const words = phrase.trim().split(/\s+/);
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w]!;
+    if (w > 0) {
+      if (steps.at(-1) === STEP_HYPHEN) return trimSteps(steps);
+      steps.push(STEP_GAP);
+    }
+    if (word === '{region}') {
+      if (regionTrie && w > 0) steps.push(STEP_REGION);
+      return trimSteps(steps);
+    }
+    for (let i = 0; i < word.length; i++) {
+      const ch = word[i]!;
+      const u = ch.charCodeAt(0);
+      if (ch === '-') {
+        if (gapLike()) return trimSteps(steps);
+        steps.push(STEP_HYPHEN);
+      } else if (ch === "'" || ch === '’') steps.push(STEP_APOSTROPHE);
+      // a non-ASCII letter with a case partner matches it too under `i`: no key from it, only one unit
+      else if (u >= 128 && (ch.toUpperCase() !== ch || ch.toLowerCase() !== ch)) steps.push(STEP_ANY);
+      else if (gapLike() && (isSpaceCode(u) || isHyphenCode(u))) return trimSteps(steps);
+      else steps.push(foldCode(u));
+    }
   }
-  return key;
+  return trimSteps(steps);
 }
 
-function phraseIndex(phrases: readonly { phrase: string }[]): PhraseIndex {
-  const ix: PhraseIndex = { first: new Uint8Array(65536), byKey2: new Map(), byKey1: new Map(), always: [], pairPhrase: new Int32Array(256), pairAt: new Int32Array(256) };
-  phrases.forEach((p, i) => {
-    const key = keyOfPhrase(p.phrase);
-    if (key.length === 0) return void ix.always.push(i);
-    ix.first[key[0]!] = 1;
-    if (key.length === 1) {
-      const list = ix.byKey1.get(key[0]!);
-      if (list) list.push(i);
-      else ix.byKey1.set(key[0]!, [i]);
-      return;
+/** steps without a hyphen at their end (it may match nothing); a gap at the end still needs one space */
+function trimSteps(steps: number[]): number[] {
+  while (steps.at(-1) === STEP_HYPHEN) steps.pop();
+  return steps;
+}
+
+/**
+ * Steps (keyOfPhrase) of several phrases as a trie: a node's literal steps by their code (codes[k] leads to
+ * kids[k]; ascii[code] too when the node has many), its other steps in a list (otherSteps[k] to others[k]).
+ */
+interface StepTrie {
+  /** the phrases whose steps end here, by their index (a region trie: [0] where an alias's steps end) */
+  ids: number[];
+  codes: number[];
+  kids: StepTrie[];
+  /** (a node with many literal steps, such as a root: its ASCII ones by code; a few are looked through) */
+  ascii: (StepTrie | undefined)[] | null;
+  otherSteps: number[];
+  others: StepTrie[];
+}
+
+const stepNode = (): StepTrie => ({ ids: [], codes: [], kids: [], ascii: null, otherSteps: [], others: [] });
+
+/** the node a literal step of `code` leads to from n */
+function literalKid(n: StepTrie, code: number): StepTrie | undefined {
+  if (n.ascii !== null && code < 128) return n.ascii[code];
+  const codes = n.codes;
+  for (let k = 0; k < codes.length; k++) if (codes[k] === code) return n.kids[k];
+  return undefined;
+}
+
+/** Adds a phrase's steps to a trie, ending at a node that lists `id`. */
+function addSteps(root: StepTrie, steps: readonly number[], id: number): void {
+  let n = root;
+  for (const step of steps) {
+    let kid = step >= 0 ? literalKid(n, step) : n.others[n.otherSteps.indexOf(step)];
+    if (!kid) {
+      kid = stepNode();
+      if (step >= 0) {
+        n.codes.push(step);
+        n.kids.push(kid);
+        if (n.ascii === null && n.codes.length > 8) n.ascii = new Array<StepTrie | undefined>(128).fill(undefined);
+        if (n.ascii !== null) n.codes.forEach((c, k) => c < 128 && (n.ascii![c] = n.kids[k]));
+      } else {
+        n.otherSteps.push(step);
+        n.others.push(kid);
+      }
     }
-    const k = key[0]! * 65536 + key[1]!;
-    const list = ix.byKey2.get(k);
-    if (list) list.push({ i, key });
-    else ix.byKey2.set(k, [{ i, key }]);
+    n = kid;
+  }
+  if (!n.ids.includes(id)) n.ids.push(id);
+}
+
+/**
+ * The steps a {region}'s match (phrase matching's regionAlt: "the" or none, then a place's alias) starts with, as a
+ * trie, or null when there are no aliases (the alternation then matches nothing at all).
+ */
+function regionTrieOf(aliases: readonly string[]): StepTrie | null {
+  if (aliases.length === 0) return null;
+  const root = stepNode();
+  for (const alias of aliases) for (const phrase of [alias, `the ${alias}`]) addSteps(root, keyOfPhrase(phrase, null), 0);
+  return root;
+}
+
+/** Where one step (not a {region}) taken at q ends, or -1 when the text does not go so. */
+function stepEnd(text: string, q: number, end: number, step: number): number {
+  if (step === STEP_GAP) {
+    if (q >= end || !isSpaceCode(text.charCodeAt(q))) return -1;
+    q++;
+    while (q < end && isSpaceCode(text.charCodeAt(q))) q++;
+    return q;
+  }
+  if (step === STEP_HYPHEN) {
+    if (q < end && isHyphenCode(text.charCodeAt(q))) q++;
+    while (q < end && isSpaceCode(text.charCodeAt(q))) q++;
+    return q;
+  }
+  if (q >= end) return -1;
+  const u = text.charCodeAt(q);
+  if (step === STEP_APOSTROPHE) return u === 0x27 || u === 0x2019 ? q + 1 : -1;
+  if (step === STEP_ANY) return isSpaceCode(u) || isHyphenCode(u) ? -1 : q + 1;
+  return foldCode(u) === step ? q + 1 : -1;
+}
+
+/** Whether text from q on (up to `end`) goes as some phrase of a region trie does. */
+function trieFollows(n: StepTrie, text: string, q: number, end: number): boolean {
+  if (n.ids.length !== 0) return true;
+  if (q < end) {
+    const kid = literalKid(n, foldCode(text.charCodeAt(q)));
+    if (kid && trieFollows(kid, text, q + 1, end)) return true;
+  }
+  for (let k = 0; k < n.others.length; k++) {
+    const e = stepEnd(text, q, end, n.otherSteps[k]!);
+    if (e >= 0 && trieFollows(n.others[k]!, text, e, end)) return true;
+  }
+  return false;
+}
+
+/**
+ * Every phrase whose steps the text goes from q on (up to `end`), from trie node n down: stored as pairs with the
+ * position `at` from pair n on (candidatePairs); the pair count after them. (A chain of literal steps is followed in
+ * a loop: most word starts leave the trie after a letter or two.)
+ */
+function collectPairs(ix: PhraseIndex, n: StepTrie, text: string, q: number, end: number, at: number, count: number): number {
+  for (;;) {
+    for (let k = 0; k < n.ids.length; k++) {
+      if (count === ix.pairAt.length) pairRoom(ix);
+      ix.pairPhrase[count] = n.ids[k]!;
+      ix.pairAt[count++] = at;
+    }
+    for (let k = 0; k < n.others.length; k++) {
+      const step = n.otherSteps[k]!;
+      const kid = n.others[k]!;
+      if (step === STEP_REGION) {
+        if (trieFollows(ix.regionTrie!, text, q, end)) count = collectPairs(ix, kid, text, q, end, at, count);
+        continue;
+      }
+      const e = stepEnd(text, q, end, step);
+      if (e >= 0) count = collectPairs(ix, kid, text, e, end, at, count);
+    }
+    if (q >= end) return count;
+    const kid = literalKid(n, foldCode(text.charCodeAt(q)));
+    if (kid === undefined) return count;
+    n = kid;
+    q++;
+  }
+}
+
+function phraseIndex(phrases: readonly { phrase: string }[], regionTrie: StepTrie | null): PhraseIndex {
+  const ix: PhraseIndex = { first: new Uint8Array(65536), root: stepNode(), always: [], regionTrie, pairPhrase: new Int32Array(256), pairAt: new Int32Array(256) };
+  phrases.forEach((p, i) => {
+    const steps = keyOfPhrase(p.phrase, regionTrie);
+    if (steps.length === 0 || steps[0]! < 0) return void ix.always.push(i);
+    addSteps(ix.root, steps, i);
   });
+  for (let u = 0; u < 65536; u++) if (literalKid(ix.root, foldCode(u)) !== undefined) ix.first[u] = 1;
   return ix;
 }
 
@@ -592,30 +806,13 @@ function candidatePairs(ix: PhraseIndex, text: string, s: Span): number {
     ix.pairPhrase[n] = i;
     ix.pairAt[n++] = -1;
   }
+  const first = ix.first;
+  // (each character read once, and asked about by table: the loop runs over every character of a page)
+  let inWord = s.start > 0 ? ASCII_ALNUM[text.charCodeAt(s.start - 1)]! : 0;
   for (let p = s.start; p < s.end; p++) {
-    const c0 = foldCode(text.charCodeAt(p));
-    if (!ix.first[c0] || (p > 0 && isAsciiAlnum(text.charCodeAt(p - 1)))) continue;
-    const one = ix.byKey1.get(c0);
-    if (one) {
-      for (let j = 0; j < one.length; j++) {
-        if (n === ix.pairAt.length) pairRoom(ix);
-        ix.pairPhrase[n] = one[j]!;
-        ix.pairAt[n++] = p;
-      }
-    }
-    if (p + 1 >= s.end) continue;
-    const longer = ix.byKey2.get(c0 * 65536 + foldCode(text.charCodeAt(p + 1)));
-    if (longer === undefined) continue;
-    for (let j = 0; j < longer.length; j++) {
-      const { i, key } = longer[j]!;
-      if (p + key.length > s.end) continue;
-      let k = 2;
-      while (k < key.length && foldCode(text.charCodeAt(p + k)) === key[k]) k++;
-      if (k !== key.length) continue;
-      if (n === ix.pairAt.length) pairRoom(ix);
-      ix.pairPhrase[n] = i;
-      ix.pairAt[n++] = p;
-    }
+    const u = text.charCodeAt(p);
+    if (inWord === 0 && first[u] !== 0) n = collectPairs(ix, literalKid(ix.root, foldCode(u))!, text, p + 1, s.end, p, n);
+    inWord = ASCII_ALNUM[u]!;
   }
   return n;
 }
@@ -638,30 +835,44 @@ const phraseIndexes = new WeakMap<readonly { phrase: string }[], PhraseIndex>();
  * overlap: what a global search of every phrase over the sentence gives. A match starts only at a candidate
  * position, so trying the phrase there (sticky) in order, from the end of its last match on, is that search.
  */
-function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegExp }>(phrases: readonly P[], text: string, s: Span, each: (p: P, sp: Span) => void): void {
+function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegExp }>(
+  phrases: readonly P[],
+  /** the place aliases a {region} in a phrase stands for */
+  regionAliases: () => readonly string[],
+  text: string,
+  s: Span,
+  each: (p: P, start: number, end: number) => void,
+): void {
   let ix = phraseIndexes.get(phrases);
-  if (!ix) phraseIndexes.set(phrases, (ix = phraseIndex(phrases)));
+  if (!ix) phraseIndexes.set(phrases, (ix = phraseIndex(phrases, regionTrieOf(regionAliases()))));
   const n = candidatePairs(ix, text, s);
   if (n === 0) return;
   // the pairs by phrase, ascending, positions ascending within each (a counting sort: no comparator per sentence)
+  // (in the index's scratch arrays: nothing is allocated per sentence)
   const count = (ix.count ??= new Int32Array(phrases.length + 1));
-  const distinct: number[] = [];
-  for (let k = 0; k < n; k++) if (count[ix.pairPhrase[k]!]!++ === 0) distinct.push(ix.pairPhrase[k]!);
-  // (plain arrays: a sentence holds a few phrases, and typed arrays cost an allocation each)
-  const ids = sortSmall(distinct);
+  const ids = (ix.ids ??= new Int32Array(phrases.length + 1));
+  const next = (ix.next ??= new Int32Array(phrases.length + 1));
+  let distinct = 0;
+  for (let k = 0; k < n; k++) if (count[ix.pairPhrase[k]!]!++ === 0) ids[distinct++] = ix.pairPhrase[k]!;
+  // (by insertion: a sentence holds a few phrases)
+  for (let a = 1; a < distinct; a++) {
+    const v = ids[a]!;
+    let b = a - 1;
+    for (; b >= 0 && ids[b]! > v; b--) ids[b + 1] = ids[b]!;
+    ids[b + 1] = v;
+  }
   const at = (ix.sorted = ix.sorted && ix.sorted.length >= n ? ix.sorted : new Int32Array(ix.pairAt.length));
-  const next: number[] = new Array<number>(ids.length);
-  for (let d = 0, o = 0; d < ids.length; d++) (next[d] = o), (o += count[ids[d]!]!), (count[ids[d]!] = d);
+  for (let d = 0, o = 0; d < distinct; d++) (next[d] = o), (o += count[ids[d]!]!), (count[ids[d]!] = d);
   for (let k = 0; k < n; k++) at[next[count[ix.pairPhrase[k]!]!]!++] = ix.pairAt[k]!;
-  for (const i of ids) count[i] = 0;
+  for (let d = 0; d < distinct; d++) count[ids[d]!] = 0;
   const upTo = text.slice(0, s.end);
-  for (let d = 0, k = 0; d < ids.length; d++) {
+  for (let d = 0, k = 0; d < distinct; d++) {
     const i = ids[d]!;
     const p = phrases[i]!;
     const end = next[d]!; // (advanced to the end of this phrase's run above)
     if (at[k] === -1) {
       // no key: the phrase is searched as before
-      for (const sp of findAll(p.re, text, s.start, s.end)) each(p, sp);
+      for (const sp of findAll(p.re, text, s.start, s.end)) each(p, sp.start, sp.end);
       k = end;
       continue;
     }
@@ -675,15 +886,45 @@ function phraseOccurrences<P extends { phrase: string; re: RegExp; sticky: RegEx
       if (!re.test(upTo)) continue;
       const e = re.lastIndex;
       if (e === q) continue;
-      each(p, { start: q, end: e });
+      each(p, q, e);
       from = e;
     }
   }
 }
 
+/**
+ * phraseOccurrences over metric phrases and place aliases given here, as compile() makes their patterns: the matches
+ * of each phrase in [from, to) of a text, phrase by phrase in list order. For tests: they compare it with a search of
+ * each phrase's own pattern (`patterns`).
+ */
+export function metricPhraseSearch(
+  phrases: readonly string[],
+  places: readonly string[],
+): { patterns: RegExp[]; search: (text: string, from: number, to: number) => { phrase: number; start: number; end: number }[] } {
+  const regionAlt = regionAltOf(places);
+  const list = phrases.map((phrase) => {
+    const src = metricPhraseSource(phrase, regionAlt);
+    return { phrase, re: new RegExp(src, 'gi'), sticky: new RegExp(src, 'iy') };
+  });
+  const index = new Map(list.map((p, i) => [p, i]));
+  return {
+    patterns: list.map((p) => new RegExp(p.re.source, 'gi')),
+    search: (text, from, to) => {
+      const out: { phrase: number; start: number; end: number }[] = [];
+      phraseOccurrences(list, () => places, text, { start: from, end: to }, (p, start, end) => out.push({ phrase: index.get(p)!, start, end }));
+      return out;
+    },
+  };
+}
+
+/** the aliases of the places (compile's regionAliases) */
+function placeAliases(c: Compiled): string[] {
+  return c.subjectPhrases.filter((sp) => sp.subject.role === 'place').map((sp) => sp.phrase);
+}
+
 function metricOccurrences(c: Compiled, text: string, s: Span): MetricOcc[] {
   const out: MetricOcc[] = [];
-  phraseOccurrences(c.metricPhrases, text, s, (p, sp) => out.push({ start: sp.start, end: sp.end, metric: p.metric, phrase: p.phrase, noun: p.noun }));
+  phraseOccurrences(c.metricPhrases, () => placeAliases(c), text, s, (p, start, end) => out.push({ start, end, metric: p.metric, phrase: p.phrase, noun: p.noun }));
   return out;
 }
 
@@ -780,33 +1021,79 @@ function subjectKey(c: Compiled, written: string): string {
   return k;
 }
 
+/** a Han character, as isHan reads one (what a Chinese place name in memberNameHan starts with) */
+const HAN = /[\u3400-\u9fff]/;
+
+/**
+ * Whether a listed alias covers [a, b): a listed alias covers a member's name unless it is a place inside the name:
+ * "Riverside High-tech Zone" and "苏州工业园区" name members, not the places they start with.
+ */
+function coveredByListed(raw: readonly SubjectOcc[], a: number, b: number): boolean {
+  return raw.some((o) => o.subject && o.start < b && o.end > a && (o.subject.role !== 'place' || o.start < a || o.end > b));
+}
+
+/** The subject of a member name no subject lists, one per id. */
+function unlistedSubject(c: Compiled, id: string, proper: string): SubjectDef {
+  let subject = c.unlisted.get(id);
+  if (!subject) {
+    subject = { id, kind: c.memberKind, role: 'member', name: proper, aliases: [proper], parent: null };
+    c.unlisted.set(id, subject);
+  }
+  return subject;
+}
+
+/**
+ * What a zoneName match says by its words alone: where the name starts past leading generic words ("the National …",
+ * "State-level …"), the name and its id; null when it is all generic words or a head alone ("Industrial Park",
+ * "High-tech Zone"), which names no particular zone. Remembered per matched text (bounded): names recur all
+ * through a page.
+ */
+interface ZoneNameReading {
+  offset: number;
+  proper: string;
+  id: string;
+}
+const zoneNameReadings = new WeakMap<Compiled, Map<string, ZoneNameReading | null>>();
+function readZoneName(c: Compiled, written: string): ZoneNameReading | null {
+  let readings = zoneNameReadings.get(c);
+  if (!readings) zoneNameReadings.set(c, (readings = new Map()));
+  let r = readings.get(written);
+  if (r !== undefined) return r;
+  const words = [...written.matchAll(/\S+/g)];
+  const first = words.findIndex((w) => !c.genericWords.has(w[0].toLowerCase().replace(/['’]s$/, '')));
+  r = null;
+  if (first >= 0) {
+    const offset = words[first]!.index!;
+    const proper = written.slice(offset).replace(/\s+/g, ' ');
+    const id = proper
+      .toLowerCase()
+      .replace(/['’]s\b/g, '')
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '');
+    if (!c.zoneHeadOnly.test(proper)) r = { offset, proper, id };
+  }
+  if (readings.size >= 10_000) readings.clear();
+  readings.set(written, r);
+  return r;
+}
+
 function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[]): SubjectOcc[] {
   const raw: SubjectOcc[] = [];
   for (const sp of findAll(c.subjectAlt, text, s.start, s.end)) {
     const p = c.subjectByKey.get(subjectKey(c, text.slice(sp.start, sp.end)));
     if (p) raw.push({ start: sp.start, end: sp.end, subject: p.subject, phrase: p.phrase, denominator: false });
   }
-  // a listed alias covers a member's name unless it is a place inside the name: "Riverside High-tech Zone"
-  // and "苏州工业园区" name members, not the places they start with
-  const covered = (a: number, b: number) => raw.some((o) => o.subject && o.start < b && o.end > a && (o.subject.role !== 'place' || o.start < a || o.end > b));
-  const unlisted = (id: string, proper: string) => {
-    let subject = c.unlisted.get(id);
-    if (!subject) {
-      subject = { id, kind: c.memberKind, role: 'member', name: proper, aliases: [proper], parent: null };
-      c.unlisted.set(id, subject);
-    }
-    return subject;
-  };
-  if (c.memberNameHan) {
+  // (a name in Chinese starts with a Chinese place: a sentence with no Han character has none)
+  if (c.memberNameHan && (currentPage === null || currentPage.text !== text || currentPage.holds(HAN, s.start, s.end) !== false)) {
     const re = c.memberNameHan;
     const slice = text.slice(0, s.end);
     re.lastIndex = s.start;
     for (let m = re.exec(slice); m; m = re.exec(slice)) {
-      if (covered(m.index, m.index + m[0].length)) continue;
+      if (coveredByListed(raw, m.index, m.index + m[0].length)) continue;
       const place = c.placeByKey.get(phraseKey(m[1]!, false));
       if (!place) continue;
       // no Latin letters to name it by: the place it starts with and the name's own hash
-      const subject = unlisted(`${place.id}_${c.memberKind}_${sha256Hex(m[0]).slice(0, 8)}`, m[0]);
+      const subject = unlistedSubject(c, `${place.id}_${c.memberKind}_${sha256Hex(m[0]).slice(0, 8)}`, m[0]);
       raw.push({ start: m.index, end: m.index + m[0].length, subject, phrase: `unlisted ${m[0]}`, denominator: false, unlisted: true });
     }
   }
@@ -814,22 +1101,12 @@ function subjectOccurrences(c: Compiled, text: string, s: Span, clauses: Span[])
   // a zone named but not listed: a subject of its own, unless a listed alias covers any of it
   if (c.zoneName) {
     for (const sp of findAll(c.zoneName, text, s.start, s.end)) {
-      // leading generic words ("the National …", "State-level …") are not part of the name
-      const words = [...text.slice(sp.start, sp.end).matchAll(/\S+/g)];
-      const first = words.findIndex((w) => !c.genericWords.has(w[0].toLowerCase().replace(/['’]s$/, '')));
-      if (first < 0) continue;
-      const start = sp.start + words[first]!.index!;
-      if (covered(start, sp.end) || raw.some((o) => o.subject && o.start < start && o.end > sp.start)) continue;
-      const proper = text.slice(start, sp.end).replace(/\s+/g, ' ');
-      // a head alone ("Industrial Park", "High-tech Zone") names no particular zone
-      if (c.zoneHeadOnly.test(proper)) continue;
-      const id = proper
-        .toLowerCase()
-        .replace(/['’]s\b/g, '')
-        .replace(/[^a-z0-9]+/g, '_')
-        .replace(/^_|_$/g, '');
-      const subject = unlisted(id, proper);
-      raw.push({ start, end: sp.end, subject, phrase: `unlisted ${proper}`, denominator: false, unlisted: true });
+      const name = readZoneName(c, text.slice(sp.start, sp.end));
+      if (name === null) continue;
+      const start = sp.start + name.offset;
+      if (coveredByListed(raw, start, sp.end) || raw.some((o) => o.subject && o.start < start && o.end > sp.start)) continue;
+      const subject = unlistedSubject(c, name.id, name.proper);
+      raw.push({ start, end: sp.end, subject, phrase: `unlisted ${name.proper}`, denominator: false, unlisted: true });
     }
   }
   // a place name that opens a longer capitalised name ("Riverside Branch of …", "Riverside Stock Exchange") names an
@@ -914,7 +1191,7 @@ const YEAR_AFTER_PART = new RegExp(`^,?\\s+(?:of\\s+)?(?:the\\s+(?:year\\s+)?)?$
 const YEAR_BEFORE_PART = new RegExp(`${YEAR}(?:\\s+|年)$`);
 
 /** What a date pattern needs somewhere in the sentence to match at all: most sentences have no date, so they are not searched. */
-const Needs = { Nothing: 0, Year: 1, Month: 2, YearAndMonth: 3 } as const;
+const Needs = { Nothing: 0, Year: 1, Month: 2, YearAndMonth: 3, TwoYears: 5 } as const;
 type Needs = (typeof Needs)[keyof typeof Needs];
 
 /**
@@ -944,18 +1221,20 @@ interface DatePatterns {
   endOfMonth: RegExp;
   yearRange: RegExp;
   bareYear: RegExp;
+  /** bareYear, sticky: tried at each year of the sentence (runAtYears) */
+  bareYearAt: RegExp;
   /** a month name right before a bare year ("May 2013") */
   monthBefore: RegExp;
   /** "this year"/"last year" right after, or right before, a part of a year: [this, last] */
   relAfter: [RegExp, RegExp];
   relBefore: [RegExp, RegExp];
   /** "in the quarter", "for the year" (extract/language/context.yaml period_anaphora), each with its words */
-  anaphora: { re: RegExp; kind: 'quarter' | 'year'; words: string[] }[];
+  anaphora: { re: RegExp; kind: 'quarter' | 'year'; words: readonly SpelledWord[] }[];
   /** the Chinese words the Chinese patterns spell out, each such pattern's own */
-  zhFirstMonthsWords: readonly string[];
-  zhMonthEndWords: readonly string[];
-  zhMonthWords: readonly string[];
-  zhYearWords: readonly string[];
+  zhFirstMonthsWords: readonly SpelledWord[];
+  zhMonthEndWords: readonly SpelledWord[];
+  zhMonthWords: readonly SpelledWord[];
+  zhYearWords: readonly SpelledWord[];
 }
 
 const datePatternsOf = new WeakMap<Compiled, DatePatterns>();
@@ -1000,6 +1279,7 @@ function datePatterns(c: Compiled): DatePatterns {
     endOfMonth: new RegExp(`${BEFORE}end${W}of${W}(${c.monthAlt})${AFTER}`, 'g'),
     yearRange: new RegExp(`${BEFORE}(?:(?:${literalAlt(CONTEXT_WORDS.range_openers)})${W})?${YEAR}\\s*(?:[-–—]|${W}(?:${literalAlt(CONTEXT_WORDS.range_links)})${W})\\s*${YEAR}${AFTER}`, 'gi'),
     bareYear: new RegExp(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'g'),
+    bareYearAt: new RegExp(`(?<![\\d.,$¥])${YEAR}(?![\\d%]|s${AFTER}|,\\d|\\.\\d)`, 'y'),
     monthBefore: new RegExp(`(?:${c.monthAlt})\\.?,?\\s*$`, ''),
     relAfter: [thisAfter, lastAfter],
     relBefore: [thisBefore, lastBefore],
@@ -1008,12 +1288,12 @@ function datePatterns(c: Compiled): DatePatterns {
       kind: pa.kind,
       // what the pattern spells out: the phrase (Chinese), or its words (case-insensitive, ASCII-folded)
       // (only words of ASCII letters: another character may match more than its lower case under the i flag)
-      words: isHan(pa.phrase[0]) ? [pa.phrase] : pa.phrase.split(/\s+/).map((w) => w.toLowerCase()).filter((w) => /^[a-z]+$/.test(w)),
+      words: spelled(isHan(pa.phrase[0]) ? [pa.phrase] : pa.phrase.split(/\s+/).map((w) => w.toLowerCase()).filter((w) => /^[a-z]+$/.test(w))),
     })),
-    zhFirstMonthsWords: [fm.before],
-    zhMonthEndWords: [me.month],
-    zhMonthWords: [mr.month],
-    zhYearWords: [zy.year],
+    zhFirstMonthsWords: spelled([fm.before]),
+    zhMonthEndWords: spelled([me.month]),
+    zhMonthWords: spelled([mr.month]),
+    zhYearWords: spelled([zy.year]),
   };
   datePatternsOf.set(c, dp);
   return dp;
@@ -1021,23 +1301,44 @@ function datePatterns(c: Compiled): DatePatterns {
 
 /** whitespace other than a space, or two in a row: what a rule's whitespace runs are collapsed for */
 const ODD_SPACE = /[^\S ]|\s\s/;
-const NO_WORDS: readonly string[] = [];
-/** the words English date patterns spell out (see runDatePattern) */
-const FIRST_MONTHS_WORDS: readonly string[] = ['first', 'months'];
-const FIRST_QUARTERS_WORDS: readonly string[] = ['first', 'quarters'];
-const QUARTER_WORDS: readonly string[] = ['quarter'];
-const HALF_WORDS: readonly string[] = ['half'];
-const Q_WORDS: readonly string[] = ['Q'];
-const wordRes = new Map<string, RegExp>();
 /**
  * A word a date pattern spells out, as a pattern of its own: a word of ASCII lower-case letters in any case (a
  * case-insensitive pattern without the u flag folds ASCII letters only), any other word as written.
  */
-function wordIn(w: string): RegExp {
-  let re = wordRes.get(w);
-  if (!re) wordRes.set(w, (re = /^[a-z]+$/.test(w) ? new RegExp(w, 'i') : new RegExp(escapeRe(w))));
-  return re;
+interface SpelledWord {
+  re: RegExp;
+  /** its place in spellStamp/spellAnswer */
+  id: number;
+  /** looked up in the page's matches (PageMatches.holds), not searched per sentence: a word of four or more
+   *  characters is rare enough that finding it once per page costs less than a search of every sentence */
+  paged: boolean;
 }
+const spelledWords = new Map<string, SpelledWord>();
+function wordIn(w: string): SpelledWord {
+  let sw = spelledWords.get(w);
+  if (!sw) spelledWords.set(w, (sw = { re: /^[a-z]+$/.test(w) ? new RegExp(w, 'i') : new RegExp(escapeRe(w)), id: spelledWords.size, paged: w.length >= 4 }));
+  return sw;
+}
+/**
+ * Words as dateSpells asks for them: the longest first (the rarest, as a rule: a sentence that lacks it is passed
+ * over without asking for "in" or "the").
+ */
+function spelled(words: readonly string[]): readonly SpelledWord[] {
+  return [...words].sort((a, b) => b.length - a.length).map(wordIn);
+}
+
+const NO_WORDS: readonly SpelledWord[] = [];
+/** the words English date patterns spell out (see runDatePattern) */
+const FIRST_MONTHS_WORDS = spelled(['first', 'months']);
+const FIRST_QUARTERS_WORDS = spelled(['first', 'quarters']);
+const QUARTER_WORDS = spelled(['quarter']);
+const HALF_WORDS = spelled(['half']);
+const Q_WORDS = spelled(['Q']);
+
+/** dateSpells' answers for the sentence being read, by word id: the sentence's stamp (findDates' count) and the answer */
+let spellStamp = new Float64Array(32);
+let spellAnswer = new Uint8Array(32);
+let sentenceStamp = 0;
 
 /** findDates' record of the characters of a sentence already taken by a date, reused from sentence to sentence */
 let takenScratch = new Uint8Array(1024);
@@ -1055,7 +1356,14 @@ interface DateScan {
   /** the text cut at the sentence's end (what a global pattern is run over from the sentence's start) */
   slice: string;
   sentenceText: string;
+  /** the page's matches when text is the page being read (currentPage), else null */
+  page: PageMatches | null;
+  /** findDates' count of sentences (dateSpells' memo) */
+  stamp: number;
   hasYear: boolean | undefined;
+  /** the sentence's years in the page's matches of YEAR_ANYWHERE (sentenceHasYear); -1: not at hand */
+  yearsFrom: number;
+  yearsTo: number;
   hasMonth: boolean | undefined;
   publication: string | null;
   pubYear: string | null;
@@ -1140,9 +1448,34 @@ function monthYearOf(publication: string | null, mo: number): string | null {
  * sentence: a case-insensitive pattern without the u flag folds ASCII letters only, so the word's own pattern
  * gives the same answer without the copy.)
  */
-function dateSpells(st: DateScan, words: readonly string[]): boolean {
-  for (const w of words) if (!wordIn(w).test(st.sentenceText)) return false;
+function dateSpells(st: DateScan, words: readonly SpelledWord[]): boolean {
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k]!;
+    if (w.id >= spellStamp.length) {
+      const stamps = new Float64Array(2 * w.id + 2);
+      const answers = new Uint8Array(2 * w.id + 2);
+      stamps.set(spellStamp);
+      answers.set(spellAnswer);
+      spellStamp = stamps;
+      spellAnswer = answers;
+    }
+    // (several patterns ask for the same word: asked once per sentence)
+    if (spellStamp[w.id] !== st.stamp) {
+      spellStamp[w.id] = st.stamp;
+      spellAnswer[w.id] = sentenceHolds(st, w.re, w.paged) ? 1 : 0;
+    }
+    if (spellAnswer[w.id] === 0) return false;
+  }
   return true;
+}
+
+/** Whether the sentence holds a match of `re` (no lookarounds or anchors; looked up in the page's matches when paged). */
+function sentenceHolds(st: DateScan, re: RegExp, paged: boolean): boolean {
+  if (paged && st.page !== null) {
+    const held = st.page.holds(re, st.s.start, st.s.end);
+    if (held !== null) return held;
+  }
+  return re.test(st.sentenceText);
 }
 
 /**
@@ -1150,13 +1483,51 @@ function dateSpells(st: DateScan, words: readonly string[]): boolean {
  * no optional part of them) or a month name are not searched in a sentence that has none (most sentences have no
  * date at all), nor when the sentence lacks a word the pattern spells out.
  */
-function runDatePattern(st: DateScan, re: RegExp, needs: Needs, f: DateReader, words: readonly string[] = NO_WORDS): void {
-  if ((needs & Needs.Year) !== 0 && !(st.hasYear ??= YEAR_ANYWHERE.test(st.sentenceText))) return;
-  if ((needs & Needs.Month) !== 0 && !(st.hasMonth ??= st.dp.monthAny.test(st.sentenceText))) return;
+function runDatePattern(st: DateScan, re: RegExp, needs: Needs, f: DateReader, words: readonly SpelledWord[] = NO_WORDS): void {
+  if ((needs & Needs.Year) !== 0 && !(st.hasYear ??= sentenceHasYear(st))) return;
+  // (two years, as in a range: known when the page's years are at hand)
+  if ((needs & Needs.TwoYears) === Needs.TwoYears && st.yearsFrom >= 0 && st.yearsTo - st.yearsFrom < 2) return;
+  if ((needs & Needs.Month) !== 0 && !(st.hasMonth ??= sentenceHolds(st, st.dp.monthAny, true))) return;
   if (words.length && !dateSpells(st, words)) return;
   re.lastIndex = st.s.start;
   const slice = st.slice;
   for (let m = re.exec(slice); m; m = re.exec(slice)) f(st, m, m.index, m.index + m[0].length);
+}
+
+/**
+ * Whether the sentence holds a year (YEAR_ANYWHERE); with the page's matches at hand, the sentence's years are
+ * st.yearsFrom up to st.yearsTo in them (a year is four characters: the ends ascend with the starts).
+ */
+function sentenceHasYear(st: DateScan): boolean {
+  const years = st.page?.matchesAt(YEAR_ANYWHERE) ?? null;
+  if (years === null) return YEAR_ANYWHERE.test(st.sentenceText);
+  const { s } = st;
+  let j = lowerBound(years.starts, s.start);
+  st.yearsFrom = j;
+  while (j < years.starts.length && years.ends[j]! <= s.end) j++;
+  st.yearsTo = j;
+  return j > st.yearsFrom;
+}
+
+/**
+ * Runs a pattern whose match is a year with conditions on what stands around it (bareYear): with the page's years at
+ * hand, its sticky form is tried at each year of the sentence, left to right from the end of the last match, which is
+ * where a global search of the sentence finds its matches; else the global one is run.
+ */
+function runAtYears(st: DateScan, sticky: RegExp, global: RegExp, f: DateReader): void {
+  if (!(st.hasYear ??= sentenceHasYear(st))) return;
+  if (st.yearsFrom < 0) return runDatePattern(st, global, Needs.Year, f);
+  const { starts } = st.page!.matchesAt(YEAR_ANYWHERE)!;
+  let from = st.s.start;
+  for (let k = st.yearsFrom; k < st.yearsTo; k++) {
+    const p = starts[k]!;
+    if (p < from) continue;
+    sticky.lastIndex = p;
+    const m = sticky.exec(st.slice);
+    if (m === null) continue;
+    from = p + m[0].length;
+    f(st, m, p, from);
+  }
 }
 
 const readFirstMonthsOfYear: DateReader = (st, m, a, b) => {
@@ -1263,7 +1634,11 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     s,
     slice: text.slice(0, s.end),
     sentenceText: text.slice(s.start, s.end),
+    page: currentPage !== null && currentPage.text === text ? currentPage : null,
+    stamp: ++sentenceStamp,
     hasYear: undefined,
+    yearsFrom: -1,
+    yearsTo: -1,
     hasMonth: undefined,
     publication,
     pubYear,
@@ -1306,7 +1681,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // "as of the end of November": the month of the publication's year
   runDatePattern(st, dp.endOfMonth, Needs.Month, readEndOfMonth);
   // ranges: "2009-2011", "between 1991 and 1992", "from 2009 to 2011"
-  runDatePattern(st, dp.yearRange, Needs.Year, readYearRange);
+  runDatePattern(st, dp.yearRange, Needs.TwoYears, readYearRange);
   for (const sp of findAll(c.thisYear, text, s.start, s.end)) {
     addDate(st, sp.start, sp.end, pubYear, 'relative', pubYear ? Number(pubYear) : null);
   }
@@ -1318,7 +1693,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   }
   // bare years, only after a year preposition ("in 2013", "by 2020", "earnings of 2013") so that a count
   // such as "around 2000 software companies" is not a date; "over 2011" is a comparison base
-  runDatePattern(st, dp.bareYear, Needs.Year, readBareYear);
+  runAtYears(st, dp.bareYearAt, dp.bareYear, readBareYear);
   // "in the quarter", "for the year": the period of that kind stated last (part: 'quarter' | 'year')
   for (const pa of dp.anaphora) {
     st.anaphoraKind = pa.kind;
@@ -1327,7 +1702,7 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
   // a date after a release cue in its clause dates the document, not the figure
   // (a clause of many dates has its cues found once for all of them: searching each date's stretch of the
   // clause from the clause's start read a long clause once per date)
-  if (!found.some((d) => d.kind === 'data')) return found.sort((a, b) => a.start - b.start);
+  if (!found.some(isDataDate)) return found.length > 1 ? found.sort(byStart) : found;
   const dataIn = new Map<Span, number>();
   for (const d of found) {
     const cl = d.kind === 'data' ? clauseAt(clauses, d.start) : null;
@@ -1343,7 +1718,25 @@ function findDates(c: Compiled, text: string, s: Span, clauses: Span[], figures:
     if (cues ? cues.firstEndFollowed < d.start || cues.ends.has(d.start) : c.releaseCue.test(text.slice(cl.start, d.start))) d.kind = 'release';
     c.releaseCue.lastIndex = 0;
   }
-  return found.sort((a, b) => a.start - b.start);
+  return found.length > 1 ? found.sort(byStart) : found;
+}
+
+const isDataDate = (d: DateOcc) => d.kind === 'data';
+const byStart = (a: Span, b: Span) => a.start - b.start;
+
+/**
+ * findDates over [s.start, s.end) of text as readContexts runs it on a page's content (with the page's matches at
+ * hand: page) or on its furniture (page null): each date's span, period and kind. For tests: both must agree.
+ */
+export function datesIn(text: string, s: Span, lexicon: Lexicon, publication: string | null, page: PageMatches | null): { start: number; end: number; period: string | null; kind: string }[] {
+  const c = compile(lexicon);
+  const before = currentPage;
+  currentPage = page;
+  try {
+    return findDates(c, text, s, splitClauses(text, s), new SpanIndex([]), publication).map((d) => ({ start: d.start, end: d.end, period: d.period, kind: d.kind }));
+  } finally {
+    currentPage = before;
+  }
 }
 
 interface ReleaseCues {
