@@ -1299,8 +1299,6 @@ function datePatterns(c: Compiled): DatePatterns {
   return dp;
 }
 
-/** whitespace other than a space, or two in a row: what a rule's whitespace runs are collapsed for */
-const ODD_SPACE = /[^\S ]|\s\s/;
 /**
  * A word a date pattern spells out, as a pattern of its own: a word of ASCII lower-case letters in any case (a
  * case-insensitive pattern without the u flag folds ASCII letters only), any other word as written.
@@ -2047,6 +2045,10 @@ interface SentenceState {
   /** the figure readMetric is reading, what betweenPenalty weighs phrases against */
   penaltyFigure: FigureRef | null;
   betweenPenalty: ((o: Span) => number) | null;
+  /** Nearest.find's options holding betweenPenalty, made once per sentence (not an object per figure) */
+  penaltyOpts: { penalty: (o: Span) => number } | null;
+  /** firstAfter's last search per pattern and clause */
+  matchesAfter: Map<RegExp, Map<Span, MatchAfter>> | null;
   text: string;
   sentence: Span;
   clauses: Span[];
@@ -2266,6 +2268,9 @@ function countedOf(c: Compiled, st: SentenceState, k: number): (Span & { np: Met
   return st.counted[k]!;
 }
 
+/** counted()'s step over one word, or a bracket of up to 30 characters, at lastIndex */
+const WORD_AT = /\([^()\n]{0,30}\)|[^\s,;:.()]+/y;
+
 function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (Span & { np: MetricPhrase }) | null {
   const { text } = st;
   // Chinese has no spaces: the counted noun follows the figure, or its classifier (家, 个, 项 …), directly
@@ -2287,11 +2292,19 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
       const m = np.sticky.exec(text);
       if (m && m.index + m[0].length <= clause.end) return { start: m.index, end: m.index + m[0].length, np };
     }
-    const w = /^(?:\([^()\n]{0,30}\)|[^\s,;:.()]+)/.exec(text.slice(pos, clause.end));
+    // the next word of the clause, or a short bracket (read in place: a slice of the rest of the clause per word
+    // was garbage); a word running past the clause is cut at its end, a bracket closing past it is none
+    WORD_AT.lastIndex = pos;
+    const w = WORD_AT.exec(text);
     if (!w) break;
+    let wordEnd = pos + w[0].length;
+    if (wordEnd > clause.end) {
+      if (text.charCodeAt(pos) === 40) break;
+      wordEnd = clause.end;
+    }
     const inside = pos < f.end; // unit and scale words of the figure itself do not count
-    if (!inside && STOP_WORDS.has(w[0].toLowerCase())) break;
-    pos += w[0].length;
+    if (!inside && STOP_WORDS.has(text.slice(pos, wordEnd).toLowerCase())) break;
+    pos = wordEnd;
     if (!inside) k++;
   }
   return null;
@@ -2308,32 +2321,50 @@ interface MatchAfter {
   from: number;
   match: { text: string; index: number; end: number } | null;
 }
-const matchesAfter = new WeakMap<SentenceState, Map<RegExp, Map<Span, MatchAfter>>>();
 const stickyOf = new WeakMap<RegExp, RegExp>();
 
+/** re.exec(text.slice(from, to)) with the match's text and its place in `text` */
+function searchSlice(r: RegExp, text: string, from: number, to: number): { text: string; index: number; end: number } | null {
+  r.lastIndex = 0;
+  const m = r.exec(text.slice(from, to));
+  return m ? { text: m[0], index: from + m.index, end: from + m.index + m[0].length } : null;
+}
+
 function firstAfter(st: SentenceState, re: RegExp, clause: Span, from: number): { text: string; index: number; end: number } | null {
-  let byRe = matchesAfter.get(st);
-  if (!byRe) matchesAfter.set(st, (byRe = new Map()));
+  // (kept on the sentence's state: a WeakMap entry per sentence was one more thing for the collector to trace)
+  const byRe = (st.matchesAfter ??= new Map());
   let byClause = byRe.get(re);
   if (!byClause) byRe.set(re, (byClause = new Map()));
   const last = byClause.get(clause);
-  const search = (r: RegExp) => {
-    r.lastIndex = 0;
-    const m = r.exec(st.text.slice(from, clause.end));
-    return m ? { text: m[0], index: from + m.index, end: from + m.index + m[0].length } : null;
-  };
   if (last && from >= last.from && (last.match === null || last.match.index > from)) {
     if (from === last.from) return last.match;
     let sticky = stickyOf.get(re);
     if (!sticky) stickyOf.set(re, (sticky = new RegExp(re.source, re.flags.replace('g', '') + 'y')));
-    return search(sticky) ?? last.match;
+    return searchSlice(sticky, st.text, from, clause.end) ?? last.match;
   }
-  const match = search(re);
+  const match = searchSlice(re, st.text, from, clause.end);
   byClause.set(clause, { from, match });
   return match;
 }
 
 const wholeWords = new WeakMap<MetricPhrase, RegExp>();
+const unitWordPhrases = new WeakMap<Compiled, Map<string, MetricPhrase | null>>();
+/**
+ * The first counted-noun phrase compatible with `unit` that a figure's unit word is the whole of ("7 enterprises"),
+ * remembered per unit and word: the list of phrases was searched for each figure with a unit word.
+ */
+function unitWordPhrase(c: Compiled, unit: string, unitWord: string): MetricPhrase | null {
+  let byKey = unitWordPhrases.get(c);
+  if (!byKey) unitWordPhrases.set(c, (byKey = new Map()));
+  const key = `${unit}\u0000${unitWord}`;
+  let uw = byKey.get(key);
+  if (uw === undefined) {
+    uw = c.nounPhrases.find((np) => compatible(np.metric, unit) && np.sticky.source && wholeWordOf(np).test(unitWord)) ?? null;
+    if (byKey.size >= 10_000) byKey.clear();
+    byKey.set(key, uw);
+  }
+  return uw;
+}
 /** The phrase as the whole of a word (a figure's unit word), compiled once per phrase. */
 function wholeWordOf(np: MetricPhrase): RegExp {
   let re = wholeWords.get(np);
@@ -2377,6 +2408,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   // 1000 when another figure lies wholly between o and f (one function per sentence, for the figure being read)
   st.penaltyFigure = f;
   const penalty = (st.betweenPenalty ??= betweenPenaltyOf(st));
+  const penaltyOpts = (st.penaltyOpts ??= { penalty });
 
   if (bracket >= 0) {
     // "(24105)" reads the noun phrase right before the bracket
@@ -2425,7 +2457,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     return { metric: null, rule: 'none(percent)' };
   }
 
-  const qual = (cm.qualifiers ??= new Nearest(compat.filter((o) => o.metric.qualifier))).find(f, { penalty });
+  const qual = (cm.qualifiers ??= new Nearest(compat.filter((o) => o.metric.qualifier))).find(f, penaltyOpts);
   if (qual) {
     // "380 applications per 10,000 staff", where the rate's metric counts grants: a rate of what another metric counts is not this rate
     const own = qual.metric.rate_of ? nounRightAfter(c, text, numberEnd(text, f), clause.end) : null;
@@ -2458,7 +2490,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     return whole;
   }
   if (f.unitWord) {
-    const uw = c.nounPhrases.find((np) => compatible(np.metric, f.unit) && np.sticky.source && wholeWordOf(np).test(f.unitWord!));
+    const uw = unitWordPhrase(c, f.unit, f.unitWord);
     if (uw) return wholeOrSubset(uw.metric, `unit-word(${f.unitWord})`);
   }
 
@@ -2480,7 +2512,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   // (a Chinese classifier such as 家 or 个 is no noun of its own: "高新技术企业达到12万家")
   const ownNoun = f.unitWord !== null && !(f.unitWord.length === 1 && isHan(f.unitWord));
   const free = (cm.free[ownNoun ? 0 : 1] ??= new Nearest(compat.filter((o) => !(o.noun && ownNoun) && !claimed.overlaps(o.start, o.end))));
-  const best = free.find(f, { penalty });
+  const best = free.find(f, penaltyOpts);
   // "“小巨人”企业96家", "世界500强企业": a Chinese noun right after a quoted or ranked name is a named category, a part
   if (best?.noun && best.metric.kind === 'stock' && isHan(text[best.start]) && CONTEXT_WORDS.zh_named_category_end.some((e) => text.slice(0, best.start).endsWith(e))) {
     return { metric: null, rule: `subset(clause-noun(${best.phrase});named category)` };
@@ -2666,24 +2698,11 @@ interface PeriodReading {
   targetRule: string | null;
 }
 
-/** First index of a list (sorted so that `ok` is false, then true) where `ok` holds. */
-function lowerBoundBy<T>(xs: T[], ok: (x: T) => boolean): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ok(xs[mid]!)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 /**
  * nearest() over xs[lo, hi), spans sorted by start that do not overlap (dates): the last one ending by f's start
- * and the first acceptable one after it (`firstOk(i, hi)`: the first index from i that may be taken, or hi).
- * The earlier wins a tie, as in nearest().
+ * and the first one after it (nearestOwnDate: the first acceptable one). The earlier wins a tie, as in nearest().
  */
-function nearestRange<T extends Span>(xs: T[], lo: number, hi: number, f: Span, firstOk: (i: number, hi: number) => number = (i) => i): T | null {
+function nearestRange<T extends Span>(xs: T[], lo: number, hi: number, f: Span): T | null {
   let a = lo;
   let b = hi;
   while (a < b) {
@@ -2692,8 +2711,7 @@ function nearestRange<T extends Span>(xs: T[], lo: number, hi: number, f: Span, 
     else b = mid;
   }
   const before = a > lo ? xs[a - 1]! : null;
-  const j = a < hi ? firstOk(a, hi) : hi;
-  const after = j < hi ? xs[j]! : null;
+  const after = a < hi ? xs[a]! : null;
   if (!before) return after;
   if (!after) return before;
   return distance(after, f) < distance(before, f) ? after : before;
@@ -2763,6 +2781,142 @@ function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): Date
   return st.dateLists;
 }
 
+/** First index of a list of spans sorted by start whose start is >= v. */
+function lowerBoundStart(xs: readonly Span[], v: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]!.start >= v) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * "rose to 178 from 169 in 2021": whether the k-th `data` date dates a comparison base after figure f rather than f
+ * (only the last figure ending before the date can be that base: the words between it and the date are a
+ * preposition at most, so no other figure stands between).
+ */
+function datesOther(c: Compiled, st: SentenceState, dl: DateLists, f: FigureRef, k: number): boolean {
+  const d = dl.data[k]!;
+  if (d.start < f.end) return false;
+  const g = dl.baseFigure[k];
+  if (g === null || g === undefined) return false;
+  if (g === f || g.start < f.end) return false;
+  return c.comparison.test(st.text.slice(Math.max(f.end, g.start - 20), g.start)) && dl.gapOk[k] === 1;
+}
+
+/**
+ * The first index from k below hi of a `data` date ending by `end` that does not date another figure's comparison
+ * base (datesOther), or hi. (A comparison cue more than 20 characters after this figure does not depend on it:
+ * worked out once per date in dateLists, so finding the first date after the figure that is not another's skips
+ * runs of them.)
+ */
+function firstOwnDate(c: Compiled, st: SentenceState, dl: DateLists, f: FigureRef, end: number, k: number, hi: number): number {
+  const data = dl.data;
+  while (k < hi) {
+    const d = data[k]!;
+    if (d.end > end) {
+      k++;
+      continue;
+    }
+    const g = dl.baseFigure[k];
+    if (g && g !== f && g.start >= f.end && g.start - 20 >= f.end) {
+      // far from this figure: the per-date answer holds
+      if (!dl.other[k]) return k;
+      k = dl.nextNotOther[k]!;
+      continue;
+    }
+    if (!datesOther(c, st, dl, f, k)) return k;
+    k++;
+  }
+  return hi;
+}
+
+/** nearestRange() over dl.data[lo, hi) with firstOwnDate(…, end) as the first acceptable date after f. */
+function nearestOwnDate(c: Compiled, st: SentenceState, dl: DateLists, f: FigureRef, lo: number, hi: number, end: number): DateOcc | null {
+  const xs = dl.data;
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (xs[mid]!.end <= f.start) a = mid + 1;
+    else b = mid;
+  }
+  const before = a > lo ? xs[a - 1]! : null;
+  const j = a < hi ? firstOwnDate(c, st, dl, f, end, a, hi) : hi;
+  const after = j < hi ? xs[j]! : null;
+  if (!before) return after;
+  if (!after) return before;
+  return distance(after, f) < distance(before, f) ? after : before;
+}
+
+/**
+ * The statement's own year, for a part of a year or "a year earlier": a date stated in the sentence, else the
+ * period the paragraph carries (the stated dates are listed once per sentence: dateLists).
+ */
+function ownYear(st: SentenceState, dl: DateLists, d: DateOcc, carried: { period: string; rule: string } | null): { year: string; from: string } | null {
+  const stated = nearestRange(dl.statedYear, 0, dl.statedYear.length, d);
+  if (stated) return { year: stated.period!.slice(0, 4), from: quote(st.text, stated) };
+  if (carried && /^\d{4}/.test(carried.period)) return { year: carried.period.slice(0, 4), from: `carried ${carried.period}` };
+  return null;
+}
+
+/** the period the statement itself is about, for "a year earlier" */
+function ownPeriod(st: SentenceState, dl: DateLists, d: DateOcc, carried: { period: string; rule: string } | null): { period: string; from: string } | null {
+  const stated = nearestRange(dl.stated, 0, dl.stated.length, d);
+  if (stated) return { period: stated.period!, from: quote(st.text, stated) };
+  const part = nearestRange(dl.partial, 0, dl.partial.length, d);
+  const y = part ? ownYear(st, dl, part, carried) : null;
+  if (part && y) return { period: partPeriod(part.part!, y.year), from: quote(st.text, part) };
+  if (carried) return { period: carried.period, from: `carried ${carried.period}` };
+  return null;
+}
+
+function periodOfPublication(publication: string | null, why: string): PeriodReading {
+  return publication
+    ? { period: publication, basis: 'publication', rule: `publication(${why})`, isTarget: false, targetRule: null }
+    : { period: null, basis: 'none', rule: `none(${why};no-publication-date)`, isTarget: false, targetRule: null };
+}
+
+function periodOfDate(st: SentenceState, dl: DateLists, d: DateOcc, where: string, publication: string | null, carried: { period: string; rule: string } | null): PeriodReading {
+  const { text } = st;
+  if (d.kind === 'partial') {
+    // a part of a year never reads as the whole year: its year is the sentence's or the paragraph's
+    const y = ownYear(st, dl, d, carried);
+    // a part of a year that would end after the publication date is not that year's (no goal here)
+    const over = (yr: string) => publication !== null && Number(yr) * 12 + partEndMonth(d.part!) > Number(publication.slice(0, 4)) * 12 + Number(publication.slice(5, 7));
+    if (y && !over(y.year)) return { period: partPeriod(d.part!, y.year), basis: 'stated', rule: `part-year${where}(${quote(text, d)};year ${y.from})`, isTarget: false, targetRule: null };
+    if (d.fallback) return { period: d.fallback, basis: 'stated', rule: `part-year${where}(${quote(text, d)};year of the publication)`, isTarget: false, targetRule: null };
+    return { period: null, basis: 'none', rule: `part-year${where}(${quote(text, d)};no-year)`, isTarget: false, targetRule: null };
+  }
+  if (d.kind === 'anaphoric') {
+    const last = st.lastStated;
+    const ok = last !== null && (d.part === 'quarter' ? /^\d{4}-Q[1-4]$/.test(last) : /^\d{4}$/.test(last));
+    return ok
+      ? { period: last, basis: 'stated', rule: `anaphoric${where}(${quote(text, d)};last stated ${last})`, isTarget: false, targetRule: null }
+      : { period: null, basis: 'none', rule: `anaphoric${where}(${quote(text, d)};no ${d.part} stated before)`, isTarget: false, targetRule: null };
+  }
+  if (d.kind === 'prior') {
+    // "up from 177 a year earlier": one year before the statement's own period
+    const own = ownPeriod(st, dl, d, carried);
+    if (own && !/\d{4}-\d{2}-\d{2}/.test(own.period)) {
+      const period = own.period.replace(/\d{4}/g, (y) => String(Number(y) - 1));
+      return { period, basis: 'stated', rule: `prior-year${where}(${quote(text, d)};of ${own.from})`, isTarget: false, targetRule: null };
+    }
+    return { period: null, basis: 'none', rule: `prior-year${where}(${quote(text, d)};no-own-period)`, isTarget: false, targetRule: null };
+  }
+  if (d.kind === 'relative') {
+    return d.period
+      ? // stated relative to the publication ("last year", "in January"): a stated period, not a guess
+        { period: d.period, basis: 'stated', rule: `relative${where}(${quote(text, d)})`, isTarget: false, targetRule: null }
+      : { period: null, basis: 'none', rule: `relative${where}(${quote(text, d)};no-publication-date)`, isTarget: false, targetRule: null };
+  }
+  return { period: d.period, basis: 'stated', rule: `stated${where}(${quote(text, d)})`, isTarget: false, targetRule: null };
+}
+
+// (the helpers above are module functions taking what they read: six closures made per figure were garbage)
 function readPeriod(
   c: Compiled,
   st: SentenceState,
@@ -2772,8 +2926,7 @@ function readPeriod(
   carried: { period: string; rule: string } | null,
 ): PeriodReading {
   const { text } = st;
-  const pubYear = publication ? Number(publication.slice(0, 4)) : null;
-  const dl = dateLists(c, st, pubYear);
+  const dl = st.dateLists ?? dateLists(c, st, publication ? Number(publication.slice(0, 4)) : null);
 
   // a goal: a target cue in the figure's clause or earlier in the sentence, or "by <future year>"
   let targetRule: string | null = null;
@@ -2787,107 +2940,20 @@ function readPeriod(
   if (!targetRule && byFuture) targetRule = `future(${quote(text, byFuture)})`;
   if (targetRule) {
     const from = cue?.start ?? st.sentence.start;
-    const ty = nearestRange(dl.by, 0, dl.by.length, f) ?? nearestRange(dl.dataOnly, lowerBoundBy(dl.dataOnly, (d) => d.start >= from), dl.dataOnly.length, f);
+    const ty = nearestRange(dl.by, 0, dl.by.length, f) ?? nearestRange(dl.dataOnly, lowerBoundStart(dl.dataOnly, from), dl.dataOnly.length, f);
     if (ty && ty.period) return { period: ty.period, basis: 'stated', rule: `target(${quote(text, ty)})`, isTarget: true, targetRule };
     return { period: null, basis: 'none', rule: 'target(no-year)', isTarget: true, targetRule };
   }
 
   // "rose to 178 from 169 in 2021": a date right after a comparison base ("from 169") dates that base,
-  // not the figure before it
-  // (only the last figure ending before the date can be that base: the words between it and the date are
-  // a preposition at most, so no other figure stands between)
-  // (a comparison cue more than 20 characters after this figure does not depend on it: worked out once per
-  // date in dateLists, so finding the first date after the figure that is not another's skips runs of them)
+  // not the figure before it (firstOwnDate)
   const data = dl.data;
-  const datesOther = (k: number): boolean => {
-    const d = data[k]!;
-    if (d.start < f.end) return false;
-    const g = dl.baseFigure[k];
-    if (g === null || g === undefined) return false;
-    if (g === f || g.start < f.end) return false;
-    return c.comparison.test(text.slice(Math.max(f.end, g.start - 20), g.start)) && dl.gapOk[k] === 1;
-  };
-  const firstOkFrom = (end: number) => (k: number, hi: number): number => {
-    while (k < hi) {
-      const d = data[k]!;
-      if (d.end > end) {
-        k++;
-        continue;
-      }
-      const g = dl.baseFigure[k];
-      if (g && g !== f && g.start >= f.end && g.start - 20 >= f.end) {
-        // far from this figure: the per-date answer holds
-        if (!dl.other[k]) return k;
-        k = dl.nextNotOther[k]!;
-        continue;
-      }
-      if (!datesOther(k)) return k;
-      k++;
-    }
-    return hi;
-  };
-  // the statement's own year, for a part of a year or "a year earlier": a date stated in the sentence,
-  // else the period the paragraph carries (the stated dates are listed once per sentence: dateLists)
-  const ownYear = (d: DateOcc): { year: string; from: string } | null => {
-    const stated = nearestRange(dl.statedYear, 0, dl.statedYear.length, d);
-    if (stated) return { year: stated.period!.slice(0, 4), from: quote(text, stated) };
-    if (carried && /^\d{4}/.test(carried.period)) return { year: carried.period.slice(0, 4), from: `carried ${carried.period}` };
-    return null;
-  };
-  /** the period the statement itself is about, for "a year earlier" */
-  const ownPeriod = (d: DateOcc): { period: string; from: string } | null => {
-    const stated = nearestRange(dl.stated, 0, dl.stated.length, d);
-    if (stated) return { period: stated.period!, from: quote(text, stated) };
-    const part = nearestRange(dl.partial, 0, dl.partial.length, d);
-    const y = part ? ownYear(part) : null;
-    if (part && y) return { period: partPeriod(part.part!, y.year), from: quote(text, part) };
-    if (carried) return { period: carried.period, from: `carried ${carried.period}` };
-    return null;
-  };
-  const pub = (why: string): PeriodReading =>
-    publication
-      ? { period: publication, basis: 'publication', rule: `publication(${why})`, isTarget: false, targetRule: null }
-      : { period: null, basis: 'none', rule: `none(${why};no-publication-date)`, isTarget: false, targetRule: null };
-  const fromDate = (d: DateOcc, where: string): PeriodReading => {
-    if (d.kind === 'partial') {
-      // a part of a year never reads as the whole year: its year is the sentence's or the paragraph's
-      const y = ownYear(d);
-      // a part of a year that would end after the publication date is not that year's (no goal here)
-      const over = (yr: string) => publication !== null && Number(yr) * 12 + partEndMonth(d.part!) > Number(publication.slice(0, 4)) * 12 + Number(publication.slice(5, 7));
-      if (y && !over(y.year)) return { period: partPeriod(d.part!, y.year), basis: 'stated', rule: `part-year${where}(${quote(text, d)};year ${y.from})`, isTarget: false, targetRule: null };
-      if (d.fallback) return { period: d.fallback, basis: 'stated', rule: `part-year${where}(${quote(text, d)};year of the publication)`, isTarget: false, targetRule: null };
-      return { period: null, basis: 'none', rule: `part-year${where}(${quote(text, d)};no-year)`, isTarget: false, targetRule: null };
-    }
-    if (d.kind === 'anaphoric') {
-      const last = st.lastStated;
-      const ok = last !== null && (d.part === 'quarter' ? /^\d{4}-Q[1-4]$/.test(last) : /^\d{4}$/.test(last));
-      return ok
-        ? { period: last, basis: 'stated', rule: `anaphoric${where}(${quote(text, d)};last stated ${last})`, isTarget: false, targetRule: null }
-        : { period: null, basis: 'none', rule: `anaphoric${where}(${quote(text, d)};no ${d.part} stated before)`, isTarget: false, targetRule: null };
-    }
-    if (d.kind === 'prior') {
-      // "up from 177 a year earlier": one year before the statement's own period
-      const own = ownPeriod(d);
-      if (own && !/\d{4}-\d{2}-\d{2}/.test(own.period)) {
-        const period = own.period.replace(/\d{4}/g, (y) => String(Number(y) - 1));
-        return { period, basis: 'stated', rule: `prior-year${where}(${quote(text, d)};of ${own.from})`, isTarget: false, targetRule: null };
-      }
-      return { period: null, basis: 'none', rule: `prior-year${where}(${quote(text, d)};no-own-period)`, isTarget: false, targetRule: null };
-    }
-    if (d.kind === 'relative') {
-      return d.period
-        ? // stated relative to the publication ("last year", "in January"): a stated period, not a guess
-          { period: d.period, basis: 'stated', rule: `relative${where}(${quote(text, d)})`, isTarget: false, targetRule: null }
-        : { period: null, basis: 'none', rule: `relative${where}(${quote(text, d)};no-publication-date)`, isTarget: false, targetRule: null };
-    }
-    return { period: d.period, basis: 'stated', rule: `stated${where}(${quote(text, d)})`, isTarget: false, targetRule: null };
-  };
-  const inClause = nearestRange(data, lowerBoundBy(data, (d) => d.start >= clause.start), lowerBoundBy(data, (d) => d.start >= clause.end), f, firstOkFrom(clause.end));
-  if (inClause) return fromDate(inClause, '');
+  const inClause = nearestOwnDate(c, st, dl, f, lowerBoundStart(data, clause.start), lowerBoundStart(data, clause.end), clause.end);
+  if (inClause) return periodOfDate(st, dl, inClause, '', publication, carried);
   let presentClause = (st.presentByClause ??= new Map()).get(clause);
   if (presentClause === undefined) st.presentByClause!.set(clause, (presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null));
-  if (presentClause) return pub(`present:${quote(text, presentClause)}`);
-  let inSentence = nearestRange(data, 0, data.length, f, firstOkFrom(Infinity));
+  if (presentClause) return periodOfPublication(publication, `present:${quote(text, presentClause)}`);
+  let inSentence = nearestOwnDate(c, st, dl, f, 0, data.length, Infinity);
   // "…增长7.2%；去年同期为11.1万亿元": "a year earlier" in another clause that states its own figure dates that
   // clause's base, not this figure (a clause holding only the date, "去年同期，…", frames the sentence)
   if (inSentence?.kind === 'prior') {
@@ -2898,19 +2964,19 @@ function readPeriod(
     });
     inSentence = nearest(own, f);
   }
-  if (inSentence) return fromDate(inSentence, '@sentence');
+  if (inSentence) return periodOfDate(st, dl, inSentence, '@sentence', publication, carried);
   if (st.presentSentence === undefined) st.presentSentence = findAll(c.presentCue, text, st.sentence.start, st.sentence.end)[0] ?? null;
   const presentSentence = st.presentSentence;
-  if (presentSentence) return pub(`present:${quote(text, presentSentence)}`);
+  if (presentSentence) return periodOfPublication(publication, `present:${quote(text, presentSentence)}`);
   const release = nearestRange(dl.release, 0, dl.release.length, f);
   if (release) return { period: release.period, basis: 'stated', rule: `stated-release(${quote(text, release)})`, isTarget: false, targetRule: null };
   if (carried) {
     if (st.presentState === undefined) st.presentState = findAll(c.presentState, text, st.sentence.start, st.sentence.end)[0] ?? null;
     const state = st.presentState;
-    if (state) return pub(`present-state:${quote(text, state)}`);
+    if (state) return periodOfPublication(publication, `present-state:${quote(text, state)}`);
     return { period: carried.period, basis: 'carried', rule: `carried(${carried.period})`, isTarget: false, targetRule: null };
   }
-  return pub('no-date');
+  return periodOfPublication(publication, 'no-date');
 }
 
 // ---------------------------------------------------------------- entry point
@@ -3063,6 +3129,32 @@ function readSegments(
   }
 }
 
+/**
+ * Whitespace other than a space: with two spaces in a row, what a rule's whitespace runs are collapsed for
+ * (a pattern of both, /[^\S ]|\s\s/, tried two branches at each character of each figure's rule).
+ */
+const NON_SPACE_WHITESPACE = /[^\S ]/;
+
+const incrementFlows = new WeakMap<Compiled, Map<string, MetricDef | null>>();
+/** The first metric (in vocabulary order) counting additions to `stock` and compatible with `unit`, or null. */
+function incrementFlow(c: Compiled, stock: MetricDef, unit: string): MetricDef | null {
+  let byKey = incrementFlows.get(c);
+  if (!byKey) incrementFlows.set(c, (byKey = new Map()));
+  const key = `${stock.id}\u0000${unit}`;
+  let flow = byKey.get(key);
+  if (flow === undefined) {
+    flow = null;
+    for (const x of c.metricById.values()) {
+      if (x.increment_of === stock.id && compatible(x, unit)) {
+        flow = x;
+        break;
+      }
+    }
+    byKey.set(key, flow);
+  }
+  return flow;
+}
+
 function readSentence(
   c: Compiled,
   text: string,
@@ -3137,6 +3229,8 @@ function readSentence(
     levelsNearest: null,
     penaltyFigure: null,
     betweenPenalty: null,
+    penaltyOpts: null,
+    matchesAfter: null,
     metricLists: null,
     clauseIndex: null,
     subjectLists: null,
@@ -3163,9 +3257,9 @@ function readSentence(
   const partOf = partOfMatch ? partOfMatch[0].replace(/[\s,，:：]+$/, '') : null;
   // the first increment cue of each clause, found once per clause: a cue before a figure is the clause's
   // first one (a search of the clause up to each figure would read a long clause once per figure)
-  const incrementByClause = new Map<Span, Span | null>();
+  let incrementByClause: Map<Span, Span | null> | null = null;
   const incrementBefore = (clause: Span, f: FigureRef): string | null => {
-    let first = incrementByClause.get(clause);
+    let first = (incrementByClause ??= new Map()).get(clause);
     if (first === undefined) incrementByClause.set(clause, (first = findAll(c.incrementAll, text, clause.start, clause.end)[0] ?? null));
     if (first === null || first.start >= f.start) return null;
     // a cue that runs into the figure may still match shorter before it: the exact search, rarely
@@ -3192,7 +3286,7 @@ function readSentence(
       const inc = incrementBefore(clause, f);
       if (inc !== null) {
         // new additions to a stock are a figure of the flow that adds to it ("newly added 300 firms" → the flow of new firms), if one is declared
-        const flow = [...c.metricById.values()].find((x) => x.increment_of === def0.id && compatible(x, f.unit));
+        const flow = incrementFlow(c, def0, f.unit);
         m = flow ? { metric: flow.id, rule: `increment(${inc};of ${def0.id})` } : { metric: null, rule: `none(increment:${inc};was ${def0.id})` };
       }
     }
@@ -3244,8 +3338,8 @@ function readSentence(
     const unit: 'persons' | undefined = def?.unit_kinds[0] === 'persons' && (f.unit === 'count' || f.unit === 'unknown') ? 'persons' : undefined;
     const joined = `ctx:metric=${m.rule}${unit ? `;unit=${unit}(${m.metric})` : ''};subject=${s.rule};period=${p.rule}${p.isTarget ? `;target=${p.targetRule}` : ''}`;
     // (whitespace runs become one space: only a rule holding any other whitespace, or two in a row, changes)
-    const rule = ODD_SPACE.test(joined) ? joined.replace(/\s+/g, ' ') : joined;
-    out[idx[k]!] = {
+    const rule = NON_SPACE_WHITESPACE.test(joined) || joined.includes('  ') ? joined.replace(/\s+/g, ' ') : joined;
+    const ctx: FigureContext = {
       metric: m.metric,
       subject: s.subject?.id ?? null,
       period: p.period,
@@ -3254,8 +3348,10 @@ function readSentence(
       negative: m.negative === true,
       sentence: { start: sentence.start, end: sentence.end },
       rule,
-      ...(unit ? { unit } : {}),
     };
+    // (set after, not spread in: an object spread per figure)
+    if (unit) ctx.unit = unit;
+    out[idx[k]!] = ctx;
   });
   return { topic: newTopic, carried: anyPlain ? lastCarry : carried, regionOpens, stated: lastStatedHere };
 }
