@@ -1879,11 +1879,41 @@ function within(x: Span, s: Span): boolean {
 
 /** Drops occurrences inside a longer occurrence of the same set ("revenues" inside "Tax revenues"). */
 function outermost<T extends Span>(xs: T[]): T[] {
-  // (none or one: nothing lies inside another)
-  if (xs.length <= 1) return xs.slice();
+  // (none or one: nothing lies inside another; the list itself is given back: every caller passes a list of its own)
+  if (xs.length <= 1) return xs;
+  // (in order of start, longer first on a tie, most often: the same sweep with no order to sort, and the list itself
+  // when nothing lies inside another)
+  let inOrder = true;
+  for (let i = 1; i < xs.length && inOrder; i++) {
+    const a = xs[i - 1]!;
+    const b = xs[i]!;
+    inOrder = a.start < b.start || (a.start === b.start && a.end >= b.end);
+  }
+  if (inOrder) {
+    let kept: T[] | null = null;
+    let maxEndBefore = -Infinity;
+    let k = 0;
+    while (k < xs.length) {
+      const start = xs[k]!.start;
+      const groupEnd = xs[k]!.end;
+      let j = k;
+      for (; j < xs.length && xs[j]!.start === start; j++) {
+        const x = xs[j]!;
+        const inside = maxEndBefore >= x.end || groupEnd > x.end;
+        if (inside && kept === null) kept = xs.slice(0, j);
+        else if (!inside && kept !== null) kept.push(x);
+      }
+      maxEndBefore = Math.max(maxEndBefore, groupEnd);
+      k = j;
+    }
+    return kept ?? xs;
+  }
   // one sweep by start (ties: longer first) instead of comparing every pair: x lies inside a longer y exactly
   // when an earlier-starting y reaches x's end, or a y with the same start reaches past it
-  const order = xs.map((_, i) => i).sort((a, b) => xs[a]!.start - xs[b]!.start || xs[b]!.end - xs[a]!.end);
+  const order = sortIndices(
+    xs.map((_, i) => i),
+    (a, b) => xs[a]!.start - xs[b]!.start || xs[b]!.end - xs[a]!.end,
+  );
   // (a plain array: a few occurrences per clause, where a typed array cost more to make)
   const inside: number[] = new Array<number>(xs.length).fill(0);
   let maxEndBefore = -Infinity; // over spans starting strictly before the current start
@@ -2047,8 +2077,11 @@ interface SentenceState {
   betweenPenalty: ((o: Span) => number) | null;
   /** Nearest.find's options holding betweenPenalty, made once per sentence (not an object per figure) */
   penaltyOpts: { penalty: (o: Span) => number } | null;
-  /** firstAfter's last search per pattern and clause */
-  matchesAfter: Map<RegExp, Map<Span, MatchAfter>> | null;
+  /** the same for a percentage's ratio phrases, which weigh a phrase before the figure 5 more */
+  ratioOpts: { penalty: (o: Span) => number } | null;
+  /** per clause (by index in `clauses`; `clauses.length`: the sentence as a scope): see clauseCache */
+  clauseCaches: (ClauseCache | undefined)[];
+  otherCaches: Map<Span, ClauseCache> | null;
   text: string;
   sentence: Span;
   clauses: Span[];
@@ -2066,26 +2099,17 @@ interface SentenceState {
   figEnds: number[];
   counted: ((Span & { np: MetricPhrase }) | null | undefined)[];
   claimed: SpanIndex | null;
-  metricByClause: Map<Span, MetricOcc[]> | null;
-  subjectByClause: Map<Span, SubjectOcc[]> | null;
   levels: MetricOcc[] | null;
   metricByStart: number[] | null;
   levelsByStart: number[] | null;
-  levelsByClause: Map<Span, Nearest<MetricOcc>> | null;
   /** the sentence's levels (names of amounts), for the nearest one before a figure anywhere in the sentence */
   levelsNearest: Nearest<MetricOcc> | null;
-  /** per clause and figure unit: the metric phrases a figure of that unit may take there (readMetric) */
-  metricLists: Map<Span, Map<string, ClauseMetrics>> | null;
-  /** each clause's index in `clauses` */
-  clauseIndex: Map<Span, number> | null;
-  subjectLists: Map<string, SubjectOcc[]> | null;
-  /** readSubject's candidates per scope (a clause or the sentence): [clause strong, clause weak, sentence strong, sentence weak] */
-  subjectPassLists: Map<Span, (SubjectOcc[] | undefined)[]> | null;
+  /** the listed subjects named in the sentence that are no place and no denominator: what an anaphor points back to */
+  priorSubjects: SubjectOcc[] | null;
   resolvedSubject: Map<SubjectOcc, SubjectDef | null> | null;
   /** distinct metrics resolved so far, the most recent last */
   recentMetrics: string[];
   targetCues: Span[] | null;
-  presentByClause: Map<Span, Span | null> | null;
   presentSentence: Span | null | undefined;
   presentState: Span | null | undefined;
   dateLists: DateLists | null;
@@ -2122,8 +2146,13 @@ function withinInOrder<T extends Span>(xs: T[], byStart: readonly number[], scop
     else hi = mid;
   }
   const idx: number[] = [];
-  for (let i = lo; i < byStart.length && xs[byStart[i]!]!.start < scope.end; i++) if (xs[byStart[i]!]!.end <= scope.end) idx.push(byStart[i]!);
-  sortSmall(idx);
+  let sorted = true;
+  for (let i = lo; i < byStart.length && xs[byStart[i]!]!.start < scope.end; i++) {
+    if (xs[byStart[i]!]!.end > scope.end) continue;
+    if (idx.length > 0 && byStart[i]! < idx[idx.length - 1]!) sorted = false;
+    idx.push(byStart[i]!);
+  }
+  if (!sorted) sortSmall(idx);
   const out: T[] = new Array<T>(idx.length);
   for (let i = 0; i < idx.length; i++) out[i] = xs[idx[i]!]!;
   return out;
@@ -2132,17 +2161,93 @@ function withinInOrder<T extends Span>(xs: T[], byStart: readonly number[], scop
 function byStartOf(xs: Span[]): number[] {
   // (a plain array: made per sentence over a few occurrences, where Int32Array.from over an iterator cost more)
   const idx: number[] = [];
-  for (let i = 0; i < xs.length; i++) idx.push(i);
-  return idx.sort((a, b) => xs[a]!.start - xs[b]!.start || a - b);
+  let sorted = true;
+  for (let i = 0; i < xs.length; i++) {
+    idx.push(i);
+    if (i > 0 && xs[i]!.start < xs[i - 1]!.start) sorted = false;
+  }
+  // (a list already in order of start needs no sort, and a short one is sorted by insertion: a sort's set-up per
+  // sentence was garbage)
+  return sorted ? idx : sortIndices(idx, (a, b) => xs[a]!.start - xs[b]!.start || a - b);
+}
+
+/**
+ * idx.sort(cmp), by insertion for a short list (a sentence's or a clause's phrases, where Array.prototype.sort's
+ * set-up and scratch copy cost more than the sort); stable, as Array.prototype.sort.
+ */
+function sortIndices(idx: number[], cmp: (a: number, b: number) => number): number[] {
+  if (idx.length > 32) return idx.sort(cmp);
+  for (let i = 1; i < idx.length; i++) {
+    const v = idx[i]!;
+    let j = i - 1;
+    for (; j >= 0 && cmp(idx[j]!, v) > 0; j--) idx[j + 1] = idx[j]!;
+    idx[j + 1] = v;
+  }
+  return idx;
+}
+
+/**
+ * What the figures of a sentence ask of one clause (or of the whole sentence, as readSubject's scope), worked out
+ * once. (One object per clause, found by the clause's index: a Map per question per sentence, keyed by the
+ * clause's span, was most of what a sentence allocated.)
+ */
+interface ClauseCache {
+  /** the clause's index in st.clauses; st.clauses.length: the sentence */
+  index: number;
+  /** metricsInClause */
+  metrics: MetricOcc[] | null;
+  /** subjectsInClause */
+  subjects: SubjectOcc[] | null;
+  /** baseMetric's levels in the clause */
+  levels: Nearest<MetricOcc> | null;
+  /** clauseMetrics, one per figure unit asked for */
+  byUnit: ClauseMetrics[] | null;
+  /** readSubject's candidates with this as the scope: [clause strong, clause weak, sentence strong, sentence weak] */
+  passLists: (SubjectOcc[] | undefined)[] | null;
+  /** readPeriod's first present cue in the clause (undefined: not looked for) */
+  present: Span | null | undefined;
+  /** readSentence's first increment cue in the clause (undefined: not looked for) */
+  increment: Span | null | undefined;
+  /** firstAfter's last search, one per pattern */
+  after: MatchAfter[] | null;
+}
+
+function newClauseCache(index: number): ClauseCache {
+  return { index, metrics: null, subjects: null, levels: null, byUnit: null, passLists: null, present: undefined, increment: undefined, after: null };
+}
+
+function clauseCache(st: SentenceState, clause: Span): ClauseCache {
+  const cs = st.clauses;
+  let i = cs.length;
+  if (clause !== st.sentence) {
+    // (clauses are sorted and disjoint: the one starting where this one starts, if it is this one)
+    let lo = 0;
+    let hi = cs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cs[mid]!.start < clause.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (cs[lo] !== clause) {
+      // (every span asked about is a clause of the sentence or the sentence; any other is kept aside, index -1)
+      let cc = (st.otherCaches ??= new Map()).get(clause);
+      if (cc === undefined) st.otherCaches.set(clause, (cc = newClauseCache(-1)));
+      return cc;
+    }
+    i = lo;
+  }
+  let cc = st.clauseCaches[i];
+  if (cc === undefined) st.clauseCaches[i] = cc = newClauseCache(i);
+  return cc;
 }
 
 function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
-  let xs = (st.metricByClause ??= new Map()).get(clause);
-  if (!xs) {
+  const cc = clauseCache(st, clause);
+  if (cc.metrics === null) {
     st.metricByStart ??= byStartOf(st.metricOcc);
-    st.metricByClause!.set(clause, (xs = withinInOrder(st.metricOcc, st.metricByStart, clause)));
+    cc.metrics = withinInOrder(st.metricOcc, st.metricByStart, clause);
   }
-  return xs;
+  return cc.metrics;
 }
 
 /**
@@ -2150,6 +2255,7 @@ function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
  * once per figure (filtering the clause's phrases per figure was quadratic in a run-on clause).
  */
 interface ClauseMetrics {
+  unit: string;
   /** outermost compatible phrases that name no growth rate, in the order of metricOcc */
   compat: MetricOcc[];
   /** those naming a ratio, and those naming a qualifier metric (made when first asked for) */
@@ -2160,26 +2266,24 @@ interface ClauseMetrics {
 }
 
 function clauseMetrics(st: SentenceState, clause: Span, unit: string): ClauseMetrics {
-  let byUnit = (st.metricLists ??= new Map()).get(clause);
-  if (!byUnit) st.metricLists!.set(clause, (byUnit = new Map()));
-  let cm = byUnit.get(unit);
-  if (!cm) {
-    const compat = outermost(metricsInClause(st, clause).filter((o) => compatible(o.metric, unit) && o.metric.growth_of === null));
-    cm = {
-      compat,
-      ratios: null,
-      qualifiers: null,
-      free: [null, null],
-    };
-    byUnit.set(unit, cm);
+  const cc = clauseCache(st, clause);
+  // (a clause's figures come in a unit or two: a list searched in order)
+  const byUnit = (cc.byUnit ??= []);
+  for (let i = 0; i < byUnit.length; i++) if (byUnit[i]!.unit === unit) return byUnit[i]!;
+  const list = metricsInClause(st, clause);
+  const fit: MetricOcc[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const o = list[i]!;
+    if (compatible(o.metric, unit) && o.metric.growth_of === null) fit.push(o);
   }
+  const cm: ClauseMetrics = { unit, compat: outermost(fit), ratios: null, qualifiers: null, free: [null, null] };
+  byUnit.push(cm);
   return cm;
 }
 
 function subjectsInClause(st: SentenceState, clause: Span): SubjectOcc[] {
-  let xs = (st.subjectByClause ??= new Map()).get(clause);
-  if (!xs) st.subjectByClause!.set(clause, (xs = spansWithin(st.subjectOcc, clause)));
-  return xs;
+  const cc = clauseCache(st, clause);
+  return (cc.subjects ??= spansWithin(st.subjectOcc, clause));
 }
 
 /**
@@ -2268,8 +2372,29 @@ function countedOf(c: Compiled, st: SentenceState, k: number): (Span & { np: Met
   return st.counted[k]!;
 }
 
-/** counted()'s step over one word, or a bracket of up to 30 characters, at lastIndex */
-const WORD_AT = /\([^()\n]{0,30}\)|[^\s,;:.()]+/y;
+/**
+ * counted()'s step over the word at `pos`, as /^(?:\([^()\n]{0,30}\)|[^\s,;:.()]+)/ finds it in
+ * text.slice(pos, to): its end, or -1 for none. (Read in place, by character code: a slice of the rest of the
+ * clause and a match per word were garbage.)
+ */
+function wordAt(text: string, pos: number, to: number): number {
+  if (text.charCodeAt(pos) === 40) {
+    // a bracket of up to 30 characters, none of them a bracket or a line feed, closed before `to`
+    for (let j = pos + 1; j < to && j <= pos + 31; j++) {
+      const u = text.charCodeAt(j);
+      if (u === 41) return j + 1;
+      if (u === 40 || u === 10) return -1;
+    }
+    return -1;
+  }
+  let j = pos;
+  while (j < to) {
+    const u = text.charCodeAt(j);
+    if (u === 44 || u === 59 || u === 58 || u === 46 || u === 40 || u === 41 || isSpaceCode(u)) break;
+    j++;
+  }
+  return j > pos ? j : -1;
+}
 
 function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (Span & { np: MetricPhrase }) | null {
   const { text } = st;
@@ -2292,16 +2417,8 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
       const m = np.sticky.exec(text);
       if (m && m.index + m[0].length <= clause.end) return { start: m.index, end: m.index + m[0].length, np };
     }
-    // the next word of the clause, or a short bracket (read in place: a slice of the rest of the clause per word
-    // was garbage); a word running past the clause is cut at its end, a bracket closing past it is none
-    WORD_AT.lastIndex = pos;
-    const w = WORD_AT.exec(text);
-    if (!w) break;
-    let wordEnd = pos + w[0].length;
-    if (wordEnd > clause.end) {
-      if (text.charCodeAt(pos) === 40) break;
-      wordEnd = clause.end;
-    }
+    const wordEnd = wordAt(text, pos, clause.end);
+    if (wordEnd < 0) break;
     const inside = pos < f.end; // unit and scale words of the figure itself do not count
     if (!inside && STOP_WORDS.has(text.slice(pos, wordEnd).toLowerCase())) break;
     pos = wordEnd;
@@ -2318,6 +2435,7 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
  * boundary there): one sticky test. So each clause is read about once per pattern.
  */
 interface MatchAfter {
+  re: RegExp;
   from: number;
   match: { text: string; index: number; end: number } | null;
 }
@@ -2331,11 +2449,11 @@ function searchSlice(r: RegExp, text: string, from: number, to: number): { text:
 }
 
 function firstAfter(st: SentenceState, re: RegExp, clause: Span, from: number): { text: string; index: number; end: number } | null {
-  // (kept on the sentence's state: a WeakMap entry per sentence was one more thing for the collector to trace)
-  const byRe = (st.matchesAfter ??= new Map());
-  let byClause = byRe.get(re);
-  if (!byClause) byRe.set(re, (byClause = new Map()));
-  const last = byClause.get(clause);
+  // (kept with the clause: a WeakMap entry per sentence, and Maps per pattern and clause, were garbage)
+  const after = (clauseCache(st, clause).after ??= []);
+  let at = 0;
+  while (at < after.length && after[at]!.re !== re) at++;
+  const last = after[at];
   if (last && from >= last.from && (last.match === null || last.match.index > from)) {
     if (from === last.from) return last.match;
     let sticky = stickyOf.get(re);
@@ -2343,7 +2461,7 @@ function firstAfter(st: SentenceState, re: RegExp, clause: Span, from: number): 
     return searchSlice(sticky, st.text, from, clause.end) ?? last.match;
   }
   const match = searchSlice(re, st.text, from, clause.end);
-  byClause.set(clause, { from, match });
+  after[at] = { re, from, match };
   return match;
 }
 
@@ -2389,7 +2507,37 @@ function betweenPenaltyOf(st: SentenceState): (o: Span) => number {
   };
 }
 
-function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): { metric: string | null; rule: string; negative?: boolean } {
+/**
+ * A metric that counts a whole set takes a counted noun only after a totality cue ("the 114 zones"): readMetric's
+ * reading of figure f with metric m (why: the rule so far), or a subset. (A module function: a closure made per
+ * figure was garbage.)
+ */
+function wholeOrSubset(c: Compiled, st: SentenceState, f: FigureRef, clause: Span, m: MetricDef, why: string, nounBefore?: Span): { metric: string | null; rule: string } {
+  if (!m.whole_count_only) return { metric: m.id, rule: why };
+  const { text } = st;
+  // Chinese names the counted noun before the number ("全国共有国家高新区178家"): the cue stands before the noun
+  const cueEnd = nounBefore && isHan(text[nounBefore.start]) && /^\s*$/.test(text.slice(nounBefore.end, f.start)) ? nounBefore.start : f.start;
+  const before = text.slice(Math.max(st.sentence.start, cueEnd - 40), cueEnd);
+  // ranks and partitives never count the whole set: "the top 20 zones", "the 10 largest zones",
+  // "five of the parks"; nor does a number in words after an article: "the two parks" are two named before
+  const ne = numberEnd(text, f);
+  const rank = c.subsetBefore.exec(before) ?? c.subsetAfter.exec(text.slice(ne, clause.end));
+  if (rank) return { metric: null, rule: `subset(${why};rank=${rank[0].trim()})` };
+  if (!/\d/.test(text.slice(f.start, ne)) && c.definiteBefore.test(before)) return { metric: null, rule: `subset(${why};named-before)` };
+  // a possessive names the whole set as well: "Riverside's 169 city parks"
+  const whole = c.wholeBefore.test(before) || /[A-Za-z]['’]s\s*$/.test(before);
+  return whole ? { metric: m.id, rule: `${why};whole` } : { metric: null, rule: `subset(${why})` };
+}
+
+/** readMetric's reading; threshold: the rule is threshold(…), an amount a count is measured against */
+interface MetricReading {
+  metric: string | null;
+  rule: string;
+  negative?: boolean;
+  threshold?: boolean;
+}
+
+function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): MetricReading {
   const f = st.figures[fi]!;
   const { text } = st;
 
@@ -2400,7 +2548,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   if (prev && prev.unit === 'count' && f.unit !== 'count' && f.unit !== 'persons' && within(prev, clause)) {
     const gap = text.slice(prev.end, f.start);
     // "21,500 or 36.5 percent" restates the count as a share: a conjunction is no threshold verb
-    if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !ALTERNATIVE_LINK.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})` };
+    if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !ALTERNATIVE_LINK.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})`, threshold: true };
   }
 
   const cm = clauseMetrics(st, clause, f.unit);
@@ -2445,7 +2593,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
       const tot = inClause === null || inClause.end <= np.end ? inClause : c.shareTotal.exec(text.slice(np.start, np.end));
       if (!tot) return { metric: null, rule: `none(share-of ${quoteCapped(text, np).trim()})` };
     }
-    const r = (cm.ratios ??= new Nearest(compat.filter((o) => o.metric.kind === 'ratio'))).find(f, { penalty: (o) => penalty(o) + (o.end <= f.start ? 5 : 0) });
+    const r = (cm.ratios ??= new Nearest(compat.filter((o) => o.metric.kind === 'ratio'))).find(f, (st.ratioOpts ??= { penalty: (o) => penalty(o) + (o.end <= st.penaltyFigure!.start ? 5 : 0) }));
     if (r) return { metric: r.metric.id, rule: `ratio(${r.phrase})` };
     const st2 = firstAfter(st, c.shareTotal, clause, f.end);
     if (st2) {
@@ -2465,33 +2613,17 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     return { metric: qual.metric.id, rule: `qualifier(${qual.phrase})` };
   }
 
-  // a metric that counts a whole set takes a counted noun only after a totality cue ("the 114 zones")
-  const wholeOrSubset = (m: MetricDef, why: string, nounBefore?: Span): { metric: string | null; rule: string } => {
-    if (!m.whole_count_only) return { metric: m.id, rule: why };
-    // Chinese names the counted noun before the number ("全国共有国家高新区178家"): the cue stands before the noun
-    const cueEnd = nounBefore && isHan(text[nounBefore.start]) && /^\s*$/.test(text.slice(nounBefore.end, f.start)) ? nounBefore.start : f.start;
-    const before = text.slice(Math.max(st.sentence.start, cueEnd - 40), cueEnd);
-    // ranks and partitives never count the whole set: "the top 20 zones", "the 10 largest zones",
-    // "five of the parks"; nor does a number in words after an article: "the two parks" are two named before
-    const ne = numberEnd(text, f);
-    const rank = c.subsetBefore.exec(before) ?? c.subsetAfter.exec(text.slice(ne, clause.end));
-    if (rank) return { metric: null, rule: `subset(${why};rank=${rank[0].trim()})` };
-    if (!/\d/.test(text.slice(f.start, ne)) && c.definiteBefore.test(before)) return { metric: null, rule: `subset(${why};named-before)` };
-    // a possessive names the whole set as well: "Riverside's 169 city parks"
-    const whole = c.wholeBefore.test(before) || /[A-Za-z]['’]s\s*$/.test(before);
-    return whole ? { metric: m.id, rule: `${why};whole` } : { metric: null, rule: `subset(${why})` };
-  };
   const noun = countedOf(c, st, fi);
   if (noun) {
     // "some 1,200 integrated circuit firms": a modifier before the noun names a part of the set
-    const whole = wholeOrSubset(noun.np.metric, `noun(${noun.np.phrase})`);
+    const whole = wholeOrSubset(c, st, f, clause, noun.np.metric, `noun(${noun.np.phrase})`);
     const mod = whole.metric && noun.start > f.start ? partModifier(text, numberEnd(text, f), noun.start) : null;
     if (mod && noun.np.metric.kind === 'stock') return { metric: null, rule: `subset(noun(${noun.np.phrase});modifier=${mod})` };
     return whole;
   }
   if (f.unitWord) {
     const uw = unitWordPhrase(c, f.unit, f.unitWord);
-    if (uw) return wholeOrSubset(uw.metric, `unit-word(${f.unitWord})`);
+    if (uw) return wholeOrSubset(c, st, f, clause, uw.metric, `unit-word(${f.unitWord})`);
   }
 
   // a counted noun that belongs to another figure ("7 research laboratories") names that one only
@@ -2521,11 +2653,10 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   if (best && !best.noun && SECTOR_BEFORE.test(text.slice(Math.max(clause.start, best.start - 20), best.start))) {
     return { metric: null, rule: `none(sector:${text.slice(Math.max(clause.start, best.start - 20), best.start).trim().split(/\s+/).pop()};was ${best.metric.id})` };
   }
-  if (best) return best.noun ? wholeOrSubset(best.metric, `clause-noun(${best.phrase})`, best) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };
+  if (best) return best.noun ? wholeOrSubset(c, st, f, clause, best.metric, `clause-noun(${best.phrase})`, best) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };
   // "Turnover: 25.9 trillion yuan": a label opening the sentence before a colon names the figure of the
   // clause right after it
-  st.clauseIndex ??= new Map(st.clauses.map((cl, i) => [cl, i]));
-  const ci = st.clauseIndex.get(clause) ?? -1;
+  const ci = clause === st.sentence ? -1 : clauseCache(st, clause).index;
   // (the label opens the sentence, or follows a ";" or ":" of a run of labelled values: "… filed: 71,000; granted: 38,000")
   const label = ci >= 1 ? st.clauses[ci - 1]! : null;
   // (a first clause after punctuation that opens the sentence, ": Turnover: …", has no clause before it: the run
@@ -2535,7 +2666,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     const named = outermost(metricsInClause(st, label).filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null && o.metric.kind !== 'ratio'));
     // one metric named there, or the label is no name of the figure (the same phrase may match in several spellings)
     const l = named.length > 0 && named.every((o) => o.metric === named[0]!.metric) ? named[0]! : null;
-    if (l) return l.noun ? wholeOrSubset(l.metric, `label(${l.phrase})`) : { metric: l.metric.id, rule: `label(${l.phrase})` };
+    if (l) return l.noun ? wholeOrSubset(c, st, f, clause, l.metric, `label(${l.phrase})`) : { metric: l.metric.id, rule: `label(${l.phrase})` };
   }
   return { metric: null, rule: 'none' };
 }
@@ -2593,28 +2724,27 @@ function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): M
   // names of amounts only: a counted noun ("from the parks") names what a count counts, not what grows
   st.levels ??= outermost(st.metricOcc.filter((o) => !o.noun && (o.metric.kind !== 'ratio' || o.metric.qualifier))).filter((o) => o.metric.kind !== 'ratio');
   const levels = st.levels;
-  let levelsInClause = (st.levelsByClause ??= new Map()).get(clause);
-  if (!levelsInClause) {
+  const cc = clauseCache(st, clause);
+  if (cc.levels === null) {
     st.levelsByStart ??= byStartOf(levels);
-    st.levelsByClause!.set(clause, (levelsInClause = new Nearest(withinInOrder(levels, st.levelsByStart, clause))));
+    cc.levels = new Nearest(withinInOrder(levels, st.levelsByStart, clause));
   }
-  const nb = levelsInClause.find(f, { side: 'before' });
+  const levelsInClause = cc.levels;
+  const nb = levelsInClause.find(f, SIDE_BEFORE);
   if (nb) return nb.metric;
   for (let j = st.recentMetrics.length - 1; j >= 0; j--) {
     const def = c.metricById.get(st.recentMetrics[j]!);
     if (def && def.kind !== 'ratio') return def;
   }
-  const na = levelsInClause.find(f, { side: 'after' });
+  const na = levelsInClause.find(f, SIDE_AFTER);
   if (na) return na.metric;
-  const ns = (st.levelsNearest ??= new Nearest(levels)).find(f, { side: 'before' });
+  const ns = (st.levelsNearest ??= new Nearest(levels)).find(f, SIDE_BEFORE);
   return ns ? ns.metric : null;
 }
 
-function subjectList(st: SentenceState, key: string, make: () => SubjectOcc[]): SubjectOcc[] {
-  let xs = (st.subjectLists ??= new Map()).get(key);
-  if (!xs) st.subjectLists!.set(key, (xs = make()));
-  return xs;
-}
+/** Nearest.find's options for the side, made once */
+const SIDE_BEFORE = { side: 'before' } as const;
+const SIDE_AFTER = { side: 'after' } as const;
 
 function readSubject(
   st: SentenceState,
@@ -2647,13 +2777,18 @@ function readSubject(
     if (!strong && scope !== clause && topic) break;
     // the candidate lists depend on the scope only: made once per clause and sentence, searched per figure
     // (by the scope's span and the pass: a key string built per figure and pass cost more than the search)
-    let lists = (st.subjectPassLists ??= new Map()).get(scope);
-    if (!lists) st.subjectPassLists.set(scope, (lists = [undefined, undefined, undefined, undefined]));
+    const lists = (clauseCache(st, scope).passLists ??= [undefined, undefined, undefined, undefined]);
     const slot = (scope === clause ? 0 : 2) + (strong ? 0 : 1);
     let list: SubjectOcc[] | undefined = lists[slot];
     if (list === undefined) {
-      const cands = (scope === clause ? subjectsInClause(st, clause) : st.subjectOcc).filter((o) => !o.denominator && (!o.unlisted || scope === clause));
-      list = lists[slot] = strong ? cands.filter((o) => (o.subject === null ? resolveSubject(st, o, topic) !== null : o.subject.role !== 'place')) : cands.filter((o) => o.subject !== null);
+      // (one loop, no list of candidates in between)
+      const occ = scope === clause ? subjectsInClause(st, clause) : st.subjectOcc;
+      list = lists[slot] = [];
+      for (let i = 0; i < occ.length; i++) {
+        const o = occ[i]!;
+        if (o.denominator || (o.unlisted && scope !== clause)) continue;
+        if (strong ? (o.subject === null ? resolveSubject(st, o, topic) !== null : o.subject.role !== 'place') : o.subject !== null) list.push(o);
+      }
     }
     const pick = nearestSorted(list, f);
     if (pick) {
@@ -2674,7 +2809,7 @@ function resolveSubject(st: SentenceState, o: SubjectOcc, topic: SubjectDef | nu
   if (o.subject) return o.subject;
   let r = st.resolvedSubject?.get(o);
   if (r === undefined) {
-    const prior = subjectList(st, 'prior', () => st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.role !== 'place' && !x.denominator));
+    const prior = (st.priorSubjects ??= st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.role !== 'place' && !x.denominator));
     let lo = 0;
     let hi = prior.length;
     while (lo < hi) {
@@ -2739,16 +2874,55 @@ interface DateLists {
   nextNotOther: number[];
 }
 
+/** dateLists' lists with nothing in them, shared by every sentence that states no such date (they are only read) */
+const NO_DATE_OCC: DateOcc[] = [];
+const NO_BASE_FIGURES: (FigureRef | null)[] = [];
+const NO_NUMBERS: number[] = [];
+
+/** xs with x added: a new list in place of the shared empty one */
+function withDate(xs: DateOcc[], x: DateOcc): DateOcc[] {
+  if (xs === NO_DATE_OCC) return [x];
+  xs.push(x);
+  return xs;
+}
+
 function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): DateLists {
   if (st.dateLists) return st.dateLists;
   const { text } = st;
-  const dates = st.dates.filter((d) => d.kind !== 'comparison');
-  const data = dates.filter((d) => d.kind === 'data' || d.kind === 'by' || d.kind === 'relative' || d.kind === 'partial' || d.kind === 'prior' || d.kind === 'anaphoric');
-  const stated = dates.filter((d) => (d.kind === 'data' || d.kind === 'relative' || d.kind === 'by') && d.period !== null);
-  const baseFigure = data.map((d) => {
-    const i = lowerBound(st.figEnds, d.start + 1) - 1;
-    return i >= 0 ? st.figures[i]! : null;
-  });
+  // (one pass sorting the dates into their lists, which stay the shared empty list when none falls in them: most
+  // sentences state a date or two, and eight filtered lists per sentence were garbage)
+  let data = NO_DATE_OCC;
+  let dataOnly = NO_DATE_OCC;
+  let stated = NO_DATE_OCC;
+  let statedYear = NO_DATE_OCC;
+  let partial = NO_DATE_OCC;
+  let by = NO_DATE_OCC;
+  let release = NO_DATE_OCC;
+  let byFuture: DateOcc | undefined;
+  for (const d of st.dates) {
+    const kind = d.kind;
+    if (kind === 'comparison') continue;
+    if (kind === 'data' || kind === 'by' || kind === 'relative' || kind === 'partial' || kind === 'prior' || kind === 'anaphoric') data = withDate(data, d);
+    if ((kind === 'data' || kind === 'relative' || kind === 'by') && d.period !== null) {
+      stated = withDate(stated, d);
+      if (/^\d{4}/.test(d.period)) statedYear = withDate(statedYear, d);
+    }
+    if (kind === 'data') dataOnly = withDate(dataOnly, d);
+    else if (kind === 'partial') partial = withDate(partial, d);
+    else if (kind === 'by') by = withDate(by, d);
+    else if (kind === 'release') release = withDate(release, d);
+    if (byFuture === undefined && kind === 'by' && pubYear !== null && d.year !== null && d.year > pubYear) byFuture = d;
+  }
+  if (data === NO_DATE_OCC) {
+    // (then stated, dataOnly, partial and by are empty too)
+    st.dateLists = { data, dataOnly, stated, statedYear, partial, by, release, byFuture, baseFigure: NO_BASE_FIGURES, gapOk: NO_NUMBERS, other: NO_NUMBERS, nextNotOther: NO_NUMBERS };
+    return st.dateLists;
+  }
+  const baseFigure: (FigureRef | null)[] = new Array<FigureRef | null>(data.length);
+  for (let k = 0; k < data.length; k++) {
+    const i = lowerBound(st.figEnds, data[k]!.start + 1) - 1;
+    baseFigure[k] = i >= 0 ? st.figures[i]! : null;
+  }
   // (filled by loops: TypedArray.from with a mapping function costs more than the tests, per sentence; plain
   // arrays: most sentences hold a date or two, and a typed array costs more to make than such a list to read)
   const gapOk: number[] = new Array<number>(data.length);
@@ -2766,13 +2940,13 @@ function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): Date
   }
   st.dateLists = {
     data,
-    dataOnly: dates.filter((d) => d.kind === 'data'),
+    dataOnly,
     stated,
-    statedYear: stated.filter((d) => /^\d{4}/.test(d.period!)),
-    partial: dates.filter((d) => d.kind === 'partial'),
-    by: dates.filter((d) => d.kind === 'by'),
-    release: dates.filter((d) => d.kind === 'release'),
-    byFuture: dates.find((d) => d.kind === 'by' && pubYear !== null && d.year !== null && d.year > pubYear),
+    statedYear,
+    partial,
+    by,
+    release,
+    byFuture,
     baseFigure,
     gapOk,
     other,
@@ -2950,8 +3124,9 @@ function readPeriod(
   const data = dl.data;
   const inClause = nearestOwnDate(c, st, dl, f, lowerBoundStart(data, clause.start), lowerBoundStart(data, clause.end), clause.end);
   if (inClause) return periodOfDate(st, dl, inClause, '', publication, carried);
-  let presentClause = (st.presentByClause ??= new Map()).get(clause);
-  if (presentClause === undefined) st.presentByClause!.set(clause, (presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null));
+  const cc = clauseCache(st, clause);
+  if (cc.present === undefined) cc.present = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null;
+  const presentClause = cc.present;
   if (presentClause) return periodOfPublication(publication, `present:${quote(text, presentClause)}`);
   let inSentence = nearestOwnDate(c, st, dl, f, 0, data.length, Infinity);
   // "…增长7.2%；去年同期为11.1万亿元": "a year earlier" in another clause that states its own figure dates that
@@ -3214,38 +3389,33 @@ function readSentence(
     subjectOcc,
     dates: findDates(c, text, sentence, clauses, allIndex, publication),
     figures,
-    resolved: [],
-    figStarts: [],
+    // (lists of the figures' length made at that length: a list grown by push starts at 16 places)
+    resolved: new Array<string | null>(figures.length),
+    figStarts: figures.map((f) => f.start),
     figMinEndFrom: new Array<number>(figures.length).fill(0),
-    figEnds: [],
-    counted: [],
+    figEnds: figures.map((f) => f.end),
+    counted: new Array<(Span & { np: MetricPhrase }) | null | undefined>(figures.length),
     claimed: null,
-    metricByClause: null,
-    subjectByClause: null,
     levels: null,
     metricByStart: null,
     levelsByStart: null,
-    levelsByClause: null,
     levelsNearest: null,
     penaltyFigure: null,
     betweenPenalty: null,
     penaltyOpts: null,
-    matchesAfter: null,
-    metricLists: null,
-    clauseIndex: null,
-    subjectLists: null,
-    subjectPassLists: null,
+    ratioOpts: null,
+    clauseCaches: new Array<ClauseCache | undefined>(clauses.length + 1),
+    otherCaches: null,
+    priorSubjects: null,
     resolvedSubject: null,
     recentMetrics: [],
     targetCues: null,
-    presentByClause: null,
     presentSentence: undefined,
     presentState: undefined,
     dateLists: null,
     sectionBefore,
     lastStated,
   };
-  for (let k = 0; k < figures.length; k++) st.figStarts.push(figures[k]!.start), st.figEnds.push(figures[k]!.end);
   for (let k = figures.length - 1, m = Infinity; k >= 0; k--) st.figMinEndFrom[k] = m = Math.min(m, figures[k]!.end);
   let lastCarry: { period: string; rule: string } | null = null;
   let lastStatedHere: string | null = null;
@@ -3257,10 +3427,10 @@ function readSentence(
   const partOf = partOfMatch ? partOfMatch[0].replace(/[\s,，:：]+$/, '') : null;
   // the first increment cue of each clause, found once per clause: a cue before a figure is the clause's
   // first one (a search of the clause up to each figure would read a long clause once per figure)
-  let incrementByClause: Map<Span, Span | null> | null = null;
   const incrementBefore = (clause: Span, f: FigureRef): string | null => {
-    let first = (incrementByClause ??= new Map()).get(clause);
-    if (first === undefined) incrementByClause.set(clause, (first = findAll(c.incrementAll, text, clause.start, clause.end)[0] ?? null));
+    const cc = clauseCache(st, clause);
+    if (cc.increment === undefined) cc.increment = findAll(c.incrementAll, text, clause.start, clause.end)[0] ?? null;
+    const first = cc.increment;
     if (first === null || first.start >= f.start) return null;
     // a cue that runs into the figure may still match shorter before it: the exact search, rarely
     if (first.end > f.start) return c.increment.exec(text.slice(clause.start, f.start))?.[0] ?? null;
@@ -3269,7 +3439,7 @@ function readSentence(
   figures.forEach((f, k) => {
     const clause = clauseAt(clauses, f.start) ?? sentence;
     const bracket = bracketBefore(text, f, sentence);
-    let m = readMetric(c, st, k, clause, bracket);
+    let m: MetricReading = readMetric(c, st, k, clause, bracket);
     if (about !== null && m.metric !== null) m = { metric: null, rule: `none(about:${about};was ${m.metric})` };
     const def0 = m.metric ? c.metricById.get(m.metric) : undefined;
     // "…, among which 260 firms trade at home": a part of the whole just stated is not a figure of the
@@ -3296,7 +3466,7 @@ function readSentence(
     if (m.metric === null && base && st.figures[k - 1]!.unit === f.unit && st.resolved[k - 1] && !/^(?:threshold|none\(part-of)/.test(m.rule)) {
       m = { metric: st.resolved[k - 1]!, rule: `compared(with ${quote(text, st.figures[k - 1]!)};${m.rule})` };
     }
-    st.resolved.push(m.metric);
+    st.resolved[k] = m.metric;
     // the distinct metrics read so far, the most recent last (what a bracket or a growth figure falls back on)
     if (m.metric !== null) {
       const at = st.recentMetrics.indexOf(m.metric);
@@ -3315,8 +3485,9 @@ function readSentence(
     // "…, each with revenue of over 80 billion yuan": the clause is about each member, not the subject named
     else if (s.subject && f.unit !== 'percent' && c.distributiveBefore.test(text.slice(clause.start, f.start))) s = { subject: null, rule: `none(each:${quote(text, { start: clause.start, end: f.start }).split(' ').slice(0, 2).join(' ')})` };
     // "40 reached 100 billion yuan in revenue": the level each of the counted members reached, no amount of a subject
-    if (s.subject && m.rule.startsWith('threshold(')) s = { subject: null, rule: `none(threshold:${m.rule.slice('threshold('.length, -1)})` };
-    if (/^subset\(.*;(?:rank=|named-before)/.test(m.rule) && subsetSubject === null) subsetSubject = quote(text, f);
+    // (a threshold's reading is never replaced above: its metric is null, and a comparison keeps no threshold)
+    if (s.subject && m.threshold === true) s = { subject: null, rule: `none(threshold:${m.rule.slice('threshold('.length, -1)})` };
+    if (subsetSubject === null && /^subset\(.*;(?:rank=|named-before)/.test(m.rule)) subsetSubject = quote(text, f);
     let p = readPeriod(c, st, f, clause, publication, carried);
     // only a stock holds as of a date: a flow or a ratio (a share, a growth rate) that no stated period
     // dates is not dated by the publication either
@@ -3336,7 +3507,17 @@ function readSentence(
     // for a figure whose words name no person ("2,236 thousand engage in R&D" reads as a count)
     const def = m.metric ? c.metricById.get(m.metric) : undefined;
     const unit: 'persons' | undefined = def?.unit_kinds[0] === 'persons' && (f.unit === 'count' || f.unit === 'unknown') ? 'persons' : undefined;
-    const joined = `ctx:metric=${m.rule}${unit ? `;unit=${unit}(${m.metric})` : ''};subject=${s.rule};period=${p.rule}${p.isTarget ? `;target=${p.targetRule}` : ''}`;
+    // (joined as a list, String() as a template would write null: a template's chain of partial strings, flattened
+    // for the test below, was garbage)
+    const joined = (
+      unit
+        ? p.isTarget
+          ? ['ctx:metric=', m.rule, ';unit=', unit, '(', String(m.metric), ');subject=', s.rule, ';period=', p.rule, ';target=', String(p.targetRule)]
+          : ['ctx:metric=', m.rule, ';unit=', unit, '(', String(m.metric), ');subject=', s.rule, ';period=', p.rule]
+        : p.isTarget
+          ? ['ctx:metric=', m.rule, ';subject=', s.rule, ';period=', p.rule, ';target=', String(p.targetRule)]
+          : ['ctx:metric=', m.rule, ';subject=', s.rule, ';period=', p.rule]
+    ).join('');
     // (whitespace runs become one space: only a rule holding any other whitespace, or two in a row, changes)
     const rule = NON_SPACE_WHITESPACE.test(joined) || joined.includes('  ') ? joined.replace(/\s+/g, ' ') : joined;
     const ctx: FigureContext = {
