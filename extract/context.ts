@@ -3169,27 +3169,42 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
 
   // figures by segment: the content segment holding the figure's start, else a lifted region segment
   // (a sweep over segments by start, figures in order: the segments open at a figure are few)
-  const bySeg = new Map<Sentence, number[]>();
+  // (by the segment's index, not in a Map keyed by the segment: a page holds tens of thousands of them)
+  const bySeg: (number[] | undefined)[] = new Array<number[] | undefined>(segs.length);
   const orphans: number[] = [];
-  const segOrder = segs.map((_, i) => i).sort((a, b) => segs[a]!.start - segs[b]!.start || a - b);
-  let open: number[] = [];
+  let segsInOrder = true;
+  for (let j = 1; j < segs.length && segsInOrder; j++) segsInOrder = segs[j - 1]!.start <= segs[j]!.start;
+  // (segment() gives them in order of start: no sort then)
+  const segOrder = segsInOrder ? segs.map((_, i) => i) : segs.map((_, i) => i).sort((a, b) => segs[a]!.start - segs[b]!.start || a - b);
+  const open: number[] = [];
   let next = 0;
   for (const i of order) {
     const f = figures[i]!;
     while (next < segOrder.length && segs[segOrder[next]!]!.start <= f.start) open.push(segOrder[next++]!);
     // (most figures lie in one open segment: no arrays made for them)
-    let seg: Sentence | undefined;
-    if (open.length === 1 && segs[open[0]!]!.end > f.start) seg = segs[open[0]!]!;
+    let si = -1;
+    if (open.length === 1 && segs[open[0]!]!.end > f.start) si = open[0]!;
     else {
-      open = open.filter((j) => segs[j]!.end > f.start);
-      const holding = [...open].sort((a, b) => a - b).map((j) => segs[j]!);
-      seg = holding.find((s) => s.content) ?? holding[0];
+      // the open segments still holding the figure (kept in place), and of them the first content one by index,
+      // else the first one
+      let kept = 0;
+      let first = -1;
+      let firstContent = -1;
+      for (let q = 0; q < open.length; q++) {
+        const j = open[q]!;
+        if (segs[j]!.end <= f.start) continue;
+        open[kept++] = j;
+        if (first < 0 || j < first) first = j;
+        if (segs[j]!.content && (firstContent < 0 || j < firstContent)) firstContent = j;
+      }
+      open.length = kept;
+      si = firstContent >= 0 ? firstContent : first;
     }
-    if (!seg) orphans.push(i);
+    if (si < 0) orphans.push(i);
     else {
-      const list = bySeg.get(seg);
+      const list = bySeg[si];
       if (list) list.push(i);
-      else bySeg.set(seg, [i]);
+      else bySeg[si] = [i];
     }
   }
   const figureIndex = new SpanIndex(figures);
@@ -3227,13 +3242,16 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   return out.map((x) => x!);
 }
 
+/** the figures of a segment that holds none (only read) */
+const NO_FIGURES: number[] = [];
+
 /** readContexts' walk over the segments in order, carrying topic and period from sentence to sentence */
 function readSegments(
   c: Compiled,
   text: string,
   masked: string,
   segs: Sentence[],
-  bySeg: Map<Sentence, number[]>,
+  bySeg: (number[] | undefined)[],
   figures: FigureRef[],
   figureIndex: SpanIndex,
   opts: ContextOptions,
@@ -3249,10 +3267,11 @@ function readSegments(
   /** the period stated last in the document: what "in the quarter" or "for the year" points to */
   let lastStated: string | null = null;
   let carried: { period: string; rule: string } | null = null;
-  for (const seg of segs) {
+  for (let si = 0; si < segs.length; si++) {
+    const seg = segs[si]!;
     if (!seg.content) {
       // page furniture: read on its own, carries nothing in or out
-      const idx = bySeg.get(seg);
+      const idx = bySeg[si];
       // (read in the unmasked text: the page's matches are the masked text's)
       currentPage = null;
       if (idx) readSentence(c, text, seg, idx, figures, figureIndex, opts.publication, null, null, out);
@@ -3289,7 +3308,7 @@ function readSegments(
         topicNote = `none(topic-changed:${name.replace(/[;=()]/g, '')})`;
       }
     }
-    const idx = bySeg.get(seg) ?? [];
+    const idx = bySeg[si] ?? NO_FIGURES;
     // a sentence turning to another place ends what an anaphor may point back to
     if (topicNote !== null) sectionBefore = null;
     const res = readSentence(c, masked, seg, idx, figures, figureIndex, opts.publication, topic, carried, out, topicNote, sectionBefore, about, lastStated);
@@ -3330,6 +3349,27 @@ function incrementFlow(c: Compiled, stock: MetricDef, unit: string): MetricDef |
   return flow;
 }
 
+/**
+ * The increment cue before figure f in its clause, or null. The first cue of each clause is found once per clause:
+ * a cue before a figure is the clause's first one (a search of the clause up to each figure would read a long
+ * clause once per figure).
+ */
+function incrementBefore(c: Compiled, st: SentenceState, clause: Span, f: FigureRef): string | null {
+  const { text } = st;
+  const cc = clauseCache(st, clause);
+  if (cc.increment === undefined) cc.increment = findAll(c.incrementAll, text, clause.start, clause.end)[0] ?? null;
+  const first = cc.increment;
+  if (first === null || first.start >= f.start) return null;
+  // a cue that runs into the figure may still match shorter before it: the exact search, rarely
+  if (first.end > f.start) return c.increment.exec(text.slice(clause.start, f.start))?.[0] ?? null;
+  return text.slice(first.start, first.end);
+}
+
+/** Whether o stands within the first three words of the sentence. */
+function opensSentence(text: string, sentence: Span, o: Span): boolean {
+  return /^\s*(?:\S+(?:\s+|$)){0,3}$/.test(text.slice(sentence.start, o.start));
+}
+
 function readSentence(
   c: Compiled,
   text: string,
@@ -3348,23 +3388,31 @@ function readSentence(
   lastStated: string | null = null,
 ): { topic: SubjectDef | null; carried: { period: string; rule: string } | null; regionOpens: string | null; framed?: boolean; stated?: string | null } {
   const clauses = splitClauses(text, sentence);
-  const figures = idx.map((i) => all[i]!);
+  const figures: FigureRef[] = new Array<FigureRef>(idx.length);
+  for (let k = 0; k < idx.length; k++) figures[k] = all[idx[k]!]!;
   const subjectOcc = subjectOccurrences(c, text, sentence, clauses);
   // the section's topic: the first zone (else the aggregate) named as more than a denominator
   // (a zone no subject lists becomes the topic only when the sentence opens with it: "Riverside Industrial Park
   // reported …", not "… a university science park, Huazhong Software Park …")
-  const opens = (o: Span) => /^\s*(?:\S+(?:\s+|$)){0,3}$/.test(text.slice(sentence.start, o.start));
-  const named = subjectOcc.filter((o) => o.subject && !o.denominator && (!o.unlisted || opens(o)));
+  // (loops: the filter, finds and their callbacks were made per sentence)
+  let opener: SubjectOcc | undefined;
+  let member: SubjectDef | undefined;
+  let aggregate: SubjectDef | undefined;
+  let anyAnaphor = false;
+  for (let k = 0; k < subjectOcc.length; k++) {
+    const o = subjectOcc[k]!;
+    if (o.subject === null) anyAnaphor = true;
+    if (!(o.subject && !o.denominator && (!o.unlisted || opensSentence(text, sentence, o)))) continue;
+    opener ??= o;
+    if (member === undefined && o.subject.role === 'member') member = o.subject;
+    if (aggregate === undefined && o.subject.role === 'aggregate') aggregate = o.subject;
+  }
   // (a section that names no zone but points back with an anaphor, "By September the park had …", is about the
   // zone the section before was about)
-  const newTopic =
-    named.find((o) => o.subject!.role === 'member')?.subject ??
-    named.find((o) => o.subject!.role === 'aggregate')?.subject ??
-    (topic === null && sectionBefore !== null && subjectOcc.some((o) => o.subject === null) ? sectionBefore : null);
+  const newTopic = member ?? aggregate ?? (topic === null && sectionBefore !== null && anyAnaphor ? sectionBefore : null);
   // "Riverside's exports …": a sentence that opens on a city or province (and names no zone) turns the
   // paragraph to that place: the zone talked about before is not carried past it
-  const opener = named[0];
-  const regionOpens = !newTopic && opener !== undefined && opener.subject!.role === 'place' && opens(opener) ? opener.subject!.id : null;
+  const regionOpens = !newTopic && opener !== undefined && opener.subject!.role === 'place' && opensSentence(text, sentence, opener) ? opener.subject!.id : null;
   if (figures.length === 0) {
     // "In the first half of 2024 the parks kept steady growth.": a sentence with no figure that opens on a stated
     // period (not a goal) frames the figures after it
@@ -3373,7 +3421,7 @@ function readSentence(
     // (or a sentence introducing a list, "The table below lists … for 2022", that states one period)
     const own = dates.filter((d) => d.kind === 'data' && d.period !== null && !/^\d{4}-\d{2}-\d{2}$/.test(d.period));
     const intro = own.length === 1 && LIST_INTRO.test(text.slice(sentence.start, sentence.end)) ? own[0] : undefined;
-    const frame = intro ?? own.find((d) => opens(d) && /\p{L}{3}/u.test(text.slice(d.end, sentence.end)));
+    const frame = intro ?? own.find((d) => opensSentence(text, sentence, d) && /\p{L}{3}/u.test(text.slice(d.end, sentence.end)));
     c.targetCue.lastIndex = 0;
     if (frame && !c.targetCue.test(text.slice(sentence.start, sentence.end))) {
       return { topic: newTopic, carried: { period: frame.period!, rule: `frame(${quote(text, frame)})` }, regionOpens, framed: true };
@@ -3427,16 +3475,9 @@ function readSentence(
   const partOf = partOfMatch ? partOfMatch[0].replace(/[\s,，:：]+$/, '') : null;
   // the first increment cue of each clause, found once per clause: a cue before a figure is the clause's
   // first one (a search of the clause up to each figure would read a long clause once per figure)
-  const incrementBefore = (clause: Span, f: FigureRef): string | null => {
-    const cc = clauseCache(st, clause);
-    if (cc.increment === undefined) cc.increment = findAll(c.incrementAll, text, clause.start, clause.end)[0] ?? null;
-    const first = cc.increment;
-    if (first === null || first.start >= f.start) return null;
-    // a cue that runs into the figure may still match shorter before it: the exact search, rarely
-    if (first.end > f.start) return c.increment.exec(text.slice(clause.start, f.start))?.[0] ?? null;
-    return text.slice(first.start, first.end);
-  };
-  figures.forEach((f, k) => {
+  // (a loop, not forEach: the callback and what it closed over were made per sentence)
+  for (let k = 0; k < figures.length; k++) {
+    const f = figures[k]!;
     const clause = clauseAt(clauses, f.start) ?? sentence;
     const bracket = bracketBefore(text, f, sentence);
     let m: MetricReading = readMetric(c, st, k, clause, bracket);
@@ -3453,7 +3494,7 @@ function readSentence(
     else if (def0?.kind === 'stock' && f.unit !== 'percent' && c.subsetPredicate.test(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))) {
       m = { metric: null, rule: `subset(${m.rule};did:${c.subsetPredicate.exec(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))![0].trim()})` };
     } else if (def0?.kind === 'stock' && f.unit !== 'percent') {
-      const inc = incrementBefore(clause, f);
+      const inc = incrementBefore(c, st, clause, f);
       if (inc !== null) {
         // new additions to a stock are a figure of the flow that adds to it ("newly added 300 firms" → the flow of new firms), if one is declared
         const flow = incrementFlow(c, def0, f.unit);
@@ -3533,6 +3574,6 @@ function readSentence(
     // (set after, not spread in: an object spread per figure)
     if (unit) ctx.unit = unit;
     out[idx[k]!] = ctx;
-  });
+  }
   return { topic: newTopic, carried: anyPlain ? lastCarry : carried, regionOpens, stated: lastStatedHere };
 }
