@@ -2200,7 +2200,8 @@ interface ClauseCache {
   subjects: SubjectOcc[] | null;
   /** baseMetric's levels in the clause */
   levels: Nearest<MetricOcc> | null;
-  /** clauseMetrics, one per figure unit asked for */
+  /** clauseMetrics, one per figure unit asked for: the first, and the others */
+  firstUnit: ClauseMetrics | null;
   byUnit: ClauseMetrics[] | null;
   /** readSubject's candidates with this as the scope: [clause strong, clause weak, sentence strong, sentence weak] */
   passLists: (SubjectOcc[] | undefined)[] | null;
@@ -2213,7 +2214,7 @@ interface ClauseCache {
 }
 
 function newClauseCache(index: number): ClauseCache {
-  return { index, metrics: null, subjects: null, levels: null, byUnit: null, passLists: null, present: undefined, increment: undefined, after: null };
+  return { index, metrics: null, subjects: null, levels: null, firstUnit: null, byUnit: null, passLists: null, present: undefined, increment: undefined, after: null };
 }
 
 function clauseCache(st: SentenceState, clause: Span): ClauseCache {
@@ -2261,23 +2262,30 @@ interface ClauseMetrics {
   /** those naming a ratio, and those naming a qualifier metric (made when first asked for) */
   ratios: Nearest<MetricOcc> | null;
   qualifiers: Nearest<MetricOcc> | null;
-  /** compat less the nouns other figures claim; [0]: for a figure with a noun of its own, [1]: without */
-  free: [Nearest<MetricOcc> | null, Nearest<MetricOcc> | null];
+  /** compat less the nouns other figures claim, for a figure with a noun of its own, and for one without */
+  freeOwnNoun: Nearest<MetricOcc> | null;
+  freeNoNoun: Nearest<MetricOcc> | null;
 }
 
 function clauseMetrics(st: SentenceState, clause: Span, unit: string): ClauseMetrics {
   const cc = clauseCache(st, clause);
   // (a clause's figures come in a unit or two: a list searched in order)
-  const byUnit = (cc.byUnit ??= []);
-  for (let i = 0; i < byUnit.length; i++) if (byUnit[i]!.unit === unit) return byUnit[i]!;
+  // (the first unit asked for is kept on its own: most clauses are asked for one)
+  if (cc.firstUnit !== null && cc.firstUnit.unit === unit) return cc.firstUnit;
+  const more = cc.byUnit;
+  if (more !== null) for (let i = 0; i < more.length; i++) if (more[i]!.unit === unit) return more[i]!;
   const list = metricsInClause(st, clause);
-  const fit: MetricOcc[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const o = list[i]!;
-    if (compatible(o.metric, unit) && o.metric.growth_of === null) fit.push(o);
+  // (counted, then filled: a list grown by push starts at 16 places)
+  let n = 0;
+  for (let i = 0; i < list.length; i++) if (compatible(list[i]!.metric, unit) && list[i]!.metric.growth_of === null) n++;
+  // (all of them: the clause's list itself, which no one changes)
+  const fit: MetricOcc[] = n === list.length ? list : new Array<MetricOcc>(n);
+  if (n !== list.length) {
+    for (let i = 0, j = 0; i < list.length; i++) if (compatible(list[i]!.metric, unit) && list[i]!.metric.growth_of === null) fit[j++] = list[i]!;
   }
-  const cm: ClauseMetrics = { unit, compat: outermost(fit), ratios: null, qualifiers: null, free: [null, null] };
-  byUnit.push(cm);
+  const cm: ClauseMetrics = { unit, compat: outermost(fit), ratios: null, qualifiers: null, freeOwnNoun: null, freeNoNoun: null };
+  if (cc.firstUnit === null) cc.firstUnit = cm;
+  else (cc.byUnit ??= []).push(cm);
   return cm;
 }
 
@@ -2466,20 +2474,21 @@ function firstAfter(st: SentenceState, re: RegExp, clause: Span, from: number): 
 }
 
 const wholeWords = new WeakMap<MetricPhrase, RegExp>();
-const unitWordPhrases = new WeakMap<Compiled, Map<string, MetricPhrase | null>>();
+const unitWordPhrases = new WeakMap<Compiled, Map<string, Map<string, MetricPhrase | null>>>();
 /**
  * The first counted-noun phrase compatible with `unit` that a figure's unit word is the whole of ("7 enterprises"),
  * remembered per unit and word: the list of phrases was searched for each figure with a unit word.
  */
 function unitWordPhrase(c: Compiled, unit: string, unitWord: string): MetricPhrase | null {
-  let byKey = unitWordPhrases.get(c);
-  if (!byKey) unitWordPhrases.set(c, (byKey = new Map()));
-  const key = `${unit}\u0000${unitWord}`;
-  let uw = byKey.get(key);
+  let byUnit = unitWordPhrases.get(c);
+  if (!byUnit) unitWordPhrases.set(c, (byUnit = new Map()));
+  let byWord = byUnit.get(unit);
+  if (!byWord) byUnit.set(unit, (byWord = new Map()));
+  let uw = byWord.get(unitWord);
   if (uw === undefined) {
     uw = c.nounPhrases.find((np) => compatible(np.metric, unit) && np.sticky.source && wholeWordOf(np).test(unitWord)) ?? null;
-    if (byKey.size >= 10_000) byKey.clear();
-    byKey.set(key, uw);
+    if (byWord.size >= 10_000) byWord.clear();
+    byWord.set(unitWord, uw);
   }
   return uw;
 }
@@ -2512,7 +2521,7 @@ function betweenPenaltyOf(st: SentenceState): (o: Span) => number {
  * reading of figure f with metric m (why: the rule so far), or a subset. (A module function: a closure made per
  * figure was garbage.)
  */
-function wholeOrSubset(c: Compiled, st: SentenceState, f: FigureRef, clause: Span, m: MetricDef, why: string, nounBefore?: Span): { metric: string | null; rule: string } {
+function wholeOrSubset(c: Compiled, st: SentenceState, f: FigureRef, clause: Span, m: MetricDef, why: string, nounBefore?: Span): MetricReading {
   if (!m.whole_count_only) return { metric: m.id, rule: why };
   const { text } = st;
   // Chinese names the counted noun before the number ("全国共有国家高新区178家"): the cue stands before the noun
@@ -2522,19 +2531,23 @@ function wholeOrSubset(c: Compiled, st: SentenceState, f: FigureRef, clause: Spa
   // "five of the parks"; nor does a number in words after an article: "the two parks" are two named before
   const ne = numberEnd(text, f);
   const rank = c.subsetBefore.exec(before) ?? c.subsetAfter.exec(text.slice(ne, clause.end));
-  if (rank) return { metric: null, rule: `subset(${why};rank=${rank[0].trim()})` };
-  if (!/\d/.test(text.slice(f.start, ne)) && c.definiteBefore.test(before)) return { metric: null, rule: `subset(${why};named-before)` };
+  if (rank) return { metric: null, rule: `subset(${why};rank=${rank[0].trim()})`, subset: true };
+  if (!/\d/.test(text.slice(f.start, ne)) && c.definiteBefore.test(before)) return { metric: null, rule: `subset(${why};named-before)`, subset: true };
   // a possessive names the whole set as well: "Riverside's 169 city parks"
   const whole = c.wholeBefore.test(before) || /[A-Za-z]['’]s\s*$/.test(before);
-  return whole ? { metric: m.id, rule: `${why};whole` } : { metric: null, rule: `subset(${why})` };
+  return whole ? { metric: m.id, rule: `${why};whole` } : { metric: null, rule: `subset(${why})`, subset: true };
 }
 
-/** readMetric's reading; threshold: the rule is threshold(…), an amount a count is measured against */
+/**
+ * readMetric's reading. threshold: the rule is threshold(…), an amount a count is measured against; subset: the
+ * rule starts with "subset(" (set where such a rule is made, so that the rule need not be read to tell).
+ */
 interface MetricReading {
   metric: string | null;
   rule: string;
   negative?: boolean;
   threshold?: boolean;
+  subset?: boolean;
 }
 
 function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): MetricReading {
@@ -2618,7 +2631,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     // "some 1,200 integrated circuit firms": a modifier before the noun names a part of the set
     const whole = wholeOrSubset(c, st, f, clause, noun.np.metric, `noun(${noun.np.phrase})`);
     const mod = whole.metric && noun.start > f.start ? partModifier(text, numberEnd(text, f), noun.start) : null;
-    if (mod && noun.np.metric.kind === 'stock') return { metric: null, rule: `subset(noun(${noun.np.phrase});modifier=${mod})` };
+    if (mod && noun.np.metric.kind === 'stock') return { metric: null, rule: `subset(noun(${noun.np.phrase});modifier=${mod})`, subset: true };
     return whole;
   }
   if (f.unitWord) {
@@ -2643,11 +2656,13 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   // or 36.5 percent of which are registered as exporters") may take a noun later in the clause
   // (a Chinese classifier such as 家 or 个 is no noun of its own: "高新技术企业达到12万家")
   const ownNoun = f.unitWord !== null && !(f.unitWord.length === 1 && isHan(f.unitWord));
-  const free = (cm.free[ownNoun ? 0 : 1] ??= new Nearest(compat.filter((o) => !(o.noun && ownNoun) && !claimed.overlaps(o.start, o.end))));
+  const free = ownNoun
+    ? (cm.freeOwnNoun ??= new Nearest(compat.filter((o) => !o.noun && !claimed.overlaps(o.start, o.end))))
+    : (cm.freeNoNoun ??= new Nearest(compat.filter((o) => !claimed.overlaps(o.start, o.end))));
   const best = free.find(f, penaltyOpts);
   // "“小巨人”企业96家", "世界500强企业": a Chinese noun right after a quoted or ranked name is a named category, a part
   if (best?.noun && best.metric.kind === 'stock' && isHan(text[best.start]) && CONTEXT_WORDS.zh_named_category_end.some((e) => text.slice(0, best.start).endsWith(e))) {
-    return { metric: null, rule: `subset(clause-noun(${best.phrase});named category)` };
+    return { metric: null, rule: `subset(clause-noun(${best.phrase});named category)`, subset: true };
   }
   // "集成电路产业营业收入": the amount of one sector, not of the whole
   if (best && !best.noun && SECTOR_BEFORE.test(text.slice(Math.max(clause.start, best.start - 20), best.start))) {
@@ -3475,6 +3490,8 @@ function readSentence(
   const partOf = partOfMatch ? partOfMatch[0].replace(/[\s,，:：]+$/, '') : null;
   // the first increment cue of each clause, found once per clause: a cue before a figure is the clause's
   // first one (a search of the clause up to each figure would read a long clause once per figure)
+  // (one span for all the sentence's figures: the contexts are only read)
+  const sentenceSpan: Span = { start: sentence.start, end: sentence.end };
   // (a loop, not forEach: the callback and what it closed over were made per sentence)
   for (let k = 0; k < figures.length; k++) {
     const f = figures[k]!;
@@ -3492,7 +3509,7 @@ function readSentence(
     else if (def0 && counted !== null) m = { metric: null, rule: `none(counted-subject:${counted};was ${def0.id})` };
     else if (def0 && clauseOpener && clause.start > sentence.start && k > 0 && st.resolved[k - 1] === def0.id) m = { metric: null, rule: `none(part-of:${clauseOpener[0].toLowerCase()};was ${def0.id})` };
     else if (def0?.kind === 'stock' && f.unit !== 'percent' && c.subsetPredicate.test(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))) {
-      m = { metric: null, rule: `subset(${m.rule};did:${c.subsetPredicate.exec(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))![0].trim()})` };
+      m = { metric: null, subset: true, rule: `subset(${m.rule};did:${c.subsetPredicate.exec(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))![0].trim()})` };
     } else if (def0?.kind === 'stock' && f.unit !== 'percent') {
       const inc = incrementBefore(c, st, clause, f);
       if (inc !== null) {
@@ -3528,7 +3545,7 @@ function readSentence(
     // "40 reached 100 billion yuan in revenue": the level each of the counted members reached, no amount of a subject
     // (a threshold's reading is never replaced above: its metric is null, and a comparison keeps no threshold)
     if (s.subject && m.threshold === true) s = { subject: null, rule: `none(threshold:${m.rule.slice('threshold('.length, -1)})` };
-    if (subsetSubject === null && /^subset\(.*;(?:rank=|named-before)/.test(m.rule)) subsetSubject = quote(text, f);
+    if (subsetSubject === null && m.subset === true && /^subset\(.*;(?:rank=|named-before)/.test(m.rule)) subsetSubject = quote(text, f);
     let p = readPeriod(c, st, f, clause, publication, carried);
     // only a stock holds as of a date: a flow or a ratio (a share, a growth rate) that no stated period
     // dates is not dated by the publication either
@@ -3568,7 +3585,7 @@ function readSentence(
       periodBasis: p.basis,
       isTarget: p.isTarget,
       negative: m.negative === true,
-      sentence: { start: sentence.start, end: sentence.end },
+      sentence: sentenceSpan,
       rule,
     };
     // (set after, not spread in: an object spread per figure)
