@@ -2015,6 +2015,16 @@ const CONTEXT_WORDS = z
   .strict()
   .parse(readLanguageFile('context.yaml').data);
 const STOP_WORDS = new Set(CONTEXT_WORDS.noun_stop_words.map((w) => w.toLowerCase()));
+/** 1 for the ASCII codes a stop word starts with (lower-cased): a word starting with another ASCII character is none */
+const STOP_FIRST = new Uint8Array(128);
+for (const w of STOP_WORDS) if (w.charCodeAt(0) < 128) STOP_FIRST[w.charCodeAt(0)] = 1;
+/** Whether text[from, to) is a stop word, in any case (no slice made for a word no stop word starts like). */
+function isStopWord(text: string, from: number, to: number): boolean {
+  const u = text.charCodeAt(from);
+  // (an ASCII character lower-cases to an ASCII one, the same but for a capital letter)
+  if (u < 128 && !STOP_FIRST[u >= 65 && u <= 90 ? u | 0x20 : u]) return false;
+  return STOP_WORDS.has(text.slice(from, to).toLowerCase());
+}
 /** words as written (a space is one space), for the short function-word lists below */
 const literalAlt = (ws: readonly string[]) => ws.map(escapeRe).join('|');
 /** "30 percent year on year": the percent word a figure may end before, stepped over to reach a growth cue */
@@ -2313,7 +2323,28 @@ function nearestSorted<T extends Span>(xs: T[], f: Span): T | null {
   return distance(b, f) < distance(a, f) ? b : a;
 }
 
-const nounIndexCache = new WeakMap<Compiled, Map<string, { keyed: Map<string, MetricPhrase[]>; always: MetricPhrase[] }>>();
+/**
+ * A counted-noun phrase with the character its match must have second, when the phrase's pattern fixes it: an ASCII
+ * letter or digit right after a first character matched as itself (the code, lower-cased), else -1. A position
+ * whose next character differs is not tried with the phrase's pattern (the test passes more than it must: never less).
+ */
+interface NounCandidate {
+  np: MetricPhrase;
+  second: number;
+}
+
+function nounCandidateOf(np: MetricPhrase): NounCandidate {
+  const p = np.phrase.trim();
+  const first = p.charCodeAt(0);
+  const second = p.charCodeAt(1);
+  // (phraseAtoms: a hyphen or an apostrophe is no literal, a {region} placeholder no character, and a pair of
+  // surrogates is one atom of two units; a one-letter first word is followed by \s+)
+  const literalFirst = !(first >= 0xd800 && first <= 0xdfff) && p[0] !== '-' && p[0] !== "'" && p[0] !== '’' && !p.startsWith('{region}');
+  const asciiAlnum = (second >= 48 && second <= 57) || (second >= 65 && second <= 90) || (second >= 97 && second <= 122);
+  return { np, second: literalFirst && asciiAlnum ? second | 0x20 : -1 };
+}
+
+const nounIndexCache = new WeakMap<Compiled, Map<string, { keyed: Map<string, NounCandidate[]>; always: NounCandidate[] }>>();
 
 /** A phrase's first character as the case-insensitive regex compares it; null when it may match anything. */
 function firstKey(ch: string | undefined): string | null {
@@ -2334,7 +2365,7 @@ const firstKeys = new Map<string, string | null>();
  * order of c.nounPhrases). Trying only these is what keeps the noun scan cheap per position: a sentence of many
  * figures tries each position against a handful of phrases, not the whole lexicon.
  */
-function nounCandidates(c: Compiled, unit: string, ch: string | undefined): MetricPhrase[] {
+function nounCandidates(c: Compiled, unit: string, ch: string | undefined): NounCandidate[] {
   let byUnit = nounIndexCache.get(c);
   if (!byUnit) nounIndexCache.set(c, (byUnit = new Map()));
   let idx = byUnit.get(unit);
@@ -2342,9 +2373,9 @@ function nounCandidates(c: Compiled, unit: string, ch: string | undefined): Metr
     const phrases = c.nounPhrases.filter((np) => compatible(np.metric, unit));
     const keyOf = (np: MetricPhrase) => firstKey(np.phrase.trim()[0]);
     const keys = new Set(phrases.map(keyOf).filter((k): k is string => k !== null));
-    const keyed = new Map<string, MetricPhrase[]>();
-    for (const k of keys) keyed.set(k, phrases.filter((np) => keyOf(np) === null || keyOf(np) === k));
-    idx = { keyed, always: phrases.filter((np) => keyOf(np) === null) };
+    const keyed = new Map<string, NounCandidate[]>();
+    for (const k of keys) keyed.set(k, phrases.filter((np) => keyOf(np) === null || keyOf(np) === k).map(nounCandidateOf));
+    idx = { keyed, always: phrases.filter((np) => keyOf(np) === null).map(nounCandidateOf) };
     byUnit.set(unit, idx);
   }
   const k = firstKey(ch);
@@ -2409,7 +2440,8 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
   // Chinese has no spaces: the counted noun follows the figure, or its classifier (家, 个, 项 …), directly
   for (const at of [f.end, f.end + 1]) {
     if (at >= clause.end || !isHan(text[at])) continue;
-    for (const np of nounCandidates(c, f.unit, text[at])) {
+    for (const { np, second } of nounCandidates(c, f.unit, text[at])) {
+      if (second >= 0 && (text.charCodeAt(at + 1) | 0x20) !== second) continue;
       np.sticky.lastIndex = at;
       const m = np.sticky.exec(text);
       if (m && m.index + m[0].length <= clause.end) return { start: m.index, end: m.index + m[0].length, np };
@@ -2420,7 +2452,8 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
   while (k <= 4 && pos < clause.end) {
     while (pos < clause.end && isSpaceCode(text.charCodeAt(pos))) pos++;
     if (pos >= clause.end) break;
-    for (const np of nounCandidates(c, f.unit, text[pos])) {
+    for (const { np, second } of nounCandidates(c, f.unit, text[pos])) {
+      if (second >= 0 && (text.charCodeAt(pos + 1) | 0x20) !== second) continue;
       np.sticky.lastIndex = pos;
       const m = np.sticky.exec(text);
       if (m && m.index + m[0].length <= clause.end) return { start: m.index, end: m.index + m[0].length, np };
@@ -2428,7 +2461,7 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
     const wordEnd = wordAt(text, pos, clause.end);
     if (wordEnd < 0) break;
     const inside = pos < f.end; // unit and scale words of the figure itself do not count
-    if (!inside && STOP_WORDS.has(text.slice(pos, wordEnd).toLowerCase())) break;
+    if (!inside && isStopWord(text, pos, wordEnd)) break;
     pos = wordEnd;
     if (!inside) k++;
   }
