@@ -3290,6 +3290,27 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   return out.map((x) => x!);
 }
 
+/**
+ * The characters a frame, place or organisation opener can start with (compile(): frameOpener's first-letter
+ * classes, and place_determiners' first characters in either case under the i flag); every other one when a
+ * determiner starts with a character the pattern does not take as itself.
+ */
+const OPENER_FIRST: { has(u: number): boolean } = (() => {
+  const codes = new Set<number>();
+  for (const w of CONTEXT_WORDS.frame_openers) codes.add(w[0]!.toUpperCase().charCodeAt(0)).add(w[0]!.toLowerCase().charCodeAt(0));
+  for (const w of CONTEXT_WORDS.place_determiners) {
+    const ch = w.trim()[0];
+    if (ch === undefined) return { has: () => true };
+    const u = ch.charCodeAt(0);
+    const asItself = ch !== '-' && ch !== "'" && ch !== '’' && !w.trim().startsWith('{region}') && !(u >= 0xd800 && u <= 0xdfff);
+    // (under the i flag an ASCII letter matches its two cases only; another letter with cases might match more)
+    if (!asItself || (u >= 128 && (ch.toUpperCase() !== ch || ch.toLowerCase() !== ch))) return { has: () => true };
+    codes.add(u);
+    if ((u >= 65 && u <= 90) || (u >= 97 && u <= 122)) codes.add(u ^ 0x20);
+  }
+  return codes;
+})();
+
 /** the figures of a segment that holds none (only read) */
 const NO_FIGURES: number[] = [];
 
@@ -3335,10 +3356,13 @@ function readSegments(
     }
     // "In Lakeshire, …": a sentence that opens on a place changes the topic; what the paragraph was about
     // before is not carried into it or past it (a zone it names becomes the topic again)
-    const opening = masked.slice(seg.start, seg.end).trimStart();
-    const frame = c.frameOpener.exec(opening);
-    const place = c.placeOpener.exec(opening);
-    const organisation = c.organisationOpener.exec(opening);
+    // (a sentence whose first character no opener starts with is not sliced and searched: most are not)
+    let first = seg.start;
+    while (first < seg.end && isSpaceCode(masked.charCodeAt(first))) first++;
+    const opening = first < seg.end && OPENER_FIRST.has(masked.charCodeAt(first)) ? masked.slice(first, seg.end) : null;
+    const frame = opening === null ? null : c.frameOpener.exec(opening);
+    const place = opening === null ? null : c.placeOpener.exec(opening);
+    const organisation = opening === null ? null : c.organisationOpener.exec(opening);
     const about = organisation ? `the ${organisation[1]!.toLowerCase()}` : null;
     if (organisation) {
       topic = null;
