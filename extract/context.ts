@@ -3213,7 +3213,10 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   if (opts.regions) segOpts.regions = opts.regions;
   if (opts.lineBreaks) segOpts.lineBreaks = opts.lineBreaks;
   const segs = segment(text, segOpts);
-  const order = figures.map((_, i) => i).sort((a, b) => figures[a]!.start - figures[b]!.start || a - b);
+  let figuresInOrder = true;
+  for (let i = 1; i < figures.length && figuresInOrder; i++) figuresInOrder = figures[i - 1]!.start <= figures[i]!.start;
+  // (the figure scan gives them in order of start: no sort then)
+  const order = figuresInOrder ? figures.map((_, i) => i) : figures.map((_, i) => i).sort((a, b) => figures[a]!.start - figures[b]!.start || a - b);
 
   // figures by segment: the content segment holding the figure's start, else a lifted region segment
   // (a sweep over segments by start, figures in order: the segments open at a figure are few)
@@ -3287,7 +3290,8 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     const f = figures[i]!;
     out[i] = { metric: null, subject: null, period: opts.publication, periodBasis: opts.publication ? 'publication' : 'none', isTarget: false, negative: false, sentence: { start: f.start, end: f.end }, rule: 'ctx:no-sentence' };
   }
-  return out.map((x) => x!);
+  // (every figure has its context now: a figure in no segment got one above, every other one from its sentence)
+  return out as FigureContext[];
 }
 
 /**
