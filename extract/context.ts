@@ -3295,23 +3295,40 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
 }
 
 /**
+ * The characters a match of alternation(words) under the i flag can start with (phraseAtoms: each phrase's first
+ * character as itself, an ASCII letter in either case), or every character when some phrase starts with one the
+ * pattern does not take as itself (a hyphen, an apostrophe, a placeholder, a letter outside ASCII with cases).
+ * A test of a stretch that starts with another character is then skipped: it cannot match.
+ */
+function phraseFirstChars(words: readonly string[]): { has(u: number): boolean } {
+  const any = { has: () => true };
+  const codes = new Set<number>();
+  for (const w of words) {
+    const ch = w.trim()[0];
+    if (ch === undefined) return any;
+    const u = ch.charCodeAt(0);
+    const asItself = ch !== '-' && ch !== "'" && ch !== '’' && !w.trim().startsWith('{region}') && !(u >= 0xd800 && u <= 0xdfff);
+    // (under the i flag an ASCII letter matches its two cases only; another letter with cases might match more)
+    if (!asItself || (u >= 128 && (ch.toUpperCase() !== ch || ch.toLowerCase() !== ch))) return any;
+    codes.add(u);
+    if ((u >= 65 && u <= 90) || (u >= 97 && u <= 122)) codes.add(u ^ 0x20);
+  }
+  return codes;
+}
+const PART_OF_CLAUSE_FIRST = phraseFirstChars(CONTEXT_WORDS.part_of_clause_openers);
+const DISTRIBUTIVE_BEFORE_FIRST = phraseFirstChars(CONTEXT_WORDS.distributive_before);
+const DISTRIBUTIVE_AFTER_FIRST = phraseFirstChars(CONTEXT_WORDS.distributive_after);
+
+/**
  * The characters a frame, place or organisation opener can start with (compile(): frameOpener's first-letter
  * classes, and place_determiners' first characters in either case under the i flag); every other one when a
  * determiner starts with a character the pattern does not take as itself.
  */
 const OPENER_FIRST: { has(u: number): boolean } = (() => {
-  const codes = new Set<number>();
+  const determiners = phraseFirstChars(CONTEXT_WORDS.place_determiners);
+  if (!(determiners instanceof Set)) return determiners;
+  const codes = new Set<number>(determiners);
   for (const w of CONTEXT_WORDS.frame_openers) codes.add(w[0]!.toUpperCase().charCodeAt(0)).add(w[0]!.toLowerCase().charCodeAt(0));
-  for (const w of CONTEXT_WORDS.place_determiners) {
-    const ch = w.trim()[0];
-    if (ch === undefined) return { has: () => true };
-    const u = ch.charCodeAt(0);
-    const asItself = ch !== '-' && ch !== "'" && ch !== '’' && !w.trim().startsWith('{region}') && !(u >= 0xd800 && u <= 0xdfff);
-    // (under the i flag an ASCII letter matches its two cases only; another letter with cases might match more)
-    if (!asItself || (u >= 128 && (ch.toUpperCase() !== ch || ch.toLowerCase() !== ch))) return { has: () => true };
-    codes.add(u);
-    if ((u >= 65 && u <= 90) || (u >= 97 && u <= 122)) codes.add(u ^ 0x20);
-  }
   return codes;
 })();
 
@@ -3563,13 +3580,15 @@ function readSentence(
     const def0 = m.metric ? c.metricById.get(m.metric) : undefined;
     // "…, among which 260 firms trade at home": a part of the whole just stated is not a figure of the
     // whole's metric (a part that names another metric, "…, among which 2,580 thousand engage in R&D", keeps it)
-    const clauseOpener = f.unit === 'percent' ? null : c.partOfClause.exec(text.slice(clause.start, f.start));
+    // (the anchored tests below are tried only where their first character can start a match: phraseFirstChars)
+    const clauseOpener = f.unit === 'percent' || clause.start >= f.start || !PART_OF_CLAUSE_FIRST.has(text.charCodeAt(clause.start)) ? null : c.partOfClause.exec(text.slice(clause.start, f.start));
     // "Its 130 chip makers earned a combined 35 billion yuan": the amount of a counted set of members, a part
     const counted = def0 && f.unit !== 'percent' && f.unit !== 'count' ? countedSubject(c, st, k, clause) : null;
     if (def0 && partOf) m = { metric: null, rule: `none(part-of:${partOf};was ${def0.id})` };
     else if (def0 && counted !== null) m = { metric: null, rule: `none(counted-subject:${counted};was ${def0.id})` };
     else if (def0 && clauseOpener && clause.start > sentence.start && k > 0 && st.resolved[k - 1] === def0.id) m = { metric: null, rule: `none(part-of:${clauseOpener[0].toLowerCase()};was ${def0.id})` };
-    else if (def0?.kind === 'stock' && f.unit !== 'percent' && c.subsetPredicate.test(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))) {
+    // (the predicate follows after whitespace: a stretch starting otherwise is not searched)
+    else if (def0?.kind === 'stock' && f.unit !== 'percent' && isSpaceCode(text.charCodeAt(countedOf(c, st, k)?.end ?? numberEnd(text, f))) && c.subsetPredicate.test(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))) {
       m = { metric: null, subset: true, rule: `subset(${m.rule};did:${c.subsetPredicate.exec(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))![0].trim()})` };
     } else if (def0?.kind === 'stock' && f.unit !== 'percent') {
       const inc = incrementBefore(c, st, clause, f);
@@ -3600,9 +3619,9 @@ function readSentence(
     const phrase = subsetPhrases[0] !== undefined && subsetPhrases[0].end <= f.start ? subsetPhrases[0] : undefined;
     if (subsetSubject === null && phrase) subsetSubject = quote(text, phrase);
     if (s.subject?.role === 'aggregate' && subsetSubject !== null) s = { subject: null, rule: `none(subset:${subsetSubject})` };
-    if (s.subject?.role === 'aggregate' && f.unit !== 'percent' && c.distributive.test(text.slice(f.end, clause.end))) s = { subject: null, rule: 'none(each:an amount of each member)' };
+    if (s.subject?.role === 'aggregate' && f.unit !== 'percent' && f.end < clause.end && (isSpaceCode(text.charCodeAt(f.end)) || DISTRIBUTIVE_AFTER_FIRST.has(text.charCodeAt(f.end))) && c.distributive.test(text.slice(f.end, clause.end))) s = { subject: null, rule: 'none(each:an amount of each member)' };
     // "…, each with revenue of over 80 billion yuan": the clause is about each member, not the subject named
-    else if (s.subject && f.unit !== 'percent' && c.distributiveBefore.test(text.slice(clause.start, f.start))) s = { subject: null, rule: `none(each:${quote(text, { start: clause.start, end: f.start }).split(' ').slice(0, 2).join(' ')})` };
+    else if (s.subject && f.unit !== 'percent' && clause.start < f.start && DISTRIBUTIVE_BEFORE_FIRST.has(text.charCodeAt(clause.start)) && c.distributiveBefore.test(text.slice(clause.start, f.start))) s = { subject: null, rule: `none(each:${quote(text, { start: clause.start, end: f.start }).split(' ').slice(0, 2).join(' ')})` };
     // "40 reached 100 billion yuan in revenue": the level each of the counted members reached, no amount of a subject
     // (a threshold's reading is never replaced above: its metric is null, and a comparison keeps no threshold)
     if (s.subject && m.threshold === true) s = { subject: null, rule: `none(threshold:${m.rule.slice('threshold('.length, -1)})` };
