@@ -219,6 +219,18 @@ describe('readContexts: whole sets, subsets, thresholds and shares', () => {
     const text = 'In 2018, Zhangjiang set up three service platforms to support the high-tech zones.';
     check(text, [['three service platforms', 'count', null, 'zhangjiang', '2018', 'stated', 0]]);
   });
+
+  it('finds the counted noun after the number in any case, past a short bracket, and not past a stop word in capitals', () => {
+    const read = (text: string, quote: string) => readContexts(text, [fig(text, quote, 'count')], { publication: null }, lex)[0]!.rule;
+    // the noun in capitals: its letters after the first are compared in either case
+    expect(read('In 2022 Zhangjiang counted 120 HIGH-TECH ENTERPRISES.', '120')).toMatch(/^ctx:metric=noun\(high-tech enterprises\)/);
+    // a bracket of up to 30 characters is stepped over; a longer one ends the words the noun may follow
+    expect(read('In 2022 Zhangjiang counted 120 (a count made in May) enterprises.', '120')).toMatch(/^ctx:metric=noun\(enterprises\)/);
+    expect(read('In 2022 Zhangjiang counted 120 (a count made in May by its own office) enterprises.', '120')).toMatch(/^ctx:metric=clause-noun\(enterprises\)/);
+    // "OF" is a stop word in any case: the noun after it is no counted noun of the number, only one named in the clause
+    expect(read('In 2022 Zhangjiang counted 120 OF ITS enterprises.', '120')).toMatch(/^ctx:metric=clause-noun\(enterprises\)/);
+    expect(read('In 2022 Zhangjiang counted 120 ODD enterprises.', '120')).toMatch(/^ctx:metric=subset\(noun\(enterprises\);modifier=ODD\)/);
+  });
 });
 
 describe('readContexts: present-tense sentences', () => {

@@ -1299,8 +1299,6 @@ function datePatterns(c: Compiled): DatePatterns {
   return dp;
 }
 
-/** whitespace other than a space, or two in a row: what a rule's whitespace runs are collapsed for */
-const ODD_SPACE = /[^\S ]|\s\s/;
 /**
  * A word a date pattern spells out, as a pattern of its own: a word of ASCII lower-case letters in any case (a
  * case-insensitive pattern without the u flag folds ASCII letters only), any other word as written.
@@ -1881,11 +1879,41 @@ function within(x: Span, s: Span): boolean {
 
 /** Drops occurrences inside a longer occurrence of the same set ("revenues" inside "Tax revenues"). */
 function outermost<T extends Span>(xs: T[]): T[] {
-  // (none or one: nothing lies inside another)
-  if (xs.length <= 1) return xs.slice();
+  // (none or one: nothing lies inside another; the list itself is given back: every caller passes a list of its own)
+  if (xs.length <= 1) return xs;
+  // (in order of start, longer first on a tie, most often: the same sweep with no order to sort, and the list itself
+  // when nothing lies inside another)
+  let inOrder = true;
+  for (let i = 1; i < xs.length && inOrder; i++) {
+    const a = xs[i - 1]!;
+    const b = xs[i]!;
+    inOrder = a.start < b.start || (a.start === b.start && a.end >= b.end);
+  }
+  if (inOrder) {
+    let kept: T[] | null = null;
+    let maxEndBefore = -Infinity;
+    let k = 0;
+    while (k < xs.length) {
+      const start = xs[k]!.start;
+      const groupEnd = xs[k]!.end;
+      let j = k;
+      for (; j < xs.length && xs[j]!.start === start; j++) {
+        const x = xs[j]!;
+        const inside = maxEndBefore >= x.end || groupEnd > x.end;
+        if (inside && kept === null) kept = xs.slice(0, j);
+        else if (!inside && kept !== null) kept.push(x);
+      }
+      maxEndBefore = Math.max(maxEndBefore, groupEnd);
+      k = j;
+    }
+    return kept ?? xs;
+  }
   // one sweep by start (ties: longer first) instead of comparing every pair: x lies inside a longer y exactly
   // when an earlier-starting y reaches x's end, or a y with the same start reaches past it
-  const order = xs.map((_, i) => i).sort((a, b) => xs[a]!.start - xs[b]!.start || xs[b]!.end - xs[a]!.end);
+  const order = sortIndices(
+    xs.map((_, i) => i),
+    (a, b) => xs[a]!.start - xs[b]!.start || xs[b]!.end - xs[a]!.end,
+  );
   // (a plain array: a few occurrences per clause, where a typed array cost more to make)
   const inside: number[] = new Array<number>(xs.length).fill(0);
   let maxEndBefore = -Infinity; // over spans starting strictly before the current start
@@ -1987,6 +2015,16 @@ const CONTEXT_WORDS = z
   .strict()
   .parse(readLanguageFile('context.yaml').data);
 const STOP_WORDS = new Set(CONTEXT_WORDS.noun_stop_words.map((w) => w.toLowerCase()));
+/** 1 for the ASCII codes a stop word starts with (lower-cased): a word starting with another ASCII character is none */
+const STOP_FIRST = new Uint8Array(128);
+for (const w of STOP_WORDS) if (w.charCodeAt(0) < 128) STOP_FIRST[w.charCodeAt(0)] = 1;
+/** Whether text[from, to) is a stop word, in any case (no slice made for a word no stop word starts like). */
+function isStopWord(text: string, from: number, to: number): boolean {
+  const u = text.charCodeAt(from);
+  // (an ASCII character lower-cases to an ASCII one, the same but for a capital letter)
+  if (u < 128 && !STOP_FIRST[u >= 65 && u <= 90 ? u | 0x20 : u]) return false;
+  return STOP_WORDS.has(text.slice(from, to).toLowerCase());
+}
 /** words as written (a space is one space), for the short function-word lists below */
 const literalAlt = (ws: readonly string[]) => ws.map(escapeRe).join('|');
 /** "30 percent year on year": the percent word a figure may end before, stepped over to reach a growth cue */
@@ -2047,6 +2085,13 @@ interface SentenceState {
   /** the figure readMetric is reading, what betweenPenalty weighs phrases against */
   penaltyFigure: FigureRef | null;
   betweenPenalty: ((o: Span) => number) | null;
+  /** Nearest.find's options holding betweenPenalty, made once per sentence (not an object per figure) */
+  penaltyOpts: { penalty: (o: Span) => number } | null;
+  /** the same for a percentage's ratio phrases, which weigh a phrase before the figure 5 more */
+  ratioOpts: { penalty: (o: Span) => number } | null;
+  /** per clause (by index in `clauses`; `clauses.length`: the sentence as a scope): see clauseCache */
+  clauseCaches: (ClauseCache | undefined)[];
+  otherCaches: Map<Span, ClauseCache> | null;
   text: string;
   sentence: Span;
   clauses: Span[];
@@ -2064,26 +2109,17 @@ interface SentenceState {
   figEnds: number[];
   counted: ((Span & { np: MetricPhrase }) | null | undefined)[];
   claimed: SpanIndex | null;
-  metricByClause: Map<Span, MetricOcc[]> | null;
-  subjectByClause: Map<Span, SubjectOcc[]> | null;
   levels: MetricOcc[] | null;
   metricByStart: number[] | null;
   levelsByStart: number[] | null;
-  levelsByClause: Map<Span, Nearest<MetricOcc>> | null;
   /** the sentence's levels (names of amounts), for the nearest one before a figure anywhere in the sentence */
   levelsNearest: Nearest<MetricOcc> | null;
-  /** per clause and figure unit: the metric phrases a figure of that unit may take there (readMetric) */
-  metricLists: Map<Span, Map<string, ClauseMetrics>> | null;
-  /** each clause's index in `clauses` */
-  clauseIndex: Map<Span, number> | null;
-  subjectLists: Map<string, SubjectOcc[]> | null;
-  /** readSubject's candidates per scope (a clause or the sentence): [clause strong, clause weak, sentence strong, sentence weak] */
-  subjectPassLists: Map<Span, (SubjectOcc[] | undefined)[]> | null;
+  /** the listed subjects named in the sentence that are no place and no denominator: what an anaphor points back to */
+  priorSubjects: SubjectOcc[] | null;
   resolvedSubject: Map<SubjectOcc, SubjectDef | null> | null;
   /** distinct metrics resolved so far, the most recent last */
   recentMetrics: string[];
   targetCues: Span[] | null;
-  presentByClause: Map<Span, Span | null> | null;
   presentSentence: Span | null | undefined;
   presentState: Span | null | undefined;
   dateLists: DateLists | null;
@@ -2120,8 +2156,13 @@ function withinInOrder<T extends Span>(xs: T[], byStart: readonly number[], scop
     else hi = mid;
   }
   const idx: number[] = [];
-  for (let i = lo; i < byStart.length && xs[byStart[i]!]!.start < scope.end; i++) if (xs[byStart[i]!]!.end <= scope.end) idx.push(byStart[i]!);
-  sortSmall(idx);
+  let sorted = true;
+  for (let i = lo; i < byStart.length && xs[byStart[i]!]!.start < scope.end; i++) {
+    if (xs[byStart[i]!]!.end > scope.end) continue;
+    if (idx.length > 0 && byStart[i]! < idx[idx.length - 1]!) sorted = false;
+    idx.push(byStart[i]!);
+  }
+  if (!sorted) sortSmall(idx);
   const out: T[] = new Array<T>(idx.length);
   for (let i = 0; i < idx.length; i++) out[i] = xs[idx[i]!]!;
   return out;
@@ -2130,17 +2171,94 @@ function withinInOrder<T extends Span>(xs: T[], byStart: readonly number[], scop
 function byStartOf(xs: Span[]): number[] {
   // (a plain array: made per sentence over a few occurrences, where Int32Array.from over an iterator cost more)
   const idx: number[] = [];
-  for (let i = 0; i < xs.length; i++) idx.push(i);
-  return idx.sort((a, b) => xs[a]!.start - xs[b]!.start || a - b);
+  let sorted = true;
+  for (let i = 0; i < xs.length; i++) {
+    idx.push(i);
+    if (i > 0 && xs[i]!.start < xs[i - 1]!.start) sorted = false;
+  }
+  // (a list already in order of start needs no sort, and a short one is sorted by insertion: a sort's set-up per
+  // sentence was garbage)
+  return sorted ? idx : sortIndices(idx, (a, b) => xs[a]!.start - xs[b]!.start || a - b);
+}
+
+/**
+ * idx.sort(cmp), by insertion for a short list (a sentence's or a clause's phrases, where Array.prototype.sort's
+ * set-up and scratch copy cost more than the sort); stable, as Array.prototype.sort.
+ */
+function sortIndices(idx: number[], cmp: (a: number, b: number) => number): number[] {
+  if (idx.length > 32) return idx.sort(cmp);
+  for (let i = 1; i < idx.length; i++) {
+    const v = idx[i]!;
+    let j = i - 1;
+    for (; j >= 0 && cmp(idx[j]!, v) > 0; j--) idx[j + 1] = idx[j]!;
+    idx[j + 1] = v;
+  }
+  return idx;
+}
+
+/**
+ * What the figures of a sentence ask of one clause (or of the whole sentence, as readSubject's scope), worked out
+ * once. (One object per clause, found by the clause's index: a Map per question per sentence, keyed by the
+ * clause's span, was most of what a sentence allocated.)
+ */
+interface ClauseCache {
+  /** the clause's index in st.clauses; st.clauses.length: the sentence */
+  index: number;
+  /** metricsInClause */
+  metrics: MetricOcc[] | null;
+  /** subjectsInClause */
+  subjects: SubjectOcc[] | null;
+  /** baseMetric's levels in the clause */
+  levels: Nearest<MetricOcc> | null;
+  /** clauseMetrics, one per figure unit asked for: the first, and the others */
+  firstUnit: ClauseMetrics | null;
+  byUnit: ClauseMetrics[] | null;
+  /** readSubject's candidates with this as the scope: [clause strong, clause weak, sentence strong, sentence weak] */
+  passLists: (SubjectOcc[] | undefined)[] | null;
+  /** readPeriod's first present cue in the clause (undefined: not looked for) */
+  present: Span | null | undefined;
+  /** readSentence's first increment cue in the clause (undefined: not looked for) */
+  increment: Span | null | undefined;
+  /** firstAfter's last search, one per pattern */
+  after: MatchAfter[] | null;
+}
+
+function newClauseCache(index: number): ClauseCache {
+  return { index, metrics: null, subjects: null, levels: null, firstUnit: null, byUnit: null, passLists: null, present: undefined, increment: undefined, after: null };
+}
+
+function clauseCache(st: SentenceState, clause: Span): ClauseCache {
+  const cs = st.clauses;
+  let i = cs.length;
+  if (clause !== st.sentence) {
+    // (clauses are sorted and disjoint: the one starting where this one starts, if it is this one)
+    let lo = 0;
+    let hi = cs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cs[mid]!.start < clause.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (cs[lo] !== clause) {
+      // (every span asked about is a clause of the sentence or the sentence; any other is kept aside, index -1)
+      let cc = (st.otherCaches ??= new Map()).get(clause);
+      if (cc === undefined) st.otherCaches.set(clause, (cc = newClauseCache(-1)));
+      return cc;
+    }
+    i = lo;
+  }
+  let cc = st.clauseCaches[i];
+  if (cc === undefined) st.clauseCaches[i] = cc = newClauseCache(i);
+  return cc;
 }
 
 function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
-  let xs = (st.metricByClause ??= new Map()).get(clause);
-  if (!xs) {
+  const cc = clauseCache(st, clause);
+  if (cc.metrics === null) {
     st.metricByStart ??= byStartOf(st.metricOcc);
-    st.metricByClause!.set(clause, (xs = withinInOrder(st.metricOcc, st.metricByStart, clause)));
+    cc.metrics = withinInOrder(st.metricOcc, st.metricByStart, clause);
   }
-  return xs;
+  return cc.metrics;
 }
 
 /**
@@ -2148,36 +2266,42 @@ function metricsInClause(st: SentenceState, clause: Span): MetricOcc[] {
  * once per figure (filtering the clause's phrases per figure was quadratic in a run-on clause).
  */
 interface ClauseMetrics {
+  unit: string;
   /** outermost compatible phrases that name no growth rate, in the order of metricOcc */
   compat: MetricOcc[];
   /** those naming a ratio, and those naming a qualifier metric (made when first asked for) */
   ratios: Nearest<MetricOcc> | null;
   qualifiers: Nearest<MetricOcc> | null;
-  /** compat less the nouns other figures claim; [0]: for a figure with a noun of its own, [1]: without */
-  free: [Nearest<MetricOcc> | null, Nearest<MetricOcc> | null];
+  /** compat less the nouns other figures claim, for a figure with a noun of its own, and for one without */
+  freeOwnNoun: Nearest<MetricOcc> | null;
+  freeNoNoun: Nearest<MetricOcc> | null;
 }
 
 function clauseMetrics(st: SentenceState, clause: Span, unit: string): ClauseMetrics {
-  let byUnit = (st.metricLists ??= new Map()).get(clause);
-  if (!byUnit) st.metricLists!.set(clause, (byUnit = new Map()));
-  let cm = byUnit.get(unit);
-  if (!cm) {
-    const compat = outermost(metricsInClause(st, clause).filter((o) => compatible(o.metric, unit) && o.metric.growth_of === null));
-    cm = {
-      compat,
-      ratios: null,
-      qualifiers: null,
-      free: [null, null],
-    };
-    byUnit.set(unit, cm);
+  const cc = clauseCache(st, clause);
+  // (a clause's figures come in a unit or two: a list searched in order)
+  // (the first unit asked for is kept on its own: most clauses are asked for one)
+  if (cc.firstUnit !== null && cc.firstUnit.unit === unit) return cc.firstUnit;
+  const more = cc.byUnit;
+  if (more !== null) for (let i = 0; i < more.length; i++) if (more[i]!.unit === unit) return more[i]!;
+  const list = metricsInClause(st, clause);
+  // (counted, then filled: a list grown by push starts at 16 places)
+  let n = 0;
+  for (let i = 0; i < list.length; i++) if (compatible(list[i]!.metric, unit) && list[i]!.metric.growth_of === null) n++;
+  // (all of them: the clause's list itself, which no one changes)
+  const fit: MetricOcc[] = n === list.length ? list : new Array<MetricOcc>(n);
+  if (n !== list.length) {
+    for (let i = 0, j = 0; i < list.length; i++) if (compatible(list[i]!.metric, unit) && list[i]!.metric.growth_of === null) fit[j++] = list[i]!;
   }
+  const cm: ClauseMetrics = { unit, compat: outermost(fit), ratios: null, qualifiers: null, freeOwnNoun: null, freeNoNoun: null };
+  if (cc.firstUnit === null) cc.firstUnit = cm;
+  else (cc.byUnit ??= []).push(cm);
   return cm;
 }
 
 function subjectsInClause(st: SentenceState, clause: Span): SubjectOcc[] {
-  let xs = (st.subjectByClause ??= new Map()).get(clause);
-  if (!xs) st.subjectByClause!.set(clause, (xs = spansWithin(st.subjectOcc, clause)));
-  return xs;
+  const cc = clauseCache(st, clause);
+  return (cc.subjects ??= spansWithin(st.subjectOcc, clause));
 }
 
 /**
@@ -2199,7 +2323,28 @@ function nearestSorted<T extends Span>(xs: T[], f: Span): T | null {
   return distance(b, f) < distance(a, f) ? b : a;
 }
 
-const nounIndexCache = new WeakMap<Compiled, Map<string, { keyed: Map<string, MetricPhrase[]>; always: MetricPhrase[] }>>();
+/**
+ * A counted-noun phrase with the character its match must have second, when the phrase's pattern fixes it: an ASCII
+ * letter or digit right after a first character matched as itself (the code, lower-cased), else -1. A position
+ * whose next character differs is not tried with the phrase's pattern (the test passes more than it must: never less).
+ */
+interface NounCandidate {
+  np: MetricPhrase;
+  second: number;
+}
+
+function nounCandidateOf(np: MetricPhrase): NounCandidate {
+  const p = np.phrase.trim();
+  const first = p.charCodeAt(0);
+  const second = p.charCodeAt(1);
+  // (phraseAtoms: a hyphen or an apostrophe is no literal, a {region} placeholder no character, and a pair of
+  // surrogates is one atom of two units; a one-letter first word is followed by \s+)
+  const literalFirst = !(first >= 0xd800 && first <= 0xdfff) && p[0] !== '-' && p[0] !== "'" && p[0] !== '’' && !p.startsWith('{region}');
+  const asciiAlnum = (second >= 48 && second <= 57) || (second >= 65 && second <= 90) || (second >= 97 && second <= 122);
+  return { np, second: literalFirst && asciiAlnum ? second | 0x20 : -1 };
+}
+
+const nounIndexCache = new WeakMap<Compiled, Map<string, { keyed: Map<string, NounCandidate[]>; always: NounCandidate[] }>>();
 
 /** A phrase's first character as the case-insensitive regex compares it; null when it may match anything. */
 function firstKey(ch: string | undefined): string | null {
@@ -2220,7 +2365,7 @@ const firstKeys = new Map<string, string | null>();
  * order of c.nounPhrases). Trying only these is what keeps the noun scan cheap per position: a sentence of many
  * figures tries each position against a handful of phrases, not the whole lexicon.
  */
-function nounCandidates(c: Compiled, unit: string, ch: string | undefined): MetricPhrase[] {
+function nounCandidates(c: Compiled, unit: string, ch: string | undefined): NounCandidate[] {
   let byUnit = nounIndexCache.get(c);
   if (!byUnit) nounIndexCache.set(c, (byUnit = new Map()));
   let idx = byUnit.get(unit);
@@ -2228,9 +2373,9 @@ function nounCandidates(c: Compiled, unit: string, ch: string | undefined): Metr
     const phrases = c.nounPhrases.filter((np) => compatible(np.metric, unit));
     const keyOf = (np: MetricPhrase) => firstKey(np.phrase.trim()[0]);
     const keys = new Set(phrases.map(keyOf).filter((k): k is string => k !== null));
-    const keyed = new Map<string, MetricPhrase[]>();
-    for (const k of keys) keyed.set(k, phrases.filter((np) => keyOf(np) === null || keyOf(np) === k));
-    idx = { keyed, always: phrases.filter((np) => keyOf(np) === null) };
+    const keyed = new Map<string, NounCandidate[]>();
+    for (const k of keys) keyed.set(k, phrases.filter((np) => keyOf(np) === null || keyOf(np) === k).map(nounCandidateOf));
+    idx = { keyed, always: phrases.filter((np) => keyOf(np) === null).map(nounCandidateOf) };
     byUnit.set(unit, idx);
   }
   const k = firstKey(ch);
@@ -2266,12 +2411,37 @@ function countedOf(c: Compiled, st: SentenceState, k: number): (Span & { np: Met
   return st.counted[k]!;
 }
 
+/**
+ * counted()'s step over the word at `pos`, as /^(?:\([^()\n]{0,30}\)|[^\s,;:.()]+)/ finds it in
+ * text.slice(pos, to): its end, or -1 for none. (Read in place, by character code: a slice of the rest of the
+ * clause and a match per word were garbage.)
+ */
+function wordAt(text: string, pos: number, to: number): number {
+  if (text.charCodeAt(pos) === 40) {
+    // a bracket of up to 30 characters, none of them a bracket or a line feed, closed before `to`
+    for (let j = pos + 1; j < to && j <= pos + 31; j++) {
+      const u = text.charCodeAt(j);
+      if (u === 41) return j + 1;
+      if (u === 40 || u === 10) return -1;
+    }
+    return -1;
+  }
+  let j = pos;
+  while (j < to) {
+    const u = text.charCodeAt(j);
+    if (u === 44 || u === 59 || u === 58 || u === 46 || u === 40 || u === 41 || isSpaceCode(u)) break;
+    j++;
+  }
+  return j > pos ? j : -1;
+}
+
 function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (Span & { np: MetricPhrase }) | null {
   const { text } = st;
   // Chinese has no spaces: the counted noun follows the figure, or its classifier (家, 个, 项 …), directly
   for (const at of [f.end, f.end + 1]) {
     if (at >= clause.end || !isHan(text[at])) continue;
-    for (const np of nounCandidates(c, f.unit, text[at])) {
+    for (const { np, second } of nounCandidates(c, f.unit, text[at])) {
+      if (second >= 0 && (text.charCodeAt(at + 1) | 0x20) !== second) continue;
       np.sticky.lastIndex = at;
       const m = np.sticky.exec(text);
       if (m && m.index + m[0].length <= clause.end) return { start: m.index, end: m.index + m[0].length, np };
@@ -2282,16 +2452,17 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
   while (k <= 4 && pos < clause.end) {
     while (pos < clause.end && isSpaceCode(text.charCodeAt(pos))) pos++;
     if (pos >= clause.end) break;
-    for (const np of nounCandidates(c, f.unit, text[pos])) {
+    for (const { np, second } of nounCandidates(c, f.unit, text[pos])) {
+      if (second >= 0 && (text.charCodeAt(pos + 1) | 0x20) !== second) continue;
       np.sticky.lastIndex = pos;
       const m = np.sticky.exec(text);
       if (m && m.index + m[0].length <= clause.end) return { start: m.index, end: m.index + m[0].length, np };
     }
-    const w = /^(?:\([^()\n]{0,30}\)|[^\s,;:.()]+)/.exec(text.slice(pos, clause.end));
-    if (!w) break;
+    const wordEnd = wordAt(text, pos, clause.end);
+    if (wordEnd < 0) break;
     const inside = pos < f.end; // unit and scale words of the figure itself do not count
-    if (!inside && STOP_WORDS.has(w[0].toLowerCase())) break;
-    pos += w[0].length;
+    if (!inside && isStopWord(text, pos, wordEnd)) break;
+    pos = wordEnd;
     if (!inside) k++;
   }
   return null;
@@ -2305,35 +2476,55 @@ function counted(c: Compiled, st: SentenceState, f: FigureRef, clause: Span): (S
  * boundary there): one sticky test. So each clause is read about once per pattern.
  */
 interface MatchAfter {
+  re: RegExp;
   from: number;
   match: { text: string; index: number; end: number } | null;
 }
-const matchesAfter = new WeakMap<SentenceState, Map<RegExp, Map<Span, MatchAfter>>>();
 const stickyOf = new WeakMap<RegExp, RegExp>();
 
+/** re.exec(text.slice(from, to)) with the match's text and its place in `text` */
+function searchSlice(r: RegExp, text: string, from: number, to: number): { text: string; index: number; end: number } | null {
+  r.lastIndex = 0;
+  const m = r.exec(text.slice(from, to));
+  return m ? { text: m[0], index: from + m.index, end: from + m.index + m[0].length } : null;
+}
+
 function firstAfter(st: SentenceState, re: RegExp, clause: Span, from: number): { text: string; index: number; end: number } | null {
-  let byRe = matchesAfter.get(st);
-  if (!byRe) matchesAfter.set(st, (byRe = new Map()));
-  let byClause = byRe.get(re);
-  if (!byClause) byRe.set(re, (byClause = new Map()));
-  const last = byClause.get(clause);
-  const search = (r: RegExp) => {
-    r.lastIndex = 0;
-    const m = r.exec(st.text.slice(from, clause.end));
-    return m ? { text: m[0], index: from + m.index, end: from + m.index + m[0].length } : null;
-  };
+  // (kept with the clause: a WeakMap entry per sentence, and Maps per pattern and clause, were garbage)
+  const after = (clauseCache(st, clause).after ??= []);
+  let at = 0;
+  while (at < after.length && after[at]!.re !== re) at++;
+  const last = after[at];
   if (last && from >= last.from && (last.match === null || last.match.index > from)) {
     if (from === last.from) return last.match;
     let sticky = stickyOf.get(re);
     if (!sticky) stickyOf.set(re, (sticky = new RegExp(re.source, re.flags.replace('g', '') + 'y')));
-    return search(sticky) ?? last.match;
+    return searchSlice(sticky, st.text, from, clause.end) ?? last.match;
   }
-  const match = search(re);
-  byClause.set(clause, { from, match });
+  const match = searchSlice(re, st.text, from, clause.end);
+  after[at] = { re, from, match };
   return match;
 }
 
 const wholeWords = new WeakMap<MetricPhrase, RegExp>();
+const unitWordPhrases = new WeakMap<Compiled, Map<string, Map<string, MetricPhrase | null>>>();
+/**
+ * The first counted-noun phrase compatible with `unit` that a figure's unit word is the whole of ("7 enterprises"),
+ * remembered per unit and word: the list of phrases was searched for each figure with a unit word.
+ */
+function unitWordPhrase(c: Compiled, unit: string, unitWord: string): MetricPhrase | null {
+  let byUnit = unitWordPhrases.get(c);
+  if (!byUnit) unitWordPhrases.set(c, (byUnit = new Map()));
+  let byWord = byUnit.get(unit);
+  if (!byWord) byUnit.set(unit, (byWord = new Map()));
+  let uw = byWord.get(unitWord);
+  if (uw === undefined) {
+    uw = c.nounPhrases.find((np) => compatible(np.metric, unit) && np.sticky.source && wholeWordOf(np).test(unitWord)) ?? null;
+    if (byWord.size >= 10_000) byWord.clear();
+    byWord.set(unitWord, uw);
+  }
+  return uw;
+}
 /** The phrase as the whole of a word (a figure's unit word), compiled once per phrase. */
 function wholeWordOf(np: MetricPhrase): RegExp {
   let re = wholeWords.get(np);
@@ -2358,7 +2549,41 @@ function betweenPenaltyOf(st: SentenceState): (o: Span) => number {
   };
 }
 
-function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): { metric: string | null; rule: string; negative?: boolean } {
+/**
+ * A metric that counts a whole set takes a counted noun only after a totality cue ("the 114 zones"): readMetric's
+ * reading of figure f with metric m (why: the rule so far), or a subset. (A module function: a closure made per
+ * figure was garbage.)
+ */
+function wholeOrSubset(c: Compiled, st: SentenceState, f: FigureRef, clause: Span, m: MetricDef, why: string, nounBefore?: Span): MetricReading {
+  if (!m.whole_count_only) return { metric: m.id, rule: why };
+  const { text } = st;
+  // Chinese names the counted noun before the number ("全国共有国家高新区178家"): the cue stands before the noun
+  const cueEnd = nounBefore && isHan(text[nounBefore.start]) && /^\s*$/.test(text.slice(nounBefore.end, f.start)) ? nounBefore.start : f.start;
+  const before = text.slice(Math.max(st.sentence.start, cueEnd - 40), cueEnd);
+  // ranks and partitives never count the whole set: "the top 20 zones", "the 10 largest zones",
+  // "five of the parks"; nor does a number in words after an article: "the two parks" are two named before
+  const ne = numberEnd(text, f);
+  const rank = c.subsetBefore.exec(before) ?? c.subsetAfter.exec(text.slice(ne, clause.end));
+  if (rank) return { metric: null, rule: `subset(${why};rank=${rank[0].trim()})`, subset: true };
+  if (!/\d/.test(text.slice(f.start, ne)) && c.definiteBefore.test(before)) return { metric: null, rule: `subset(${why};named-before)`, subset: true };
+  // a possessive names the whole set as well: "Riverside's 169 city parks"
+  const whole = c.wholeBefore.test(before) || /[A-Za-z]['’]s\s*$/.test(before);
+  return whole ? { metric: m.id, rule: `${why};whole` } : { metric: null, rule: `subset(${why})`, subset: true };
+}
+
+/**
+ * readMetric's reading. threshold: the rule is threshold(…), an amount a count is measured against; subset: the
+ * rule starts with "subset(" (set where such a rule is made, so that the rule need not be read to tell).
+ */
+interface MetricReading {
+  metric: string | null;
+  rule: string;
+  negative?: boolean;
+  threshold?: boolean;
+  subset?: boolean;
+}
+
+function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, bracket: number): MetricReading {
   const f = st.figures[fi]!;
   const { text } = st;
 
@@ -2369,7 +2594,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   if (prev && prev.unit === 'count' && f.unit !== 'count' && f.unit !== 'persons' && within(prev, clause)) {
     const gap = text.slice(prev.end, f.start);
     // "21,500 or 36.5 percent" restates the count as a share: a conjunction is no threshold verb
-    if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !ALTERNATIVE_LINK.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})` };
+    if (/^\s*(?:[A-Za-z-]+\s+){0,2}$/.test(gap) && !ALTERNATIVE_LINK.test(gap)) return { metric: null, rule: `threshold(of ${quote(text, prev)})`, threshold: true };
   }
 
   const cm = clauseMetrics(st, clause, f.unit);
@@ -2377,6 +2602,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   // 1000 when another figure lies wholly between o and f (one function per sentence, for the figure being read)
   st.penaltyFigure = f;
   const penalty = (st.betweenPenalty ??= betweenPenaltyOf(st));
+  const penaltyOpts = (st.penaltyOpts ??= { penalty });
 
   if (bracket >= 0) {
     // "(24105)" reads the noun phrase right before the bracket
@@ -2413,7 +2639,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
       const tot = inClause === null || inClause.end <= np.end ? inClause : c.shareTotal.exec(text.slice(np.start, np.end));
       if (!tot) return { metric: null, rule: `none(share-of ${quoteCapped(text, np).trim()})` };
     }
-    const r = (cm.ratios ??= new Nearest(compat.filter((o) => o.metric.kind === 'ratio'))).find(f, { penalty: (o) => penalty(o) + (o.end <= f.start ? 5 : 0) });
+    const r = (cm.ratios ??= new Nearest(compat.filter((o) => o.metric.kind === 'ratio'))).find(f, (st.ratioOpts ??= { penalty: (o) => penalty(o) + (o.end <= st.penaltyFigure!.start ? 5 : 0) }));
     if (r) return { metric: r.metric.id, rule: `ratio(${r.phrase})` };
     const st2 = firstAfter(st, c.shareTotal, clause, f.end);
     if (st2) {
@@ -2425,7 +2651,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     return { metric: null, rule: 'none(percent)' };
   }
 
-  const qual = (cm.qualifiers ??= new Nearest(compat.filter((o) => o.metric.qualifier))).find(f, { penalty });
+  const qual = (cm.qualifiers ??= new Nearest(compat.filter((o) => o.metric.qualifier))).find(f, penaltyOpts);
   if (qual) {
     // "380 applications per 10,000 staff", where the rate's metric counts grants: a rate of what another metric counts is not this rate
     const own = qual.metric.rate_of ? nounRightAfter(c, text, numberEnd(text, f), clause.end) : null;
@@ -2433,33 +2659,17 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     return { metric: qual.metric.id, rule: `qualifier(${qual.phrase})` };
   }
 
-  // a metric that counts a whole set takes a counted noun only after a totality cue ("the 114 zones")
-  const wholeOrSubset = (m: MetricDef, why: string, nounBefore?: Span): { metric: string | null; rule: string } => {
-    if (!m.whole_count_only) return { metric: m.id, rule: why };
-    // Chinese names the counted noun before the number ("全国共有国家高新区178家"): the cue stands before the noun
-    const cueEnd = nounBefore && isHan(text[nounBefore.start]) && /^\s*$/.test(text.slice(nounBefore.end, f.start)) ? nounBefore.start : f.start;
-    const before = text.slice(Math.max(st.sentence.start, cueEnd - 40), cueEnd);
-    // ranks and partitives never count the whole set: "the top 20 zones", "the 10 largest zones",
-    // "five of the parks"; nor does a number in words after an article: "the two parks" are two named before
-    const ne = numberEnd(text, f);
-    const rank = c.subsetBefore.exec(before) ?? c.subsetAfter.exec(text.slice(ne, clause.end));
-    if (rank) return { metric: null, rule: `subset(${why};rank=${rank[0].trim()})` };
-    if (!/\d/.test(text.slice(f.start, ne)) && c.definiteBefore.test(before)) return { metric: null, rule: `subset(${why};named-before)` };
-    // a possessive names the whole set as well: "Riverside's 169 city parks"
-    const whole = c.wholeBefore.test(before) || /[A-Za-z]['’]s\s*$/.test(before);
-    return whole ? { metric: m.id, rule: `${why};whole` } : { metric: null, rule: `subset(${why})` };
-  };
   const noun = countedOf(c, st, fi);
   if (noun) {
     // "some 1,200 integrated circuit firms": a modifier before the noun names a part of the set
-    const whole = wholeOrSubset(noun.np.metric, `noun(${noun.np.phrase})`);
+    const whole = wholeOrSubset(c, st, f, clause, noun.np.metric, `noun(${noun.np.phrase})`);
     const mod = whole.metric && noun.start > f.start ? partModifier(text, numberEnd(text, f), noun.start) : null;
-    if (mod && noun.np.metric.kind === 'stock') return { metric: null, rule: `subset(noun(${noun.np.phrase});modifier=${mod})` };
+    if (mod && noun.np.metric.kind === 'stock') return { metric: null, rule: `subset(noun(${noun.np.phrase});modifier=${mod})`, subset: true };
     return whole;
   }
   if (f.unitWord) {
-    const uw = c.nounPhrases.find((np) => compatible(np.metric, f.unit) && np.sticky.source && wholeWordOf(np).test(f.unitWord!));
-    if (uw) return wholeOrSubset(uw.metric, `unit-word(${f.unitWord})`);
+    const uw = unitWordPhrase(c, f.unit, f.unitWord);
+    if (uw) return wholeOrSubset(c, st, f, clause, uw.metric, `unit-word(${f.unitWord})`);
   }
 
   // a counted noun that belongs to another figure ("7 research laboratories") names that one only
@@ -2479,21 +2689,22 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
   // or 36.5 percent of which are registered as exporters") may take a noun later in the clause
   // (a Chinese classifier such as 家 or 个 is no noun of its own: "高新技术企业达到12万家")
   const ownNoun = f.unitWord !== null && !(f.unitWord.length === 1 && isHan(f.unitWord));
-  const free = (cm.free[ownNoun ? 0 : 1] ??= new Nearest(compat.filter((o) => !(o.noun && ownNoun) && !claimed.overlaps(o.start, o.end))));
-  const best = free.find(f, { penalty });
+  const free = ownNoun
+    ? (cm.freeOwnNoun ??= new Nearest(compat.filter((o) => !o.noun && !claimed.overlaps(o.start, o.end))))
+    : (cm.freeNoNoun ??= new Nearest(compat.filter((o) => !claimed.overlaps(o.start, o.end))));
+  const best = free.find(f, penaltyOpts);
   // "“小巨人”企业96家", "世界500强企业": a Chinese noun right after a quoted or ranked name is a named category, a part
   if (best?.noun && best.metric.kind === 'stock' && isHan(text[best.start]) && CONTEXT_WORDS.zh_named_category_end.some((e) => text.slice(0, best.start).endsWith(e))) {
-    return { metric: null, rule: `subset(clause-noun(${best.phrase});named category)` };
+    return { metric: null, rule: `subset(clause-noun(${best.phrase});named category)`, subset: true };
   }
   // "集成电路产业营业收入": the amount of one sector, not of the whole
   if (best && !best.noun && SECTOR_BEFORE.test(text.slice(Math.max(clause.start, best.start - 20), best.start))) {
     return { metric: null, rule: `none(sector:${text.slice(Math.max(clause.start, best.start - 20), best.start).trim().split(/\s+/).pop()};was ${best.metric.id})` };
   }
-  if (best) return best.noun ? wholeOrSubset(best.metric, `clause-noun(${best.phrase})`, best) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };
+  if (best) return best.noun ? wholeOrSubset(c, st, f, clause, best.metric, `clause-noun(${best.phrase})`, best) : { metric: best.metric.id, rule: `synonym(${best.phrase})` };
   // "Turnover: 25.9 trillion yuan": a label opening the sentence before a colon names the figure of the
   // clause right after it
-  st.clauseIndex ??= new Map(st.clauses.map((cl, i) => [cl, i]));
-  const ci = st.clauseIndex.get(clause) ?? -1;
+  const ci = clause === st.sentence ? -1 : clauseCache(st, clause).index;
   // (the label opens the sentence, or follows a ";" or ":" of a run of labelled values: "… filed: 71,000; granted: 38,000")
   const label = ci >= 1 ? st.clauses[ci - 1]! : null;
   // (a first clause after punctuation that opens the sentence, ": Turnover: …", has no clause before it: the run
@@ -2503,7 +2714,7 @@ function readMetric(c: Compiled, st: SentenceState, fi: number, clause: Span, br
     const named = outermost(metricsInClause(st, label).filter((o) => compatible(o.metric, f.unit) && o.metric.growth_of === null && o.metric.kind !== 'ratio'));
     // one metric named there, or the label is no name of the figure (the same phrase may match in several spellings)
     const l = named.length > 0 && named.every((o) => o.metric === named[0]!.metric) ? named[0]! : null;
-    if (l) return l.noun ? wholeOrSubset(l.metric, `label(${l.phrase})`) : { metric: l.metric.id, rule: `label(${l.phrase})` };
+    if (l) return l.noun ? wholeOrSubset(c, st, f, clause, l.metric, `label(${l.phrase})`) : { metric: l.metric.id, rule: `label(${l.phrase})` };
   }
   return { metric: null, rule: 'none' };
 }
@@ -2561,28 +2772,27 @@ function baseMetric(c: Compiled, st: SentenceState, fi: number, clause: Span): M
   // names of amounts only: a counted noun ("from the parks") names what a count counts, not what grows
   st.levels ??= outermost(st.metricOcc.filter((o) => !o.noun && (o.metric.kind !== 'ratio' || o.metric.qualifier))).filter((o) => o.metric.kind !== 'ratio');
   const levels = st.levels;
-  let levelsInClause = (st.levelsByClause ??= new Map()).get(clause);
-  if (!levelsInClause) {
+  const cc = clauseCache(st, clause);
+  if (cc.levels === null) {
     st.levelsByStart ??= byStartOf(levels);
-    st.levelsByClause!.set(clause, (levelsInClause = new Nearest(withinInOrder(levels, st.levelsByStart, clause))));
+    cc.levels = new Nearest(withinInOrder(levels, st.levelsByStart, clause));
   }
-  const nb = levelsInClause.find(f, { side: 'before' });
+  const levelsInClause = cc.levels;
+  const nb = levelsInClause.find(f, SIDE_BEFORE);
   if (nb) return nb.metric;
   for (let j = st.recentMetrics.length - 1; j >= 0; j--) {
     const def = c.metricById.get(st.recentMetrics[j]!);
     if (def && def.kind !== 'ratio') return def;
   }
-  const na = levelsInClause.find(f, { side: 'after' });
+  const na = levelsInClause.find(f, SIDE_AFTER);
   if (na) return na.metric;
-  const ns = (st.levelsNearest ??= new Nearest(levels)).find(f, { side: 'before' });
+  const ns = (st.levelsNearest ??= new Nearest(levels)).find(f, SIDE_BEFORE);
   return ns ? ns.metric : null;
 }
 
-function subjectList(st: SentenceState, key: string, make: () => SubjectOcc[]): SubjectOcc[] {
-  let xs = (st.subjectLists ??= new Map()).get(key);
-  if (!xs) st.subjectLists!.set(key, (xs = make()));
-  return xs;
-}
+/** Nearest.find's options for the side, made once */
+const SIDE_BEFORE = { side: 'before' } as const;
+const SIDE_AFTER = { side: 'after' } as const;
 
 function readSubject(
   st: SentenceState,
@@ -2615,13 +2825,18 @@ function readSubject(
     if (!strong && scope !== clause && topic) break;
     // the candidate lists depend on the scope only: made once per clause and sentence, searched per figure
     // (by the scope's span and the pass: a key string built per figure and pass cost more than the search)
-    let lists = (st.subjectPassLists ??= new Map()).get(scope);
-    if (!lists) st.subjectPassLists.set(scope, (lists = [undefined, undefined, undefined, undefined]));
+    const lists = (clauseCache(st, scope).passLists ??= [undefined, undefined, undefined, undefined]);
     const slot = (scope === clause ? 0 : 2) + (strong ? 0 : 1);
     let list: SubjectOcc[] | undefined = lists[slot];
     if (list === undefined) {
-      const cands = (scope === clause ? subjectsInClause(st, clause) : st.subjectOcc).filter((o) => !o.denominator && (!o.unlisted || scope === clause));
-      list = lists[slot] = strong ? cands.filter((o) => (o.subject === null ? resolveSubject(st, o, topic) !== null : o.subject.role !== 'place')) : cands.filter((o) => o.subject !== null);
+      // (one loop, no list of candidates in between)
+      const occ = scope === clause ? subjectsInClause(st, clause) : st.subjectOcc;
+      list = lists[slot] = [];
+      for (let i = 0; i < occ.length; i++) {
+        const o = occ[i]!;
+        if (o.denominator || (o.unlisted && scope !== clause)) continue;
+        if (strong ? (o.subject === null ? resolveSubject(st, o, topic) !== null : o.subject.role !== 'place') : o.subject !== null) list.push(o);
+      }
     }
     const pick = nearestSorted(list, f);
     if (pick) {
@@ -2642,7 +2857,7 @@ function resolveSubject(st: SentenceState, o: SubjectOcc, topic: SubjectDef | nu
   if (o.subject) return o.subject;
   let r = st.resolvedSubject?.get(o);
   if (r === undefined) {
-    const prior = subjectList(st, 'prior', () => st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.role !== 'place' && !x.denominator));
+    const prior = (st.priorSubjects ??= st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.role !== 'place' && !x.denominator));
     let lo = 0;
     let hi = prior.length;
     while (lo < hi) {
@@ -2666,24 +2881,11 @@ interface PeriodReading {
   targetRule: string | null;
 }
 
-/** First index of a list (sorted so that `ok` is false, then true) where `ok` holds. */
-function lowerBoundBy<T>(xs: T[], ok: (x: T) => boolean): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ok(xs[mid]!)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 /**
  * nearest() over xs[lo, hi), spans sorted by start that do not overlap (dates): the last one ending by f's start
- * and the first acceptable one after it (`firstOk(i, hi)`: the first index from i that may be taken, or hi).
- * The earlier wins a tie, as in nearest().
+ * and the first one after it (nearestOwnDate: the first acceptable one). The earlier wins a tie, as in nearest().
  */
-function nearestRange<T extends Span>(xs: T[], lo: number, hi: number, f: Span, firstOk: (i: number, hi: number) => number = (i) => i): T | null {
+function nearestRange<T extends Span>(xs: T[], lo: number, hi: number, f: Span): T | null {
   let a = lo;
   let b = hi;
   while (a < b) {
@@ -2692,8 +2894,7 @@ function nearestRange<T extends Span>(xs: T[], lo: number, hi: number, f: Span, 
     else b = mid;
   }
   const before = a > lo ? xs[a - 1]! : null;
-  const j = a < hi ? firstOk(a, hi) : hi;
-  const after = j < hi ? xs[j]! : null;
+  const after = a < hi ? xs[a]! : null;
   if (!before) return after;
   if (!after) return before;
   return distance(after, f) < distance(before, f) ? after : before;
@@ -2721,16 +2922,55 @@ interface DateLists {
   nextNotOther: number[];
 }
 
+/** dateLists' lists with nothing in them, shared by every sentence that states no such date (they are only read) */
+const NO_DATE_OCC: DateOcc[] = [];
+const NO_BASE_FIGURES: (FigureRef | null)[] = [];
+const NO_NUMBERS: number[] = [];
+
+/** xs with x added: a new list in place of the shared empty one */
+function withDate(xs: DateOcc[], x: DateOcc): DateOcc[] {
+  if (xs === NO_DATE_OCC) return [x];
+  xs.push(x);
+  return xs;
+}
+
 function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): DateLists {
   if (st.dateLists) return st.dateLists;
   const { text } = st;
-  const dates = st.dates.filter((d) => d.kind !== 'comparison');
-  const data = dates.filter((d) => d.kind === 'data' || d.kind === 'by' || d.kind === 'relative' || d.kind === 'partial' || d.kind === 'prior' || d.kind === 'anaphoric');
-  const stated = dates.filter((d) => (d.kind === 'data' || d.kind === 'relative' || d.kind === 'by') && d.period !== null);
-  const baseFigure = data.map((d) => {
-    const i = lowerBound(st.figEnds, d.start + 1) - 1;
-    return i >= 0 ? st.figures[i]! : null;
-  });
+  // (one pass sorting the dates into their lists, which stay the shared empty list when none falls in them: most
+  // sentences state a date or two, and eight filtered lists per sentence were garbage)
+  let data = NO_DATE_OCC;
+  let dataOnly = NO_DATE_OCC;
+  let stated = NO_DATE_OCC;
+  let statedYear = NO_DATE_OCC;
+  let partial = NO_DATE_OCC;
+  let by = NO_DATE_OCC;
+  let release = NO_DATE_OCC;
+  let byFuture: DateOcc | undefined;
+  for (const d of st.dates) {
+    const kind = d.kind;
+    if (kind === 'comparison') continue;
+    if (kind === 'data' || kind === 'by' || kind === 'relative' || kind === 'partial' || kind === 'prior' || kind === 'anaphoric') data = withDate(data, d);
+    if ((kind === 'data' || kind === 'relative' || kind === 'by') && d.period !== null) {
+      stated = withDate(stated, d);
+      if (/^\d{4}/.test(d.period)) statedYear = withDate(statedYear, d);
+    }
+    if (kind === 'data') dataOnly = withDate(dataOnly, d);
+    else if (kind === 'partial') partial = withDate(partial, d);
+    else if (kind === 'by') by = withDate(by, d);
+    else if (kind === 'release') release = withDate(release, d);
+    if (byFuture === undefined && kind === 'by' && pubYear !== null && d.year !== null && d.year > pubYear) byFuture = d;
+  }
+  if (data === NO_DATE_OCC) {
+    // (then stated, dataOnly, partial and by are empty too)
+    st.dateLists = { data, dataOnly, stated, statedYear, partial, by, release, byFuture, baseFigure: NO_BASE_FIGURES, gapOk: NO_NUMBERS, other: NO_NUMBERS, nextNotOther: NO_NUMBERS };
+    return st.dateLists;
+  }
+  const baseFigure: (FigureRef | null)[] = new Array<FigureRef | null>(data.length);
+  for (let k = 0; k < data.length; k++) {
+    const i = lowerBound(st.figEnds, data[k]!.start + 1) - 1;
+    baseFigure[k] = i >= 0 ? st.figures[i]! : null;
+  }
   // (filled by loops: TypedArray.from with a mapping function costs more than the tests, per sentence; plain
   // arrays: most sentences hold a date or two, and a typed array costs more to make than such a list to read)
   const gapOk: number[] = new Array<number>(data.length);
@@ -2748,13 +2988,13 @@ function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): Date
   }
   st.dateLists = {
     data,
-    dataOnly: dates.filter((d) => d.kind === 'data'),
+    dataOnly,
     stated,
-    statedYear: stated.filter((d) => /^\d{4}/.test(d.period!)),
-    partial: dates.filter((d) => d.kind === 'partial'),
-    by: dates.filter((d) => d.kind === 'by'),
-    release: dates.filter((d) => d.kind === 'release'),
-    byFuture: dates.find((d) => d.kind === 'by' && pubYear !== null && d.year !== null && d.year > pubYear),
+    statedYear,
+    partial,
+    by,
+    release,
+    byFuture,
     baseFigure,
     gapOk,
     other,
@@ -2763,6 +3003,142 @@ function dateLists(c: Compiled, st: SentenceState, pubYear: number | null): Date
   return st.dateLists;
 }
 
+/** First index of a list of spans sorted by start whose start is >= v. */
+function lowerBoundStart(xs: readonly Span[], v: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]!.start >= v) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * "rose to 178 from 169 in 2021": whether the k-th `data` date dates a comparison base after figure f rather than f
+ * (only the last figure ending before the date can be that base: the words between it and the date are a
+ * preposition at most, so no other figure stands between).
+ */
+function datesOther(c: Compiled, st: SentenceState, dl: DateLists, f: FigureRef, k: number): boolean {
+  const d = dl.data[k]!;
+  if (d.start < f.end) return false;
+  const g = dl.baseFigure[k];
+  if (g === null || g === undefined) return false;
+  if (g === f || g.start < f.end) return false;
+  return c.comparison.test(st.text.slice(Math.max(f.end, g.start - 20), g.start)) && dl.gapOk[k] === 1;
+}
+
+/**
+ * The first index from k below hi of a `data` date ending by `end` that does not date another figure's comparison
+ * base (datesOther), or hi. (A comparison cue more than 20 characters after this figure does not depend on it:
+ * worked out once per date in dateLists, so finding the first date after the figure that is not another's skips
+ * runs of them.)
+ */
+function firstOwnDate(c: Compiled, st: SentenceState, dl: DateLists, f: FigureRef, end: number, k: number, hi: number): number {
+  const data = dl.data;
+  while (k < hi) {
+    const d = data[k]!;
+    if (d.end > end) {
+      k++;
+      continue;
+    }
+    const g = dl.baseFigure[k];
+    if (g && g !== f && g.start >= f.end && g.start - 20 >= f.end) {
+      // far from this figure: the per-date answer holds
+      if (!dl.other[k]) return k;
+      k = dl.nextNotOther[k]!;
+      continue;
+    }
+    if (!datesOther(c, st, dl, f, k)) return k;
+    k++;
+  }
+  return hi;
+}
+
+/** nearestRange() over dl.data[lo, hi) with firstOwnDate(…, end) as the first acceptable date after f. */
+function nearestOwnDate(c: Compiled, st: SentenceState, dl: DateLists, f: FigureRef, lo: number, hi: number, end: number): DateOcc | null {
+  const xs = dl.data;
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (xs[mid]!.end <= f.start) a = mid + 1;
+    else b = mid;
+  }
+  const before = a > lo ? xs[a - 1]! : null;
+  const j = a < hi ? firstOwnDate(c, st, dl, f, end, a, hi) : hi;
+  const after = j < hi ? xs[j]! : null;
+  if (!before) return after;
+  if (!after) return before;
+  return distance(after, f) < distance(before, f) ? after : before;
+}
+
+/**
+ * The statement's own year, for a part of a year or "a year earlier": a date stated in the sentence, else the
+ * period the paragraph carries (the stated dates are listed once per sentence: dateLists).
+ */
+function ownYear(st: SentenceState, dl: DateLists, d: DateOcc, carried: { period: string; rule: string } | null): { year: string; from: string } | null {
+  const stated = nearestRange(dl.statedYear, 0, dl.statedYear.length, d);
+  if (stated) return { year: stated.period!.slice(0, 4), from: quote(st.text, stated) };
+  if (carried && /^\d{4}/.test(carried.period)) return { year: carried.period.slice(0, 4), from: `carried ${carried.period}` };
+  return null;
+}
+
+/** the period the statement itself is about, for "a year earlier" */
+function ownPeriod(st: SentenceState, dl: DateLists, d: DateOcc, carried: { period: string; rule: string } | null): { period: string; from: string } | null {
+  const stated = nearestRange(dl.stated, 0, dl.stated.length, d);
+  if (stated) return { period: stated.period!, from: quote(st.text, stated) };
+  const part = nearestRange(dl.partial, 0, dl.partial.length, d);
+  const y = part ? ownYear(st, dl, part, carried) : null;
+  if (part && y) return { period: partPeriod(part.part!, y.year), from: quote(st.text, part) };
+  if (carried) return { period: carried.period, from: `carried ${carried.period}` };
+  return null;
+}
+
+function periodOfPublication(publication: string | null, why: string): PeriodReading {
+  return publication
+    ? { period: publication, basis: 'publication', rule: `publication(${why})`, isTarget: false, targetRule: null }
+    : { period: null, basis: 'none', rule: `none(${why};no-publication-date)`, isTarget: false, targetRule: null };
+}
+
+function periodOfDate(st: SentenceState, dl: DateLists, d: DateOcc, where: string, publication: string | null, carried: { period: string; rule: string } | null): PeriodReading {
+  const { text } = st;
+  if (d.kind === 'partial') {
+    // a part of a year never reads as the whole year: its year is the sentence's or the paragraph's
+    const y = ownYear(st, dl, d, carried);
+    // a part of a year that would end after the publication date is not that year's (no goal here)
+    const over = (yr: string) => publication !== null && Number(yr) * 12 + partEndMonth(d.part!) > Number(publication.slice(0, 4)) * 12 + Number(publication.slice(5, 7));
+    if (y && !over(y.year)) return { period: partPeriod(d.part!, y.year), basis: 'stated', rule: `part-year${where}(${quote(text, d)};year ${y.from})`, isTarget: false, targetRule: null };
+    if (d.fallback) return { period: d.fallback, basis: 'stated', rule: `part-year${where}(${quote(text, d)};year of the publication)`, isTarget: false, targetRule: null };
+    return { period: null, basis: 'none', rule: `part-year${where}(${quote(text, d)};no-year)`, isTarget: false, targetRule: null };
+  }
+  if (d.kind === 'anaphoric') {
+    const last = st.lastStated;
+    const ok = last !== null && (d.part === 'quarter' ? /^\d{4}-Q[1-4]$/.test(last) : /^\d{4}$/.test(last));
+    return ok
+      ? { period: last, basis: 'stated', rule: `anaphoric${where}(${quote(text, d)};last stated ${last})`, isTarget: false, targetRule: null }
+      : { period: null, basis: 'none', rule: `anaphoric${where}(${quote(text, d)};no ${d.part} stated before)`, isTarget: false, targetRule: null };
+  }
+  if (d.kind === 'prior') {
+    // "up from 177 a year earlier": one year before the statement's own period
+    const own = ownPeriod(st, dl, d, carried);
+    if (own && !/\d{4}-\d{2}-\d{2}/.test(own.period)) {
+      const period = own.period.replace(/\d{4}/g, (y) => String(Number(y) - 1));
+      return { period, basis: 'stated', rule: `prior-year${where}(${quote(text, d)};of ${own.from})`, isTarget: false, targetRule: null };
+    }
+    return { period: null, basis: 'none', rule: `prior-year${where}(${quote(text, d)};no-own-period)`, isTarget: false, targetRule: null };
+  }
+  if (d.kind === 'relative') {
+    return d.period
+      ? // stated relative to the publication ("last year", "in January"): a stated period, not a guess
+        { period: d.period, basis: 'stated', rule: `relative${where}(${quote(text, d)})`, isTarget: false, targetRule: null }
+      : { period: null, basis: 'none', rule: `relative${where}(${quote(text, d)};no-publication-date)`, isTarget: false, targetRule: null };
+  }
+  return { period: d.period, basis: 'stated', rule: `stated${where}(${quote(text, d)})`, isTarget: false, targetRule: null };
+}
+
+// (the helpers above are module functions taking what they read: six closures made per figure were garbage)
 function readPeriod(
   c: Compiled,
   st: SentenceState,
@@ -2772,8 +3148,7 @@ function readPeriod(
   carried: { period: string; rule: string } | null,
 ): PeriodReading {
   const { text } = st;
-  const pubYear = publication ? Number(publication.slice(0, 4)) : null;
-  const dl = dateLists(c, st, pubYear);
+  const dl = st.dateLists ?? dateLists(c, st, publication ? Number(publication.slice(0, 4)) : null);
 
   // a goal: a target cue in the figure's clause or earlier in the sentence, or "by <future year>"
   let targetRule: string | null = null;
@@ -2787,107 +3162,21 @@ function readPeriod(
   if (!targetRule && byFuture) targetRule = `future(${quote(text, byFuture)})`;
   if (targetRule) {
     const from = cue?.start ?? st.sentence.start;
-    const ty = nearestRange(dl.by, 0, dl.by.length, f) ?? nearestRange(dl.dataOnly, lowerBoundBy(dl.dataOnly, (d) => d.start >= from), dl.dataOnly.length, f);
+    const ty = nearestRange(dl.by, 0, dl.by.length, f) ?? nearestRange(dl.dataOnly, lowerBoundStart(dl.dataOnly, from), dl.dataOnly.length, f);
     if (ty && ty.period) return { period: ty.period, basis: 'stated', rule: `target(${quote(text, ty)})`, isTarget: true, targetRule };
     return { period: null, basis: 'none', rule: 'target(no-year)', isTarget: true, targetRule };
   }
 
   // "rose to 178 from 169 in 2021": a date right after a comparison base ("from 169") dates that base,
-  // not the figure before it
-  // (only the last figure ending before the date can be that base: the words between it and the date are
-  // a preposition at most, so no other figure stands between)
-  // (a comparison cue more than 20 characters after this figure does not depend on it: worked out once per
-  // date in dateLists, so finding the first date after the figure that is not another's skips runs of them)
+  // not the figure before it (firstOwnDate)
   const data = dl.data;
-  const datesOther = (k: number): boolean => {
-    const d = data[k]!;
-    if (d.start < f.end) return false;
-    const g = dl.baseFigure[k];
-    if (g === null || g === undefined) return false;
-    if (g === f || g.start < f.end) return false;
-    return c.comparison.test(text.slice(Math.max(f.end, g.start - 20), g.start)) && dl.gapOk[k] === 1;
-  };
-  const firstOkFrom = (end: number) => (k: number, hi: number): number => {
-    while (k < hi) {
-      const d = data[k]!;
-      if (d.end > end) {
-        k++;
-        continue;
-      }
-      const g = dl.baseFigure[k];
-      if (g && g !== f && g.start >= f.end && g.start - 20 >= f.end) {
-        // far from this figure: the per-date answer holds
-        if (!dl.other[k]) return k;
-        k = dl.nextNotOther[k]!;
-        continue;
-      }
-      if (!datesOther(k)) return k;
-      k++;
-    }
-    return hi;
-  };
-  // the statement's own year, for a part of a year or "a year earlier": a date stated in the sentence,
-  // else the period the paragraph carries (the stated dates are listed once per sentence: dateLists)
-  const ownYear = (d: DateOcc): { year: string; from: string } | null => {
-    const stated = nearestRange(dl.statedYear, 0, dl.statedYear.length, d);
-    if (stated) return { year: stated.period!.slice(0, 4), from: quote(text, stated) };
-    if (carried && /^\d{4}/.test(carried.period)) return { year: carried.period.slice(0, 4), from: `carried ${carried.period}` };
-    return null;
-  };
-  /** the period the statement itself is about, for "a year earlier" */
-  const ownPeriod = (d: DateOcc): { period: string; from: string } | null => {
-    const stated = nearestRange(dl.stated, 0, dl.stated.length, d);
-    if (stated) return { period: stated.period!, from: quote(text, stated) };
-    const part = nearestRange(dl.partial, 0, dl.partial.length, d);
-    const y = part ? ownYear(part) : null;
-    if (part && y) return { period: partPeriod(part.part!, y.year), from: quote(text, part) };
-    if (carried) return { period: carried.period, from: `carried ${carried.period}` };
-    return null;
-  };
-  const pub = (why: string): PeriodReading =>
-    publication
-      ? { period: publication, basis: 'publication', rule: `publication(${why})`, isTarget: false, targetRule: null }
-      : { period: null, basis: 'none', rule: `none(${why};no-publication-date)`, isTarget: false, targetRule: null };
-  const fromDate = (d: DateOcc, where: string): PeriodReading => {
-    if (d.kind === 'partial') {
-      // a part of a year never reads as the whole year: its year is the sentence's or the paragraph's
-      const y = ownYear(d);
-      // a part of a year that would end after the publication date is not that year's (no goal here)
-      const over = (yr: string) => publication !== null && Number(yr) * 12 + partEndMonth(d.part!) > Number(publication.slice(0, 4)) * 12 + Number(publication.slice(5, 7));
-      if (y && !over(y.year)) return { period: partPeriod(d.part!, y.year), basis: 'stated', rule: `part-year${where}(${quote(text, d)};year ${y.from})`, isTarget: false, targetRule: null };
-      if (d.fallback) return { period: d.fallback, basis: 'stated', rule: `part-year${where}(${quote(text, d)};year of the publication)`, isTarget: false, targetRule: null };
-      return { period: null, basis: 'none', rule: `part-year${where}(${quote(text, d)};no-year)`, isTarget: false, targetRule: null };
-    }
-    if (d.kind === 'anaphoric') {
-      const last = st.lastStated;
-      const ok = last !== null && (d.part === 'quarter' ? /^\d{4}-Q[1-4]$/.test(last) : /^\d{4}$/.test(last));
-      return ok
-        ? { period: last, basis: 'stated', rule: `anaphoric${where}(${quote(text, d)};last stated ${last})`, isTarget: false, targetRule: null }
-        : { period: null, basis: 'none', rule: `anaphoric${where}(${quote(text, d)};no ${d.part} stated before)`, isTarget: false, targetRule: null };
-    }
-    if (d.kind === 'prior') {
-      // "up from 177 a year earlier": one year before the statement's own period
-      const own = ownPeriod(d);
-      if (own && !/\d{4}-\d{2}-\d{2}/.test(own.period)) {
-        const period = own.period.replace(/\d{4}/g, (y) => String(Number(y) - 1));
-        return { period, basis: 'stated', rule: `prior-year${where}(${quote(text, d)};of ${own.from})`, isTarget: false, targetRule: null };
-      }
-      return { period: null, basis: 'none', rule: `prior-year${where}(${quote(text, d)};no-own-period)`, isTarget: false, targetRule: null };
-    }
-    if (d.kind === 'relative') {
-      return d.period
-        ? // stated relative to the publication ("last year", "in January"): a stated period, not a guess
-          { period: d.period, basis: 'stated', rule: `relative${where}(${quote(text, d)})`, isTarget: false, targetRule: null }
-        : { period: null, basis: 'none', rule: `relative${where}(${quote(text, d)};no-publication-date)`, isTarget: false, targetRule: null };
-    }
-    return { period: d.period, basis: 'stated', rule: `stated${where}(${quote(text, d)})`, isTarget: false, targetRule: null };
-  };
-  const inClause = nearestRange(data, lowerBoundBy(data, (d) => d.start >= clause.start), lowerBoundBy(data, (d) => d.start >= clause.end), f, firstOkFrom(clause.end));
-  if (inClause) return fromDate(inClause, '');
-  let presentClause = (st.presentByClause ??= new Map()).get(clause);
-  if (presentClause === undefined) st.presentByClause!.set(clause, (presentClause = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null));
-  if (presentClause) return pub(`present:${quote(text, presentClause)}`);
-  let inSentence = nearestRange(data, 0, data.length, f, firstOkFrom(Infinity));
+  const inClause = nearestOwnDate(c, st, dl, f, lowerBoundStart(data, clause.start), lowerBoundStart(data, clause.end), clause.end);
+  if (inClause) return periodOfDate(st, dl, inClause, '', publication, carried);
+  const cc = clauseCache(st, clause);
+  if (cc.present === undefined) cc.present = findAll(c.presentCue, text, clause.start, clause.end)[0] ?? null;
+  const presentClause = cc.present;
+  if (presentClause) return periodOfPublication(publication, `present:${quote(text, presentClause)}`);
+  let inSentence = nearestOwnDate(c, st, dl, f, 0, data.length, Infinity);
   // "…增长7.2%；去年同期为11.1万亿元": "a year earlier" in another clause that states its own figure dates that
   // clause's base, not this figure (a clause holding only the date, "去年同期，…", frames the sentence)
   if (inSentence?.kind === 'prior') {
@@ -2898,19 +3187,19 @@ function readPeriod(
     });
     inSentence = nearest(own, f);
   }
-  if (inSentence) return fromDate(inSentence, '@sentence');
+  if (inSentence) return periodOfDate(st, dl, inSentence, '@sentence', publication, carried);
   if (st.presentSentence === undefined) st.presentSentence = findAll(c.presentCue, text, st.sentence.start, st.sentence.end)[0] ?? null;
   const presentSentence = st.presentSentence;
-  if (presentSentence) return pub(`present:${quote(text, presentSentence)}`);
+  if (presentSentence) return periodOfPublication(publication, `present:${quote(text, presentSentence)}`);
   const release = nearestRange(dl.release, 0, dl.release.length, f);
   if (release) return { period: release.period, basis: 'stated', rule: `stated-release(${quote(text, release)})`, isTarget: false, targetRule: null };
   if (carried) {
     if (st.presentState === undefined) st.presentState = findAll(c.presentState, text, st.sentence.start, st.sentence.end)[0] ?? null;
     const state = st.presentState;
-    if (state) return pub(`present-state:${quote(text, state)}`);
+    if (state) return periodOfPublication(publication, `present-state:${quote(text, state)}`);
     return { period: carried.period, basis: 'carried', rule: `carried(${carried.period})`, isTarget: false, targetRule: null };
   }
-  return pub('no-date');
+  return periodOfPublication(publication, 'no-date');
 }
 
 // ---------------------------------------------------------------- entry point
@@ -2924,31 +3213,49 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
   if (opts.regions) segOpts.regions = opts.regions;
   if (opts.lineBreaks) segOpts.lineBreaks = opts.lineBreaks;
   const segs = segment(text, segOpts);
-  const order = figures.map((_, i) => i).sort((a, b) => figures[a]!.start - figures[b]!.start || a - b);
+  let figuresInOrder = true;
+  for (let i = 1; i < figures.length && figuresInOrder; i++) figuresInOrder = figures[i - 1]!.start <= figures[i]!.start;
+  // (the figure scan gives them in order of start: no sort then)
+  const order = figuresInOrder ? figures.map((_, i) => i) : figures.map((_, i) => i).sort((a, b) => figures[a]!.start - figures[b]!.start || a - b);
 
   // figures by segment: the content segment holding the figure's start, else a lifted region segment
   // (a sweep over segments by start, figures in order: the segments open at a figure are few)
-  const bySeg = new Map<Sentence, number[]>();
+  // (by the segment's index, not in a Map keyed by the segment: a page holds tens of thousands of them)
+  const bySeg: (number[] | undefined)[] = new Array<number[] | undefined>(segs.length);
   const orphans: number[] = [];
-  const segOrder = segs.map((_, i) => i).sort((a, b) => segs[a]!.start - segs[b]!.start || a - b);
-  let open: number[] = [];
+  let segsInOrder = true;
+  for (let j = 1; j < segs.length && segsInOrder; j++) segsInOrder = segs[j - 1]!.start <= segs[j]!.start;
+  // (segment() gives them in order of start: no sort then)
+  const segOrder = segsInOrder ? segs.map((_, i) => i) : segs.map((_, i) => i).sort((a, b) => segs[a]!.start - segs[b]!.start || a - b);
+  const open: number[] = [];
   let next = 0;
   for (const i of order) {
     const f = figures[i]!;
     while (next < segOrder.length && segs[segOrder[next]!]!.start <= f.start) open.push(segOrder[next++]!);
     // (most figures lie in one open segment: no arrays made for them)
-    let seg: Sentence | undefined;
-    if (open.length === 1 && segs[open[0]!]!.end > f.start) seg = segs[open[0]!]!;
+    let si = -1;
+    if (open.length === 1 && segs[open[0]!]!.end > f.start) si = open[0]!;
     else {
-      open = open.filter((j) => segs[j]!.end > f.start);
-      const holding = [...open].sort((a, b) => a - b).map((j) => segs[j]!);
-      seg = holding.find((s) => s.content) ?? holding[0];
+      // the open segments still holding the figure (kept in place), and of them the first content one by index,
+      // else the first one
+      let kept = 0;
+      let first = -1;
+      let firstContent = -1;
+      for (let q = 0; q < open.length; q++) {
+        const j = open[q]!;
+        if (segs[j]!.end <= f.start) continue;
+        open[kept++] = j;
+        if (first < 0 || j < first) first = j;
+        if (segs[j]!.content && (firstContent < 0 || j < firstContent)) firstContent = j;
+      }
+      open.length = kept;
+      si = firstContent >= 0 ? firstContent : first;
     }
-    if (!seg) orphans.push(i);
+    if (si < 0) orphans.push(i);
     else {
-      const list = bySeg.get(seg);
+      const list = bySeg[si];
       if (list) list.push(i);
-      else bySeg.set(seg, [i]);
+      else bySeg[si] = [i];
     }
   }
   const figureIndex = new SpanIndex(figures);
@@ -2983,8 +3290,50 @@ export function readContexts(text: string, figures: FigureRef[], opts: ContextOp
     const f = figures[i]!;
     out[i] = { metric: null, subject: null, period: opts.publication, periodBasis: opts.publication ? 'publication' : 'none', isTarget: false, negative: false, sentence: { start: f.start, end: f.end }, rule: 'ctx:no-sentence' };
   }
-  return out.map((x) => x!);
+  // (every figure has its context now: a figure in no segment got one above, every other one from its sentence)
+  return out as FigureContext[];
 }
+
+/**
+ * The characters a match of alternation(words) under the i flag can start with (phraseAtoms: each phrase's first
+ * character as itself, an ASCII letter in either case), or every character when some phrase starts with one the
+ * pattern does not take as itself (a hyphen, an apostrophe, a placeholder, a letter outside ASCII with cases).
+ * A test of a stretch that starts with another character is then skipped: it cannot match.
+ */
+function phraseFirstChars(words: readonly string[]): { has(u: number): boolean } {
+  const any = { has: () => true };
+  const codes = new Set<number>();
+  for (const w of words) {
+    const ch = w.trim()[0];
+    if (ch === undefined) return any;
+    const u = ch.charCodeAt(0);
+    const asItself = ch !== '-' && ch !== "'" && ch !== '’' && !w.trim().startsWith('{region}') && !(u >= 0xd800 && u <= 0xdfff);
+    // (under the i flag an ASCII letter matches its two cases only; another letter with cases might match more)
+    if (!asItself || (u >= 128 && (ch.toUpperCase() !== ch || ch.toLowerCase() !== ch))) return any;
+    codes.add(u);
+    if ((u >= 65 && u <= 90) || (u >= 97 && u <= 122)) codes.add(u ^ 0x20);
+  }
+  return codes;
+}
+const PART_OF_CLAUSE_FIRST = phraseFirstChars(CONTEXT_WORDS.part_of_clause_openers);
+const DISTRIBUTIVE_BEFORE_FIRST = phraseFirstChars(CONTEXT_WORDS.distributive_before);
+const DISTRIBUTIVE_AFTER_FIRST = phraseFirstChars(CONTEXT_WORDS.distributive_after);
+
+/**
+ * The characters a frame, place or organisation opener can start with (compile(): frameOpener's first-letter
+ * classes, and place_determiners' first characters in either case under the i flag); every other one when a
+ * determiner starts with a character the pattern does not take as itself.
+ */
+const OPENER_FIRST: { has(u: number): boolean } = (() => {
+  const determiners = phraseFirstChars(CONTEXT_WORDS.place_determiners);
+  if (!(determiners instanceof Set)) return determiners;
+  const codes = new Set<number>(determiners);
+  for (const w of CONTEXT_WORDS.frame_openers) codes.add(w[0]!.toUpperCase().charCodeAt(0)).add(w[0]!.toLowerCase().charCodeAt(0));
+  return codes;
+})();
+
+/** the figures of a segment that holds none (only read) */
+const NO_FIGURES: number[] = [];
 
 /** readContexts' walk over the segments in order, carrying topic and period from sentence to sentence */
 function readSegments(
@@ -2992,7 +3341,7 @@ function readSegments(
   text: string,
   masked: string,
   segs: Sentence[],
-  bySeg: Map<Sentence, number[]>,
+  bySeg: (number[] | undefined)[],
   figures: FigureRef[],
   figureIndex: SpanIndex,
   opts: ContextOptions,
@@ -3008,10 +3357,11 @@ function readSegments(
   /** the period stated last in the document: what "in the quarter" or "for the year" points to */
   let lastStated: string | null = null;
   let carried: { period: string; rule: string } | null = null;
-  for (const seg of segs) {
+  for (let si = 0; si < segs.length; si++) {
+    const seg = segs[si]!;
     if (!seg.content) {
       // page furniture: read on its own, carries nothing in or out
-      const idx = bySeg.get(seg);
+      const idx = bySeg[si];
       // (read in the unmasked text: the page's matches are the masked text's)
       currentPage = null;
       if (idx) readSentence(c, text, seg, idx, figures, figureIndex, opts.publication, null, null, out);
@@ -3027,10 +3377,13 @@ function readSegments(
     }
     // "In Lakeshire, …": a sentence that opens on a place changes the topic; what the paragraph was about
     // before is not carried into it or past it (a zone it names becomes the topic again)
-    const opening = masked.slice(seg.start, seg.end).trimStart();
-    const frame = c.frameOpener.exec(opening);
-    const place = c.placeOpener.exec(opening);
-    const organisation = c.organisationOpener.exec(opening);
+    // (a sentence whose first character no opener starts with is not sliced and searched: most are not)
+    let first = seg.start;
+    while (first < seg.end && isSpaceCode(masked.charCodeAt(first))) first++;
+    const opening = first < seg.end && OPENER_FIRST.has(masked.charCodeAt(first)) ? masked.slice(first, seg.end) : null;
+    const frame = opening === null ? null : c.frameOpener.exec(opening);
+    const place = opening === null ? null : c.placeOpener.exec(opening);
+    const organisation = opening === null ? null : c.organisationOpener.exec(opening);
     const about = organisation ? `the ${organisation[1]!.toLowerCase()}` : null;
     if (organisation) {
       topic = null;
@@ -3048,7 +3401,7 @@ function readSegments(
         topicNote = `none(topic-changed:${name.replace(/[;=()]/g, '')})`;
       }
     }
-    const idx = bySeg.get(seg) ?? [];
+    const idx = bySeg[si] ?? NO_FIGURES;
     // a sentence turning to another place ends what an anaphor may point back to
     if (topicNote !== null) sectionBefore = null;
     const res = readSentence(c, masked, seg, idx, figures, figureIndex, opts.publication, topic, carried, out, topicNote, sectionBefore, about, lastStated);
@@ -3061,6 +3414,53 @@ function readSegments(
     }
     if (idx.length || res.framed) carried = res.carried;
   }
+}
+
+/**
+ * Whitespace other than a space: with two spaces in a row, what a rule's whitespace runs are collapsed for
+ * (a pattern of both, /[^\S ]|\s\s/, tried two branches at each character of each figure's rule).
+ */
+const NON_SPACE_WHITESPACE = /[^\S ]/;
+
+const incrementFlows = new WeakMap<Compiled, Map<string, MetricDef | null>>();
+/** The first metric (in vocabulary order) counting additions to `stock` and compatible with `unit`, or null. */
+function incrementFlow(c: Compiled, stock: MetricDef, unit: string): MetricDef | null {
+  let byKey = incrementFlows.get(c);
+  if (!byKey) incrementFlows.set(c, (byKey = new Map()));
+  const key = `${stock.id}\u0000${unit}`;
+  let flow = byKey.get(key);
+  if (flow === undefined) {
+    flow = null;
+    for (const x of c.metricById.values()) {
+      if (x.increment_of === stock.id && compatible(x, unit)) {
+        flow = x;
+        break;
+      }
+    }
+    byKey.set(key, flow);
+  }
+  return flow;
+}
+
+/**
+ * The increment cue before figure f in its clause, or null. The first cue of each clause is found once per clause:
+ * a cue before a figure is the clause's first one (a search of the clause up to each figure would read a long
+ * clause once per figure).
+ */
+function incrementBefore(c: Compiled, st: SentenceState, clause: Span, f: FigureRef): string | null {
+  const { text } = st;
+  const cc = clauseCache(st, clause);
+  if (cc.increment === undefined) cc.increment = findAll(c.incrementAll, text, clause.start, clause.end)[0] ?? null;
+  const first = cc.increment;
+  if (first === null || first.start >= f.start) return null;
+  // a cue that runs into the figure may still match shorter before it: the exact search, rarely
+  if (first.end > f.start) return c.increment.exec(text.slice(clause.start, f.start))?.[0] ?? null;
+  return text.slice(first.start, first.end);
+}
+
+/** Whether o stands within the first three words of the sentence. */
+function opensSentence(text: string, sentence: Span, o: Span): boolean {
+  return /^\s*(?:\S+(?:\s+|$)){0,3}$/.test(text.slice(sentence.start, o.start));
 }
 
 function readSentence(
@@ -3081,23 +3481,31 @@ function readSentence(
   lastStated: string | null = null,
 ): { topic: SubjectDef | null; carried: { period: string; rule: string } | null; regionOpens: string | null; framed?: boolean; stated?: string | null } {
   const clauses = splitClauses(text, sentence);
-  const figures = idx.map((i) => all[i]!);
+  const figures: FigureRef[] = new Array<FigureRef>(idx.length);
+  for (let k = 0; k < idx.length; k++) figures[k] = all[idx[k]!]!;
   const subjectOcc = subjectOccurrences(c, text, sentence, clauses);
   // the section's topic: the first zone (else the aggregate) named as more than a denominator
   // (a zone no subject lists becomes the topic only when the sentence opens with it: "Riverside Industrial Park
   // reported …", not "… a university science park, Huazhong Software Park …")
-  const opens = (o: Span) => /^\s*(?:\S+(?:\s+|$)){0,3}$/.test(text.slice(sentence.start, o.start));
-  const named = subjectOcc.filter((o) => o.subject && !o.denominator && (!o.unlisted || opens(o)));
+  // (loops: the filter, finds and their callbacks were made per sentence)
+  let opener: SubjectOcc | undefined;
+  let member: SubjectDef | undefined;
+  let aggregate: SubjectDef | undefined;
+  let anyAnaphor = false;
+  for (let k = 0; k < subjectOcc.length; k++) {
+    const o = subjectOcc[k]!;
+    if (o.subject === null) anyAnaphor = true;
+    if (!(o.subject && !o.denominator && (!o.unlisted || opensSentence(text, sentence, o)))) continue;
+    opener ??= o;
+    if (member === undefined && o.subject.role === 'member') member = o.subject;
+    if (aggregate === undefined && o.subject.role === 'aggregate') aggregate = o.subject;
+  }
   // (a section that names no zone but points back with an anaphor, "By September the park had …", is about the
   // zone the section before was about)
-  const newTopic =
-    named.find((o) => o.subject!.role === 'member')?.subject ??
-    named.find((o) => o.subject!.role === 'aggregate')?.subject ??
-    (topic === null && sectionBefore !== null && subjectOcc.some((o) => o.subject === null) ? sectionBefore : null);
+  const newTopic = member ?? aggregate ?? (topic === null && sectionBefore !== null && anyAnaphor ? sectionBefore : null);
   // "Riverside's exports …": a sentence that opens on a city or province (and names no zone) turns the
   // paragraph to that place: the zone talked about before is not carried past it
-  const opener = named[0];
-  const regionOpens = !newTopic && opener !== undefined && opener.subject!.role === 'place' && opens(opener) ? opener.subject!.id : null;
+  const regionOpens = !newTopic && opener !== undefined && opener.subject!.role === 'place' && opensSentence(text, sentence, opener) ? opener.subject!.id : null;
   if (figures.length === 0) {
     // "In the first half of 2024 the parks kept steady growth.": a sentence with no figure that opens on a stated
     // period (not a goal) frames the figures after it
@@ -3106,7 +3514,7 @@ function readSentence(
     // (or a sentence introducing a list, "The table below lists … for 2022", that states one period)
     const own = dates.filter((d) => d.kind === 'data' && d.period !== null && !/^\d{4}-\d{2}-\d{2}$/.test(d.period));
     const intro = own.length === 1 && LIST_INTRO.test(text.slice(sentence.start, sentence.end)) ? own[0] : undefined;
-    const frame = intro ?? own.find((d) => opens(d) && /\p{L}{3}/u.test(text.slice(d.end, sentence.end)));
+    const frame = intro ?? own.find((d) => opensSentence(text, sentence, d) && /\p{L}{3}/u.test(text.slice(d.end, sentence.end)));
     c.targetCue.lastIndex = 0;
     if (frame && !c.targetCue.test(text.slice(sentence.start, sentence.end))) {
       return { topic: newTopic, carried: { period: frame.period!, rule: `frame(${quote(text, frame)})` }, regionOpens, framed: true };
@@ -3122,36 +3530,33 @@ function readSentence(
     subjectOcc,
     dates: findDates(c, text, sentence, clauses, allIndex, publication),
     figures,
-    resolved: [],
-    figStarts: [],
+    // (lists of the figures' length made at that length: a list grown by push starts at 16 places)
+    resolved: new Array<string | null>(figures.length),
+    figStarts: figures.map((f) => f.start),
     figMinEndFrom: new Array<number>(figures.length).fill(0),
-    figEnds: [],
-    counted: [],
+    figEnds: figures.map((f) => f.end),
+    counted: new Array<(Span & { np: MetricPhrase }) | null | undefined>(figures.length),
     claimed: null,
-    metricByClause: null,
-    subjectByClause: null,
     levels: null,
     metricByStart: null,
     levelsByStart: null,
-    levelsByClause: null,
     levelsNearest: null,
     penaltyFigure: null,
     betweenPenalty: null,
-    metricLists: null,
-    clauseIndex: null,
-    subjectLists: null,
-    subjectPassLists: null,
+    penaltyOpts: null,
+    ratioOpts: null,
+    clauseCaches: new Array<ClauseCache | undefined>(clauses.length + 1),
+    otherCaches: null,
+    priorSubjects: null,
     resolvedSubject: null,
     recentMetrics: [],
     targetCues: null,
-    presentByClause: null,
     presentSentence: undefined,
     presentState: undefined,
     dateLists: null,
     sectionBefore,
     lastStated,
   };
-  for (let k = 0; k < figures.length; k++) st.figStarts.push(figures[k]!.start), st.figEnds.push(figures[k]!.end);
   for (let k = figures.length - 1, m = Infinity; k >= 0; k--) st.figMinEndFrom[k] = m = Math.min(m, figures[k]!.end);
   let lastCarry: { period: string; rule: string } | null = null;
   let lastStatedHere: string | null = null;
@@ -3163,36 +3568,33 @@ function readSentence(
   const partOf = partOfMatch ? partOfMatch[0].replace(/[\s,，:：]+$/, '') : null;
   // the first increment cue of each clause, found once per clause: a cue before a figure is the clause's
   // first one (a search of the clause up to each figure would read a long clause once per figure)
-  const incrementByClause = new Map<Span, Span | null>();
-  const incrementBefore = (clause: Span, f: FigureRef): string | null => {
-    let first = incrementByClause.get(clause);
-    if (first === undefined) incrementByClause.set(clause, (first = findAll(c.incrementAll, text, clause.start, clause.end)[0] ?? null));
-    if (first === null || first.start >= f.start) return null;
-    // a cue that runs into the figure may still match shorter before it: the exact search, rarely
-    if (first.end > f.start) return c.increment.exec(text.slice(clause.start, f.start))?.[0] ?? null;
-    return text.slice(first.start, first.end);
-  };
-  figures.forEach((f, k) => {
+  // (one span for all the sentence's figures: the contexts are only read)
+  const sentenceSpan: Span = { start: sentence.start, end: sentence.end };
+  // (a loop, not forEach: the callback and what it closed over were made per sentence)
+  for (let k = 0; k < figures.length; k++) {
+    const f = figures[k]!;
     const clause = clauseAt(clauses, f.start) ?? sentence;
     const bracket = bracketBefore(text, f, sentence);
-    let m = readMetric(c, st, k, clause, bracket);
+    let m: MetricReading = readMetric(c, st, k, clause, bracket);
     if (about !== null && m.metric !== null) m = { metric: null, rule: `none(about:${about};was ${m.metric})` };
     const def0 = m.metric ? c.metricById.get(m.metric) : undefined;
     // "…, among which 260 firms trade at home": a part of the whole just stated is not a figure of the
     // whole's metric (a part that names another metric, "…, among which 2,580 thousand engage in R&D", keeps it)
-    const clauseOpener = f.unit === 'percent' ? null : c.partOfClause.exec(text.slice(clause.start, f.start));
+    // (the anchored tests below are tried only where their first character can start a match: phraseFirstChars)
+    const clauseOpener = f.unit === 'percent' || clause.start >= f.start || !PART_OF_CLAUSE_FIRST.has(text.charCodeAt(clause.start)) ? null : c.partOfClause.exec(text.slice(clause.start, f.start));
     // "Its 130 chip makers earned a combined 35 billion yuan": the amount of a counted set of members, a part
     const counted = def0 && f.unit !== 'percent' && f.unit !== 'count' ? countedSubject(c, st, k, clause) : null;
     if (def0 && partOf) m = { metric: null, rule: `none(part-of:${partOf};was ${def0.id})` };
     else if (def0 && counted !== null) m = { metric: null, rule: `none(counted-subject:${counted};was ${def0.id})` };
     else if (def0 && clauseOpener && clause.start > sentence.start && k > 0 && st.resolved[k - 1] === def0.id) m = { metric: null, rule: `none(part-of:${clauseOpener[0].toLowerCase()};was ${def0.id})` };
-    else if (def0?.kind === 'stock' && f.unit !== 'percent' && c.subsetPredicate.test(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))) {
-      m = { metric: null, rule: `subset(${m.rule};did:${c.subsetPredicate.exec(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))![0].trim()})` };
+    // (the predicate follows after whitespace: a stretch starting otherwise is not searched)
+    else if (def0?.kind === 'stock' && f.unit !== 'percent' && isSpaceCode(text.charCodeAt(countedOf(c, st, k)?.end ?? numberEnd(text, f))) && c.subsetPredicate.test(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))) {
+      m = { metric: null, subset: true, rule: `subset(${m.rule};did:${c.subsetPredicate.exec(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))![0].trim()})` };
     } else if (def0?.kind === 'stock' && f.unit !== 'percent') {
-      const inc = incrementBefore(clause, f);
+      const inc = incrementBefore(c, st, clause, f);
       if (inc !== null) {
         // new additions to a stock are a figure of the flow that adds to it ("newly added 300 firms" → the flow of new firms), if one is declared
-        const flow = [...c.metricById.values()].find((x) => x.increment_of === def0.id && compatible(x, f.unit));
+        const flow = incrementFlow(c, def0, f.unit);
         m = flow ? { metric: flow.id, rule: `increment(${inc};of ${def0.id})` } : { metric: null, rule: `none(increment:${inc};was ${def0.id})` };
       }
     }
@@ -3202,7 +3604,7 @@ function readSentence(
     if (m.metric === null && base && st.figures[k - 1]!.unit === f.unit && st.resolved[k - 1] && !/^(?:threshold|none\(part-of)/.test(m.rule)) {
       m = { metric: st.resolved[k - 1]!, rule: `compared(with ${quote(text, st.figures[k - 1]!)};${m.rule})` };
     }
-    st.resolved.push(m.metric);
+    st.resolved[k] = m.metric;
     // the distinct metrics read so far, the most recent last (what a bracket or a growth figure falls back on)
     if (m.metric !== null) {
       const at = st.recentMetrics.indexOf(m.metric);
@@ -3217,12 +3619,13 @@ function readSentence(
     const phrase = subsetPhrases[0] !== undefined && subsetPhrases[0].end <= f.start ? subsetPhrases[0] : undefined;
     if (subsetSubject === null && phrase) subsetSubject = quote(text, phrase);
     if (s.subject?.role === 'aggregate' && subsetSubject !== null) s = { subject: null, rule: `none(subset:${subsetSubject})` };
-    if (s.subject?.role === 'aggregate' && f.unit !== 'percent' && c.distributive.test(text.slice(f.end, clause.end))) s = { subject: null, rule: 'none(each:an amount of each member)' };
+    if (s.subject?.role === 'aggregate' && f.unit !== 'percent' && f.end < clause.end && (isSpaceCode(text.charCodeAt(f.end)) || DISTRIBUTIVE_AFTER_FIRST.has(text.charCodeAt(f.end))) && c.distributive.test(text.slice(f.end, clause.end))) s = { subject: null, rule: 'none(each:an amount of each member)' };
     // "…, each with revenue of over 80 billion yuan": the clause is about each member, not the subject named
-    else if (s.subject && f.unit !== 'percent' && c.distributiveBefore.test(text.slice(clause.start, f.start))) s = { subject: null, rule: `none(each:${quote(text, { start: clause.start, end: f.start }).split(' ').slice(0, 2).join(' ')})` };
+    else if (s.subject && f.unit !== 'percent' && clause.start < f.start && DISTRIBUTIVE_BEFORE_FIRST.has(text.charCodeAt(clause.start)) && c.distributiveBefore.test(text.slice(clause.start, f.start))) s = { subject: null, rule: `none(each:${quote(text, { start: clause.start, end: f.start }).split(' ').slice(0, 2).join(' ')})` };
     // "40 reached 100 billion yuan in revenue": the level each of the counted members reached, no amount of a subject
-    if (s.subject && m.rule.startsWith('threshold(')) s = { subject: null, rule: `none(threshold:${m.rule.slice('threshold('.length, -1)})` };
-    if (/^subset\(.*;(?:rank=|named-before)/.test(m.rule) && subsetSubject === null) subsetSubject = quote(text, f);
+    // (a threshold's reading is never replaced above: its metric is null, and a comparison keeps no threshold)
+    if (s.subject && m.threshold === true) s = { subject: null, rule: `none(threshold:${m.rule.slice('threshold('.length, -1)})` };
+    if (subsetSubject === null && m.subset === true && /^subset\(.*;(?:rank=|named-before)/.test(m.rule)) subsetSubject = quote(text, f);
     let p = readPeriod(c, st, f, clause, publication, carried);
     // only a stock holds as of a date: a flow or a ratio (a share, a growth rate) that no stated period
     // dates is not dated by the publication either
@@ -3242,20 +3645,32 @@ function readSentence(
     // for a figure whose words name no person ("2,236 thousand engage in R&D" reads as a count)
     const def = m.metric ? c.metricById.get(m.metric) : undefined;
     const unit: 'persons' | undefined = def?.unit_kinds[0] === 'persons' && (f.unit === 'count' || f.unit === 'unknown') ? 'persons' : undefined;
-    const joined = `ctx:metric=${m.rule}${unit ? `;unit=${unit}(${m.metric})` : ''};subject=${s.rule};period=${p.rule}${p.isTarget ? `;target=${p.targetRule}` : ''}`;
+    // (joined as a list, String() as a template would write null: a template's chain of partial strings, flattened
+    // for the test below, was garbage)
+    const joined = (
+      unit
+        ? p.isTarget
+          ? ['ctx:metric=', m.rule, ';unit=', unit, '(', String(m.metric), ');subject=', s.rule, ';period=', p.rule, ';target=', String(p.targetRule)]
+          : ['ctx:metric=', m.rule, ';unit=', unit, '(', String(m.metric), ');subject=', s.rule, ';period=', p.rule]
+        : p.isTarget
+          ? ['ctx:metric=', m.rule, ';subject=', s.rule, ';period=', p.rule, ';target=', String(p.targetRule)]
+          : ['ctx:metric=', m.rule, ';subject=', s.rule, ';period=', p.rule]
+    ).join('');
     // (whitespace runs become one space: only a rule holding any other whitespace, or two in a row, changes)
-    const rule = ODD_SPACE.test(joined) ? joined.replace(/\s+/g, ' ') : joined;
-    out[idx[k]!] = {
+    const rule = NON_SPACE_WHITESPACE.test(joined) || joined.includes('  ') ? joined.replace(/\s+/g, ' ') : joined;
+    const ctx: FigureContext = {
       metric: m.metric,
       subject: s.subject?.id ?? null,
       period: p.period,
       periodBasis: p.basis,
       isTarget: p.isTarget,
       negative: m.negative === true,
-      sentence: { start: sentence.start, end: sentence.end },
+      sentence: sentenceSpan,
       rule,
-      ...(unit ? { unit } : {}),
     };
-  });
+    // (set after, not spread in: an object spread per figure)
+    if (unit) ctx.unit = unit;
+    out[idx[k]!] = ctx;
+  }
   return { topic: newTopic, carried: anyPlain ? lastCarry : carried, regionOpens, stated: lastStatedHere };
 }
