@@ -3,6 +3,7 @@
  *   node dist/bench/child.js cli <figtrail args...>      runs the CLI
  *   node dist/bench/child.js reconcile <n> <mentions.json template> <workdir>
  *   node dist/bench/child.js site <build dir> <sources dir> <site dir> <page cache dir>   the site stage alone
+ *   node dist/bench/child.js html <page.html>   one sentence of 100,000 figures, then the page 3 times (text layer + mentions)
  * On exit the child writes {maxRssKb, treePeakKb, ...} as JSON to the file named by FIGTRAIL_BENCH_REPORT.
  */
 import childProcess, { type ChildProcess } from 'node:child_process';
@@ -139,7 +140,22 @@ if (mode === 'cli') {
   report.seconds = (performance.now() - t0) / 1000;
   report.fromCache = r.fromCache;
   report.sourcePages = r.sourcePages;
+} else if (mode === 'html') {
+  const { extractHtml } = await import('./htmlSpeed.js');
+  const { manyFiguresHtml } = await import('../pipeline/hostileInputs.js');
+  const page = new Uint8Array(readFileSync(args[0]!));
+  extractHtml(manyFiguresHtml(10)); // modules loaded, the grammar compiled
+  let t0 = performance.now();
+  report.sentenceMentions = extractHtml(manyFiguresHtml(100_000));
+  report.sentenceSeconds = (performance.now() - t0) / 1000;
+  const pageSeconds: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    t0 = performance.now();
+    report.pageMentions = extractHtml(page);
+    pageSeconds.push((performance.now() - t0) / 1000);
+  }
+  report.pageSeconds = pageSeconds;
 } else {
-  process.stderr.write('usage: child.js cli ARGS... | reconcile N TEMPLATE WORKDIR | site BUILD SOURCES SITE CACHE\n');
+  process.stderr.write('usage: child.js cli ARGS... | reconcile N TEMPLATE WORKDIR | site BUILD SOURCES SITE CACHE | html PAGE\n');
   process.exitCode = 2;
 }
