@@ -2881,18 +2881,24 @@ interface PeriodReading {
   targetRule: string | null;
 }
 
+/** The first index in xs[lo, hi) (disjoint spans sorted by start) whose span ends after `pos`; hi if none. */
+function firstEndingAfter(xs: readonly Span[], lo: number, hi: number, pos: number): number {
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (xs[mid]!.end <= pos) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
 /**
  * nearest() over xs[lo, hi), spans sorted by start that do not overlap (dates): the last one ending by f's start
  * and the first one after it (nearestOwnDate: the first acceptable one). The earlier wins a tie, as in nearest().
  */
 function nearestRange<T extends Span>(xs: T[], lo: number, hi: number, f: Span): T | null {
-  let a = lo;
-  let b = hi;
-  while (a < b) {
-    const mid = (a + b) >> 1;
-    if (xs[mid]!.end <= f.start) a = mid + 1;
-    else b = mid;
-  }
+  const a = firstEndingAfter(xs, lo, hi, f.start);
   const before = a > lo ? xs[a - 1]! : null;
   const after = a < hi ? xs[a]! : null;
   if (!before) return after;
@@ -3059,13 +3065,7 @@ function firstOwnDate(c: Compiled, st: SentenceState, dl: DateLists, f: FigureRe
 /** nearestRange() over dl.data[lo, hi) with firstOwnDate(…, end) as the first acceptable date after f. */
 function nearestOwnDate(c: Compiled, st: SentenceState, dl: DateLists, f: FigureRef, lo: number, hi: number, end: number): DateOcc | null {
   const xs = dl.data;
-  let a = lo;
-  let b = hi;
-  while (a < b) {
-    const mid = (a + b) >> 1;
-    if (xs[mid]!.end <= f.start) a = mid + 1;
-    else b = mid;
-  }
+  const a = firstEndingAfter(xs, lo, hi, f.start);
   const before = a > lo ? xs[a - 1]! : null;
   const j = a < hi ? firstOwnDate(c, st, dl, f, end, a, hi) : hi;
   const after = j < hi ? xs[j]! : null;

@@ -619,6 +619,12 @@ function lineStarts(text: string, chars: string): { after(from: number): number 
   };
 }
 
+/** The text's start and each position after one of `chars`, ascending. */
+function* eachLineStart(text: string, chars: string): Generator<number> {
+  const starts = lineStarts(text, chars);
+  for (let q = 0; q >= 0; q = starts.after(q)) yield q;
+}
+
 const PRODUCT_ALT = LEX.product_patterns.join('|');
 const productPattern = (alternatives: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'gu');
 /** the product patterns one by one (unless one refers to a group: group numbers change when they are split) */
@@ -1286,11 +1292,12 @@ class Scanner {
             : [m.index, m.index + m[0].length];
         if (span) this.skip(span[0], span[1], p.reason);
       };
-      if (p.startsAt) {
-        // tried at each possible start in order, from the end of the last match on: what the global search finds
+      if (p.startsAt || p.lineStart !== undefined) {
+        // tried at each possible start (or each line start) in order, from the end of the last match on: what the
+        // global search finds
         const y = stickyOf(p.re);
         let from = 0;
-        for (const q of p.startsAt(t, index)) {
+        for (const q of p.startsAt ? p.startsAt(t, index) : eachLineStart(t, p.lineStart!)) {
           if (q < from) continue;
           y.lastIndex = q;
           const m = y.exec(t);
@@ -1323,21 +1330,6 @@ class Scanner {
           }
           take(m);
           from = m.index + m[0].length;
-        }
-        continue;
-      }
-      if (p.lineStart !== undefined) {
-        // tried at each line start in order, from the end of the last match on: what the global search finds
-        const y = stickyOf(p.re);
-        const starts = lineStarts(t, p.lineStart);
-        let from = 0;
-        for (let q = 0; q >= 0; q = starts.after(q)) {
-          if (q < from) continue;
-          y.lastIndex = q;
-          const m = y.exec(t);
-          if (!m || m[0].length === 0) continue;
-          take(m);
-          from = q + m[0].length;
         }
         continue;
       }
