@@ -858,7 +858,9 @@ describe('patterns searched once per page (PageMatches)', () => {
         expect({ from, to, dates: datesIn(text, { start: from, end: to }, lex, '2024-05-01', page) }).toEqual({ from, to, dates: own });
       }
     }
-    // (the whole text: a year after a preposition, not one listed after it; "2019s" is a decade, no date)
+    // (the whole text, worked out from the rules: a bare year is a date after one of periods.yaml's
+    // year_prepositions, so 2012 ("In") and 2014 ("and") are, 2013 (after a comma) is not; "192019" is no year;
+    // "June" has no year; "2019s" is a decade; 2030 after "by" is a deadline, 2020 after "over" a comparison base)
     const whole = datesIn(text, { start: 0, end: text.length }, lex, '2024-05-01', null);
     expect(whole.map((d) => [text.slice(d.start, d.end), d.period, d.kind])).toEqual([
       ['2012', '2012', 'data'],

@@ -63,8 +63,10 @@ function isHan(ch: string | undefined): boolean {
   if (ch === undefined) return false;
   // (one character by its code: asked for about every figure)
   if (ch.length === 1) return ch.charCodeAt(0) >= 0x3400 && ch.charCodeAt(0) <= 0x9fff;
-  return /[\u3400-\u9fff]/.test(ch);
+  return HAN.test(ch);
 }
+/** a Han character anywhere (also looked up in a page's matches: PageMatches.holds) */
+const HAN = /[\u3400-\u9fff]/;
 
 const AFTER = '(?![A-Za-z0-9])';
 
@@ -469,22 +471,11 @@ export class PageMatches {
     if (to < text.length && isAsciiAlnum(text.charCodeAt(to))) return (patternWork.fallback++, null);
     let all = this.lists.get(re);
     if (!all) this.lists.set(re, (all = searchRange(re, text, 0, text.length))), patternWork.page++;
-    // (matches are disjoint and in order: their ends ascend with their starts)
-    let lo = 0;
-    let hi = all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (all[mid]!.end <= from) lo = mid + 1;
-      else hi = mid;
-    }
-    const i = lo;
+    // (matches are disjoint and in order: their ends ascend with their starts, and every match before i ends by
+    // `from`, so the first starting at or after `to` comes at i or later)
+    const i = firstEndingAfter(all, 0, all.length, from);
     if (i < all.length && all[i]!.start < from) return (patternWork.fallback++, null);
-    hi = all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (all[mid]!.start < to) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBoundStart(all, to);
     if (lo > i && all[lo - 1]!.end > to) return (patternWork.fallback++, null);
     // (the page's own spans: no reader changes a span it is given)
     return all.slice(i, lo);
@@ -1022,7 +1013,6 @@ function subjectKey(c: Compiled, written: string): string {
 }
 
 /** a Han character, as isHan reads one (what a Chinese place name in memberNameHan starts with) */
-const HAN = /[\u3400-\u9fff]/;
 
 /**
  * Whether a listed alias covers [a, b): a listed alias covers a member's name unless it is a place inside the name:
@@ -2131,13 +2121,7 @@ interface SentenceState {
 
 /** Elements of a sorted list of spans (by start) that lie inside `scope`, by binary search. */
 function spansWithin<T extends Span>(xs: T[], scope: Span): T[] {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]!.start < scope.start) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBoundStart(xs, scope.start);
   const out: T[] = [];
   for (let i = lo; i < xs.length && xs[i]!.start < scope.end; i++) if (xs[i]!.end <= scope.end) out.push(xs[i]!);
   return out;
@@ -2232,13 +2216,7 @@ function clauseCache(st: SentenceState, clause: Span): ClauseCache {
   let i = cs.length;
   if (clause !== st.sentence) {
     // (clauses are sorted and disjoint: the one starting where this one starts, if it is this one)
-    let lo = 0;
-    let hi = cs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cs[mid]!.start < clause.start) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBoundStart(cs, clause.start);
     if (cs[lo] !== clause) {
       // (every span asked about is a clause of the sentence or the sentence; any other is kept aside, index -1)
       let cc = (st.otherCaches ??= new Map()).get(clause);
@@ -2309,13 +2287,7 @@ function subjectsInClause(st: SentenceState, clause: Span): SubjectOcc[] {
  * before f and the next one can be nearest, and the earlier wins a tie, as in nearest().
  */
 function nearestSorted<T extends Span>(xs: T[], f: Span): T | null {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]!.end <= f.start) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstEndingAfter(xs, 0, xs.length, f.start);
   const a = lo > 0 ? xs[lo - 1]! : null;
   const b = lo < xs.length ? xs[lo]! : null;
   if (!a) return b;
@@ -2400,6 +2372,18 @@ function countedSubject(c: Compiled, st: SentenceState, k: number, clause: Span)
   if (!noun || noun.np.metric.whole_count_only || noun.end > f.start) return null;
   const verb = c.countedSubjectVerb.exec(text.slice(noun.end, f.start));
   return verb ? quote(text, { start: g.start, end: noun.end + verb[0].length }) : null;
+}
+
+/**
+ * What the counted members of the sentence's k-th figure did, when a subset predicate follows its number (or its
+ * counted noun) in the clause ("… 300 of which listed"): the predicate's words, else null. (It follows after
+ * whitespace: a stretch starting otherwise is not searched.)
+ */
+function subsetPredicateAfter(c: Compiled, st: SentenceState, k: number, f: FigureRef, clause: Span): string | null {
+  const { text } = st;
+  const after = countedOf(c, st, k)?.end ?? numberEnd(text, f);
+  if (!isSpaceCode(text.charCodeAt(after))) return null;
+  return c.subsetPredicate.exec(text.slice(after, clause.end))?.[0].trim() ?? null;
 }
 
 /** counted() of the sentence's k-th figure, worked out once: other figures ask for it too (see `claimed`). */
@@ -2858,13 +2842,7 @@ function resolveSubject(st: SentenceState, o: SubjectOcc, topic: SubjectDef | nu
   let r = st.resolvedSubject?.get(o);
   if (r === undefined) {
     const prior = (st.priorSubjects ??= st.subjectOcc.filter((x) => x.subject && !x.unlisted && x.subject.role !== 'place' && !x.denominator));
-    let lo = 0;
-    let hi = prior.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (prior[mid]!.end <= o.start) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstEndingAfter(prior, 0, prior.length, o.start);
     // (with no topic in its section, "the park" is the zone the section before was about: a heading such as
     // "Research" starts a section of the same document, not a new place)
     r = lo > 0 ? prior[lo - 1]!.subject : (topic ?? st.sectionBefore);
@@ -3576,6 +3554,7 @@ function readSentence(
     const clause = clauseAt(clauses, f.start) ?? sentence;
     const bracket = bracketBefore(text, f, sentence);
     let m: MetricReading = readMetric(c, st, k, clause, bracket);
+    let subsetDid: string | null = null;
     if (about !== null && m.metric !== null) m = { metric: null, rule: `none(about:${about};was ${m.metric})` };
     const def0 = m.metric ? c.metricById.get(m.metric) : undefined;
     // "…, among which 260 firms trade at home": a part of the whole just stated is not a figure of the
@@ -3587,9 +3566,8 @@ function readSentence(
     if (def0 && partOf) m = { metric: null, rule: `none(part-of:${partOf};was ${def0.id})` };
     else if (def0 && counted !== null) m = { metric: null, rule: `none(counted-subject:${counted};was ${def0.id})` };
     else if (def0 && clauseOpener && clause.start > sentence.start && k > 0 && st.resolved[k - 1] === def0.id) m = { metric: null, rule: `none(part-of:${clauseOpener[0].toLowerCase()};was ${def0.id})` };
-    // (the predicate follows after whitespace: a stretch starting otherwise is not searched)
-    else if (def0?.kind === 'stock' && f.unit !== 'percent' && isSpaceCode(text.charCodeAt(countedOf(c, st, k)?.end ?? numberEnd(text, f))) && c.subsetPredicate.test(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))) {
-      m = { metric: null, subset: true, rule: `subset(${m.rule};did:${c.subsetPredicate.exec(text.slice(countedOf(c, st, k)?.end ?? numberEnd(text, f), clause.end))![0].trim()})` };
+    else if (def0?.kind === 'stock' && f.unit !== 'percent' && (subsetDid = subsetPredicateAfter(c, st, k, f, clause)) !== null) {
+      m = { metric: null, subset: true, rule: `subset(${m.rule};did:${subsetDid})` };
     } else if (def0?.kind === 'stock' && f.unit !== 'percent') {
       const inc = incrementBefore(c, st, clause, f);
       if (inc !== null) {
@@ -3647,15 +3625,11 @@ function readSentence(
     const unit: 'persons' | undefined = def?.unit_kinds[0] === 'persons' && (f.unit === 'count' || f.unit === 'unknown') ? 'persons' : undefined;
     // (joined as a list, String() as a template would write null: a template's chain of partial strings, flattened
     // for the test below, was garbage)
-    const joined = (
-      unit
-        ? p.isTarget
-          ? ['ctx:metric=', m.rule, ';unit=', unit, '(', String(m.metric), ');subject=', s.rule, ';period=', p.rule, ';target=', String(p.targetRule)]
-          : ['ctx:metric=', m.rule, ';unit=', unit, '(', String(m.metric), ');subject=', s.rule, ';period=', p.rule]
-        : p.isTarget
-          ? ['ctx:metric=', m.rule, ';subject=', s.rule, ';period=', p.rule, ';target=', String(p.targetRule)]
-          : ['ctx:metric=', m.rule, ';subject=', s.rule, ';period=', p.rule]
-    ).join('');
+    const parts = ['ctx:metric=', m.rule];
+    if (unit) parts.push(';unit=', unit, '(', String(m.metric), ')');
+    parts.push(';subject=', s.rule, ';period=', p.rule);
+    if (p.isTarget) parts.push(';target=', String(p.targetRule));
+    const joined = parts.join('');
     // (whitespace runs become one space: only a rule holding any other whitespace, or two in a row, changes)
     const rule = NON_SPACE_WHITESPACE.test(joined) || joined.includes('  ') ? joined.replace(/\s+/g, ' ') : joined;
     const ctx: FigureContext = {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { readLanguageFile } from './language.js';
 import { isCurrencyUnit, UNITS, type Bound, type Unit } from './records.js';
-import { isSpaceCode } from './sentences.js';
+import { isDigitCode, isSpaceCode } from './sentences.js';
 
 /**
  * The figure grammar: finds every number stated in a text and says whether it is a figure (with value,
@@ -585,7 +585,6 @@ function dayBeforeMonthStarts(text: string, index: PageIndex): number[] {
   }
   return sortedUnique(out);
 }
-const isDigitCode = (u: number): boolean => u >= 48 && u <= 57;
 function sortedUnique(a: number[]): number[] {
   a.sort((x, y) => x - y);
   return a.filter((x, i) => i === 0 || x !== a[i - 1]);

@@ -455,7 +455,8 @@ export function splitSentences(text: string, opts: SegmentOptions = {}): Span[] 
 /** Where a clause may end: , ; : — – and the full-width comma, semicolon and colon (each judged below). */
 const CLAUSE_MARKS = /[,;:\u2013\u2014\uff0c\uff1a\uff1b]/g;
 
-const isDigitCode = (u: number): boolean => u >= 0x30 && u <= 0x39;
+/** an ASCII digit, by its code */
+export const isDigitCode = (u: number): boolean => u >= 0x30 && u <= 0x39;
 
 /** The comma at `i` groups digits: a digit before it, then " ?[0-9]{3}" not followed by a fourth digit ("12,695", "20, 000"). */
 function groupsDigits(text: string, i: number): boolean {
